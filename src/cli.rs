@@ -1,0 +1,145 @@
+//! The command line: `serve` (default), `open-drawer`, `printers`.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::app::{Application, Settings};
+use crate::config::ConfigStore;
+use crate::platform::DATA_DIR_ENV;
+use crate::shutdown::Shutdown;
+use crate::state::AppState;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "odoo-pos-cashdrawer",
+    version,
+    about = "Service local pour Odoo POS: tiroir-caisse, tickets et factures"
+)]
+pub struct Cli {
+    /// Data folder holding config.ini and logs/ (default: C:\ProgramData\OdooPOS on
+    /// Windows; see the README for Linux and macOS).
+    #[arg(long, global = true, env = DATA_DIR_ENV, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the service (default).
+    Serve {
+        /// Listen address, overriding [server] host.
+        #[arg(long)]
+        host: Option<IpAddr>,
+        /// Listen port, overriding [server] port (0 = any free port, printed at start).
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// Kick the drawer once, for diagnosis.
+    OpenDrawer,
+    /// List the system printers and the configured printer with its state.
+    Printers,
+}
+
+impl Cli {
+    fn data_dir(&self) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(crate::platform::default_data_dir)
+    }
+}
+
+/// Runs the parsed command; the process exit code is 0 on success.
+pub fn run(cli: Cli) -> Result<()> {
+    let data_dir = cli.data_dir();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    match cli.command.unwrap_or(Command::Serve {
+        host: None,
+        port: None,
+    }) {
+        Command::Serve { host, port } => runtime.block_on(serve(data_dir, host, port)),
+        Command::OpenDrawer => runtime.block_on(open_drawer(data_dir)),
+        Command::Printers => runtime.block_on(printers(data_dir)),
+    }
+}
+
+async fn serve(data_dir: PathBuf, host: Option<IpAddr>, port: Option<u16>) -> Result<()> {
+    let store = ConfigStore::new(data_dir.join("config.ini"));
+    let (config, outcome) = store.load_or_create()?;
+    let _guard = crate::logs::init(&data_dir, &config)?;
+    let listen = (host.is_some() || port.is_some()).then(|| {
+        SocketAddr::new(
+            host.unwrap_or(config.server.host),
+            port.unwrap_or(config.server.port),
+        )
+    });
+    let app = Application::build(Settings {
+        data_dir: data_dir.clone(),
+        listen,
+    })
+    .await?;
+    tracing::info!(
+        op = "service.start",
+        outcome = "ok",
+        "odoo-pos-cashdrawer {} à l'écoute sur http://{} (données: {}, config: {:?}, imprimante tiroir: {})",
+        crate::VERSION,
+        app.local_addr(),
+        data_dir.display(),
+        outcome,
+        config.printer.target
+    );
+    let shutdown = Shutdown::new();
+    shutdown.on_signals();
+    app.run_until(shutdown.wait()).await?;
+    tracing::info!(op = "service.stop", outcome = "ok", "service arrêté");
+    Ok(())
+}
+
+fn offline_state(data_dir: PathBuf) -> Result<AppState> {
+    let store = ConfigStore::new(data_dir.join("config.ini"));
+    let (config, _) = store.load_or_create()?;
+    Ok(AppState::new(data_dir, store, config))
+}
+
+async fn open_drawer(data_dir: PathBuf) -> Result<()> {
+    let state = offline_state(data_dir)?;
+    let target = state.config().printer.target.clone();
+    let outcome = crate::drawer::open(&state).await?;
+    println!(
+        "Tiroir-caisse ouvert via {target} en {} ms",
+        outcome.elapsed.as_millis()
+    );
+    Ok(())
+}
+
+async fn printers(data_dir: PathBuf) -> Result<()> {
+    let state = offline_state(data_dir)?;
+    match crate::printer::system_printers() {
+        Ok(list) if list.is_empty() => println!("Imprimantes système: aucune"),
+        Ok(list) => {
+            println!("Imprimantes système:");
+            for name in list {
+                println!("  {name}");
+            }
+        }
+        Err(e) => println!("Imprimantes système: indisponibles ({e:#})"),
+    }
+    let printer = state.drawer_printer();
+    let status = match printer.query_status().await {
+        Ok(Some(s)) => format!("{s:?}"),
+        Ok(None) => "inconnu (ce transport ne donne pas d'état)".into(),
+        Err(e) => format!("erreur: {e}"),
+    };
+    println!(
+        "Imprimante du tiroir ([printer] name): {} — état: {status}",
+        printer.target()
+    );
+    Ok(())
+}

@@ -1,0 +1,280 @@
+//! config.ini: the original service's file, read as it is, turned into typed values.
+//!
+//! Owns the meaning of every key, its default, and what is accepted. Does not touch
+//! printers or the HTTP server: they receive a parsed [`Config`].
+//!
+//! Unknown sections and keys are kept on write, so a config.ini shared with the original
+//! service (or edited by hand) loses nothing.
+
+mod store;
+mod values;
+
+pub use store::{ConfigStore, LoadOutcome};
+pub use values::{parse_bool, parse_cidr_list, parse_list, IpNet};
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ini::Ini;
+
+use crate::drawer::{DrawerCommand, SensorOpenLevel};
+use crate::printer::PrinterTarget;
+
+/// A value in config.ini that is not accepted. The message names the file, the section,
+/// the key, the value and what is accepted, so a shop owner can fix it by hand.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: [{section}] {key} = {value:?} n'est pas valide: {reason}")]
+pub struct ConfigError {
+    pub file: String,
+    pub section: String,
+    pub key: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// One key of config.ini, with its default written by the service on first run.
+pub struct KeySpec {
+    pub section: &'static str,
+    pub key: &'static str,
+    pub default: fn() -> String,
+}
+
+macro_rules! keys {
+    ($( $section:literal . $key:literal = $default:expr ;)*) => {
+        /// Every key the service knows, in the order it writes them.
+        pub const KEYS: &[KeySpec] = &[ $( KeySpec { section: $section, key: $key, default: || ($default).to_string() }, )* ];
+    };
+}
+
+keys! {
+    "auth"."password_hash" = "";
+    "auth"."salt" = "";
+    "auth"."session_minutes" = "60";
+    "printer"."name" = default_drawer_printer();
+    "printer"."connect_timeout_ms" = "2000";
+    "printer"."write_timeout_ms" = "2000";
+    "cashdrawer"."command" = "1b70001afa";
+    "cashdrawer"."sensor_open_level" = "low";
+    "invoice_printer"."autoprint" = "true";
+    "invoice_printer"."name" = "FACTURE";
+    "invoice_printer"."printer_ip" = "";
+    "invoice_printer"."printer_port" = "9100";
+    "invoice_printer"."download_folder" = crate::platform::default_download_folder();
+    "invoice_printer"."scan_frequency" = "5";
+    "invoice_printer"."open_delay" = "10";
+    "invoice_printer"."purge_on_start" = "true";
+    "invoice_printer"."file_extensions" = ".pdf";
+    "server"."port" = "22548";
+    "server"."host" = "0.0.0.0";
+    "server"."allowed_origins" = "*";
+    "server"."allowed_networks" = "";
+    "server"."allowed_hosts" = "";
+    "logs"."folder" = "logs";
+    "logs"."filename" = "cashdrawer.log";
+    "logs"."retention_days" = "30";
+}
+
+/// The drawer printer written into a new config.ini: the Windows spooler queue `TICKET`
+/// on Windows (as the original), the built-in virtual printer elsewhere so that a fresh
+/// machine with no hardware runs the service out of the box.
+pub fn default_drawer_printer() -> &'static str {
+    if cfg!(windows) {
+        "TICKET"
+    } else {
+        "virtual"
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub auth: AuthConfig,
+    pub printer: PrinterConfig,
+    pub cashdrawer: CashdrawerConfig,
+    pub invoice_printer: InvoicePrinterConfig,
+    pub server: ServerConfig,
+    pub logs: LogsConfig,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthConfig {
+    /// bcrypt hash (`$2b$`/`$2y$`/`$2a$`); empty until the admin password is created.
+    pub password_hash: String,
+    pub session_lifetime: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrinterConfig {
+    pub target: PrinterTarget,
+    pub timeouts: crate::printer::Timeouts,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CashdrawerConfig {
+    pub command: DrawerCommand,
+    pub sensor_open_level: SensorOpenLevel,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvoicePrinterConfig {
+    pub autoprint: bool,
+    pub name: String,
+    pub printer_ip: String,
+    pub printer_port: u16,
+    pub download_folder: PathBuf,
+    pub scan_frequency: Duration,
+    pub open_delay: Duration,
+    pub purge_on_start: bool,
+    pub file_extensions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerConfig {
+    pub port: u16,
+    pub host: std::net::IpAddr,
+    /// `*` (any origin) or exact origins such as `https://shop.odoo.com`.
+    pub allowed_origins: AllowedOrigins,
+    /// Networks allowed at the network level; empty = everyone. Loopback always is.
+    pub allowed_networks: Vec<IpNet>,
+    /// Extra host names accepted in the Host header of admin and local-only routes.
+    pub allowed_hosts: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllowedOrigins {
+    Any,
+    List(Vec<String>),
+}
+
+impl AllowedOrigins {
+    pub fn allows(&self, origin: &str) -> bool {
+        match self {
+            AllowedOrigins::Any => true,
+            AllowedOrigins::List(list) => list.iter().any(|o| o.eq_ignore_ascii_case(origin)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogsConfig {
+    /// Relative to the data folder unless absolute.
+    pub folder: PathBuf,
+    pub filename: String,
+    pub retention_days: u32,
+}
+
+/// Reads typed values out of an [`Ini`], naming the file in every error.
+pub(crate) struct Reader<'a> {
+    pub ini: &'a Ini,
+    pub file: String,
+}
+
+impl Reader<'_> {
+    /// The raw value, or the key's default when the section or key is missing.
+    pub fn raw(&self, section: &str, key: &str) -> String {
+        match self.ini.get_from(Some(section), key) {
+            Some(v) => v.trim().to_string(),
+            None => KEYS
+                .iter()
+                .find(|k| k.section == section && k.key == key)
+                .map(|k| (k.default)())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Parses one key; the parser's `Err` is the "accepted" part of the message.
+    pub fn get<T>(
+        &self,
+        section: &str,
+        key: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<T, ConfigError> {
+        let value = self.raw(section, key);
+        parse(&value).map_err(|reason| ConfigError {
+            file: self.file.clone(),
+            section: section.to_string(),
+            key: key.to_string(),
+            value,
+            reason,
+        })
+    }
+}
+
+impl Config {
+    /// Parses every known key. `file` names the source in error messages.
+    pub fn from_ini(ini: &Ini, file: &str) -> Result<Config, ConfigError> {
+        let r = Reader {
+            ini,
+            file: file.to_string(),
+        };
+        let ms = |min: u64, max: u64| {
+            move |v: &str| values::parse_range(v, min, max).map(Duration::from_millis)
+        };
+        let secs = |min: u64, max: u64| {
+            move |v: &str| values::parse_range(v, min, max).map(Duration::from_secs)
+        };
+        Ok(Config {
+            auth: AuthConfig {
+                password_hash: r.get("auth", "password_hash", values::parse_bcrypt_hash)?,
+                session_lifetime: r.get("auth", "session_minutes", |v| {
+                    values::parse_range(v, 1, 24 * 60).map(|m| Duration::from_secs(m * 60))
+                })?,
+            },
+            printer: PrinterConfig {
+                target: r.get("printer", "name", |v| PrinterTarget::parse(v))?,
+                timeouts: crate::printer::Timeouts {
+                    connect: r.get("printer", "connect_timeout_ms", ms(50, 60_000))?,
+                    write: r.get("printer", "write_timeout_ms", ms(50, 60_000))?,
+                },
+            },
+            cashdrawer: CashdrawerConfig {
+                command: r.get("cashdrawer", "command", |v| DrawerCommand::parse_hex(v))?,
+                sensor_open_level: r.get("cashdrawer", "sensor_open_level", |v| v.parse())?,
+            },
+            invoice_printer: InvoicePrinterConfig {
+                autoprint: r.get("invoice_printer", "autoprint", parse_bool)?,
+                name: r.raw("invoice_printer", "name"),
+                printer_ip: r.get("invoice_printer", "printer_ip", values::parse_host_or_empty)?,
+                printer_port: r.get(
+                    "invoice_printer",
+                    "printer_port",
+                    values::parse_port_nonzero,
+                )?,
+                download_folder: r.get("invoice_printer", "download_folder", |v| {
+                    values::parse_nonempty(v).map(PathBuf::from)
+                })?,
+                scan_frequency: r.get("invoice_printer", "scan_frequency", secs(1, 3600))?,
+                open_delay: r.get("invoice_printer", "open_delay", secs(0, 3600))?,
+                purge_on_start: r.get("invoice_printer", "purge_on_start", parse_bool)?,
+                file_extensions: r.get(
+                    "invoice_printer",
+                    "file_extensions",
+                    values::parse_extensions,
+                )?,
+            },
+            server: ServerConfig {
+                port: r.get("server", "port", values::parse_port)?,
+                host: r.get("server", "host", values::parse_ip)?,
+                allowed_origins: r.get("server", "allowed_origins", values::parse_origins)?,
+                allowed_networks: r.get("server", "allowed_networks", parse_cidr_list)?,
+                allowed_hosts: r.get("server", "allowed_hosts", |v| Ok(parse_list(v)))?,
+            },
+            logs: LogsConfig {
+                folder: r.get("logs", "folder", |v| {
+                    values::parse_nonempty(v).map(PathBuf::from)
+                })?,
+                filename: r.get("logs", "filename", values::parse_file_name)?,
+                retention_days: r.get("logs", "retention_days", |v| {
+                    values::parse_range(v, 1, 3650).map(|d| d as u32)
+                })?,
+            },
+        })
+    }
+
+    /// The configuration of a brand-new install.
+    pub fn defaults() -> Config {
+        Config::from_ini(&Ini::new(), "defaults").expect("built-in defaults are valid")
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,129 @@
+use super::*;
+use std::time::Duration;
+
+/// The original service's config.ini, as Windows Notepad saves it (BOM + CRLF).
+pub const ORIGINAL_INI: &str = "\u{feff}[auth]\r\npassword_hash = \r\nsalt = \r\n\r\n[printer]\r\nname = TICKET\r\n\r\n[cashdrawer]\r\ncommand = 1b70001afa\r\n\r\n[invoice_printer]\r\nautoprint = true\r\nname = FACTURE\r\nprinter_ip = \r\nprinter_port = 9100\r\ndownload_folder = C:\\Users\\Public\\Downloads\r\nscan_frequency = 5\r\nopen_delay = 10\r\npurge_on_start = true\r\nfile_extensions = .pdf\r\n\r\n[server]\r\nport = 22548\r\nhost = 0.0.0.0\r\n\r\n[logs]\r\nfolder = logs\r\nfilename = cashdrawer.log\r\nretention_days = 30\r\n";
+
+fn load(text: &str) -> Result<Config, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.ini");
+    std::fs::write(&path, text).unwrap();
+    ConfigStore::new(&path)
+        .load_or_create()
+        .map(|(c, _)| c)
+        .map_err(|e| format!("{e:#}"))
+}
+
+#[test]
+fn original_file_with_bom_and_crlf_loads() {
+    let c = load(ORIGINAL_INI).unwrap();
+    assert_eq!(c.printer.target, PrinterTarget::System("TICKET".into()));
+    assert_eq!(
+        c.cashdrawer.command.bytes(),
+        &[0x1b, 0x70, 0x00, 0x1a, 0xfa]
+    );
+    assert_eq!(c.server.port, 22548);
+    assert_eq!(
+        c.invoice_printer.download_folder,
+        PathBuf::from("C:\\Users\\Public\\Downloads")
+    );
+    assert_eq!(c.invoice_printer.scan_frequency, Duration::from_secs(5));
+    assert_eq!(c.logs.retention_days, 30);
+    assert!(c.auth.password_hash.is_empty());
+}
+
+#[test]
+fn bad_value_names_file_section_key_and_what_is_accepted() {
+    let text = ORIGINAL_INI.replace("command = 1b70001afa", "command = 1b70zz");
+    let err = load(&text).unwrap_err();
+    assert!(err.contains("config.ini"), "{err}");
+    assert!(err.contains("[cashdrawer] command = \"1b70zz\""), "{err}");
+    assert!(err.contains("hexadécimal"), "{err}");
+
+    let err = load(&ORIGINAL_INI.replace("port = 22548", "port = 99999")).unwrap_err();
+    assert!(err.contains("[server] port = \"99999\""), "{err}");
+    assert!(err.contains("0 et 65535"), "{err}");
+
+    let err = load(&ORIGINAL_INI.replace("autoprint = true", "autoprint = peut-être")).unwrap_err();
+    assert!(err.contains("[invoice_printer] autoprint"), "{err}");
+}
+
+#[test]
+fn missing_file_is_created_with_defaults_and_missing_section_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub").join("config.ini");
+    let store = ConfigStore::new(&path);
+    let (c, outcome) = store.load_or_create().unwrap();
+    assert_eq!(outcome, LoadOutcome::Created);
+    assert_eq!(c, Config::defaults());
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("[cashdrawer]"));
+    assert!(written.contains("command=1b70001afa") || written.contains("command = 1b70001afa"));
+
+    // Drop [logs]: it comes back, the rest is untouched.
+    let without_logs = ORIGINAL_INI.split("[logs]").next().unwrap().to_string();
+    std::fs::write(&path, without_logs).unwrap();
+    let (c, outcome) = store.load_or_create().unwrap();
+    assert_eq!(outcome, LoadOutcome::Completed(vec!["logs".into()]));
+    assert_eq!(c.printer.target, PrinterTarget::System("TICKET".into()));
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("[logs]"));
+    assert!(
+        written.contains("C:\\Users\\Public\\Downloads"),
+        "backslashes kept: {written}"
+    );
+}
+
+#[test]
+fn save_refuses_invalid_and_keeps_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.ini");
+    std::fs::write(&path, ORIGINAL_INI).unwrap();
+    let store = ConfigStore::new(&path);
+    let mut ini = store.read_ini().unwrap();
+    ini.with_section(Some("server")).set("port", "http");
+    assert!(store.save(&ini).is_err());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), ORIGINAL_INI);
+    ini.with_section(Some("server")).set("port", "22549");
+    ini.with_section(Some("custom")).set("kept", "yes");
+    let c = store.save(&ini).unwrap();
+    assert_eq!(c.server.port, 22549);
+    let again = store.read_ini().unwrap();
+    assert_eq!(again.get_from(Some("custom"), "kept"), Some("yes"));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temp file left behind");
+}
+
+#[test]
+fn cidr_and_origin_lists() {
+    let nets = parse_cidr_list("192.168.1.0/24, 10.0.0.5 fd00::/8").unwrap();
+    assert!(nets[0].contains("192.168.1.77".parse().unwrap()));
+    assert!(!nets[0].contains("192.168.2.1".parse().unwrap()));
+    assert!(nets[0].contains("::ffff:192.168.1.9".parse().unwrap()));
+    assert!(nets[1].contains("10.0.0.5".parse().unwrap()));
+    assert!(!nets[1].contains("10.0.0.6".parse().unwrap()));
+    assert!(nets[2].contains("fd12::1".parse().unwrap()));
+    assert!(parse_cidr_list("192.168.1.0/33").is_err());
+    assert!(parse_cidr_list("shop").is_err());
+    assert_eq!(values::parse_origins("*").unwrap(), AllowedOrigins::Any);
+    assert!(values::parse_origins("https://a.odoo.com,http://b:8069")
+        .unwrap()
+        .allows("http://b:8069"));
+    assert!(values::parse_origins("a.odoo.com").is_err());
+}
+
+#[test]
+fn python_booleans_and_extensions() {
+    for t in ["1", "yes", "True", "on"] {
+        assert_eq!(parse_bool(t), Ok(true));
+    }
+    for f in ["0", "no", "FALSE", "off"] {
+        assert_eq!(parse_bool(f), Ok(false));
+    }
+    assert_eq!(
+        values::parse_extensions("pdf, .PDF").unwrap(),
+        vec![".pdf", ".pdf"]
+    );
+    assert!(values::parse_extensions("").is_err());
+    assert!(values::parse_file_name("../x.log").is_err());
+}

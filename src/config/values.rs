@@ -1,0 +1,206 @@
+//! Parsers for single config values. Each returns the "what is accepted" text as its
+//! error, which [`super::Reader`] wraps with the file, section and key.
+
+use std::net::IpAddr;
+
+use super::AllowedOrigins;
+
+/// The booleans Python's configparser accepts, so the original's files keep loading.
+pub fn parse_bool(v: &str) -> Result<bool, String> {
+    match v.to_ascii_lowercase().as_str() {
+        "1" | "yes" | "true" | "on" => Ok(true),
+        "0" | "no" | "false" | "off" => Ok(false),
+        _ => Err("valeurs acceptées: true/false, yes/no, on/off, 1/0".into()),
+    }
+}
+
+pub fn parse_range(v: &str, min: u64, max: u64) -> Result<u64, String> {
+    match v.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("nombre entier entre {min} et {max} attendu")),
+    }
+}
+
+/// A listening port; 0 lets the system choose (used by tests and benchmarks).
+pub fn parse_port(v: &str) -> Result<u16, String> {
+    v.parse::<u16>()
+        .map_err(|_| "port entre 0 et 65535 attendu (0 = choisi par le système)".into())
+}
+
+pub fn parse_port_nonzero(v: &str) -> Result<u16, String> {
+    match v.parse::<u16>() {
+        Ok(p) if p > 0 => Ok(p),
+        _ => Err("port entre 1 et 65535 attendu".into()),
+    }
+}
+
+pub fn parse_ip(v: &str) -> Result<IpAddr, String> {
+    v.parse::<IpAddr>().map_err(|_| {
+        "adresse IP attendue, par exemple 0.0.0.0 (toutes), 127.0.0.1 (locale) ou ::".into()
+    })
+}
+
+/// An IP address or a host name, or nothing.
+pub fn parse_host_or_empty(v: &str) -> Result<String, String> {
+    let ok = v
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err("adresse IP ou nom d'hôte attendu (ou vide)".into())
+    }
+}
+
+pub fn parse_nonempty(v: &str) -> Result<String, String> {
+    if v.is_empty() {
+        Err("une valeur non vide est attendue".into())
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+/// A bare file name: no folder part, so the log file cannot be written elsewhere.
+pub fn parse_file_name(v: &str) -> Result<String, String> {
+    let bad = v.is_empty()
+        || v == "."
+        || v == ".."
+        || v.contains(['/', '\\', ':', '\0'])
+        || v.chars().any(char::is_control);
+    if bad {
+        Err("nom de fichier simple attendu, sans dossier (par exemple cashdrawer.log)".into())
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+/// Comma- or space-separated list, empty items dropped.
+pub fn parse_list(v: &str) -> Vec<String> {
+    v.split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+pub fn parse_extensions(v: &str) -> Result<Vec<String>, String> {
+    let list: Vec<String> = parse_list(v)
+        .into_iter()
+        .map(|e| {
+            let e = e.to_ascii_lowercase();
+            if e.starts_with('.') {
+                e
+            } else {
+                format!(".{e}")
+            }
+        })
+        .collect();
+    if list.is_empty()
+        || list
+            .iter()
+            .any(|e| e.len() < 2 || e[1..].contains(['.', '/', '\\']))
+    {
+        return Err("liste d'extensions attendue, par exemple .pdf ou .pdf,.PDF".into());
+    }
+    Ok(list)
+}
+
+pub fn parse_origins(v: &str) -> Result<AllowedOrigins, String> {
+    let list = parse_list(v);
+    if list.is_empty() || list.iter().any(|o| o == "*") {
+        return Ok(AllowedOrigins::Any);
+    }
+    for origin in &list {
+        let rest = origin
+            .strip_prefix("https://")
+            .or_else(|| origin.strip_prefix("http://"));
+        match rest {
+            Some(host) if !host.is_empty() && !host.contains('/') => {}
+            _ => {
+                return Err(format!(
+                    "origine {origin:?} invalide: * ou une liste d'origines comme https://maboutique.odoo.com (schéma et hôte, sans chemin)"
+                ))
+            }
+        }
+    }
+    Ok(AllowedOrigins::List(list))
+}
+
+/// Accepts an Argon-free world of hashes: only bcrypt, as written by us or by the
+/// original service (Python's bcrypt writes `$2b$`).
+pub fn parse_bcrypt_hash(v: &str) -> Result<String, String> {
+    let ok = v.is_empty()
+        || (v.len() == 60
+            && ["$2a$", "$2b$", "$2y$", "$2x$"]
+                .iter()
+                .any(|p| v.starts_with(p)));
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err("empreinte bcrypt attendue ($2b$...), ou vide pour recréer le mot de passe".into())
+    }
+}
+
+/// An IP network in CIDR form; a bare address means that one host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpNet {
+    pub addr: IpAddr,
+    pub prefix: u8,
+}
+
+impl IpNet {
+    pub fn parse(s: &str) -> Result<IpNet, String> {
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s, None),
+        };
+        let addr: IpAddr = addr
+            .parse()
+            .map_err(|_| format!("{s:?}: adresse invalide"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => match p.parse::<u8>() {
+                Ok(p) if p <= max => p,
+                _ => return Err(format!("{s:?}: préfixe invalide (0 à {max})")),
+            },
+        };
+        Ok(IpNet { addr, prefix })
+    }
+
+    /// Whether `ip` is in this network; IPv4-mapped IPv6 addresses count as IPv4.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let ip = crate::http::access::canonical_ip(ip);
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for IpNet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.addr, self.prefix)
+    }
+}
+
+pub fn parse_cidr_list(v: &str) -> Result<Vec<IpNet>, String> {
+    parse_list(v)
+        .iter()
+        .map(|s| IpNet::parse(s))
+        .collect::<Result<_, _>>()
+        .map_err(|e| {
+            format!("{e}; liste de réseaux CIDR attendue, par exemple 192.168.1.0/24, 10.0.0.5")
+        })
+}

@@ -1,0 +1,85 @@
+//! The one error type of the HTTP API, mapped to the original service's JSON shape
+//! `{"status":"error","message":"..."}`.
+//!
+//! Messages stay in French where the original had them: the Odoo module and the shops
+//! read them. Internal faults are logged with their whole cause chain and never leak.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::printer::PrinterError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request itself is wrong; the message says what is accepted.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: the route needs an admin session.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: the caller is not allowed at this access level (network caller on a
+    /// local-only route, refused origin, bad CSRF token, ...).
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404: no such route or resource.
+    #[error("{0}")]
+    NotFound(String),
+    /// 405: the route exists with other methods.
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    /// 429: too many attempts (login throttling).
+    #[error("{0}")]
+    TooManyRequests(String),
+    /// 503: the printer (or another device) is unavailable; the message names it.
+    #[error("{0}")]
+    Unavailable(String),
+    /// 500: our own bug or an unexpected system failure. Logged, never shown in detail.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The text sent to the caller.
+    pub fn public_message(&self) -> String {
+        match self {
+            ApiError::Internal(_) => "Erreur interne du service (voir le journal)".to_string(),
+            other => other.to_string(),
+        }
+    }
+
+    /// The original's refusal for a network caller on a local-only route.
+    pub fn local_only() -> Self {
+        ApiError::Forbidden("Accès refusé - Local uniquement".to_string())
+    }
+}
+
+impl From<PrinterError> for ApiError {
+    fn from(err: PrinterError) -> Self {
+        ApiError::Unavailable(err.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(err) = &self {
+            tracing::error!(op = "http", outcome = "error", "internal error: {err:#}");
+        }
+        let body = json!({"status": "error", "message": self.public_message()});
+        (self.status(), Json(body)).into_response()
+    }
+}

@@ -1,0 +1,273 @@
+//! A streaming ESC/POS decoder: bytes in, readable events out. Incomplete commands at
+//! the end of a chunk wait for the next chunk, so it works on a socket stream.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Init,
+    Text(String),
+    /// `ESC p m t1 t2`: pulse on drawer pin 2 (m = 0) or 5 (m = 1).
+    DrawerKick {
+        pin: u8,
+        on_ms: u32,
+        off_ms: u32,
+    },
+    /// `DLE DC4 1 m t`: real-time pulse, executed even when the printer is busy/offline.
+    RealtimeKick {
+        pin: u8,
+        on_ms: u32,
+    },
+    /// `DLE EOT n`: real-time status request.
+    StatusQuery(u8),
+    Feed {
+        lines: u32,
+    },
+    Cut {
+        partial: bool,
+    },
+    /// `GS v 0`: a raster image band, width in bytes and height in dots.
+    Raster {
+        width_bytes: u16,
+        height: u16,
+        data: Vec<u8>,
+    },
+    /// Any other command, kept as raw bytes.
+    Command(Vec<u8>),
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::Init => write!(f, "initialisation"),
+            Event::Text(t) => write!(f, "texte {t:?}"),
+            Event::DrawerKick { pin, on_ms, off_ms } => {
+                write!(
+                    f,
+                    "ouverture tiroir, broche {pin}, impulsion {on_ms} ms, pause {off_ms} ms"
+                )
+            }
+            Event::RealtimeKick { pin, on_ms } => {
+                write!(
+                    f,
+                    "ouverture tiroir (temps réel), broche {pin}, impulsion {on_ms} ms"
+                )
+            }
+            Event::StatusQuery(n) => write!(f, "demande d'état temps réel n={n}"),
+            Event::Feed { lines } => write!(f, "avance {lines} ligne(s)"),
+            Event::Cut { partial } => {
+                write!(f, "coupe {}", if *partial { "partielle" } else { "totale" })
+            }
+            Event::Raster {
+                width_bytes,
+                height,
+                ..
+            } => {
+                write!(f, "image {}x{} points", u32::from(*width_bytes) * 8, height)
+            }
+            Event::Command(b) => write!(
+                f,
+                "commande {}",
+                b.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Decoder {
+    pending: Vec<u8>,
+    text: Vec<u8>,
+}
+
+/// How many bytes the command at the start of `b` takes, `None` if more are needed.
+fn command_len(b: &[u8]) -> Option<usize> {
+    let need = |n: usize| if b.len() >= n { Some(n) } else { None };
+    match b[0] {
+        0x1b => match *b.get(1)? {
+            b'@' | b'2' | b'<' => need(2),
+            b'p' => need(5),
+            b'c' | b'$' | b'\\' => need(4),
+            b'*' => {
+                let h = need(5)?;
+                let dots = usize::from(b[3]) | usize::from(b[4]) << 8;
+                let per = if b[2] >= 32 { 3 } else { 1 };
+                need(h + dots * per)
+            }
+            b'(' => {
+                let h = need(5)?;
+                need(h + (usize::from(b[3]) | usize::from(b[4]) << 8))
+            }
+            _ => need(3),
+        },
+        0x1d => match *b.get(1)? {
+            b'V' => {
+                let m = *b.get(2)?;
+                need(if m >= 65 { 4 } else { 3 })
+            }
+            b'v' => {
+                let h = need(8)?;
+                let w = usize::from(b[4]) | usize::from(b[5]) << 8;
+                let y = usize::from(b[6]) | usize::from(b[7]) << 8;
+                need(h + w * y)
+            }
+            b'(' | b'8' => {
+                let h = need(5)?;
+                need(h + (usize::from(b[3]) | usize::from(b[4]) << 8))
+            }
+            b'L' | b'W' | b'$' => need(4),
+            _ => need(3),
+        },
+        0x10 => match *b.get(1)? {
+            0x04 | 0x05 => need(3),
+            0x14 => need(5),
+            _ => need(2),
+        },
+        0x1c => match *b.get(1)? {
+            b'.' | b'&' => need(2),
+            b'p' => need(4),
+            _ => need(3),
+        },
+        _ => Some(1),
+    }
+}
+
+impl Decoder {
+    pub fn new() -> Decoder {
+        Decoder::default()
+    }
+
+    /// Feeds a chunk; returns the events completed by it.
+    pub fn feed(&mut self, chunk: &[u8]) -> Vec<Event> {
+        self.pending.extend_from_slice(chunk);
+        let mut events = Vec::new();
+        let mut pos = 0;
+        while pos < self.pending.len() {
+            let rest = &self.pending[pos..];
+            let Some(len) = command_len(rest) else { break };
+            let cmd = &rest[..len];
+            match cmd[0] {
+                0x0a | 0x0d | 0x0c => {
+                    flush_text(&mut self.text, &mut events);
+                    if cmd[0] == 0x0a {
+                        events.push(Event::Feed { lines: 1 });
+                    }
+                }
+                0x1b | 0x1d | 0x10 | 0x1c => {
+                    flush_text(&mut self.text, &mut events);
+                    events.push(decode_command(cmd));
+                }
+                b if b >= 0x20 => self.text.push(b),
+                _ => events.push(Event::Command(cmd.to_vec())),
+            }
+            pos += len;
+        }
+        self.pending.drain(..pos);
+        events
+    }
+
+    /// Ends the stream: pending text becomes an event; an incomplete command is kept raw.
+    pub fn finish(&mut self) -> Vec<Event> {
+        let mut events = Vec::new();
+        flush_text(&mut self.text, &mut events);
+        if !self.pending.is_empty() {
+            events.push(Event::Command(std::mem::take(&mut self.pending)));
+        }
+        events
+    }
+}
+
+fn flush_text(text: &mut Vec<u8>, events: &mut Vec<Event>) {
+    if !text.is_empty() {
+        events.push(Event::Text(String::from_utf8_lossy(text).into_owned()));
+        text.clear();
+    }
+}
+
+fn pin_of(m: u8) -> u8 {
+    if m == 1 || m == b'1' {
+        5
+    } else {
+        2
+    }
+}
+
+fn decode_command(cmd: &[u8]) -> Event {
+    match cmd {
+        [0x1b, b'@'] => Event::Init,
+        [0x1b, b'p', m, t1, t2] => Event::DrawerKick {
+            pin: pin_of(*m),
+            on_ms: u32::from(*t1) * 2,
+            off_ms: u32::from(*t2) * 2,
+        },
+        [0x10, 0x14, 1, m, t] => Event::RealtimeKick {
+            pin: pin_of(*m),
+            on_ms: u32::from((*t).clamp(1, 8)) * 100,
+        },
+        [0x10, 0x04, n] => Event::StatusQuery(*n),
+        [0x1b, b'd', n] => Event::Feed {
+            lines: u32::from(*n),
+        },
+        [0x1d, b'V', m, ..] => Event::Cut {
+            partial: matches!(m, 1 | 49 | 66),
+        },
+        [0x1d, b'v', b'0', _m, xl, xh, yl, yh, data @ ..] => Event::Raster {
+            width_bytes: u16::from_le_bytes([*xl, *xh]),
+            height: u16::from_le_bytes([*yl, *yh]),
+            data: data.to_vec(),
+        },
+        other => Event::Command(other.to_vec()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_kicks_text_cut_and_raster_across_chunks() {
+        let mut d = Decoder::new();
+        let mut all = d.feed(&[0x1b, 0x40, b'H', b'i', 0x0a, 0x1b, 0x70]);
+        all.extend(d.feed(&[0x00, 0x19, 0xfa, 0x10, 0x14, 0x01, 0x01, 0x03]));
+        all.extend(d.feed(&[
+            0x1d, b'v', b'0', 0, 1, 0, 2, 0, 0xff, 0x00, 0x1d, b'V', 66, 0,
+        ]));
+        all.extend(d.finish());
+        assert_eq!(
+            all,
+            vec![
+                Event::Init,
+                Event::Text("Hi".into()),
+                Event::Feed { lines: 1 },
+                Event::DrawerKick {
+                    pin: 2,
+                    on_ms: 50,
+                    off_ms: 500
+                },
+                Event::RealtimeKick { pin: 5, on_ms: 300 },
+                Event::Raster {
+                    width_bytes: 1,
+                    height: 2,
+                    data: vec![0xff, 0]
+                },
+                Event::Cut { partial: true },
+            ]
+        );
+        assert_eq!(
+            all[3].to_string(),
+            "ouverture tiroir, broche 2, impulsion 50 ms, pause 500 ms"
+        );
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        let mut d = Decoder::new();
+        for seed in 0u32..2000 {
+            let bytes: Vec<u8> = (0..17)
+                .map(|i| (seed.wrapping_mul(2654435761).rotate_left(i) & 0xff) as u8)
+                .collect();
+            d.feed(&bytes);
+        }
+        d.finish();
+    }
+}

@@ -1,0 +1,57 @@
+//! HTTP: routes by capability, merged here under their access level, and the listener.
+//!
+//! Access levels (the spec's three):
+//! - local: loopback callers only (open the drawer, purges);
+//! - network: anyone allowed by `[server] allowed_networks` (status, logs download);
+//! - authenticated: an admin session (the config page).
+
+pub mod access;
+pub mod cors;
+mod drawer;
+pub mod server;
+mod status;
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn router(state: AppState) -> Router {
+    let local = Router::new()
+        .merge(drawer::local_router())
+        .route_layer(from_fn_with_state(state.clone(), access::require_local));
+    let network = Router::new()
+        .merge(status::router())
+        .merge(drawer::network_router());
+    Router::new()
+        .merge(local)
+        .merge(network)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(from_fn(crate::logs::request_log))
+        .layer(from_fn_with_state(state.clone(), cors::cors))
+        .with_state(state)
+}
+
+async fn not_found(req: Request) -> Response {
+    ApiError::NotFound(format!(
+        "Route inconnue: {} (voir /status, /open-cash-drawer, /drawer)",
+        crate::logs::escape(req.uri().path())
+    ))
+    .into_response()
+}
+
+async fn method_not_allowed(req: Request) -> Response {
+    let mut res = ApiError::MethodNotAllowed(format!(
+        "Méthode {} non acceptée sur {}",
+        req.method(),
+        crate::logs::escape(req.uri().path())
+    ))
+    .into_response();
+    *res.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    res
+}

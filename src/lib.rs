@@ -1,0 +1,29 @@
+//! odoo-pos-cashdrawer: a local service that lets a web point of sale (Odoo POS first)
+//! open the cash drawer and print on the till's printers.
+//!
+//! `main.rs` only parses the command line; everything that can be tested lives here.
+//! One module per capability:
+//! - [`config`]: config.ini, its typed values and atomic writes;
+//! - [`printer`]: printer targets, transports and the per-printer serialized queue;
+//! - [`drawer`]: the drawer-kick command and the drawer sensor;
+//! - [`http`]: routes, access levels, CORS, and the listener;
+//! - [`logs`]: the operations log;
+//! - [`platform`]: OS-specific paths and system printers.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod drawer;
+pub mod error;
+pub mod escpos;
+pub mod http;
+pub mod logs;
+pub mod platform;
+pub mod printer;
+pub mod shutdown;
+pub mod state;
+
+pub use app::Application;
+
+/// The version shown in `/status`, `--version` and the Windows file properties.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

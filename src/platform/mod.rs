@@ -1,0 +1,70 @@
+//! What differs between operating systems: default folders and the system printer
+//! queues (Windows spooler, CUPS). Everything OS-specific lives below this module, behind
+//! `#[cfg]`, so the rest of the code base is the same on every platform.
+
+use std::path::PathBuf;
+
+#[cfg(unix)]
+pub mod cups;
+#[cfg(windows)]
+pub mod windows;
+
+/// Environment variable that overrides the data folder (same as `--data-dir`).
+pub const DATA_DIR_ENV: &str = "ODOO_POS_DATA_DIR";
+
+/// The data folder holding config.ini and logs/:
+/// - Windows: `C:\ProgramData\OdooPOS` (as the original service);
+/// - Linux: `/var/lib/odoo-pos-cashdrawer` when run as root (the system service),
+///   else `$XDG_DATA_HOME/odoo-pos-cashdrawer` (`~/.local/share/odoo-pos-cashdrawer`);
+/// - macOS: `~/Library/Application Support/OdooPOS`.
+pub fn default_data_dir() -> PathBuf {
+    if cfg!(windows) {
+        let base = std::env::var_os("ProgramData")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(r"C:\ProgramData"));
+        return base.join("OdooPOS");
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    if cfg!(target_os = "macos") {
+        return home.join("Library/Application Support/OdooPOS");
+    }
+    if is_root() {
+        return PathBuf::from("/var/lib/odoo-pos-cashdrawer");
+    }
+    std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .unwrap_or_else(|| home.join(".local/share"))
+        .join("odoo-pos-cashdrawer")
+}
+
+#[cfg(unix)]
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc_geteuid() == 0 }
+}
+
+#[cfg(unix)]
+extern "C" {
+    #[link_name = "geteuid"]
+    fn libc_geteuid() -> u32;
+}
+
+#[cfg(not(unix))]
+fn is_root() -> bool {
+    false
+}
+
+/// The browser download folder the invoice watcher defaults to.
+pub fn default_download_folder() -> String {
+    if cfg!(windows) {
+        r"C:\Users\Public\Downloads".to_string()
+    } else {
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."));
+        home.join("Downloads").display().to_string()
+    }
+}

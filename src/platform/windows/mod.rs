@@ -1,0 +1,3 @@
+//! Windows-only code: the print spooler. (The service mode lives beside it.)
+
+pub mod spooler;

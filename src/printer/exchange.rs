@@ -1,0 +1,58 @@
+//! The byte exchange shared by every bidirectional transport: write the job, then ask
+//! `DLE EOT 1/2/4` and read one answer byte each.
+
+use std::io::{Read, Write};
+
+use super::{PrinterError, PrinterErrorKind, PrinterTarget};
+use crate::escpos::{PrinterStatus, DLE_EOT, QUERIES};
+
+pub(super) fn write_job(
+    io: &mut impl Write,
+    job: &[u8],
+    target: &PrinterTarget,
+) -> Result<(), PrinterError> {
+    if job.is_empty() {
+        return Ok(());
+    }
+    io.write_all(job)
+        .and_then(|_| io.flush())
+        .map_err(|e| PrinterError::io(target, "écriture", &e))
+}
+
+/// Asks the three real-time statuses. Some printers push unsolicited ASB bytes; a byte
+/// that is not a valid status answer is skipped a few times before giving up.
+pub(super) fn query_status(
+    io: &mut (impl Read + Write),
+    target: &PrinterTarget,
+) -> Result<PrinterStatus, PrinterError> {
+    let mut answers = [0u8; 3];
+    for (slot, n) in answers.iter_mut().zip(QUERIES) {
+        io.write_all(&[DLE_EOT[0], DLE_EOT[1], n])
+            .and_then(|_| io.flush())
+            .map_err(|e| PrinterError::io(target, "demande d'état", &e))?;
+        let mut tries = 0;
+        *slot = loop {
+            let mut byte = [0u8; 1];
+            match io.read(&mut byte) {
+                Ok(0) => {
+                    return Err(PrinterError::new(
+                        PrinterErrorKind::Io,
+                        format!("imprimante {target}: connexion fermée pendant la demande d'état"),
+                    ))
+                }
+                Ok(_) => {}
+                Err(e) => return Err(PrinterError::io(target, "lecture de l'état", &e)),
+            }
+            if byte[0] & 0b1001_0011 == 0b0001_0010 || tries >= 8 {
+                break byte[0];
+            }
+            tries += 1;
+        };
+    }
+    PrinterStatus::parse(&answers).map_err(|e| {
+        PrinterError::new(
+            PrinterErrorKind::BadAnswer,
+            format!("imprimante {target}: {e}"),
+        )
+    })
+}

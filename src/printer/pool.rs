@@ -1,0 +1,45 @@
+//! One [`Printer`] per target, shared by every feature that uses it (drawer kicks,
+//! receipts, status), so that their jobs queue behind each other instead of interleaving.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::{transport_for, Printer, PrinterTarget, Timeouts, Transport};
+
+#[derive(Default)]
+pub struct PrinterPool {
+    printers: Mutex<HashMap<(PrinterTarget, TimeoutsKey), Arc<Printer>>>,
+}
+
+type TimeoutsKey = (u128, u128);
+
+impl PrinterPool {
+    pub fn new() -> PrinterPool {
+        PrinterPool::default()
+    }
+
+    /// The printer for `target`, created on first use.
+    pub fn get(&self, target: &PrinterTarget, timeouts: Timeouts) -> Arc<Printer> {
+        self.get_with(target, timeouts, || transport_for(target))
+    }
+
+    /// Same as [`PrinterPool::get`] with a given transport (tests, platform transports).
+    pub fn get_with(
+        &self,
+        target: &PrinterTarget,
+        timeouts: Timeouts,
+        make: impl FnOnce() -> Arc<dyn Transport>,
+    ) -> Arc<Printer> {
+        let key = (
+            target.clone(),
+            (timeouts.connect.as_millis(), timeouts.write.as_millis()),
+        );
+        let mut map = self.printers.lock().expect("printer pool lock");
+        // A changed timeout makes a new Printer; drop the old one for the same target so
+        // the pool does not grow with every config save.
+        map.retain(|(t, k), _| t != target || *k == key.1);
+        map.entry(key)
+            .or_insert_with(|| Arc::new(Printer::new(target.clone(), make(), timeouts)))
+            .clone()
+    }
+}

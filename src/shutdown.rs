@@ -1,0 +1,58 @@
+//! One shutdown future, fed by Ctrl-C, SIGTERM and (on Windows) the service manager's
+//! stop request, so every way of stopping goes through the same graceful path.
+
+use tokio::sync::watch;
+
+/// A cloneable trigger: `trigger()` from anywhere, `wait()` in the server.
+#[derive(Clone)]
+pub struct Shutdown {
+    tx: watch::Sender<bool>,
+}
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Shutdown {
+    pub fn new() -> Self {
+        Shutdown {
+            tx: watch::channel(false).0,
+        }
+    }
+
+    pub fn trigger(&self) {
+        self.tx.send_replace(true);
+    }
+
+    /// Resolves once `trigger` was called (immediately if it already was).
+    pub fn wait(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut rx = self.tx.subscribe();
+        async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        }
+    }
+
+    /// Triggers on Ctrl-C and, on Unix, SIGTERM.
+    pub fn on_signals(&self) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let ctrl_c = tokio::signal::ctrl_c();
+            #[cfg(unix)]
+            {
+                let mut term =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                        .expect("SIGTERM handler");
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = ctrl_c.await;
+            tracing::info!(op = "service.stop", outcome = "ok", "arrêt demandé");
+            this.trigger();
+        });
+    }
+}

@@ -1,0 +1,70 @@
+//! The state every handler shares, passed explicitly (no globals): cheap to clone.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use crate::config::{Config, ConfigStore};
+use crate::printer::{Printer, PrinterPool};
+
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    data_dir: PathBuf,
+    store: ConfigStore,
+    config: RwLock<Arc<Config>>,
+    printers: PrinterPool,
+    started: Instant,
+}
+
+impl AppState {
+    pub fn new(data_dir: PathBuf, store: ConfigStore, config: Config) -> AppState {
+        AppState {
+            inner: Arc::new(Inner {
+                data_dir,
+                store,
+                config: RwLock::new(Arc::new(config)),
+                printers: PrinterPool::new(),
+                started: Instant::now(),
+            }),
+        }
+    }
+
+    /// A snapshot of the configuration: a request sees one consistent config even if
+    /// the admin saves a new one meanwhile.
+    pub fn config(&self) -> Arc<Config> {
+        self.inner.config.read().expect("config lock").clone()
+    }
+
+    /// Makes `config` current (after it was validated and written by [`ConfigStore`]).
+    pub fn replace_config(&self, config: Config) {
+        *self.inner.config.write().expect("config lock") = Arc::new(config);
+    }
+
+    pub fn store(&self) -> &ConfigStore {
+        &self.inner.store
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.data_dir
+    }
+
+    pub fn printers(&self) -> &PrinterPool {
+        &self.inner.printers
+    }
+
+    /// The receipt printer the drawer hangs off (`[printer] name`).
+    pub fn drawer_printer(&self) -> Arc<Printer> {
+        let config = self.config();
+        self.inner
+            .printers
+            .get(&config.printer.target, config.printer.timeouts)
+    }
+
+    pub fn uptime(&self) -> std::time::Duration {
+        self.inner.started.elapsed()
+    }
+}
