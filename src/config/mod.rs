@@ -220,14 +220,14 @@ impl Config {
                 })?,
             },
             printer: PrinterConfig {
-                target: r.get("printer", "name", |v| PrinterTarget::parse(v))?,
+                target: r.get("printer", "name", PrinterTarget::parse)?,
                 timeouts: crate::printer::Timeouts {
                     connect: r.get("printer", "connect_timeout_ms", ms(50, 60_000))?,
                     write: r.get("printer", "write_timeout_ms", ms(50, 60_000))?,
                 },
             },
             cashdrawer: CashdrawerConfig {
-                command: r.get("cashdrawer", "command", |v| DrawerCommand::parse_hex(v))?,
+                command: r.get("cashdrawer", "command", DrawerCommand::parse_hex)?,
                 sensor_open_level: r.get("cashdrawer", "sensor_open_level", |v| v.parse())?,
             },
             invoice_printer: InvoicePrinterConfig {

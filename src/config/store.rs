@@ -88,7 +88,6 @@ impl ConfigStore {
                 LineSeparator::CR
             },
             kv_separator: " = ",
-            ..WriteOption::default()
         };
         ini.write_to_opt(&mut buf, opt)
             .context("mise en forme de config.ini")?;

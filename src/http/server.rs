@@ -39,12 +39,13 @@ impl Default for Limits {
     }
 }
 
+/// The future of a TLS handshake, giving the decrypted stream.
+pub type TlsAccept =
+    std::pin::Pin<Box<dyn Future<Output = std::io::Result<Box<dyn IoStream>>> + Send>>;
+
 /// Terminates TLS on a connection whose first byte says it is a handshake.
 pub trait TlsTerminator: Send + Sync + 'static {
-    fn accept(
-        &self,
-        stream: TcpStream,
-    ) -> std::pin::Pin<Box<dyn Future<Output = std::io::Result<Box<dyn IoStream>>> + Send>>;
+    fn accept(&self, stream: TcpStream) -> TlsAccept;
 }
 
 /// A byte stream hyper can serve.

@@ -19,8 +19,8 @@ pub(super) fn write_job(
         .map_err(|e| PrinterError::io(target, "écriture", &e))
 }
 
-/// Asks the three real-time statuses. Some printers push unsolicited ASB bytes; a byte
-/// that is not a valid status answer is skipped a few times before giving up.
+/// Asks the three real-time statuses, one answer byte each. We never enable automatic
+/// status back (ASB), so any byte that is not a valid answer is an error.
 pub(super) fn query_status(
     io: &mut (impl Read + Write),
     target: &PrinterTarget,
@@ -30,24 +30,17 @@ pub(super) fn query_status(
         io.write_all(&[DLE_EOT[0], DLE_EOT[1], n])
             .and_then(|_| io.flush())
             .map_err(|e| PrinterError::io(target, "demande d'état", &e))?;
-        let mut tries = 0;
-        *slot = loop {
-            let mut byte = [0u8; 1];
-            match io.read(&mut byte) {
-                Ok(0) => {
-                    return Err(PrinterError::new(
-                        PrinterErrorKind::Io,
-                        format!("imprimante {target}: connexion fermée pendant la demande d'état"),
-                    ))
-                }
-                Ok(_) => {}
-                Err(e) => return Err(PrinterError::io(target, "lecture de l'état", &e)),
+        let mut byte = [0u8; 1];
+        match io.read(&mut byte) {
+            Ok(0) => {
+                return Err(PrinterError::new(
+                    PrinterErrorKind::Io,
+                    format!("imprimante {target}: connexion fermée pendant la demande d'état"),
+                ))
             }
-            if byte[0] & 0b1001_0011 == 0b0001_0010 || tries >= 8 {
-                break byte[0];
-            }
-            tries += 1;
-        };
+            Ok(_) => *slot = byte[0],
+            Err(e) => return Err(PrinterError::io(target, "lecture de l'état", &e)),
+        }
     }
     PrinterStatus::parse(&answers).map_err(|e| {
         PrinterError::new(

@@ -30,10 +30,9 @@ pub enum PrinterTarget {
 const ACCEPTED: &str = "nom d'imprimante système (TICKET), tcp://hôte:port, serial:COM3?baud=9600, file:/dev/usb/lp0 ou virtual";
 
 /// Splits `a?k=v&k2=v2`, refusing unknown keys.
-fn split_query<'a>(
-    s: &'a str,
-    known: &[&str],
-) -> Result<(&'a str, Vec<(&'a str, &'a str)>), String> {
+type Query<'a> = Vec<(&'a str, &'a str)>;
+
+fn split_query<'a>(s: &'a str, known: &[&str]) -> Result<(&'a str, Query<'a>), String> {
     let Some((head, query)) = s.split_once('?') else {
         return Ok((s, Vec::new()));
     };

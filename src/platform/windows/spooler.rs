@@ -71,7 +71,7 @@ pub fn print_raw(
     if job_id == 0 {
         return Err(fail(
             PrinterErrorKind::Io,
-            format!("StartDocPrinter: {}", windows::core::Error::from_win32()),
+            format!("StartDocPrinter: {}", windows::core::Error::from_thread()),
         ));
     }
     let mut written = 0u32;

@@ -1,0 +1,130 @@
+//! Test helpers: the real service on 127.0.0.1:0, and real printer peers.
+#![allow(dead_code)]
+
+pub mod peer;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use cashdrawer::app::{Application, Settings};
+use cashdrawer::shutdown::Shutdown;
+use cashdrawer::state::AppState;
+
+/// The original service's config.ini, as Windows Notepad saves it (BOM + CRLF).
+pub const ORIGINAL_INI: &str = "\u{feff}[auth]\r\npassword_hash = \r\nsalt = \r\n\r\n[printer]\r\nname = TICKET\r\n\r\n[cashdrawer]\r\ncommand = 1b70001afa\r\n\r\n[invoice_printer]\r\nautoprint = true\r\nname = FACTURE\r\nprinter_ip = \r\nprinter_port = 9100\r\ndownload_folder = C:\\Users\\Public\\Downloads\r\nscan_frequency = 5\r\nopen_delay = 10\r\npurge_on_start = true\r\nfile_extensions = .pdf\r\n\r\n[server]\r\nport = 22548\r\nhost = 0.0.0.0\r\n\r\n[logs]\r\nfolder = logs\r\nfilename = cashdrawer.log\r\nretention_days = 30\r\n";
+
+/// A running service on a temp data folder. Stops when dropped.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub dir: tempfile::TempDir,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    shutdown: Shutdown,
+}
+
+/// Builds a config.ini text: `sections` is a list of (section, key, value) set over
+/// the defaults the service writes.
+pub fn ini(settings: &[(&str, &str, &str)]) -> String {
+    let mut out = String::new();
+    let mut sections: Vec<&str> = Vec::new();
+    for (s, _, _) in settings {
+        if !sections.contains(s) {
+            sections.push(s);
+        }
+    }
+    for s in sections {
+        out.push_str(&format!("[{s}]\n"));
+        for (_, k, v) in settings.iter().filter(|(sec, _, _)| *sec == s) {
+            out.push_str(&format!("{k} = {v}\n"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+impl TestApp {
+    /// Starts the service with this config.ini content, on 127.0.0.1:0.
+    pub async fn spawn(config_ini: &str) -> TestApp {
+        Self::spawn_on(config_ini, "127.0.0.1:0".parse().unwrap()).await
+    }
+
+    pub async fn spawn_on(config_ini: &str, listen: SocketAddr) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.ini"), config_ini).unwrap();
+        let app = Application::build(Settings {
+            data_dir: dir.path().to_path_buf(),
+            listen: Some(listen),
+        })
+        .await
+        .expect("service starts");
+        let addr = app.local_addr();
+        let state = app.state();
+        let shutdown = Shutdown::new();
+        let wait = shutdown.wait();
+        tokio::spawn(async move { app.run_until(wait).await });
+        TestApp {
+            addr,
+            dir,
+            state,
+            client: reqwest::Client::builder().no_proxy().build().unwrap(),
+            shutdown,
+        }
+    }
+
+    /// A service whose drawer printer is `target`.
+    pub async fn with_printer(target: &str, extra: &[(&str, &str, &str)]) -> TestApp {
+        let mut settings = vec![
+            ("printer", "name", target),
+            ("printer", "connect_timeout_ms", "500"),
+            ("printer", "write_timeout_ms", "500"),
+        ];
+        settings.extend_from_slice(extra);
+        TestApp::spawn(&ini(&settings)).await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("config.ini")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        (status, res.json().await.expect("JSON body"))
+    }
+
+    /// Exactly what the Odoo module and its Chrome extension send.
+    pub async fn odoo_open_drawer(&self) -> (u16, serde_json::Value) {
+        let res = self
+            .client
+            .get(self.url("/open-cash-drawer"))
+            .header("Content-Type", "application/json")
+            .header("Origin", "https://shop.odoo.com")
+            .send()
+            .await
+            .expect("request sent");
+        let status = res.status().as_u16();
+        (status, res.json().await.expect("JSON body"))
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.trigger();
+    }
+}
