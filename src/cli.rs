@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `open-drawer`, `printers`.
+//! The command line: `serve` (default), `open-drawer`, `printers`, `service` (Windows).
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -43,6 +43,26 @@ pub enum Command {
     OpenDrawer,
     /// List the system printers and the configured printer with its state.
     Printers,
+    /// The Windows service: install, uninstall, start, stop, status (Windows only).
+    Service {
+        #[command(subcommand)]
+        action: ServiceAction,
+    },
+}
+
+/// `service` actions; all need an administrator prompt except `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum ServiceAction {
+    /// Register the service (auto-start, restart on failure); updates an existing one.
+    Install,
+    /// Stop and remove the service (the data folder stays).
+    Uninstall,
+    Start,
+    Stop,
+    Status,
+    /// Entry point the service control manager starts; not for a console.
+    #[command(hide = true)]
+    Run,
 }
 
 impl Cli {
@@ -56,6 +76,9 @@ impl Cli {
 /// Runs the parsed command; the process exit code is 0 on success.
 pub fn run(cli: Cli) -> Result<()> {
     let data_dir = cli.data_dir();
+    if let Some(Command::Service { action }) = cli.command {
+        return service(action, data_dir, cli.data_dir.is_some());
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -67,10 +90,48 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Serve { host, port } => runtime.block_on(serve(data_dir, host, port)),
         Command::OpenDrawer => runtime.block_on(open_drawer(data_dir)),
         Command::Printers => runtime.block_on(printers(data_dir)),
+        Command::Service { .. } => unreachable!("handled before the runtime starts"),
     }
 }
 
+/// `service ...`: the Windows service control manager. `explicit_dir` is true when
+/// `--data-dir` was given, so the installed service keeps serving that folder.
+#[cfg(windows)]
+fn service(action: ServiceAction, data_dir: PathBuf, explicit_dir: bool) -> Result<()> {
+    use crate::platform::windows::service;
+    match action {
+        ServiceAction::Install => service::install(explicit_dir.then_some(data_dir.as_path())),
+        ServiceAction::Uninstall => service::uninstall(),
+        ServiceAction::Start => service::start(),
+        ServiceAction::Stop => service::stop(),
+        ServiceAction::Status => service::status(),
+        ServiceAction::Run => service::run(data_dir),
+    }
+}
+
+#[cfg(not(windows))]
+fn service(action: ServiceAction, _data_dir: PathBuf, _explicit_dir: bool) -> Result<()> {
+    anyhow::bail!(
+        "`service {}` n'existe que sous Windows; ici, lancer `serve` depuis le gestionnaire \
+         de services du système (systemd, launchd)",
+        format!("{action:?}").to_lowercase()
+    )
+}
+
 async fn serve(data_dir: PathBuf, host: Option<IpAddr>, port: Option<u16>) -> Result<()> {
+    let shutdown = Shutdown::new();
+    shutdown.on_signals();
+    serve_until(data_dir, host, port, shutdown).await
+}
+
+/// `serve`, stopping when `shutdown` is triggered (Ctrl-C, SIGTERM, the Windows service
+/// stop request).
+pub async fn serve_until(
+    data_dir: PathBuf,
+    host: Option<IpAddr>,
+    port: Option<u16>,
+    shutdown: Shutdown,
+) -> Result<()> {
     let store = ConfigStore::new(data_dir.join("config.ini"));
     let (config, outcome) = store.load_or_create()?;
     let _guard = crate::logs::init(&data_dir, &config)?;
@@ -95,8 +156,6 @@ async fn serve(data_dir: PathBuf, host: Option<IpAddr>, port: Option<u16>) -> Re
         outcome,
         config.printer.target
     );
-    let shutdown = Shutdown::new();
-    shutdown.on_signals();
     app.run_until(shutdown.wait()).await?;
     tracing::info!(op = "service.stop", outcome = "ok", "service arrêté");
     Ok(())

@@ -1,3 +1,4 @@
-//! Windows-only code: the print spooler. (The service mode lives beside it.)
+//! Windows-only code: the print spooler and the service mode.
 
+pub mod service;
 pub mod spooler;

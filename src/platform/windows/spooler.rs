@@ -1,29 +1,49 @@
 //! The Windows print spooler, RAW datatype: the bytes reach the printer unchanged, as
 //! the original service's win32print calls did.
+//!
+//! WritePrinter succeeding only means the spooler took the bytes. So the queue is checked
+//! before submitting (a paused or "use offline" queue would keep the job and print it
+//! later: a drawer popping minutes after the sale), and the job is watched for a bounded
+//! time after. A job the printer cannot print is cancelled and reported as an error.
 
 use std::time::{Duration, Instant};
 
 use windows::core::{PCWSTR, PWSTR};
 use windows::Win32::Graphics::Printing::{
-    ClosePrinter, EndDocPrinter, EndPagePrinter, EnumPrintersW, GetJobW, OpenPrinterW,
-    StartDocPrinterW, StartPagePrinter, WritePrinter, DOC_INFO_1W, JOB_INFO_1W,
-    PRINTER_ENUM_CONNECTIONS, PRINTER_ENUM_LOCAL, PRINTER_HANDLE, PRINTER_INFO_2W,
+    AbortPrinter, ClosePrinter, EndDocPrinter, EndPagePrinter, EnumPrintersW, GetJobW, GetPrinterW,
+    OpenPrinterW, SetJobW, StartDocPrinterW, StartPagePrinter, WritePrinter, DOC_INFO_1W,
+    JOB_CONTROL_DELETE, JOB_INFO_1W, JOB_STATUS_BLOCKED_DEVQ, JOB_STATUS_COMPLETE,
+    JOB_STATUS_ERROR, JOB_STATUS_OFFLINE, JOB_STATUS_PAPEROUT, JOB_STATUS_PAUSED,
+    JOB_STATUS_PRINTED, JOB_STATUS_PRINTING, JOB_STATUS_USER_INTERVENTION,
+    PRINTER_ATTRIBUTE_WORK_OFFLINE, PRINTER_ENUM_CONNECTIONS, PRINTER_ENUM_LOCAL, PRINTER_HANDLE,
+    PRINTER_INFO_2W, PRINTER_STATUS_ERROR, PRINTER_STATUS_NOT_AVAILABLE, PRINTER_STATUS_OFFLINE,
+    PRINTER_STATUS_PAPER_OUT, PRINTER_STATUS_PAUSED, PRINTER_STATUS_USER_INTERVENTION,
 };
 
 use crate::printer::{PrinterError, PrinterErrorKind, Timeouts};
 
-// JOB_STATUS_* bits (winspool.h).
-const JOB_STATUS_PAUSED: u32 = 0x1;
-const JOB_STATUS_ERROR: u32 = 0x2;
-const JOB_STATUS_OFFLINE: u32 = 0x20;
-const JOB_STATUS_PAPEROUT: u32 = 0x40;
-const JOB_STATUS_PRINTED: u32 = 0x80;
-const JOB_STATUS_BLOCKED_DEVQ: u32 = 0x200;
-const JOB_STATUS_USER_INTERVENTION: u32 = 0x400;
-const JOB_STATUS_COMPLETE: u32 = 0x1000;
-
 fn wide(s: &str) -> Vec<u16> {
     s.encode_utf16().chain(std::iter::once(0)).collect()
+}
+
+/// A buffer for the spooler's variable-size records, 8-byte aligned: the records start
+/// with pointers and u32s, and reading them from a byte vector would be misaligned.
+struct RecordBuf(Vec<u64>);
+
+impl RecordBuf {
+    fn new(bytes: u32) -> Self {
+        RecordBuf(vec![0u64; (bytes as usize).div_ceil(8)])
+    }
+
+    fn bytes(&mut self) -> &mut [u8] {
+        let len = self.0.len() * 8;
+        // SAFETY: the Vec owns len bytes; u8 has no alignment or validity requirement.
+        unsafe { std::slice::from_raw_parts_mut(self.0.as_mut_ptr().cast(), len) }
+    }
+
+    fn record<T>(&self) -> *const T {
+        self.0.as_ptr().cast()
+    }
 }
 
 struct Handle(PRINTER_HANDLE);
@@ -37,9 +57,7 @@ impl Drop for Handle {
     }
 }
 
-/// Sends a RAW job to printer `name`, then watches the job for a short, bounded time:
-/// WritePrinter succeeding only means the spooler took the bytes; a paused, offline or
-/// erroring queue is reported as an error instead of a false success.
+/// Sends a RAW job to printer `name`; see the module doc for what is checked.
 pub fn print_raw(
     name: &str,
     job: &[u8],
@@ -59,6 +77,12 @@ pub fn print_raw(
         )
     })?;
     let handle = Handle(raw);
+    if let Some(problem) = printer_problem(&handle) {
+        return Err(fail(
+            PrinterErrorKind::Offline,
+            format!("{problem}; rien n'a été envoyé"),
+        ));
+    }
     let mut doc_name = wide(title);
     let mut datatype = wide("RAW");
     let info = DOC_INFO_1W {
@@ -74,74 +98,153 @@ pub fn print_raw(
             format!("StartDocPrinter: {}", windows::core::Error::from_thread()),
         ));
     }
-    let mut written = 0u32;
-    // SAFETY: job is a valid buffer of job.len() bytes; written is a valid out pointer.
-    let ok = unsafe {
+    // SAFETY: a document is open on the handle.
+    unsafe {
         let _ = StartPagePrinter(handle.0);
-        let ok = WritePrinter(
-            handle.0,
-            job.as_ptr().cast(),
-            job.len() as u32,
-            &mut written,
-        )
-        .as_bool();
+    }
+    if let Err(msg) = write_all(&handle, job) {
+        // Abort rather than EndDoc: half a drawer command must not reach the printer.
+        // SAFETY: a document is open on the handle.
+        unsafe {
+            let _ = AbortPrinter(handle.0);
+        }
+        return Err(fail(PrinterErrorKind::Io, msg));
+    }
+    // SAFETY: a page and a document are open on the handle.
+    let ended = unsafe {
         let _ = EndPagePrinter(handle.0);
-        let _ = EndDocPrinter(handle.0);
-        ok
+        EndDocPrinter(handle.0).as_bool()
     };
-    if !ok || written as usize != job.len() {
+    if !ended {
         return Err(fail(
             PrinterErrorKind::Io,
-            format!("WritePrinter: {} octets écrits sur {}", written, job.len()),
+            format!("EndDocPrinter: {}", windows::core::Error::from_thread()),
         ));
     }
-    watch_job(&handle, job_id, timeouts.write).map_err(|msg| fail(PrinterErrorKind::Offline, msg))
+    watch_job(&handle, job_id, timeouts.write).map_err(|(kind, msg)| {
+        // SAFETY: deleting our own job; failure only means it already left the queue.
+        unsafe {
+            let _ = SetJobW(handle.0, job_id, 0, None, JOB_CONTROL_DELETE);
+        }
+        fail(kind, format!("{msg}; travail {job_id} annulé"))
+    })
 }
 
-/// Polls the job until it is printed, gone from the queue, or `limit` passes. Only a
-/// status that says the printer cannot print is an error; a job still queued when the
-/// time is up is not (slow spoolers), and is left to print.
-fn watch_job(handle: &Handle, job_id: u32, limit: Duration) -> Result<(), String> {
+/// WritePrinter may take fewer bytes than given: loop until all are written.
+fn write_all(handle: &Handle, job: &[u8]) -> Result<(), String> {
+    let mut sent = 0usize;
+    while sent < job.len() {
+        let chunk = &job[sent..];
+        let len = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
+        let mut written = 0u32;
+        // SAFETY: chunk is valid for len bytes; written is a valid out pointer.
+        let ok = unsafe { WritePrinter(handle.0, chunk.as_ptr().cast(), len, &mut written) };
+        if !ok.as_bool() || written == 0 {
+            return Err(format!(
+                "WritePrinter: {} octets écrits sur {} ({})",
+                sent,
+                job.len(),
+                windows::core::Error::from_thread()
+            ));
+        }
+        sent += written as usize;
+    }
+    Ok(())
+}
+
+/// Why the queue cannot print now, from GetPrinter level 2 (status bits and the "use
+/// printer offline" attribute); `None` when it can or when the spooler does not say.
+fn printer_problem(handle: &Handle) -> Option<&'static str> {
+    let mut needed = 0u32;
+    // SAFETY: size query with no buffer.
+    unsafe {
+        let _ = GetPrinterW(handle.0, 2, None, &mut needed);
+    }
+    if needed == 0 {
+        return None;
+    }
+    let mut buf = RecordBuf::new(needed);
+    // SAFETY: buf has at least the size the spooler asked for.
+    unsafe { GetPrinterW(handle.0, 2, Some(buf.bytes()), &mut needed) }.ok()?;
+    // SAFETY: GetPrinterW level 2 wrote a PRINTER_INFO_2W at the (aligned) start of buf.
+    let (status, attributes) = unsafe {
+        let info = &*buf.record::<PRINTER_INFO_2W>();
+        (info.Status, info.Attributes)
+    };
+    if status & PRINTER_STATUS_PAUSED != 0 {
+        Some("file d'attente en pause")
+    } else if attributes & PRINTER_ATTRIBUTE_WORK_OFFLINE != 0
+        || status & (PRINTER_STATUS_OFFLINE | PRINTER_STATUS_NOT_AVAILABLE) != 0
+    {
+        Some("imprimante hors ligne")
+    } else if status & PRINTER_STATUS_PAPER_OUT != 0 {
+        Some("plus de papier")
+    } else if status & (PRINTER_STATUS_ERROR | PRINTER_STATUS_USER_INTERVENTION) != 0 {
+        Some("imprimante en erreur")
+    } else {
+        None
+    }
+}
+
+/// Why the job cannot print, from its status bits.
+fn job_problem(status: u32) -> Option<&'static str> {
+    if status & JOB_STATUS_PAUSED != 0 {
+        Some("travail en pause")
+    } else if status & JOB_STATUS_OFFLINE != 0 {
+        Some("imprimante hors ligne")
+    } else if status & JOB_STATUS_PAPEROUT != 0 {
+        Some("plus de papier")
+    } else if status & (JOB_STATUS_ERROR | JOB_STATUS_BLOCKED_DEVQ | JOB_STATUS_USER_INTERVENTION)
+        != 0
+    {
+        Some("erreur de l'imprimante")
+    } else {
+        None
+    }
+}
+
+/// Polls the job until it is printed or gone from the queue (done), the job or the
+/// queue reports a problem (error), or `limit` passes. At the limit, a job the printer
+/// is taking (status "printing") is left to finish; one still waiting is a timeout.
+fn watch_job(
+    handle: &Handle,
+    job_id: u32,
+    limit: Duration,
+) -> Result<(), (PrinterErrorKind, String)> {
     let started = Instant::now();
     loop {
         let mut needed = 0u32;
-        // SAFETY: first call asks the size only.
+        // SAFETY: size query with no buffer.
         unsafe {
             let _ = GetJobW(handle.0, job_id, 1, None, &mut needed);
         }
         if needed == 0 {
-            return Ok(()); // the job left the queue: done
+            return Ok(()); // the job left the queue: the port monitor took it
         }
-        let mut buf = vec![0u8; needed as usize];
-        // SAFETY: buf has the size the spooler asked for.
-        let ok = unsafe { GetJobW(handle.0, job_id, 1, Some(&mut buf), &mut needed) }.as_bool();
-        if !ok {
+        let mut buf = RecordBuf::new(needed);
+        // SAFETY: buf has at least the size the spooler asked for.
+        if !unsafe { GetJobW(handle.0, job_id, 1, Some(buf.bytes()), &mut needed) }.as_bool() {
             return Ok(());
         }
-        // SAFETY: GetJobW level 1 filled buf with a JOB_INFO_1W followed by its strings.
-        let status = unsafe { (*(buf.as_ptr() as *const JOB_INFO_1W)).Status };
+        // SAFETY: GetJobW level 1 wrote a JOB_INFO_1W at the (aligned) start of buf.
+        let status = unsafe { (*buf.record::<JOB_INFO_1W>()).Status };
         if status & (JOB_STATUS_PRINTED | JOB_STATUS_COMPLETE) != 0 {
             return Ok(());
         }
-        let problem = if status & JOB_STATUS_PAUSED != 0 {
-            Some("file d'attente en pause")
-        } else if status & JOB_STATUS_OFFLINE != 0 {
-            Some("imprimante hors ligne")
-        } else if status & JOB_STATUS_PAPEROUT != 0 {
-            Some("plus de papier")
-        } else if status
-            & (JOB_STATUS_ERROR | JOB_STATUS_BLOCKED_DEVQ | JOB_STATUS_USER_INTERVENTION)
-            != 0
-        {
-            Some("erreur de l'imprimante")
-        } else {
-            None
-        };
-        if let Some(p) = problem {
-            return Err(format!("{p} (travail {job_id} en attente)"));
+        if let Some(p) = job_problem(status).or_else(|| printer_problem(handle)) {
+            return Err((PrinterErrorKind::Offline, p.to_string()));
         }
         if started.elapsed() >= limit {
-            return Ok(());
+            if status & JOB_STATUS_PRINTING != 0 {
+                return Ok(());
+            }
+            return Err((
+                PrinterErrorKind::Timeout,
+                format!(
+                    "le travail attend toujours dans la file après {} ms",
+                    limit.as_millis()
+                ),
+            ));
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -150,36 +253,44 @@ fn watch_job(handle: &Handle, job_id: u32, limit: Duration) -> Result<(), String
 /// The printers the spooler knows (local and connected), by name.
 pub fn list() -> anyhow::Result<Vec<String>> {
     let flags = PRINTER_ENUM_LOCAL | PRINTER_ENUM_CONNECTIONS;
-    let mut needed = 0u32;
-    let mut count = 0u32;
-    // SAFETY: size query with no buffer.
-    unsafe {
-        let _ = EnumPrintersW(flags, PCWSTR::null(), 2, None, &mut needed, &mut count);
-    }
-    if needed == 0 {
-        return Ok(Vec::new());
-    }
-    let mut buf = vec![0u8; needed as usize];
-    // SAFETY: buf has the size the spooler asked for.
-    unsafe {
-        EnumPrintersW(
-            flags,
-            PCWSTR::null(),
-            2,
-            Some(&mut buf),
-            &mut needed,
-            &mut count,
-        )
-    }?;
-    let infos = buf.as_ptr() as *const PRINTER_INFO_2W;
-    let mut names = Vec::with_capacity(count as usize);
-    for i in 0..count as usize {
-        // SAFETY: EnumPrintersW wrote `count` PRINTER_INFO_2W records at the start of buf.
-        let name = unsafe { (*infos.add(i)).pPrinterName };
-        if !name.is_null() {
-            // SAFETY: pPrinterName is a NUL-terminated string inside buf.
-            names.push(unsafe { name.to_string() }.unwrap_or_default());
+    // A printer added between the size query and the call makes the buffer too small:
+    // ask again, a few times.
+    for _ in 0..3 {
+        let mut needed = 0u32;
+        let mut count = 0u32;
+        // SAFETY: size query with no buffer.
+        unsafe {
+            let _ = EnumPrintersW(flags, PCWSTR::null(), 2, None, &mut needed, &mut count);
         }
+        if needed == 0 {
+            return Ok(Vec::new());
+        }
+        let mut buf = RecordBuf::new(needed);
+        // SAFETY: buf has at least the size the spooler asked for.
+        let filled = unsafe {
+            EnumPrintersW(
+                flags,
+                PCWSTR::null(),
+                2,
+                Some(buf.bytes()),
+                &mut needed,
+                &mut count,
+            )
+        };
+        if filled.is_err() {
+            continue;
+        }
+        let infos = buf.record::<PRINTER_INFO_2W>();
+        let mut names = Vec::with_capacity(count as usize);
+        for i in 0..count as usize {
+            // SAFETY: EnumPrintersW wrote `count` PRINTER_INFO_2W records at the start of buf.
+            let name = unsafe { (*infos.add(i)).pPrinterName };
+            if !name.is_null() {
+                // SAFETY: pPrinterName is a NUL-terminated string inside buf.
+                names.push(unsafe { name.to_string() }.unwrap_or_default());
+            }
+        }
+        return Ok(names);
     }
-    Ok(names)
+    anyhow::bail!("EnumPrinters: {}", windows::core::Error::from_thread())
 }

@@ -1,0 +1,310 @@
+//! The native Windows service: install/uninstall/start/stop/status through the service
+//! control manager (SCM), and the `service run` entry point the SCM starts.
+//!
+//! The service runs the same `serve` as the console, on the ProgramData folder, and its
+//! stop request goes through [`Shutdown::trigger`], the same graceful path as Ctrl-C.
+//! It starts with the PC and the SCM restarts it when it fails (recovery actions).
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use windows_service::service::{
+    ServiceAccess, ServiceAction, ServiceActionType, ServiceControl, ServiceControlAccept,
+    ServiceErrorControl, ServiceExitCode, ServiceFailureActions, ServiceFailureResetPeriod,
+    ServiceInfo, ServiceStartType, ServiceState, ServiceStatus, ServiceType,
+};
+use windows_service::service_control_handler::{
+    self, ServiceControlHandlerResult, ServiceStatusHandle,
+};
+use windows_service::service_manager::{ServiceManager, ServiceManagerAccess};
+
+use crate::shutdown::Shutdown;
+
+/// Our service's name in the SCM (`sc query OdooPOSCashdrawer`). It differs from the
+/// original Python service's, so both can be told apart during an upgrade.
+pub const SERVICE_NAME: &str = "OdooPOSCashdrawer";
+/// The original Python service (or scheduled task) the installer offers to disable.
+pub const LEGACY_SERVICE_NAME: &str = "OdooPOSCashdrawerService";
+const DISPLAY_NAME: &str = "Odoo POS Cashdrawer";
+const DESCRIPTION: &str =
+    "Service local pour Odoo POS: ouvre le tiroir-caisse et imprime tickets et factures (port 22548).";
+/// Windows' ERROR_SERVICE_EXISTS and ERROR_SERVICE_DOES_NOT_EXIST.
+const ERROR_SERVICE_EXISTS: i32 = 1073;
+const ERROR_SERVICE_DOES_NOT_EXIST: i32 = 1060;
+/// How long `stop`/`uninstall` wait for the service to reach Stopped.
+const STOP_WAIT: Duration = Duration::from_secs(20);
+
+/// The data folder `service run` serves. The SCM calls `service_main` through a C
+/// callback that carries no context, so this is the one place a value crosses it.
+static DATA_DIR: OnceLock<PathBuf> = OnceLock::new();
+
+fn manager(access: ServiceManagerAccess) -> Result<ServiceManager> {
+    ServiceManager::local_computer(None::<&str>, access).context(
+        "accès au gestionnaire de services refusé (lancer l'invite de commandes en administrateur)",
+    )
+}
+
+fn os_code(e: &windows_service::Error) -> Option<i32> {
+    match e {
+        windows_service::Error::Winapi(io) => io.raw_os_error(),
+        _ => None,
+    }
+}
+
+/// Registers the service (or updates it, for upgrades): auto-start, LocalSystem, runs
+/// `<this exe> [--data-dir DIR] service run`, restarted by the SCM after a failure.
+pub fn install(data_dir: Option<&Path>) -> Result<()> {
+    let exe = std::env::current_exe().context("chemin de l'exécutable")?;
+    let mut launch_arguments: Vec<OsString> = Vec::new();
+    if let Some(dir) = data_dir {
+        launch_arguments.push("--data-dir".into());
+        launch_arguments.push(dir.as_os_str().to_owned());
+    }
+    launch_arguments.extend(["service".into(), "run".into()]);
+    let info = ServiceInfo {
+        name: SERVICE_NAME.into(),
+        display_name: DISPLAY_NAME.into(),
+        service_type: ServiceType::OWN_PROCESS,
+        start_type: ServiceStartType::AutoStart,
+        error_control: ServiceErrorControl::Normal,
+        executable_path: exe,
+        launch_arguments,
+        dependencies: vec![],
+        account_name: None,
+        account_password: None,
+    };
+    let scm = manager(ServiceManagerAccess::CONNECT | ServiceManagerAccess::CREATE_SERVICE)?;
+    let access = ServiceAccess::CHANGE_CONFIG | ServiceAccess::QUERY_STATUS | ServiceAccess::START;
+    let service = match scm.create_service(&info, access) {
+        Ok(service) => service,
+        Err(e) if os_code(&e) == Some(ERROR_SERVICE_EXISTS) => {
+            let service = scm.open_service(SERVICE_NAME, access)?;
+            service
+                .change_config(&info)
+                .context("mise à jour du service existant")?;
+            service
+        }
+        Err(e) => return Err(e).context("création du service"),
+    };
+    service.set_description(DESCRIPTION)?;
+    let restart = |secs| ServiceAction {
+        action_type: ServiceActionType::Restart,
+        delay: Duration::from_secs(secs),
+    };
+    service
+        .update_failure_actions(ServiceFailureActions {
+            reset_period: ServiceFailureResetPeriod::After(Duration::from_secs(24 * 3600)),
+            reboot_msg: None,
+            command: None,
+            actions: Some(vec![restart(5), restart(10), restart(60)]),
+        })
+        .context("actions de récupération (redémarrage après échec)")?;
+    // A non-zero exit code (port busy, bad config.ini) counts as a failure too.
+    service.set_failure_actions_on_non_crash_failures(true)?;
+    println!("Service {SERVICE_NAME} installé (démarrage automatique).");
+    Ok(())
+}
+
+/// Stops the service if it runs, then deletes it.
+pub fn uninstall() -> Result<()> {
+    let scm = manager(ServiceManagerAccess::CONNECT)?;
+    let access = ServiceAccess::QUERY_STATUS | ServiceAccess::STOP | ServiceAccess::DELETE;
+    let service = match scm.open_service(SERVICE_NAME, access) {
+        Ok(s) => s,
+        Err(e) if os_code(&e) == Some(ERROR_SERVICE_DOES_NOT_EXIST) => {
+            println!("Service {SERVICE_NAME} absent: rien à désinstaller.");
+            return Ok(());
+        }
+        Err(e) => return Err(e).context("ouverture du service"),
+    };
+    if service.query_status()?.current_state != ServiceState::Stopped {
+        let _ = service.stop();
+        wait_for(&service, ServiceState::Stopped)?;
+    }
+    service.delete().context("suppression du service")?;
+    println!("Service {SERVICE_NAME} désinstallé.");
+    Ok(())
+}
+
+fn open(access: ServiceAccess) -> Result<windows_service::service::Service> {
+    let scm = manager(ServiceManagerAccess::CONNECT)?;
+    scm.open_service(SERVICE_NAME, access).map_err(|e| {
+        if os_code(&e) == Some(ERROR_SERVICE_DOES_NOT_EXIST) {
+            anyhow::anyhow!(
+                "service {SERVICE_NAME} non installé (odoo-pos-cashdrawer service install)"
+            )
+        } else {
+            anyhow::Error::new(e).context("ouverture du service")
+        }
+    })
+}
+
+fn wait_for(service: &windows_service::service::Service, want: ServiceState) -> Result<()> {
+    let started = Instant::now();
+    loop {
+        let state = service.query_status()?.current_state;
+        if state == want {
+            return Ok(());
+        }
+        if started.elapsed() > STOP_WAIT {
+            bail!("le service est resté dans l'état {state:?} (attendu: {want:?})");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+pub fn start() -> Result<()> {
+    let service = open(ServiceAccess::START | ServiceAccess::QUERY_STATUS)?;
+    if service.query_status()?.current_state == ServiceState::Running {
+        println!("Service {SERVICE_NAME} déjà démarré.");
+        return Ok(());
+    }
+    service
+        .start::<&OsStr>(&[])
+        .context("démarrage du service")?;
+    wait_for(&service, ServiceState::Running)?;
+    println!("Service {SERVICE_NAME} démarré.");
+    Ok(())
+}
+
+pub fn stop() -> Result<()> {
+    let service = open(ServiceAccess::STOP | ServiceAccess::QUERY_STATUS)?;
+    if service.query_status()?.current_state != ServiceState::Stopped {
+        service.stop().context("arrêt du service")?;
+        wait_for(&service, ServiceState::Stopped)?;
+    }
+    println!("Service {SERVICE_NAME} arrêté.");
+    Ok(())
+}
+
+/// Prints the state; fails (non-zero exit) when the service is not installed.
+pub fn status() -> Result<()> {
+    let service = open(ServiceAccess::QUERY_STATUS | ServiceAccess::QUERY_CONFIG)?;
+    let state = service.query_status()?.current_state;
+    let config = service.query_config()?;
+    println!(
+        "Service {SERVICE_NAME}: {}\n  démarrage: {:?}\n  commande: {}",
+        state_fr(state),
+        config.start_type,
+        config.executable_path.display()
+    );
+    Ok(())
+}
+
+fn state_fr(state: ServiceState) -> &'static str {
+    match state {
+        ServiceState::Stopped => "arrêté",
+        ServiceState::StartPending => "démarrage en cours",
+        ServiceState::StopPending => "arrêt en cours",
+        ServiceState::Running => "démarré",
+        ServiceState::ContinuePending | ServiceState::PausePending | ServiceState::Paused => {
+            "en pause"
+        }
+    }
+}
+
+windows_service::define_windows_service!(ffi_service_main, service_main);
+
+/// `service run`: hands this thread to the SCM, which calls `service_main`. Run from a
+/// console it fails at once (error 1063): use `serve` there.
+pub fn run(data_dir: PathBuf) -> Result<()> {
+    let _ = DATA_DIR.set(data_dir);
+    windows_service::service_dispatcher::start(SERVICE_NAME, ffi_service_main)
+        .context("ceci est le point d'entrée du service Windows; en console, utiliser `serve`")
+}
+
+fn service_main(_arguments: Vec<OsString>) {
+    let data_dir = DATA_DIR
+        .get()
+        .cloned()
+        .unwrap_or_else(crate::platform::default_data_dir);
+    if let Err(e) = run_service(&data_dir) {
+        record_failure(&data_dir, &e);
+    }
+}
+
+fn report(handle: ServiceStatusHandle, state: ServiceState, exit: u32) -> Result<()> {
+    let (accept, wait_hint) = match state {
+        ServiceState::Running => (
+            ServiceControlAccept::STOP | ServiceControlAccept::SHUTDOWN,
+            Duration::ZERO,
+        ),
+        ServiceState::Stopped => (ServiceControlAccept::empty(), Duration::ZERO),
+        _ => (ServiceControlAccept::empty(), Duration::from_secs(15)),
+    };
+    handle.set_service_status(ServiceStatus {
+        service_type: ServiceType::OWN_PROCESS,
+        current_state: state,
+        controls_accepted: accept,
+        exit_code: if exit == 0 {
+            ServiceExitCode::NO_ERROR
+        } else {
+            ServiceExitCode::ServiceSpecific(exit)
+        },
+        checkpoint: 0,
+        wait_hint,
+        process_id: None,
+    })?;
+    Ok(())
+}
+
+fn run_service(data_dir: &Path) -> Result<()> {
+    let shutdown = Shutdown::new();
+    let trigger = shutdown.clone();
+    let handle = service_control_handler::register(SERVICE_NAME, move |control| match control {
+        ServiceControl::Stop | ServiceControl::Shutdown => {
+            trigger.trigger();
+            ServiceControlHandlerResult::NoError
+        }
+        ServiceControl::Interrogate => ServiceControlHandlerResult::NoError,
+        _ => ServiceControlHandlerResult::NotImplemented,
+    })?;
+    report(handle, ServiceState::StartPending, 0)?;
+    let result = (|| {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        report(handle, ServiceState::Running, 0)?;
+        let stopping = shutdown.wait();
+        runtime.spawn(async move {
+            stopping.await;
+            let _ = report(handle, ServiceState::StopPending, 0);
+        });
+        runtime.block_on(crate::cli::serve_until(
+            data_dir.to_path_buf(),
+            None,
+            None,
+            shutdown,
+        ))
+    })();
+    // Exit code 1 on failure: the SCM then applies the recovery actions (restart).
+    report(
+        handle,
+        ServiceState::Stopped,
+        if result.is_ok() { 0 } else { 1 },
+    )?;
+    result
+}
+
+/// A service has no console: a failure before the log is set up (bad config.ini, busy
+/// port) is appended to `<data dir>\service-erreurs.log` so the administrator finds it.
+fn record_failure(data_dir: &Path, error: &anyhow::Error) {
+    use std::io::Write;
+    tracing::error!(op = "service.run", outcome = "error", "{error:#}");
+    let line = format!(
+        "{} service {SERVICE_NAME}: {error:#}\r\n",
+        chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
+    );
+    let _ = std::fs::create_dir_all(data_dir);
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(data_dir.join("service-erreurs.log"))
+    {
+        let _ = f.write_all(line.as_bytes());
+    }
+}
