@@ -2,8 +2,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use common::peer::{Behaviour, PrinterPeer};
@@ -99,59 +98,66 @@ fn printers_command_shows_the_configured_printer_and_its_state() {
 }
 
 #[cfg(unix)]
-#[test]
-fn serves_and_stops_gracefully_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args([
-            "--data-dir",
-            dir.path().to_str().unwrap(),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("start-up line").unwrap();
-        if let Some(rest) = line.split("à l'écoute sur http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
-    // A fresh data folder gets a config.ini with the defaults (virtual printer here).
-    let config = std::fs::read_to_string(dir.path().join("config.ini")).unwrap();
-    assert!(config.contains("name = virtual"), "{config}");
-    let body = raw_http::get(&format!("http://{addr}/open-cash-drawer"));
-    assert!(body.contains("Tiroir-caisse ouvert"), "{body}");
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert!(status.success(), "exit status {status:?}");
-}
+mod unix {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
 
-mod raw_http {
-    /// A minimal blocking GET over a raw socket (keeps this test free of a runtime).
-    pub fn get(url: &str) -> String {
-        use std::io::{Read, Write};
-        let rest = url.strip_prefix("http://").unwrap();
-        let (host, path) = rest
-            .split_once('/')
-            .map(|(h, p)| (h, format!("/{p}")))
+    use super::BIN;
+
+    #[test]
+    fn serves_and_stops_gracefully_on_sigterm() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(BIN)
+            .args([
+                "--data-dir",
+                dir.path().to_str().unwrap(),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+            ])
+            .stderr(Stdio::piped())
+            .spawn()
             .unwrap();
-        let mut s = std::net::TcpStream::connect(host).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut out = String::new();
-        s.read_to_string(&mut out).unwrap();
-        out
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines.next().expect("start-up line").unwrap();
+            if let Some(rest) = line.split("à l'écoute sur http://").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        // A fresh data folder gets a config.ini with the defaults (virtual printer here).
+        let config = std::fs::read_to_string(dir.path().join("config.ini")).unwrap();
+        assert!(config.contains("name = virtual"), "{config}");
+        let body = raw_http::get(&format!("http://{addr}/open-cash-drawer"));
+        assert!(body.contains("Tiroir-caisse ouvert"), "{body}");
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "exit status {status:?}");
+    }
+
+    mod raw_http {
+        /// A minimal blocking GET over a raw socket (keeps this test free of a runtime).
+        pub fn get(url: &str) -> String {
+            use std::io::{Read, Write};
+            let rest = url.strip_prefix("http://").unwrap();
+            let (host, path) = rest
+                .split_once('/')
+                .map(|(h, p)| (h, format!("/{p}")))
+                .unwrap();
+            let mut s = std::net::TcpStream::connect(host).unwrap();
+            write!(
+                s,
+                "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut out = String::new();
+            s.read_to_string(&mut out).unwrap();
+            out
+        }
     }
 }

@@ -3,61 +3,64 @@
 
 mod common;
 
-#[cfg(unix)]
-use serialport::SerialPort;
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
 use common::TestApp;
 
 const PIN2: &[u8] = &[0x1b, 0x70, 0x00, 0x1a, 0xfa];
 
-/// A serial "printer" on the master side of a pty pair: records bytes, answers DLE EOT.
 #[cfg(unix)]
-fn serial_peer() -> (String, Arc<Mutex<Vec<u8>>>, serialport::TTYPort) {
-    let (mut master, slave) = serialport::TTYPort::pair().expect("pty pair");
-    let path = slave.name().expect("slave has a path");
-    master.set_timeout(Duration::from_millis(50)).unwrap();
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let rec = received.clone();
-    std::thread::spawn(move || {
-        let status = common::peer::ok_status();
-        let mut pending = Vec::new();
-        let mut buf = [0u8; 256];
-        loop {
-            match master.read(&mut buf) {
-                Ok(0) => continue,
-                Ok(n) => pending.extend_from_slice(&buf[..n]),
-                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => continue,
-                Err(_) => break,
-            }
-            while let Some(pos) = pending
-                .windows(3)
-                .position(|w| w[0] == 0x10 && w[1] == 0x04)
-            {
-                rec.lock().unwrap().extend_from_slice(&pending[..pos]);
-                let answer = status.answer_to(pending[pos + 2]).unwrap();
-                master.write_all(&[answer]).unwrap();
-                pending.drain(..pos + 3);
-            }
-        }
-    });
-    (path, received, slave)
-}
+mod serial {
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
 
-#[cfg(unix)]
-#[tokio::test(flavor = "multi_thread")]
-async fn serial_printer_gets_the_kick_and_answers_status() {
-    let (path, received, _slave) = serial_peer();
-    let app = TestApp::with_printer(&format!("serial:{path}?baud=19200"), &[]).await;
-    let (code, body) = app.odoo_open_drawer().await;
-    assert_eq!(code, 200, "{body}");
-    assert_eq!(received.lock().unwrap().as_slice(), PIN2);
-    let (code, body) = app.get_json("/drawer").await;
-    assert_eq!(code, 200, "{body}");
-    assert_eq!(body["drawer"], "closed");
-    assert_eq!(body["printer_status"]["online"], true);
+    use super::common::{self, TestApp};
+    use super::PIN2;
+    use serialport::SerialPort;
+
+    /// A serial "printer" on the master side of a pty pair: records bytes, answers DLE EOT.
+    fn serial_peer() -> (String, Arc<Mutex<Vec<u8>>>, serialport::TTYPort) {
+        let (mut master, slave) = serialport::TTYPort::pair().expect("pty pair");
+        let path = slave.name().expect("slave has a path");
+        master.set_timeout(Duration::from_millis(50)).unwrap();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let rec = received.clone();
+        std::thread::spawn(move || {
+            let status = common::peer::ok_status();
+            let mut pending = Vec::new();
+            let mut buf = [0u8; 256];
+            loop {
+                match master.read(&mut buf) {
+                    Ok(0) => continue,
+                    Ok(n) => pending.extend_from_slice(&buf[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::TimedOut => continue,
+                    Err(_) => break,
+                }
+                while let Some(pos) = pending
+                    .windows(3)
+                    .position(|w| w[0] == 0x10 && w[1] == 0x04)
+                {
+                    rec.lock().unwrap().extend_from_slice(&pending[..pos]);
+                    let answer = status.answer_to(pending[pos + 2]).unwrap();
+                    master.write_all(&[answer]).unwrap();
+                    pending.drain(..pos + 3);
+                }
+            }
+        });
+        (path, received, slave)
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn serial_printer_gets_the_kick_and_answers_status() {
+        let (path, received, _slave) = serial_peer();
+        let app = TestApp::with_printer(&format!("serial:{path}?baud=19200"), &[]).await;
+        let (code, body) = app.odoo_open_drawer().await;
+        assert_eq!(code, 200, "{body}");
+        assert_eq!(received.lock().unwrap().as_slice(), PIN2);
+        let (code, body) = app.get_json("/drawer").await;
+        assert_eq!(code, 200, "{body}");
+        assert_eq!(body["drawer"], "closed");
+        assert_eq!(body["printer_status"]["online"], true);
+    }
 }
 
 #[tokio::test]
