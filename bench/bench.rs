@@ -40,7 +40,8 @@ fn start_peer() -> (SocketAddr, mpsc::Receiver<Instant>) {
                     let mut i = 0;
                     while i < n {
                         if buf[i] == 0x10 && i + 2 < n && buf[i + 1] == 0x04 {
-                            let _ = s.write_all(&[0x16]); // online, drawer pin high, paper ok
+                            // printer: online, drawer pin high; offline cause and paper: all clear
+                            let _ = s.write_all(&[if buf[i + 2] == 1 { 0x16 } else { 0x12 }]);
                             i += 3;
                             continue;
                         }
