@@ -53,7 +53,7 @@ cp "target/$WIN_TARGET/release/odoo-pos-cashdrawer.exe" "$work/config.ini" "$wor
 (cd "$work/zip" && zip -q -X "$OLDPWD/dist/$NAME-windows-x86_64.zip" odoo-pos-cashdrawer.exe config.ini)
 
 echo "==> makensis"
-makensis -V2 -DVERSION="$VERSION" -DNUMVERSION="${VERSION%%[-+]*}" \
+makensis -V2 -WX -DVERSION="$VERSION" -DNUMVERSION="${VERSION%%[-+]*}" \
     -DEXE="$PWD/target/$WIN_TARGET/release/odoo-pos-cashdrawer.exe" \
     -DCONFIG="$work/config.ini" \
     -DOUTFILE="$PWD/dist/$NAME-setup.exe" \

@@ -43,7 +43,7 @@ RequestExecutionLevel admin
 !define PORT "22548"
 !define FIREWALL_RULE "Odoo POS Cashdrawer (TCP 22548)"
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\OdooPOSCashdrawer"
-!define DATA "$COMMONAPPDATA\OdooPOS"
+!define DATA "$APPDATA\OdooPOS"  ; C:\ProgramData\OdooPOS under SetShellVarContext all
 !define BIN "$INSTDIR\odoo-pos-cashdrawer.exe"
 
 !include "MUI2.nsh"

@@ -89,7 +89,9 @@ pub fn install(data_dir: Option<&Path>) -> Result<()> {
         }
         Err(e) => return Err(e).context("création du service"),
     };
-    service.set_description(DESCRIPTION)?;
+    service
+        .set_description(DESCRIPTION)
+        .context("description du service")?;
     let restart = |secs| ServiceAction {
         action_type: ServiceActionType::Restart,
         delay: Duration::from_secs(secs),
@@ -102,8 +104,15 @@ pub fn install(data_dir: Option<&Path>) -> Result<()> {
             actions: Some(vec![restart(5), restart(10), restart(60)]),
         })
         .context("actions de récupération (redémarrage après échec)")?;
-    // A non-zero exit code (port busy, bad config.ini) counts as a failure too.
-    service.set_failure_actions_on_non_crash_failures(true)?;
+    // A non-zero exit code (port busy, bad config.ini) counts as a failure too. Only a
+    // warning when refused (wine has no SERVICE_CONFIG_FAILURE_ACTIONS_FLAG): crashes
+    // are still restarted.
+    if let Err(e) = service.set_failure_actions_on_non_crash_failures(true) {
+        eprintln!(
+            "avertissement: redémarrage après un arrêt en erreur non activé ({e}); \
+             seuls les plantages seront suivis d'un redémarrage"
+        );
+    }
     println!("Service {SERVICE_NAME} installé (démarrage automatique).");
     Ok(())
 }
