@@ -39,11 +39,9 @@ finish() {
 
 # --- tools ------------------------------------------------------------------------
 need_pkgs=()
-for pair in wine:wine wine64:wine64 makensis:nsis x86_64-w64-mingw32-gcc:gcc-mingw-w64-x86-64 \
-    cupsd:cups lpadmin:cups-client zip:zip curl:curl python3:python3; do
-    command -v "${pair%%:*}" >/dev/null || need_pkgs+=("${pair#*:}")
+for p in wine wine64 nsis gcc-mingw-w64-x86-64 cups cups-client zip unzip xxd curl python3; do
+    dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
 done
-[ -x /usr/lib/cups/backend/socket ] || need_pkgs+=(cups)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
     echo "==> apt-get install -y ${need_pkgs[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get install -y "${need_pkgs[@]}" >/dev/null ||
@@ -220,8 +218,10 @@ echo "$STATUS_OUT"
 check "service status: démarré, démarrage automatique" bash -c \
     "grep -q 'démarré' <<<\"\$1\" && grep -q 'AutoStart' <<<\"\$1\"" _ "$STATUS_OUT"
 
-drawer_bytes_ok() { # drawer_bytes_ok port job-number
-    local body
+drawer_bytes_ok() { # drawer_bytes_ok port: one kick, one new job at the peer, exact bytes
+    local body job
+    job=$(($(ls "$WORK/peer" | wc -l) + 1))
+    set -- "$1" "$job"
     body=$(curl -s --max-time 10 "http://127.0.0.1:$1/open-cash-drawer")
     echo "  /open-cash-drawer -> $body"
     for _ in $(seq 50); do [ -f "$WORK/peer/job-$2.bin" ] && break; sleep 0.1; done
@@ -233,7 +233,7 @@ drawer_bytes_ok() { # drawer_bytes_ok port job-number
 }
 if [ "$SERVICE_UP" = 1 ]; then
     check "service: tiroir via l'imprimante Windows TICKET (spouleur RAW -> CUPS -> TCP): octets 1b70001afa exacts" \
-        drawer_bytes_ok "$SERVICE_PORT" 1
+        drawer_bytes_ok "$SERVICE_PORT"
     check "service: journal ProgramData\\OdooPOS\\logs\\cashdrawer.log contient l'ouverture" bash -c \
         "sleep 1; grep -q 'drawer.open' '$DATA/logs/cashdrawer.log'"
 fi
@@ -257,13 +257,25 @@ wine "$EXE" serve --port "$CONSOLE_PORT" >"$WORK/console.log" 2>&1 &
 CONSOLE_PID=$!
 if wait_status "$CONSOLE_PORT"; then
     pass "console: odoo-pos-cashdrawer.exe serve, GET /status en HTTP depuis Linux"
-    check "console: tiroir via TICKET, octets 1b70001afa exacts" drawer_bytes_ok "$CONSOLE_PORT" 2
+    check "console: tiroir via TICKET, octets 1b70001afa exacts" drawer_bytes_ok "$CONSOLE_PORT"
 else
     cat "$WORK/console.log"
     fail "console: /status ne répond pas sur le port $CONSOLE_PORT"
 fi
 kill "$CONSOLE_PID" 2>/dev/null
 wait "$CONSOLE_PID" 2>/dev/null
+
+# A queue set to "use printer offline" (the attribute wine keeps in its registry) is
+# refused before anything is queued: an error, and no byte reaches the printer.
+PRINTER_KEY='HKLM\System\CurrentControlSet\Control\Print\Printers\TICKET'
+timeout 60 wine reg add "$PRINTER_KEY" /v Attributes /t REG_DWORD /d 1024 /f >/dev/null 2>&1
+JOBS_BEFORE=$(ls "$WORK/peer" | wc -l)
+OFFLINE_OUT=$(win open-drawer; echo "code=$?")
+echo "$OFFLINE_OUT"
+sleep 1
+check "spouleur: file 'hors ligne' refusée (erreur, code non nul, aucun octet envoyé)" bash -c \
+    "grep -q 'hors ligne' <<<\"\$1\" && ! grep -q 'code=0' <<<\"\$1\" && [ \$(ls '$WORK/peer' | wc -l) -eq $JOBS_BEFORE ]" _ "$OFFLINE_OUT"
+timeout 60 wine reg add "$PRINTER_KEY" /v Attributes /t REG_DWORD /d 0 /f >/dev/null 2>&1
 
 # HTTPS: served on the same port once the HTTPS work (issue 3) is in this build.
 if [ -f "$DATA/tls/cert.pem" ]; then
@@ -286,10 +298,11 @@ check "mise à jour (réinstallation silencieuse): code 0, config conservée, se
     "grep -q '^port = $SERVICE_PORT' '$DATA/config.ini' && for i in \$(seq 100); do curl -s --max-time 5 http://127.0.0.1:$SERVICE_PORT/status | grep -q '$VERSION' && exit 0; sleep 0.2; done; exit 1"
 
 # --- silent uninstall ---------------------------------------------------------------
-# _?= makes the uninstaller run in place and wait (else it copies itself and returns).
-timeout 120 wine "$INSTDIR/uninstall.exe" /S "_?=C:\\Program Files\\OdooPOS Cashdrawer" >"$WORK/uninstall.log" 2>&1
+# The uninstaller copies itself to %TEMP% and returns at once: wait for its work.
+timeout 120 wine "$INSTDIR/uninstall.exe" /S >"$WORK/uninstall.log" 2>&1
 check "désinstallation silencieuse: code 0" test $? -eq 0
-check "désinstallation: exe supprimé" test ! -f "$EXE"
+check "désinstallation: exe supprimé" bash -c \
+    "for i in \$(seq 300); do [ ! -e '$EXE' ] && [ ! -e '$INSTDIR/uninstall.exe' ] && exit 0; sleep 0.2; done; exit 1"
 check "désinstallation: service supprimé du registre des services" bash -c \
     "! timeout 60 wine reg query 'HKLM\\System\\CurrentControlSet\\Services\\OdooPOSCashdrawer' >/dev/null 2>&1"
 check "désinstallation: le service ne répond plus" bash -c \

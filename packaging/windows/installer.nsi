@@ -128,7 +128,7 @@ Section "!${PRODUCT} (service Windows)" SecMain
   !insertmacro Run `icacls "${DATA}\logs" /grant:r *S-1-5-32-545:(OI)(CI)RX /T /C /Q`
 
   DetailPrint "Service ${SERVICE}: installation et démarrage"
-  !insertmacro Run `"${BIN}" service install`
+  !insertmacro Run `"${BIN}" --data-dir "${DATA}" service install`
   ${If} $0 != 0
     MessageBox MB_ICONEXCLAMATION "L'installation du service a échoué (code $0)." /SD IDOK
   ${EndIf}

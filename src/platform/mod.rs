@@ -18,12 +18,17 @@ pub const DATA_DIR_ENV: &str = "ODOO_POS_DATA_DIR";
 ///   else `$XDG_DATA_HOME/odoo-pos-cashdrawer` (`~/.local/share/odoo-pos-cashdrawer`);
 /// - macOS: `~/Library/Application Support/OdooPOS`.
 pub fn default_data_dir() -> PathBuf {
-    if cfg!(windows) {
-        let base = std::env::var_os("ProgramData")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(r"C:\ProgramData"));
-        return base.join("OdooPOS");
-    }
+    #[cfg(windows)]
+    return windows::program_data()
+        .or_else(|| std::env::var_os("ProgramData").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(r"C:\ProgramData"))
+        .join("OdooPOS");
+    #[cfg(not(windows))]
+    unix_data_dir()
+}
+
+#[cfg(not(windows))]
+fn unix_data_dir() -> PathBuf {
     let home = std::env::var_os("HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."));
@@ -52,7 +57,7 @@ extern "C" {
     fn libc_geteuid() -> u32;
 }
 
-#[cfg(not(unix))]
+#[cfg(not(any(unix, windows)))]
 fn is_root() -> bool {
     false
 }

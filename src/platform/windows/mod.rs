@@ -1,4 +1,24 @@
-//! Windows-only code: the print spooler and the service mode.
+//! Windows-only code: the print spooler, the service mode, and the system folders.
 
 pub mod service;
 pub mod spooler;
+
+use std::path::PathBuf;
+
+use windows::Win32::System::Com::CoTaskMemFree;
+use windows::Win32::UI::Shell::{FOLDERID_ProgramData, SHGetKnownFolderPath, KF_FLAG_DEFAULT};
+
+/// `C:\ProgramData` as the shell knows it (the folder the installer uses), not the
+/// `ProgramData` environment variable: a service's environment may lack it or differ
+/// (under wine it points to `C:\users\Public`), and then the service and the installer
+/// would use two different data folders.
+pub fn program_data() -> Option<PathBuf> {
+    // SAFETY: FOLDERID_ProgramData is a valid GUID; the returned string is freed once
+    // with CoTaskMemFree after being copied.
+    unsafe {
+        let path = SHGetKnownFolderPath(&FOLDERID_ProgramData, KF_FLAG_DEFAULT, None).ok()?;
+        let text = path.to_string().ok();
+        CoTaskMemFree(Some(path.0 as *const _));
+        text.map(PathBuf::from)
+    }
+}
