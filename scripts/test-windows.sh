@@ -165,14 +165,16 @@ check "cupsd privé + file brute TICKET -> socket://127.0.0.1:$PEER_PORT" \
 
 # --- wine prefix -------------------------------------------------------------------
 echo "==> wineboot ($WINEPREFIX)"
+# A persistent wineserver, started first: without it the server (and with it the service
+# manager and our service) stops a few seconds after the last command exits.
+mkdir -p "$WINEPREFIX"
+wineserver -p >/dev/null 2>&1
 wineboot -i >/dev/null 2>&1
 x86_64-w64-mingw32-gcc -shared -O2 -o "$WORK/bcryptprimitives.dll" \
     packaging/windows/test/processprng.c -ladvapi32 &&
     cp "$WORK/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
 check "préfixe wine + DLL ProcessPrng (banc de test)" \
     test -f "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
-# Keeps the wineserver (and so the service manager) up between commands.
-wineserver -p >/dev/null 2>&1
 
 DRIVE_C=$WINEPREFIX/drive_c
 DATA=$DRIVE_C/ProgramData/OdooPOS
@@ -184,6 +186,12 @@ SERVICE_PORT=$(free_port)
 mkdir -p "$DATA"
 printf '[printer]\r\nname = TICKET\r\n\r\n[server]\r\nport = %s\r\n' "$SERVICE_PORT" >"$DATA/config.ini"
 
+# The old Python service, registered under its name (any program: it is never started).
+LEGACY_KEY='HKLM\System\CurrentControlSet\Services\OdooPOSCashdrawerService'
+timeout 60 wine sc create OdooPOSCashdrawerService binpath= 'C:\windows\system32\notepad.exe' start= auto >/dev/null 2>&1
+check "ancien service OdooPOSCashdrawerService enregistré (Start = 2, automatique)" bash -c \
+    "timeout 60 wine reg query '$LEGACY_KEY' /v Start 2>/dev/null | tr -d '\r' | grep -q 'REG_DWORD *0x2\$'"
+
 # --- silent install ---------------------------------------------------------------
 echo "==> $SETUP /S"
 timeout 120 wine "$SETUP" /S >"$WORK/setup.log" 2>&1
@@ -192,6 +200,8 @@ check "installation: exe sous Program Files" test -f "$EXE"
 check "installation: désinstalleur présent" test -f "$INSTDIR/uninstall.exe"
 check "installation: config.ini existant conservé (port $SERVICE_PORT)" \
     grep -q "^port = $SERVICE_PORT" "$DATA/config.ini"
+check "installation: ancien service OdooPOSCashdrawerService désactivé (Start = 4)" bash -c \
+    "timeout 60 wine reg query '$LEGACY_KEY' /v Start 2>/dev/null | tr -d '\r' | grep -q 'REG_DWORD *0x4\$'"
 check "installation: lien du menu Démarrer vers /config" bash -c \
     "grep -rqs 'URL=http://localhost:22548/config' '$DRIVE_C/ProgramData/Microsoft/Windows/Start Menu/Programs/Odoo POS Cashdrawer/'"
 

@@ -60,6 +60,8 @@ pub enum ServiceAction {
     Start,
     Stop,
     Status,
+    /// Stop and disable the original Python service "OdooPOSCashdrawerService" (port 22548).
+    DisableLegacy,
     /// Entry point the service control manager starts; not for a console.
     #[command(hide = true)]
     Run,
@@ -105,6 +107,7 @@ fn service(action: ServiceAction, data_dir: PathBuf, explicit_dir: bool) -> Resu
         ServiceAction::Start => service::start(),
         ServiceAction::Stop => service::stop(),
         ServiceAction::Status => service::status(),
+        ServiceAction::DisableLegacy => service::disable_legacy(),
         ServiceAction::Run => service::run(data_dir),
     }
 }

@@ -8,7 +8,8 @@
 ;   icacls: SYSTEM and Administrators full control, ordinary users nothing except
 ;   reading logs\ (config.ini holds the admin password hash, tls\ the HTTPS key);
 ; - optionally stops and disables the old Python service / scheduled task
-;   "OdooPOSCashdrawerService" (it holds port 22548);
+;   "OdooPOSCashdrawerService" (it holds port 22548), with `service disable-legacy`
+;   and schtasks;
 ; - registers and starts the Windows service "OdooPOSCashdrawer";
 ; - optionally opens TCP 22548 in the firewall (local subnet only);
 ; - optionally trusts the HTTPS certificate the service generates in tls\cert.pem;
@@ -84,21 +85,9 @@ VIAddVersionKey /LANG=1036 "LegalCopyright" "MIT"
   DetailPrint "  -> code $0"
 !macroend
 
-; The old Python service holds port 22548: it must stop before ours starts.
+; The old Python service holds port 22548: it must stop before ours starts. This
+; section only carries the checkbox; the work is done in SecMain, by the new exe.
 Section "Arrêter et désactiver l'ancien service Python (${LEGACY})" SecLegacy
-  DetailPrint "Ancien service ${LEGACY}: recherche"
-  nsExec::Exec `sc query ${LEGACY}`
-  Pop $0
-  ${If} $0 == 0
-    !insertmacro Run `sc stop ${LEGACY}`
-    !insertmacro Run `sc config ${LEGACY} start= disabled`
-  ${EndIf}
-  nsExec::Exec `schtasks /Query /TN ${LEGACY}`
-  Pop $0
-  ${If} $0 == 0
-    !insertmacro Run `schtasks /End /TN ${LEGACY}`
-    !insertmacro Run `schtasks /Change /TN ${LEGACY} /DISABLE`
-  ${EndIf}
 SectionEnd
 
 Section "!${PRODUCT} (service Windows)" SecMain
@@ -126,6 +115,17 @@ Section "!${PRODUCT} (service Windows)" SecMain
   DetailPrint "Droits du dossier ${DATA} (SYSTEM, Administrateurs; Utilisateurs: logs en lecture)"
   !insertmacro Run `icacls "${DATA}" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F *S-1-5-32-544:(OI)(CI)F /T /C /Q`
   !insertmacro Run `icacls "${DATA}\logs" /grant:r *S-1-5-32-545:(OI)(CI)RX /T /C /Q`
+
+  ${If} ${SectionIsSelected} ${SecLegacy}
+    DetailPrint "Ancien service ${LEGACY}: arrêt et désactivation"
+    !insertmacro Run `"${BIN}" service disable-legacy`
+    nsExec::Exec `schtasks /Query /TN ${LEGACY}`
+    Pop $0
+    ${If} $0 == 0
+      !insertmacro Run `schtasks /End /TN ${LEGACY}`
+      !insertmacro Run `schtasks /Change /TN ${LEGACY} /DISABLE`
+    ${EndIf}
+  ${EndIf}
 
   DetailPrint "Service ${SERVICE}: installation et démarrage"
   !insertmacro Run `"${BIN}" --data-dir "${DATA}" service install`

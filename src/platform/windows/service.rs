@@ -138,6 +138,50 @@ pub fn uninstall() -> Result<()> {
     Ok(())
 }
 
+/// Stops and disables the original Python service, if present: it holds port 22548.
+/// Disabled, not deleted, so going back stays one `sc config` away.
+pub fn disable_legacy() -> Result<()> {
+    use windows::core::PCWSTR;
+    use windows::Win32::System::Services::{
+        ChangeServiceConfigW, ENUM_SERVICE_TYPE, SC_HANDLE, SERVICE_DISABLED, SERVICE_ERROR,
+        SERVICE_NO_CHANGE,
+    };
+    let scm = manager(ServiceManagerAccess::CONNECT)?;
+    let access = ServiceAccess::QUERY_STATUS | ServiceAccess::STOP | ServiceAccess::CHANGE_CONFIG;
+    let service = match scm.open_service(LEGACY_SERVICE_NAME, access) {
+        Ok(s) => s,
+        Err(e) if os_code(&e) == Some(ERROR_SERVICE_DOES_NOT_EXIST) => {
+            println!("Ancien service {LEGACY_SERVICE_NAME} absent.");
+            return Ok(());
+        }
+        Err(e) => return Err(e).context(format!("ouverture de {LEGACY_SERVICE_NAME}")),
+    };
+    if service.query_status()?.current_state != ServiceState::Stopped {
+        let _ = service.stop();
+        wait_for(&service, ServiceState::Stopped)?;
+    }
+    // Only the start type changes; SERVICE_NO_CHANGE and nulls keep everything else.
+    // SAFETY: the handle is open with CHANGE_CONFIG for the duration of the call.
+    unsafe {
+        ChangeServiceConfigW(
+            SC_HANDLE(service.raw_handle() as _),
+            ENUM_SERVICE_TYPE(SERVICE_NO_CHANGE),
+            SERVICE_DISABLED,
+            SERVICE_ERROR(SERVICE_NO_CHANGE),
+            PCWSTR::null(),
+            PCWSTR::null(),
+            None,
+            PCWSTR::null(),
+            PCWSTR::null(),
+            PCWSTR::null(),
+            PCWSTR::null(),
+        )
+    }
+    .with_context(|| format!("désactivation de {LEGACY_SERVICE_NAME}"))?;
+    println!("Ancien service {LEGACY_SERVICE_NAME} arrêté et désactivé (pas supprimé).");
+    Ok(())
+}
+
 fn open(access: ServiceAccess) -> Result<windows_service::service::Service> {
     let scm = manager(ServiceManagerAccess::CONNECT)?;
     scm.open_service(SERVICE_NAME, access).map_err(|e| {
