@@ -65,9 +65,17 @@ check "dist: SHA256SUMS vérifiées" bash -c "cd dist && sha256sum --quiet -c SH
 check "dist: zip = exe + config.ini (imprimante TICKET)" bash -c \
     "unzip -l dist/*-windows-x86_64.zip | grep -q odoo-pos-cashdrawer.exe &&
      unzip -p dist/*-windows-x86_64.zip config.ini | grep -qx 'name = TICKET'"
-check "exe: ressource Windows avec la version $VERSION" bash -c \
-    "x86_64-w64-mingw32-objdump -h dist/*-windows-x86_64.exe | grep -q '\.rsrc' &&
-     LC_ALL=C grep -aq \"\$(printf '%s' '$VERSION' | sed 's/./&\x00/g')\" dist/*-windows-x86_64.exe"
+exe_resource_ok() { # the version block (UTF-16) and the 64 px icon are in the exe
+    python3 -c '
+import sys
+exe, version = open(sys.argv[1], "rb").read(), sys.argv[2]
+u = lambda s: s.encode("utf-16-le")
+needed = [u("ProductName"), u("Odoo POS Cashdrawer"), u("ProductVersion"), u(version),
+          bytes.fromhex("280000004000000080000000")]
+sys.exit(0 if all(n in exe for n in needed) else 1)' "$1" "$2"
+}
+check "exe: ressource Windows (ProductName, ProductVersion $VERSION, icône)" \
+    exe_resource_ok "dist/odoo-pos-cashdrawer-$VERSION-windows-x86_64.exe" "$VERSION"
 
 # --- work dir, cleanup ------------------------------------------------------------
 WORK=$(mktemp -d /tmp/odoo-pos-wine.XXXXXX)
@@ -165,11 +173,12 @@ check "cupsd privé + file brute TICKET -> socket://127.0.0.1:$PEER_PORT" \
 
 # --- wine prefix -------------------------------------------------------------------
 echo "==> wineboot ($WINEPREFIX)"
-# A persistent wineserver, started first: without it the server (and with it the service
-# manager and our service) stops a few seconds after the last command exits.
-mkdir -p "$WINEPREFIX"
-wineserver -p >/dev/null 2>&1
 wineboot -i >/dev/null 2>&1
+# Then a persistent wineserver: without it the server (and with it the service manager
+# and our service) stops a few seconds after the last command exits. Started once the
+# first-boot server is gone, or a second service manager appears beside the first.
+wineserver -w
+wineserver -p >/dev/null 2>&1
 x86_64-w64-mingw32-gcc -shared -O2 -o "$WORK/bcryptprimitives.dll" \
     packaging/windows/test/processprng.c -ladvapi32 &&
     cp "$WORK/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
