@@ -114,10 +114,18 @@ fn service(action: ServiceAction, data_dir: PathBuf, explicit_dir: bool) -> Resu
 
 #[cfg(not(windows))]
 fn service(action: ServiceAction, _data_dir: PathBuf, _explicit_dir: bool) -> Result<()> {
+    let name = match action {
+        ServiceAction::Install => "install",
+        ServiceAction::Uninstall => "uninstall",
+        ServiceAction::Start => "start",
+        ServiceAction::Stop => "stop",
+        ServiceAction::Status => "status",
+        ServiceAction::DisableLegacy => "disable-legacy",
+        ServiceAction::Run => "run",
+    };
     anyhow::bail!(
-        "`service {}` n'existe que sous Windows; ici, lancer `serve` depuis le gestionnaire \
-         de services du système (systemd, launchd)",
-        format!("{action:?}").to_lowercase()
+        "`service {name}` n'existe que sous Windows; ici, lancer `serve` depuis le \
+         gestionnaire de services du système (systemd, launchd)"
     )
 }
 
