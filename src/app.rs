@@ -62,7 +62,11 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send,
     ) -> Result<()> {
         let router = crate::http::router(self.state.clone());
-        server::serve(self.listener, router, None, Limits::default(), shutdown).await;
+        let limits = Limits {
+            header_read_timeout: self.state.config().server.header_timeout,
+            ..Limits::default()
+        };
+        server::serve(self.listener, router, None, limits, shutdown).await;
         Ok(())
     }
 }

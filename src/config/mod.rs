@@ -69,6 +69,7 @@ keys! {
     "server"."allowed_origins" = "*";
     "server"."allowed_networks" = "";
     "server"."allowed_hosts" = "";
+    "server"."header_timeout_s" = "10";
     "logs"."folder" = "logs";
     "logs"."filename" = "cashdrawer.log";
     "logs"."retention_days" = "30";
@@ -137,6 +138,8 @@ pub struct ServerConfig {
     pub allowed_networks: Vec<IpNet>,
     /// Extra host names accepted in the Host header of admin and local-only routes.
     pub allowed_hosts: Vec<String>,
+    /// Time a client has to send its request head; slow clients are cut off after it.
+    pub header_timeout: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,6 +260,7 @@ impl Config {
                 allowed_origins: r.get("server", "allowed_origins", values::parse_origins)?,
                 allowed_networks: r.get("server", "allowed_networks", parse_cidr_list)?,
                 allowed_hosts: r.get("server", "allowed_hosts", |v| Ok(parse_list(v)))?,
+                header_timeout: r.get("server", "header_timeout_s", secs(1, 300))?,
             },
             logs: LogsConfig {
                 folder: r.get("logs", "folder", |v| {
