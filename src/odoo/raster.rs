@@ -77,9 +77,20 @@ impl Bitmap {
     }
 
     /// `GS v 0 0 xL xH yL yH data`, one command per band of [`BAND_ROWS`] rows.
+    ///
+    /// Printers scan everything they receive for real-time commands, picture data
+    /// included: bytes spelling `DLE EOT`, `DLE ENQ` or `DLE DC4` would make the printer
+    /// answer a status in the middle of the job (then read as the answer to our own
+    /// query) or even kick the drawer. Where the data spells one, the `DLE` byte's single
+    /// dot is left white: one dot, invisible on a receipt.
     pub fn to_escpos(&self) -> Vec<u8> {
         let stride = self.width.div_ceil(8);
-        let rows = self.to_rows();
+        let mut rows = self.to_rows();
+        for i in 1..rows.len() {
+            if rows[i - 1] == 0x10 && matches!(rows[i], 0x04 | 0x05 | 0x14) {
+                rows[i - 1] = 0x00;
+            }
+        }
         let mut out = Vec::with_capacity(rows.len() + 8 * (self.height / BAND_ROWS + 1));
         if stride == 0 {
             return out;
@@ -217,6 +228,17 @@ mod tests {
         }
         assert_eq!(heights, vec![128, 128, 44]);
         assert_eq!(Bitmap::from_rows(&data, 16, 300), b);
+    }
+
+    #[test]
+    fn data_never_spells_a_real_time_command() {
+        // Row 0 ends with DLE, row 1 starts with EOT: the pair spans rows.
+        let b = Bitmap::from_rows(&[0xff, 0x10, 0x04, 0x01, 0x10, 0x14, 0x10, 0x42], 16, 4);
+        let bytes = b.to_escpos();
+        assert_eq!(
+            &bytes[8..],
+            &[0xff, 0x00, 0x04, 0x01, 0x00, 0x14, 0x10, 0x42]
+        );
     }
 
     #[test]
