@@ -449,3 +449,20 @@ async fn iot_receipt_without_paper_answers_false() {
     .await;
     assert_eq!(bad, json!(false));
 }
+
+#[tokio::test]
+async fn iot_status_answers_before_odoo_gives_up_even_when_the_printer_hangs() {
+    let stalled = PrinterPeer::start(Behaviour::Stall);
+    // Bound of one live query: 1 s connect + 4 x 1 s: longer than Odoo's 2.5 s.
+    let app = TestApp::spawn(&common::ini(&[
+        ("printer", "name", &stalled.target()),
+        ("printer", "connect_timeout_ms", "1000"),
+        ("printer", "write_timeout_ms", "1000"),
+    ]))
+    .await;
+    let started = std::time::Instant::now();
+    let status = rpc(&app, "/hw_proxy/status_json", json!({})).await;
+    let took = started.elapsed();
+    assert_eq!(status["printer"]["status"], "disconnected", "{status}");
+    assert!(took < Duration::from_millis(2400), "answered in {took:?}");
+}

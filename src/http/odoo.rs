@@ -26,6 +26,9 @@ use crate::state::AppState;
 /// Receipts are pictures: a long ticket at 576 dots is a few hundred KB of base64.
 const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
+/// How long `/hw_proxy/status_json` waits for the printer (Odoo's own limit is 2.5 s).
+const STATUS_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
+
 pub fn router(state: AppState) -> Router<AppState> {
     let epos = Router::new()
         .route("/cgi-bin/epos/service.cgi", post(epos_print))
@@ -174,14 +177,29 @@ async fn handshake(body: Bytes) -> Json<Value> {
     Json(iot::rpc_result(&id, json!(true)))
 }
 
-/// Read live (bounded by the printer's timeouts): the POS polls it every 5 s.
+/// The POS polls this every 5 s and gives up after 2.5 s. The printer is asked live; if
+/// it is busy (a long receipt) the last known state is given instead. The query runs in
+/// its own task, never cancelled halfway, so the printer's queue stays whole.
 async fn status_json(State(state): State<AppState>, body: Bytes) -> Json<Value> {
     let (id, _) = rpc_id(&body);
     let printer = state.drawer_printer();
-    let status = match printer.query_status().await {
-        Ok(s) => Ok(s),
-        Err(e) if e.status.is_some() => Ok(e.status),
-        Err(e) => Err(e.to_string()),
+    let live = tokio::spawn({
+        let printer = printer.clone();
+        async move { printer.query_status().await }
+    });
+    let status = match tokio::time::timeout(STATUS_WAIT, live).await {
+        Ok(Ok(Ok(s))) => Ok(s),
+        Ok(Ok(Err(e))) if e.status.is_some() => Ok(e.status),
+        Ok(Ok(Err(e))) => Err(e.to_string()),
+        _ => {
+            let health = printer.health();
+            match health.reachable {
+                Some(true) => Ok(health.status),
+                _ => Err(health
+                    .last_error
+                    .unwrap_or_else(|| "l'imprimante ne répond pas".to_string())),
+            }
+        }
     };
     Json(iot::rpc_result(
         &id,

@@ -209,15 +209,20 @@ fn align(value: Option<&str>) -> Option<[u8; 3]> {
     Some([0x1b, b'a', n])
 }
 
+/// Largest `<image>` accepted: far above a receipt (576 dots wide, a few thousand rows),
+/// low enough that a request cannot make the service allocate gigabytes.
+const MAX_WIDTH: usize = 8192;
+const MAX_DOTS: usize = 64 * 1024 * 1024;
+
 /// `<image>`: rows of `ceil(width/8)` bytes, MSB first (see [`Bitmap::from_rows`]),
 /// scaled down to the paper if wider, printed with `GS v 0` after `ESC a` for `align`.
 fn image(el: &Element, opts: &Options) -> Result<Vec<u8>, SchemaError> {
     let (Some(width), Some(height)) = (number(el, "width")?, number(el, "height")?) else {
         return Err(SchemaError("<image> sans width ou height".into()));
     };
-    if width == 0 || height == 0 || width > 65_535 || height > 65_535 {
+    if width == 0 || height == 0 || width > MAX_WIDTH || width * height > MAX_DOTS {
         return Err(SchemaError(format!(
-            "<image> {width}x{height}: taille hors limites"
+            "<image> {width}x{height}: taille hors limites (largeur {MAX_WIDTH} points et {MAX_DOTS} points au plus)"
         )));
     }
     if el.attr("mode").is_some_and(|m| m != "mono") {

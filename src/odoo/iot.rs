@@ -56,8 +56,8 @@ pub fn decode_receipt(receipt: &str) -> Result<Gray, ReceiptError> {
         .map_err(|e| ReceiptError(format!("base64 invalide: {e}")))?;
     let options = DecoderOptions::default()
         .jpeg_set_out_colorspace(ColorSpace::Luma)
-        .set_max_width(8192)
-        .set_max_height(65_535);
+        .set_max_width(4096)
+        .set_max_height(32_768);
     let mut decoder = JpegDecoder::new_with_options(&jpeg, options);
     let pixels = decoder
         .decode()

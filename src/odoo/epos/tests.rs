@@ -95,6 +95,7 @@ fn bad_requests_are_schema_errors() {
         &odoo17("<image width=\"8\" height=\"1\">@@@</image>"),
         &odoo17("<image width=\"8\" height=\"1\" mode=\"gray16\">AA==</image>"),
         &odoo17("<command>1b4</command>"),
+        &odoo17("<image width=\"65535\" height=\"65535\">AA==</image>"),
         "<epos-print><text>unclosed</epos-print>",
     ] {
         let result = parse(bad).and_then(|e| encode(&e, &opts()));
