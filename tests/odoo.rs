@@ -466,3 +466,53 @@ async fn iot_status_answers_before_odoo_gives_up_even_when_the_printer_hangs() {
     assert_eq!(status["printer"]["status"], "disconnected", "{status}");
     assert!(took < Duration::from_millis(2400), "answered in {took:?}");
 }
+
+/// A request as the listener hands it over, from `ip` (router-level: tests cannot open
+/// connections from a non-loopback address).
+async fn from_address(app: &TestApp, ip: &str, path: &str, body: String) -> u16 {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::post(path)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    req.extensions_mut().insert(cashdrawer::http::access::Peer {
+        addr: format!("{ip}:50000").parse().unwrap(),
+        scheme: cashdrawer::http::access::Scheme::Http,
+    });
+    let res = cashdrawer::http::router(app.state.clone())
+        .oneshot(req)
+        .await
+        .unwrap();
+    res.status().as_u16()
+}
+
+#[tokio::test]
+async fn network_callers_need_the_protocols_allowed_networks() {
+    let peer = PrinterPeer::start(Behaviour::Normal);
+    let app = TestApp::with_printer(
+        &peer.target(),
+        &[("odoo", "iot_allowed_networks", "192.168.1.0/24")],
+    )
+    .await;
+    let cashbox = json!({"id": 1, "jsonrpc": "2.0", "method": "call",
+        "params": {"data": {"action": "cashbox"}}})
+    .to_string();
+    let action = "/hw_proxy/default_printer_action";
+    // ePOS is local only (no networks), hw_proxy allows 192.168.1.0/24.
+    assert_eq!(
+        from_address(&app, "192.168.1.50", EPOS, odoo_envelope("<pulse/>")).await,
+        403
+    );
+    assert_eq!(
+        from_address(&app, "10.0.0.7", action, cashbox.clone()).await,
+        403
+    );
+    assert!(peer.non_empty_jobs().is_empty());
+    assert_eq!(
+        from_address(&app, "192.168.1.50", action, cashbox).await,
+        200
+    );
+    assert_eq!(
+        peer.wait_jobs(1, Duration::from_secs(2)),
+        vec![PIN2.to_vec()]
+    );
+}
