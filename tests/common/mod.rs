@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod odoo;
 pub mod peer;
 
 use std::net::SocketAddr;
