@@ -11,6 +11,7 @@ use super::TestApp;
 
 pub const PIN2: &[u8] = &[0x1b, 0x70, 0x00, 0x1a, 0xfa];
 pub const EPOS: &str = "/cgi-bin/epos/service.cgi?devid=local_printer&timeout=60000";
+
 /// `ePOSPrint(children)` of Odoo 17+: the `ePOSLayout` template's inner HTML with the
 /// children appended and `xmlns=""` removed.
 pub fn odoo_envelope(children: &str) -> String {
