@@ -190,3 +190,37 @@ async fn switched_off_protocols_are_not_found() {
     assert_eq!(app.get("/hw_proxy/hello").await.status().as_u16(), 404);
     assert!(peer.non_empty_jobs().is_empty());
 }
+
+#[tokio::test]
+async fn odoo16_jquery_request_opens_the_drawer() {
+    // Odoo 13-16: QWeb renders `ePOSDrawer` (template whitespace kept) and jQuery posts
+    // the string as a form body.
+    let peer = PrinterPeer::start(Behaviour::Normal);
+    let app = TestApp::with_printer(&peer.target(), &[]).await;
+    let body = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\">\n            <s:Body>\n                <epos-print xmlns=\"http://www.epson-pos.com/schemas/2011/03/epos-print\">\n                    \n            <pulse/>\n        \n                </epos-print>\n            </s:Body>\n        </s:Envelope>";
+    let res = app
+        .client
+        .post(app.url("/cgi-bin/epos/service.cgi?devid=local_printer"))
+        .header("Origin", "http://odoo.local:8069")
+        .header(
+            "Content-Type",
+            "application/x-www-form-urlencoded; charset=UTF-8",
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "http://odoo.local:8069"
+    );
+    let answer = res.text().await.unwrap();
+    assert!(
+        answer.contains("<response success=\"true\" code=\"\""),
+        "{answer}"
+    );
+    assert_eq!(
+        peer.wait_jobs(1, Duration::from_secs(2)),
+        vec![PIN2.to_vec()]
+    );
+}
