@@ -73,6 +73,11 @@ keys! {
     "logs"."folder" = "logs";
     "logs"."filename" = "cashdrawer.log";
     "logs"."retention_days" = "30";
+    "odoo"."epos" = "true";
+    "odoo"."epos_allowed_networks" = "";
+    "odoo"."iot" = "true";
+    "odoo"."iot_allowed_networks" = "";
+    "odoo"."paper_width" = "576";
 }
 
 /// The drawer printer written into a new config.ini: the Windows spooler queue `TICKET`
@@ -94,6 +99,7 @@ pub struct Config {
     pub invoice_printer: InvoicePrinterConfig,
     pub server: ServerConfig,
     pub logs: LogsConfig,
+    pub odoo: OdooConfig,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -163,6 +169,19 @@ pub struct LogsConfig {
     pub folder: PathBuf,
     pub filename: String,
     pub retention_days: u32,
+}
+
+/// Stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`): see [`crate::odoo`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct OdooConfig {
+    pub epos: bool,
+    /// Networks whose callers may print through ePOS besides loopback; empty = local only.
+    pub epos_allowed_networks: Vec<IpNet>,
+    pub iot: bool,
+    /// Networks whose callers may use `/hw_proxy` besides loopback; empty = local only.
+    pub iot_allowed_networks: Vec<IpNet>,
+    /// Printable width in dots: images wider than this are scaled down.
+    pub paper_width: u32,
 }
 
 /// Reads typed values out of an [`Ini`], naming the file in every error.
@@ -270,6 +289,13 @@ impl Config {
                 retention_days: r.get("logs", "retention_days", |v| {
                     values::parse_range(v, 1, 3650).map(|d| d as u32)
                 })?,
+            },
+            odoo: OdooConfig {
+                epos: r.get("odoo", "epos", parse_bool)?,
+                epos_allowed_networks: r.get("odoo", "epos_allowed_networks", parse_cidr_list)?,
+                iot: r.get("odoo", "iot", parse_bool)?,
+                iot_allowed_networks: r.get("odoo", "iot_allowed_networks", parse_cidr_list)?,
+                paper_width: r.get("odoo", "paper_width", values::parse_paper_width)?,
             },
         })
     }

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod cors;
 mod drawer;
+mod odoo;
 pub mod server;
 mod status;
 
@@ -30,6 +31,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(local)
         .merge(network)
+        .merge(odoo::router(state.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn(crate::logs::request_log))
