@@ -2,12 +2,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use tokio::net::TcpListener;
 
 use crate::config::ConfigStore;
-use crate::http::server::{self, Limits};
+use crate::http::server::{self, Limits, TlsTerminator};
 use crate::state::AppState;
 
 /// What the command line decided.
@@ -21,6 +22,8 @@ pub struct Settings {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    /// HTTPS on the same port (issue 3); `None` serves plain HTTP only.
+    tls: Option<Arc<dyn TlsTerminator>>,
 }
 
 impl Application {
@@ -35,13 +38,47 @@ impl Application {
         let listener = TcpListener::bind(addr).await.with_context(|| {
             format!("impossible d'écouter sur {addr} (port déjà utilisé ? voir [server] port)")
         })?;
+        let tls = crate::http::tls::load_or_generate(&settings.data_dir, &config.server)
+            .map(|t| Arc::new(t) as Arc<dyn TlsTerminator>);
+        let tls = match (tls, config.server.cert_file.is_some()) {
+            (Ok(t), _) => Some(t),
+            // A configured certificate that does not load is the admin's to fix.
+            (Err(e), true) => return Err(e.context("[server] cert_file / key_file")),
+            (Err(e), false) => {
+                tracing::error!(
+                    op = "tls.start",
+                    outcome = "error",
+                    "HTTPS désactivé: {e:#}"
+                );
+                None
+            }
+        };
         let state = AppState::new(settings.data_dir, store, config);
-        Ok(Application { listener, state })
+        Ok(Application {
+            listener,
+            state,
+            tls,
+        })
     }
 
     /// Same, on a listener the caller already bound (tests, service managers).
+    /// HTTPS is off on such a listener unless [`Application::with_tls`] adds it.
     pub fn with_listener(state: AppState, listener: TcpListener) -> Application {
-        Application { listener, state }
+        Application {
+            listener,
+            state,
+            tls: None,
+        }
+    }
+
+    /// Serves HTTPS on the same port with `tls`.
+    pub fn with_tls(mut self, tls: Arc<dyn TlsTerminator>) -> Application {
+        self.tls = Some(tls);
+        self
+    }
+
+    pub fn https_enabled(&self) -> bool {
+        self.tls.is_some()
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -62,7 +99,7 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send,
     ) -> Result<()> {
         let router = crate::http::router(self.state.clone());
-        server::serve(self.listener, router, None, Limits::default(), shutdown).await;
+        server::serve(self.listener, router, self.tls, Limits::default(), shutdown).await;
         Ok(())
     }
 }

@@ -8,9 +8,11 @@
 //! - [`drawer`]: the drawer-kick command and the drawer sensor;
 //! - [`http`]: routes, access levels, CORS, and the listener;
 //! - [`logs`]: the operations log;
-//! - [`platform`]: OS-specific paths and system printers.
+//! - [`platform`]: OS-specific paths and system printers;
+//! - [`auth`]: admin password, sessions, CSRF, login throttling, Host check.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod drawer;

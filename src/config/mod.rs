@@ -69,6 +69,9 @@ keys! {
     "server"."allowed_origins" = "*";
     "server"."allowed_networks" = "";
     "server"."allowed_hosts" = "";
+    "server"."https_only" = "false";
+    "server"."cert_file" = "";
+    "server"."key_file" = "";
     "logs"."folder" = "logs";
     "logs"."filename" = "cashdrawer.log";
     "logs"."retention_days" = "30";
@@ -137,6 +140,12 @@ pub struct ServerConfig {
     pub allowed_networks: Vec<IpNet>,
     /// Extra host names accepted in the Host header of admin and local-only routes.
     pub allowed_hosts: Vec<String>,
+    /// Plain-HTTP requests to the admin page are redirected to HTTPS (the drawer route
+    /// keeps answering over HTTP: the Odoo module calls it that way).
+    pub https_only: bool,
+    /// PEM certificate chain and private key; both empty = the generated self-signed pair.
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,6 +266,9 @@ impl Config {
                 allowed_origins: r.get("server", "allowed_origins", values::parse_origins)?,
                 allowed_networks: r.get("server", "allowed_networks", parse_cidr_list)?,
                 allowed_hosts: r.get("server", "allowed_hosts", |v| Ok(parse_list(v)))?,
+                https_only: r.get("server", "https_only", parse_bool)?,
+                cert_file: r.get("server", "cert_file", values::parse_optional_path)?,
+                key_file: r.get("server", "key_file", values::parse_optional_path)?,
             },
             logs: LogsConfig {
                 folder: r.get("logs", "folder", |v| {

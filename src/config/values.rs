@@ -204,3 +204,11 @@ pub fn parse_cidr_list(v: &str) -> Result<Vec<IpNet>, String> {
             format!("{e}; liste de réseaux CIDR attendue, par exemple 192.168.1.0/24, 10.0.0.5")
         })
 }
+
+/// A file path, or nothing (empty = the built-in default).
+pub fn parse_optional_path(v: &str) -> Result<Option<std::path::PathBuf>, String> {
+    if v.contains('\0') {
+        return Err("chemin de fichier attendu (ou vide)".into());
+    }
+    Ok((!v.is_empty()).then(|| std::path::PathBuf::from(v)))
+}
