@@ -1,0 +1,15 @@
+//! The admin page, authentication and HTTPS, over real HTTP(S) against the real
+//! service (issue 3). One test binary, several files.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod access;
+mod cli;
+mod csrf;
+mod login;
+#[cfg(target_os = "linux")]
+mod netns;
+mod save;
+mod support;
+mod tls;
