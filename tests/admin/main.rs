@@ -5,6 +5,7 @@
 mod common;
 
 mod access;
+mod browser;
 mod cli;
 mod csrf;
 mod login;
