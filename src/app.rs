@@ -93,13 +93,65 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until `shutdown` resolves.
+    /// Serves until `shutdown` resolves. The admin page may move the service to another
+    /// address meanwhile (see [`crate::http::restart`]); the router, and so the sessions
+    /// and login counters, are kept across such restarts.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send,
     ) -> Result<()> {
-        let router = crate::http::router(self.state.clone());
-        server::serve(self.listener, router, self.tls, Limits::default(), shutdown).await;
-        Ok(())
+        let Application {
+            mut listener,
+            state,
+            mut tls,
+        } = self;
+        let router = crate::http::router(state.clone());
+        let mut control = state.listener_control().attach(listener.local_addr()?);
+        tokio::pin!(shutdown);
+        loop {
+            // A duplicate of the socket, to keep serving the same address after a restart
+            // without refusing a single connection.
+            let std_listener = listener.into_std()?;
+            let spare = std_listener.try_clone()?;
+            let current = TcpListener::from_std(std_listener)?;
+            let mut next = None;
+            {
+                let stop = async {
+                    tokio::select! {
+                        _ = &mut shutdown => {}
+                        msg = control.recv() => next = msg,
+                    }
+                };
+                server::serve(
+                    current,
+                    router.clone(),
+                    tls.clone(),
+                    Limits::default(),
+                    stop,
+                )
+                .await;
+            }
+            listener = match next {
+                None => return Ok(()),
+                Some(crate::http::restart::Rebind::Keep) => TcpListener::from_std(spare)?,
+                Some(crate::http::restart::Rebind::New(l)) => l,
+            };
+            let addr = listener.local_addr()?;
+            state.listener_control().set_current(addr);
+            let config = state.config();
+            match crate::http::tls::load_or_generate(state.data_dir(), &config.server) {
+                Ok(t) => tls = Some(Arc::new(t)),
+                Err(e) => tracing::error!(
+                    op = "tls.start",
+                    outcome = "error",
+                    "certificat non rechargé, l'ancien reste en service: {e:#}"
+                ),
+            }
+            tracing::info!(
+                op = "service.restart",
+                outcome = "ok",
+                "écoute redémarrée sur {addr}"
+            );
+        }
     }
 }

@@ -9,6 +9,7 @@ pub mod access;
 pub mod admin;
 pub mod cors;
 mod drawer;
+pub mod restart;
 pub mod server;
 mod status;
 pub mod tls;

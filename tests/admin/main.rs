@@ -11,6 +11,7 @@ mod csrf;
 mod login;
 #[cfg(target_os = "linux")]
 mod netns;
+mod restart;
 mod save;
 mod support;
 mod tls;

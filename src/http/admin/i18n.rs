@@ -106,6 +106,9 @@ pub struct Texts {
     pub yes: &'static str,
     pub no: &'static str,
     pub min_chars: &'static str,
+    pub restart_button: &'static str,
+    pub restarted: &'static str,
+    pub restart_failed: &'static str,
 }
 
 pub const FR: Texts = Texts {
@@ -130,7 +133,7 @@ pub const FR: Texts = Texts {
     save: "Enregistrer",
     saved: "Configuration enregistrée.",
     not_saved: "Rien n'a été enregistré: corrigez les champs signalés.",
-    restart_needed: "Certains changements (adresse, port, HTTPS, journal) prendront effet au prochain redémarrage du service.",
+    restart_needed: "L'adresse, le port et le certificat changent au redémarrage de l'écoute (bouton ci-dessous); le dossier et le nom du journal au prochain démarrage du service.",
     status: "État",
     running: "Service actif",
     version: "Version",
@@ -149,6 +152,9 @@ pub const FR: Texts = Texts {
     yes: "oui",
     no: "non",
     min_chars: "8 caractères au moins",
+    restart_button: "Redémarrer l'écoute maintenant",
+    restarted: "Écoute redémarrée.",
+    restart_failed: "Le redémarrage de l'écoute a échoué (adresse ou port indisponible, voir le journal); l'ancienne adresse reste en service.",
 };
 
 pub const EN: Texts = Texts {
@@ -173,7 +179,7 @@ pub const EN: Texts = Texts {
     save: "Save",
     saved: "Configuration saved.",
     not_saved: "Nothing was saved: fix the fields marked below.",
-    restart_needed: "Some changes (address, port, HTTPS, log file) take effect at the next restart of the service.",
+    restart_needed: "The address, port and certificate change when the listener restarts (button below); the log folder and file name at the next start of the service.",
     status: "Status",
     running: "Service running",
     version: "Version",
@@ -192,6 +198,9 @@ pub const EN: Texts = Texts {
     yes: "yes",
     no: "no",
     min_chars: "at least 8 characters",
+    restart_button: "Restart the listener now",
+    restarted: "Listener restarted.",
+    restart_failed: "The listener could not restart (address or port unavailable, see the log); the old address stays in service.",
 };
 
 #[cfg(test)]

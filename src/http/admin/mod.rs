@@ -9,6 +9,7 @@
 mod assets;
 mod fields;
 pub mod i18n;
+mod listener;
 mod login;
 mod page;
 
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/config/save", post(page::save))
         .route("/config/password", post(page::change_password))
         .route("/config/test-drawer", post(page::test_drawer))
+        .route("/config/restart", post(listener::restart))
         .route("/config/login", get(login::show).post(login::submit))
         .route(
             "/config/logout",

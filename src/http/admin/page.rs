@@ -133,18 +133,26 @@ pub async fn show(
         Ok(ini) => ini,
         Err(e) => return e.into_response(),
     };
-    let saved = query.contains_key("saved");
+    let t = lang.texts();
+    let notice = if query.contains_key("restarted") {
+        t.restarted
+    } else if query.contains_key("saved") {
+        t.saved
+    } else {
+        ""
+    };
+    let error = if query.contains_key("restart_failed") {
+        t.restart_failed
+    } else {
+        ""
+    };
     let view = View {
         lang,
         session_csrf: session.csrf,
         ini: &ini,
         errors: BTreeMap::new(),
-        notice: if saved {
-            lang.texts().saved.into()
-        } else {
-            String::new()
-        },
-        error: String::new(),
+        notice: notice.into(),
+        error: error.into(),
         restart: query.contains_key("restart"),
         pw_error: String::new(),
     };
