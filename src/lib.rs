@@ -10,8 +10,10 @@
 //! - [`logs`]: the operations log;
 //! - [`platform`]: OS-specific paths and system printers;
 //! - [`odoo`]: stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`).
+//! - [`auth`]: admin password, sessions, CSRF, login throttling, Host check.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod drawer;

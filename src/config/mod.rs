@@ -70,6 +70,9 @@ keys! {
     "server"."allowed_networks" = "";
     "server"."allowed_hosts" = "";
     "server"."header_timeout_s" = "10";
+    "server"."https_only" = "false";
+    "server"."cert_file" = "";
+    "server"."key_file" = "";
     "logs"."folder" = "logs";
     "logs"."filename" = "cashdrawer.log";
     "logs"."retention_days" = "30";
@@ -146,6 +149,12 @@ pub struct ServerConfig {
     pub allowed_hosts: Vec<String>,
     /// Time a client has to send its request head; slow clients are cut off after it.
     pub header_timeout: Duration,
+    /// Plain-HTTP requests to the admin page are redirected to HTTPS (the drawer route
+    /// keeps answering over HTTP: the Odoo module calls it that way).
+    pub https_only: bool,
+    /// PEM certificate chain and private key; both empty = the generated self-signed pair.
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -280,6 +289,9 @@ impl Config {
                 allowed_networks: r.get("server", "allowed_networks", parse_cidr_list)?,
                 allowed_hosts: r.get("server", "allowed_hosts", |v| Ok(parse_list(v)))?,
                 header_timeout: r.get("server", "header_timeout_s", secs(1, 300))?,
+                https_only: r.get("server", "https_only", parse_bool)?,
+                cert_file: r.get("server", "cert_file", values::parse_optional_path)?,
+                key_file: r.get("server", "key_file", values::parse_optional_path)?,
             },
             logs: LogsConfig {
                 folder: r.get("logs", "folder", |v| {

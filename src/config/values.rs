@@ -218,3 +218,11 @@ pub fn parse_paper_width(v: &str) -> Result<u32, String> {
         },
     }
 }
+
+/// A file path, or nothing (empty = the built-in default).
+pub fn parse_optional_path(v: &str) -> Result<Option<std::path::PathBuf>, String> {
+    if v.contains('\0') {
+        return Err("chemin de fichier attendu (ou vide)".into());
+    }
+    Ok((!v.is_empty()).then(|| std::path::PathBuf::from(v)))
+}
