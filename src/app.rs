@@ -2,12 +2,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use tokio::net::TcpListener;
 
 use crate::config::ConfigStore;
-use crate::http::server::{self, Limits};
+use crate::http::server::{self, Limits, TlsTerminator};
 use crate::state::AppState;
 
 /// What the command line decided.
@@ -21,6 +22,8 @@ pub struct Settings {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    /// HTTPS on the same port (issue 3); `None` serves plain HTTP only.
+    tls: Option<Arc<dyn TlsTerminator>>,
 }
 
 impl Application {
@@ -35,13 +38,47 @@ impl Application {
         let listener = TcpListener::bind(addr).await.with_context(|| {
             format!("impossible d'écouter sur {addr} (port déjà utilisé ? voir [server] port)")
         })?;
+        let tls = crate::http::tls::load_or_generate(&settings.data_dir, &config.server)
+            .map(|t| Arc::new(t) as Arc<dyn TlsTerminator>);
+        let tls = match (tls, config.server.cert_file.is_some()) {
+            (Ok(t), _) => Some(t),
+            // A configured certificate that does not load is the admin's to fix.
+            (Err(e), true) => return Err(e.context("[server] cert_file / key_file")),
+            (Err(e), false) => {
+                tracing::error!(
+                    op = "tls.start",
+                    outcome = "error",
+                    "HTTPS désactivé: {e:#}"
+                );
+                None
+            }
+        };
         let state = AppState::new(settings.data_dir, store, config);
-        Ok(Application { listener, state })
+        Ok(Application {
+            listener,
+            state,
+            tls,
+        })
     }
 
     /// Same, on a listener the caller already bound (tests, service managers).
+    /// HTTPS is off on such a listener unless [`Application::with_tls`] adds it.
     pub fn with_listener(state: AppState, listener: TcpListener) -> Application {
-        Application { listener, state }
+        Application {
+            listener,
+            state,
+            tls: None,
+        }
+    }
+
+    /// Serves HTTPS on the same port with `tls`.
+    pub fn with_tls(mut self, tls: Arc<dyn TlsTerminator>) -> Application {
+        self.tls = Some(tls);
+        self
+    }
+
+    pub fn https_enabled(&self) -> bool {
+        self.tls.is_some()
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -56,13 +93,62 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until `shutdown` resolves.
+    /// Serves until `shutdown` resolves. The admin page may move the service to another
+    /// address meanwhile (see [`crate::http::restart`]); the router, and so the sessions
+    /// and login counters, are kept across such restarts.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send,
     ) -> Result<()> {
-        let router = crate::http::router(self.state.clone());
-        server::serve(self.listener, router, None, Limits::default(), shutdown).await;
-        Ok(())
+        let Application {
+            mut listener,
+            state,
+            mut tls,
+        } = self;
+        let router = crate::http::router(state.clone());
+        let mut control = state.listener_control().attach(listener.local_addr()?);
+        tokio::pin!(shutdown);
+        loop {
+            // A duplicate of the socket, to keep serving the same address after a restart
+            // without refusing a single connection.
+            let std_listener = listener.into_std()?;
+            let spare = std_listener.try_clone()?;
+            let current = TcpListener::from_std(std_listener)?;
+            let mut next = None;
+            {
+                let stop = async {
+                    tokio::select! {
+                        _ = &mut shutdown => {}
+                        msg = control.recv() => next = msg,
+                    }
+                };
+                let limits = Limits {
+                    header_read_timeout: state.config().server.header_timeout,
+                    ..Limits::default()
+                };
+                server::serve(current, router.clone(), tls.clone(), limits, stop).await;
+            }
+            listener = match next {
+                None => return Ok(()),
+                Some(crate::http::restart::Rebind::Keep) => TcpListener::from_std(spare)?,
+                Some(crate::http::restart::Rebind::New(l)) => l,
+            };
+            let addr = listener.local_addr()?;
+            state.listener_control().set_current(addr);
+            let config = state.config();
+            match crate::http::tls::load_or_generate(state.data_dir(), &config.server) {
+                Ok(t) => tls = Some(Arc::new(t)),
+                Err(e) => tracing::error!(
+                    op = "tls.start",
+                    outcome = "error",
+                    "certificat non rechargé, l'ancien reste en service: {e:#}"
+                ),
+            }
+            tracing::info!(
+                op = "service.restart",
+                outcome = "ok",
+                "écoute redémarrée sur {addr}"
+            );
+        }
     }
 }

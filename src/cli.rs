@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `open-drawer`, `printers`, `service` (Windows).
+//! The command line: `serve` (default), `open-drawer`, `printers`, `set-password`,
+//! `service` (Windows).
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -43,6 +44,8 @@ pub enum Command {
     OpenDrawer,
     /// List the system printers and the configured printer with its state.
     Printers,
+    /// Set the admin password (asked on the terminal, or the first line of stdin).
+    SetPassword,
     /// The Windows service: install, uninstall, start, stop, status (Windows only).
     Service {
         #[command(subcommand)]
@@ -92,6 +95,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Serve { host, port } => runtime.block_on(serve(data_dir, host, port)),
         Command::OpenDrawer => runtime.block_on(open_drawer(data_dir)),
         Command::Printers => runtime.block_on(printers(data_dir)),
+        Command::SetPassword => crate::auth::cli::set_password(&data_dir),
         Command::Service { .. } => unreachable!("handled before the runtime starts"),
     }
 }

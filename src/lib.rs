@@ -8,9 +8,12 @@
 //! - [`drawer`]: the drawer-kick command and the drawer sensor;
 //! - [`http`]: routes, access levels, CORS, and the listener;
 //! - [`logs`]: the operations log;
-//! - [`platform`]: OS-specific paths and system printers.
+//! - [`platform`]: OS-specific paths and system printers;
+//! - [`odoo`]: stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`).
+//! - [`auth`]: admin password, sessions, CSRF, login throttling, Host check.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod drawer;
@@ -18,6 +21,7 @@ pub mod error;
 pub mod escpos;
 pub mod http;
 pub mod logs;
+pub mod odoo;
 pub mod platform;
 pub mod printer;
 pub mod shutdown;

@@ -18,6 +18,8 @@ struct Inner {
     config: RwLock<Arc<Config>>,
     printers: PrinterPool,
     started: Instant,
+    /// Restarting the listener from the admin page (issue 3).
+    listener: crate::http::restart::ListenerControl,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
                 config: RwLock::new(Arc::new(config)),
                 printers: PrinterPool::new(),
                 started: Instant::now(),
+                listener: Default::default(),
             }),
         }
     }
@@ -66,5 +69,9 @@ impl AppState {
 
     pub fn uptime(&self) -> std::time::Duration {
         self.inner.started.elapsed()
+    }
+
+    pub fn listener_control(&self) -> &crate::http::restart::ListenerControl {
+        &self.inner.listener
     }
 }

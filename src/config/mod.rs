@@ -69,9 +69,18 @@ keys! {
     "server"."allowed_origins" = "*";
     "server"."allowed_networks" = "";
     "server"."allowed_hosts" = "";
+    "server"."header_timeout_s" = "10";
+    "server"."https_only" = "false";
+    "server"."cert_file" = "";
+    "server"."key_file" = "";
     "logs"."folder" = "logs";
     "logs"."filename" = "cashdrawer.log";
     "logs"."retention_days" = "30";
+    "odoo"."epos" = "true";
+    "odoo"."epos_allowed_networks" = "";
+    "odoo"."iot" = "true";
+    "odoo"."iot_allowed_networks" = "";
+    "odoo"."paper_width" = "576";
 }
 
 /// The drawer printer written into a new config.ini: the Windows spooler queue `TICKET`
@@ -93,6 +102,7 @@ pub struct Config {
     pub invoice_printer: InvoicePrinterConfig,
     pub server: ServerConfig,
     pub logs: LogsConfig,
+    pub odoo: OdooConfig,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -137,6 +147,14 @@ pub struct ServerConfig {
     pub allowed_networks: Vec<IpNet>,
     /// Extra host names accepted in the Host header of admin and local-only routes.
     pub allowed_hosts: Vec<String>,
+    /// Time a client has to send its request head; slow clients are cut off after it.
+    pub header_timeout: Duration,
+    /// Plain-HTTP requests to the admin page are redirected to HTTPS (the drawer route
+    /// keeps answering over HTTP: the Odoo module calls it that way).
+    pub https_only: bool,
+    /// PEM certificate chain and private key; both empty = the generated self-signed pair.
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,6 +178,19 @@ pub struct LogsConfig {
     pub folder: PathBuf,
     pub filename: String,
     pub retention_days: u32,
+}
+
+/// Stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`): see [`crate::odoo`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct OdooConfig {
+    pub epos: bool,
+    /// Networks whose callers may print through ePOS besides loopback; empty = local only.
+    pub epos_allowed_networks: Vec<IpNet>,
+    pub iot: bool,
+    /// Networks whose callers may use `/hw_proxy` besides loopback; empty = local only.
+    pub iot_allowed_networks: Vec<IpNet>,
+    /// Printable width in dots: images wider than this are scaled down.
+    pub paper_width: u32,
 }
 
 /// Reads typed values out of an [`Ini`], naming the file in every error.
@@ -257,6 +288,10 @@ impl Config {
                 allowed_origins: r.get("server", "allowed_origins", values::parse_origins)?,
                 allowed_networks: r.get("server", "allowed_networks", parse_cidr_list)?,
                 allowed_hosts: r.get("server", "allowed_hosts", |v| Ok(parse_list(v)))?,
+                header_timeout: r.get("server", "header_timeout_s", secs(1, 300))?,
+                https_only: r.get("server", "https_only", parse_bool)?,
+                cert_file: r.get("server", "cert_file", values::parse_optional_path)?,
+                key_file: r.get("server", "key_file", values::parse_optional_path)?,
             },
             logs: LogsConfig {
                 folder: r.get("logs", "folder", |v| {
@@ -266,6 +301,13 @@ impl Config {
                 retention_days: r.get("logs", "retention_days", |v| {
                     values::parse_range(v, 1, 3650).map(|d| d as u32)
                 })?,
+            },
+            odoo: OdooConfig {
+                epos: r.get("odoo", "epos", parse_bool)?,
+                epos_allowed_networks: r.get("odoo", "epos_allowed_networks", parse_cidr_list)?,
+                iot: r.get("odoo", "iot", parse_bool)?,
+                iot_allowed_networks: r.get("odoo", "iot_allowed_networks", parse_cidr_list)?,
+                paper_width: r.get("odoo", "paper_width", values::parse_paper_width)?,
             },
         })
     }

@@ -80,6 +80,40 @@ pub async fn require_local(State(_state): State<AppState>, req: Request, next: N
     }
 }
 
+/// Middleware for network-level routes (status, logs, admin page): callers outside
+/// `[server] allowed_networks` get 403 and a log line. Empty list = everyone; loopback
+/// is always allowed, so the till itself can never be locked out.
+pub async fn require_allowed_network(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let peer = req.extensions().get::<Peer>().copied();
+    let config = state.config();
+    let networks = &config.server.allowed_networks;
+    let allowed = match peer {
+        Some(p) => {
+            p.is_local() || networks.is_empty() || networks.iter().any(|n| n.contains(p.ip()))
+        }
+        None => networks.is_empty(),
+    };
+    if allowed {
+        return next.run(req).await;
+    }
+    let who = peer.map_or_else(|| "inconnu".to_string(), |p| p.ip().to_string());
+    tracing::warn!(
+        op = "access.denied",
+        outcome = "denied",
+        peer = %who,
+        "accès refusé (réseau non autorisé) à {} depuis {who}",
+        crate::logs::escape(req.uri().path())
+    );
+    ApiError::Forbidden(format!(
+        "Accès refusé - le réseau de {who} n'est pas autorisé ([server] allowed_networks)"
+    ))
+    .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,10 +6,14 @@
 //! - authenticated: an admin session (the config page).
 
 pub mod access;
+pub mod admin;
 pub mod cors;
 mod drawer;
+mod odoo;
+pub mod restart;
 pub mod server;
 mod status;
+pub mod tls;
 
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -23,13 +27,23 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     let local = Router::new()
         .merge(drawer::local_router())
-        .route_layer(from_fn_with_state(state.clone(), access::require_local));
+        .route_layer(from_fn_with_state(state.clone(), access::require_local))
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            crate::auth::host::require_known_host,
+        ));
     let network = Router::new()
         .merge(status::router())
-        .merge(drawer::network_router());
+        .merge(drawer::network_router())
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            access::require_allowed_network,
+        ));
     Router::new()
         .merge(local)
         .merge(network)
+        .merge(odoo::router(state.clone()))
+        .merge(admin::router(state.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn(crate::logs::request_log))

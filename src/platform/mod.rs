@@ -73,3 +73,7 @@ pub fn default_download_folder() -> String {
         home.join("Downloads").display().to_string()
     }
 }
+
+// Admin page, authentication and HTTPS (issue 3).
+mod hostname;
+pub use hostname::machine_name;

@@ -1,0 +1,52 @@
+//! Who may administer the service: the admin password (bcrypt), cookie sessions,
+//! CSRF tokens, login throttling and the Host-header check against DNS rebinding.
+//!
+//! Owns the security decisions; the admin page itself (`crate::http::admin`) only asks
+//! this module. It never stores the password, only its bcrypt hash in config.ini.
+
+pub mod cli;
+pub mod csrf;
+pub mod host;
+pub mod password;
+pub mod session;
+pub mod throttle;
+
+use std::path::Path;
+
+pub use session::{Session, Sessions};
+pub use throttle::Throttle;
+
+/// Everything the admin routes share: session keys, failed-login counters, and a lock
+/// so that two first-run setups cannot race each other.
+pub struct Auth {
+    pub sessions: Sessions,
+    pub throttle: Throttle,
+    pub setup_lock: tokio::sync::Mutex<()>,
+}
+
+impl Auth {
+    /// Loads the session key of this data folder (creating it on first run).
+    pub fn load(data_dir: &Path) -> Auth {
+        Auth {
+            sessions: Sessions::load_or_create(data_dir),
+            throttle: Throttle::default(),
+            setup_lock: tokio::sync::Mutex::new(()),
+        }
+    }
+}
+
+/// 32 random bytes as hex: session ids and CSRF tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("system random generator");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Compares secrets without an early exit, so timing does not tell how much matched.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}

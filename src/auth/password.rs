@@ -1,0 +1,146 @@
+//! The admin password: rules for a new one, bcrypt hashing (cost 12) and checking,
+//! including hashes written by the original Python service (`$2b$`).
+
+use anyhow::{Context, Result};
+
+use crate::config::{Config, ConfigStore};
+use crate::state::AppState;
+
+pub const BCRYPT_COST: u32 = 12;
+/// The original accepted 6; 8 is the least a shop network deserves.
+pub const MIN_CHARS: usize = 8;
+/// bcrypt ignores bytes past 72: refuse them rather than silently ignore them.
+pub const MAX_BYTES: usize = 72;
+
+/// Why a new password is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProblem {
+    TooShort,
+    TooLong,
+    Mismatch,
+}
+
+impl PasswordProblem {
+    pub fn message(self, english: bool) -> String {
+        match (self, english) {
+            (PasswordProblem::TooShort, false) => {
+                format!("Au moins {MIN_CHARS} caractères sont nécessaires.")
+            }
+            (PasswordProblem::TooShort, true) => format!("At least {MIN_CHARS} characters."),
+            (PasswordProblem::TooLong, false) => {
+                format!("{MAX_BYTES} octets au plus (environ {MAX_BYTES} caractères sans accents).")
+            }
+            (PasswordProblem::TooLong, true) => format!("At most {MAX_BYTES} bytes."),
+            (PasswordProblem::Mismatch, false) => {
+                "La confirmation ne correspond pas au mot de passe.".into()
+            }
+            (PasswordProblem::Mismatch, true) => "The confirmation does not match.".into(),
+        }
+    }
+}
+
+/// Checks a new password and its confirmation.
+pub fn check_new(password: &str, confirmation: &str) -> Result<(), PasswordProblem> {
+    if password.chars().count() < MIN_CHARS {
+        return Err(PasswordProblem::TooShort);
+    }
+    if password.len() > MAX_BYTES {
+        return Err(PasswordProblem::TooLong);
+    }
+    if password != confirmation {
+        return Err(PasswordProblem::Mismatch);
+    }
+    Ok(())
+}
+
+pub fn hash(password: &str) -> Result<String> {
+    bcrypt::hash(password, BCRYPT_COST).context("calcul de l'empreinte bcrypt")
+}
+
+/// True when `password` matches `hash` (`$2a$`, `$2b$`, `$2y$`); an empty or malformed
+/// hash matches nothing.
+pub fn verify(password: &str, hash: &str) -> bool {
+    !hash.is_empty() && bcrypt::verify(password, hash).unwrap_or(false)
+}
+
+/// bcrypt is deliberately slow (~0.3 s): run it off the async workers.
+pub async fn verify_async(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
+pub async fn hash_async(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .context("calcul de l'empreinte bcrypt")?
+}
+
+/// Writes `hash` into `[auth] password_hash`, keeping every other key as it is.
+pub fn store_hash(store: &ConfigStore, hash: &str) -> Result<Config> {
+    let mut ini = if store.path().exists() {
+        store.read_ini()?
+    } else {
+        ini::Ini::new()
+    };
+    ini.with_section(Some("auth")).set("password_hash", hash);
+    store.save(&ini)
+}
+
+/// The current hash. The file wins over memory: `set-password` may have changed it
+/// while the service runs, and the admin who just reset it must be able to log in.
+pub fn current_hash(state: &AppState) -> String {
+    let in_memory = state.config().auth.password_hash.clone();
+    let on_disk = state
+        .store()
+        .read_ini()
+        .ok()
+        .and_then(|ini| {
+            ini.get_from(Some("auth"), "password_hash")
+                .map(|h| h.trim().to_string())
+        })
+        .filter(|h| h.is_empty() || (h.len() == 60 && h.starts_with("$2")));
+    match on_disk {
+        Some(h) if h != in_memory => {
+            let mut config = (*state.config()).clone();
+            config.auth.password_hash = h.clone();
+            state.replace_config(config);
+            h
+        }
+        _ => in_memory,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_password_rules() {
+        assert_eq!(check_new("court", "court"), Err(PasswordProblem::TooShort));
+        assert_eq!(
+            check_new("1234567", "1234567"),
+            Err(PasswordProblem::TooShort)
+        );
+        assert_eq!(
+            check_new("12345678", "12345679"),
+            Err(PasswordProblem::Mismatch)
+        );
+        assert_eq!(
+            check_new(&"a".repeat(73), &"a".repeat(73)),
+            Err(PasswordProblem::TooLong)
+        );
+        assert_eq!(check_new("éèàùç€ôî", "éèàùç€ôî"), Ok(()));
+        assert_eq!(check_new("12345678", "12345678"), Ok(()));
+    }
+
+    #[test]
+    fn verifies_and_rejects() {
+        let h = bcrypt::hash("correct horse", 4).unwrap();
+        assert!(h.starts_with("$2b$"));
+        assert!(verify("correct horse", &h));
+        assert!(!verify("wrong horse", &h));
+        assert!(!verify("anything", ""));
+        assert!(!verify("anything", "not-a-hash"));
+    }
+}

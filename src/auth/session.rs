@@ -1,0 +1,263 @@
+//! Cookie sessions, signed and encrypted (AES-256-GCM through the `cookie` crate's
+//! private jar) with a key kept in the data folder, so sessions survive a restart of
+//! the listener.
+//!
+//! Nothing is stored server-side except the ids of sessions logged out before they
+//! expired. A session ends when:
+//! - its lifetime (`[auth] session_minutes`) has passed since login;
+//! - it was logged out (its id is revoked);
+//! - the password changed: each session carries a fingerprint of the hash it was opened
+//!   under, so a new hash ends every session at once.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::http::{header, HeaderMap};
+use cookie::{Cookie, CookieJar, Key, SameSite};
+use serde::{Deserialize, Serialize};
+
+/// The admin session (path /config).
+pub const SESSION_COOKIE: &str = "cashdrawer_session";
+/// The anti-CSRF token of the login and first-run forms, before any session exists.
+pub const LOGIN_COOKIE: &str = "cashdrawer_login";
+const KEY_FILE: &str = "session.key";
+const LOGIN_TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Session {
+    pub id: String,
+    /// Sent back by every state-changing request (form field `csrf` or header
+    /// `X-CSRF-Token`).
+    pub csrf: String,
+    /// Login time, seconds since the Unix epoch.
+    pub issued: u64,
+    /// The checksum part of the bcrypt hash in force at login.
+    pub pw: String,
+}
+
+pub struct Sessions {
+    key: Key,
+    /// Logged-out session ids, with the time they would have expired anyway.
+    revoked: Mutex<HashMap<String, u64>>,
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// The part of a bcrypt hash that changes with every new password (salt and checksum).
+fn fingerprint(hash: &str) -> String {
+    hash.get(7..).unwrap_or_default().to_string()
+}
+
+impl Sessions {
+    /// Reads `session.key` from the data folder, or creates it. If the folder is not
+    /// writable the key lives in memory only: sessions then end with the process.
+    pub fn load_or_create(data_dir: &Path) -> Sessions {
+        let path = data_dir.join(KEY_FILE);
+        let key = match std::fs::read(&path) {
+            Ok(bytes) if bytes.len() == 64 => Key::from(&bytes),
+            _ => {
+                let key = Key::generate();
+                if let Err(e) = write_private(&path, key.master()) {
+                    tracing::error!(
+                        op = "auth.key",
+                        outcome = "error",
+                        "clé de session non enregistrée dans {}: {e} (les sessions ne survivront pas à un redémarrage)",
+                        path.display()
+                    );
+                }
+                key
+            }
+        };
+        Sessions::with_key(key)
+    }
+
+    pub fn with_key(key: Key) -> Sessions {
+        Sessions {
+            key,
+            revoked: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// A new session under the password hash `hash`.
+    pub fn open(&self, hash: &str) -> Session {
+        Session {
+            id: crate::auth::random_token(),
+            csrf: crate::auth::random_token(),
+            issued: now_secs(),
+            pw: fingerprint(hash),
+        }
+    }
+
+    /// The `Set-Cookie` value carrying `session`.
+    pub fn cookie(&self, session: &Session, secure: bool, lifetime: Duration) -> String {
+        let value = serde_json::to_string(session).expect("session serializes");
+        self.encrypted(SESSION_COOKIE, value, "/config", secure, lifetime)
+    }
+
+    /// The valid session of this request, if any.
+    pub fn read(&self, headers: &HeaderMap, hash: &str, lifetime: Duration) -> Option<Session> {
+        if hash.is_empty() {
+            return None;
+        }
+        let value = self.decrypt(headers, SESSION_COOKIE)?;
+        let session: Session = serde_json::from_str(&value).ok()?;
+        let now = now_secs();
+        let fresh =
+            session.issued <= now + 5 && now.saturating_sub(session.issued) < lifetime.as_secs();
+        let same_password = crate::auth::same_secret(&session.pw, &fingerprint(hash));
+        let revoked = self
+            .revoked
+            .lock()
+            .expect("revoked lock")
+            .contains_key(&session.id);
+        (fresh && same_password && !revoked).then_some(session)
+    }
+
+    /// Logs `session` out for good (the cookie is also cleared, but a copy of it must
+    /// not work either).
+    pub fn revoke(&self, session: &Session, lifetime: Duration) {
+        let now = now_secs();
+        let mut revoked = self.revoked.lock().expect("revoked lock");
+        revoked.retain(|_, until| *until > now);
+        revoked.insert(session.id.clone(), session.issued + lifetime.as_secs());
+    }
+
+    /// A fresh anti-CSRF token for the login form, and its cookie.
+    pub fn login_token(&self, secure: bool) -> (String, String) {
+        let token = crate::auth::random_token();
+        let value = format!("{}.{token}", now_secs());
+        let cookie = self.encrypted(
+            LOGIN_COOKIE,
+            value,
+            "/config/login",
+            secure,
+            LOGIN_TOKEN_LIFETIME,
+        );
+        (token, cookie)
+    }
+
+    /// The login form token this browser was given, if still valid.
+    pub fn read_login_token(&self, headers: &HeaderMap) -> Option<String> {
+        let value = self.decrypt(headers, LOGIN_COOKIE)?;
+        let (issued, token) = value.split_once('.')?;
+        let issued: u64 = issued.parse().ok()?;
+        (now_secs().saturating_sub(issued) < LOGIN_TOKEN_LIFETIME.as_secs())
+            .then(|| token.to_string())
+    }
+
+    /// A `Set-Cookie` value that deletes cookie `name`.
+    pub fn clear(name: &'static str, path: &'static str) -> String {
+        Cookie::build((name, ""))
+            .path(path)
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .max_age(cookie::time::Duration::ZERO)
+            .build()
+            .to_string()
+    }
+
+    fn encrypted(
+        &self,
+        name: &'static str,
+        value: String,
+        path: &'static str,
+        secure: bool,
+        lifetime: Duration,
+    ) -> String {
+        let mut jar = CookieJar::new();
+        jar.private_mut(&self.key).add(Cookie::new(name, value));
+        let sealed = jar
+            .get(name)
+            .expect("cookie just added")
+            .value()
+            .to_string();
+        Cookie::build((name, sealed))
+            .path(path)
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .secure(secure)
+            .max_age(cookie::time::Duration::seconds(lifetime.as_secs() as i64))
+            .build()
+            .to_string()
+    }
+
+    fn decrypt(&self, headers: &HeaderMap, name: &str) -> Option<String> {
+        let jar = CookieJar::new();
+        let private = jar.private(&self.key);
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|h| h.to_str().ok())
+            .flat_map(|h| h.split(';'))
+            .filter_map(|c| Cookie::parse(c.trim().to_string()).ok())
+            .filter(|c| c.name() == name)
+            .find_map(|c| private.decrypt(c))
+            .map(|c| c.value().to_string())
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    std::io::Write::write_all(&mut options.open(path)?, bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers_with(set_cookie: &str) -> HeaderMap {
+        let pair = set_cookie.split(';').next().unwrap().to_string();
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_str(&pair).unwrap());
+        h
+    }
+
+    const HASH: &str = "$2b$12$NSQqshq9D.sbHM.8dfvJ5eFCI6o8C9td9YhsoLBlQANpLMJ2F0QS.";
+    const OTHER: &str = "$2b$12$AAAAshq9D.sbHM.8dfvJ5eFCI6o8C9td9YhsoLBlQANpLMJ2F0QS.";
+
+    #[test]
+    fn round_trip_revoke_and_password_change() {
+        let s = Sessions::with_key(Key::generate());
+        let life = Duration::from_secs(3600);
+        let session = s.open(HASH);
+        let set = s.cookie(&session, true, life);
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"));
+        assert!(set.contains("Secure") && set.contains("Path=/config"));
+        assert!(!set.contains(&session.csrf), "the cookie is encrypted");
+        let h = headers_with(&set);
+        assert_eq!(s.read(&h, HASH, life), Some(session.clone()));
+        assert_eq!(s.read(&h, OTHER, life), None, "new password ends it");
+        assert_eq!(s.read(&h, "", life), None);
+        s.revoke(&session, life);
+        assert_eq!(s.read(&h, HASH, life), None, "logged out");
+    }
+
+    #[test]
+    fn another_key_cannot_read_and_tampering_fails() {
+        let a = Sessions::with_key(Key::generate());
+        let b = Sessions::with_key(Key::generate());
+        let life = Duration::from_secs(3600);
+        let set = a.cookie(&a.open(HASH), false, life);
+        assert!(!set.contains("Secure"));
+        assert_eq!(b.read(&headers_with(&set), HASH, life), None);
+        let mut tampered = set.clone();
+        tampered.replace_range(25..26, if &set[25..26] == "A" { "B" } else { "A" });
+        assert_eq!(a.read(&headers_with(&tampered), HASH, life), None);
+    }
+}

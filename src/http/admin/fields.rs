@@ -1,0 +1,329 @@
+//! The editable keys of config.ini, grouped as on the page, and how a submitted form
+//! becomes a new config.ini: every field checked by the config module's own parsers,
+//! every error reported next to its field, nothing written unless all are valid.
+
+use std::collections::{BTreeMap, HashMap};
+
+use ini::Ini;
+
+use crate::config::{Config, KEYS};
+
+use super::i18n::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Number,
+    Bool,
+    /// A fixed list of values.
+    Choice(&'static [&'static str]),
+    /// A printer: typed, or picked from the detected printers.
+    Printer,
+    /// The drawer command: typed hex, or a preset.
+    Command,
+}
+
+pub struct Field {
+    pub section: &'static str,
+    pub key: &'static str,
+    pub kind: Kind,
+    pub label: [&'static str; 2],
+    pub help: [&'static str; 2],
+    /// A change takes effect only after a restart of the service.
+    pub restart: bool,
+}
+
+pub struct Group {
+    pub id: &'static str,
+    pub title: [&'static str; 2],
+    pub fields: &'static [Field],
+}
+
+const fn f(
+    section: &'static str,
+    key: &'static str,
+    kind: Kind,
+    label: [&'static str; 2],
+    help: [&'static str; 2],
+    restart: bool,
+) -> Field {
+    Field {
+        section,
+        key,
+        kind,
+        label,
+        help,
+        restart,
+    }
+}
+
+pub const GROUPS: &[Group] = &[
+    Group {
+        id: "drawer",
+        title: ["Imprimante du tiroir", "Drawer printer"],
+        fields: &[
+            f("printer", "name", Kind::Printer, ["Imprimante", "Printer"],
+              ["Nom d'imprimante système (TICKET), tcp://192.168.1.50:9100, serial:///dev/ttyUSB0?baud=9600, usb:///dev/usb/lp0 ou virtual.",
+               "System printer name (TICKET), tcp://192.168.1.50:9100, serial:///dev/ttyUSB0?baud=9600, usb:///dev/usb/lp0 or virtual."], false),
+            f("cashdrawer", "command", Kind::Command, ["Commande d'ouverture", "Kick command"],
+              ["Octets en hexadécimal envoyés à l'imprimante.", "Bytes sent to the printer, in hex."], false),
+            f("cashdrawer", "sensor_open_level", Kind::Choice(&["low", "high"]), ["Niveau « ouvert » du capteur", "Sensor level meaning open"],
+              ["low pour la plupart des tiroirs (Epson).", "low for most drawers (Epson)."], false),
+            f("printer", "connect_timeout_ms", Kind::Number, ["Délai de connexion (ms)", "Connect timeout (ms)"], ["50 à 60000", "50 to 60000"], false),
+            f("printer", "write_timeout_ms", Kind::Number, ["Délai d'écriture (ms)", "Write timeout (ms)"], ["50 à 60000", "50 to 60000"], false),
+        ],
+    },
+    Group {
+        id: "invoice",
+        title: ["Imprimante des factures", "Invoice printer"],
+        fields: &[
+            f("invoice_printer", "autoprint", Kind::Bool, ["Impression automatique", "Automatic printing"], ["", ""], false),
+            f("invoice_printer", "name", Kind::Printer, ["Imprimante", "Printer"], ["FACTURE ou nom@ip:port", "FACTURE or name@ip:port"], false),
+            f("invoice_printer", "printer_ip", Kind::Text, ["Adresse IP", "IP address"], ["Vide = imprimante système", "Empty = system printer"], false),
+            f("invoice_printer", "printer_port", Kind::Number, ["Port", "Port"], ["9100 en général", "usually 9100"], false),
+            f("invoice_printer", "download_folder", Kind::Text, ["Dossier surveillé", "Watched folder"], ["", ""], false),
+            f("invoice_printer", "file_extensions", Kind::Text, ["Extensions", "Extensions"], [".pdf", ".pdf"], false),
+            f("invoice_printer", "scan_frequency", Kind::Number, ["Fréquence de scan (s)", "Scan period (s)"], ["1 à 3600", "1 to 3600"], false),
+            f("invoice_printer", "open_delay", Kind::Number, ["Délai avant suppression (s)", "Delay before removal (s)"], ["0 à 3600", "0 to 3600"], false),
+            f("invoice_printer", "purge_on_start", Kind::Bool, ["Purger au démarrage", "Purge at start"], ["", ""], false),
+        ],
+    },
+    Group {
+        id: "logs",
+        title: ["Journal", "Log"],
+        fields: &[
+            f("logs", "retention_days", Kind::Number, ["Conservation (jours)", "Retention (days)"], ["1 à 3650", "1 to 3650"], false),
+            f("logs", "folder", Kind::Text, ["Dossier", "Folder"], ["Relatif au dossier de données", "Relative to the data folder"], true),
+            f("logs", "filename", Kind::Text, ["Nom du fichier", "File name"], ["", ""], true),
+        ],
+    },
+    Group {
+        id: "service",
+        title: ["Service", "Service"],
+        fields: &[
+            f("server", "host", Kind::Text, ["Adresse d'écoute", "Listen address"], ["0.0.0.0 = tout le réseau, 127.0.0.1 = la caisse seule", "0.0.0.0 = whole network, 127.0.0.1 = this till only"], true),
+            f("server", "port", Kind::Number, ["Port", "Port"], ["22548 par défaut", "22548 by default"], true),
+            f("server", "https_only", Kind::Bool, ["HTTPS obligatoire pour cette page", "HTTPS required for this page"], ["Le tiroir reste accessible en HTTP.", "The drawer stays reachable over HTTP."], false),
+            f("server", "cert_file", Kind::Text, ["Certificat (PEM)", "Certificate (PEM)"], ["Vide = certificat auto-signé généré", "Empty = generated self-signed certificate"], true),
+            f("server", "key_file", Kind::Text, ["Clé privée (PEM)", "Private key (PEM)"], ["", ""], true),
+            f("server", "allowed_origins", Kind::Text, ["Origines autorisées", "Allowed origins"], ["* ou https://maboutique.odoo.com", "* or https://myshop.odoo.com"], false),
+            f("server", "allowed_networks", Kind::Text, ["Réseaux autorisés", "Allowed networks"], ["Vide = tous; ex. 192.168.1.0/24", "Empty = all; e.g. 192.168.1.0/24"], false),
+            f("server", "allowed_hosts", Kind::Text, ["Noms d'hôte acceptés", "Accepted host names"], ["En plus de localhost, des adresses IP et du nom de la machine", "Besides localhost, IP addresses and the machine name"], false),
+            f("auth", "session_minutes", Kind::Number, ["Durée de session (min)", "Session length (min)"], ["1 à 1440", "1 to 1440"], false),
+        ],
+    },
+];
+
+pub fn all_fields() -> impl Iterator<Item = &'static Field> {
+    GROUPS.iter().flat_map(|g| g.fields.iter())
+}
+
+pub fn form_name(field: &Field) -> String {
+    format!("{}.{}", field.section, field.key)
+}
+
+/// The value of a key as the file has it (or its default).
+pub fn raw_value(ini: &Ini, section: &str, key: &str) -> String {
+    ini.get_from(Some(section), key)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_else(|| default_of(section, key))
+}
+
+fn default_of(section: &str, key: &str) -> String {
+    KEYS.iter()
+        .find(|k| k.section == section && k.key == key)
+        .map(|k| (k.default)())
+        .unwrap_or_default()
+}
+
+/// Copies the submitted values into `ini`; fields absent from the form keep their value.
+/// Returns the keys whose value changed.
+pub fn apply(ini: &mut Ini, form: &HashMap<String, String>) -> Vec<&'static Field> {
+    let mut changed = Vec::new();
+    for field in all_fields() {
+        let Some(value) = form.get(&form_name(field)) else {
+            continue;
+        };
+        let value = value.trim().to_string();
+        if raw_value(ini, field.section, field.key) != value {
+            changed.push(field);
+        }
+        ini.with_section(Some(field.section)).set(field.key, value);
+    }
+    changed
+}
+
+/// Checks the whole document with the config module's parsers and collects every
+/// error (not only the first) by form field name.
+pub fn validate(ini: &Ini, file: &str) -> Result<Config, BTreeMap<String, String>> {
+    let mut scratch = ini.clone();
+    let mut errors = BTreeMap::new();
+    for _ in 0..=KEYS.len() {
+        match Config::from_ini(&scratch, file) {
+            Ok(config) if errors.is_empty() => {
+                return tls_pair_errors(&config).map(|()| config);
+            }
+            Ok(_) => return Err(errors),
+            Err(e) => {
+                let name = format!("{}.{}", e.section, e.key);
+                if errors.insert(name, e.reason.clone()).is_some() {
+                    return Err(errors); // the default itself is refused: stop here
+                }
+                let default = default_of(&e.section, &e.key);
+                scratch
+                    .with_section(Some(e.section.clone()))
+                    .set(e.key.clone(), default);
+            }
+        }
+    }
+    Err(errors)
+}
+
+/// A configured certificate must come with its key, and both must load.
+fn tls_pair_errors(config: &Config) -> Result<(), BTreeMap<String, String>> {
+    let mut errors = BTreeMap::new();
+    match (&config.server.cert_file, &config.server.key_file) {
+        (None, None) => {}
+        (Some(_), None) => {
+            errors.insert(
+                "server.key_file".into(),
+                "la clé privée est nécessaire avec le certificat".into(),
+            );
+        }
+        (None, Some(_)) => {
+            errors.insert(
+                "server.cert_file".into(),
+                "le certificat est nécessaire avec la clé privée".into(),
+            );
+        }
+        (Some(cert), Some(key)) => {
+            if let Err(e) = crate::http::tls::load_pem_pair(cert, key) {
+                errors.insert("server.cert_file".into(), format!("{e:#}"));
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// One field as the template shows it.
+pub struct FieldView {
+    pub name: String,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub value: String,
+    pub error: String,
+    pub kind: &'static str,
+    pub choices: Vec<String>,
+    pub restart: bool,
+}
+
+pub struct GroupView {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub fields: Vec<FieldView>,
+}
+
+/// The page's groups with `values` (what the file has, or what was just submitted) and
+/// `errors` by field name.
+pub fn views(
+    lang: Lang,
+    value_of: impl Fn(&Field) -> String,
+    errors: &BTreeMap<String, String>,
+) -> Vec<GroupView> {
+    GROUPS
+        .iter()
+        .map(|g| GroupView {
+            id: g.id,
+            title: lang.pick(g.title),
+            fields: g
+                .fields
+                .iter()
+                .map(|field| {
+                    let name = form_name(field);
+                    let (kind, choices) = match field.kind {
+                        Kind::Text => ("text", vec![]),
+                        Kind::Number => ("number", vec![]),
+                        Kind::Bool => ("choice", vec!["true".into(), "false".into()]),
+                        Kind::Choice(list) => {
+                            ("choice", list.iter().map(|s| s.to_string()).collect())
+                        }
+                        Kind::Printer => ("printer", vec![]),
+                        Kind::Command => ("command", vec![]),
+                    };
+                    FieldView {
+                        error: errors.get(&name).cloned().unwrap_or_default(),
+                        value: value_of(field),
+                        name,
+                        label: lang.pick(field.label),
+                        help: lang.pick(field.help),
+                        kind,
+                        choices,
+                        restart: field.restart,
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_is_a_known_key() {
+        for field in all_fields() {
+            assert!(
+                KEYS.iter()
+                    .any(|k| k.section == field.section && k.key == field.key),
+                "{}",
+                form_name(field)
+            );
+        }
+    }
+
+    #[test]
+    fn collects_every_error_and_accepts_valid_values() {
+        let mut ini = Ini::new();
+        let form: HashMap<String, String> = [
+            ("server.port", "99999"),
+            ("cashdrawer.command", "zz"),
+            ("logs.retention_days", "0"),
+            ("printer.name", "virtual"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        apply(&mut ini, &form);
+        let errors = validate(&ini, "config.ini").unwrap_err();
+        let keys: Vec<&str> = errors.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["cashdrawer.command", "logs.retention_days", "server.port"]
+        );
+        let mut ok = Ini::new();
+        let form: HashMap<String, String> = [
+            ("cashdrawer.command", "1b70011afa"),
+            ("printer.name", "virtual"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        apply(&mut ok, &form);
+        let config = validate(&ok, "config.ini").unwrap();
+        assert_eq!(config.cashdrawer.command.to_hex(), "1b70011afa");
+    }
+
+    #[test]
+    fn certificate_needs_its_key() {
+        let mut ini = Ini::new();
+        ini.with_section(Some("server"))
+            .set("cert_file", "/nonexistent/cert.pem");
+        let errors = validate(&ini, "config.ini").unwrap_err();
+        assert!(errors.contains_key("server.key_file"));
+    }
+}

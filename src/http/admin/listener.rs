@@ -1,0 +1,48 @@
+//! `POST /config/restart`: applies a new address, port or certificate by restarting the
+//! listener, then sends the browser to the page at its new address.
+
+use std::net::SocketAddr;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+
+use super::{AdminSession, AdminState};
+use crate::http::access::{Peer, Scheme};
+
+pub async fn restart(
+    State(admin): State<AdminState>,
+    Extension(peer): Extension<Peer>,
+    AdminSession(_): AdminSession,
+    headers: HeaderMap,
+) -> Response {
+    let config = admin.app.config();
+    let want = SocketAddr::new(config.server.host, config.server.port);
+    match admin.app.listener_control().restart(want).await {
+        Ok(served) => {
+            tracing::info!(op = "service.restart", outcome = "ok", peer = %peer.ip(), "redémarrage de l'écoute demandé depuis la page d'administration: {served}");
+            let https = peer.scheme == Scheme::Https || config.server.https_only;
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(crate::auth::host::host_name)
+                .unwrap_or_else(|| "localhost".into());
+            let host = if host.contains(':') {
+                format!("[{host}]")
+            } else {
+                host
+            };
+            let scheme = if https { "https" } else { "http" };
+            Redirect::to(&format!(
+                "{scheme}://{host}:{}/config?restarted=1",
+                served.port()
+            ))
+            .into_response()
+        }
+        Err(e) => {
+            tracing::error!(op = "service.restart", outcome = "error", peer = %peer.ip(), "redémarrage de l'écoute impossible: {e:#}");
+            Redirect::to("/config?restart_failed=1").into_response()
+        }
+    }
+}

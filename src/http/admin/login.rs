@@ -1,0 +1,262 @@
+//! `/config/login` (login, and the first-run password creation, local callers only) and
+//! `/config/logout`.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+
+use super::i18n::{Lang, Texts};
+use super::{html, session_of, AdminSession, AdminState};
+use crate::auth::session::{Sessions, LOGIN_COOKIE, SESSION_COOKIE};
+use crate::auth::{password, same_secret};
+use crate::http::access::{Peer, Scheme};
+
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+struct LoginPage {
+    t: &'static Texts,
+    /// "login", "setup" (first run, local caller) or "remote" (first run, network caller).
+    mode: &'static str,
+    csrf: String,
+    notice: String,
+    error: String,
+}
+
+fn render(
+    status: StatusCode,
+    lang: Lang,
+    mode: &'static str,
+    csrf: String,
+    notice: String,
+    error: String,
+    cookie: Option<String>,
+) -> Response {
+    let page = LoginPage {
+        t: lang.texts(),
+        mode,
+        csrf,
+        notice,
+        error,
+    };
+    let mut res = html(status, page.render());
+    if let Some(cookie) = cookie {
+        if let Ok(v) = cookie.parse() {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+pub async fn show(
+    State(admin): State<AdminState>,
+    Extension(peer): Extension<Peer>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let t = lang.texts();
+    let hash = password::current_hash(&admin.app);
+    if hash.is_empty() && !peer.is_local() {
+        return render(
+            StatusCode::FORBIDDEN,
+            lang,
+            "remote",
+            String::new(),
+            String::new(),
+            String::new(),
+            None,
+        );
+    }
+    if session_of(&headers, &admin).is_some() {
+        return Redirect::to("/config").into_response();
+    }
+    let notice = match query.get("m").map(String::as_str) {
+        Some("bye") => t.logged_out,
+        Some("changed") => t.password_changed,
+        Some("expired") => t.session_expired,
+        _ => "",
+    };
+    let (token, cookie) = admin
+        .auth
+        .sessions
+        .login_token(peer.scheme == Scheme::Https);
+    let mode = if hash.is_empty() { "setup" } else { "login" };
+    render(
+        StatusCode::OK,
+        lang,
+        mode,
+        token,
+        notice.into(),
+        String::new(),
+        Some(cookie),
+    )
+}
+
+pub async fn submit(
+    State(admin): State<AdminState>,
+    Extension(peer): Extension<Peer>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let token = admin
+        .auth
+        .sessions
+        .read_login_token(&headers)
+        .unwrap_or_default();
+    let given = form.get("password").cloned().unwrap_or_default();
+    let hash = password::current_hash(&admin.app);
+    if hash.is_empty() {
+        return setup(
+            admin,
+            peer,
+            lang,
+            token,
+            given,
+            form.get("confirm").cloned().unwrap_or_default(),
+        )
+        .await;
+    }
+    let ip = peer.ip();
+    if let Some(wait) = admin.auth.throttle.remaining(ip) {
+        tracing::warn!(op = "auth.login", outcome = "denied", peer = %ip, "connexion refusée depuis {ip}: trop d'échecs, attente {} s", wait.as_secs() + 1);
+        let msg = lang
+            .texts()
+            .too_many
+            .replace("{s}", &(wait.as_secs() + 1).to_string());
+        return render(
+            StatusCode::TOO_MANY_REQUESTS,
+            lang,
+            "login",
+            token,
+            String::new(),
+            msg,
+            None,
+        );
+    }
+    if password::verify_async(given, hash.clone()).await {
+        admin.auth.throttle.success(ip);
+        tracing::info!(op = "auth.login", outcome = "ok", peer = %ip, "connexion administrateur depuis {ip}");
+        return open_session(&admin, &hash, peer);
+    }
+    let count = admin.auth.throttle.failure(ip);
+    tracing::warn!(op = "auth.login", outcome = "denied", peer = %ip, "échec de connexion depuis {ip} ({count} échec(s) de suite)");
+    render(
+        StatusCode::UNAUTHORIZED,
+        lang,
+        "login",
+        token,
+        String::new(),
+        lang.texts().wrong_password.into(),
+        None,
+    )
+}
+
+async fn setup(
+    admin: AdminState,
+    peer: Peer,
+    lang: Lang,
+    token: String,
+    new: String,
+    confirm: String,
+) -> Response {
+    let ip = peer.ip();
+    if !peer.is_local() {
+        tracing::warn!(op = "auth.setup", outcome = "denied", peer = %ip, "création du mot de passe refusée depuis {ip} (local uniquement)");
+        return render(
+            StatusCode::FORBIDDEN,
+            lang,
+            "remote",
+            String::new(),
+            String::new(),
+            String::new(),
+            None,
+        );
+    }
+    let _guard = admin.auth.setup_lock.lock().await;
+    if !password::current_hash(&admin.app).is_empty() {
+        return Redirect::to("/config/login").into_response(); // someone was faster
+    }
+    if let Err(problem) = password::check_new(&new, &confirm) {
+        return render(
+            StatusCode::BAD_REQUEST,
+            lang,
+            "setup",
+            token,
+            String::new(),
+            problem.message(lang.is_en()),
+            None,
+        );
+    }
+    let stored = match password::hash_async(new).await {
+        Ok(hash) => password::store_hash(admin.app.store(), &hash).map(|c| (hash, c)),
+        Err(e) => Err(e),
+    };
+    match stored {
+        Ok((hash, config)) => {
+            admin.app.replace_config(config);
+            tracing::info!(op = "auth.setup", outcome = "ok", peer = %ip, "mot de passe administrateur créé");
+            open_session(&admin, &hash, peer)
+        }
+        Err(e) => crate::error::ApiError::Internal(e).into_response(),
+    }
+}
+
+fn open_session(admin: &AdminState, hash: &str, peer: Peer) -> Response {
+    let secure = peer.scheme == Scheme::Https;
+    let session = admin.auth.sessions.open(hash);
+    let lifetime = admin.app.config().auth.session_lifetime;
+    let mut res = Redirect::to("/config").into_response();
+    for c in [
+        admin.auth.sessions.cookie(&session, secure, lifetime),
+        Sessions::clear(LOGIN_COOKIE, "/config/login"),
+    ] {
+        if let Ok(v) = c.parse() {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// Ends the session and sends the browser to the login page.
+fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer) -> Response {
+    admin
+        .auth
+        .sessions
+        .revoke(session, admin.app.config().auth.session_lifetime);
+    tracing::info!(op = "auth.logout", outcome = "ok", peer = %peer.ip(), "déconnexion administrateur");
+    let mut res = Redirect::to("/config/login?m=bye").into_response();
+    if let Ok(v) = Sessions::clear(SESSION_COOKIE, "/config").parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// The original's `GET /config/logout`, kept for links: it acts only with the session's
+/// token in the query (`?csrf=`), so another site cannot log the admin out.
+pub async fn logout_link(
+    State(admin): State<AdminState>,
+    Extension(peer): Extension<Peer>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(session) = session_of(&headers, &admin) else {
+        return Redirect::to("/config/login").into_response();
+    };
+    match query.get("csrf") {
+        Some(t) if same_secret(t, &session.csrf) => close_session(&admin, &session, peer),
+        _ => Redirect::to("/config").into_response(),
+    }
+}
+
+pub async fn logout(
+    State(admin): State<AdminState>,
+    Extension(peer): Extension<Peer>,
+    AdminSession(session): AdminSession,
+) -> Response {
+    close_session(&admin, &session, peer)
+}

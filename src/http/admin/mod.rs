@@ -1,0 +1,210 @@
+//! The admin page (`/config`): login, first-run password, the configuration form,
+//! password change, drawer test. French by default, English on request; CSS and JS are
+//! compiled into the binary (no CDN: the till may be offline).
+//!
+//! Every route here sits behind, from the outside in: `[server] allowed_networks`, the
+//! Host-header check, the HTTPS-only redirect, then the CSRF check of state-changing
+//! requests. Authentication itself is the [`AdminSession`] extractor.
+
+mod assets;
+mod fields;
+pub mod i18n;
+mod listener;
+mod login;
+mod page;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::auth::{csrf, password, Auth, Session};
+use crate::error::ApiError;
+use crate::http::access::{Peer, Scheme};
+use crate::state::AppState;
+
+/// What the admin handlers share: the service state and the authentication state.
+#[derive(Clone)]
+pub struct AdminState {
+    pub app: AppState,
+    pub auth: Arc<Auth>,
+}
+
+/// The admin routes, with their layers, ready to merge into the service's router.
+pub fn router(state: AppState) -> Router<AppState> {
+    let admin = AdminState {
+        auth: Arc::new(Auth::load(state.data_dir())),
+        app: state.clone(),
+    };
+    Router::new()
+        .route("/config", get(page::show))
+        .route("/config/", get(page::show))
+        .route("/config/save", post(page::save))
+        .route("/config/password", post(page::change_password))
+        .route("/config/test-drawer", post(page::test_drawer))
+        .route("/config/restart", post(listener::restart))
+        .route("/config/login", get(login::show).post(login::submit))
+        .route(
+            "/config/logout",
+            get(login::logout_link).post(login::logout),
+        )
+        .route("/config/assets/{file}", get(assets::serve))
+        .route_layer(from_fn_with_state(admin.clone(), require_csrf))
+        .route_layer(from_fn_with_state(state.clone(), https_only))
+        .route_layer(from_fn(security_headers))
+        .route_layer(from_fn_with_state(
+            state.clone(),
+            crate::auth::host::require_known_host,
+        ))
+        .route_layer(from_fn_with_state(
+            state,
+            crate::http::access::require_allowed_network,
+        ))
+        .with_state(admin)
+}
+
+/// A logged-in administrator. Without a valid session: browsers asking for HTML are
+/// sent to the login page, API callers get 401 JSON.
+pub struct AdminSession(pub Session);
+
+impl FromRequestParts<AdminState> for AdminSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AdminState) -> Result<Self, Response> {
+        match session_of(&parts.headers, state) {
+            Some(s) => Ok(AdminSession(s)),
+            None if wants_html(&parts.headers) => {
+                Err(Redirect::to("/config/login").into_response())
+            }
+            None => Err(ApiError::Unauthorized(
+                "Connexion administrateur requise (voir /config/login)".into(),
+            )
+            .into_response()),
+        }
+    }
+}
+
+pub(crate) fn session_of(headers: &HeaderMap, state: &AdminState) -> Option<Session> {
+    let hash = password::current_hash(&state.app);
+    let lifetime = state.app.config().auth.session_lifetime;
+    state.auth.sessions.read(headers, &hash, lifetime)
+}
+
+pub(crate) fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
+pub(crate) fn peer_of(req_ext: &axum::http::Extensions) -> (String, bool, bool) {
+    match req_ext.get::<Peer>() {
+        Some(p) => (p.ip().to_string(), p.is_local(), p.scheme == Scheme::Https),
+        None => ("inconnu".into(), false, false),
+    }
+}
+
+/// Largest form accepted by the admin routes.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// Every state-changing request carries the token of its session (or, for the login
+/// form, of its login cookie) and no foreign `Origin`; otherwise 403 and a log line.
+/// Requests without a session go on to the handler, which answers 401.
+async fn require_csrf(State(admin): State<AdminState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let (peer, _, _) = peer_of(req.extensions());
+    let path = req.uri().path().to_string();
+    if csrf::cross_origin(req.headers()) {
+        return csrf::refuse(&peer, &path, "origine étrangère");
+    }
+    let expected = if path == "/config/login" {
+        admin.auth.sessions.read_login_token(req.headers())
+    } else {
+        match session_of(req.headers(), &admin) {
+            Some(session) => Some(session.csrf),
+            None => return next.run(req).await,
+        }
+    };
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+        return ApiError::BadRequest(format!(
+            "Formulaire trop grand (au plus {MAX_FORM_BYTES} octets)"
+        ))
+        .into_response();
+    };
+    let given = csrf::header_token(&parts.headers).or_else(|| csrf::form_field(&bytes));
+    match (expected, given) {
+        (Some(e), Some(g)) if crate::auth::same_secret(&e, &g) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        (_, None) => csrf::refuse(&peer, &path, "jeton CSRF manquant"),
+        (None, Some(_)) => csrf::refuse(&peer, &path, "jeton de connexion expiré ou absent"),
+        (Some(_), Some(_)) => csrf::refuse(&peer, &path, "jeton CSRF invalide"),
+    }
+}
+
+/// With `[server] https_only`, plain-HTTP requests to the admin page go to HTTPS.
+async fn https_only(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (_, _, https) = peer_of(req.extensions());
+    if https || !state.config().server.https_only {
+        return next.run(req).await;
+    }
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost")
+        .to_string();
+    let target = format!(
+        "https://{host}{}",
+        req.uri().path_and_query().map_or("/config", |p| p.as_str())
+    );
+    (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, target)]).into_response()
+}
+
+/// The page is never framed, cached, or allowed to load anything from elsewhere.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    // Not `no-referrer`: with it Chromium sends `Origin: null` on the page's own form
+    // posts, which the CSRF check must refuse.
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// An HTML answer from a rendered template.
+pub(crate) fn html(status: StatusCode, body: Result<String, askama::Error>) -> Response {
+    match body {
+        Ok(text) => (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            text,
+        )
+            .into_response(),
+        Err(e) => ApiError::Internal(anyhow::anyhow!("rendu de la page: {e}")).into_response(),
+    }
+}

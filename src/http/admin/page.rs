@@ -1,0 +1,291 @@
+//! `GET /config` (the page), `POST /config/save`, `POST /config/password`,
+//! `POST /config/test-drawer`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form, Json};
+use ini::Ini;
+use serde_json::json;
+
+use super::fields::{self, GroupView};
+use super::i18n::{Lang, Texts};
+use super::{html, AdminSession, AdminState};
+use crate::auth::password;
+use crate::auth::session::{Sessions, SESSION_COOKIE};
+use crate::error::ApiError;
+use crate::http::access::Peer;
+
+#[derive(Template)]
+#[template(path = "admin/config.html")]
+struct ConfigPage {
+    t: &'static Texts,
+    csrf: String,
+    notice: String,
+    error: String,
+    restart: bool,
+    version: &'static str,
+    uptime: String,
+    printer_target: String,
+    printer_state: String,
+    sensor: String,
+    groups: Vec<GroupView>,
+    printers: Vec<String>,
+    /// (hex, label) of the usual drawer commands.
+    presets: Vec<(String, String)>,
+    pw_error: String,
+}
+
+/// What differs between one rendering of the page and another.
+struct View<'a> {
+    lang: Lang,
+    session_csrf: String,
+    ini: &'a Ini,
+    errors: BTreeMap<String, String>,
+    notice: String,
+    error: String,
+    restart: bool,
+    pw_error: String,
+}
+
+async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Response {
+    let config = admin.app.config();
+    let drawer = admin.app.drawer_printer();
+    let health = drawer.health();
+    let t = view.lang.texts();
+    let printer_state = match (&health.reachable, &health.last_error) {
+        (None, _) => "—".to_string(),
+        (Some(true), _) => "OK".to_string(),
+        (Some(false), Some(e)) => e.clone(),
+        (Some(false), None) => "hors ligne".to_string(),
+    };
+    let sensor = health.status.map_or("—".to_string(), |s| {
+        format!(
+            "{:?}",
+            crate::drawer::DrawerState::from_pin3(
+                s.drawer_pin3_high,
+                config.cashdrawer.sensor_open_level
+            )
+        )
+        .to_lowercase()
+    });
+    let printers = tokio::time::timeout(
+        Duration::from_secs(3),
+        tokio::task::spawn_blocking(crate::printer::system_printers),
+    )
+    .await
+    .ok()
+    .and_then(|r| r.ok())
+    .and_then(|r| r.ok())
+    .unwrap_or_default();
+    let page = ConfigPage {
+        t,
+        csrf: view.session_csrf,
+        notice: view.notice,
+        error: view.error,
+        restart: view.restart,
+        version: crate::VERSION,
+        uptime: human_duration(admin.app.uptime()),
+        printer_target: drawer.target().to_string(),
+        printer_state,
+        sensor,
+        groups: fields::views(
+            view.lang,
+            |f| fields::raw_value(view.ini, f.section, f.key),
+            &view.errors,
+        ),
+        printers,
+        presets: crate::drawer::PRESETS
+            .iter()
+            .map(|(_, hex, label)| (hex.to_string(), format!("{label} ({hex})")))
+            .collect(),
+        pw_error: view.pw_error,
+    };
+    html(status, page.render())
+}
+
+fn human_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min", s / 60),
+        3600..86400 => format!("{} h {:02} min", s / 3600, s % 3600 / 60),
+        _ => format!("{} j {} h", s / 86400, s % 86400 / 3600),
+    }
+}
+
+fn read_ini(admin: &AdminState) -> Result<Ini, ApiError> {
+    admin.app.store().read_ini().map_err(ApiError::Internal)
+}
+
+pub async fn show(
+    State(admin): State<AdminState>,
+    AdminSession(session): AdminSession,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let ini = match read_ini(&admin) {
+        Ok(ini) => ini,
+        Err(e) => return e.into_response(),
+    };
+    let t = lang.texts();
+    let notice = if query.contains_key("restarted") {
+        t.restarted
+    } else if query.contains_key("saved") {
+        t.saved
+    } else {
+        ""
+    };
+    let error = if query.contains_key("restart_failed") {
+        t.restart_failed
+    } else {
+        ""
+    };
+    let view = View {
+        lang,
+        session_csrf: session.csrf,
+        ini: &ini,
+        errors: BTreeMap::new(),
+        notice: notice.into(),
+        error: error.into(),
+        restart: query.contains_key("restart"),
+        pw_error: String::new(),
+    };
+    render(&admin, StatusCode::OK, view).await
+}
+
+pub async fn save(
+    State(admin): State<AdminState>,
+    Extension(peer): Extension<Peer>,
+    AdminSession(session): AdminSession,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let mut ini = match read_ini(&admin) {
+        Ok(ini) => ini,
+        Err(e) => return e.into_response(),
+    };
+    let changed = fields::apply(&mut ini, &form);
+    let file = admin.app.store().path().display().to_string();
+    let names: Vec<String> = changed.iter().map(|f| fields::form_name(f)).collect();
+    if let Err(errors) = fields::validate(&ini, &file) {
+        let bad: Vec<&str> = errors.keys().map(String::as_str).collect();
+        tracing::warn!(op = "config.save", outcome = "error", peer = %peer.ip(), "configuration refusée, rien n'est enregistré (champs invalides: {})", bad.join(", "));
+        let view = View {
+            lang,
+            session_csrf: session.csrf,
+            ini: &ini,
+            errors,
+            notice: String::new(),
+            error: lang.texts().not_saved.into(),
+            restart: false,
+            pw_error: String::new(),
+        };
+        return render(&admin, StatusCode::BAD_REQUEST, view).await;
+    }
+    match admin.app.store().save(&ini) {
+        Ok(config) => {
+            admin.app.replace_config(config);
+            tracing::info!(op = "config.save", outcome = "ok", peer = %peer.ip(), "configuration enregistrée (modifié: {})", if names.is_empty() { "rien".to_string() } else { names.join(", ") });
+            let restart = changed.iter().any(|f| f.restart);
+            Redirect::to(if restart {
+                "/config?saved=1&restart=1"
+            } else {
+                "/config?saved=1"
+            })
+            .into_response()
+        }
+        Err(e) => ApiError::Internal(e.context("enregistrement de config.ini")).into_response(),
+    }
+}
+
+pub async fn change_password(
+    State(admin): State<AdminState>,
+    Extension(peer): Extension<Peer>,
+    AdminSession(session): AdminSession,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let ip = peer.ip();
+    let hash = password::current_hash(&admin.app);
+    let problem = if let Some(wait) = admin.auth.throttle.remaining(ip) {
+        Some(
+            lang.texts()
+                .too_many
+                .replace("{s}", &(wait.as_secs() + 1).to_string()),
+        )
+    } else if !password::verify_async(get("current"), hash).await {
+        let count = admin.auth.throttle.failure(ip);
+        tracing::warn!(op = "auth.password", outcome = "denied", peer = %ip, "changement de mot de passe refusé depuis {ip}: mot de passe actuel faux ({count} échec(s))");
+        Some(lang.texts().wrong_password.to_string())
+    } else {
+        password::check_new(&get("new"), &get("confirm"))
+            .err()
+            .map(|p| p.message(lang.is_en()))
+    };
+    if let Some(pw_error) = problem {
+        let ini = match read_ini(&admin) {
+            Ok(ini) => ini,
+            Err(e) => return e.into_response(),
+        };
+        let view = View {
+            lang,
+            session_csrf: session.csrf,
+            ini: &ini,
+            errors: BTreeMap::new(),
+            notice: String::new(),
+            error: String::new(),
+            restart: false,
+            pw_error,
+        };
+        return render(&admin, StatusCode::BAD_REQUEST, view).await;
+    }
+    let stored = match password::hash_async(get("new")).await {
+        Ok(hash) => password::store_hash(admin.app.store(), &hash),
+        Err(e) => Err(e),
+    };
+    match stored {
+        Ok(config) => {
+            admin.app.replace_config(config);
+            admin.auth.throttle.success(ip);
+            tracing::info!(op = "auth.password", outcome = "ok", peer = %ip, "mot de passe administrateur changé; toutes les sessions sont fermées");
+            let mut res = Redirect::to("/config/login?m=changed").into_response();
+            if let Ok(v) = Sessions::clear(SESSION_COOKIE, "/config").parse() {
+                res.headers_mut().append(header::SET_COOKIE, v);
+            }
+            res
+        }
+        Err(e) => ApiError::Internal(e).into_response(),
+    }
+}
+
+/// The page's "open the drawer" button: same path as the Odoo module's call.
+pub async fn test_drawer(
+    State(admin): State<AdminState>,
+    Extension(peer): Extension<Peer>,
+    AdminSession(_): AdminSession,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let target = admin.app.config().printer.target.to_string();
+    match crate::drawer::open(&admin.app).await {
+        Ok(outcome) => {
+            tracing::info!(op = "drawer.open", outcome = "ok", ms = outcome.elapsed.as_millis() as u64, peer = %peer.ip(), "tiroir-caisse ouvert via {target} (test depuis la page d'administration)");
+            Ok(Json(
+                json!({"status": "success", "message": format!("Tiroir-caisse ouvert via {target} en {} ms", outcome.elapsed.as_millis())}),
+            ))
+        }
+        Err(e) => {
+            tracing::error!(op = "drawer.open", outcome = "error", peer = %peer.ip(), "test d'ouverture du tiroir: {e}");
+            Err(ApiError::Unavailable(format!(
+                "Erreur lors de l'ouverture du tiroir: {e}"
+            )))
+        }
+    }
+}

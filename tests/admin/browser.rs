@@ -1,0 +1,261 @@
+//! A real headless Chromium, driven through chromedriver (Debian packages `chromium`
+//! and `chromium-driver`): log in, change the drawer command (with the preset list) and
+//! the log retention, see them after a reload, see a wrong value refused with its
+//! message and nothing saved, open the drawer from the test button, check the page fits
+//! a phone screen, log out. Screenshots go to `target/tmp/` (test artifacts).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::common::TestApp;
+use crate::support::*;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Option<Driver> {
+        for exe in [CHROMIUM, CHROMEDRIVER] {
+            if !Path::new(exe).exists() {
+                eprintln!("SKIPPED: {exe} is missing (apt-get install chromium chromium-driver)");
+                return None;
+            }
+        }
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let driver = Driver { child, port };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(driver)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn chromium(driver: &Driver, profile: &Path) -> Client {
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--lang=fr-FR",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            "prefs": {"intl.accept_languages": "fr-FR,fr"}
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("WebDriver session")
+}
+
+fn artifact(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(dir).unwrap();
+    dir.join(name)
+}
+
+async fn value_of(c: &Client, name: &str) -> String {
+    c.find(Locator::Css(&format!("[name='{name}']")))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+async fn type_into(c: &Client, name: &str, text: &str) {
+    let input = c
+        .find(Locator::Css(&format!("[name='{name}']")))
+        .await
+        .unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_logs_in_changes_settings_sees_errors_and_logs_out() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn(&ini_with_password(&[])).await;
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium(&driver, profile.path()).await;
+    c.set_window_size(1280, 1800).await.unwrap();
+
+    // Not logged in: the page sends the browser to the login form.
+    c.goto(&app.url("/config")).await.unwrap();
+    let password = c
+        .wait()
+        .for_element(Locator::Css("#login-form #password"))
+        .await
+        .unwrap();
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/config/login"));
+    password.send_keys(PYTHON_PASSWORD).await.unwrap();
+    c.find(Locator::Css("#login-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("config-form"))
+        .await
+        .unwrap();
+    assert_eq!(value_of(&c, "cashdrawer.command").await, "1b70001afa");
+
+    // Drawer command from the preset list (the script copies it into the field),
+    // and the log retention typed in.
+    let preset = c
+        .find(Locator::Css("[id='preset-cashdrawer.command']"))
+        .await
+        .unwrap();
+    preset.select_by_value("1b70011afa").await.unwrap();
+    assert_eq!(value_of(&c, "cashdrawer.command").await, "1b70011afa");
+    type_into(&c, "logs.retention_days", "21").await;
+    c.find(Locator::Id("save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = c.wait().for_element(Locator::Id("notice")).await.unwrap();
+    assert!(notice
+        .text()
+        .await
+        .unwrap()
+        .contains("Configuration enregistrée"));
+    c.refresh().await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("config-form"))
+        .await
+        .unwrap();
+    assert_eq!(value_of(&c, "cashdrawer.command").await, "1b70011afa");
+    assert_eq!(value_of(&c, "logs.retention_days").await, "21");
+    assert_eq!(app.state.config().logs.retention_days, 21);
+    let shot = c.screenshot().await.unwrap();
+    std::fs::write(artifact("admin-page.png"), &shot).unwrap();
+
+    // A wrong value: its message next to the field, and nothing saved.
+    let before = std::fs::read(app.config_path()).unwrap();
+    type_into(&c, "logs.retention_days", "0").await;
+    type_into(&c, "cashdrawer.command", "1b70001afa").await;
+    c.find(Locator::Id("save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let error = c
+        .wait()
+        .for_element(Locator::Css("[id='error-logs.retention_days']"))
+        .await
+        .unwrap();
+    assert!(error.text().await.unwrap().contains("entre 1 et 3650"));
+    assert_eq!(
+        std::fs::read(app.config_path()).unwrap(),
+        before,
+        "nothing saved"
+    );
+    assert_eq!(app.state.config().cashdrawer.command.to_hex(), "1b70011afa");
+    std::fs::write(
+        artifact("admin-page-error.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    // The test button opens the drawer (virtual printer) through the page's script.
+    c.goto(&app.url("/config")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("test-drawer"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let result = c
+        .wait()
+        .for_element(Locator::Css("#drawer-result.notice"))
+        .await
+        .unwrap();
+    assert!(result
+        .text()
+        .await
+        .unwrap()
+        .contains("Tiroir-caisse ouvert"));
+
+    // On a phone-sized screen nothing sticks out sideways.
+    c.set_window_size(390, 844).await.unwrap();
+    let fits = c
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fits, json!(true), "the page is wider than a phone screen");
+    std::fs::write(
+        artifact("admin-page-phone.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
+    // Log out: back to the login form, and the page is closed again.
+    c.find(Locator::Id("logout"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let bye = c.wait().for_element(Locator::Id("notice")).await.unwrap();
+    assert!(bye.text().await.unwrap().contains("déconnecté"));
+    c.goto(&app.url("/config")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("login-form"))
+        .await
+        .unwrap();
+    c.close().await.unwrap();
+}

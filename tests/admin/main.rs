@@ -1,0 +1,17 @@
+//! The admin page, authentication and HTTPS, over real HTTP(S) against the real
+//! service (issue 3). One test binary, several files.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod access;
+mod browser;
+mod cli;
+mod csrf;
+mod login;
+#[cfg(target_os = "linux")]
+mod netns;
+mod restart;
+mod save;
+mod support;
+mod tls;

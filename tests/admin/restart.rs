@@ -1,0 +1,79 @@
+//! Restarting the listener from the page: a new port applies at once, the old one
+//! closes, the session survives; the same address restarts without closing.
+
+use std::time::{Duration, Instant};
+
+use crate::common::TestApp;
+use crate::support::*;
+
+async fn status_ok(client: &reqwest::Client, base: &str) -> bool {
+    matches!(client.get(format!("{base}/status")).send().await, Ok(r) if r.status().as_u16() == 200)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn restart_moves_to_the_new_port_and_keeps_the_session() {
+    let app = TestApp::spawn(&ini_with_password(&[
+        ("server", "host", "127.0.0.1"),
+        ("server", "port", "0"),
+    ]))
+    .await;
+    let client = browser();
+    let old = app.url("");
+    let csrf = logged_in(&client, &old).await;
+    let res = post_form(&client, &app.url("/config/restart"), &[("csrf", &csrf)]).await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let new_base = res
+        .location
+        .strip_suffix("/config?restarted=1")
+        .expect(&res.location)
+        .to_string();
+    assert_ne!(new_base, old);
+    assert!(new_base.starts_with("http://127.0.0.1:"), "{new_base}");
+
+    let page = get_html(&client, &format!("{new_base}/config?restarted=1")).await;
+    assert_eq!(page.status, 200, "the session survives the restart");
+    assert!(page.body.contains("Écoute redémarrée"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while status_ok(&app.client, &old).await {
+        assert!(Instant::now() < deadline, "the old port still answers");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Same address: the socket is kept, nothing is refused.
+    let port = new_base.rsplit(':').next().unwrap().to_string();
+    let csrf = csrf_of(&page.body);
+    let saved = post_form(
+        &client,
+        &format!("{new_base}/config/save"),
+        &[("csrf", &csrf), ("server.port", &port)],
+    )
+    .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let res = post_form(
+        &client,
+        &format!("{new_base}/config/restart"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(res.location, format!("{new_base}/config?restarted=1"));
+    assert!(status_ok(&app.client, &new_base).await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_busy_port_is_reported_and_the_old_address_stays() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy_port = busy.local_addr().unwrap().port().to_string();
+    let app = TestApp::spawn(&ini_with_password(&[
+        ("server", "host", "127.0.0.1"),
+        ("server", "port", &busy_port),
+    ]))
+    .await;
+    let client = browser();
+    let csrf = logged_in(&client, &app.url("")).await;
+    let res = post_form(&client, &app.url("/config/restart"), &[("csrf", &csrf)]).await;
+    assert_eq!(res.location, "/config?restart_failed=1");
+    let page = get_html(&client, &app.url(&res.location)).await;
+    assert!(page.body.contains("id=\"error\""), "{}", page.body);
+    assert!(status_ok(&app.client, &app.url("")).await);
+    drop(busy);
+}

@@ -1,0 +1,164 @@
+//! Helpers of the admin tests: a browser-like client (cookies, no redirects followed)
+//! and the forms of the page.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use cashdrawer::app::{Application, Settings};
+use cashdrawer::shutdown::Shutdown;
+use cashdrawer::state::AppState;
+
+/// A hash made by Python's bcrypt (`bcrypt.hashpw(b"motdepasse-python",
+/// bcrypt.gensalt(rounds=12))`, bcrypt 5.0), as the original service stored it.
+pub const PYTHON_HASH: &str = "$2b$12$NSQqshq9D.sbHM.8dfvJ5eFCI6o8C9td9YhsoLBlQANpLMJ2F0QS.";
+pub const PYTHON_PASSWORD: &str = "motdepasse-python";
+
+/// A config.ini with the admin password already set (the Python fixture).
+pub fn ini_with_password(extra: &[(&str, &str, &str)]) -> String {
+    let mut settings = vec![
+        ("auth", "password_hash", PYTHON_HASH),
+        ("printer", "name", "virtual"),
+    ];
+    settings.extend_from_slice(extra);
+    crate::common::ini(&settings)
+}
+
+/// A client that keeps cookies like a browser and shows redirects instead of following.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The value of the first `name="csrf" value="..."` (or the meta tag) in a page.
+pub fn csrf_of(html: &str) -> String {
+    for marker in ["name=\"csrf\" value=\"", "name=\"csrf-token\" content=\""] {
+        if let Some(start) = html.find(marker) {
+            let rest = &html[start + marker.len()..];
+            let token = &rest[..rest.find('"').unwrap()];
+            if !token.is_empty() {
+                return token.to_string();
+            }
+        }
+    }
+    panic!("no CSRF token in page:\n{html}")
+}
+
+pub struct Page {
+    pub status: u16,
+    pub location: String,
+    pub set_cookies: Vec<String>,
+    pub body: String,
+}
+
+pub async fn page(res: reqwest::Response) -> Page {
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let set_cookies = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|c| c.to_str().unwrap().to_string())
+        .collect();
+    Page {
+        status,
+        location,
+        set_cookies,
+        body: res.text().await.unwrap(),
+    }
+}
+
+/// GET asking for HTML, as a browser does.
+pub async fn get_html(client: &reqwest::Client, url: &str) -> Page {
+    page(
+        client
+            .get(url)
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+pub async fn post_form(client: &reqwest::Client, url: &str, form: &[(&str, &str)]) -> Page {
+    page(
+        client
+            .post(url)
+            .header("Accept", "text/html")
+            .form(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+/// Opens the login page and submits `password`; returns the answer to the POST.
+pub async fn login(client: &reqwest::Client, base: &str, password: &str) -> Page {
+    let form = get_html(client, &format!("{base}/config/login")).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    let csrf = csrf_of(&form.body);
+    post_form(
+        client,
+        &format!("{base}/config/login"),
+        &[("csrf", &csrf), ("password", password)],
+    )
+    .await
+}
+
+/// Logs in and returns the session's CSRF token, read from the page.
+pub async fn logged_in(client: &reqwest::Client, base: &str) -> String {
+    let res = login(client, base, PYTHON_PASSWORD).await;
+    assert_eq!(
+        (res.status, res.location.as_str()),
+        (303, "/config"),
+        "{}",
+        res.body
+    );
+    let page = get_html(client, &format!("{base}/config")).await;
+    assert_eq!(page.status, 200);
+    csrf_of(&page.body)
+}
+
+/// The service on an existing data folder (to restart it on the same folder).
+pub struct Running {
+    pub addr: SocketAddr,
+    _state: AppState,
+    shutdown: Shutdown,
+}
+
+impl Running {
+    pub async fn start(data_dir: &Path, listen: &str) -> Running {
+        let app = Application::build(Settings {
+            data_dir: data_dir.to_path_buf(),
+            listen: Some(listen.parse().unwrap()),
+        })
+        .await
+        .expect("service starts");
+        assert!(app.https_enabled());
+        let addr = app.local_addr();
+        let state = app.state();
+        let shutdown = Shutdown::new();
+        let wait = shutdown.wait();
+        tokio::spawn(async move { app.run_until(wait).await });
+        Running {
+            addr,
+            _state: state,
+            shutdown,
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.shutdown.trigger();
+    }
+}
