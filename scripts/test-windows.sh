@@ -167,7 +167,8 @@ chmod 770 "$C/spool" "$C/tmp"
 chmod 755 "$C"
 cupsd -f -c "$C/conf/cupsd.conf" -s "$C/conf/cups-files.conf" >"$C/log/stdout" 2>&1 &
 CUPSD_PID=$!
-for _ in $(seq 50); do lpstat -r >/dev/null 2>&1 && break; sleep 0.1; done
+# lpstat -r exits 0 either way: wait for its words (cupsd is slow on a busy machine).
+for _ in $(seq 200); do lpstat -r 2>/dev/null | grep -q "is running" && break; sleep 0.1; done
 check "cupsd privé + file brute TICKET -> socket://127.0.0.1:$PEER_PORT" \
     lpadmin -p TICKET -E -v "socket://127.0.0.1:$PEER_PORT"
 
@@ -299,7 +300,7 @@ timeout 60 wine reg add "$PRINTER_KEY" /v Attributes /t REG_DWORD /d 0 /f >/dev/
 # HTTPS: served on the same port once the HTTPS work (issue 3) is in this build.
 if [ -f "$DATA/tls/cert.pem" ]; then
     win service start >/dev/null
-    check "HTTPS: GET https://127.0.0.1:$SERVICE_PORT/status avec le certificat généré" bash -c \
+    check "HTTPS: GET https://localhost:$SERVICE_PORT/status, vérifié avec le certificat généré (tls\\cert.pem)" bash -c \
         "for i in \$(seq 50); do curl -s --max-time 5 --cacert '$DATA/tls/cert.pem' https://localhost:$SERVICE_PORT/status | grep -q '$VERSION' && exit 0; sleep 0.2; done; exit 1"
     win service stop >/dev/null
 else
