@@ -36,6 +36,8 @@ impl Application {
             format!("impossible d'écouter sur {addr} (port déjà utilisé ? voir [server] port)")
         })?;
         let state = AppState::new(settings.data_dir, store, config);
+        // Runs beside the server and never blocks it (issue 5).
+        state.invoices().start();
         Ok(Application { listener, state })
     }
 
@@ -63,6 +65,7 @@ impl Application {
     ) -> Result<()> {
         let router = crate::http::router(self.state.clone());
         server::serve(self.listener, router, None, Limits::default(), shutdown).await;
+        self.state.invoices().stop();
         Ok(())
     }
 }

@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use crate::config::{Config, ConfigStore};
+use crate::invoices::Invoices;
 use crate::printer::{Printer, PrinterPool};
 
 #[derive(Clone)]
@@ -18,10 +19,12 @@ struct Inner {
     config: RwLock<Arc<Config>>,
     printers: PrinterPool,
     started: Instant,
+    invoices: Invoices,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf, store: ConfigStore, config: Config) -> AppState {
+        let invoices = Invoices::new(&data_dir, config.invoice_printer.clone());
         AppState {
             inner: Arc::new(Inner {
                 data_dir,
@@ -29,6 +32,7 @@ impl AppState {
                 config: RwLock::new(Arc::new(config)),
                 printers: PrinterPool::new(),
                 started: Instant::now(),
+                invoices,
             }),
         }
     }
@@ -62,6 +66,11 @@ impl AppState {
         self.inner
             .printers
             .get(&config.printer.target, config.printer.timeouts)
+    }
+
+    /// Automatic invoice printing (watcher, queue, journal).
+    pub fn invoices(&self) -> &Invoices {
+        &self.inner.invoices
     }
 
     pub fn uptime(&self) -> std::time::Duration {

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod cors;
 mod drawer;
+mod invoices;
 pub mod server;
 mod status;
 
@@ -23,10 +24,12 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     let local = Router::new()
         .merge(drawer::local_router())
+        .merge(invoices::local_router())
         .route_layer(from_fn_with_state(state.clone(), access::require_local));
     let network = Router::new()
         .merge(status::router())
-        .merge(drawer::network_router());
+        .merge(drawer::network_router())
+        .merge(invoices::network_router());
     Router::new()
         .merge(local)
         .merge(network)
