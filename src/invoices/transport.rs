@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::ipp::{self, IppUri};
@@ -110,7 +110,7 @@ pub async fn send(route: &Route, path: &Path, pdf: &[u8], timeout: Duration) -> 
             } else {
                 pdf.to_vec()
             };
-            tokio::time::timeout(timeout, send_socket(host, *port, &job))
+            tokio::time::timeout(timeout, send_socket(host, *port, &job, timeout / 2))
                 .await
                 .map_err(|_| format!("délai de {} s dépassé", timeout.as_secs()))?
         }
@@ -123,7 +123,11 @@ pub async fn send(route: &Route, path: &Path, pdf: &[u8], timeout: Duration) -> 
     }
 }
 
-async fn send_socket(host: &str, port: u16, job: &[u8]) -> Result<(), String> {
+/// Sends the job, closes our side, then waits for the printer to close its side, as
+/// CUPS's socket backend does: a printer closes once it has taken the whole job, so the
+/// print is confirmed only then. A printer that keeps the connection open past
+/// `eof_wait` is taken as having printed (the bytes were all acknowledged by TCP).
+async fn send_socket(host: &str, port: u16, job: &[u8], eof_wait: Duration) -> Result<(), String> {
     let mut stream = TcpStream::connect((host, port))
         .await
         .map_err(|e| format!("connexion à {host}:{port} impossible: {e}"))?;
@@ -134,7 +138,32 @@ async fn send_socket(host: &str, port: u16, job: &[u8]) -> Result<(), String> {
     stream
         .shutdown()
         .await
-        .map_err(|e| format!("fin d'envoi à {host}:{port}: {e}"))
+        .map_err(|e| format!("fin d'envoi à {host}:{port}: {e}"))?;
+    let drain = async {
+        let mut buf = [0u8; 1024];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) => return Ok(()),
+                Ok(_) => continue,
+                Err(e) => {
+                    return Err(format!(
+                        "connexion coupée par {host}:{port} après l'envoi: {e}"
+                    ))
+                }
+            }
+        }
+    };
+    match tokio::time::timeout(eof_wait, drain).await {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::warn!(
+                op = "invoice.print",
+                outcome = "ok",
+                "{host}:{port} garde la connexion ouverte après le travail; considéré comme imprimé"
+            );
+            Ok(())
+        }
+    }
 }
 
 /// PJL job around the PDF, for printers that need `ENTER LANGUAGE=PDF` to switch

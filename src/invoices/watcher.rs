@@ -247,10 +247,12 @@ impl Scanner {
             attempts: 0,
             error: Some(content.describe().to_string()),
         };
+        {
+            let mut rt = self.shared.lock();
+            rt.rejected_files += 1;
+            rt.journal_do(|j| j.record(entry));
+        }
         let moved = move_into(path, REJECTED_DIR);
-        let mut rt = self.shared.lock();
-        rt.rejected_files += 1;
-        rt.journal_do(|j| j.record(entry));
         match moved {
             Ok(to) => tracing::warn!(
                 op = "invoice.reject",
