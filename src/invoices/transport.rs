@@ -128,7 +128,7 @@ pub async fn send(route: &Route, path: &Path, pdf: &[u8], timeout: Duration) -> 
 /// print is confirmed only then. A printer that keeps the connection open past
 /// `eof_wait` is taken as having printed (the bytes were all acknowledged by TCP).
 async fn send_socket(host: &str, port: u16, job: &[u8], eof_wait: Duration) -> Result<(), String> {
-    let mut stream = TcpStream::connect((host, port))
+    let mut stream = connect_small_buffer(host, port)
         .await
         .map_err(|e| format!("connexion à {host}:{port} impossible: {e}"))?;
     stream
@@ -164,6 +164,30 @@ async fn send_socket(host: &str, port: u16, job: &[u8], eof_wait: Duration) -> R
             Ok(())
         }
     }
+}
+
+/// Bytes the kernel may hold for the printer. Kept small: if the service dies, what
+/// sits in kernel buffers still reaches the printer although the print was never
+/// confirmed (and is sent again at restart), so this bounds that window.
+const SEND_BUFFER: u32 = 32 * 1024;
+
+async fn connect_small_buffer(host: &str, port: u16) -> std::io::Result<TcpStream> {
+    let mut last = None;
+    for addr in tokio::net::lookup_host((host, port)).await? {
+        let socket = if addr.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        socket.set_send_buffer_size(SEND_BUFFER)?;
+        match socket.connect(addr).await {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::NotFound, "adresse introuvable")
+    }))
 }
 
 /// PJL job around the PDF, for printers that need `ENTER LANGUAGE=PDF` to switch

@@ -59,7 +59,21 @@ impl RawPrinter {
     }
 
     pub fn start_on(addr: SocketAddr) -> RawPrinter {
-        let listener = TcpListener::bind(addr).unwrap();
+        Self::start_with(addr, None)
+    }
+
+    /// `recv_buffer`: a small kernel receive buffer, so that little of a job can be
+    /// in flight (a killed sender then leaves an incomplete job, as on a real printer).
+    pub fn start_with(addr: SocketAddr, recv_buffer: Option<usize>) -> RawPrinter {
+        let socket =
+            socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        socket.set_reuse_address(true).unwrap();
+        if let Some(size) = recv_buffer {
+            socket.set_recv_buffer_size(size).unwrap();
+        }
+        socket.bind(&addr.into()).unwrap();
+        socket.listen(128).unwrap();
+        let listener: TcpListener = socket.into();
         let printer = RawPrinter {
             addr: listener.local_addr().unwrap(),
             conns: Arc::default(),
@@ -238,6 +252,32 @@ impl Drop for Service {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// The real binary, serving on 127.0.0.1 (any port) with `data_dir`.
+pub fn spawn_binary(data_dir: &Path, envs: &[(&str, String)]) -> std::process::Child {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_odoo-pos-cashdrawer"));
+    cmd.arg("--data-dir")
+        .arg(data_dir)
+        .args(["serve", "--host", "127.0.0.1", "--port", "0"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    cmd.spawn().expect("binary starts")
+}
+
+/// Every line of the log files under `data_dir/logs`.
+pub fn log_text(data_dir: &Path) -> String {
+    let mut out = String::new();
+    if let Ok(dir) = std::fs::read_dir(data_dir.join("logs")) {
+        for e in dir.flatten() {
+            out.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+        }
+    }
+    out
 }
 
 /// The journal's entries as JSON.
