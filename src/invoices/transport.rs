@@ -2,8 +2,9 @@
 //! 1. a direct socket (`printer_ip:printer_port`, or `name@ip:port` as the original),
 //!    raw PDF, optionally wrapped in PJL;
 //! 2. IPP (`ipp_uri`), a Print-Job with `application/pdf`;
-//! 3. the system: CUPS `lp -d NAME` on Linux/macOS; on Windows the shell's `printto`
-//!    verb of the PDF reader registered for `.pdf`;
+//! 3. the system: CUPS `lp -d NAME` on Linux/macOS; on Windows the pages rendered by
+//!    WinRT `Windows.Data.Pdf` and printed through the spooler, else the shell's
+//!    `printto` verb of the PDF reader registered for `.pdf`;
 //! 4. an external command (`command`), for example SumatraPDF with `-print-to`.
 
 use std::path::Path;
@@ -235,8 +236,14 @@ async fn system_print(
     timeout: Duration,
 ) -> Result<(), String> {
     let (name, path) = (name.to_string(), path.to_path_buf());
+    // The platform's own renderer first (no extra software); the PDF reader's
+    // `printto` verb where WinRT PDF rendering is unavailable.
     let task = tokio::task::spawn_blocking(move || {
-        crate::platform::windows::shell_print::print_to(&path, &name)
+        use crate::platform::windows::{pdf_render, shell_print};
+        pdf_render::print(&path, &name).or_else(|rendering| {
+            shell_print::print_to(&path, &name)
+                .map_err(|shell| format!("Windows.Data.Pdf: {rendering}; printto: {shell}"))
+        })
     });
     tokio::time::timeout(timeout, task)
         .await

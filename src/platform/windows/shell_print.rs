@@ -1,8 +1,8 @@
 //! Printing a PDF on Windows through the shell's `printto` verb: the PDF reader
 //! registered for `.pdf` (Acrobat Reader, SumatraPDF, ...) prints the file to the named
 //! printer. Success only means the reader was started with the job; whether the page
-//! came out is up to the reader and the spooler. Rendering with WinRT `Windows.Data.Pdf`
-//! (no reader needed) is not implemented; see the README's platform notes.
+//! came out is up to the reader and the spooler. Used when WinRT PDF rendering
+//! ([`super::pdf_render`]) is unavailable.
 
 use std::path::Path;
 
