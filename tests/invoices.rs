@@ -479,3 +479,18 @@ async fn purge_on_start_removes_the_stale_backlog_and_printed_leftovers_only() {
         "the stale file was removed, not printed"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_folder_is_not_created_and_is_watched_once_it_appears() {
+    let data = tempfile::tempdir().unwrap();
+    let parent = tempfile::tempdir().unwrap();
+    let folder = parent.path().join("Téléchargements");
+    let printer = RawPrinter::start();
+    let _svc = Service::start(data.path(), &invoice_ini(&folder, Some(printer.addr), &[])).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(!folder.exists(), "a wrong path leaves no stray folder");
+    std::fs::create_dir(&folder).unwrap();
+    let doc = pdf("later", 5000);
+    drop_file(&folder, "later.pdf", &doc);
+    assert!(wait_async(LONG, || printer.copies_of(&doc) == 1).await);
+}

@@ -37,17 +37,10 @@ struct Scanner {
 
 pub(super) async fn run(shared: Arc<Shared>) {
     let folder = shared.folder().to_path_buf();
-    if let Err(e) = std::fs::create_dir_all(&folder) {
-        tracing::error!(
-            op = "invoice.watch",
-            outcome = "error",
-            "dossier {} inaccessible: {e}",
-            folder.display()
-        );
-    }
+    // A missing folder is not created: a wrong path must not leave stray folders
+    // behind. It is looked for again at each rescan (logged once by `list`).
     let (tx, mut events) = mpsc::unbounded_channel::<()>();
-    let _watcher = watch_events(&folder, tx);
-    let mut events_open = _watcher.is_some();
+    let mut watcher = None;
     let mut stop = shared.stop.subscribe();
     let mut scanner = Scanner {
         shared: shared.clone(),
@@ -57,6 +50,9 @@ pub(super) async fn run(shared: Arc<Shared>) {
     };
     scanner.initial = scanner.list().into_iter().map(|(p, _, _)| p).collect();
     loop {
+        if watcher.is_none() && folder.is_dir() {
+            watcher = watch_events(&folder, tx.clone());
+        }
         scanner = match tokio::task::spawn_blocking(move || {
             scanner.scan();
             scanner
@@ -81,10 +77,7 @@ pub(super) async fn run(shared: Arc<Shared>) {
         tokio::select! {
             _ = super::stopping(&mut stop) => return,
             _ = tokio::time::sleep(wait) => {}
-            got = events.recv(), if events_open => {
-                if got.is_none() {
-                    events_open = false;
-                }
+            Some(()) = events.recv() => {
                 // A burst of events (50 files at once) becomes one scan.
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 while events.try_recv().is_ok() {}
