@@ -494,3 +494,20 @@ async fn a_missing_folder_is_not_created_and_is_watched_once_it_appears() {
     drop_file(&folder, "later.pdf", &doc);
     assert!(wait_async(LONG, || printer.copies_of(&doc) == 1).await);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_replaced_before_its_removal_is_printed_not_deleted_unprinted() {
+    let data = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let printer = RawPrinter::start();
+    let ini = invoice_ini(folder.path(), Some(printer.addr), &[("open_delay", "2")]);
+    let _svc = Service::start(data.path(), &ini).await;
+    let (first, second) = (pdf("v1", 6000), pdf("v2", 7000));
+    drop_file(folder.path(), "FAC.pdf", &first);
+    assert!(wait_async(LONG, || printer.copies_of(&first) == 1).await);
+    drop_file(folder.path(), "FAC.pdf", &second);
+    assert!(wait_async(LONG, || printer.copies_of(&second) == 1).await);
+    assert!(wait_async(LONG, || files_in(folder.path()).is_empty()).await);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(printer.jobs(), vec![first, second]);
+}

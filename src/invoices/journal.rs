@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 /// File name of the journal in the data folder.
 pub const JOURNAL_FILE: &str = "invoices-journal.json";
 
-/// Finished entries older than this are forgotten, so the file stays small.
+/// Finished entries ([`JobState::finished`]) older than this are forgotten, so the
+/// file stays small.
 const KEEP_FINISHED_MS: i64 = 30 * 24 * 3600 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +38,12 @@ impl JobState {
     /// States whose print is not confirmed: to print after a restart.
     pub fn unconfirmed(self) -> bool {
         matches!(self, JobState::Queued | JobState::Printing)
+    }
+
+    /// States whose file left the folder: forgotten after a while. `Stale` is kept: its
+    /// file may still be in the folder, and must never print.
+    pub fn finished(self) -> bool {
+        matches!(self, JobState::Done | JobState::Failed | JobState::Rejected)
     }
 }
 
@@ -173,7 +180,7 @@ impl Journal {
     fn save(&mut self) -> Result<()> {
         let cutoff = now_ms() - KEEP_FINISHED_MS;
         self.entries
-            .retain(|e| !(e.state == JobState::Done && e.time_ms < cutoff));
+            .retain(|e| !(e.state.finished() && e.time_ms < cutoff));
         let tmp = self.path.with_extension("json.tmp");
         let bytes = serde_json::to_vec_pretty(&self.entries)?;
         {

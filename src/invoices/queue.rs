@@ -207,10 +207,13 @@ pub(crate) fn schedule_removal(shared: Arc<Shared>, key: Key, path: PathBuf, del
             _ = super::stopping(&mut stop) => return,
             _ = tokio::time::sleep(delay) => {}
         }
-        let result = if shared.config.keep_printed {
-            move_into(&path, PRINTED_DIR).map(|_| ())
-        } else {
-            std::fs::remove_file(&path)
+        // The file may have been replaced meanwhile (same name, new download): only the
+        // printed content is removed; a new one is left for the watcher.
+        let same = std::fs::read(&path).map(|b| sha256_hex(&b) == key.sha256);
+        let result = match same {
+            Ok(false) => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+            _ if shared.config.keep_printed => move_into(&path, PRINTED_DIR).map(|_| ()),
+            _ => std::fs::remove_file(&path),
         };
         let name = crate::logs::escape(&file_name(&path));
         let mut rt = shared.lock();
