@@ -299,3 +299,51 @@ pub(crate) fn file_name(path: &Path) -> String {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    fn parse(ini: &str) -> Result<Config, String> {
+        let ini = ini::Ini::load_from_str(ini).unwrap();
+        Config::from_ini(&ini, "config.ini").map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn new_keys_have_documented_defaults() {
+        let c = Config::defaults().invoice_printer;
+        assert_eq!((c.retries, c.retry_delay.as_secs()), (5, 2));
+        assert_eq!(
+            (c.stale_age.as_secs(), c.stable_wait.as_millis()),
+            (3600, 500)
+        );
+        assert!(!c.keep_printed && !c.pjl && c.ipp_uri.is_none() && c.command.is_empty());
+    }
+
+    #[test]
+    fn bad_values_name_the_key_and_what_is_accepted() {
+        let err = parse("[invoice_printer]\nipp_uri = ipps://p/ipp/print\n").unwrap_err();
+        assert!(
+            err.contains("[invoice_printer] ipp_uri") && err.contains("IPPS"),
+            "{err}"
+        );
+        let err = parse("[invoice_printer]\nretries = 0\n").unwrap_err();
+        assert!(err.contains("[invoice_printer] retries"), "{err}");
+        let ok = parse(
+            "[invoice_printer]\nipp_uri = ipp://10.0.0.5/ipp/print\nname = FACTURE@10.0.0.6:9100\n",
+        )
+        .unwrap();
+        let routes: Vec<String> = super::transport::routes(&ok.invoice_printer)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            routes[..2],
+            [
+                "socket 10.0.0.6:9100".to_string(),
+                "ipp ipp://10.0.0.5/ipp/print".to_string()
+            ]
+        );
+        assert!(routes.iter().any(|r| r == "système FACTURE"));
+    }
+}
