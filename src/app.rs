@@ -36,8 +36,6 @@ impl Application {
             format!("impossible d'écouter sur {addr} (port déjà utilisé ? voir [server] port)")
         })?;
         let state = AppState::new(settings.data_dir, store, config);
-        // Runs beside the server and never blocks it (issue 5).
-        state.invoices().start();
         Ok(Application { listener, state })
     }
 
@@ -63,6 +61,8 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send,
     ) -> Result<()> {
+        // Invoice printing runs beside the server, never blocks it, and stops with it.
+        self.state.invoices().start();
         let router = crate::http::router(self.state.clone());
         server::serve(self.listener, router, None, Limits::default(), shutdown).await;
         self.state.invoices().stop();
