@@ -3,8 +3,8 @@
 //!
 //! Owns the watched folder (and its `failed/`, `rejected/`, `printed/` subfolders) and
 //! the print journal in the data folder. Parts: [`check`] (is a file complete),
-//! [`journal`] (what was printed, surviving restarts), [`watcher`] (events + safety
-//! rescan), [`queue`] (one worker per printer, retries), [`transport`] and [`ipp`] (how
+//! [`journal`] (what was printed, surviving restarts), `watcher` (events + safety
+//! rescan), `queue` (one worker per printer, retries), [`transport`] and [`ipp`] (how
 //! bytes reach the printer). It never touches the drawer printer, and nothing here ever
 //! makes an HTTP request wait for a printer: handlers only read [`Invoices::status`].
 
