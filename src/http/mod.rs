@@ -11,6 +11,7 @@ pub mod cors;
 mod drawer;
 mod odoo;
 pub mod restart;
+mod invoices;
 pub mod server;
 mod status;
 pub mod tls;
@@ -27,6 +28,7 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     let local = Router::new()
         .merge(drawer::local_router())
+        .merge(invoices::local_router())
         .route_layer(from_fn_with_state(state.clone(), access::require_local))
         .route_layer(from_fn_with_state(
             state.clone(),
@@ -35,6 +37,7 @@ pub fn router(state: AppState) -> Router {
     let network = Router::new()
         .merge(status::router())
         .merge(drawer::network_router())
+        .merge(invoices::network_router())
         .route_layer(from_fn_with_state(
             state.clone(),
             access::require_allowed_network,
