@@ -8,6 +8,8 @@
 pub mod access;
 pub mod cors;
 mod drawer;
+mod logs;
+pub mod logs_auth_seam;
 pub mod server;
 mod status;
 
@@ -26,7 +28,8 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), access::require_local));
     let network = Router::new()
         .merge(status::router())
-        .merge(drawer::network_router());
+        .merge(drawer::network_router())
+        .merge(logs::router());
     Router::new()
         .merge(local)
         .merge(network)
