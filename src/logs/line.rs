@@ -172,6 +172,20 @@ impl<S: Subscriber> Layer<S> for LineLayer {
             .as_deref()
             .filter(|op| *op != "http.request")
             .map(str::to_string);
+        if entry.op.as_deref() == Some("service.stop") {
+            let pending = self
+                .repeats
+                .lock()
+                .map(|mut r| r.drain())
+                .unwrap_or_default();
+            for (op, summary) in pending {
+                let streak = Entry {
+                    op: Some(op),
+                    ..Entry::default()
+                };
+                self.emit(now, Level::ERROR, &summary_entry(&streak, summary));
+            }
+        }
         if let Some(op) = summarized {
             let mut repeats = self.repeats.lock().unwrap_or_else(|e| e.into_inner());
             match entry.outcome.as_deref() {

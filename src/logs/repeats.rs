@@ -5,7 +5,8 @@
 //! The first error is written; identical ones for the same operation within
 //! [`WINDOW`] are counted, not written; the next one after the window is written with
 //! the count, and when the operation succeeds again (or fails differently) a summary of
-//! the counted ones is written first. Each HTTP request keeps its own line regardless.
+//! the counted ones is written first (also when the service stops). Each HTTP request
+//! keeps its own line regardless.
 
 use std::collections::HashMap;
 
@@ -84,6 +85,17 @@ impl Repeats {
         self.end(op)
     }
 
+    /// Ends every streak (the service stops): the summaries still to write, by op.
+    pub fn drain(&mut self) -> Vec<(String, String)> {
+        let ops: Vec<String> = self.streaks.keys().cloned().collect();
+        let mut out: Vec<(String, String)> = ops
+            .into_iter()
+            .filter_map(|op| self.end(&op).map(|s| (op, s)))
+            .collect();
+        out.sort();
+        out
+    }
+
     fn end(&mut self, op: &str) -> Option<String> {
         let streak = self.streaks.remove(op)?;
         (streak.unwritten > 0).then(|| streak.summary())
@@ -121,6 +133,17 @@ mod tests {
             Some("imprimante injoignable, 38 fois depuis 14:02")
         );
         assert_eq!(r.success("drawer.open"), None, "streak ended");
+        r.error("drawer.open", e, at("15:00:00"));
+        r.error("drawer.open", e, at("15:00:01"));
+        r.error("status", e, at("15:00:02"));
+        assert_eq!(
+            r.drain(),
+            [(
+                "drawer.open".to_string(),
+                format!("{e}, 2 fois depuis 15:00")
+            )]
+        );
+        assert!(r.drain().is_empty());
     }
 
     #[test]
