@@ -181,11 +181,35 @@ pub fn changed_keys(old: &Ini, new: &Ini) -> Vec<String> {
     names.into_iter().collect()
 }
 
+/// Query parameters whose value never reaches the log (the log is downloadable from
+/// the network: a CSRF token written there would be readable by anyone).
+const SECRET_PARAMS: &[&str] = &["csrf_token", "token", "password", "session"];
+
+/// The request target as logged: secret parameter values replaced by `***`.
+pub fn redact_query(uri: &axum::http::Uri) -> String {
+    let Some(query) = uri.query() else {
+        return uri.to_string();
+    };
+    let redacted: Vec<String> = query
+        .split('&')
+        .map(|pair| {
+            let name = pair.split('=').next().unwrap_or_default();
+            let secret = SECRET_PARAMS.iter().any(|s| name.eq_ignore_ascii_case(s));
+            if secret && pair.contains('=') {
+                format!("{name}=***")
+            } else {
+                pair.to_string()
+            }
+        })
+        .collect();
+    format!("{}?{}", uri.path(), redacted.join("&"))
+}
+
 /// Logs every HTTP request with its outcome and duration.
 pub async fn request_log(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
-    let path = escape(&req.uri().to_string());
+    let path = escape(&redact_query(req.uri()));
     let peer = req
         .extensions()
         .get::<Peer>()
@@ -230,6 +254,19 @@ mod tests {
             "port unchanged is not listed"
         );
         assert!(!changed.concat().contains("$2b$"));
+    }
+
+    #[test]
+    fn secret_parameters_are_redacted() {
+        let uri: axum::http::Uri = "/logs/purge?a=1&csrf_token=s3cr3t&CSRF_TOKEN=x&token&b=2"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            redact_query(&uri),
+            "/logs/purge?a=1&csrf_token=***&CSRF_TOKEN=***&token&b=2"
+        );
+        let plain: axum::http::Uri = "/status".parse().unwrap();
+        assert_eq!(redact_query(&plain), "/status");
     }
 
     #[test]

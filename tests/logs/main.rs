@@ -156,7 +156,9 @@ async fn repeated_printer_errors_are_summarized_not_dropped() {
     let _printer = PrinterPeer::start_on(addr, Behaviour::Normal);
     let res = http.get(svc.url("/open-cash-drawer")).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    let text = svc.wait_log("drawer ok", |l| l.contains(" drawer.open ok "));
+    let text = svc.wait_log("last request", |l| {
+        l.contains("GET /open-cash-drawer -> 200")
+    });
     let drawer: Vec<_> = lines(&text)
         .into_iter()
         .filter(|l| l.op == "drawer.open")

@@ -105,7 +105,14 @@ async fn purge_and_tail_are_refused_without_a_session() {
         .unwrap();
     assert_eq!(res.status(), 303, "a browser is sent to the login page");
     assert_eq!(res.headers()["location"], "/config/login");
-    let text = svc.wait_log("tail refusal", |l| l.contains("logs.tail denied"));
+    // The last request's line: every earlier line is in the file by then.
+    let text = svc.wait_log("browser refusal", |l| l.contains("GET /logs/purge -> 303"));
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.contains(" logs.tail denied "))
+            .count(),
+        2
+    );
     assert_eq!(
         text.lines()
             .filter(|l| l.contains(" logs.purge denied "))
