@@ -250,7 +250,7 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Vec<String>, ApiError
     .map_err(|e| anyhow::Error::from(e).context("lecture du journal").into())
 }
 
-/// `GET /logs/purge?csrf_token=...` (admin, as the original, plus the CSRF token).
+/// `GET /logs/purge?csrf=...` (admin, as the original, plus the CSRF token).
 async fn purge_get(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
@@ -259,11 +259,12 @@ async fn purge_get(
 ) -> Response {
     let token = Query::<Vec<(String, String)>>::try_from_uri(&uri)
         .ok()
-        .and_then(|q| field(&q.0, "csrf_token"));
+        .and_then(|q| token_in(&q.0));
     purge(state, peer, headers, uri, token).await
 }
 
-/// `POST /logs/purge` with the form field `csrf_token` (or the query parameter).
+/// `POST /logs/purge` with the form field `csrf` or `csrf_token` (or the query
+/// parameter, or the `X-CSRF-Token` header).
 async fn purge_post(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
@@ -273,18 +274,18 @@ async fn purge_post(
 ) -> Response {
     let from_query = Query::<Vec<(String, String)>>::try_from_uri(&uri)
         .ok()
-        .and_then(|q| field(&q.0, "csrf_token"));
-    let token = form
-        .ok()
-        .and_then(|f| field(&f.0, "csrf_token"))
-        .or(from_query);
+        .and_then(|q| token_in(&q.0));
+    let token = form.ok().and_then(|f| token_in(&f.0)).or(from_query);
     purge(state, peer, headers, uri, token).await
 }
 
-fn field(pairs: &[(String, String)], name: &str) -> Option<String> {
+/// The CSRF token fields accepted: `csrf` (the admin page's forms) or `csrf_token`.
+const TOKEN_FIELDS: [&str; 2] = ["csrf", "csrf_token"];
+
+fn token_in(pairs: &[(String, String)]) -> Option<String> {
     pairs
         .iter()
-        .find(|(k, _)| k == name)
+        .find(|(k, _)| TOKEN_FIELDS.contains(&k.as_str()))
         .map(|(_, v)| v.clone())
 }
 
@@ -303,10 +304,11 @@ async fn purge(
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    if let Err(err) = check_csrf(&state, &session, token.or(header_token).as_deref()) {
+    let token = token.or(header_token);
+    if let Err(err) = check_csrf(&state, &session, &headers, token.as_deref()) {
         return refuse("logs.purge", &peer, &headers, err);
     }
-    if let Err(err) = params(&uri, &["csrf_token"]) {
+    if let Err(err) = params(&uri, &TOKEN_FIELDS) {
         return err.into_response();
     }
     match purge_files(&state, &session, &peer).await {

@@ -18,6 +18,8 @@ pub struct AdminSession {
     /// Who is logged in, for the "purged by" line (the admin page has one account:
     /// "admin", plus whatever the session knows, e.g. its start time).
     pub user: String,
+    /// The session's anti-CSRF token, compared by [`check_csrf`].
+    pub csrf: String,
 }
 
 /// The caller's admin session, or 401 `Authentification requise`.
@@ -30,12 +32,14 @@ pub fn require_admin(_state: &AppState, _headers: &HeaderMap) -> Result<AdminSes
 }
 
 /// Checks the CSRF token sent with a state-changing request (query or form field
-/// `csrf_token`, or header `X-CSRF-Token`) against the session's; 403 otherwise.
+/// `csrf` or `csrf_token`, or header `X-CSRF-Token`) against the session's, and the
+/// `Origin` in `headers`; 403 otherwise.
 ///
 /// Placeholder: no session has a token yet, every token is refused.
 pub fn check_csrf(
     _state: &AppState,
     _session: &AdminSession,
+    _headers: &HeaderMap,
     _token: Option<&str>,
 ) -> Result<(), ApiError> {
     Err(ApiError::Forbidden(

@@ -183,7 +183,7 @@ pub fn changed_keys(old: &Ini, new: &Ini) -> Vec<String> {
 
 /// Query parameters whose value never reaches the log (the log is downloadable from
 /// the network: a CSRF token written there would be readable by anyone).
-const SECRET_PARAMS: &[&str] = &["csrf_token", "token", "password", "session"];
+const SECRET_PARAMS: &[&str] = &["csrf", "csrf_token", "token", "password", "session"];
 
 /// The request target as logged: secret parameter values replaced by `***`.
 pub fn redact_query(uri: &axum::http::Uri) -> String {

@@ -76,11 +76,12 @@ async fn purge_and_tail_are_refused_without_a_session() {
     let refused = [
         http.get(svc.url("/logs/purge")),
         http.get(svc.url("/logs/purge?csrf_token=devine")),
+        http.get(svc.url("/logs/purge?csrf=devine")),
         http.post(svc.url("/logs/purge")),
         http.post(svc.url("/logs/purge"))
             .header("content-type", "application/x-www-form-urlencoded")
             .header("x-csrf-token", "devine")
-            .body("csrf_token=devine"),
+            .body("csrf=devine"),
         http.get(svc.url("/logs/tail?lines=10&level=error")),
         http.get(svc.url("/logs/tail?lines=../../config")),
     ];
@@ -117,8 +118,14 @@ async fn purge_and_tail_are_refused_without_a_session() {
         text.lines()
             .filter(|l| l.contains(" logs.purge denied "))
             .count(),
-        5
+        6
     );
+    assert!(
+        !text.contains("devine"),
+        "a CSRF token never reaches the log:\n{text}"
+    );
+    assert!(text.contains("GET /logs/purge?csrf_token=*** -> 401"));
+    assert!(text.contains("GET /logs/purge?csrf=*** -> 401"));
     assert!(
         text.lines().next().unwrap().contains("service.start"),
         "not truncated"
