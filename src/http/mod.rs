@@ -9,9 +9,11 @@ pub mod access;
 pub mod admin;
 pub mod cors;
 mod drawer;
+mod invoices;
+mod logs;
+pub mod logs_auth_seam;
 mod odoo;
 pub mod restart;
-mod invoices;
 pub mod server;
 mod status;
 pub mod tls;
@@ -38,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(status::router())
         .merge(drawer::network_router())
         .merge(invoices::network_router())
+        .merge(logs::router())
         .route_layer(from_fn_with_state(
             state.clone(),
             access::require_allowed_network,
