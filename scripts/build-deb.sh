@@ -68,6 +68,7 @@ for arch in "${ARCHES[@]}"; do
   install -D -m 0755 "$bin" "$root/usr/bin/$NAME"
   install -D -m 0644 "packaging/deb/$NAME.service" "$root/usr/lib/systemd/system/$NAME.service"
   install -D -m 0644 packaging/deb/copyright "$root/usr/share/doc/$NAME/copyright"
+  install -D -m 0644 README.md "$root/usr/share/doc/$NAME/README.md"
   install -d -m 0755 "$root/DEBIAN"
   for s in postinst prerm postrm; do
     install -m 0755 "packaging/deb/$s" "$root/DEBIAN/$s"

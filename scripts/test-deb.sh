@@ -1,0 +1,276 @@
+#!/usr/bin/env bash
+# Tests the Debian packages end to end (run as root on Debian; CI calls it):
+#  1. builds dist/*.deb for amd64 and arm64 (scripts/build-deb.sh);
+#  2. checks each package's metadata and contents;
+#  3. runs the packaged arm64 binary under qemu-user: --version, then `serve` on a free
+#     loopback port and GET /status;
+#  4. in a throw-away Debian root made by debootstrap (cached under target/deb-test/):
+#     installs the amd64 .deb with dpkg, checks the user, groups, data folder and unit,
+#     runs the unit's ExecStart as the unit's user (no systemd in a chroot) in a network
+#     namespace of its own, GET /status, then dpkg -r and dpkg -P and checks the purge.
+# Last line: "N passed, N failed"; exit status non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+NAME=odoo-pos-cashdrawer
+CACHE=target/deb-test
+PASSED=0
+FAILED=0
+SKIPPED=0
+pass() { echo "ok   - $*"; PASSED=$((PASSED + 1)); }
+fail() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
+skip() { echo "skip - $*"; SKIPPED=$((SKIPPED + 1)); }
+# check DESCRIPTION COMMAND...: one test per call.
+check() {
+  local what=$1
+  shift
+  if "$@"; then pass "$what"; else fail "$what"; fi
+}
+finish() {
+  if [ "$SKIPPED" -gt 0 ]; then
+    echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
+  else
+    echo "$PASSED passed, $FAILED failed"
+  fi
+  [ "$FAILED" -eq 0 ]
+  exit
+}
+
+# ---------------------------------------------------------------- tools
+PACKAGES=(binutils gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
+  qemu-user debootstrap curl util-linux iproute2)
+missing=()
+for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
+  rustup target add aarch64-unknown-linux-gnu
+fi
+mkdir -p "$CACHE"
+
+# ---------------------------------------------------------------- 1. build
+echo "== building the packages"
+CARGO_VERSION=$(sed -n 's/^version *= *"\(.*\)"/\1/p' Cargo.toml | head -n1)
+DEB_VERSION="${CARGO_VERSION/-/\~}-1"
+rm -f dist/"${NAME}"_*.deb
+if bash scripts/build-deb.sh amd64 arm64; then pass "build-deb.sh amd64 arm64"; else
+  fail "build-deb.sh amd64 arm64"
+  finish
+fi
+DEB_AMD64="dist/${NAME}_${DEB_VERSION}_amd64.deb"
+DEB_ARM64="dist/${NAME}_${DEB_VERSION}_arm64.deb"
+
+# ---------------------------------------------------------------- 2. contents
+# e_machine of an ELF file, read from the package itself: 62 = x86-64, 183 = AArch64.
+elf_machine() {
+  dpkg-deb --fsys-tarfile "$1" 2>/dev/null | tar -xO "./usr/bin/$NAME" 2>/dev/null |
+    od -An -tu2 -j18 -N2 | tr -d ' '
+}
+for pair in "amd64:$DEB_AMD64:62" "arm64:$DEB_ARM64:183"; do
+  IFS=: read -r arch deb machine <<<"$pair"
+  check "$arch: $deb exists" test -s "$deb"
+  [ -s "$deb" ] || continue
+  check "$arch: Version $DEB_VERSION (from Cargo.toml)" \
+    test "$(dpkg-deb -f "$deb" Version)" = "$DEB_VERSION"
+  check "$arch: Architecture $arch" test "$(dpkg-deb -f "$deb" Architecture)" = "$arch"
+  check "$arch: Depends names libc6 and passwd" \
+    bash -c "dpkg-deb -f '$deb' Depends | grep -q 'libc6 (>= ' && dpkg-deb -f '$deb' Depends | grep -q passwd"
+  listing=$(dpkg-deb -c "$deb")
+  check "$arch: ships /usr/bin/$NAME (0755, root)" \
+    grep -Eq "^-rwxr-xr-x root/root .* \./usr/bin/$NAME\$" <<<"$listing"
+  check "$arch: / and /usr in the package are 0755" \
+    bash -c "grep -Eq '^drwxr-xr-x root/root .* \./\$' <<<\"\$1\" && grep -Eq '^drwxr-xr-x root/root .* \./usr/\$' <<<\"\$1\"" _ "$listing"
+  check "$arch: ships the systemd unit" \
+    grep -q "\./usr/lib/systemd/system/$NAME.service\$" <<<"$listing"
+  check "$arch: the binary is for $arch (ELF machine $machine)" test "$(elf_machine "$deb")" = "$machine"
+  info=$(dpkg-deb -I "$deb")
+  check "$arch: postinst, prerm, postrm present" \
+    bash -c "grep -q ' postinst ' <<<\"\$1\" && grep -q ' prerm ' <<<\"\$1\" && grep -q ' postrm ' <<<\"\$1\"" _ "$info"
+done
+
+# ---------------------------------------------------------------- 3. arm64 under qemu
+# Waits for "à l'écoute sur http://ADDR" in a log file; prints ADDR.
+listen_addr() {
+  local log=$1 i
+  for i in $(seq 1 300); do
+    if grep -q "écoute sur http://" "$log" 2>/dev/null; then
+      grep -o "écoute sur http://[^ ]*" "$log" | head -n1 | sed 's|.*http://||'
+      return 0
+    fi
+    sleep 0.2
+  done
+  return 1
+}
+status_ok() { # URL: /status answers "running" with our version
+  local body
+  body=$(curl -fsS --max-time 10 "$1/status") || return 1
+  grep -q '"status":"running"' <<<"$body" && grep -q "\"version\":\"$CARGO_VERSION\"" <<<"$body"
+}
+
+echo "== arm64 binary under qemu-user"
+QEMU=$(command -v qemu-aarch64 || command -v qemu-aarch64-static || true)
+if [ -z "$QEMU" ] || [ ! -s "$DEB_ARM64" ]; then
+  fail "qemu-aarch64 and the arm64 package are there"
+else
+  ARMDIR=$(mktemp -d)
+  dpkg-deb -x "$DEB_ARM64" "$ARMDIR/root"
+  export QEMU_LD_PREFIX=/usr/aarch64-linux-gnu
+  check "arm64: --version under qemu prints $CARGO_VERSION" \
+    bash -c "'$QEMU' '$ARMDIR/root/usr/bin/$NAME' --version | grep -q ' $CARGO_VERSION\$'"
+  "$QEMU" "$ARMDIR/root/usr/bin/$NAME" --data-dir "$ARMDIR/data" serve --host 127.0.0.1 --port 0 \
+    >"$ARMDIR/out.log" 2>"$ARMDIR/err.log" &
+  ARMPID=$!
+  if addr=$(listen_addr "$ARMDIR/err.log"); then
+    pass "arm64: serve under qemu prints its address ($addr) on stderr"
+    check "arm64: GET /status under qemu" status_ok "http://$addr"
+  else
+    fail "arm64: serve under qemu prints its address on stderr"
+    sed 's/^/    /' "$ARMDIR/err.log" | tail -n 20
+  fi
+  kill "$ARMPID" 2>/dev/null
+  wait "$ARMPID" 2>/dev/null
+  unset QEMU_LD_PREFIX
+  rm -rf "$ARMDIR"
+fi
+
+# ---------------------------------------------------------------- 4. install test in a chroot
+echo "== install, start, /status, remove, purge in a debootstrap root"
+# Suite and mirror: the host's own (this test runs on Debian), read from its apt sources.
+SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+MIRROR=$(grep -hs -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list \
+  /etc/apt/sources.list | grep -v -e security -e '\[' | head -n1 | awk '{print $2}')
+ROOTFS_TAR="$CACHE/$SUITE-minbase.tar"
+ROOT=""
+PROC_MOUNTED=""
+cleanup_root() {
+  [ -n "$PROC_MOUNTED" ] && umount "$ROOT/proc" 2>/dev/null
+  [ -n "$ROOT" ] && [ -d "$ROOT" ] && rm -rf --one-file-system "$ROOT"
+  ROOT=""
+}
+trap cleanup_root EXIT INT TERM
+
+make_rootfs() {
+  # minbase plus systemd, so that `systemd-analyze verify` can read the unit and the
+  # maintainer scripts take their deb-systemd-helper path (systemd itself never runs).
+  local dir="$CACHE/rootfs.build"
+  rm -rf --one-file-system "$dir"
+  if ! debootstrap --variant=minbase --include=systemd "$SUITE" "$dir" "$MIRROR" \
+    >"$CACHE/debootstrap.log" 2>&1; then
+    rm -rf --one-file-system "$dir"
+    return 1
+  fi
+  tar -C "$dir" -cf "$ROOTFS_TAR.tmp" . && mv "$ROOTFS_TAR.tmp" "$ROOTFS_TAR"
+  rm -rf --one-file-system "$dir"
+}
+
+if [ ! -s "$DEB_AMD64" ]; then
+  fail "chroot test: no amd64 package"
+elif [ -z "$SUITE" ] || [ -z "$MIRROR" ]; then
+  skip "chroot test: no Debian suite/mirror found in /etc/os-release and the apt sources"
+elif [ ! -s "$ROOTFS_TAR" ] && ! make_rootfs; then
+  skip "chroot test: debootstrap $SUITE from $MIRROR failed (mirror unreachable?); see $CACHE/debootstrap.log:"
+  tail -n 5 "$CACHE/debootstrap.log" | sed 's/^/    /'
+else
+  ROOT=$(mktemp -d "$PWD/$CACHE/root.XXXXXX")
+  tar -C "$ROOT" -xf "$ROOTFS_TAR"
+  in_root() { chroot "$ROOT" "$@"; }
+  cp "$DEB_AMD64" "$ROOT/tmp/pkg.deb"
+  UNIT=/usr/lib/systemd/system/$NAME.service
+
+  check "dpkg -i installs the amd64 package" \
+    bash -c "chroot '$ROOT' dpkg -i /tmp/pkg.deb >'$CACHE/dpkg-i.log' 2>&1 || { cat '$CACHE/dpkg-i.log'; false; }"
+  check "package state is installed" \
+    bash -c "chroot '$ROOT' dpkg-query -W -f='\${Status}' $NAME | grep -q 'install ok installed'"
+  check "system user $NAME exists, no login shell" \
+    bash -c "in=\$(chroot '$ROOT' getent passwd $NAME) && uid=\$(cut -d: -f3 <<<\"\$in\") && [ \"\$uid\" -lt 1000 ] && [[ \"\$in\" == *:/usr/sbin/nologin ]]"
+  check "$NAME is in groups lp and dialout" \
+    bash -c "g=\$(chroot '$ROOT' id -nG $NAME) && [[ \" \$g \" == *' lp '* ]] && [[ \" \$g \" == *' dialout '* ]]"
+  check "data folder /var/lib/$NAME is $NAME:$NAME 0750" \
+    test "$(in_root stat -c '%U:%G %a' /var/lib/$NAME 2>/dev/null)" = "$NAME:$NAME 750"
+  check "/usr/bin/$NAME runs (--version)" \
+    bash -c "chroot '$ROOT' /usr/bin/$NAME --version | grep -q ' $CARGO_VERSION\$'"
+  check "unit file installed" test -f "$ROOT$UNIT"
+  check "unit: User=$NAME, SupplementaryGroups=lp dialout, Restart=on-failure" \
+    bash -c "grep -qx 'User=$NAME' '$ROOT$UNIT' && grep -qx 'SupplementaryGroups=lp dialout' '$ROOT$UNIT' && grep -qx 'Restart=on-failure' '$ROOT$UNIT'"
+  check "unit: NoNewPrivileges, ProtectSystem=strict, ReadWritePaths=/var/lib/$NAME" \
+    bash -c "grep -qx 'NoNewPrivileges=yes' '$ROOT$UNIT' && grep -qx 'ProtectSystem=strict' '$ROOT$UNIT' && grep -qx 'ReadWritePaths=/var/lib/$NAME' '$ROOT$UNIT'"
+  check "unit enabled by postinst (multi-user.target.wants link)" \
+    test -L "$ROOT/etc/systemd/system/multi-user.target.wants/$NAME.service"
+  # systemd-analyze verify needs /proc; mounted only for it, unmounted by the trap too.
+  if mount -t proc proc "$ROOT/proc"; then
+    PROC_MOUNTED=1
+    # verify exits 0 on an unknown or misspelt key (it only warns): any output fails.
+    check "systemd-analyze verify accepts the unit, without a warning" \
+      bash -c "chroot '$ROOT' systemd-analyze verify $UNIT >'$CACHE/verify.log' 2>&1 && [ ! -s '$CACHE/verify.log' ] || { cat '$CACHE/verify.log'; false; }"
+    umount "$ROOT/proc" && PROC_MOUNTED=""
+  else
+    fail "mount /proc for systemd-analyze verify"
+  fi
+
+  # Start it as the unit would: its ExecStart, as its User with its groups, no new
+  # privileges; in a network namespace of our own so its fixed port 22548 cannot
+  # collide with anything on this machine. curl runs from the host, in that namespace.
+  EXEC=$(sed -n 's/^ExecStart=//p' "$ROOT$UNIT")
+  cat >"$ROOT/tmp/start.sh" <<EOF
+#!/bin/sh
+exec setpriv --reuid=$NAME --regid=$NAME --init-groups --no-new-privs -- $EXEC
+EOF
+  chmod 0755 "$ROOT/tmp/start.sh"
+  # shellcheck disable=SC2016
+  if unshare --net bash -c '
+      ip link set lo up
+      chroot "$1" /tmp/start.sh >"$2/service.out" 2>"$2/service.err" &
+      pid=$!
+      ok=1
+      for _ in $(seq 1 100); do
+        if body=$(curl -fsS --max-time 5 http://127.0.0.1:22548/status 2>/dev/null); then
+          echo "$body" >"$2/status.json"
+          ok=0
+          break
+        fi
+        sleep 0.2
+      done
+      ps -o uid= -p "$pid" | tr -d " " >"$2/service.uid" 2>/dev/null
+      kill "$pid"; wait "$pid"
+      exit $ok' _ "$ROOT" "$PWD/$CACHE"; then
+    pass "service (ExecStart as $NAME) answers GET /status on port 22548"
+  else
+    fail "service (ExecStart as $NAME) answers GET /status on port 22548"
+    tail -n 20 "$CACHE/service.err" | sed 's/^/    /'
+  fi
+  check "the service process ran as $NAME" \
+    test "$(cat "$CACHE/service.uid" 2>/dev/null)" = "$(in_root id -u $NAME)"
+  check "/status says running, version $CARGO_VERSION" \
+    bash -c "grep -q '\"status\":\"running\"' '$CACHE/status.json' && grep -q '\"version\":\"$CARGO_VERSION\"' '$CACHE/status.json'"
+  check "the service wrote config.ini and its log as $NAME" \
+    bash -c "[ \"\$(chroot '$ROOT' stat -c %U /var/lib/$NAME/config.ini)\" = $NAME ] && [ -n \"\$(chroot '$ROOT' find /var/lib/$NAME/logs -type f -user $NAME)\" ]"
+  check "the service log has the start line" \
+    bash -c "cat '$ROOT'/var/lib/$NAME/logs/* | grep -q 'écoute sur http://0.0.0.0:22548'"
+
+  UID_BEFORE=$(in_root id -u $NAME)
+  check "dpkg -i again (upgrade path: prerm upgrade, postinst configure OLD) succeeds" \
+    bash -c "chroot '$ROOT' dpkg -i /tmp/pkg.deb >'$CACHE/dpkg-i2.log' 2>&1 || { cat '$CACHE/dpkg-i2.log'; false; }"
+  check "after reinstall: same user, config.ini kept, folder still 0750" \
+    bash -c "[ \"\$(chroot '$ROOT' id -u $NAME)\" = '$UID_BEFORE' ] && [ -f '$ROOT/var/lib/$NAME/config.ini' ] && [ \"\$(stat -c %a '$ROOT/var/lib/$NAME')\" = 750 ]"
+  check "the package did not change the mode of / (0755)" test "$(stat -c %a "$ROOT/")" = 755
+
+  check "dpkg -r removes the package" bash -c "chroot '$ROOT' dpkg -r $NAME >/dev/null 2>&1"
+  check "after remove: binary and unit gone" \
+    bash -c "[ ! -e '$ROOT/usr/bin/$NAME' ] && [ ! -e '$ROOT$UNIT' ]"
+  check "after remove: data folder and user kept" \
+    bash -c "[ -f '$ROOT/var/lib/$NAME/config.ini' ] && chroot '$ROOT' getent passwd $NAME >/dev/null"
+  check "dpkg -P purges the package" bash -c "chroot '$ROOT' dpkg -P $NAME >/dev/null 2>&1"
+  check "after purge: data folder removed" test ! -e "$ROOT/var/lib/$NAME"
+  check "after purge: user and group removed" \
+    bash -c "! chroot '$ROOT' getent passwd $NAME >/dev/null && ! chroot '$ROOT' getent group $NAME >/dev/null"
+  check "after purge: no enable link left" \
+    bash -c "[ ! -e '$ROOT/etc/systemd/system/multi-user.target.wants/$NAME.service' ] && [ ! -L '$ROOT/etc/systemd/system/$NAME.service' ]"
+  check "after purge: dpkg forgets the package" \
+    bash -c "! chroot '$ROOT' dpkg-query -W $NAME >/dev/null 2>&1"
+  cleanup_root
+fi
+
+finish
