@@ -38,7 +38,7 @@ finish() {
 
 # ---------------------------------------------------------------- tools
 PACKAGES=(binutils gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
-  qemu-user debootstrap curl util-linux iproute2)
+  qemu-user debootstrap curl util-linux iproute2 systemd-container)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -145,8 +145,18 @@ MIRROR=$(grep -hs -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/
 ROOTFS_TAR="$CACHE/$SUITE-minbase.tar"
 ROOT=""
 PROC_MOUNTED=""
+NSPAWN_PID=""
 cleanup_root() {
+  if [ -n "$NSPAWN_PID" ]; then
+    # SIGTERM = clean shutdown of the container; a second one ends it at once.
+    kill "$NSPAWN_PID" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$NSPAWN_PID" 2>/dev/null || break; sleep 0.2; done
+    kill "$NSPAWN_PID" 2>/dev/null
+    wait "$NSPAWN_PID" 2>/dev/null
+    NSPAWN_PID=""
+  fi
   [ -n "$PROC_MOUNTED" ] && umount "$ROOT/proc" 2>/dev/null
+  PROC_MOUNTED=""
   [ -n "$ROOT" ] && [ -d "$ROOT" ] && rm -rf --one-file-system "$ROOT"
   ROOT=""
 }
@@ -270,6 +280,100 @@ EOF
     bash -c "[ ! -e '$ROOT/etc/systemd/system/multi-user.target.wants/$NAME.service' ] && [ ! -L '$ROOT/etc/systemd/system/$NAME.service' ]"
   check "after purge: dpkg forgets the package" \
     bash -c "! chroot '$ROOT' dpkg-query -W $NAME >/dev/null 2>&1"
+  cleanup_root
+fi
+
+# ---------------------------------------------------------------- 5. under a running systemd
+# The same root booted with systemd as PID 1 (systemd-nspawn, private network): dpkg -i
+# with systemd running must enable and start the unit, the hardening must really apply
+# (read-only /, writable data folder, no new privileges, groups), Restart=on-failure
+# must bring a killed service back, and dpkg -r must stop it.
+echo "== install, start, restart, remove, purge under a booted systemd (systemd-nspawn)"
+if [ ! -s "$DEB_AMD64" ] || [ ! -s "$ROOTFS_TAR" ]; then
+  skip "systemd test: needs the amd64 package and the debootstrap root (see above)"
+elif ! command -v systemd-nspawn >/dev/null; then
+  skip "systemd test: systemd-nspawn not installed (apt-get install systemd-container)"
+else
+  ROOT=$(mktemp -d "$PWD/$CACHE/root.XXXXXX")
+  tar -C "$ROOT" -xf "$ROOTFS_TAR"
+  # Not /tmp: the booted container mounts a fresh tmpfs there.
+  cp "$DEB_AMD64" "$ROOT/root/pkg.deb"
+  # --register=no --keep-unit: no machined or D-Bus needed on the host.
+  systemd-nspawn --quiet --boot --register=no --keep-unit --private-network \
+    -D "$ROOT" --console=pipe >"$CACHE/nspawn.log" 2>&1 </dev/null &
+  NSPAWN_PID=$!
+  INIT=""
+  for _ in $(seq 1 150); do
+    INIT=$(ps -o pid= --ppid "$NSPAWN_PID" 2>/dev/null | head -n1 | tr -d ' ')
+    if [ -n "$INIT" ]; then
+      state=$(nsenter -t "$INIT" -a systemctl is-system-running 2>/dev/null)
+      case "$state" in running | degraded) break ;; esac
+    fi
+    kill -0 "$NSPAWN_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  if [ -z "$INIT" ] || ! nsenter -t "$INIT" -a systemctl is-system-running 2>/dev/null | grep -Eq 'running|degraded'; then
+    skip "systemd test: the container did not boot here (systemd-nspawn needs a privileged root); last lines:"
+    tail -n 5 "$CACHE/nspawn.log" | sed 's/^/    /'
+  else
+    in_ct() { nsenter -t "$INIT" -a "$@"; }
+    svc_status() { nsenter -t "$INIT" -n curl -fsS --max-time 5 http://127.0.0.1:22548/status 2>/dev/null; }
+    wait_status() {
+      for _ in $(seq 1 100); do
+        svc_status | grep -q '"status":"running"' && return 0
+        sleep 0.2
+      done
+      return 1
+    }
+    main_pid() { in_ct systemctl show -P MainPID $NAME.service; }
+
+    if in_ct dpkg -i /root/pkg.deb >"$CACHE/dpkg-i-systemd.log" 2>&1; then
+      pass "systemd: dpkg -i with systemd running"
+    else
+      # Everything below would pass or fail for the wrong reason: stop here.
+      fail "systemd: dpkg -i with systemd running"
+      sed 's/^/    /' "$CACHE/dpkg-i-systemd.log"
+      cleanup_root
+      finish
+    fi
+    check "systemd: the unit is enabled" in_ct systemctl --quiet is-enabled $NAME.service
+    check "systemd: postinst started it (active)" in_ct systemctl --quiet is-active $NAME.service
+    check "systemd: GET /status on port 22548" wait_status
+    PID1=$(main_pid)
+    # What the kernel applied to the running service, read from its /proc entry.
+    if [ -n "$PID1" ] && [ "$PID1" != 0 ]; then
+      check "systemd: service runs as $NAME" \
+        test "$(in_ct stat -c %U "/proc/$PID1")" = "$NAME"
+      check "systemd: service has groups lp (7) and dialout (20)" \
+        bash -c "g=\$(nsenter -t $INIT -a grep '^Groups:' /proc/$PID1/status | tr -s '[:space:]' ' ') && [[ \"\$g \" == *' 7 '* ]] && [[ \"\$g \" == *' 20 '* ]]"
+      check "systemd: NoNewPrivs and no capabilities" \
+        bash -c "st=\$(nsenter -t $INIT -a cat /proc/$PID1/status) && grep -q '^NoNewPrivs:[[:space:]]*1' <<<\"\$st\" && grep -q '^CapBnd:[[:space:]]*0000000000000000' <<<\"\$st\""
+      # mountinfo: field 5 is the mount point, field 6 its options.
+      check "systemd: / is read-only for the service (ProtectSystem=strict)" \
+        bash -c "nsenter -t $INIT -a awk '\$5 == \"/\" {print \$6}' /proc/$PID1/mountinfo | tail -n1 | grep -q '^ro'"
+      check "systemd: /var/lib/$NAME is writable for the service" \
+        bash -c "nsenter -t $INIT -a awk '\$5 == \"/var/lib/$NAME\" {print \$6}' /proc/$PID1/mountinfo | tail -n1 | grep -q '^rw'"
+      in_ct bash -c "kill -9 $PID1" # minbase has no kill binary
+      restarted=1
+      for _ in $(seq 1 50); do
+        p=$(main_pid)
+        if [ -n "$p" ] && [ "$p" != 0 ] && [ "$p" != "$PID1" ] && svc_status >/dev/null; then
+          restarted=0
+          break
+        fi
+        sleep 0.2
+      done
+      check "systemd: killed with SIGKILL, Restart=on-failure brings it back" test "$restarted" = 0
+    else
+      fail "systemd: the service has a main PID"
+    fi
+    check "systemd: dpkg -r stops the service" \
+      bash -c "nsenter -t $INIT -a dpkg -r $NAME >/dev/null 2>&1 && ! nsenter -t $INIT -a systemctl --quiet is-active $NAME.service && ! nsenter -t $INIT -n curl -fsS --max-time 2 http://127.0.0.1:22548/status >/dev/null 2>&1"
+    check "systemd: dpkg -P purges data folder and user" \
+      bash -c "nsenter -t $INIT -a dpkg -P $NAME >/dev/null 2>&1 && [ ! -e '$ROOT/var/lib/$NAME' ] && ! nsenter -t $INIT -a getent passwd $NAME >/dev/null"
+    check "systemd: no unit state left after purge" \
+      bash -c "! nsenter -t $INIT -a systemctl cat $NAME.service >/dev/null 2>&1 && [ -z \"\$(find '$ROOT/etc/systemd/system' -name '$NAME*')\" ]"
+  fi
   cleanup_root
 fi
 
