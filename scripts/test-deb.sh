@@ -7,10 +7,14 @@
 #  4. in a throw-away Debian root made by debootstrap (cached under target/deb-test/):
 #     installs the amd64 .deb with dpkg, checks the user, groups, data folder and unit,
 #     runs the unit's ExecStart as the unit's user (no systemd in a chroot) in a network
-#     namespace of its own, GET /status, then dpkg -r and dpkg -P and checks the purge.
+#     namespace of its own, GET /status, then dpkg -r and dpkg -P and checks the purge;
+#  5. the same root booted with systemd (systemd-nspawn): install with systemd running,
+#     the hardening as applied to the running service, Restart=on-failure, remove, purge.
+# A part that cannot run here (no mirror for debootstrap, no privileges for nspawn) is
+# reported as "skip" with the reason, never counted as passed.
 # Last line: "N passed, N failed"; exit status non-zero when anything failed.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 NAME=odoo-pos-cashdrawer
 CACHE=target/deb-test
@@ -94,8 +98,8 @@ done
 # ---------------------------------------------------------------- 3. arm64 under qemu
 # Waits for "à l'écoute sur http://ADDR" in a log file; prints ADDR.
 listen_addr() {
-  local log=$1 i
-  for i in $(seq 1 300); do
+  local log=$1
+  for _ in $(seq 1 300); do
     if grep -q "écoute sur http://" "$log" 2>/dev/null; then
       grep -o "écoute sur http://[^ ]*" "$log" | head -n1 | sed 's|.*http://||'
       return 0
@@ -367,6 +371,30 @@ else
     else
       fail "systemd: the service has a main PID"
     fi
+    # The README's recipe for an invoice download folder under /home (ProtectHome=read-only
+    # plus a ReadWritePaths= drop-in): writable for the service, the rest of /home not
+    # (/home has its own read-only mount, or none and then lies on the read-only /).
+    DL="/home/caisse/Téléchargements"
+    DROPIN="/etc/systemd/system/$NAME.service.d"
+    mkdir -p "$ROOT$DL" "$ROOT$DROPIN"
+    printf '[Service]\nReadWritePaths=%s\n' "$DL" >"$ROOT$DROPIN/override.conf"
+    in_ct systemctl daemon-reload
+    in_ct systemctl restart $NAME.service
+    PID2=$(main_pid)
+    # mount_opts PID PATH: options of the last mount at PATH in PID's mount namespace.
+    mount_opts() { in_ct cat "/proc/$1/mountinfo" | awk -v p="$2" '$5 == p {o = $6} END {print o}'; }
+    download_folder_ok() {
+      local home
+      home=$(mount_opts "$PID2" /home)
+      [ -n "$home" ] || home=$(mount_opts "$PID2" /)
+      [[ "$(mount_opts "$PID2" "$DL")" == rw* ]] && [[ "$home" == ro* ]]
+    }
+    check "systemd: with the download-folder drop-in, that folder is writable, /home is not" \
+      download_folder_ok
+    check "systemd: still answers /status after the restart" wait_status
+    rm -rf "$ROOT$DROPIN"
+    in_ct systemctl daemon-reload
+
     check "systemd: dpkg -r stops the service" \
       bash -c "nsenter -t $INIT -a dpkg -r $NAME >/dev/null 2>&1 && ! nsenter -t $INIT -a systemctl --quiet is-active $NAME.service && ! nsenter -t $INIT -n curl -fsS --max-time 2 http://127.0.0.1:22548/status >/dev/null 2>&1"
     check "systemd: dpkg -P purges data folder and user" \
