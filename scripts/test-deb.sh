@@ -264,6 +264,12 @@ EOF
   check "the service log has the start line" \
     bash -c "cat '$ROOT'/var/lib/$NAME/logs/* | grep -q 'écoute sur http://0.0.0.0:22548'"
 
+  # The README's diagnostic commands, as the service user on its data folder.
+  as_user() { in_root setpriv --reuid=$NAME --regid=$NAME --init-groups -- "$@"; }
+  check "README: 'printers' as $NAME on /var/lib/$NAME" \
+    as_user /usr/bin/$NAME --data-dir /var/lib/$NAME printers
+  check "README: 'open-drawer' as $NAME (virtual printer)" \
+    bash -c "chroot '$ROOT' setpriv --reuid=$NAME --regid=$NAME --init-groups -- /usr/bin/$NAME --data-dir /var/lib/$NAME open-drawer | grep -q 'Tiroir-caisse ouvert'"
   UID_BEFORE=$(in_root id -u $NAME)
   check "dpkg -i again (upgrade path: prerm upgrade, postinst configure OLD) succeeds" \
     bash -c "chroot '$ROOT' dpkg -i /tmp/pkg.deb >'$CACHE/dpkg-i2.log' 2>&1 || { cat '$CACHE/dpkg-i2.log'; false; }"
@@ -380,6 +386,9 @@ else
     printf '[Service]\nReadWritePaths=%s\n' "$DL" >"$ROOT$DROPIN/override.conf"
     in_ct systemctl daemon-reload
     in_ct systemctl restart $NAME.service
+    # Type=simple: restart returns once forked, before the sandbox is set up; the
+    # answering service is past that.
+    check "systemd: answers /status after the restart" wait_status
     PID2=$(main_pid)
     # mount_opts PID PATH: options of the last mount at PATH in PID's mount namespace.
     mount_opts() { in_ct cat "/proc/$1/mountinfo" | awk -v p="$2" '$5 == p {o = $6} END {print o}'; }
@@ -391,10 +400,13 @@ else
     }
     check "systemd: with the download-folder drop-in, that folder is writable, /home is not" \
       download_folder_ok
-    check "systemd: still answers /status after the restart" wait_status
     rm -rf "$ROOT$DROPIN"
     in_ct systemctl daemon-reload
 
+    PID3=$(main_pid)
+    check "systemd: dpkg -i again (upgrade) restarts the enabled service" \
+      bash -c "nsenter -t $INIT -a dpkg -i /root/pkg.deb >/dev/null 2>&1 && p=\$(nsenter -t $INIT -a systemctl show -P MainPID $NAME.service) && [ \"\$p\" != 0 ] && [ \"\$p\" != '$PID3' ]"
+    check "systemd: answers /status after the upgrade" wait_status
     check "systemd: dpkg -r stops the service" \
       bash -c "nsenter -t $INIT -a dpkg -r $NAME >/dev/null 2>&1 && ! nsenter -t $INIT -a systemctl --quiet is-active $NAME.service && ! nsenter -t $INIT -n curl -fsS --max-time 2 http://127.0.0.1:22548/status >/dev/null 2>&1"
     check "systemd: dpkg -P purges data folder and user" \
