@@ -142,10 +142,11 @@ fi
 
 # ---------------------------------------------------------------- 4. install test in a chroot
 echo "== install, start, /status, remove, purge in a debootstrap root"
-# Suite and mirror: the host's own (this test runs on Debian), read from its apt sources.
+# Suite and mirror: the host's own (this test runs on Debian), read from its apt sources;
+# DEB_TEST_MIRROR overrides the mirror.
 SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-MIRROR=$(grep -hs -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list \
-  /etc/apt/sources.list | grep -v -e security -e '\[' | head -n1 | awk '{print $2}')
+MIRROR=${DEB_TEST_MIRROR:-$(grep -hs -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
+  /etc/apt/sources.list.d/*.list /etc/apt/sources.list | grep -v -e security -e '\[' | head -n1 | awk '{print $2}')}
 ROOTFS_TAR="$CACHE/$SUITE-minbase.tar"
 ROOT=""
 PROC_MOUNTED=""
