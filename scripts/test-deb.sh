@@ -231,7 +231,8 @@ else
   EXEC=$(sed -n 's/^ExecStart=//p' "$ROOT$UNIT")
   cat >"$ROOT/tmp/start.sh" <<EOF
 #!/bin/sh
-exec setpriv --reuid=$NAME --regid=$NAME --init-groups --no-new-privs -- $EXEC
+exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/var/lib/$NAME LANG=C.UTF-8 \\
+  setpriv --reuid=$NAME --regid=$NAME --init-groups --no-new-privs -- $EXEC
 EOF
   chmod 0755 "$ROOT/tmp/start.sh"
   # shellcheck disable=SC2016
@@ -266,11 +267,14 @@ EOF
     bash -c "cat '$ROOT'/var/lib/$NAME/logs/* | grep -q 'écoute sur http://0.0.0.0:22548'"
 
   # The README's diagnostic commands, as the service user on its data folder.
-  as_user() { in_root setpriv --reuid=$NAME --regid=$NAME --init-groups -- "$@"; }
+  # The environment systemd gives a service, not this shell's (whose PATH may name
+  # folders the service user cannot read).
+  SERVICE_ENV=(env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "HOME=/var/lib/$NAME" LANG=C.UTF-8)
+  as_user() { in_root "${SERVICE_ENV[@]}" setpriv --reuid=$NAME --regid=$NAME --init-groups -- "$@"; }
   check "README: 'printers' as $NAME on /var/lib/$NAME" \
     as_user /usr/bin/$NAME --data-dir /var/lib/$NAME printers
   check "README: 'open-drawer' as $NAME (virtual printer)" \
-    bash -c "chroot '$ROOT' setpriv --reuid=$NAME --regid=$NAME --init-groups -- /usr/bin/$NAME --data-dir /var/lib/$NAME open-drawer | grep -q 'Tiroir-caisse ouvert'"
+    bash -c "chroot '$ROOT' ${SERVICE_ENV[*]} setpriv --reuid=$NAME --regid=$NAME --init-groups -- /usr/bin/$NAME --data-dir /var/lib/$NAME open-drawer | grep -q 'Tiroir-caisse ouvert'"
   UID_BEFORE=$(in_root id -u $NAME)
   check "dpkg -i again (upgrade path: prerm upgrade, postinst configure OLD) succeeds" \
     bash -c "chroot '$ROOT' dpkg -i /tmp/pkg.deb >'$CACHE/dpkg-i2.log' 2>&1 || { cat '$CACHE/dpkg-i2.log'; false; }"
