@@ -5,6 +5,9 @@
 //! Every latency is also shown against a baseline measured in the same run: a bare TCP
 //! connect-write-close to the same peer (the physical minimum on this machine).
 
+#[path = "invoice.rs"]
+mod invoice;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -255,6 +258,40 @@ fn wrk(url: &str, conns: usize, secs: u64) -> Option<(f64, String)> {
     Some((rps, p99))
 }
 
+/// wrk with `Connection: close`: every request opens a new connection.
+fn wrk_close(url: &str, conns: usize, secs: u64) -> Option<(f64, String)> {
+    let out = Command::new("wrk")
+        .args([
+            "-t",
+            "2",
+            "-c",
+            &conns.to_string(),
+            "-d",
+            &format!("{secs}s"),
+            "--latency",
+            "-H",
+            "Connection: close",
+            url,
+        ])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let rps = text
+        .lines()
+        .find(|l| l.starts_with("Requests/sec:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    let p99 = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("99%"))?
+        .split_whitespace()
+        .nth(1)?
+        .to_string();
+    Some((rps, p99))
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let opts = Opts {
@@ -267,12 +304,21 @@ fn main() {
     } else {
         (2000, 2000, 5, 60)
     };
+    let invoices = if opts.quick { 20 } else { 200 };
+    let stable_ms = 100;
     let (peer_addr, peer_rx) = start_peer();
     let peer = Arc::new(Mutex::new(peer_rx));
+    let (invoice_addr, invoice_rx) = invoice::start_invoice_peer();
     let data = tempfile::tempdir().unwrap();
+    let downloads = data.path().join("downloads");
+    std::fs::create_dir(&downloads).unwrap();
     std::fs::write(
         data.path().join("config.ini"),
-        format!("[printer]\nname = tcp://{peer_addr}\n\n[invoice_printer]\nautoprint = false\n"),
+        format!(
+            "[printer]\nname = tcp://{peer_addr}\n\n[invoice_printer]\nautoprint = true\nname =\nprinter_ip = 127.0.0.1\nprinter_port = {}\ndownload_folder = {}\nopen_delay = 0\nstable_ms = {stable_ms}\n",
+            invoice_addr.port(),
+            downloads.display()
+        ),
     )
     .unwrap();
     let (mut child, addr, startup) = start_service(&opts.bin, data.path());
@@ -321,8 +367,54 @@ fn main() {
             )),
         }
     }
+    for conns in [1, 10, 100] {
+        match wrk(&format!("https://{addr}/status"), conns, wrk_secs) {
+            Some((rps, p99)) => rows.push(Row(
+                format!("`/status` over HTTPS (same port), keep-alive, {conns} connection(s)"),
+                format!("{rps:.0} req/s, p99 {p99}"),
+                String::new(),
+            )),
+            None => rows.push(Row(
+                format!("`/status` over HTTPS, {conns} connection(s)"),
+                "wrk not installed".into(),
+                String::new(),
+            )),
+        }
+    }
+    for (scheme, label) in [("http", "HTTP"), ("https", "HTTPS, TLS handshake included")] {
+        if let Some((rps, p99)) = wrk_close(&format!("{scheme}://{addr}/status"), 10, wrk_secs) {
+            rows.push(Row(
+                format!("`/status`, new connection per request ({label}), 10 clients"),
+                format!("{rps:.0} req/s, p99 {p99}"),
+                String::new(),
+            ));
+        }
+    }
+
+    let seq = invoice::sequential(&downloads, &invoice_rx, invoices);
+    let stable = Duration::from_millis(stable_ms);
+    let (i50, i99) = (percentile(&seq, 0.5), percentile(&seq, 0.99));
+    rows.push(Row(
+        format!("Invoice: complete PDF appears → last byte at printer, {invoices} files one by one: p50 / p99"),
+        format!("{} / {} ms", ms(i50), ms(i99)),
+        format!("includes the stability wait (stable_ms = {stable_ms}, two size checks); without it p50 {} ms; target < 300 ms", ms(i50.saturating_sub(stable))),
+    ));
+    let (total, lat) = invoice::burst(&downloads, &invoice_rx, 100_000, invoices);
+    rows.push(Row(
+        format!("Invoice: {invoices} PDFs dropped at once → all printed"),
+        format!(
+            "{} ms ({:.0} invoices/s; p50 {} / p99 {} ms each)",
+            ms(total),
+            invoices as f64 / total.as_secs_f64(),
+            ms(percentile(&lat, 0.5)),
+            ms(percentile(&lat, 0.99))
+        ),
+        "one printer prints in arrival order".into(),
+    ));
     let rss_peak = proc_field(pid, "VmHWM:");
 
+    // Let the last invoice removals and log writes settle before measuring idle.
+    std::thread::sleep(Duration::from_secs(1));
     let t0 = cpu_ticks(pid);
     std::thread::sleep(Duration::from_secs(idle_secs));
     let ticks = cpu_ticks(pid) - t0;

@@ -9,6 +9,9 @@ pub mod access;
 pub mod admin;
 pub mod cors;
 mod drawer;
+mod invoices;
+mod logs;
+pub mod logs_auth_seam;
 mod odoo;
 pub mod restart;
 pub mod server;
@@ -27,6 +30,7 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     let local = Router::new()
         .merge(drawer::local_router())
+        .merge(invoices::local_router())
         .route_layer(from_fn_with_state(state.clone(), access::require_local))
         .route_layer(from_fn_with_state(
             state.clone(),
@@ -35,6 +39,8 @@ pub fn router(state: AppState) -> Router {
     let network = Router::new()
         .merge(status::router())
         .merge(drawer::network_router())
+        .merge(invoices::network_router())
+        .merge(logs::router())
         .route_layer(from_fn_with_state(
             state.clone(),
             access::require_allowed_network,

@@ -1,6 +1,9 @@
-//! Windows-only code: the print spooler, the service mode, and the system folders.
+//! Windows-only code: the print spooler, PDF rendering for invoices, the service mode,
+//! and the system folders.
 
+pub mod pdf_render;
 pub mod service;
+pub mod shell_print;
 pub mod spooler;
 
 use std::path::PathBuf;
