@@ -312,10 +312,15 @@ check "Linux: 'service status' dit Windows uniquement, code non nul" bash -c \
     "! ./target/release/odoo-pos-cashdrawer service status >/dev/null 2>&1 && grep -q Windows <<<\"\$1\"" _ "$NONWIN"
 
 # --- upgrade: reinstall over the running service keeps config.ini -------------------
+# With /KEEPLEGACY this time: the old service, re-enabled, must be left alone.
 win service start >/dev/null
-timeout 120 wine "$SETUP" /S >>"$WORK/setup.log" 2>&1
-check "mise à jour (réinstallation silencieuse): code 0, config conservée, service de nouveau actif" bash -c \
+timeout 60 wine reg add "$LEGACY_KEY" /v Start /t REG_DWORD /d 2 /f >/dev/null 2>&1
+timeout 120 wine "$SETUP" /S /KEEPLEGACY >>"$WORK/setup.log" 2>&1
+check "mise à jour (réinstallation silencieuse): code 0" test $? -eq 0
+check "mise à jour: config conservée, service de nouveau actif" bash -c \
     "grep -q '^port = $SERVICE_PORT' '$DATA/config.ini' && for i in \$(seq 100); do curl -s --max-time 5 http://127.0.0.1:$SERVICE_PORT/status | grep -q '$VERSION' && exit 0; sleep 0.2; done; exit 1"
+check "mise à jour avec /KEEPLEGACY: ancien service laissé tel quel (Start = 2)" bash -c \
+    "timeout 60 wine reg query '$LEGACY_KEY' /v Start 2>/dev/null | tr -d '\r' | grep -q 'REG_DWORD *0x2\$'"
 
 # --- silent uninstall ---------------------------------------------------------------
 # The uninstaller copies itself to %TEMP% and returns at once: wait for its work.
