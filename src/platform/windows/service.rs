@@ -327,12 +327,16 @@ fn run_service(data_dir: &Path) -> Result<()> {
             stopping.await;
             let _ = report(handle, ServiceState::StopPending, 0);
         });
-        runtime.block_on(crate::cli::serve_until(
+        let served = runtime.block_on(crate::cli::serve_until(
             data_dir.to_path_buf(),
             None,
             None,
             shutdown,
-        ))
+        ));
+        // Dropping a runtime waits for its blocking tasks without limit (a printer stuck
+        // in a write); the SCM must hear "stopped" within its wait hint.
+        runtime.shutdown_timeout(Duration::from_secs(5));
+        served
     })();
     // Exit code 1 on failure: the SCM then applies the recovery actions (restart).
     report(
