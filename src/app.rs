@@ -122,14 +122,11 @@ impl Application {
                         msg = control.recv() => next = msg,
                     }
                 };
-                server::serve(
-                    current,
-                    router.clone(),
-                    tls.clone(),
-                    Limits::default(),
-                    stop,
-                )
-                .await;
+                let limits = Limits {
+                    header_read_timeout: state.config().server.header_timeout,
+                    ..Limits::default()
+                };
+                server::serve(current, router.clone(), tls.clone(), limits, stop).await;
             }
             listener = match next {
                 None => return Ok(()),

@@ -69,6 +69,7 @@ keys! {
     "server"."allowed_origins" = "*";
     "server"."allowed_networks" = "";
     "server"."allowed_hosts" = "";
+    "server"."header_timeout_s" = "10";
     "server"."https_only" = "false";
     "server"."cert_file" = "";
     "server"."key_file" = "";
@@ -140,6 +141,8 @@ pub struct ServerConfig {
     pub allowed_networks: Vec<IpNet>,
     /// Extra host names accepted in the Host header of admin and local-only routes.
     pub allowed_hosts: Vec<String>,
+    /// Time a client has to send its request head; slow clients are cut off after it.
+    pub header_timeout: Duration,
     /// Plain-HTTP requests to the admin page are redirected to HTTPS (the drawer route
     /// keeps answering over HTTP: the Odoo module calls it that way).
     pub https_only: bool,
@@ -266,6 +269,7 @@ impl Config {
                 allowed_origins: r.get("server", "allowed_origins", values::parse_origins)?,
                 allowed_networks: r.get("server", "allowed_networks", parse_cidr_list)?,
                 allowed_hosts: r.get("server", "allowed_hosts", |v| Ok(parse_list(v)))?,
+                header_timeout: r.get("server", "header_timeout_s", secs(1, 300))?,
                 https_only: r.get("server", "https_only", parse_bool)?,
                 cert_file: r.get("server", "cert_file", values::parse_optional_path)?,
                 key_file: r.get("server", "key_file", values::parse_optional_path)?,

@@ -36,6 +36,11 @@ impl DrawerCommand {
             .chars()
             .filter(|c| !matches!(c, ' ' | ':' | '-'))
             .collect();
+        // Checked before slicing: a non-ASCII character would split a UTF-8 sequence
+        // (found by the config fuzzer).
+        if !cleaned.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(accepted.to_string());
+        }
         if cleaned.is_empty() || cleaned.len() % 2 != 0 || cleaned.len() > 128 {
             return Err(format!(
                 "{accepted} (nombre pair de chiffres, 1 à 64 octets)"
@@ -124,7 +129,7 @@ mod tests {
                 .bytes(),
             &[0x10, 0x14, 1, 0, 5]
         );
-        for bad in ["", "1b7", "zz", "1b70 0g", &"00".repeat(65)] {
+        for bad in ["", "1b7", "zz", "1b70 0g", "1bé0", "é1", &"00".repeat(65)] {
             assert!(DrawerCommand::parse_hex(bad).is_err(), "{bad}");
         }
         for (_, hex, _) in PRESETS {

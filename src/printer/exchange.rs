@@ -19,26 +19,32 @@ pub(super) fn write_job(
         .map_err(|e| PrinterError::io(target, "écriture", &e))
 }
 
-/// Asks the three real-time statuses, one answer byte each. We never enable automatic
-/// status back (ASB), so any byte that is not a valid answer is an error.
+/// Asks the three real-time statuses in one write and reads one answer byte each: real
+/// printers answer real-time queries in order as they arrive, so one round trip is enough.
+/// We never enable automatic status back (ASB), so any byte that is not a valid answer is
+/// an error.
 pub(super) fn query_status(
     io: &mut (impl Read + Write),
     target: &PrinterTarget,
 ) -> Result<PrinterStatus, PrinterError> {
+    let mut queries = [0u8; 9];
+    for (chunk, n) in queries.chunks_mut(3).zip(QUERIES) {
+        chunk.copy_from_slice(&[DLE_EOT[0], DLE_EOT[1], n]);
+    }
+    io.write_all(&queries)
+        .and_then(|_| io.flush())
+        .map_err(|e| PrinterError::io(target, "demande d'état", &e))?;
     let mut answers = [0u8; 3];
-    for (slot, n) in answers.iter_mut().zip(QUERIES) {
-        io.write_all(&[DLE_EOT[0], DLE_EOT[1], n])
-            .and_then(|_| io.flush())
-            .map_err(|e| PrinterError::io(target, "demande d'état", &e))?;
-        let mut byte = [0u8; 1];
-        match io.read(&mut byte) {
+    let mut got = 0;
+    while got < answers.len() {
+        match io.read(&mut answers[got..]) {
             Ok(0) => {
                 return Err(PrinterError::new(
                     PrinterErrorKind::Io,
                     format!("imprimante {target}: connexion fermée pendant la demande d'état"),
                 ))
             }
-            Ok(_) => *slot = byte[0],
+            Ok(n) => got += n,
             Err(e) => return Err(PrinterError::io(target, "lecture de l'état", &e)),
         }
     }

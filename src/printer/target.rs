@@ -63,6 +63,11 @@ impl PrinterTarget {
         if text.is_empty() {
             return Err(format!("valeur vide; attendu: {ACCEPTED}"));
         }
+        if text.chars().any(char::is_control) {
+            return Err(format!(
+                "caractère de contrôle dans la valeur; attendu: {ACCEPTED}"
+            ));
+        }
         if text.eq_ignore_ascii_case("virtual") {
             return Ok(PrinterTarget::Virtual);
         }
@@ -97,7 +102,9 @@ impl PrinterTarget {
             });
         }
         if let Some(rest) = text.strip_prefix("serial:") {
-            let (path, q) = split_query(rest.trim_start_matches("//"), &["baud", "status"])?;
+            let (path, q) =
+                split_query(rest.strip_prefix("//").unwrap_or(rest), &["baud", "status"])?;
+            let path = path.trim();
             if path.is_empty() {
                 return Err("port série manquant; attendu serial:COM3?baud=9600 ou serial:/dev/ttyUSB0?baud=19200".into());
             }
@@ -119,7 +126,8 @@ impl PrinterTarget {
             });
         }
         if let Some(rest) = text.strip_prefix("file:") {
-            let (path, q) = split_query(rest.trim_start_matches("//"), &["status"])?;
+            let (path, q) = split_query(rest.strip_prefix("//").unwrap_or(rest), &["status"])?;
+            let path = path.trim();
             if path.is_empty() {
                 return Err("chemin manquant; attendu file:/dev/usb/lp0".into());
             }
@@ -130,11 +138,6 @@ impl PrinterTarget {
         }
         if text.contains("://") {
             return Err(format!("schéma inconnu dans {text:?}; attendu: {ACCEPTED}"));
-        }
-        if text.chars().any(|c| c.is_control()) {
-            return Err(format!(
-                "caractère de contrôle dans le nom; attendu: {ACCEPTED}"
-            ));
         }
         Ok(PrinterTarget::System(text.to_string()))
     }
@@ -177,14 +180,18 @@ impl fmt::Display for PrinterTarget {
                 Ok(())
             }
             PrinterTarget::Serial { path, baud, status } => {
-                write!(f, "serial:{path}?baud={baud}")?;
+                // A path that itself starts with "//" keeps it through one stripped "//".
+                let sep = if path.starts_with("//") { "//" } else { "" };
+                write!(f, "serial:{sep}{path}?baud={baud}")?;
                 if !status {
                     f.write_str("&status=off")?;
                 }
                 Ok(())
             }
             PrinterTarget::File { path, status } => {
-                write!(f, "file:{}", path.display())?;
+                let shown = path.display().to_string();
+                let sep = if shown.starts_with("//") { "//" } else { "" };
+                write!(f, "file:{sep}{shown}")?;
                 if *status {
                     f.write_str("?status=on")?;
                 }
