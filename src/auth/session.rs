@@ -10,7 +10,7 @@
 //!   under, so a new hash ends every session at once.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -41,7 +41,13 @@ pub struct Sessions {
     key: Key,
     /// Logged-out session ids, with the time they would have expired anyway.
     revoked: Mutex<HashMap<String, u64>>,
+    /// Where the logged-out ids are kept, so a restart does not revive them.
+    revoked_file: Option<PathBuf>,
 }
+
+const REVOKED_FILE: &str = "sessions.revoked";
+/// The longest `[auth] session_minutes` allows: a revoked id is remembered that long.
+const MAX_LIFETIME_SECS: u64 = 24 * 60 * 60;
 
 fn now_secs() -> u64 {
     SystemTime::now()
@@ -74,13 +80,28 @@ impl Sessions {
                 key
             }
         };
-        Sessions::with_key(key)
+        let revoked_file = data_dir.join(REVOKED_FILE);
+        let now = now_secs();
+        let revoked = std::fs::read_to_string(&revoked_file)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .filter_map(|(id, until)| Some((id.to_string(), until.parse::<u64>().ok()?)))
+            .filter(|(_, until)| *until > now)
+            .collect();
+        Sessions {
+            key,
+            revoked: Mutex::new(revoked),
+            revoked_file: Some(revoked_file),
+        }
     }
 
+    /// Sessions under `key`, remembered in memory only.
     pub fn with_key(key: Key) -> Sessions {
         Sessions {
             key,
             revoked: Mutex::new(HashMap::new()),
+            revoked_file: None,
         }
     }
 
@@ -125,7 +146,22 @@ impl Sessions {
         let now = now_secs();
         let mut revoked = self.revoked.lock().expect("revoked lock");
         revoked.retain(|_, until| *until > now);
-        revoked.insert(session.id.clone(), session.issued + lifetime.as_secs());
+        let until = session.issued + lifetime.as_secs().max(MAX_LIFETIME_SECS);
+        revoked.insert(session.id.clone(), until);
+        if let Some(path) = &self.revoked_file {
+            let text: String = revoked
+                .iter()
+                .map(|(id, t)| format!("{id} {t}\n"))
+                .collect();
+            if let Err(e) = write_private(path, text.as_bytes()) {
+                tracing::error!(
+                    op = "auth.logout",
+                    outcome = "error",
+                    "liste des sessions fermées non enregistrée dans {}: {e}",
+                    path.display()
+                );
+            }
+        }
     }
 
     /// A fresh anti-CSRF token for the login form, and its cookie.
@@ -246,6 +282,27 @@ mod tests {
         assert_eq!(s.read(&h, "", life), None);
         s.revoke(&session, life);
         assert_eq!(s.read(&h, HASH, life), None, "logged out");
+    }
+
+    #[test]
+    fn logouts_survive_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let life = Duration::from_secs(3600);
+        let first = Sessions::load_or_create(dir.path());
+        let kept = first.open(HASH);
+        let gone = first.open(HASH);
+        let (hk, hg) = (
+            headers_with(&first.cookie(&kept, false, life)),
+            headers_with(&first.cookie(&gone, false, life)),
+        );
+        first.revoke(&gone, life);
+        let second = Sessions::load_or_create(dir.path());
+        assert_eq!(
+            second.read(&hk, HASH, life),
+            Some(kept),
+            "same key after restart"
+        );
+        assert_eq!(second.read(&hg, HASH, life), None, "still logged out");
     }
 
     #[test]
