@@ -122,8 +122,9 @@ async fn require_csrf(State(admin): State<AdminState>, req: Request, next: Next)
     }
     let (peer, _, _) = peer_of(req.extensions());
     let path = req.uri().path().to_string();
+    let html = wants_html(req.headers());
     if csrf::cross_origin(req.headers()) {
-        return csrf::refuse(&peer, &path, "origine étrangère");
+        return csrf::refuse(&peer, &path, "origine étrangère", html);
     }
     let expected = if path == "/config/login" {
         admin.auth.sessions.read_login_token(req.headers())
@@ -146,9 +147,9 @@ async fn require_csrf(State(admin): State<AdminState>, req: Request, next: Next)
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
-        (_, None) => csrf::refuse(&peer, &path, "jeton CSRF manquant"),
-        (None, Some(_)) => csrf::refuse(&peer, &path, "jeton de connexion expiré ou absent"),
-        (Some(_), Some(_)) => csrf::refuse(&peer, &path, "jeton CSRF invalide"),
+        (_, None) => csrf::refuse(&peer, &path, "jeton CSRF manquant", html),
+        (None, Some(_)) => csrf::refuse(&peer, &path, "jeton de connexion expiré ou absent", html),
+        (Some(_), Some(_)) => csrf::refuse(&peer, &path, "jeton CSRF invalide", html),
     }
 }
 
