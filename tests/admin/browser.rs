@@ -64,6 +64,8 @@ impl Drop for Driver {
 
 async fn chromium(driver: &Driver, profile: &Path) -> Client {
     let caps = json!({
+        // The service's self-signed certificate (the HTTPS test); plain HTTP ignores it.
+        "acceptInsecureCerts": true,
         "goog:chromeOptions": {
             "binary": CHROMIUM,
             "args": [
@@ -257,5 +259,42 @@ async fn chromium_logs_in_changes_settings_sees_errors_and_logs_out() {
         .for_element(Locator::Id("login-form"))
         .await
         .unwrap();
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_follows_https_only_to_tls_on_the_same_port_and_logs_in() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn(&ini_with_password(&[("server", "https_only", "true")])).await;
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium(&driver, profile.path()).await;
+    let port = app.addr.port();
+    c.goto(&format!("http://127.0.0.1:{port}/config"))
+        .await
+        .unwrap();
+    let password = c
+        .wait()
+        .for_element(Locator::Css("#login-form #password"))
+        .await
+        .unwrap();
+    let url = c.current_url().await.unwrap();
+    assert_eq!((url.scheme(), url.port()), ("https", Some(port)), "{url}");
+    password.send_keys(PYTHON_PASSWORD).await.unwrap();
+    c.find(Locator::Css("#login-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("config-form"))
+        .await
+        .unwrap();
+    // The Secure session cookie came back over TLS: the page is open, still in HTTPS.
+    assert_eq!(c.current_url().await.unwrap().scheme(), "https");
+    // The drawer route still answers plain HTTP (the Odoo module's call).
+    assert_eq!(app.odoo_open_drawer().await.0, 200);
     c.close().await.unwrap();
 }
