@@ -18,10 +18,30 @@ use axum::http::{header, HeaderMap};
 use cookie::{Cookie, CookieJar, Key, SameSite};
 use serde::{Deserialize, Serialize};
 
-/// The admin session (path /config).
+/// The admin session (path /config), over plain HTTP.
 pub const SESSION_COOKIE: &str = "cashdrawer_session";
 /// The anti-CSRF token of the login and first-run forms, before any session exists.
 pub const LOGIN_COOKIE: &str = "cashdrawer_login";
+
+/// The session cookie's name. Over HTTPS it carries the `__Secure-` prefix: browsers never
+/// let plain HTTP overwrite a `Secure` cookie of the same name, so an admin who once logged
+/// in over HTTPS could not log in over HTTP any more if both used one name.
+pub fn session_cookie(secure: bool) -> &'static str {
+    if secure {
+        "__Secure-cashdrawer_session"
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The login-form cookie's name (same reason).
+pub fn login_cookie(secure: bool) -> &'static str {
+    if secure {
+        "__Secure-cashdrawer_login"
+    } else {
+        LOGIN_COOKIE
+    }
+}
 const KEY_FILE: &str = "session.key";
 const LOGIN_TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
@@ -118,15 +138,21 @@ impl Sessions {
     /// The `Set-Cookie` value carrying `session`.
     pub fn cookie(&self, session: &Session, secure: bool, lifetime: Duration) -> String {
         let value = serde_json::to_string(session).expect("session serializes");
-        self.encrypted(SESSION_COOKIE, value, "/config", secure, lifetime)
+        self.encrypted(session_cookie(secure), value, "/config", secure, lifetime)
     }
 
-    /// The valid session of this request, if any.
-    pub fn read(&self, headers: &HeaderMap, hash: &str, lifetime: Duration) -> Option<Session> {
+    /// The valid session of this request (`secure`: it came over HTTPS), if any.
+    pub fn read(
+        &self,
+        headers: &HeaderMap,
+        secure: bool,
+        hash: &str,
+        lifetime: Duration,
+    ) -> Option<Session> {
         if hash.is_empty() {
             return None;
         }
-        let value = self.decrypt(headers, SESSION_COOKIE)?;
+        let value = self.decrypt(headers, session_cookie(secure))?;
         let session: Session = serde_json::from_str(&value).ok()?;
         let now = now_secs();
         let fresh =
@@ -169,7 +195,7 @@ impl Sessions {
         let token = crate::auth::random_token();
         let value = format!("{}.{token}", now_secs());
         let cookie = self.encrypted(
-            LOGIN_COOKIE,
+            login_cookie(secure),
             value,
             "/config/login",
             secure,
@@ -179,8 +205,8 @@ impl Sessions {
     }
 
     /// The login form token this browser was given, if still valid.
-    pub fn read_login_token(&self, headers: &HeaderMap) -> Option<String> {
-        let value = self.decrypt(headers, LOGIN_COOKIE)?;
+    pub fn read_login_token(&self, headers: &HeaderMap, secure: bool) -> Option<String> {
+        let value = self.decrypt(headers, login_cookie(secure))?;
         let (issued, token) = value.split_once('.')?;
         let issued: u64 = issued.parse().ok()?;
         (now_secs().saturating_sub(issued) < LOGIN_TOKEN_LIFETIME.as_secs())
@@ -188,11 +214,12 @@ impl Sessions {
     }
 
     /// A `Set-Cookie` value that deletes cookie `name`.
-    pub fn clear(name: &'static str, path: &'static str) -> String {
+    pub fn clear(name: &'static str, path: &'static str, secure: bool) -> String {
         Cookie::build((name, ""))
             .path(path)
             .http_only(true)
             .same_site(SameSite::Strict)
+            .secure(secure)
             .max_age(cookie::time::Duration::ZERO)
             .build()
             .to_string()
@@ -275,13 +302,19 @@ mod tests {
         let set = s.cookie(&session, true, life);
         assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"));
         assert!(set.contains("Secure") && set.contains("Path=/config"));
+        assert!(set.starts_with("__Secure-cashdrawer_session="));
         assert!(!set.contains(&session.csrf), "the cookie is encrypted");
         let h = headers_with(&set);
-        assert_eq!(s.read(&h, HASH, life), Some(session.clone()));
-        assert_eq!(s.read(&h, OTHER, life), None, "new password ends it");
-        assert_eq!(s.read(&h, "", life), None);
+        assert_eq!(s.read(&h, true, HASH, life), Some(session.clone()));
+        assert_eq!(
+            s.read(&h, false, HASH, life),
+            None,
+            "an HTTPS session is not an HTTP one"
+        );
+        assert_eq!(s.read(&h, true, OTHER, life), None, "new password ends it");
+        assert_eq!(s.read(&h, true, "", life), None);
         s.revoke(&session, life);
-        assert_eq!(s.read(&h, HASH, life), None, "logged out");
+        assert_eq!(s.read(&h, true, HASH, life), None, "logged out");
     }
 
     #[test]
@@ -298,11 +331,15 @@ mod tests {
         first.revoke(&gone, life);
         let second = Sessions::load_or_create(dir.path());
         assert_eq!(
-            second.read(&hk, HASH, life),
+            second.read(&hk, false, HASH, life),
             Some(kept),
             "same key after restart"
         );
-        assert_eq!(second.read(&hg, HASH, life), None, "still logged out");
+        assert_eq!(
+            second.read(&hg, false, HASH, life),
+            None,
+            "still logged out"
+        );
     }
 
     #[test]
@@ -312,9 +349,9 @@ mod tests {
         let life = Duration::from_secs(3600);
         let set = a.cookie(&a.open(HASH), false, life);
         assert!(!set.contains("Secure"));
-        assert_eq!(b.read(&headers_with(&set), HASH, life), None);
+        assert_eq!(b.read(&headers_with(&set), false, HASH, life), None);
         let mut tampered = set.clone();
         tampered.replace_range(25..26, if &set[25..26] == "A" { "B" } else { "A" });
-        assert_eq!(a.read(&headers_with(&tampered), HASH, life), None);
+        assert_eq!(a.read(&headers_with(&tampered), false, HASH, life), None);
     }
 }

@@ -296,5 +296,18 @@ async fn chromium_follows_https_only_to_tls_on_the_same_port_and_logs_in() {
     assert_eq!(c.current_url().await.unwrap().scheme(), "https");
     // The drawer route still answers plain HTTP (the Odoo module's call).
     assert_eq!(app.odoo_open_drawer().await.0, 200);
+
+    // https_only turned off: the same browser can log in over plain HTTP too (its HTTPS
+    // session cookie, being Secure, must not share a name with the HTTP one).
+    let mut config = (*app.state.config()).clone();
+    config.server.https_only = false;
+    app.state.replace_config(config);
+    c.goto(&format!("http://127.0.0.1:{port}/config")).await.unwrap();
+    let password = c.wait().for_element(Locator::Css("#login-form #password")).await.unwrap();
+    assert_eq!(c.current_url().await.unwrap().scheme(), "http");
+    password.send_keys(PYTHON_PASSWORD).await.unwrap();
+    c.find(Locator::Css("#login-form button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Id("config-form")).await.unwrap();
+    assert_eq!(c.current_url().await.unwrap().scheme(), "http");
     c.close().await.unwrap();
 }

@@ -77,7 +77,8 @@ impl FromRequestParts<AdminState> for AdminSession {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AdminState) -> Result<Self, Response> {
-        match session_of(&parts.headers, state) {
+        let (_, _, https) = peer_of(&parts.extensions);
+        match session_of(&parts.headers, https, state) {
             Some(s) => Ok(AdminSession(s)),
             None if wants_html(&parts.headers) => {
                 Err(Redirect::to("/config/login").into_response())
@@ -90,10 +91,11 @@ impl FromRequestParts<AdminState> for AdminSession {
     }
 }
 
-pub(crate) fn session_of(headers: &HeaderMap, state: &AdminState) -> Option<Session> {
+/// The valid session of a request (`https`: it came over TLS), if any.
+pub(crate) fn session_of(headers: &HeaderMap, https: bool, state: &AdminState) -> Option<Session> {
     let hash = password::current_hash(&state.app);
     let lifetime = state.app.config().auth.session_lifetime;
-    state.auth.sessions.read(headers, &hash, lifetime)
+    state.auth.sessions.read(headers, https, &hash, lifetime)
 }
 
 pub(crate) fn wants_html(headers: &HeaderMap) -> bool {
@@ -120,16 +122,16 @@ async fn require_csrf(State(admin): State<AdminState>, req: Request, next: Next)
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let (peer, _, _) = peer_of(req.extensions());
+    let (peer, _, https) = peer_of(req.extensions());
     let path = req.uri().path().to_string();
     let html = wants_html(req.headers());
     if csrf::cross_origin(req.headers()) {
         return csrf::refuse(&peer, &path, "origine étrangère", html);
     }
     let expected = if path == "/config/login" {
-        admin.auth.sessions.read_login_token(req.headers())
+        admin.auth.sessions.read_login_token(req.headers(), https)
     } else {
-        match session_of(req.headers(), &admin) {
+        match session_of(req.headers(), https, &admin) {
             Some(session) => Some(session.csrf),
             None => return next.run(req).await,
         }
