@@ -105,6 +105,8 @@ impl Application {
             state,
             mut tls,
         } = self;
+        // Invoice printing runs beside the server, never blocks it, and stops with it.
+        state.invoices().start();
         let router = crate::http::router(state.clone());
         let mut control = state.listener_control().attach(listener.local_addr()?);
         tokio::pin!(shutdown);
@@ -129,7 +131,10 @@ impl Application {
                 server::serve(current, router.clone(), tls.clone(), limits, stop).await;
             }
             listener = match next {
-                None => return Ok(()),
+                None => {
+                    state.invoices().stop();
+                    return Ok(());
+                }
                 Some(crate::http::restart::Rebind::Keep) => TcpListener::from_std(spare)?,
                 Some(crate::http::restart::Rebind::New(l)) => l,
             };

@@ -7,8 +7,10 @@
 //! - [`printer`]: printer targets, transports and the per-printer serialized queue;
 //! - [`drawer`]: the drawer-kick command and the drawer sensor;
 //! - [`http`]: routes, access levels, CORS, and the listener;
+//! - [`invoices`]: automatic printing of the invoice PDFs downloaded from Odoo;
 //! - [`logs`]: the operations log;
 //! - [`platform`]: OS-specific paths and system printers;
+//! - [`odoo`]: stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`).
 //! - [`auth`]: admin password, sessions, CSRF, login throttling, Host check.
 
 pub mod app;
@@ -19,7 +21,9 @@ pub mod drawer;
 pub mod error;
 pub mod escpos;
 pub mod http;
+pub mod invoices;
 pub mod logs;
+pub mod odoo;
 pub mod platform;
 pub mod printer;
 pub mod shutdown;

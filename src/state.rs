@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use crate::config::{Config, ConfigStore};
+use crate::invoices::Invoices;
 use crate::printer::{Printer, PrinterPool};
 
 #[derive(Clone)]
@@ -20,10 +21,12 @@ struct Inner {
     started: Instant,
     /// Restarting the listener from the admin page (issue 3).
     listener: crate::http::restart::ListenerControl,
+    invoices: Invoices,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf, store: ConfigStore, config: Config) -> AppState {
+        let invoices = Invoices::new(&data_dir, config.invoice_printer.clone());
         AppState {
             inner: Arc::new(Inner {
                 data_dir,
@@ -32,6 +35,7 @@ impl AppState {
                 printers: PrinterPool::new(),
                 started: Instant::now(),
                 listener: Default::default(),
+                invoices,
             }),
         }
     }
@@ -65,6 +69,11 @@ impl AppState {
         self.inner
             .printers
             .get(&config.printer.target, config.printer.timeouts)
+    }
+
+    /// Automatic invoice printing (watcher, queue, journal).
+    pub fn invoices(&self) -> &Invoices {
+        &self.inner.invoices
     }
 
     pub fn uptime(&self) -> std::time::Duration {

@@ -64,6 +64,15 @@ keys! {
     "invoice_printer"."open_delay" = "10";
     "invoice_printer"."purge_on_start" = "true";
     "invoice_printer"."file_extensions" = ".pdf";
+    "invoice_printer"."retries" = "5";
+    "invoice_printer"."retry_delay" = "2";
+    "invoice_printer"."keep_printed" = "false";
+    "invoice_printer"."stale_age" = "60";
+    "invoice_printer"."stable_ms" = "500";
+    "invoice_printer"."pjl" = "false";
+    "invoice_printer"."ipp_uri" = "";
+    "invoice_printer"."command" = "";
+    "invoice_printer"."print_timeout" = "60";
     "server"."port" = "22548";
     "server"."host" = "0.0.0.0";
     "server"."allowed_origins" = "*";
@@ -76,6 +85,11 @@ keys! {
     "logs"."folder" = "logs";
     "logs"."filename" = "cashdrawer.log";
     "logs"."retention_days" = "30";
+    "odoo"."epos" = "true";
+    "odoo"."epos_allowed_networks" = "";
+    "odoo"."iot" = "true";
+    "odoo"."iot_allowed_networks" = "";
+    "odoo"."paper_width" = "576";
 }
 
 /// The drawer printer written into a new config.ini: the Windows spooler queue `TICKET`
@@ -97,6 +111,7 @@ pub struct Config {
     pub invoice_printer: InvoicePrinterConfig,
     pub server: ServerConfig,
     pub logs: LogsConfig,
+    pub odoo: OdooConfig,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -129,6 +144,28 @@ pub struct InvoicePrinterConfig {
     pub open_delay: Duration,
     pub purge_on_start: bool,
     pub file_extensions: Vec<String>,
+    /// Attempts before a file is moved to `failed/` (`retries`).
+    pub retries: u32,
+    /// Wait after the first failed attempt, doubled after each one, at most 60 s
+    /// (`retry_delay`, seconds).
+    pub retry_delay: Duration,
+    /// Move printed files to `printed/` instead of deleting them (`keep_printed`).
+    pub keep_printed: bool,
+    /// On the first start, files older than this are a stale backlog: never printed
+    /// (`stale_age`, minutes).
+    pub stale_age: Duration,
+    /// A file is taken when its size is unchanged across two checks this far apart
+    /// (`stable_ms`).
+    pub stable_wait: Duration,
+    /// Wrap raw socket jobs in PJL `ENTER LANGUAGE=PDF` (`pjl`).
+    pub pjl: bool,
+    /// Driverless printer or CUPS queue reached by IPP (`ipp_uri`, empty = none).
+    pub ipp_uri: Option<crate::invoices::ipp::IppUri>,
+    /// External print command, last resort (`command`; `{file}` and `{printer}` are
+    /// replaced).
+    pub command: String,
+    /// Longest time one attempt may take, whatever the route (`print_timeout`, seconds).
+    pub print_timeout: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -172,6 +209,19 @@ pub struct LogsConfig {
     pub folder: PathBuf,
     pub filename: String,
     pub retention_days: u32,
+}
+
+/// Stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`): see [`crate::odoo`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct OdooConfig {
+    pub epos: bool,
+    /// Networks whose callers may print through ePOS besides loopback; empty = local only.
+    pub epos_allowed_networks: Vec<IpNet>,
+    pub iot: bool,
+    /// Networks whose callers may use `/hw_proxy` besides loopback; empty = local only.
+    pub iot_allowed_networks: Vec<IpNet>,
+    /// Printable width in dots: images wider than this are scaled down.
+    pub paper_width: u32,
 }
 
 /// Reads typed values out of an [`Ini`], naming the file in every error.
@@ -262,6 +312,25 @@ impl Config {
                     "file_extensions",
                     values::parse_extensions,
                 )?,
+                retries: r.get("invoice_printer", "retries", |v| {
+                    values::parse_range(v, 1, 100).map(|n| n as u32)
+                })?,
+                retry_delay: r.get("invoice_printer", "retry_delay", secs(1, 600))?,
+                keep_printed: r.get("invoice_printer", "keep_printed", parse_bool)?,
+                stale_age: r.get("invoice_printer", "stale_age", |v| {
+                    values::parse_range(v, 0, 525_600).map(|m| Duration::from_secs(m * 60))
+                })?,
+                stable_wait: r.get("invoice_printer", "stable_ms", ms(50, 60_000))?,
+                pjl: r.get("invoice_printer", "pjl", parse_bool)?,
+                ipp_uri: r.get("invoice_printer", "ipp_uri", |v| {
+                    if v.is_empty() {
+                        Ok(None)
+                    } else {
+                        crate::invoices::ipp::IppUri::parse(v).map(Some)
+                    }
+                })?,
+                command: r.raw("invoice_printer", "command"),
+                print_timeout: r.get("invoice_printer", "print_timeout", secs(1, 3600))?,
             },
             server: ServerConfig {
                 port: r.get("server", "port", values::parse_port)?,
@@ -282,6 +351,13 @@ impl Config {
                 retention_days: r.get("logs", "retention_days", |v| {
                     values::parse_range(v, 1, 3650).map(|d| d as u32)
                 })?,
+            },
+            odoo: OdooConfig {
+                epos: r.get("odoo", "epos", parse_bool)?,
+                epos_allowed_networks: r.get("odoo", "epos_allowed_networks", parse_cidr_list)?,
+                iot: r.get("odoo", "iot", parse_bool)?,
+                iot_allowed_networks: r.get("odoo", "iot_allowed_networks", parse_cidr_list)?,
+                paper_width: r.get("odoo", "paper_width", values::parse_paper_width)?,
             },
         })
     }

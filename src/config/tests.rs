@@ -64,7 +64,11 @@ fn missing_file_is_created_with_defaults_and_missing_section_added() {
     let without_logs = ORIGINAL_INI.split("[logs]").next().unwrap().to_string();
     std::fs::write(&path, without_logs).unwrap();
     let (c, outcome) = store.load_or_create().unwrap();
-    assert_eq!(outcome, LoadOutcome::Completed(vec!["logs".into()]));
+    // Sections added after the original (such as [odoo]) are completed too.
+    assert!(
+        matches!(&outcome, LoadOutcome::Completed(s) if s.contains(&"logs".to_string())),
+        "{outcome:?}"
+    );
     assert_eq!(c.printer.target, PrinterTarget::System("TICKET".into()));
     let written = std::fs::read_to_string(&path).unwrap();
     assert!(written.contains("[logs]"));
@@ -126,4 +130,18 @@ fn python_booleans_and_extensions() {
     );
     assert!(values::parse_extensions("").is_err());
     assert!(values::parse_file_name("../x.log").is_err());
+}
+
+#[test]
+fn odoo_section_defaults_and_paper_widths() {
+    let c = Config::defaults();
+    assert!(c.odoo.epos && c.odoo.iot);
+    assert!(c.odoo.epos_allowed_networks.is_empty() && c.odoo.iot_allowed_networks.is_empty());
+    assert_eq!(c.odoo.paper_width, 576);
+    assert_eq!(values::parse_paper_width("58mm"), Ok(384));
+    assert_eq!(values::parse_paper_width("80 MM"), Ok(576));
+    assert_eq!(values::parse_paper_width("512"), Ok(512));
+    for bad in ["", "0", "4", "wide", "9000"] {
+        assert!(values::parse_paper_width(bad).is_err(), "{bad}");
+    }
 }

@@ -205,6 +205,20 @@ pub fn parse_cidr_list(v: &str) -> Result<Vec<IpNet>, String> {
         })
 }
 
+/// Printable width in dots: a number (8 to 2048), or `58mm` (384 dots) / `80mm`
+/// (576 dots), the two usual roll widths at 203 dpi.
+pub fn parse_paper_width(v: &str) -> Result<u32, String> {
+    let accepted = "largeur en points attendue: 384 (58 mm), 576 (80 mm), 58mm ou 80mm";
+    match v.to_ascii_lowercase().replace(' ', "").as_str() {
+        "58mm" => Ok(384),
+        "80mm" => Ok(576),
+        n => match n.parse::<u32>() {
+            Ok(w) if (8..=2048).contains(&w) => Ok(w),
+            _ => Err(accepted.into()),
+        },
+    }
+}
+
 /// A file path, or nothing (empty = the built-in default).
 pub fn parse_optional_path(v: &str) -> Result<Option<std::path::PathBuf>, String> {
     if v.contains('\0') {

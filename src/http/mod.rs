@@ -9,6 +9,10 @@ pub mod access;
 pub mod admin;
 pub mod cors;
 mod drawer;
+mod invoices;
+mod logs;
+pub mod logs_auth_seam;
+mod odoo;
 pub mod restart;
 pub mod server;
 mod status;
@@ -26,6 +30,7 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     let local = Router::new()
         .merge(drawer::local_router())
+        .merge(invoices::local_router())
         .route_layer(from_fn_with_state(state.clone(), access::require_local))
         .route_layer(from_fn_with_state(
             state.clone(),
@@ -34,6 +39,8 @@ pub fn router(state: AppState) -> Router {
     let network = Router::new()
         .merge(status::router())
         .merge(drawer::network_router())
+        .merge(invoices::network_router())
+        .merge(logs::router())
         .route_layer(from_fn_with_state(
             state.clone(),
             access::require_allowed_network,
@@ -41,6 +48,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(local)
         .merge(network)
+        .merge(odoo::router(state.clone()))
         .merge(admin::router(state.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

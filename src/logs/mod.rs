@@ -1,24 +1,44 @@
-//! The operations log: one line per event, to the console and to
-//! `<data dir>/<[logs] folder>/<[logs] filename>`, written by a background thread so a
-//! request never waits for the disk.
+//! The operations log: one line per event (see [`line`] for the format) in
+//! `<data dir>/<[logs] folder>/<[logs] filename>`, echoed to stderr, written by a
+//! background thread so a request never waits for the disk, rotated at local midnight
+//! into `<filename>.YYYY-MM-DD`, and pruned after `[logs] retention_days`.
 //!
-//! Events carry structured fields: `op` (drawer.open, status, ...), `outcome`
-//! (ok/error/denied), `ms`, `peer`. Anything a caller sent goes through [`escape`] first,
-//! so no one can forge a log line.
+//! Other modules only emit `tracing` events with the fields `op` (drawer.open,
+//! status, ...), `outcome` (ok/error/denied), `ms`, `peer`; text from callers goes
+//! through [`escape`]. This module owns the format, the files and their lifetime; the
+//! HTTP routes that read them are in `crate::http::logs`.
 
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+pub mod clock;
+pub mod line;
+mod repeats;
+pub mod rotate;
+pub mod tail;
+mod writer;
 
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
-use tracing_subscriber::fmt::writer::MakeWriterExt;
+use ini::Ini;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+
+pub use clock::{Clock, SharedClock, TEST_CLOCK_ENV};
+pub use rotate::{LogFile, LogFiles};
+pub use writer::LogGuard;
 
 use crate::config::Config;
 use crate::http::access::Peer;
 
-/// Escapes control characters (newlines included) and quotes, so that text from a
-/// caller stays on one line and cannot imitate another entry.
+/// Escapes control characters (newlines included) and backslashes, so that text from a
+/// caller stays on one line and cannot imitate another entry. (The line formatter
+/// escapes control characters again in everything, as a second wall.)
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -27,46 +47,169 @@ pub fn escape(text: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }
     out
 }
 
-/// Where the log file of a data folder is.
-pub fn log_path(data_dir: &Path, config: &Config) -> PathBuf {
-    data_dir
-        .join(&config.logs.folder)
-        .join(&config.logs.filename)
+/// The log files of a data folder (`[logs] folder` is relative to it unless absolute).
+pub fn log_files(data_dir: &Path, config: &Config) -> LogFiles {
+    LogFiles::new(
+        data_dir.join(&config.logs.folder),
+        config.logs.filename.clone(),
+    )
 }
 
-/// Installs the global subscriber. Keep the guard alive: dropping it flushes the file.
-pub fn init(
+/// Where the current log file of a data folder is.
+pub fn log_path(data_dir: &Path, config: &Config) -> std::path::PathBuf {
+    log_files(data_dir, config).current()
+}
+
+/// What the running writer shares with the rest of the process.
+struct Control {
+    sink: writer::Sink,
+    clock: SharedClock,
+    retention_days: Arc<AtomicU32>,
+}
+
+/// Set once by [`init`]: the log writer is process-wide, like the tracing subscriber.
+static CONTROL: OnceLock<Control> = OnceLock::new();
+
+/// Opens the log (rotating a file left from an earlier day, applying retention), starts
+/// the writer thread and installs the global subscriber. Keep the guard alive: dropping
+/// it writes what is queued and stops the thread.
+pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<LogGuard> {
+    init_with_clock(data_dir, config, clock::process_clock())
+}
+
+pub fn init_with_clock(
     data_dir: &Path,
     config: &Config,
-) -> anyhow::Result<tracing_appender::non_blocking::WorkerGuard> {
-    let path = log_path(data_dir, config);
-    let dir = path.parent().unwrap_or(data_dir).to_path_buf();
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| anyhow::anyhow!("création du dossier de logs {}: {e}", dir.display()))?;
-    let file_name = path.file_name().map(|n| n.to_owned()).unwrap_or_default();
-    let appender = tracing_appender::rolling::never(&dir, file_name);
-    let (file, guard) = tracing_appender::non_blocking(appender);
-    let writer = std::io::stderr.and(file);
-    let _ = tracing_subscriber::fmt()
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_target(false)
-        .try_init();
+    clock: SharedClock,
+) -> anyhow::Result<LogGuard> {
+    let files = log_files(data_dir, config);
+    let current = files.current();
+    let (file, rotation) = rotate::RotatingFile::open(files, clock.today())
+        .with_context(|| format!("ouverture du journal {}", current.display()))?;
+    let retention_days = Arc::new(AtomicU32::new(config.logs.retention_days));
+    let (sink, guard) = writer::spawn(file, clock.clone(), retention_days.clone(), true)
+        .context("démarrage du fil d'écriture du journal")?;
+    let layer = line::LineLayer::new(clock.clone(), sink.clone());
+    let _ = tracing_subscriber::registry().with(layer).try_init();
+    let _ = CONTROL.set(Control {
+        sink,
+        clock,
+        retention_days,
+    });
+    if let Some(name) = rotation.archived {
+        tracing::info!(
+            op = "logs.rotate",
+            outcome = "ok",
+            "journal d'un jour précédent archivé au démarrage dans {name}"
+        );
+    }
     Ok(guard)
+}
+
+/// Today for the log: the writer's clock when it runs, the local date otherwise.
+pub fn today() -> chrono::NaiveDate {
+    match CONTROL.get() {
+        Some(c) => c.clock.today(),
+        None => clock::SystemClock.today(),
+    }
+}
+
+/// Waits (at most `within`) until the lines logged so far are in the file, so a
+/// download includes the request that asked for it. False when no writer runs.
+pub fn flush(within: Duration) -> bool {
+    CONTROL.get().is_some_and(|c| c.sink.flush(within))
+}
+
+/// Applies a new configuration to the running log (today: `retention_days`, used at
+/// the next rotation). Folder and file name changes take effect at the next start.
+pub fn apply_config(config: &Config) {
+    if let Some(c) = CONTROL.get() {
+        c.retention_days
+            .store(config.logs.retention_days, Ordering::Relaxed);
+    }
+}
+
+/// Logs a saved configuration (`op = config.save`) with the names of the keys that
+/// changed, never their values, so never the password or its hash, and applies it to
+/// the log. For the admin page's save handler; `who` says who saved (session user).
+pub fn config_saved(old: &Ini, new: &Ini, config: &Config, peer: &str, who: &str) {
+    apply_config(config);
+    let changed = changed_keys(old, new);
+    let list = if changed.is_empty() {
+        "aucune clé modifiée".to_string()
+    } else {
+        changed.join(", ")
+    };
+    tracing::info!(
+        op = "config.save",
+        outcome = "ok",
+        peer = %escape(peer),
+        "configuration enregistrée par {}: {list}",
+        escape(who)
+    );
+}
+
+/// `section.key` of every key added, removed or changed between two files; the
+/// password hash and its salt are named only as `auth.password`.
+pub fn changed_keys(old: &Ini, new: &Ini) -> Vec<String> {
+    let value =
+        |ini: &Ini, s: Option<&str>, k: &str| ini.get_from(s, k).map(str::trim).map(str::to_string);
+    let mut names = BTreeSet::new();
+    for (a, b) in [(old, new), (new, old)] {
+        for (section, props) in a.iter() {
+            for (key, _) in props.iter() {
+                if value(a, section, key) != value(b, section, key) {
+                    let section = section.unwrap_or("");
+                    let name = match (section, key) {
+                        ("auth", "password_hash" | "salt") => "auth.password".to_string(),
+                        _ => format!("{}.{}", escape(section), escape(key)),
+                    };
+                    names.insert(name);
+                }
+            }
+        }
+    }
+    names.into_iter().collect()
+}
+
+/// Query parameters whose value never reaches the log (the log is downloadable from
+/// the network: a CSRF token written there would be readable by anyone).
+const SECRET_PARAMS: &[&str] = &["csrf", "csrf_token", "token", "password", "session"];
+
+/// The request target as logged: secret parameter values replaced by `***`.
+pub fn redact_query(uri: &axum::http::Uri) -> String {
+    let Some(query) = uri.query() else {
+        return uri.to_string();
+    };
+    let redacted: Vec<String> = query
+        .split('&')
+        .map(|pair| {
+            let name = pair.split('=').next().unwrap_or_default();
+            let secret = SECRET_PARAMS.iter().any(|s| name.eq_ignore_ascii_case(s));
+            if secret && pair.contains('=') {
+                format!("{name}=***")
+            } else {
+                pair.to_string()
+            }
+        })
+        .collect();
+    format!("{}?{}", uri.path(), redacted.join("&"))
 }
 
 /// Logs every HTTP request with its outcome and duration.
 pub async fn request_log(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
-    let path = escape(&req.uri().to_string());
+    let path = escape(&redact_query(req.uri()));
     let peer = req
         .extensions()
         .get::<Peer>()
@@ -88,4 +231,49 @@ pub async fn request_log(req: Request, next: Next) -> Response {
         status.as_u16()
     );
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_keys_names_keys_never_secrets() {
+        let old = Ini::load_from_str(
+            "[auth]\npassword_hash = $2b$12$old\nsalt = x\n[printer]\nname = TICKET\n[server]\nport = 22548\n",
+        )
+        .unwrap();
+        let new = Ini::load_from_str(
+            "[auth]\npassword_hash = $2b$12$new\nsalt = y\n[printer]\nname = tcp://10.0.0.5:9100\n[server]\nport = 22548\nhost = 0.0.0.0\n",
+        )
+        .unwrap();
+        let changed = changed_keys(&old, &new);
+        assert_eq!(
+            changed,
+            ["auth.password", "printer.name", "server.host"],
+            "port unchanged is not listed"
+        );
+        assert!(!changed.concat().contains("$2b$"));
+    }
+
+    #[test]
+    fn secret_parameters_are_redacted() {
+        let uri: axum::http::Uri = "/logs/purge?a=1&csrf_token=s3cr3t&CSRF_TOKEN=x&token&b=2"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            redact_query(&uri),
+            "/logs/purge?a=1&csrf_token=***&CSRF_TOKEN=***&token&b=2"
+        );
+        let plain: axum::http::Uri = "/status".parse().unwrap();
+        assert_eq!(redact_query(&plain), "/status");
+    }
+
+    #[test]
+    fn escape_keeps_caller_text_on_one_line() {
+        assert_eq!(
+            escape("/a\nb\r\\c\u{1b}[2J\u{2028}"),
+            "/a\\nb\\r\\\\c\\u{1b}[2J\\u{2028}"
+        );
+    }
 }

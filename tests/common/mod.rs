@@ -1,6 +1,8 @@
 //! Test helpers: the real service on 127.0.0.1:0, and real printer peers.
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod odoo;
 pub mod peer;
 
 use std::net::SocketAddr;
@@ -50,6 +52,13 @@ impl TestApp {
 
     pub async fn spawn_on(config_ini: &str, listen: SocketAddr) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
+        // Invoice printing is on by default and watches ~/Downloads: keep tests that do
+        // not set it up away from the developer's own files.
+        let config_ini = if config_ini.contains("[invoice_printer]") {
+            config_ini.to_string()
+        } else {
+            format!("{config_ini}\n[invoice_printer]\nautoprint = false\n")
+        };
         std::fs::write(dir.path().join("config.ini"), config_ini).unwrap();
         let app = Application::build(Settings {
             data_dir: dir.path().to_path_buf(),

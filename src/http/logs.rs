@@ -1,0 +1,348 @@
+//! `/logs`: download (network level, as the original), list, tail and purge
+//! (authenticated) of the operations log.
+//!
+//! File names are never taken from the request: a day is parsed as a date and the
+//! name is built from it (`crate::logs::LogFiles::dated`), and any parameter not
+//! listed is refused with 400, so nothing outside the logs folder can be read.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::extract::{Form, Query, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
+use serde_json::{json, Value};
+
+use super::access::Peer;
+use super::logs_auth_seam::{check_csrf, require_admin, AdminSession};
+use crate::error::ApiError;
+use crate::logs::rotate::parse_day;
+use crate::logs::{LogFile, LogFiles};
+use crate::state::AppState;
+
+/// Routes at the network level; purge and tail check the admin session themselves.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/logs", get(download))
+        .route("/logs/list", get(list))
+        .route("/logs/tail", get(tail))
+        .route("/logs/purge", get(purge_get).post(purge_post))
+}
+
+/// The longest wait for queued lines before a download or tail reads the file.
+const FLUSH_WAIT: Duration = Duration::from_millis(500);
+const MAX_TAIL: usize = 1000;
+
+fn files(state: &AppState) -> LogFiles {
+    crate::logs::log_files(state.data_dir(), &state.config())
+}
+
+/// The query parameters, refused with 400 when one is not in `accepted`, repeated,
+/// or not valid.
+fn params(uri: &Uri, accepted: &[&str]) -> Result<HashMap<String, String>, ApiError> {
+    let listed = || {
+        if accepted.is_empty() {
+            "aucun".to_string()
+        } else {
+            accepted.join(", ")
+        }
+    };
+    let pairs = Query::<Vec<(String, String)>>::try_from_uri(uri)
+        .map_err(|_| {
+            ApiError::BadRequest(format!("Paramètres illisibles (acceptés: {})", listed()))
+        })?
+        .0;
+    let mut out = HashMap::new();
+    for (key, value) in pairs {
+        if !accepted.contains(&key.as_str()) {
+            return Err(ApiError::BadRequest(format!(
+                "Paramètre {:?} non accepté (acceptés: {})",
+                crate::logs::escape(&key),
+                listed()
+            )));
+        }
+        if out.insert(key.clone(), value).is_some() {
+            return Err(ApiError::BadRequest(format!("Paramètre {key} répété")));
+        }
+    }
+    Ok(out)
+}
+
+fn bad_date(value: &str) -> ApiError {
+    ApiError::BadRequest(format!(
+        "date {:?} refusée: une date AAAA-MM-JJ est attendue (par exemple 2026-11-25), voir /logs/list",
+        crate::logs::escape(value)
+    ))
+}
+
+/// `GET /logs`: the current log; `GET /logs?date=YYYY-MM-DD`: the log of that day.
+async fn download(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let params = params(&uri, &["date"])?;
+    let files = files(&state);
+    let file = match params.get("date") {
+        None => files.current_file().map_err(anyhow::Error::from)?,
+        Some(text) => {
+            let day = parse_day(text).ok_or_else(|| bad_date(text))?;
+            let dated = files.dated(day);
+            if dated.is_file() {
+                LogFile {
+                    name: dated
+                        .file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned(),
+                    date: Some(day),
+                    size: 0,
+                    path: dated,
+                }
+            } else if day == crate::logs::today() {
+                files.current_file().map_err(anyhow::Error::from)?
+            } else {
+                return Err(ApiError::NotFound(format!(
+                    "Aucun journal pour le {day} (voir /logs/list)"
+                )));
+            }
+        }
+    };
+    let _ = tokio::task::spawn_blocking(|| crate::logs::flush(FLUSH_WAIT)).await;
+    let body = match tokio::fs::read(&file.path).await {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(anyhow::Error::from(e).context("lecture du journal").into()),
+    };
+    tracing::info!(
+        op = "logs.download",
+        outcome = "ok",
+        peer = %peer.ip(),
+        "journal {} téléchargé ({} octets)",
+        file.name,
+        body.len()
+    );
+    let disposition = format!("attachment; filename=\"{}\"", attachment_name(&file.name));
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The file name as sent in `Content-Disposition`: only characters that need no
+/// quoting (the configured name is already a bare file name).
+fn attachment_name(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    if safe.is_empty() {
+        "cashdrawer.log".to_string()
+    } else {
+        safe
+    }
+}
+
+/// `GET /logs/list`: the current file and every rotated day, newest first.
+async fn list(State(state): State<AppState>, uri: Uri) -> Result<Json<Value>, ApiError> {
+    params(&uri, &[])?;
+    let files = files(&state);
+    let current = files.current_file().map_err(anyhow::Error::from)?;
+    let mut rotated = files.rotated().map_err(anyhow::Error::from)?;
+    rotated.reverse();
+    let mut out = vec![json!({
+        "name": current.name,
+        "date": crate::logs::today().to_string(),
+        "size": current.size,
+        "current": true,
+    })];
+    out.extend(rotated.into_iter().map(|f| {
+        json!({
+            "name": f.name,
+            "date": f.date.map(|d| d.to_string()),
+            "size": f.size,
+            "current": false,
+        })
+    }));
+    Ok(Json(json!({"status": "success", "files": out})))
+}
+
+/// A refused admin call: browsers asking for HTML go to the login page, API callers
+/// get the JSON error. Either way the refusal is logged with its reason.
+fn refuse(op: &str, peer: &Peer, headers: &HeaderMap, err: ApiError) -> Response {
+    tracing::warn!(
+        op,
+        outcome = "denied",
+        peer = %peer.ip(),
+        "refusé: {}",
+        err.public_message()
+    );
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    if wants_html && err.status() == StatusCode::UNAUTHORIZED {
+        return Redirect::to("/config/login").into_response();
+    }
+    err.into_response()
+}
+
+/// `GET /logs/tail?lines=N&level=...` (admin): the last N lines (1 to 1000, default
+/// 100) at that level or more severe (error, warn, info, debug; default info).
+async fn tail(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    if let Err(err) = require_admin(&state, &headers) {
+        return refuse("logs.tail", &peer, &headers, err);
+    }
+    match tail_lines(&state, &uri).await {
+        Ok(lines) => Json(json!({"status": "success", "lines": lines})).into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Vec<String>, ApiError> {
+    let params = params(uri, &["lines", "level"])?;
+    let count = match params.get("lines") {
+        None => 100,
+        Some(v) => v
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_TAIL).contains(n))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!("lines: un nombre de 1 à {MAX_TAIL} est attendu"))
+            })?,
+    };
+    let level = match params.get("level").map(|v| v.to_ascii_lowercase()) {
+        None => tracing::Level::INFO,
+        Some(v) => match v.as_str() {
+            "error" => tracing::Level::ERROR,
+            "warn" => tracing::Level::WARN,
+            "info" => tracing::Level::INFO,
+            "debug" => tracing::Level::DEBUG,
+            _ => {
+                return Err(ApiError::BadRequest(
+                    "level: error, warn, info ou debug est attendu".to_string(),
+                ))
+            }
+        },
+    };
+    let path = files(state).current();
+    tokio::task::spawn_blocking(move || {
+        crate::logs::flush(FLUSH_WAIT);
+        crate::logs::tail::tail(&path, count, level)
+    })
+    .await
+    .map_err(anyhow::Error::from)?
+    .map_err(|e| anyhow::Error::from(e).context("lecture du journal").into())
+}
+
+/// `GET /logs/purge?csrf=...` (admin, as the original, plus the CSRF token).
+async fn purge_get(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let token = Query::<Vec<(String, String)>>::try_from_uri(&uri)
+        .ok()
+        .and_then(|q| token_in(&q.0));
+    purge(state, peer, headers, uri, token).await
+}
+
+/// `POST /logs/purge` with the form field `csrf` or `csrf_token` (or the query
+/// parameter, or the `X-CSRF-Token` header).
+async fn purge_post(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    headers: HeaderMap,
+    uri: Uri,
+    form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let from_query = Query::<Vec<(String, String)>>::try_from_uri(&uri)
+        .ok()
+        .and_then(|q| token_in(&q.0));
+    let token = form.ok().and_then(|f| token_in(&f.0)).or(from_query);
+    purge(state, peer, headers, uri, token).await
+}
+
+/// The CSRF token fields accepted: `csrf` (the admin page's forms) or `csrf_token`.
+const TOKEN_FIELDS: [&str; 2] = ["csrf", "csrf_token"];
+
+fn token_in(pairs: &[(String, String)]) -> Option<String> {
+    pairs
+        .iter()
+        .find(|(k, _)| TOKEN_FIELDS.contains(&k.as_str()))
+        .map(|(_, v)| v.clone())
+}
+
+async fn purge(
+    state: AppState,
+    peer: Peer,
+    headers: HeaderMap,
+    uri: Uri,
+    token: Option<String>,
+) -> Response {
+    let session = match require_admin(&state, &headers) {
+        Ok(s) => s,
+        Err(err) => return refuse("logs.purge", &peer, &headers, err),
+    };
+    let header_token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let token = token.or(header_token);
+    if let Err(err) = check_csrf(&state, &session, &headers, token.as_deref()) {
+        return refuse("logs.purge", &peer, &headers, err);
+    }
+    if let Err(err) = params(&uri, &TOKEN_FIELDS) {
+        return err.into_response();
+    }
+    match purge_files(&state, &session, &peer).await {
+        Ok(deleted) => Json(json!({
+            "status": "success",
+            "message": "Journaux purgés",
+            "deleted": deleted,
+        }))
+        .into_response(),
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn purge_files(
+    state: &AppState,
+    session: &AdminSession,
+    peer: &Peer,
+) -> Result<Vec<String>, ApiError> {
+    let files = files(state);
+    let deleted = tokio::task::spawn_blocking(move || {
+        crate::logs::flush(FLUSH_WAIT);
+        files.purge()
+    })
+    .await
+    .map_err(anyhow::Error::from)?
+    .map_err(|e| anyhow::Error::from(e).context("purge des journaux"))?;
+    tracing::warn!(
+        op = "logs.purge",
+        outcome = "ok",
+        peer = %peer.ip(),
+        "journaux purgés par {} depuis {}: {} fichier(s) supprimé(s), fichier courant vidé",
+        crate::logs::escape(&session.user),
+        peer.ip(),
+        deleted.len()
+    );
+    Ok(deleted)
+}

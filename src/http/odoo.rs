@@ -1,0 +1,294 @@
+//! Stock Odoo POS routes: Epson ePOS-Print (`/cgi-bin/epos/service.cgi`) and the IoT
+//! box `hw_proxy` routes. Both print and open the drawer, so each protocol is local
+//! only unless the caller is in its own allowed networks (`[odoo] epos_allowed_networks`,
+//! `iot_allowed_networks`), and answers 404 when switched off (`[odoo] epos`, `iot`).
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
+use axum::http::header;
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::http::access::Peer;
+use crate::odoo::epos::{self, Options};
+use crate::odoo::epos_answer::{asb, envelope, EposCode};
+use crate::odoo::iot::{self, Action};
+use crate::printer::{Outcome, PrinterError};
+use crate::state::AppState;
+
+/// Receipts are pictures: a long ticket at 576 dots is a few hundred KB of base64.
+const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// How long `/hw_proxy/status_json` waits for the printer (Odoo's own limit is 2.5 s).
+const STATUS_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+pub fn router(state: AppState) -> Router<AppState> {
+    let epos = Router::new()
+        .route("/cgi-bin/epos/service.cgi", post(epos_print))
+        .route_layer(from_fn_with_state(state.clone(), epos_access));
+    let iot = Router::new()
+        .route("/hw_proxy/hello", get(hello).post(hello))
+        .route("/hw_proxy/handshake", get(handshake).post(handshake))
+        .route("/hw_proxy/status_json", get(status_json).post(status_json))
+        .route("/hw_proxy/default_printer_action", post(printer_action))
+        .route(
+            "/hw_proxy/open_cashbox",
+            get(open_cashbox).post(open_cashbox),
+        )
+        .route_layer(from_fn_with_state(state, iot_access));
+    Router::new()
+        .merge(epos)
+        .merge(iot)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+async fn epos_access(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let config = state.config();
+    let (on, nets) = (config.odoo.epos, &config.odoo.epos_allowed_networks);
+    guard("epos", on, nets, req, next).await
+}
+
+async fn iot_access(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let config = state.config();
+    let (on, nets) = (config.odoo.iot, &config.odoo.iot_allowed_networks);
+    guard("iot", on, nets, req, next).await
+}
+
+async fn guard(
+    protocol: &str,
+    enabled: bool,
+    nets: &[crate::config::IpNet],
+    req: Request,
+    next: Next,
+) -> Response {
+    if !enabled {
+        return ApiError::NotFound(format!(
+            "Protocole Odoo {protocol} désactivé (voir [odoo] {protocol} dans config.ini)"
+        ))
+        .into_response();
+    }
+    let peer = req.extensions().get::<Peer>().copied();
+    match peer {
+        Some(p) if p.is_local() || nets.iter().any(|n| n.contains(p.ip())) => next.run(req).await,
+        _ => {
+            let who = peer.map_or_else(|| "inconnu".to_string(), |p| p.ip().to_string());
+            tracing::warn!(
+                op = "access.denied",
+                outcome = "denied",
+                peer = %who,
+                "accès refusé à {} depuis {who} (voir [odoo] {protocol}_allowed_networks)",
+                crate::logs::escape(req.uri().path())
+            );
+            ApiError::local_only().into_response()
+        }
+    }
+}
+
+fn xml(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response()
+}
+
+/// One ePOS-Print request: always 200 with an Epson answer envelope, as a printer does.
+async fn epos_print(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let started = Instant::now();
+    let devid = query.get("devid").map(String::as_str).unwrap_or("");
+    if devid != "local_printer" {
+        tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.ip(),
+            "devid {:?} inconnu (seul local_printer existe)", crate::logs::escape(devid));
+        return xml(envelope(Some(EposCode::DeviceNotFound), 0));
+    }
+    let config = state.config();
+    let opts = Options {
+        paper_width: config.odoo.paper_width as usize,
+        drawer_command: config.cashdrawer.command.bytes().to_vec(),
+    };
+    let text = String::from_utf8_lossy(&body);
+    let job = match epos::parse(&text).and_then(|els| epos::encode(&els, &opts)) {
+        Ok(job) => job,
+        Err(e) => {
+            tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.ip(), "{}",
+                crate::logs::escape(&e.to_string()));
+            return xml(envelope(Some(EposCode::SchemaError), 0));
+        }
+    };
+    let what = match (job.prints, job.pulses) {
+        (true, 0) => "ticket",
+        (true, _) => "ticket + tiroir",
+        (false, 0) => "commande",
+        (false, _) => "tiroir",
+    };
+    let result = run(&state, job.bytes.clone(), job.prints).await;
+    let ms = started.elapsed().as_millis() as u64;
+    match result {
+        Ok(outcome) => {
+            tracing::info!(op = "odoo.epos", outcome = "ok", ms, peer = %peer.ip(),
+                bytes = job.bytes.len(), "ePOS {what}: {} octets envoyés", job.bytes.len());
+            xml(envelope(None, asb(outcome.status.as_ref(), true, true)))
+        }
+        Err(e) => {
+            let code = EposCode::for_error(&e);
+            tracing::error!(op = "odoo.epos", outcome = "error", ms, peer = %peer.ip(),
+                bytes = job.bytes.len(), "ePOS {what}: {} ({e})", code.as_str());
+            let answered = e.status.is_some();
+            xml(envelope(
+                Some(code),
+                asb(e.status.as_ref(), false, answered),
+            ))
+        }
+    }
+}
+
+/// Sends a job to the drawer printer. A job that prints is preceded by a status query:
+/// a printer without paper refuses it up front, instead of keeping it to print later
+/// while the POS, told it failed, prints it again.
+async fn run(state: &AppState, job: Vec<u8>, prints: bool) -> Result<Outcome, PrinterError> {
+    let printer = state.drawer_printer();
+    if prints {
+        printer.query_status().await?;
+    }
+    printer.send(job, true).await
+}
+
+fn rpc_id(body: &Bytes) -> (Value, Value) {
+    let parsed: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let id = parsed.get("id").cloned().unwrap_or(Value::Null);
+    let params = parsed.get("params").cloned().unwrap_or(json!({}));
+    (id, params)
+}
+
+async fn hello() -> &'static str {
+    "ping"
+}
+
+async fn handshake(body: Bytes) -> Json<Value> {
+    let (id, _) = rpc_id(&body);
+    Json(iot::rpc_result(&id, json!(true)))
+}
+
+/// The POS polls this every 5 s and gives up after 2.5 s. The printer is asked live; if
+/// it is busy (a long receipt) the last known state is given instead. The query runs in
+/// its own task, never cancelled halfway, so the printer's queue stays whole.
+async fn status_json(State(state): State<AppState>, body: Bytes) -> Json<Value> {
+    let (id, _) = rpc_id(&body);
+    let printer = state.drawer_printer();
+    let live = tokio::spawn({
+        let printer = printer.clone();
+        async move { printer.query_status().await }
+    });
+    let status = match tokio::time::timeout(STATUS_WAIT, live).await {
+        Ok(Ok(Ok(s))) => Ok(s),
+        Ok(Ok(Err(e))) if e.status.is_some() => Ok(e.status),
+        Ok(Ok(Err(e))) => Err(e.to_string()),
+        _ => {
+            let health = printer.health();
+            match health.reachable {
+                Some(true) => Ok(health.status),
+                _ => Err(health
+                    .last_error
+                    .unwrap_or_else(|| "l'imprimante ne répond pas".to_string())),
+            }
+        }
+    };
+    Json(iot::rpc_result(
+        &id,
+        json!({"printer": iot::printer_status(status)}),
+    ))
+}
+
+async fn printer_action(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    body: Bytes,
+) -> Json<Value> {
+    let (id, params) = rpc_id(&body);
+    let done = match Action::from_params(&params) {
+        Action::Cashbox => kick(&state, &peer).await,
+        Action::PrintReceipt(receipt) => print_receipt(&state, &peer, &receipt).await,
+        Action::Unknown(other) => {
+            tracing::warn!(op = "odoo.iot", outcome = "ignored", peer = %peer.ip(),
+                "action IoT {:?} non prise en charge", crate::logs::escape(&other));
+            false
+        }
+    };
+    Json(iot::rpc_result(&id, json!(done)))
+}
+
+async fn open_cashbox(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    body: Bytes,
+) -> Json<Value> {
+    let (id, _) = rpc_id(&body);
+    let done = kick(&state, &peer).await;
+    Json(iot::rpc_result(&id, json!(done)))
+}
+
+async fn kick(state: &AppState, peer: &Peer) -> bool {
+    match crate::drawer::open(state).await {
+        Ok(o) => {
+            tracing::info!(op = "odoo.iot", outcome = "ok", ms = o.elapsed.as_millis() as u64,
+                peer = %peer.ip(), "IoT: tiroir-caisse ouvert");
+            true
+        }
+        Err(e) => {
+            tracing::error!(op = "odoo.iot", outcome = "error", peer = %peer.ip(),
+                "IoT: échec de l'ouverture du tiroir: {e}");
+            false
+        }
+    }
+}
+
+async fn print_receipt(state: &AppState, peer: &Peer, receipt: &str) -> bool {
+    let started = Instant::now();
+    let paper = state.config().odoo.paper_width as usize;
+    let receipt = receipt.to_string();
+    let job = tokio::task::spawn_blocking(move || {
+        iot::decode_receipt(&receipt).map(|g| {
+            let size = (g.width, g.height);
+            (iot::receipt_job(g, paper), size)
+        })
+    })
+    .await;
+    let (job, (w, h)) = match job {
+        Ok(Ok(j)) => j,
+        Ok(Err(e)) => {
+            tracing::warn!(op = "odoo.iot", outcome = "error", peer = %peer.ip(), "IoT: {e}");
+            return false;
+        }
+        Err(e) => {
+            tracing::error!(
+                op = "odoo.iot",
+                outcome = "error",
+                "IoT: conversion interrompue: {e}"
+            );
+            return false;
+        }
+    };
+    let size = job.len();
+    let result = run(state, job, true).await;
+    let ms = started.elapsed().as_millis() as u64;
+    match result {
+        Ok(_) => {
+            tracing::info!(op = "odoo.iot", outcome = "ok", ms, peer = %peer.ip(), bytes = size,
+                "IoT: ticket {w}x{h} imprimé ({size} octets)");
+            true
+        }
+        Err(e) => {
+            tracing::error!(op = "odoo.iot", outcome = "error", ms, peer = %peer.ip(), bytes = size,
+                "IoT: ticket {w}x{h} non imprimé: {e}");
+            false
+        }
+    }
+}

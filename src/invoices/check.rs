@@ -1,0 +1,105 @@
+//! Is a file in the download folder an invoice we may print? Name rules (extension,
+//! browsers' partial downloads) and content rules (a whole PDF, not a truncated one).
+
+use std::path::Path;
+
+/// Suffixes browsers give a download in progress; the final name appears by rename.
+const PARTIAL_SUFFIXES: &[&str] = &[".crdownload", ".part", ".tmp", ".download", ".partial"];
+
+/// How far from the end `%%EOF` may be: writers add a newline or a few bytes of padding.
+const EOF_WINDOW: usize = 1024;
+
+/// Whether the file name alone makes it a candidate: one of `extensions` (compared
+/// without case, as Windows does), not a partial download, not hidden (`.~lock`, `.goutputstream`).
+pub fn name_matches(path: &Path, extensions: &[String]) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let lower = name.to_lowercase();
+    if lower.starts_with('.') || PARTIAL_SUFFIXES.iter().any(|s| lower.ends_with(s)) {
+        return false;
+    }
+    extensions
+        .iter()
+        .any(|ext| lower.ends_with(&ext.to_lowercase()) && lower.len() > ext.len())
+}
+
+/// What the content says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// Starts with `%PDF-` and ends with `%%EOF`.
+    CompletePdf,
+    /// Empty: Firefox creates the final file empty before the download starts.
+    Empty,
+    /// A PDF header without its end: still being written, or cut short.
+    Truncated,
+    /// Not a PDF at all (an HTML error page saved as .pdf, for instance).
+    NotPdf,
+}
+
+impl Content {
+    pub fn of(bytes: &[u8]) -> Content {
+        if bytes.is_empty() {
+            return Content::Empty;
+        }
+        if !bytes.starts_with(b"%PDF-") {
+            return Content::NotPdf;
+        }
+        let tail = &bytes[bytes.len().saturating_sub(EOF_WINDOW)..];
+        if tail.windows(5).any(|w| w == b"%%EOF") {
+            Content::CompletePdf
+        } else {
+            Content::Truncated
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Content::CompletePdf => "PDF complet",
+            Content::Empty => "fichier vide",
+            Content::Truncated => "PDF tronqué (pas de %%EOF à la fin)",
+            Content::NotPdf => "pas un PDF (ne commence pas par %PDF-)",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        let exts = vec![".pdf".to_string()];
+        for ok in ["a.pdf", "Facture FAC-2026-001.PDF", "x (1).pdf"] {
+            assert!(name_matches(Path::new(ok), &exts), "{ok}");
+        }
+        for no in [
+            "a.pdf.crdownload",
+            "a.pdf.part",
+            "a.pdf.tmp",
+            "a.download",
+            ".pdf",
+            ".~lock.a.pdf",
+            "a.txt",
+            "a.pdfx",
+        ] {
+            assert!(!name_matches(Path::new(no), &exts), "{no}");
+        }
+    }
+
+    #[test]
+    fn contents() {
+        assert_eq!(Content::of(b"%PDF-1.7\nxx\n%%EOF\n"), Content::CompletePdf);
+        assert_eq!(Content::of(b"%PDF-1.7\nxx\n%%EOF"), Content::CompletePdf);
+        assert_eq!(Content::of(b"%PDF-1.7\nxx\n%%EO"), Content::Truncated);
+        assert_eq!(Content::of(b"<html>404</html>"), Content::NotPdf);
+        assert_eq!(Content::of(b""), Content::Empty);
+        let mut long = b"%PDF-1.4\n%%EOF\n".to_vec();
+        long.extend(vec![b'x'; 5000]);
+        assert_eq!(
+            Content::of(&long),
+            Content::Truncated,
+            "an early %%EOF is not the end"
+        );
+    }
+}

@@ -1,0 +1,241 @@
+//! The print journal: one entry per invoice (file name, size, SHA-256, state, time),
+//! kept in the data folder and rewritten atomically at each change, so that after a
+//! crash or a restart a printed file is never printed again and a file whose print was
+//! never confirmed is printed.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// File name of the journal in the data folder.
+pub const JOURNAL_FILE: &str = "invoices-journal.json";
+
+/// Finished entries ([`JobState::finished`]) older than this are forgotten, so the
+/// file stays small.
+const KEEP_FINISHED_MS: i64 = 30 * 24 * 3600 * 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    /// Seen complete and queued; not printed yet.
+    Queued,
+    /// Being sent to the printer: unconfirmed, so printed again after a crash.
+    Printing,
+    /// The printer (or the system queue) took it; the file awaits removal.
+    Printed,
+    /// Printed and removed from the folder (or moved to `printed/`).
+    Done,
+    /// Every attempt failed; moved to `failed/`.
+    Failed,
+    /// Not a printable PDF; moved to `rejected/`.
+    Rejected,
+    /// Already old on the first start: left alone, never printed.
+    Stale,
+}
+
+impl JobState {
+    /// States whose print is not confirmed: to print after a restart.
+    pub fn unconfirmed(self) -> bool {
+        matches!(self, JobState::Queued | JobState::Printing)
+    }
+
+    /// States whose file left the folder: forgotten after a while. `Stale` is kept: its
+    /// file may still be in the folder, and must never print.
+    pub fn finished(self) -> bool {
+        matches!(self, JobState::Done | JobState::Failed | JobState::Rejected)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+    pub state: JobState,
+    /// Unix time in milliseconds of the last change of state.
+    pub time_ms: i64,
+    #[serde(default)]
+    pub attempts: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Identifies one invoice: the same name with other content is another invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub name: String,
+    pub sha256: String,
+}
+
+impl Entry {
+    pub fn key(&self) -> Key {
+        Key {
+            name: self.name.clone(),
+            sha256: self.sha256.clone(),
+        }
+    }
+}
+
+pub struct Journal {
+    path: PathBuf,
+    entries: Vec<Entry>,
+    /// True when no journal existed: the service's first start on this data folder.
+    pub first_start: bool,
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Journal {
+    /// Loads the journal of `data_dir`. An unreadable journal is kept aside (renamed
+    /// `.corrupt`) rather than silently emptied, and counts as an existing one, so the
+    /// backlog rule does not make old files print.
+    pub fn load(data_dir: &Path) -> Result<Journal> {
+        let path = data_dir.join(JOURNAL_FILE);
+        match std::fs::read(&path) {
+            Ok(bytes) => match serde_json::from_slice::<Vec<Entry>>(&bytes) {
+                Ok(entries) => Ok(Journal {
+                    path,
+                    entries,
+                    first_start: false,
+                }),
+                Err(e) => {
+                    let aside = path.with_extension("json.corrupt");
+                    tracing::error!(
+                        op = "invoice.journal",
+                        outcome = "error",
+                        "journal des factures illisible ({e}), mis de côté dans {}",
+                        aside.display()
+                    );
+                    std::fs::rename(&path, &aside).context("mise de côté du journal")?;
+                    Ok(Journal {
+                        path,
+                        entries: Vec::new(),
+                        first_start: false,
+                    })
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Journal {
+                path,
+                entries: Vec::new(),
+                first_start: true,
+            }),
+            Err(e) => Err(e).with_context(|| format!("lecture de {}", path.display())),
+        }
+    }
+
+    /// Writes the journal if it does not exist yet, so that the next start is not taken
+    /// for a first start (the backlog rule would then hide newer files).
+    pub fn ensure_exists(&mut self) -> Result<()> {
+        if self.path.exists() {
+            return Ok(());
+        }
+        self.save()
+    }
+
+    pub fn get(&self, key: &Key) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.name == key.name && e.sha256 == key.sha256)
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Records `entry` (replacing the one with the same key) and writes the journal.
+    pub fn record(&mut self, entry: Entry) -> Result<()> {
+        let key = entry.key();
+        self.entries
+            .retain(|e| !(e.name == key.name && e.sha256 == key.sha256));
+        self.entries.push(entry);
+        self.save()
+    }
+
+    /// Changes the state of `key`, if known, and writes the journal.
+    pub fn set_state(&mut self, key: &Key, state: JobState, error: Option<String>) -> Result<()> {
+        if let Some(e) = self
+            .entries
+            .iter_mut()
+            .rev()
+            .find(|e| e.name == key.name && e.sha256 == key.sha256)
+        {
+            e.state = state;
+            e.time_ms = now_ms();
+            if state == JobState::Printing {
+                e.attempts += 1;
+            }
+            if error.is_some() {
+                e.error = error;
+            }
+        }
+        self.save()
+    }
+
+    /// Writes to a temporary file, flushes it to disk, then renames it over the journal:
+    /// a crash leaves either the old or the new journal, never half of one.
+    fn save(&mut self) -> Result<()> {
+        let cutoff = now_ms() - KEEP_FINISHED_MS;
+        self.entries
+            .retain(|e| !(e.state.finished() && e.time_ms < cutoff));
+        let tmp = self.path.with_extension("json.tmp");
+        let bytes = serde_json::to_vec_pretty(&self.entries)?;
+        {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&tmp)
+                .with_context(|| format!("écriture de {}", tmp.display()))?;
+            f.write_all(&bytes)?;
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, &self.path)
+            .with_context(|| format!("remplacement de {}", self.path.display()))?;
+        self.first_start = false;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, sha: &str, state: JobState) -> Entry {
+        Entry {
+            name: name.into(),
+            size: 10,
+            sha256: sha.into(),
+            state,
+            time_ms: now_ms(),
+            attempts: 0,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn survives_reload_and_keeps_one_entry_per_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut j = Journal::load(dir.path()).unwrap();
+        assert!(j.first_start);
+        j.record(entry("a.pdf", "11", JobState::Queued)).unwrap();
+        j.record(entry("a.pdf", "22", JobState::Queued)).unwrap();
+        let key = entry("a.pdf", "11", JobState::Queued).key();
+        j.set_state(&key, JobState::Printing, None).unwrap();
+        j.set_state(&key, JobState::Printed, None).unwrap();
+        let j = Journal::load(dir.path()).unwrap();
+        assert!(!j.first_start);
+        assert_eq!(j.entries().len(), 2);
+        let e = j.get(&key).unwrap();
+        assert_eq!((e.state, e.attempts), (JobState::Printed, 1));
+    }
+
+    #[test]
+    fn a_corrupt_journal_is_set_aside_and_is_not_a_first_start() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(JOURNAL_FILE), b"{not json").unwrap();
+        let j = Journal::load(dir.path()).unwrap();
+        assert!(!j.first_start);
+        assert!(dir.path().join("invoices-journal.json.corrupt").exists());
+    }
+}

@@ -1,0 +1,349 @@
+//! Automatic invoice printing: PDFs the cashier downloads from Odoo into the watched
+//! folder come out of the invoice printer, once each, and the folder stays clean.
+//!
+//! Owns the watched folder (and its `failed/`, `rejected/`, `printed/` subfolders) and
+//! the print journal in the data folder. Parts: [`check`] (is a file complete),
+//! [`journal`] (what was printed, surviving restarts), `watcher` (events + safety
+//! rescan), `queue` (one worker per printer, retries), [`transport`] and [`ipp`] (how
+//! bytes reach the printer). It never touches the drawer printer, and nothing here ever
+//! makes an HTTP request wait for a printer: handlers only read [`Invoices::status`].
+
+pub mod check;
+pub mod ipp;
+pub mod journal;
+mod purge;
+mod queue;
+pub mod transport;
+mod watcher;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::SystemTime;
+
+use serde::Serialize;
+use tokio::sync::{mpsc, watch};
+
+use crate::config::InvoicePrinterConfig;
+use journal::{Journal, Key};
+pub use purge::PurgeReport;
+use transport::Route;
+
+/// Subfolders of the watched folder; never scanned.
+pub const FAILED_DIR: &str = "failed";
+pub const REJECTED_DIR: &str = "rejected";
+pub const PRINTED_DIR: &str = "printed";
+
+/// The invoice printing service: cheap to clone.
+#[derive(Clone)]
+pub struct Invoices {
+    shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    config: InvoicePrinterConfig,
+    routes: Vec<Route>,
+    runtime: Mutex<Runtime>,
+    stop: watch::Sender<bool>,
+    /// Captured before the journal is first written: the backlog rule applies then only.
+    first_start: bool,
+    started_at: SystemTime,
+}
+
+/// What is happening now; the journal is the part that survives restarts.
+pub(crate) struct Runtime {
+    journal: Option<Journal>,
+    /// Invoices queued or printing in this run, with their state.
+    active: HashMap<Key, Activity>,
+    /// Printed invoices waiting for `open_delay` before removal.
+    removing: HashSet<Key>,
+    queues: HashMap<String, mpsc::UnboundedSender<queue::Job>>,
+    watching: bool,
+    last_printed: Option<LastPrinted>,
+    printed_count: u64,
+    failed_files: u64,
+    failed_attempts: u64,
+    rejected_files: u64,
+    last_error: Option<String>,
+    reach: Option<Reach>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Activity {
+    Queued,
+    Printing,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LastPrinted {
+    pub file: String,
+    pub at: String,
+    pub ms: u64,
+    pub bytes: usize,
+    pub route: String,
+}
+
+/// The printer as last seen by a print attempt (status never probes it).
+#[derive(Debug, Clone, Serialize)]
+pub struct Reach {
+    pub reachable: bool,
+    pub route: String,
+    pub checked_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The live part of `/invoice-printer/status`.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusSnapshot {
+    pub watching: bool,
+    pub routes: Vec<String>,
+    pub queue_length: usize,
+    pub in_progress: usize,
+    pub printed: u64,
+    pub last_printed: Option<LastPrinted>,
+    pub failures: Failures,
+    pub printer: Option<Reach>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Failures {
+    pub failed_files: u64,
+    pub failed_attempts: u64,
+    pub rejected_files: u64,
+    pub last_error: Option<String>,
+}
+
+pub(crate) fn now_text() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
+}
+
+impl Invoices {
+    /// Loads the journal of `data_dir`; starts nothing (see [`Invoices::start`]).
+    pub fn new(data_dir: &Path, config: InvoicePrinterConfig) -> Invoices {
+        let journal = match Journal::load(data_dir) {
+            Ok(j) => Some(j),
+            Err(e) => {
+                tracing::error!(
+                    op = "invoice.journal",
+                    outcome = "error",
+                    "journal des factures inutilisable, impression automatique arrêtée: {e:#}"
+                );
+                None
+            }
+        };
+        let first_start = journal.as_ref().is_some_and(|j| j.first_start);
+        Invoices {
+            shared: Arc::new(Shared {
+                routes: transport::routes(&config),
+                config,
+                runtime: Mutex::new(Runtime {
+                    journal,
+                    active: HashMap::new(),
+                    removing: HashSet::new(),
+                    queues: HashMap::new(),
+                    watching: false,
+                    last_printed: None,
+                    printed_count: 0,
+                    failed_files: 0,
+                    failed_attempts: 0,
+                    rejected_files: 0,
+                    last_error: None,
+                    reach: None,
+                }),
+                stop: watch::channel(false).0,
+                first_start,
+                started_at: SystemTime::now(),
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &InvoicePrinterConfig {
+        &self.shared.config
+    }
+
+    /// Starts the watcher (and, on demand, the printer workers) on the current tokio
+    /// runtime, unless autoprint is off or the journal is unusable. Returns at once.
+    pub fn start(&self) {
+        let shared = self.shared.clone();
+        {
+            let mut rt = shared.lock();
+            if !shared.config.autoprint || rt.journal.is_none() || rt.watching {
+                return;
+            }
+            rt.watching = true;
+            rt.journal_do(|j| j.ensure_exists());
+        }
+        tracing::info!(
+            op = "invoice.start",
+            outcome = "ok",
+            "impression automatique des factures: dossier {}, voies: {}",
+            shared.config.download_folder.display(),
+            shared.route_names().join(", ")
+        );
+        tokio::spawn(watcher::run(shared));
+    }
+
+    /// Stops the watcher and the workers after their current step. A job stopped
+    /// before its print was confirmed stays in the journal and is printed at next start.
+    pub fn stop(&self) {
+        self.shared.stop.send_replace(true);
+        self.shared.lock().watching = false;
+    }
+
+    pub fn status(&self) -> StatusSnapshot {
+        let rt = self.shared.lock();
+        let count = |a: Activity| rt.active.values().filter(|v| **v == a).count();
+        StatusSnapshot {
+            watching: rt.watching,
+            routes: self.shared.route_names(),
+            queue_length: count(Activity::Queued),
+            in_progress: count(Activity::Printing),
+            printed: rt.printed_count,
+            last_printed: rt.last_printed.clone(),
+            failures: Failures {
+                failed_files: rt.failed_files,
+                failed_attempts: rt.failed_attempts,
+                rejected_files: rt.rejected_files,
+                last_error: rt.last_error.clone(),
+            },
+            printer: rt.reach.clone(),
+        }
+    }
+
+    /// Removes the printed files still in the folder; keeps everything else and says why.
+    /// Blocking (reads and hashes files): call it from `spawn_blocking`.
+    pub fn purge(&self) -> PurgeReport {
+        purge::purge(&self.shared)
+    }
+}
+
+impl Shared {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Runtime> {
+        self.runtime.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn route_names(&self) -> Vec<String> {
+        self.routes.iter().map(ToString::to_string).collect()
+    }
+
+    fn folder(&self) -> &Path {
+        &self.config.download_folder
+    }
+
+    fn stopped(&self) -> bool {
+        *self.stop.borrow()
+    }
+}
+
+impl Runtime {
+    /// Writes a journal change; a failure is logged (printing goes on: losing the
+    /// journal risks a reprint, stopping would lose invoices).
+    fn journal_do(&mut self, what: impl FnOnce(&mut Journal) -> anyhow::Result<()>) {
+        if let Some(j) = self.journal.as_mut() {
+            if let Err(e) = what(j) {
+                tracing::error!(
+                    op = "invoice.journal",
+                    outcome = "error",
+                    "écriture du journal des factures: {e:#}"
+                );
+            }
+        }
+    }
+}
+
+/// Resolves once the service is stopping.
+pub(crate) async fn stopping(stop: &mut watch::Receiver<bool>) {
+    while !*stop.borrow_and_update() {
+        if stop.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Hex SHA-256 of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Moves `path` into `folder/sub/`, adding ` (2)`, ` (3)`... if the name is taken.
+pub(crate) fn move_into(path: &Path, sub: &str) -> std::io::Result<PathBuf> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    let dir = parent.join(sub);
+    std::fs::create_dir_all(&dir)?;
+    let name = path.file_name().unwrap_or_default();
+    let mut target = dir.join(name);
+    let stem = path
+        .file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let mut n = 2;
+    while target.exists() {
+        target = dir.join(format!("{stem} ({n}){ext}"));
+        n += 1;
+    }
+    std::fs::rename(path, &target)?;
+    Ok(target)
+}
+
+pub(crate) fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    fn parse(ini: &str) -> Result<Config, String> {
+        let ini = ini::Ini::load_from_str(ini).unwrap();
+        Config::from_ini(&ini, "config.ini").map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn new_keys_have_documented_defaults() {
+        let c = Config::defaults().invoice_printer;
+        assert_eq!((c.retries, c.retry_delay.as_secs()), (5, 2));
+        assert_eq!(
+            (c.stale_age.as_secs(), c.stable_wait.as_millis()),
+            (3600, 500)
+        );
+        assert!(!c.keep_printed && !c.pjl && c.ipp_uri.is_none() && c.command.is_empty());
+    }
+
+    #[test]
+    fn bad_values_name_the_key_and_what_is_accepted() {
+        let err = parse("[invoice_printer]\nipp_uri = ipps://p/ipp/print\n").unwrap_err();
+        assert!(
+            err.contains("[invoice_printer] ipp_uri") && err.contains("IPPS"),
+            "{err}"
+        );
+        let err = parse("[invoice_printer]\nretries = 0\n").unwrap_err();
+        assert!(err.contains("[invoice_printer] retries"), "{err}");
+        let ok = parse(
+            "[invoice_printer]\nipp_uri = ipp://10.0.0.5/ipp/print\nname = FACTURE@10.0.0.6:9100\n",
+        )
+        .unwrap();
+        let routes: Vec<String> = super::transport::routes(&ok.invoice_printer)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            routes[..2],
+            [
+                "socket 10.0.0.6:9100".to_string(),
+                "ipp ipp://10.0.0.5/ipp/print".to_string()
+            ]
+        );
+        assert!(routes.iter().any(|r| r == "système FACTURE"));
+    }
+}

@@ -1,0 +1,249 @@
+//! The print queue: one worker per printer (different printers print in parallel, one
+//! printer prints in arrival order), retries with growing delays, then `failed/`; a
+//! printed file is removed (or moved to `printed/`) after `open_delay`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+use super::journal::{JobState, Key};
+use super::{
+    file_name, move_into, now_text, sha256_hex, transport, Activity, LastPrinted, Reach, Runtime,
+    Shared, FAILED_DIR, PRINTED_DIR,
+};
+
+/// Longest wait between two attempts.
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone)]
+pub(crate) struct Job {
+    pub path: PathBuf,
+    pub key: Key,
+}
+
+/// The printer a job goes to: its routes, so that two configured printers never share
+/// a worker and one printer never has two.
+fn printer_key(shared: &Shared) -> String {
+    shared
+        .routes
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// Hands `job` to its printer's worker, starting the worker on first use.
+pub(crate) fn enqueue(shared: &Arc<Shared>, rt: &mut Runtime, job: Job) {
+    let printer = printer_key(shared);
+    let tx = rt.queues.entry(printer).or_insert_with(|| {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::runtime::Handle::current().spawn(worker(shared.clone(), rx));
+        tx
+    });
+    let _ = tx.send(job);
+}
+
+async fn worker(shared: Arc<Shared>, mut jobs: mpsc::UnboundedReceiver<Job>) {
+    let mut stop = shared.stop.subscribe();
+    loop {
+        let job = tokio::select! {
+            _ = super::stopping(&mut stop) => return,
+            job = jobs.recv() => match job { Some(j) => j, None => return },
+        };
+        if !process(&shared, job, &mut stop).await {
+            return;
+        }
+    }
+}
+
+/// Prints one job until it succeeds or runs out of attempts. `false` when the service
+/// is stopping (the job stays unconfirmed in the journal, printed at next start).
+async fn process(
+    shared: &Arc<Shared>,
+    job: Job,
+    stop: &mut tokio::sync::watch::Receiver<bool>,
+) -> bool {
+    let config = &shared.config;
+    let name = crate::logs::escape(&job.key.name);
+    let mut attempt = 0u32;
+    loop {
+        let bytes = match tokio::fs::read(&job.path).await {
+            Ok(b) if sha256_hex(&b) == job.key.sha256 => b,
+            other => {
+                let why = match other {
+                    Ok(_) => "modifié depuis sa détection (il sera repris tel quel)".to_string(),
+                    Err(e) => format!("disparu avant impression ({e})"),
+                };
+                tracing::warn!(op = "invoice.print", outcome = "error", "{name}: {why}");
+                let mut rt = shared.lock();
+                rt.active.remove(&job.key);
+                rt.journal_do(|j| j.set_state(&job.key, JobState::Done, Some(why)));
+                return true;
+            }
+        };
+        {
+            let mut rt = shared.lock();
+            rt.active.insert(job.key.clone(), Activity::Printing);
+            rt.journal_do(|j| j.set_state(&job.key, JobState::Printing, None));
+        }
+        let started = Instant::now();
+        let mut errors = Vec::new();
+        let mut printed_by = None;
+        for route in &shared.routes {
+            let result = transport::send(route, &job.path, &bytes, config.print_timeout).await;
+            let reach = Reach {
+                reachable: result.is_ok(),
+                route: route.to_string(),
+                checked_at: now_text(),
+                error: result.as_ref().err().cloned(),
+            };
+            shared.lock().reach = Some(reach);
+            match result {
+                Ok(()) => {
+                    printed_by = Some(route.to_string());
+                    break;
+                }
+                Err(e) => errors.push(format!("{route}: {e}")),
+            }
+        }
+        if shared.routes.is_empty() {
+            errors.push(
+                "aucune voie d'impression configurée (printer_ip, ipp_uri, name ou command)".into(),
+            );
+        }
+        let ms = started.elapsed().as_millis() as u64;
+        if let Some(route) = printed_by {
+            tracing::info!(
+                op = "invoice.print",
+                outcome = "ok",
+                ms,
+                bytes = bytes.len(),
+                "{name}: imprimé via {route} ({} octets, {ms} ms)",
+                bytes.len()
+            );
+            {
+                let mut rt = shared.lock();
+                rt.active.remove(&job.key);
+                rt.printed_count += 1;
+                rt.last_printed = Some(LastPrinted {
+                    file: job.key.name.clone(),
+                    at: now_text(),
+                    ms,
+                    bytes: bytes.len(),
+                    route,
+                });
+                rt.journal_do(|j| j.set_state(&job.key, JobState::Printed, None));
+            }
+            schedule_removal(shared.clone(), job.key, job.path, config.open_delay);
+            return true;
+        }
+        attempt += 1;
+        let error = errors.join("; ");
+        {
+            let mut rt = shared.lock();
+            rt.failed_attempts += 1;
+            rt.last_error = Some(format!("{}: {error}", job.key.name));
+        }
+        if attempt >= config.retries {
+            fail(shared, &job, &error, attempt);
+            return true;
+        }
+        let delay = (config.retry_delay * 2u32.saturating_pow(attempt - 1)).min(MAX_RETRY_DELAY);
+        tracing::warn!(
+            op = "invoice.print",
+            outcome = "error",
+            ms,
+            "{name}: essai {attempt}/{} échoué, nouvel essai dans {} s: {}",
+            config.retries,
+            delay.as_secs(),
+            crate::logs::escape(&error)
+        );
+        {
+            let mut rt = shared.lock();
+            rt.active.insert(job.key.clone(), Activity::Queued);
+            rt.journal_do(|j| j.set_state(&job.key, JobState::Queued, Some(error)));
+        }
+        tokio::select! {
+            _ = super::stopping(stop) => return false,
+            _ = tokio::time::sleep(delay) => {}
+        }
+    }
+}
+
+/// Every attempt failed: the file goes to `failed/` (never deleted) and an error is logged.
+fn fail(shared: &Shared, job: &Job, error: &str, attempts: u32) {
+    {
+        let mut rt = shared.lock();
+        rt.active.remove(&job.key);
+        rt.failed_files += 1;
+        rt.journal_do(|j| j.set_state(&job.key, JobState::Failed, Some(error.to_string())));
+    }
+    let moved = move_into(&job.path, FAILED_DIR);
+    let to = moved.as_ref().map_or_else(
+        |e| format!("non déplacé: {e}"),
+        |p| format!("déplacé dans {}", p.display()),
+    );
+    tracing::error!(
+        op = "invoice.print",
+        outcome = "error",
+        "{}: impression impossible après {attempts} essais, {to}: {}",
+        crate::logs::escape(&job.key.name),
+        crate::logs::escape(error)
+    );
+}
+
+/// After `delay`, removes a printed file (or moves it to `printed/`) and closes its
+/// journal entry. Stopping the service first leaves it `printed`: the next start
+/// finishes the removal without printing it again.
+pub(crate) fn schedule_removal(shared: Arc<Shared>, key: Key, path: PathBuf, delay: Duration) {
+    if !shared.lock().removing.insert(key.clone()) {
+        return;
+    }
+    let mut stop = shared.stop.subscribe();
+    tokio::runtime::Handle::current().spawn(async move {
+        tokio::select! {
+            _ = super::stopping(&mut stop) => return,
+            _ = tokio::time::sleep(delay) => {}
+        }
+        // The file may have been replaced meanwhile (same name, new download): only the
+        // printed content is removed; a new one is left for the watcher.
+        let same = std::fs::read(&path).map(|b| sha256_hex(&b) == key.sha256);
+        let result = match same {
+            Ok(false) => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+            _ if shared.config.keep_printed => move_into(&path, PRINTED_DIR).map(|_| ()),
+            _ => std::fs::remove_file(&path),
+        };
+        let name = crate::logs::escape(&file_name(&path));
+        let mut rt = shared.lock();
+        rt.removing.remove(&key);
+        match result {
+            Ok(()) => {
+                rt.journal_do(|j| j.set_state(&key, JobState::Done, None));
+                drop(rt);
+                let what = if shared.config.keep_printed {
+                    "rangé dans printed/"
+                } else {
+                    "supprimé"
+                };
+                tracing::info!(
+                    op = "invoice.remove",
+                    outcome = "ok",
+                    "{name}: imprimé, {what}"
+                );
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                rt.journal_do(|j| j.set_state(&key, JobState::Done, None));
+            }
+            Err(e) => {
+                drop(rt);
+                tracing::error!(
+                    op = "invoice.remove",
+                    outcome = "error",
+                    "{name}: imprimé mais impossible de le retirer du dossier: {e}"
+                );
+            }
+        }
+    });
+}

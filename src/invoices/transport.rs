@@ -1,0 +1,365 @@
+//! How an invoice reaches the printer, in the order they are tried:
+//! 1. a direct socket (`printer_ip:printer_port`, or `name@ip:port` as the original),
+//!    raw PDF, optionally wrapped in PJL;
+//! 2. IPP (`ipp_uri`), a Print-Job with `application/pdf`;
+//! 3. the system: CUPS `lp -d NAME` on Linux/macOS; on Windows the pages rendered by
+//!    WinRT `Windows.Data.Pdf` and printed through the spooler, else the shell's
+//!    `printto` verb of the PDF reader registered for `.pdf`;
+//! 4. an external command (`command`), for example SumatraPDF with `-print-to`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use super::ipp::{self, IppUri};
+use crate::config::InvoicePrinterConfig;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Socket { host: String, port: u16, pjl: bool },
+    Ipp(IppUri),
+    System { name: String },
+    Command { template: String, printer: String },
+}
+
+impl std::fmt::Display for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Route::Socket { host, port, pjl } => {
+                write!(
+                    f,
+                    "socket {host}:{port}{}",
+                    if *pjl { " (PJL)" } else { "" }
+                )
+            }
+            Route::Ipp(u) => write!(f, "ipp {}", u.uri),
+            Route::System { name } => write!(f, "système {name}"),
+            Route::Command { .. } => write!(f, "commande externe"),
+        }
+    }
+}
+
+/// `name` as the original read it: `FACTURE`, or `FACTURE@192.168.1.50:9100` for a
+/// printer reached directly (the part before `@` stays the system queue name).
+pub fn split_name(name: &str) -> (String, Option<(String, Option<u16>)>) {
+    match name.split_once('@') {
+        None => (name.trim().to_string(), None),
+        Some((queue, addr)) => {
+            let addr = addr.trim();
+            let direct = match addr.rsplit_once(':') {
+                Some((h, p)) if p.parse::<u16>().is_ok() => {
+                    (h.to_string(), Some(p.parse::<u16>().unwrap_or(9100)))
+                }
+                _ => (addr.to_string(), None),
+            };
+            (queue.trim().to_string(), Some(direct))
+        }
+    }
+}
+
+/// The routes configured, in the order they are tried.
+pub fn routes(config: &InvoicePrinterConfig) -> Vec<Route> {
+    let (queue, direct) = split_name(&config.name);
+    let mut out = Vec::new();
+    let socket = if !config.printer_ip.is_empty() {
+        Some((config.printer_ip.clone(), config.printer_port))
+    } else {
+        direct
+            .filter(|(h, _)| !h.is_empty())
+            .map(|(h, p)| (h, p.unwrap_or(config.printer_port)))
+    };
+    if let Some((host, port)) = socket {
+        out.push(Route::Socket {
+            host,
+            port,
+            pjl: config.pjl,
+        });
+    }
+    if let Some(uri) = &config.ipp_uri {
+        out.push(Route::Ipp(uri.clone()));
+    }
+    if !config.command.is_empty() {
+        out.push(Route::Command {
+            template: config.command.clone(),
+            printer: queue.clone(),
+        });
+    }
+    if !queue.is_empty() && system_printing_available() {
+        let at = out.len() - usize::from(!config.command.is_empty());
+        out.insert(at, Route::System { name: queue });
+    }
+    out
+}
+
+fn system_printing_available() -> bool {
+    cfg!(any(unix, windows))
+}
+
+/// Sends the file through one route. `Ok` means the printer (or the system queue)
+/// accepted the whole document.
+pub async fn send(route: &Route, path: &Path, pdf: &[u8], timeout: Duration) -> Result<(), String> {
+    let title = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    match route {
+        Route::Socket { host, port, pjl } => {
+            let job = if *pjl {
+                wrap_pjl(&title, pdf)
+            } else {
+                pdf.to_vec()
+            };
+            tokio::time::timeout(timeout, send_socket(host, *port, &job, timeout / 2))
+                .await
+                .map_err(|_| format!("délai de {} s dépassé", timeout.as_secs()))?
+        }
+        Route::Ipp(uri) => ipp::print(uri, &title, pdf, timeout).await,
+        Route::System { name } => system_print(name, path, &title, timeout).await,
+        Route::Command { template, printer } => {
+            let args = command_args(template, path, printer);
+            run(args, timeout).await
+        }
+    }
+}
+
+/// Sends the job, closes our side, then waits for the printer to close its side, as
+/// CUPS's socket backend does: a printer closes once it has taken the whole job, so the
+/// print is confirmed only then. A printer that keeps the connection open past
+/// `eof_wait` is taken as having printed (the bytes were all acknowledged by TCP).
+async fn send_socket(host: &str, port: u16, job: &[u8], eof_wait: Duration) -> Result<(), String> {
+    let mut stream = connect_small_buffer(host, port)
+        .await
+        .map_err(|e| format!("connexion à {host}:{port} impossible: {e}"))?;
+    stream
+        .write_all(job)
+        .await
+        .map_err(|e| format!("envoi à {host}:{port} interrompu: {e}"))?;
+    stream
+        .shutdown()
+        .await
+        .map_err(|e| format!("fin d'envoi à {host}:{port}: {e}"))?;
+    let drain = async {
+        let mut buf = [0u8; 1024];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) => return Ok(()),
+                Ok(_) => continue,
+                Err(e) => {
+                    return Err(format!(
+                        "connexion coupée par {host}:{port} après l'envoi: {e}"
+                    ))
+                }
+            }
+        }
+    };
+    match tokio::time::timeout(eof_wait, drain).await {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::warn!(
+                op = "invoice.print",
+                outcome = "ok",
+                "{host}:{port} garde la connexion ouverte après le travail; considéré comme imprimé"
+            );
+            Ok(())
+        }
+    }
+}
+
+/// Bytes the kernel may hold for the printer. Kept small: if the service dies, what
+/// sits in kernel buffers still reaches the printer although the print was never
+/// confirmed (and is sent again at restart), so this bounds that window.
+const SEND_BUFFER: u32 = 32 * 1024;
+
+async fn connect_small_buffer(host: &str, port: u16) -> std::io::Result<TcpStream> {
+    let mut last = None;
+    for addr in tokio::net::lookup_host((host, port)).await? {
+        let socket = if addr.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        socket.set_send_buffer_size(SEND_BUFFER)?;
+        match socket.connect(addr).await {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::NotFound, "adresse introuvable")
+    }))
+}
+
+/// PJL job around the PDF, for printers that need `ENTER LANGUAGE=PDF` to switch
+/// interpreter (the Universal Exit Language sequence resets them before and after).
+pub fn wrap_pjl(title: &str, pdf: &[u8]) -> Vec<u8> {
+    let safe: String = title
+        .chars()
+        .filter(|c| c.is_ascii_graphic() || *c == ' ')
+        .filter(|c| *c != '"')
+        .take(80)
+        .collect();
+    let mut out = Vec::with_capacity(pdf.len() + 128);
+    out.extend_from_slice(b"\x1b%-12345X@PJL\r\n");
+    out.extend_from_slice(format!("@PJL JOB NAME=\"{safe}\"\r\n").as_bytes());
+    out.extend_from_slice(b"@PJL ENTER LANGUAGE=PDF\r\n");
+    out.extend_from_slice(pdf);
+    out.extend_from_slice(b"\x1b%-12345X@PJL EOJ\r\n\x1b%-12345X");
+    out
+}
+
+#[cfg(unix)]
+async fn system_print(
+    name: &str,
+    path: &Path,
+    title: &str,
+    timeout: Duration,
+) -> Result<(), String> {
+    let args = vec![
+        "lp".to_string(),
+        "-d".to_string(),
+        name.to_string(),
+        "-t".to_string(),
+        title.to_string(),
+        "--".to_string(),
+        path.display().to_string(),
+    ];
+    run(args, timeout).await
+}
+
+#[cfg(windows)]
+async fn system_print(
+    name: &str,
+    path: &Path,
+    _title: &str,
+    timeout: Duration,
+) -> Result<(), String> {
+    let (name, path) = (name.to_string(), path.to_path_buf());
+    // The platform's own renderer first (no extra software); the PDF reader's
+    // `printto` verb where WinRT PDF rendering is unavailable.
+    let task = tokio::task::spawn_blocking(move || {
+        use crate::platform::windows::{pdf_render, shell_print};
+        pdf_render::print(&path, &name).or_else(|rendering| {
+            shell_print::print_to(&path, &name)
+                .map_err(|shell| format!("Windows.Data.Pdf: {rendering}; printto: {shell}"))
+        })
+    });
+    tokio::time::timeout(timeout, task)
+        .await
+        .map_err(|_| "délai dépassé".to_string())?
+        .map_err(|e| e.to_string())?
+}
+
+#[cfg(not(any(unix, windows)))]
+async fn system_print(_: &str, _: &Path, _: &str, _: Duration) -> Result<(), String> {
+    Err("pas d'impression système sur cette plate-forme".into())
+}
+
+/// Splits a command line on spaces, honouring double quotes, then replaces `{file}`
+/// and `{printer}` in each argument. The program is run directly, never through a shell.
+pub fn command_args(template: &str, file: &Path, printer: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut has = false;
+    for c in template.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                has = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if has {
+                    args.push(std::mem::take(&mut current));
+                    has = false;
+                }
+            }
+            c => {
+                current.push(c);
+                has = true;
+            }
+        }
+    }
+    if has {
+        args.push(current);
+    }
+    let file = file.display().to_string();
+    args.into_iter()
+        .map(|a| a.replace("{file}", &file).replace("{printer}", printer))
+        .collect()
+}
+
+async fn run(args: Vec<String>, timeout: Duration) -> Result<(), String> {
+    let Some((program, rest)) = args.split_first() else {
+        return Err("commande vide".into());
+    };
+    let mut cmd = tokio::process::Command::new(program);
+    cmd.args(rest)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let child = cmd
+        .spawn()
+        .map_err(|e| format!("{program} introuvable ou non exécutable: {e}"))?;
+    let out = tokio::time::timeout(timeout, child.wait_with_output())
+        .await
+        .map_err(|_| format!("{program}: délai de {} s dépassé", timeout.as_secs()))?
+        .map_err(|e| format!("{program}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        Err(format!(
+            "{program} a échoué ({}): {}",
+            out.status,
+            err.trim()
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_with_address() {
+        assert_eq!(split_name("FACTURE"), ("FACTURE".into(), None));
+        assert_eq!(
+            split_name("FACTURE@192.168.1.50:9100"),
+            ("FACTURE".into(), Some(("192.168.1.50".into(), Some(9100))))
+        );
+        assert_eq!(
+            split_name("FACTURE@printer.lan"),
+            ("FACTURE".into(), Some(("printer.lan".into(), None)))
+        );
+    }
+
+    #[test]
+    fn splits_commands() {
+        let args = command_args(
+            r#""C:\Program Files\SumatraPDF\SumatraPDF.exe" -print-to "{printer}" -silent "{file}""#,
+            Path::new("/tmp/a b.pdf"),
+            "FACTURE",
+        );
+        assert_eq!(
+            args,
+            vec![
+                r"C:\Program Files\SumatraPDF\SumatraPDF.exe",
+                "-print-to",
+                "FACTURE",
+                "-silent",
+                "/tmp/a b.pdf"
+            ]
+        );
+    }
+
+    #[test]
+    fn pjl_wraps_the_document() {
+        let job = wrap_pjl("f\"1.pdf", b"%PDF-1.4 x %%EOF");
+        let text = String::from_utf8_lossy(&job);
+        assert!(text.starts_with("\x1b%-12345X@PJL\r\n@PJL JOB NAME=\"f1.pdf\""));
+        assert!(text.contains("@PJL ENTER LANGUAGE=PDF\r\n%PDF-1.4 x %%EOF\x1b%-12345X@PJL EOJ"));
+    }
+}

@@ -1,0 +1,369 @@
+//! Finds complete invoices in the watched folder: file-system events (notify) make a
+//! scan happen at once, and a rescan every `scan_frequency` catches what events miss
+//! (network shares). A file is offered to the queue when its size and modification time
+//! are unchanged across two checks `stable_ms` apart and its content is a whole PDF.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use notify::Watcher;
+use tokio::sync::mpsc;
+
+use super::check::{name_matches, Content};
+use super::journal::{now_ms, Entry, JobState, Key};
+use super::{file_name, move_into, queue, sha256_hex, Activity, Shared, REJECTED_DIR};
+
+/// A truncated PDF may be a slow writer: it is set aside only after staying unchanged
+/// this long (or `stable_ms` x 4 if longer).
+const TRUNCATED_GRACE: Duration = Duration::from_secs(2);
+
+struct Observation {
+    size: u64,
+    mtime: SystemTime,
+    since: Instant,
+    /// Decided (offered, set aside, ignored): not looked at again until it changes.
+    done: bool,
+}
+
+struct Scanner {
+    shared: Arc<Shared>,
+    seen: HashMap<PathBuf, Observation>,
+    /// Files present when the service started: the only ones the backlog rule covers.
+    initial: HashSet<PathBuf>,
+    folder_error: bool,
+}
+
+pub(super) async fn run(shared: Arc<Shared>) {
+    let folder = shared.folder().to_path_buf();
+    // A missing folder is not created: a wrong path must not leave stray folders
+    // behind. It is looked for again at each rescan (logged once by `list`).
+    let (tx, mut events) = mpsc::unbounded_channel::<()>();
+    let mut watcher = None;
+    let mut stop = shared.stop.subscribe();
+    let mut scanner = Scanner {
+        shared: shared.clone(),
+        seen: HashMap::new(),
+        initial: HashSet::new(),
+        folder_error: false,
+    };
+    scanner.initial = scanner.list().into_iter().map(|(p, _, _)| p).collect();
+    loop {
+        if watcher.is_none() && folder.is_dir() {
+            watcher = watch_events(&folder, tx.clone());
+        }
+        scanner = match tokio::task::spawn_blocking(move || {
+            scanner.scan();
+            scanner
+        })
+        .await
+        {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(
+                    op = "invoice.watch",
+                    outcome = "error",
+                    "analyse du dossier interrompue: {e}"
+                );
+                return;
+            }
+        };
+        let wait = if scanner.pending() {
+            shared.config.stable_wait
+        } else {
+            shared.config.scan_frequency
+        };
+        tokio::select! {
+            _ = super::stopping(&mut stop) => return,
+            _ = tokio::time::sleep(wait) => {}
+            Some(()) = events.recv() => {
+                // A burst of events (50 files at once) becomes one scan.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                while events.try_recv().is_ok() {}
+            }
+        }
+    }
+}
+
+/// Starts the notify watcher; `None` (rescan only) if the platform refuses.
+fn watch_events(
+    folder: &Path,
+    tx: mpsc::UnboundedSender<()>,
+) -> Option<notify::RecommendedWatcher> {
+    let handler = move |res: notify::Result<notify::Event>| {
+        if res.is_ok() {
+            let _ = tx.send(());
+        }
+    };
+    let result = notify::recommended_watcher(handler).and_then(|mut w| {
+        w.watch(folder, notify::RecursiveMode::NonRecursive)
+            .map(|_| w)
+    });
+    match result {
+        Ok(w) => Some(w),
+        Err(e) => {
+            tracing::warn!(
+                op = "invoice.watch",
+                outcome = "error",
+                "événements du dossier {} indisponibles ({e}); analyse périodique seule",
+                folder.display()
+            );
+            None
+        }
+    }
+}
+
+impl Scanner {
+    fn pending(&self) -> bool {
+        self.seen.values().any(|o| !o.done)
+    }
+
+    /// Candidate files, oldest first so a restart keeps the arrival order.
+    fn list(&mut self) -> Vec<(PathBuf, u64, SystemTime)> {
+        let config = &self.shared.config;
+        let dir = match std::fs::read_dir(&config.download_folder) {
+            Ok(d) => {
+                self.folder_error = false;
+                d
+            }
+            Err(e) => {
+                if !self.folder_error {
+                    tracing::error!(
+                        op = "invoice.watch",
+                        outcome = "error",
+                        "lecture du dossier {}: {e}",
+                        config.download_folder.display()
+                    );
+                }
+                self.folder_error = true;
+                return Vec::new();
+            }
+        };
+        let mut out: Vec<_> = dir
+            .flatten()
+            .filter_map(|entry| {
+                let path = entry.path();
+                let meta = entry.metadata().ok()?;
+                if !meta.is_file() || !name_matches(&path, &config.file_extensions) {
+                    return None;
+                }
+                Some((
+                    path,
+                    meta.len(),
+                    meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                ))
+            })
+            .collect();
+        out.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
+        out
+    }
+
+    fn scan(&mut self) {
+        let files = self.list();
+        let present: HashSet<PathBuf> = files.iter().map(|f| f.0.clone()).collect();
+        self.seen.retain(|p, _| present.contains(p));
+        let now = Instant::now();
+        let stable = self.shared.config.stable_wait;
+        for (path, size, mtime) in files {
+            if self.shared.stopped() {
+                return;
+            }
+            let decide = match self.seen.get(&path) {
+                Some(o) if o.size == size && o.mtime == mtime => !o.done && now - o.since >= stable,
+                _ => {
+                    self.seen.insert(
+                        path.clone(),
+                        Observation {
+                            size,
+                            mtime,
+                            since: now,
+                            done: false,
+                        },
+                    );
+                    false
+                }
+            };
+            if decide {
+                let since = self.seen[&path].since;
+                let done = self.decide(&path, size, mtime, since);
+                if let Some(o) = self.seen.get_mut(&path) {
+                    o.done = done;
+                }
+            }
+        }
+    }
+
+    /// Looks at the content of a stable file; `true` when nothing more is to be done
+    /// with it until it changes.
+    fn decide(&mut self, path: &Path, size: u64, mtime: SystemTime, since: Instant) -> bool {
+        let Ok(bytes) = std::fs::read(path) else {
+            return false;
+        };
+        if bytes.len() as u64 != size {
+            return false;
+        }
+        match Content::of(&bytes) {
+            Content::Empty => true,
+            Content::NotPdf => {
+                self.set_aside(path, &bytes, Content::NotPdf);
+                true
+            }
+            Content::Truncated => {
+                let grace = TRUNCATED_GRACE.max(self.shared.config.stable_wait * 4);
+                if since.elapsed() < grace {
+                    return false;
+                }
+                self.set_aside(path, &bytes, Content::Truncated);
+                true
+            }
+            Content::CompletePdf => {
+                let key = Key {
+                    name: file_name(path),
+                    sha256: sha256_hex(&bytes),
+                };
+                let initial = self.initial.contains(path);
+                offer(&self.shared, path, key, size, mtime, initial);
+                true
+            }
+        }
+    }
+
+    fn set_aside(&self, path: &Path, bytes: &[u8], content: Content) {
+        let name = file_name(path);
+        let entry = Entry {
+            name: name.clone(),
+            size: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+            state: JobState::Rejected,
+            time_ms: now_ms(),
+            attempts: 0,
+            error: Some(content.describe().to_string()),
+        };
+        {
+            let mut rt = self.shared.lock();
+            rt.rejected_files += 1;
+            rt.journal_do(|j| j.record(entry));
+        }
+        let moved = move_into(path, REJECTED_DIR);
+        match moved {
+            Ok(to) => tracing::warn!(
+                op = "invoice.reject",
+                outcome = "error",
+                "{}: {}, non imprimé, mis de côté dans {}",
+                crate::logs::escape(&name),
+                content.describe(),
+                to.display()
+            ),
+            Err(e) => tracing::error!(
+                op = "invoice.reject",
+                outcome = "error",
+                "{}: {}, non imprimé; impossible de le mettre de côté: {e}",
+                crate::logs::escape(&name),
+                content.describe()
+            ),
+        }
+    }
+}
+
+/// Decides what a complete PDF needs, from the journal: print it, finish removing it
+/// (printed before a restart), or leave it (stale backlog, already in the queue).
+fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTime, initial: bool) {
+    let mut rt = shared.lock();
+    if rt.active.contains_key(&key) || rt.removing.contains(&key) {
+        return;
+    }
+    let known = rt.journal.as_ref().and_then(|j| j.get(&key)).cloned();
+    let name = crate::logs::escape(&key.name);
+    match known.as_ref().map(|e| e.state) {
+        Some(JobState::Printed) => {
+            let printed_ms = known.as_ref().map_or(0, |e| e.time_ms);
+            drop(rt);
+            let delay = if shared.config.purge_on_start {
+                Duration::ZERO
+            } else {
+                let elapsed = Duration::from_millis((now_ms() - printed_ms).max(0) as u64);
+                shared.config.open_delay.saturating_sub(elapsed)
+            };
+            tracing::info!(
+                op = "invoice.detect",
+                outcome = "ok",
+                "{name}: déjà imprimé (journal), pas de réimpression; retrait"
+            );
+            queue::schedule_removal(shared.clone(), key, path.to_path_buf(), delay);
+            return;
+        }
+        Some(JobState::Stale) => return,
+        Some(state) if state.unconfirmed() => {
+            tracing::warn!(
+                op = "invoice.detect",
+                outcome = "ok",
+                "{name}: impression non confirmée avant l'arrêt du service, nouvel essai"
+            );
+        }
+        _ if initial && is_stale(shared, mtime) => {
+            let entry = Entry {
+                name: key.name.clone(),
+                size,
+                sha256: key.sha256.clone(),
+                state: JobState::Stale,
+                time_ms: now_ms(),
+                attempts: 0,
+                error: None,
+            };
+            rt.journal_do(|j| j.record(entry));
+            drop(rt);
+            let age = shared.config.stale_age.as_secs() / 60;
+            if shared.config.purge_on_start {
+                let removed = std::fs::remove_file(path);
+                tracing::info!(op = "invoice.stale", outcome = if removed.is_ok() { "ok" } else { "error" },
+                    "{name}: plus ancien que {age} min au premier démarrage, jamais imprimé; supprimé (purge_on_start): {removed:?}");
+            } else {
+                tracing::info!(op = "invoice.stale", outcome = "ok",
+                    "{name}: plus ancien que {age} min au premier démarrage, laissé tel quel et jamais imprimé");
+            }
+            return;
+        }
+        _ => {
+            tracing::info!(
+                op = "invoice.detect",
+                outcome = "ok",
+                "{name}: facture complète ({size} octets), mise en file"
+            );
+        }
+    }
+    let entry = Entry {
+        name: key.name.clone(),
+        size,
+        sha256: key.sha256.clone(),
+        state: JobState::Queued,
+        time_ms: now_ms(),
+        attempts: known
+            .as_ref()
+            .filter(|e| e.state.unconfirmed())
+            .map_or(0, |e| e.attempts),
+        error: None,
+    };
+    rt.active.insert(key.clone(), Activity::Queued);
+    rt.journal_do(|j| j.record(entry));
+    queue::enqueue(
+        shared,
+        &mut rt,
+        queue::Job {
+            path: path.to_path_buf(),
+            key,
+        },
+    );
+}
+
+/// The backlog rule: only on the first start, only files there at start, only if older
+/// than `stale_age` (0 turns the rule off).
+fn is_stale(shared: &Shared, mtime: SystemTime) -> bool {
+    let age = shared.config.stale_age;
+    shared.first_start
+        && !age.is_zero()
+        && shared
+            .started_at
+            .duration_since(mtime)
+            .is_ok_and(|d| d > age)
+}

@@ -1,0 +1,264 @@
+//! One event, one line: the format of the operations log and the tracing layer that
+//! produces it.
+//!
+//! ```text
+//! 2026-11-26T14:32:05.118+01:00 INFO  drawer.open ok 41ms 192.168.1.20 tiroir-caisse ouvert via TICKET
+//! ```
+//! Columns, separated by spaces: time with its UTC offset (local time), level, `op`,
+//! `outcome`, `ms`, `peer`, then the message and any other field as `key=value`. A
+//! missing column is `-`. Every value is passed through [`escape_controls`], so a line
+//! always ends where the event ends, whatever text a caller managed to put in it.
+
+use std::fmt::{self, Write as _};
+use std::sync::Mutex;
+
+use chrono::{DateTime, FixedOffset};
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Metadata, Subscriber};
+use tracing_subscriber::layer::{Context, Layer};
+
+use super::clock::SharedClock;
+use super::repeats::Repeats;
+use super::writer::Sink;
+
+/// The parts of a line.
+#[derive(Debug, Clone, Default)]
+pub struct Entry {
+    pub op: Option<String>,
+    pub outcome: Option<String>,
+    pub ms: Option<u64>,
+    pub peer: Option<String>,
+    pub message: String,
+    pub extra: Vec<(&'static str, String)>,
+}
+
+/// Escapes what could end or disguise a line: control characters (newlines, escape
+/// sequences) and the Unicode line/paragraph separators. Unlike [`super::escape`], it
+/// leaves backslashes alone, so text already escaped by the caller is not escaped
+/// twice; a backslash cannot start a new line.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(needs_escape) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+}
+
+/// Formats one line, newline included.
+pub fn format_line(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> String {
+    let mut line = String::with_capacity(128 + entry.message.len());
+    let dash = |v: &Option<String>| v.as_deref().map_or("-".to_string(), token);
+    let _ = write!(
+        line,
+        "{} {:<5} {} {} {} {} {}",
+        time.format("%Y-%m-%dT%H:%M:%S%.3f%:z"),
+        level.as_str(),
+        dash(&entry.op),
+        dash(&entry.outcome),
+        entry.ms.map_or("-".to_string(), |ms| format!("{ms}ms")),
+        dash(&entry.peer),
+        escape_controls(&entry.message),
+    );
+    for (key, value) in &entry.extra {
+        let _ = write!(line, " {key}={}", escape_controls(value));
+    }
+    line.push('\n');
+    line
+}
+
+/// A column value: escaped, and never empty nor containing a space (so columns stay
+/// columns).
+fn token(v: &str) -> String {
+    if v.is_empty() {
+        return "-".to_string();
+    }
+    escape_controls(v).replace(' ', "_")
+}
+
+/// Collects an event's fields into an [`Entry`].
+impl Visit for Entry {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.set(field, value.to_string());
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        match field.name() {
+            "ms" => self.ms = Some(value),
+            _ => self.set(field, value.to_string()),
+        }
+    }
+
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        match field.name() {
+            "ms" => self.ms = u64::try_from(value).ok(),
+            _ => self.set(field, value.to_string()),
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.set(field, format!("{value:?}"));
+    }
+}
+
+impl Entry {
+    fn set(&mut self, field: &Field, value: String) {
+        match field.name() {
+            "message" => self.message = value,
+            "op" => self.op = Some(value),
+            "outcome" => self.outcome = Some(value),
+            "peer" => self.peer = Some(value),
+            "ms" => self.ms = value.parse().ok(),
+            name => self.extra.push((name, value)),
+        }
+    }
+}
+
+/// The tracing layer: formats each wanted event and hands the line to the writer
+/// thread. Never waits for the disk.
+pub struct LineLayer {
+    clock: SharedClock,
+    sink: Sink,
+    repeats: Mutex<Repeats>,
+}
+
+impl LineLayer {
+    pub fn new(clock: SharedClock, sink: Sink) -> LineLayer {
+        LineLayer {
+            clock,
+            sink,
+            repeats: Mutex::new(Repeats::default()),
+        }
+    }
+
+    fn emit(&self, time: DateTime<FixedOffset>, level: Level, entry: &Entry) {
+        self.sink.send(time, format_line(time, level, entry));
+    }
+}
+
+/// Our own events from INFO up; other crates' only from WARN up.
+pub fn wanted(meta: &Metadata<'_>) -> bool {
+    let ours = meta.target().starts_with("cashdrawer") || meta.target().starts_with("odoo_pos");
+    let floor = if ours { Level::INFO } else { Level::WARN };
+    *meta.level() <= floor
+}
+
+impl<S: Subscriber> Layer<S> for LineLayer {
+    fn enabled(&self, meta: &Metadata<'_>, _ctx: Context<'_, S>) -> bool {
+        wanted(meta)
+    }
+
+    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+        let mut entry = Entry::default();
+        event.record(&mut entry);
+        let level = *event.metadata().level();
+        let now = self.clock.now();
+        let summarized = entry
+            .op
+            .as_deref()
+            .filter(|op| *op != "http.request")
+            .map(str::to_string);
+        if entry.op.as_deref() == Some("service.stop") {
+            let pending = self
+                .repeats
+                .lock()
+                .map(|mut r| r.drain())
+                .unwrap_or_default();
+            for (op, summary) in pending {
+                let streak = Entry {
+                    op: Some(op),
+                    ..Entry::default()
+                };
+                self.emit(now, Level::ERROR, &summary_entry(&streak, summary));
+            }
+        }
+        if let Some(op) = summarized {
+            let mut repeats = self.repeats.lock().unwrap_or_else(|e| e.into_inner());
+            match entry.outcome.as_deref() {
+                Some("error") => {
+                    let verdict = repeats.error(&op, &entry.message, now);
+                    drop(repeats);
+                    if let Some(summary) = verdict.summary_before {
+                        self.emit(now, level, &summary_entry(&entry, summary));
+                    }
+                    match verdict.write {
+                        Some(text) => entry.message = text,
+                        None => return,
+                    }
+                }
+                Some("ok") => {
+                    if let Some(summary) = repeats.success(&op) {
+                        drop(repeats);
+                        self.emit(now, Level::ERROR, &summary_entry(&entry, summary));
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.emit(now, level, &entry);
+    }
+}
+
+/// The line summarizing counted errors, with the operation of the event that ended
+/// the streak.
+fn summary_entry(event: &Entry, message: String) -> Entry {
+    Entry {
+        op: event.op.clone(),
+        outcome: Some("error".to_string()),
+        message,
+        ..Entry::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_has_every_column_and_ends_once() {
+        let time = DateTime::parse_from_rfc3339("2026-11-26T14:32:05.118+01:00").unwrap();
+        let entry = Entry {
+            op: Some("drawer.open".into()),
+            outcome: Some("ok".into()),
+            ms: Some(41),
+            peer: Some("192.168.1.20".into()),
+            message: "ouvert\n2026-11-26T00:00:00.000+01:00 INFO  faux".into(),
+            extra: vec![("error", "a\r\u{2028}b".into())],
+        };
+        let line = format_line(time, Level::INFO, &entry);
+        assert_eq!(
+            line,
+            "2026-11-26T14:32:05.118+01:00 INFO  drawer.open ok 41ms 192.168.1.20 \
+             ouvert\\n2026-11-26T00:00:00.000+01:00 INFO  faux error=a\\r\\u{2028}b\n"
+        );
+        let bare = format_line(time, Level::WARN, &Entry::default());
+        assert_eq!(bare, "2026-11-26T14:32:05.118+01:00 WARN  - - - - \n");
+    }
+
+    #[test]
+    fn columns_cannot_be_shifted_by_a_value() {
+        let time = DateTime::parse_from_rfc3339("2026-11-26T14:32:05+00:00").unwrap();
+        let entry = Entry {
+            op: Some("a b".into()),
+            peer: Some(String::new()),
+            ..Entry::default()
+        };
+        let line = format_line(time, Level::INFO, &entry);
+        assert_eq!(line.split_whitespace().nth(2), Some("a_b"));
+        assert_eq!(line.split_whitespace().nth(5), Some("-"));
+    }
+}

@@ -1,0 +1,167 @@
+//! Repeated identical errors (a printer unplugged for an hour while the POS polls it):
+//! written once, then summarized ("..., 37 fois depuis 14:02") instead of flooding the
+//! file or being dropped forever as the original did.
+//!
+//! The first error is written; identical ones for the same operation within
+//! [`WINDOW`] are counted, not written; the next one after the window is written with
+//! the count, and when the operation succeeds again (or fails differently) a summary of
+//! the counted ones is written first (also when the service stops). Each HTTP request
+//! keeps its own line regardless.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset};
+
+/// How long identical errors are counted before one is written again.
+pub const WINDOW: chrono::Duration = chrono::Duration::seconds(60);
+
+struct Streak {
+    message: String,
+    since: DateTime<FixedOffset>,
+    count: u64,
+    unwritten: u64,
+    last_written: DateTime<FixedOffset>,
+}
+
+impl Streak {
+    fn summary(&self) -> String {
+        format!(
+            "{}, {} fois depuis {}",
+            self.message,
+            self.count,
+            self.since.format("%H:%M")
+        )
+    }
+}
+
+/// What to write for an error event: maybe a summary of an earlier streak first, then
+/// the event's own text, or nothing when it is an counted repeat.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Verdict {
+    pub summary_before: Option<String>,
+    pub write: Option<String>,
+}
+
+#[derive(Default)]
+pub struct Repeats {
+    streaks: HashMap<String, Streak>,
+}
+
+impl Repeats {
+    /// An error of `op` with text `message` at `now`.
+    pub fn error(&mut self, op: &str, message: &str, now: DateTime<FixedOffset>) -> Verdict {
+        let mut verdict = Verdict::default();
+        if let Some(streak) = self.streaks.get_mut(op) {
+            if streak.message == message {
+                streak.count += 1;
+                if now - streak.last_written < WINDOW {
+                    streak.unwritten += 1;
+                } else {
+                    streak.unwritten = 0;
+                    streak.last_written = now;
+                    verdict.write = Some(streak.summary());
+                }
+                return verdict;
+            }
+            verdict.summary_before = self.end(op);
+        }
+        self.streaks.insert(
+            op.to_string(),
+            Streak {
+                message: message.to_string(),
+                since: now,
+                count: 1,
+                unwritten: 0,
+                last_written: now,
+            },
+        );
+        verdict.write = Some(message.to_string());
+        verdict
+    }
+
+    /// A success of `op`: ends its streak; returns the summary to write when some
+    /// repeats were counted and not written.
+    pub fn success(&mut self, op: &str) -> Option<String> {
+        self.end(op)
+    }
+
+    /// Ends every streak (the service stops): the summaries still to write, by op.
+    pub fn drain(&mut self) -> Vec<(String, String)> {
+        let ops: Vec<String> = self.streaks.keys().cloned().collect();
+        let mut out: Vec<(String, String)> = ops
+            .into_iter()
+            .filter_map(|op| self.end(&op).map(|s| (op, s)))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn end(&mut self, op: &str) -> Option<String> {
+        let streak = self.streaks.remove(op)?;
+        (streak.unwritten > 0).then(|| streak.summary())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(t: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(&format!("2026-11-26T{t}+01:00")).unwrap()
+    }
+
+    #[test]
+    fn repeats_are_counted_then_summarized_never_lost() {
+        let mut r = Repeats::default();
+        let e = "imprimante injoignable";
+        assert_eq!(
+            r.error("drawer.open", e, at("14:02:00")).write.as_deref(),
+            Some(e)
+        );
+        for s in 1..=35 {
+            let v = r.error("drawer.open", e, at(&format!("14:02:{s:02}")));
+            assert_eq!(v, Verdict::default(), "repeat {s} is counted, not written");
+        }
+        let v = r.error("drawer.open", e, at("14:03:05"));
+        assert_eq!(
+            v.write.as_deref(),
+            Some("imprimante injoignable, 37 fois depuis 14:02")
+        );
+        r.error("drawer.open", e, at("14:03:06"));
+        assert_eq!(
+            r.success("drawer.open").as_deref(),
+            Some("imprimante injoignable, 38 fois depuis 14:02")
+        );
+        assert_eq!(r.success("drawer.open"), None, "streak ended");
+        r.error("drawer.open", e, at("15:00:00"));
+        r.error("drawer.open", e, at("15:00:01"));
+        r.error("status", e, at("15:00:02"));
+        assert_eq!(
+            r.drain(),
+            [(
+                "drawer.open".to_string(),
+                format!("{e}, 2 fois depuis 15:00")
+            )]
+        );
+        assert!(r.drain().is_empty());
+    }
+
+    #[test]
+    fn a_different_error_or_operation_is_written_at_once() {
+        let mut r = Repeats::default();
+        r.error("drawer.open", "A", at("10:00:00"));
+        r.error("drawer.open", "A", at("10:00:01"));
+        let v = r.error("drawer.open", "B", at("10:00:02"));
+        assert_eq!(v.summary_before.as_deref(), Some("A, 2 fois depuis 10:00"));
+        assert_eq!(v.write.as_deref(), Some("B"));
+        assert_eq!(
+            r.error("status", "B", at("10:00:03")).write.as_deref(),
+            Some("B")
+        );
+        assert_eq!(
+            r.success("status"),
+            None,
+            "single error: nothing to summarize"
+        );
+    }
+}

@@ -1,0 +1,280 @@
+//! The log files on disk: `cashdrawer.log` for today, `cashdrawer.log.YYYY-MM-DD` for
+//! past days, rotation when the day changes and retention of `[logs] retention_days`.
+//!
+//! Only ever touches files whose name is the configured name, optionally followed by
+//! `.` and a valid date: nothing else in the folder is read, renamed or deleted.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{Local, NaiveDate};
+
+/// The folder and base name of the log (`logs/`, `cashdrawer.log`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFiles {
+    pub dir: PathBuf,
+    pub name: String,
+}
+
+/// One file of the log, current or rotated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFile {
+    pub name: String,
+    /// The day of a rotated file; `None` for the current one.
+    pub date: Option<NaiveDate>,
+    pub path: PathBuf,
+    pub size: u64,
+}
+
+impl LogFiles {
+    pub fn new(dir: impl Into<PathBuf>, name: impl Into<String>) -> LogFiles {
+        LogFiles {
+            dir: dir.into(),
+            name: name.into(),
+        }
+    }
+
+    pub fn current(&self) -> PathBuf {
+        self.dir.join(&self.name)
+    }
+
+    /// The rotated file of `date`. The name is built from a parsed date, never from
+    /// caller text, so it cannot leave the folder.
+    pub fn dated(&self, date: NaiveDate) -> PathBuf {
+        self.dir
+            .join(format!("{}.{}", self.name, date.format("%Y-%m-%d")))
+    }
+
+    /// The date of a rotated file name, `None` for any other name.
+    pub fn date_of(&self, file_name: &str) -> Option<NaiveDate> {
+        let rest = file_name.strip_prefix(&self.name)?.strip_prefix('.')?;
+        parse_day(rest)
+    }
+
+    /// The rotated files, oldest first.
+    pub fn rotated(&self) -> io::Result<Vec<LogFile>> {
+        let mut out = Vec::new();
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let entry = entry?;
+            let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+                continue;
+            };
+            let Some(date) = self.date_of(&name) else {
+                continue;
+            };
+            let meta = entry.metadata()?;
+            if meta.is_file() {
+                out.push(LogFile {
+                    name,
+                    date: Some(date),
+                    path: entry.path(),
+                    size: meta.len(),
+                });
+            }
+        }
+        out.sort_by_key(|f| f.date);
+        Ok(out)
+    }
+
+    /// Deletes the rotated files more than `days` days older than `today` (a file dated
+    /// exactly `days` days ago is kept). Returns the deleted names.
+    pub fn apply_retention(&self, today: NaiveDate, days: u32) -> io::Result<Vec<String>> {
+        let mut deleted = Vec::new();
+        for file in self.rotated()? {
+            let date = file.date.expect("rotated files have a date");
+            if (today - date).num_days() > i64::from(days) {
+                fs::remove_file(&file.path)?;
+                deleted.push(file.name);
+            }
+        }
+        Ok(deleted)
+    }
+}
+
+impl LogFiles {
+    /// Deletes every rotated file and empties the current one (the writer appends to
+    /// it, so it goes on at the start). Returns the deleted names.
+    pub fn purge(&self) -> io::Result<Vec<String>> {
+        let mut deleted = Vec::new();
+        for file in self.rotated()? {
+            fs::remove_file(&file.path)?;
+            deleted.push(file.name);
+        }
+        match OpenOptions::new().write(true).open(self.current()) {
+            Ok(f) => f.set_len(0)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        Ok(deleted)
+    }
+
+    /// The current file with its size (0 when not created yet).
+    pub fn current_file(&self) -> io::Result<LogFile> {
+        let path = self.current();
+        let size = match fs::metadata(&path) {
+            Ok(m) => m.len(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => 0,
+            Err(e) => return Err(e),
+        };
+        Ok(LogFile {
+            name: self.name.clone(),
+            date: None,
+            path,
+            size,
+        })
+    }
+}
+
+/// `YYYY-MM-DD` exactly (ten characters, a real calendar day), nothing else.
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let shape_ok = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    if !shape_ok {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// The current file, opened for appending, and the day its lines belong to.
+pub struct RotatingFile {
+    files: LogFiles,
+    /// `None` only between closing and reopening around a rename (Windows cannot
+    /// rename an open file), or after a failed reopen, retried on the next line.
+    file: Option<File>,
+    day: NaiveDate,
+}
+
+/// What a rotation did, for the line the writer logs about it.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Rotation {
+    pub archived: Option<String>,
+    pub deleted: Vec<String>,
+}
+
+impl RotatingFile {
+    /// Opens the current file for `today`. A current file left from an earlier day (the
+    /// service was stopped over midnight) is rotated first under its own date.
+    pub fn open(files: LogFiles, today: NaiveDate) -> io::Result<(RotatingFile, Rotation)> {
+        fs::create_dir_all(&files.dir)?;
+        let current = files.current();
+        let mut rotation = Rotation::default();
+        if let Some(day) = day_of_existing(&current)? {
+            if day < today {
+                rotation.archived = Some(archive(&files, day)?);
+            }
+        }
+        let file = open_append(&current)?;
+        Ok((
+            RotatingFile {
+                files,
+                file: Some(file),
+                day: today,
+            },
+            rotation,
+        ))
+    }
+
+    pub fn files(&self) -> &LogFiles {
+        &self.files
+    }
+
+    pub fn day(&self) -> NaiveDate {
+        self.day
+    }
+
+    /// Moves to `today` if the day changed: the current file becomes the dated file
+    /// of its day, a new current file is started.
+    pub fn roll_to(&mut self, today: NaiveDate) -> io::Result<Option<Rotation>> {
+        if today <= self.day {
+            return Ok(None);
+        }
+        let mut rotation = Rotation::default();
+        if let Some(mut file) = self.file.take() {
+            file.flush()?;
+        }
+        let current = self.files.current();
+        let empty = fs::metadata(&current).map(|m| m.len() == 0).unwrap_or(true);
+        let previous = self.day;
+        self.day = today;
+        if !empty {
+            rotation.archived = Some(archive(&self.files, previous)?);
+        }
+        self.file = Some(open_append(&current)?);
+        Ok(Some(rotation))
+    }
+
+    /// Appends one line (the caller includes the newline), rotating first when the
+    /// line belongs to a later day.
+    pub fn write_line(&mut self, day: NaiveDate, line: &[u8]) -> io::Result<Option<Rotation>> {
+        let rotation = self.roll_to(day)?;
+        let file = match &mut self.file {
+            Some(f) => f,
+            None => self.file.insert(open_append(&self.files.current())?),
+        };
+        file.write_all(line)?;
+        Ok(rotation)
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+fn open_append(path: &Path) -> io::Result<File> {
+    OpenOptions::new().create(true).append(true).open(path)
+}
+
+/// The day an existing current file belongs to: the date of its first line, or its
+/// modification day; `None` when it is absent or empty.
+fn day_of_existing(path: &Path) -> io::Result<Option<NaiveDate>> {
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if meta.len() == 0 {
+        return Ok(None);
+    }
+    let mut head = [0u8; 10];
+    if File::open(path)?.read_exact(&mut head).is_ok() {
+        if let Some(day) = std::str::from_utf8(&head).ok().and_then(parse_day) {
+            return Ok(Some(day));
+        }
+    }
+    let modified: chrono::DateTime<Local> = meta.modified()?.into();
+    Ok(Some(modified.date_naive()))
+}
+
+/// Renames the current file to the dated file of `day`; appends to that file instead
+/// when it already exists (a clock set back), so no line is ever overwritten.
+fn archive(files: &LogFiles, day: NaiveDate) -> io::Result<String> {
+    let current = files.current();
+    let dated = files.dated(day);
+    if dated.exists() {
+        let mut target = open_append(&dated)?;
+        io::copy(&mut File::open(&current)?, &mut target)?;
+        fs::remove_file(&current)?;
+    } else {
+        fs::rename(&current, &dated)?;
+    }
+    Ok(dated
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests;

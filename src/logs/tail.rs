@@ -1,0 +1,95 @@
+//! The last lines of the log, for the admin page: read backwards from the end, so a
+//! large file costs only what is shown.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use tracing::Level;
+
+/// At most this much of the file is read, whatever the filter.
+const MAX_SCAN: u64 = 16 * 1024 * 1024;
+const CHUNK: u64 = 64 * 1024;
+
+/// The level column of a line, `None` for a line not in our format.
+pub fn level_of(line: &str) -> Option<Level> {
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The last `count` lines of `path` whose level is `min_level` or more severe, oldest
+/// first. A missing file has no lines.
+pub fn tail(path: &Path, count: usize, min_level: Level) -> io::Result<Vec<String>> {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let len = file.metadata()?.len();
+    let mut end = len;
+    let mut carry: Vec<u8> = Vec::new();
+    let mut found: Vec<String> = Vec::new();
+    let keep = |bytes: &[u8], found: &mut Vec<String>| {
+        let text = String::from_utf8_lossy(bytes);
+        let text = text.trim_end_matches('\r');
+        if !text.is_empty() && level_of(text).is_some_and(|l| l <= min_level) {
+            found.push(text.to_string());
+        }
+    };
+    while end > 0 && found.len() < count && len - end < MAX_SCAN {
+        let start = end.saturating_sub(CHUNK);
+        let mut chunk = vec![0u8; (end - start) as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut chunk)?;
+        chunk.extend_from_slice(&carry);
+        // Everything after the first newline is complete lines (the first piece may
+        // continue in the previous chunk).
+        let mut pieces: Vec<&[u8]> = chunk.split(|b| *b == b'\n').collect();
+        let first = if start > 0 {
+            pieces.remove(0).to_vec()
+        } else {
+            Vec::new()
+        };
+        for piece in pieces.iter().rev() {
+            if found.len() == count {
+                break;
+            }
+            keep(piece, &mut found);
+        }
+        carry = first;
+        end = start;
+    }
+    if end == 0 && found.len() < count && !carry.is_empty() {
+        keep(&carry, &mut found);
+    }
+    found.reverse();
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_lines_by_level_across_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cashdrawer.log");
+        let mut text = String::new();
+        for i in 0..5000 {
+            let level = if i % 10 == 0 { "ERROR" } else { "INFO " };
+            text.push_str(&format!(
+                "2026-11-26T10:00:00.000+01:00 {level} http.request ok 1ms 127.0.0.1 ligne {i:04} {}\n",
+                "x".repeat(40)
+            ));
+        }
+        std::fs::write(&path, &text).unwrap();
+        let last = tail(&path, 3, Level::INFO).unwrap();
+        assert_eq!(last.len(), 3);
+        assert!(last[0].contains("ligne 4997") && last[2].contains("ligne 4999"));
+        let errors = tail(&path, 1000, Level::ERROR).unwrap();
+        assert_eq!(errors.len(), 500);
+        assert!(errors[0].contains("ligne 0000") && errors[499].contains("ligne 4990"));
+        assert!(tail(&dir.path().join("absent"), 5, Level::INFO)
+            .unwrap()
+            .is_empty());
+    }
+}

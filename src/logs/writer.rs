@@ -1,0 +1,337 @@
+//! The writer thread: lines arrive through a bounded channel and are appended to the
+//! file (and echoed to stderr) by one background thread, so a request never waits for
+//! the disk, and lines never interleave.
+//!
+//! When the channel is full (the disk hangs), lines are counted and the count is
+//! written as soon as there is room again: the request still does not wait.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use tracing::Level;
+
+use super::clock::SharedClock;
+use super::line::{format_line, Entry};
+use super::rotate::{RotatingFile, Rotation};
+
+/// Lines waiting for the disk before new ones are counted instead of queued.
+pub const CHANNEL_CAPACITY: usize = 16 * 1024;
+
+/// How often the thread checks the clock when no line comes (midnight without
+/// traffic still rotates and applies retention).
+const TICK: Duration = Duration::from_millis(500);
+
+pub enum Msg {
+    Line { day: NaiveDate, text: String },
+    Flush(SyncSender<()>),
+    Stop,
+}
+
+/// The sending side, held by the tracing layer.
+#[derive(Clone)]
+pub struct Sink {
+    tx: SyncSender<Msg>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl Sink {
+    /// Queues a line without ever blocking.
+    pub fn send(&self, time: DateTime<FixedOffset>, text: String) {
+        let day = time.date_naive();
+        let lost = self.dropped.swap(0, Ordering::Relaxed);
+        if lost > 0 {
+            let entry = Entry {
+                op: Some("logs.write".into()),
+                outcome: Some("error".into()),
+                message: format!("{lost} ligne(s) de journal perdue(s): écriture trop lente"),
+                ..Entry::default()
+            };
+            let notice = format_line(time, Level::WARN, &entry);
+            if self.tx.try_send(Msg::Line { day, text: notice }).is_err() {
+                self.dropped.fetch_add(lost, Ordering::Relaxed);
+            }
+        }
+        match self.tx.try_send(Msg::Line { day, text }) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Waits (at most `within`) until every line queued so far is on disk.
+    pub fn flush(&self, within: Duration) -> bool {
+        let (ack, done) = mpsc::sync_channel(1);
+        if self.tx.try_send(Msg::Flush(ack)).is_err() {
+            return false;
+        }
+        done.recv_timeout(within).is_ok()
+    }
+}
+
+/// Stops the thread when dropped, after it wrote every queued line.
+pub struct LogGuard {
+    tx: SyncSender<Msg>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for LogGuard {
+    fn drop(&mut self) {
+        let _ = self.tx.send(Msg::Stop);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts the writer thread on an opened file.
+pub fn spawn(
+    file: RotatingFile,
+    clock: SharedClock,
+    retention_days: Arc<AtomicU32>,
+    echo_stderr: bool,
+) -> std::io::Result<(Sink, LogGuard)> {
+    let (tx, rx) = mpsc::sync_channel(CHANNEL_CAPACITY);
+    let mut worker = Worker {
+        file,
+        clock,
+        retention_days,
+        echo_stderr,
+        failed: false,
+    };
+    let thread = std::thread::Builder::new()
+        .name("cashdrawer-log".into())
+        .spawn(move || {
+            worker.retention();
+            loop {
+                match rx.recv_timeout(TICK) {
+                    Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => break,
+                    Ok(msg) => {
+                        let mut stop = worker.handle(msg);
+                        // Drain what else is waiting, then flush once.
+                        while !stop {
+                            match rx.try_recv() {
+                                Ok(Msg::Stop) => stop = true,
+                                Ok(msg) => stop = worker.handle(msg),
+                                Err(_) => break,
+                            }
+                        }
+                        worker.flush();
+                        if stop {
+                            break;
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout) => {
+                        let today = worker.clock.today();
+                        let rolled = worker.file.roll_to(today);
+                        worker.after_write(rolled);
+                        worker.flush();
+                    }
+                }
+            }
+            worker.flush();
+        })?;
+    let sink = Sink {
+        tx: tx.clone(),
+        dropped: Arc::default(),
+    };
+    Ok((
+        sink,
+        LogGuard {
+            tx,
+            thread: Some(thread),
+        },
+    ))
+}
+
+struct Worker {
+    file: RotatingFile,
+    clock: SharedClock,
+    retention_days: Arc<AtomicU32>,
+    echo_stderr: bool,
+    /// A write error was reported on stderr; reported again only after a success.
+    failed: bool,
+}
+
+impl Worker {
+    /// Returns true when the thread must stop.
+    fn handle(&mut self, msg: Msg) -> bool {
+        match msg {
+            Msg::Line { day, text } => {
+                if self.echo_stderr {
+                    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+                }
+                let written = self.file.write_line(day, text.as_bytes());
+                self.after_write(written);
+                false
+            }
+            Msg::Flush(ack) => {
+                let rolled = self.file.roll_to(self.clock.today());
+                self.after_write(rolled);
+                self.flush();
+                let _ = ack.send(());
+                false
+            }
+            Msg::Stop => true,
+        }
+    }
+
+    fn after_write(&mut self, result: std::io::Result<Option<Rotation>>) {
+        match result {
+            Ok(Some(rotation)) => {
+                self.failed = false;
+                if let Some(name) = rotation.archived {
+                    self.own_line(
+                        Level::INFO,
+                        "logs.rotate",
+                        "ok",
+                        format!("journal de la veille archivé dans {name}"),
+                    );
+                }
+                self.retention();
+            }
+            Ok(None) => self.failed = false,
+            Err(e) => {
+                if !self.failed {
+                    eprintln!(
+                        "journal: écriture impossible dans {}: {e}",
+                        self.file.files().current().display()
+                    );
+                }
+                self.failed = true;
+            }
+        }
+    }
+
+    /// Deletes the files older than `[logs] retention_days` and says so in the log.
+    fn retention(&mut self) {
+        let days = self.retention_days.load(Ordering::Relaxed);
+        let today = self.clock.today();
+        match self.file.files().apply_retention(today, days) {
+            Ok(deleted) if deleted.is_empty() => {}
+            Ok(deleted) => self.own_line(
+                Level::INFO,
+                "logs.retention",
+                "ok",
+                format!(
+                    "{} fichier(s) de plus de {days} jours supprimé(s): {}",
+                    deleted.len(),
+                    deleted.join(", ")
+                ),
+            ),
+            Err(e) => self.own_line(
+                Level::ERROR,
+                "logs.retention",
+                "error",
+                format!("suppression des anciens journaux impossible: {e}"),
+            ),
+        }
+    }
+
+    fn own_line(&mut self, level: Level, op: &str, outcome: &str, message: String) {
+        let now = self.clock.now();
+        let entry = Entry {
+            op: Some(op.to_string()),
+            outcome: Some(outcome.to_string()),
+            message,
+            ..Entry::default()
+        };
+        let text = format_line(now, level, &entry);
+        if self.echo_stderr {
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        }
+        if let Err(e) = self.file.write_line(now.date_naive(), text.as_bytes()) {
+            eprintln!("journal: écriture impossible: {e}");
+        }
+    }
+
+    fn flush(&mut self) {
+        let _ = self.file.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::clock::{Clock, ManualClock};
+    use super::super::rotate::{parse_day, LogFiles};
+    use super::*;
+
+    fn line(clock: &ManualClock, text: &str) -> (DateTime<FixedOffset>, String) {
+        let now = clock.now();
+        let entry = Entry {
+            message: text.to_string(),
+            ..Entry::default()
+        };
+        (now, format_line(now, Level::INFO, &entry))
+    }
+
+    #[test]
+    fn the_thread_rotates_at_local_midnight_and_applies_retention() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = LogFiles::new(dir.path(), "cashdrawer.log");
+        std::fs::write(files.dated(parse_day("2026-10-25").unwrap()), "old\n").unwrap();
+        std::fs::write(files.dated(parse_day("2026-10-26").unwrap()), "kept\n").unwrap();
+        let clock = ManualClock::at("2026-11-25T23:59:59.500+01:00");
+        let (file, _) = RotatingFile::open(files.clone(), clock.today()).unwrap();
+        let retention = Arc::new(AtomicU32::new(30));
+        let (sink, guard) = spawn(file, clock.clone(), retention.clone(), false).unwrap();
+        let (t, l) = line(&clock, "avant minuit");
+        sink.send(t, l);
+        assert!(sink.flush(Duration::from_secs(5)));
+        // 2026-10-26 is 30 days before 2026-11-25: kept; 2026-10-25 is 31: deleted.
+        assert!(!files.dated(parse_day("2026-10-25").unwrap()).exists());
+        assert!(files.dated(parse_day("2026-10-26").unwrap()).exists());
+
+        // Midnight passes with no traffic: the thread rotates on its own.
+        clock.set("2026-11-26T00:00:00.200+01:00");
+        assert!(sink.flush(Duration::from_secs(5)));
+        let archived =
+            std::fs::read_to_string(files.dated(parse_day("2026-11-25").unwrap())).unwrap();
+        assert!(archived.contains("avant minuit"), "{archived}");
+        assert!(!archived.contains("logs.rotate"));
+        let (t, l) = line(&clock, "après minuit");
+        sink.send(t, l);
+        drop(guard);
+        let current = std::fs::read_to_string(files.current()).unwrap();
+        let lines: Vec<_> = current.lines().collect();
+        assert!(lines[0].starts_with("2026-11-26T00:00:00.200+01:00 INFO  logs.rotate ok"));
+        assert!(
+            lines[1].contains("logs.retention ok")
+                && lines[1].contains("cashdrawer.log.2026-10-26"),
+            "{current}"
+        );
+        assert!(lines[2].ends_with("après minuit"));
+    }
+
+    #[test]
+    fn a_full_channel_counts_lines_instead_of_blocking() {
+        let (tx, rx) = mpsc::sync_channel(2);
+        let sink = Sink {
+            tx,
+            dropped: Arc::default(),
+        };
+        let clock = ManualClock::at("2026-11-26T10:00:00+01:00");
+        for i in 0..5 {
+            let (t, l) = line(&clock, &format!("l{i}"));
+            sink.send(t, l);
+        }
+        assert_eq!(sink.dropped.load(Ordering::Relaxed), 3);
+        while rx.try_recv().is_ok() {}
+        let (t, l) = line(&clock, "l5");
+        sink.send(t, l);
+        let texts: Vec<String> = rx
+            .try_iter()
+            .map(|m| match m {
+                Msg::Line { text, .. } => text,
+                _ => String::new(),
+            })
+            .collect();
+        assert!(texts[0].contains("logs.write error") && texts[0].contains("3 ligne(s)"));
+        assert!(texts[1].ends_with("l5\n"));
+    }
+}

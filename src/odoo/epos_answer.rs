@@ -1,0 +1,179 @@
+//! The answer envelope of an Epson ePOS-Print printer, which Odoo parses:
+//! `<response success="..." code="..." status="..."/>`. `code` is one of Epson's error
+//! codes (Odoo shows it, with extra help for `DeviceNotFound` and `EPTR_REC_EMPTY`);
+//! `status` is Epson's ASB bit field, built from the printer's real status.
+
+use crate::escpos::{PaperState, PrinterStatus};
+use crate::printer::{PrinterError, PrinterErrorKind};
+
+pub const ASB_NO_RESPONSE: u32 = 0x0000_0001;
+pub const ASB_PRINT_SUCCESS: u32 = 0x0000_0002;
+pub const ASB_DRAWER_KICK: u32 = 0x0000_0004;
+pub const ASB_OFF_LINE: u32 = 0x0000_0008;
+pub const ASB_COVER_OPEN: u32 = 0x0000_0020;
+pub const ASB_MECHANICAL_ERR: u32 = 0x0000_0400;
+pub const ASB_RECEIPT_NEAR_END: u32 = 0x0002_0000;
+pub const ASB_RECEIPT_END: u32 = 0x0008_0000;
+
+/// Epson's error codes that we can honestly give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EposCode {
+    /// The `devid` is not `local_printer`.
+    DeviceNotFound,
+    /// The request is not a valid ePOS-Print document.
+    SchemaError,
+    /// The printer reports no paper.
+    RecEmpty,
+    CoverOpen,
+    /// The printer reports an error (cutter, mechanism, overheating).
+    Mechanical,
+    /// Offline for another reason (paper being fed, waiting to come back online).
+    Automatical,
+    /// The printer did not answer in time.
+    Timeout,
+    /// The printer cannot be reached or opened (`[printer] name`).
+    BadPort,
+    /// The printer answered garbage or the connection broke.
+    PrintSystemError,
+}
+
+impl EposCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EposCode::DeviceNotFound => "DeviceNotFound",
+            EposCode::SchemaError => "SchemaError",
+            EposCode::RecEmpty => "EPTR_REC_EMPTY",
+            EposCode::CoverOpen => "EPTR_COVER_OPEN",
+            EposCode::Mechanical => "EPTR_MECHANICAL",
+            EposCode::Automatical => "EPTR_AUTOMATICAL",
+            EposCode::Timeout => "EX_TIMEOUT",
+            EposCode::BadPort => "EX_BADPORT",
+            EposCode::PrintSystemError => "PrintSystemError",
+        }
+    }
+
+    /// The code for a failed printer operation: the printer's own refusal first (no
+    /// paper wins over cover open, as on Epson printers), then the transport failure.
+    pub fn for_error(err: &PrinterError) -> EposCode {
+        if let Some(s) = err.status {
+            if s.paper == PaperState::Empty {
+                return EposCode::RecEmpty;
+            }
+            if s.cover_open {
+                return EposCode::CoverOpen;
+            }
+            if s.error {
+                return EposCode::Mechanical;
+            }
+            return EposCode::Automatical;
+        }
+        match err.kind {
+            PrinterErrorKind::Timeout => EposCode::Timeout,
+            PrinterErrorKind::Unreachable | PrinterErrorKind::UnknownPrinter => EposCode::BadPort,
+            PrinterErrorKind::Offline => EposCode::Automatical,
+            PrinterErrorKind::Io | PrinterErrorKind::BadAnswer => EposCode::PrintSystemError,
+        }
+    }
+}
+
+/// The ASB field for a printer status; `None` (spooler queues, or no answer) sets only
+/// the bits we know.
+pub fn asb(status: Option<&PrinterStatus>, printed: bool, answered: bool) -> u32 {
+    let mut bits = if printed { ASB_PRINT_SUCCESS } else { 0 };
+    if !answered {
+        bits |= ASB_NO_RESPONSE;
+    }
+    if let Some(s) = status {
+        if s.drawer_pin3_high {
+            bits |= ASB_DRAWER_KICK;
+        }
+        if !s.online {
+            bits |= ASB_OFF_LINE;
+        }
+        if s.cover_open {
+            bits |= ASB_COVER_OPEN;
+        }
+        if s.error {
+            bits |= ASB_MECHANICAL_ERR;
+        }
+        bits |= match s.paper {
+            PaperState::Ok => 0,
+            PaperState::NearEnd => ASB_RECEIPT_NEAR_END,
+            PaperState::Empty => ASB_RECEIPT_END | ASB_RECEIPT_NEAR_END,
+        };
+    }
+    bits
+}
+
+/// The SOAP answer, as an Epson printer writes it.
+pub fn envelope(code: Option<EposCode>, status: u32) -> String {
+    format!(
+        concat!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
+            "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>",
+            "<response success=\"{}\" code=\"{}\" status=\"{}\" battery=\"0\" ",
+            "xmlns=\"http://www.epson-pos.com/schemas/2011/03/epos-print\"></response>",
+            "</s:Body></s:Envelope>"
+        ),
+        code.is_none(),
+        code.map_or("", EposCode::as_str),
+        status
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(paper: PaperState, cover_open: bool, online: bool) -> PrinterStatus {
+        PrinterStatus {
+            online,
+            cover_open,
+            paper,
+            drawer_pin3_high: false,
+            error: false,
+        }
+    }
+
+    #[test]
+    fn codes_follow_the_printer_status_then_the_transport() {
+        let refusal = |s| PrinterError {
+            kind: PrinterErrorKind::Offline,
+            message: String::new(),
+            status: Some(s),
+        };
+        let cases = [
+            (status(PaperState::Empty, true, false), EposCode::RecEmpty),
+            (status(PaperState::Ok, true, false), EposCode::CoverOpen),
+            (status(PaperState::Ok, false, false), EposCode::Automatical),
+        ];
+        for (s, code) in cases {
+            assert_eq!(EposCode::for_error(&refusal(s)), code);
+        }
+        let kinds = [
+            (PrinterErrorKind::Timeout, "EX_TIMEOUT"),
+            (PrinterErrorKind::Unreachable, "EX_BADPORT"),
+            (PrinterErrorKind::UnknownPrinter, "EX_BADPORT"),
+            (PrinterErrorKind::BadAnswer, "PrintSystemError"),
+        ];
+        for (kind, code) in kinds {
+            assert_eq!(
+                EposCode::for_error(&PrinterError::new(kind, "x")).as_str(),
+                code
+            );
+        }
+    }
+
+    #[test]
+    fn asb_bits_and_envelope() {
+        let s = status(PaperState::NearEnd, false, true);
+        assert_eq!(asb(Some(&s), true, true), 0x0002_0002);
+        let empty = status(PaperState::Empty, true, false);
+        assert_eq!(asb(Some(&empty), false, true), 0x000a_0028);
+        assert_eq!(asb(None, false, false), ASB_NO_RESPONSE);
+        let ok = envelope(None, 2);
+        assert!(ok.contains("<response success=\"true\" code=\"\" status=\"2\""));
+        let ko = envelope(Some(EposCode::DeviceNotFound), 0);
+        assert!(ko.contains("success=\"false\" code=\"DeviceNotFound\""));
+    }
+}

@@ -1,0 +1,170 @@
+//! The IoT box (`hw_proxy`) as stock Odoo POS uses it without the IoT app: the POS
+//! posts JSON-RPC to `<IoT box IP>/hw_proxy/...`; receipts arrive as base64 JPEG
+//! pictures of the rendered ticket (`canvas.toDataURL("image/jpeg")`).
+//!
+//! Odoo's POS builds the address with `deduceUrl`: the page's scheme, and port 8069 for
+//! http or 443 for https unless the field holds one (`localhost:22548`), so the service
+//! is reached on its own port.
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+use zune_jpeg::zune_core::colorspace::ColorSpace;
+use zune_jpeg::zune_core::options::DecoderOptions;
+use zune_jpeg::JpegDecoder;
+
+use super::raster::Gray;
+use crate::escpos::{PaperState, PrinterStatus};
+
+/// What `/hw_proxy/default_printer_action` was asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Cashbox,
+    PrintReceipt(String),
+    Unknown(String),
+}
+
+impl Action {
+    /// Reads `params.data` of the JSON-RPC call (`{"action": ..., "receipt": ...}`).
+    pub fn from_params(params: &Value) -> Action {
+        let data = params.get("data").unwrap_or(params);
+        match data.get("action").and_then(Value::as_str).unwrap_or("") {
+            "cashbox" | "open_cashbox" => Action::Cashbox,
+            "print_receipt" => Action::PrintReceipt(
+                data.get("receipt")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            ),
+            other => Action::Unknown(other.to_string()),
+        }
+    }
+}
+
+/// Why a receipt picture cannot be printed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("ticket illisible: {0}")]
+pub struct ReceiptError(pub String);
+
+/// Base64 JPEG (a `data:` URL prefix is accepted) → grey picture.
+pub fn decode_receipt(receipt: &str) -> Result<Gray, ReceiptError> {
+    let b64 = receipt
+        .split_once(";base64,")
+        .map_or(receipt, |(_, data)| data);
+    let compact: String = b64.split_whitespace().collect();
+    let jpeg = base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .map_err(|e| ReceiptError(format!("base64 invalide: {e}")))?;
+    let options = DecoderOptions::default()
+        .jpeg_set_out_colorspace(ColorSpace::Luma)
+        .set_max_width(4096)
+        .set_max_height(32_768);
+    let mut decoder = JpegDecoder::new_with_options(&jpeg, options);
+    let pixels = decoder
+        .decode()
+        .map_err(|e| ReceiptError(format!("JPEG invalide: {e:?}")))?;
+    let (width, height) = decoder
+        .dimensions()
+        .ok_or_else(|| ReceiptError("JPEG sans dimensions".into()))?;
+    if pixels.len() != width * height {
+        return Err(ReceiptError(format!(
+            "JPEG {width}x{height}: {} octets décodés",
+            pixels.len()
+        )));
+    }
+    Ok(Gray {
+        width,
+        height,
+        pixels,
+    })
+}
+
+/// The job for a receipt picture: reset, centred raster scaled to the paper and
+/// dithered, then feed to the cutter and cut (as the IoT box does).
+pub fn receipt_job(picture: Gray, paper_width: usize) -> Vec<u8> {
+    let bitmap = picture.fit_width(paper_width).dither();
+    let mut job = vec![0x1b, b'@', 0x1b, b'a', 1];
+    job.extend(bitmap.to_escpos());
+    job.extend_from_slice(&[0x1b, b'a', 0, 0x1d, b'V', 66, 0]);
+    job
+}
+
+/// The `printer` entry of `/hw_proxy/status_json`, in the shape of the IoT box drivers
+/// (`{"status": "connected"|"disconnected"|"error", "messages": [...]}`): the POS shows
+/// a warning in its hardware widget unless the status is `connected`.
+pub fn printer_status(result: Result<Option<PrinterStatus>, String>) -> Value {
+    let (status, message) = match result {
+        Ok(None) => (
+            "connected",
+            "Imprimante prête (état non lisible)".to_string(),
+        ),
+        Ok(Some(s)) => match problem(&s) {
+            None => ("connected", "Imprimante prête".to_string()),
+            Some(p) => ("error", p.to_string()),
+        },
+        Err(e) => ("disconnected", e),
+    };
+    json!({"status": status, "messages": [message]})
+}
+
+fn problem(s: &PrinterStatus) -> Option<&'static str> {
+    if s.paper == PaperState::Empty {
+        Some("Plus de papier")
+    } else if s.cover_open {
+        Some("Capot ouvert")
+    } else if s.error {
+        Some("Erreur de l'imprimante")
+    } else if !s.online {
+        Some("Imprimante hors ligne")
+    } else {
+        None
+    }
+}
+
+/// A JSON-RPC 2.0 answer, as Odoo's `rpc()` expects (`result` is what it returns).
+pub fn rpc_result(id: &Value, result: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "result": result})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_from_odoo_params() {
+        let print = json!({"data": {"action": "print_receipt", "receipt": "abc"}});
+        assert_eq!(
+            Action::from_params(&print),
+            Action::PrintReceipt("abc".into())
+        );
+        assert_eq!(
+            Action::from_params(&json!({"data": {"action": "cashbox"}})),
+            Action::Cashbox
+        );
+        assert_eq!(
+            Action::from_params(&json!({})),
+            Action::Unknown(String::new())
+        );
+    }
+
+    #[test]
+    fn bad_receipts_are_refused() {
+        assert!(decode_receipt("%%%").is_err());
+        assert!(decode_receipt("aGVsbG8=").is_err());
+    }
+
+    #[test]
+    fn receipt_job_frames_the_raster() {
+        let g = Gray {
+            width: 16,
+            height: 1,
+            pixels: vec![0; 16],
+        };
+        assert_eq!(
+            receipt_job(g, 576),
+            vec![
+                0x1b, b'@', 0x1b, b'a', 1, 0x1d, b'v', b'0', 0, 2, 0, 1, 0, 0xff, 0xff, 0x1b, b'a',
+                0, 0x1d, b'V', 66, 0
+            ]
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! Stock Odoo POS, with no module to install: the two ways Odoo already knows to reach
+//! local hardware, spoken to any ESC/POS printer.
+//! - [`epos`]: an Epson ePOS-Print printer on the network (`pos_epson_printer`);
+//! - [`iot`]: an IoT box's `hw_proxy` routes, as the POS uses them without the IoT app.
+//!
+//! Owns the translation from those protocols to ESC/POS jobs and the protocol answers;
+//! sends through the drawer printer's queue ([`crate::state::AppState::drawer_printer`]),
+//! so receipts and drawer kicks never interleave. Routes and access live in
+//! `crate::http::odoo`.
+
+pub mod epos;
+pub mod epos_answer;
+pub mod iot;
+pub mod raster;
+pub mod text;
