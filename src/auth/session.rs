@@ -18,7 +18,7 @@ use axum::http::{header, HeaderMap};
 use cookie::{Cookie, CookieJar, Key, SameSite};
 use serde::{Deserialize, Serialize};
 
-/// The admin session (path /config), over plain HTTP.
+/// The admin session, over plain HTTP.
 pub const SESSION_COOKIE: &str = "cashdrawer_session";
 /// The anti-CSRF token of the login and first-run forms, before any session exists.
 pub const LOGIN_COOKIE: &str = "cashdrawer_login";
@@ -138,7 +138,9 @@ impl Sessions {
     /// The `Set-Cookie` value carrying `session`.
     pub fn cookie(&self, session: &Session, secure: bool, lifetime: Duration) -> String {
         let value = serde_json::to_string(session).expect("session serializes");
-        self.encrypted(session_cookie(secure), value, "/config", secure, lifetime)
+        // Path `/`: the admin-only routes outside /config (`/logs/purge`, `/logs/tail`)
+        // need it too; SameSite=Strict and HttpOnly keep it from other sites and scripts.
+        self.encrypted(session_cookie(secure), value, "/", secure, lifetime)
     }
 
     /// The valid session of this request (`secure`: it came over HTTPS), if any.
@@ -301,7 +303,7 @@ mod tests {
         let session = s.open(HASH);
         let set = s.cookie(&session, true, life);
         assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"));
-        assert!(set.contains("Secure") && set.contains("Path=/config"));
+        assert!(set.contains("Secure") && set.contains("Path=/;"));
         assert!(set.starts_with("__Secure-cashdrawer_session="));
         assert!(!set.contains(&session.csrf), "the cookie is encrypted");
         let h = headers_with(&set);

@@ -229,6 +229,24 @@ async fn chromium_logs_in_changes_settings_sees_errors_and_logs_out() {
         .unwrap()
         .contains("Tiroir-caisse ouvert"));
 
+    // The last log lines, shown in the page by its script (the session opens /logs/tail).
+    c.find(Locator::Css("#logs-tail button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let shown = c
+        .wait()
+        .for_element(Locator::Css("#logs-lines:not([hidden])"))
+        .await
+        .unwrap();
+    assert!(!shown
+        .text()
+        .await
+        .unwrap()
+        .contains("Authentification requise"));
+
     // On a phone-sized screen nothing sticks out sideways.
     c.set_window_size(390, 844).await.unwrap();
     let fits = c
@@ -302,12 +320,26 @@ async fn chromium_follows_https_only_to_tls_on_the_same_port_and_logs_in() {
     let mut config = (*app.state.config()).clone();
     config.server.https_only = false;
     app.state.replace_config(config);
-    c.goto(&format!("http://127.0.0.1:{port}/config")).await.unwrap();
-    let password = c.wait().for_element(Locator::Css("#login-form #password")).await.unwrap();
+    c.goto(&format!("http://127.0.0.1:{port}/config"))
+        .await
+        .unwrap();
+    let password = c
+        .wait()
+        .for_element(Locator::Css("#login-form #password"))
+        .await
+        .unwrap();
     assert_eq!(c.current_url().await.unwrap().scheme(), "http");
     password.send_keys(PYTHON_PASSWORD).await.unwrap();
-    c.find(Locator::Css("#login-form button")).await.unwrap().click().await.unwrap();
-    c.wait().for_element(Locator::Id("config-form")).await.unwrap();
+    c.find(Locator::Css("#login-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("config-form"))
+        .await
+        .unwrap();
     assert_eq!(c.current_url().await.unwrap().scheme(), "http");
     c.close().await.unwrap();
 }

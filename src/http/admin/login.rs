@@ -231,7 +231,7 @@ fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer)
     tracing::info!(op = "auth.logout", outcome = "ok", peer = %peer.ip(), "déconnexion administrateur");
     let mut res = Redirect::to("/config/login?m=bye").into_response();
     let secure = peer.scheme == Scheme::Https;
-    if let Ok(v) = Sessions::clear(session_cookie(secure), "/config", secure).parse() {
+    if let Ok(v) = Sessions::clear(session_cookie(secure), "/", secure).parse() {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res

@@ -27,6 +27,7 @@ use axum::Router;
 use crate::auth::{csrf, password, Auth, Session};
 use crate::error::ApiError;
 use crate::http::access::{Peer, Scheme};
+use crate::state::AppState as ServiceState;
 use crate::state::AppState;
 
 /// What the admin handlers share: the service state and the authentication state.
@@ -39,7 +40,7 @@ pub struct AdminState {
 /// The admin routes, with their layers, ready to merge into the service's router.
 pub fn router(state: AppState) -> Router<AppState> {
     let admin = AdminState {
-        auth: Arc::new(Auth::load(state.data_dir())),
+        auth: state.auth().clone(),
         app: state.clone(),
     };
     Router::new()
@@ -93,9 +94,14 @@ impl FromRequestParts<AdminState> for AdminSession {
 
 /// The valid session of a request (`https`: it came over TLS), if any.
 pub(crate) fn session_of(headers: &HeaderMap, https: bool, state: &AdminState) -> Option<Session> {
-    let hash = password::current_hash(&state.app);
-    let lifetime = state.app.config().auth.session_lifetime;
-    state.auth.sessions.read(headers, https, &hash, lifetime)
+    service_session(&state.app, headers, https)
+}
+
+/// The admin session of a request, for admin-only routes outside this module.
+pub fn service_session(state: &ServiceState, headers: &HeaderMap, https: bool) -> Option<Session> {
+    let hash = password::current_hash(state);
+    let lifetime = state.config().auth.session_lifetime;
+    state.auth().sessions.read(headers, https, &hash, lifetime)
 }
 
 pub(crate) fn wants_html(headers: &HeaderMap) -> bool {

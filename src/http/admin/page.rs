@@ -259,7 +259,7 @@ pub async fn change_password(
             tracing::info!(op = "auth.password", outcome = "ok", peer = %ip, "mot de passe administrateur changé; toutes les sessions sont fermées");
             let mut res = Redirect::to("/config/login?m=changed").into_response();
             let secure = peer.scheme == crate::http::access::Scheme::Https;
-            if let Ok(v) = Sessions::clear(session_cookie(secure), "/config", secure).parse() {
+            if let Ok(v) = Sessions::clear(session_cookie(secure), "/", secure).parse() {
                 res.headers_mut().append(header::SET_COOKIE, v);
             }
             res
