@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on Debian (as root), only what is missing.
 set -euo pipefail
-PACKAGES=(curl iproute2 cups chromium chromium-driver gcc-mingw-w64-x86-64)
+PACKAGES=(curl iproute2 cups cups-client chromium chromium-driver gcc-mingw-w64-x86-64 wrk bc)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -21,6 +21,8 @@ struct Inner {
     started: Instant,
     /// Restarting the listener from the admin page (issue 3).
     listener: crate::http::restart::ListenerControl,
+    /// Admin sessions and login counters (issue 3), loaded on first use.
+    auth: std::sync::OnceLock<Arc<crate::auth::Auth>>,
     invoices: Invoices,
 }
 
@@ -35,6 +37,7 @@ impl AppState {
                 printers: PrinterPool::new(),
                 started: Instant::now(),
                 listener: Default::default(),
+                auth: std::sync::OnceLock::new(),
                 invoices,
             }),
         }
@@ -82,5 +85,13 @@ impl AppState {
 
     pub fn listener_control(&self) -> &crate::http::restart::ListenerControl {
         &self.inner.listener
+    }
+
+    /// The admin authentication state of this data folder: one per service, shared by
+    /// the admin page and the other admin-only routes (`/logs/purge`, `/logs/tail`).
+    pub fn auth(&self) -> &Arc<crate::auth::Auth> {
+        self.inner
+            .auth
+            .get_or_init(|| Arc::new(crate::auth::Auth::load(&self.inner.data_dir)))
     }
 }

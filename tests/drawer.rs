@@ -195,6 +195,11 @@ async fn status_keeps_the_original_keys_and_adds_ours() {
     assert!(body["uptime_s"].is_u64());
     assert_eq!(body["printers"]["drawer"]["target"], "TICKET");
     assert_eq!(body["printers"]["drawer"]["drawer"], "unknown");
+    assert!(body["printers"]["invoice"]["routes"].is_array(), "{body}");
+    assert!(
+        body["printers"]["invoice"]["autoprint"].is_boolean(),
+        "{body}"
+    );
 }
 
 #[tokio::test]

@@ -224,3 +224,38 @@ async fn odoo16_jquery_request_opens_the_drawer() {
         vec![PIN2.to_vec()]
     );
 }
+
+/// Odoo on https builds the ePOS URL from its own scheme: the same envelope over TLS on
+/// the same port, trusting exactly the certificate the service generated.
+#[tokio::test]
+async fn epos_over_https_on_the_same_port() {
+    let peer = PrinterPeer::start(Behaviour::Normal);
+    let app = TestApp::with_printer(&peer.target(), &[]).await;
+    let pem = std::fs::read(app.data_dir().join("tls/cert.pem")).expect("generated certificate");
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .resolve("localhost", app.addr)
+        .build()
+        .unwrap();
+    let res = client
+        .post(format!("https://localhost:{}{EPOS}", app.addr.port()))
+        .header("Origin", "https://shop.odoo.com")
+        .body(odoo_envelope("<pulse/>"))
+        .send()
+        .await
+        .expect("TLS request");
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://shop.odoo.com"
+    );
+    let answer = res.text().await.unwrap();
+    assert_eq!(attr(&answer, "success"), "true", "{answer}");
+    assert_eq!(
+        peer.wait_jobs(1, Duration::from_secs(2)),
+        vec![PIN2.to_vec()]
+    );
+}

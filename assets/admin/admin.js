@@ -20,6 +20,41 @@
     target.addEventListener("input", sync);
   });
 
+  // Last log lines, shown in the page instead of a JSON tab.
+  var tail = document.getElementById("logs-tail");
+  var lines = document.getElementById("logs-lines");
+  if (tail && lines) {
+    tail.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var query = new URLSearchParams(new FormData(tail)).toString();
+      fetch("/logs/tail?" + query, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (res) { return res.json(); })
+        .then(function (body) {
+          lines.hidden = false;
+          lines.textContent = body.lines ? body.lines.join("\n") : (body.message || "");
+        });
+    });
+  }
+
+  var purge = document.getElementById("logs-purge");
+  var purgeOut = document.getElementById("logs-result");
+  if (purge && purgeOut) {
+    purge.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!window.confirm(purge.getAttribute("data-confirm"))) return;
+      fetch("/logs/purge", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRF-Token": csrf, "Accept": "application/json" }
+      }).then(function (res) {
+        return res.json().then(function (body) { return { ok: res.ok, body: body }; });
+      }).then(function (r) {
+        purgeOut.textContent = r.body.message || (r.ok ? "OK" : "Erreur");
+        purgeOut.className = r.ok ? "notice" : "alert";
+      });
+    });
+  }
+
   var button = document.getElementById("test-drawer");
   var out = document.getElementById("drawer-result");
   if (button && out) {

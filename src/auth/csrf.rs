@@ -3,7 +3,7 @@
 //! or the header `X-CSRF-Token`. SameSite=Strict cookies already keep other sites'
 //! requests out; the token also covers browsers that ignore SameSite.
 
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
@@ -43,8 +43,9 @@ pub fn cross_origin(headers: &HeaderMap) -> bool {
     !origin_host.is_some_and(|o| o.eq_ignore_ascii_case(host))
 }
 
-/// The 403 answer, logged with the caller's address.
-pub fn refuse(peer: &str, path: &str, why: &str) -> Response {
+/// The 403 answer, logged with the caller's address: a short page for a browser that
+/// asked for HTML (a form post), the usual JSON error otherwise.
+pub fn refuse(peer: &str, path: &str, why: &str, html: bool) -> Response {
     tracing::warn!(
         op = "auth.csrf",
         outcome = "denied",
@@ -52,10 +53,25 @@ pub fn refuse(peer: &str, path: &str, why: &str) -> Response {
         "requête refusée sur {} depuis {peer}: {why}",
         crate::logs::escape(path)
     );
-    ApiError::Forbidden(format!(
-        "Requête refusée: {why}. Rechargez la page d'administration et recommencez."
-    ))
-    .into_response()
+    // `why` is one of our fixed texts, never caller input: no escaping needed.
+    let message =
+        format!("Requête refusée: {why}. Rechargez la page d'administration et recommencez.");
+    if html {
+        let body = format!(
+            "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>403</title><link rel=\"stylesheet\" href=\"/config/assets/admin.css\"></head>\
+             <body><main><p class=\"alert\" id=\"error\">{message}</p>\
+             <p><a class=\"button\" href=\"/config\">/config</a></p></main></body></html>"
+        );
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            body,
+        )
+            .into_response();
+    }
+    ApiError::Forbidden(message).into_response()
 }
 
 #[cfg(test)]

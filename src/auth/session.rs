@@ -10,7 +10,7 @@
 //!   under, so a new hash ends every session at once.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -18,10 +18,30 @@ use axum::http::{header, HeaderMap};
 use cookie::{Cookie, CookieJar, Key, SameSite};
 use serde::{Deserialize, Serialize};
 
-/// The admin session (path /config).
+/// The admin session, over plain HTTP.
 pub const SESSION_COOKIE: &str = "cashdrawer_session";
 /// The anti-CSRF token of the login and first-run forms, before any session exists.
 pub const LOGIN_COOKIE: &str = "cashdrawer_login";
+
+/// The session cookie's name. Over HTTPS it carries the `__Secure-` prefix: browsers never
+/// let plain HTTP overwrite a `Secure` cookie of the same name, so an admin who once logged
+/// in over HTTPS could not log in over HTTP any more if both used one name.
+pub fn session_cookie(secure: bool) -> &'static str {
+    if secure {
+        "__Secure-cashdrawer_session"
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The login-form cookie's name (same reason).
+pub fn login_cookie(secure: bool) -> &'static str {
+    if secure {
+        "__Secure-cashdrawer_login"
+    } else {
+        LOGIN_COOKIE
+    }
+}
 const KEY_FILE: &str = "session.key";
 const LOGIN_TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
@@ -41,7 +61,13 @@ pub struct Sessions {
     key: Key,
     /// Logged-out session ids, with the time they would have expired anyway.
     revoked: Mutex<HashMap<String, u64>>,
+    /// Where the logged-out ids are kept, so a restart does not revive them.
+    revoked_file: Option<PathBuf>,
 }
+
+const REVOKED_FILE: &str = "sessions.revoked";
+/// The longest `[auth] session_minutes` allows: a revoked id is remembered that long.
+const MAX_LIFETIME_SECS: u64 = 24 * 60 * 60;
 
 fn now_secs() -> u64 {
     SystemTime::now()
@@ -74,13 +100,28 @@ impl Sessions {
                 key
             }
         };
-        Sessions::with_key(key)
+        let revoked_file = data_dir.join(REVOKED_FILE);
+        let now = now_secs();
+        let revoked = std::fs::read_to_string(&revoked_file)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .filter_map(|(id, until)| Some((id.to_string(), until.parse::<u64>().ok()?)))
+            .filter(|(_, until)| *until > now)
+            .collect();
+        Sessions {
+            key,
+            revoked: Mutex::new(revoked),
+            revoked_file: Some(revoked_file),
+        }
     }
 
+    /// Sessions under `key`, remembered in memory only.
     pub fn with_key(key: Key) -> Sessions {
         Sessions {
             key,
             revoked: Mutex::new(HashMap::new()),
+            revoked_file: None,
         }
     }
 
@@ -97,15 +138,23 @@ impl Sessions {
     /// The `Set-Cookie` value carrying `session`.
     pub fn cookie(&self, session: &Session, secure: bool, lifetime: Duration) -> String {
         let value = serde_json::to_string(session).expect("session serializes");
-        self.encrypted(SESSION_COOKIE, value, "/config", secure, lifetime)
+        // Path `/`: the admin-only routes outside /config (`/logs/purge`, `/logs/tail`)
+        // need it too; SameSite=Strict and HttpOnly keep it from other sites and scripts.
+        self.encrypted(session_cookie(secure), value, "/", secure, lifetime)
     }
 
-    /// The valid session of this request, if any.
-    pub fn read(&self, headers: &HeaderMap, hash: &str, lifetime: Duration) -> Option<Session> {
+    /// The valid session of this request (`secure`: it came over HTTPS), if any.
+    pub fn read(
+        &self,
+        headers: &HeaderMap,
+        secure: bool,
+        hash: &str,
+        lifetime: Duration,
+    ) -> Option<Session> {
         if hash.is_empty() {
             return None;
         }
-        let value = self.decrypt(headers, SESSION_COOKIE)?;
+        let value = self.decrypt(headers, session_cookie(secure))?;
         let session: Session = serde_json::from_str(&value).ok()?;
         let now = now_secs();
         let fresh =
@@ -125,7 +174,22 @@ impl Sessions {
         let now = now_secs();
         let mut revoked = self.revoked.lock().expect("revoked lock");
         revoked.retain(|_, until| *until > now);
-        revoked.insert(session.id.clone(), session.issued + lifetime.as_secs());
+        let until = session.issued + lifetime.as_secs().max(MAX_LIFETIME_SECS);
+        revoked.insert(session.id.clone(), until);
+        if let Some(path) = &self.revoked_file {
+            let text: String = revoked
+                .iter()
+                .map(|(id, t)| format!("{id} {t}\n"))
+                .collect();
+            if let Err(e) = write_private(path, text.as_bytes()) {
+                tracing::error!(
+                    op = "auth.logout",
+                    outcome = "error",
+                    "liste des sessions fermées non enregistrée dans {}: {e}",
+                    path.display()
+                );
+            }
+        }
     }
 
     /// A fresh anti-CSRF token for the login form, and its cookie.
@@ -133,7 +197,7 @@ impl Sessions {
         let token = crate::auth::random_token();
         let value = format!("{}.{token}", now_secs());
         let cookie = self.encrypted(
-            LOGIN_COOKIE,
+            login_cookie(secure),
             value,
             "/config/login",
             secure,
@@ -143,8 +207,8 @@ impl Sessions {
     }
 
     /// The login form token this browser was given, if still valid.
-    pub fn read_login_token(&self, headers: &HeaderMap) -> Option<String> {
-        let value = self.decrypt(headers, LOGIN_COOKIE)?;
+    pub fn read_login_token(&self, headers: &HeaderMap, secure: bool) -> Option<String> {
+        let value = self.decrypt(headers, login_cookie(secure))?;
         let (issued, token) = value.split_once('.')?;
         let issued: u64 = issued.parse().ok()?;
         (now_secs().saturating_sub(issued) < LOGIN_TOKEN_LIFETIME.as_secs())
@@ -152,11 +216,12 @@ impl Sessions {
     }
 
     /// A `Set-Cookie` value that deletes cookie `name`.
-    pub fn clear(name: &'static str, path: &'static str) -> String {
+    pub fn clear(name: &'static str, path: &'static str, secure: bool) -> String {
         Cookie::build((name, ""))
             .path(path)
             .http_only(true)
             .same_site(SameSite::Strict)
+            .secure(secure)
             .max_age(cookie::time::Duration::ZERO)
             .build()
             .to_string()
@@ -238,14 +303,45 @@ mod tests {
         let session = s.open(HASH);
         let set = s.cookie(&session, true, life);
         assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"));
-        assert!(set.contains("Secure") && set.contains("Path=/config"));
+        assert!(set.contains("Secure") && set.contains("Path=/;"));
+        assert!(set.starts_with("__Secure-cashdrawer_session="));
         assert!(!set.contains(&session.csrf), "the cookie is encrypted");
         let h = headers_with(&set);
-        assert_eq!(s.read(&h, HASH, life), Some(session.clone()));
-        assert_eq!(s.read(&h, OTHER, life), None, "new password ends it");
-        assert_eq!(s.read(&h, "", life), None);
+        assert_eq!(s.read(&h, true, HASH, life), Some(session.clone()));
+        assert_eq!(
+            s.read(&h, false, HASH, life),
+            None,
+            "an HTTPS session is not an HTTP one"
+        );
+        assert_eq!(s.read(&h, true, OTHER, life), None, "new password ends it");
+        assert_eq!(s.read(&h, true, "", life), None);
         s.revoke(&session, life);
-        assert_eq!(s.read(&h, HASH, life), None, "logged out");
+        assert_eq!(s.read(&h, true, HASH, life), None, "logged out");
+    }
+
+    #[test]
+    fn logouts_survive_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let life = Duration::from_secs(3600);
+        let first = Sessions::load_or_create(dir.path());
+        let kept = first.open(HASH);
+        let gone = first.open(HASH);
+        let (hk, hg) = (
+            headers_with(&first.cookie(&kept, false, life)),
+            headers_with(&first.cookie(&gone, false, life)),
+        );
+        first.revoke(&gone, life);
+        let second = Sessions::load_or_create(dir.path());
+        assert_eq!(
+            second.read(&hk, false, HASH, life),
+            Some(kept),
+            "same key after restart"
+        );
+        assert_eq!(
+            second.read(&hg, false, HASH, life),
+            None,
+            "still logged out"
+        );
     }
 
     #[test]
@@ -255,9 +351,9 @@ mod tests {
         let life = Duration::from_secs(3600);
         let set = a.cookie(&a.open(HASH), false, life);
         assert!(!set.contains("Secure"));
-        assert_eq!(b.read(&headers_with(&set), HASH, life), None);
+        assert_eq!(b.read(&headers_with(&set), false, HASH, life), None);
         let mut tampered = set.clone();
         tampered.replace_range(25..26, if &set[25..26] == "A" { "B" } else { "A" });
-        assert_eq!(a.read(&headers_with(&tampered), HASH, life), None);
+        assert_eq!(a.read(&headers_with(&tampered), false, HASH, life), None);
     }
 }

@@ -1,4 +1,4 @@
-//! Login throttling per caller address: 5 free failures, then waits that double
+//! Login throttling per caller address (IPv6: per /64): 5 free failures, then waits that double
 //! (1 s, 2 s, 4 s, ... up to 15 min). Counters are forgotten one hour after the last
 //! failure, and a successful login clears them.
 
@@ -33,9 +33,22 @@ pub fn wait_after(count: u32) -> Duration {
     Duration::from_secs(1u64 << exp).min(MAX_WAIT)
 }
 
+/// The unit counted: an IPv4 address, or an IPv6 /64 (one machine usually owns a whole
+/// /64 and could otherwise change address at every attempt).
+fn caller(ip: IpAddr) -> IpAddr {
+    match crate::http::access::canonical_ip(ip) {
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(bits.into())
+        }
+        v4 => v4,
+    }
+}
+
 impl Throttle {
     /// How long `ip` must still wait before its next attempt, if at all.
     pub fn remaining(&self, ip: IpAddr) -> Option<Duration> {
+        let ip = caller(ip);
         let map = self.failures.lock().expect("throttle lock");
         let entry = map.get(&ip)?;
         let until = entry.last + wait_after(entry.count);
@@ -46,6 +59,7 @@ impl Throttle {
 
     /// Records a failure; returns the number of failures in a row.
     pub fn failure(&self, ip: IpAddr) -> u32 {
+        let ip = caller(ip);
         let mut map = self.failures.lock().expect("throttle lock");
         let now = Instant::now();
         if map.len() >= MAX_TRACKED {
@@ -64,6 +78,7 @@ impl Throttle {
     }
 
     pub fn success(&self, ip: IpAddr) {
+        let ip = caller(ip);
         self.failures.lock().expect("throttle lock").remove(&ip);
     }
 }
@@ -95,5 +110,17 @@ mod tests {
         assert_eq!(t.remaining(b), None);
         t.success(a);
         assert_eq!(t.remaining(a), None);
+    }
+
+    #[test]
+    fn an_ipv6_slash_64_counts_as_one_caller() {
+        let t = Throttle::default();
+        for i in 0..5 {
+            t.failure(format!("2001:db8:1:2::{i}").parse().unwrap());
+        }
+        assert!(t
+            .remaining("2001:db8:1:2:ffff::9".parse().unwrap())
+            .is_some());
+        assert_eq!(t.remaining("2001:db8:1:3::1".parse().unwrap()), None);
     }
 }

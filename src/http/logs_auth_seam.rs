@@ -1,11 +1,5 @@
-//! PLACEHOLDER, to be connected to `crate::auth` (issue 3, built in parallel): the only
-//! two questions the log routes ask about authentication.
-//!
-//! Today both refuse everything, so `/logs/purge` and `/logs/tail` are closed until
-//! the admin session exists. To connect: make [`require_admin`] return the caller's
-//! admin session (401 `Authentification requise` without one) and [`check_csrf`]
-//! compare `token` with the session's CSRF token (403 when missing or wrong). The
-//! handlers in `super::logs` need nothing else.
+//! The two questions the log routes ask about authentication, answered by
+//! [`crate::auth`] and the admin session of [`crate::http::admin`] (issue 3).
 
 use axum::http::HeaderMap;
 
@@ -24,25 +18,37 @@ pub struct AdminSession {
 
 /// The caller's admin session, or 401 `Authentification requise`.
 ///
-/// Placeholder: no session exists yet, every caller is refused.
-pub fn require_admin(_state: &AppState, _headers: &HeaderMap) -> Result<AdminSession, ApiError> {
-    Err(ApiError::Unauthorized(
-        "Authentification requise".to_string(),
-    ))
+/// The route does not say whether it came over HTTPS, so both cookie names are tried:
+/// browsers send the `__Secure-` one over HTTPS only, so this grants nothing more.
+pub fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<AdminSession, ApiError> {
+    crate::http::admin::service_session(state, headers, true)
+        .or_else(|| crate::http::admin::service_session(state, headers, false))
+        .map(|s| AdminSession {
+            user: "admin".to_string(),
+            csrf: s.csrf,
+        })
+        .ok_or_else(|| ApiError::Unauthorized("Authentification requise".to_string()))
 }
 
 /// Checks the CSRF token sent with a state-changing request (query or form field
 /// `csrf` or `csrf_token`, or header `X-CSRF-Token`) against the session's, and the
-/// `Origin` in `headers`; 403 otherwise.
-///
-/// Placeholder: no session has a token yet, every token is refused.
+/// `Origin` in `headers`; 403 otherwise (the caller logs the refusal).
 pub fn check_csrf(
     _state: &AppState,
-    _session: &AdminSession,
-    _headers: &HeaderMap,
-    _token: Option<&str>,
+    session: &AdminSession,
+    headers: &HeaderMap,
+    token: Option<&str>,
 ) -> Result<(), ApiError> {
-    Err(ApiError::Forbidden(
-        "Jeton CSRF manquant ou invalide: rechargez la page d'administration".to_string(),
-    ))
+    let refused = || {
+        ApiError::Forbidden(
+            "Jeton CSRF manquant ou invalide: rechargez la page d'administration".to_string(),
+        )
+    };
+    if crate::auth::csrf::cross_origin(headers) {
+        return Err(refused());
+    }
+    match token {
+        Some(t) if crate::auth::same_secret(t, &session.csrf) => Ok(()),
+        _ => Err(refused()),
+    }
 }

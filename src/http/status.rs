@@ -22,6 +22,7 @@ async fn status(State(state): State<AppState>, Extension(peer): Extension<Peer>)
     let sensor = health.status.map_or(DrawerState::Unknown, |s| {
         DrawerState::from_pin3(s.drawer_pin3_high, config.cashdrawer.sensor_open_level)
     });
+    let invoices = state.invoices().status();
     Json(json!({
         "status": "running",
         "message": "Service actif",
@@ -36,6 +37,14 @@ async fn status(State(state): State<AppState>, Extension(peer): Extension<Peer>)
                 "status_supported": drawer.target().can_report_status(),
                 "drawer": sensor,
                 "health": health,
+            },
+            // The invoice printer: its routes in the order they are tried, and what the
+            // last print attempt found (never a live probe).
+            "invoice": {
+                "autoprint": state.invoices().config().autoprint,
+                "routes": invoices.routes,
+                "queue_length": invoices.queue_length,
+                "last_attempt": invoices.printer,
             },
         },
     }))

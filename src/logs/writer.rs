@@ -24,7 +24,24 @@ pub const CHANNEL_CAPACITY: usize = 16 * 1024;
 
 /// How often the thread checks the clock when no line comes (midnight without
 /// traffic still rotates and applies retention).
-const TICK: Duration = Duration::from_millis(500);
+/// Longest sleep of the writer thread with nothing to write: it wakes up at the next
+/// local midnight to rotate even without traffic, and at least this often so that a
+/// clock change (DST, an admin fixing the time) is noticed. No busy polling when idle.
+const MAX_IDLE: Duration = Duration::from_secs(60);
+
+/// Time until the clock's next midnight, within [10 ms, MAX_IDLE].
+fn until_midnight(clock: &dyn super::clock::Clock) -> Duration {
+    let now = clock.now();
+    let next = now
+        .date_naive()
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t - now.naive_local());
+    next.and_then(|d| d.to_std().ok())
+        .map(|d| d + Duration::from_millis(10))
+        .unwrap_or(MAX_IDLE)
+        .clamp(Duration::from_millis(10), MAX_IDLE)
+}
 
 pub enum Msg {
     Line { day: NaiveDate, text: String },
@@ -109,7 +126,7 @@ pub fn spawn(
         .spawn(move || {
             worker.retention();
             loop {
-                match rx.recv_timeout(TICK) {
+                match rx.recv_timeout(until_midnight(worker.clock.as_ref())) {
                     Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => break,
                     Ok(msg) => {
                         let mut stop = worker.handle(msg);

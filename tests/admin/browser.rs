@@ -64,6 +64,8 @@ impl Drop for Driver {
 
 async fn chromium(driver: &Driver, profile: &Path) -> Client {
     let caps = json!({
+        // The service's self-signed certificate (the HTTPS test); plain HTTP ignores it.
+        "acceptInsecureCerts": true,
         "goog:chromeOptions": {
             "binary": CHROMIUM,
             "args": [
@@ -227,6 +229,24 @@ async fn chromium_logs_in_changes_settings_sees_errors_and_logs_out() {
         .unwrap()
         .contains("Tiroir-caisse ouvert"));
 
+    // The last log lines, shown in the page by its script (the session opens /logs/tail).
+    c.find(Locator::Css("#logs-tail button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let shown = c
+        .wait()
+        .for_element(Locator::Css("#logs-lines:not([hidden])"))
+        .await
+        .unwrap();
+    assert!(!shown
+        .text()
+        .await
+        .unwrap()
+        .contains("Authentification requise"));
+
     // On a phone-sized screen nothing sticks out sideways.
     c.set_window_size(390, 844).await.unwrap();
     let fits = c
@@ -257,5 +277,69 @@ async fn chromium_logs_in_changes_settings_sees_errors_and_logs_out() {
         .for_element(Locator::Id("login-form"))
         .await
         .unwrap();
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_follows_https_only_to_tls_on_the_same_port_and_logs_in() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn(&ini_with_password(&[("server", "https_only", "true")])).await;
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium(&driver, profile.path()).await;
+    let port = app.addr.port();
+    c.goto(&format!("http://127.0.0.1:{port}/config"))
+        .await
+        .unwrap();
+    let password = c
+        .wait()
+        .for_element(Locator::Css("#login-form #password"))
+        .await
+        .unwrap();
+    let url = c.current_url().await.unwrap();
+    assert_eq!((url.scheme(), url.port()), ("https", Some(port)), "{url}");
+    password.send_keys(PYTHON_PASSWORD).await.unwrap();
+    c.find(Locator::Css("#login-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("config-form"))
+        .await
+        .unwrap();
+    // The Secure session cookie came back over TLS: the page is open, still in HTTPS.
+    assert_eq!(c.current_url().await.unwrap().scheme(), "https");
+    // The drawer route still answers plain HTTP (the Odoo module's call).
+    assert_eq!(app.odoo_open_drawer().await.0, 200);
+
+    // https_only turned off: the same browser can log in over plain HTTP too (its HTTPS
+    // session cookie, being Secure, must not share a name with the HTTP one).
+    let mut config = (*app.state.config()).clone();
+    config.server.https_only = false;
+    app.state.replace_config(config);
+    c.goto(&format!("http://127.0.0.1:{port}/config"))
+        .await
+        .unwrap();
+    let password = c
+        .wait()
+        .for_element(Locator::Css("#login-form #password"))
+        .await
+        .unwrap();
+    assert_eq!(c.current_url().await.unwrap().scheme(), "http");
+    password.send_keys(PYTHON_PASSWORD).await.unwrap();
+    c.find(Locator::Css("#login-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("config-form"))
+        .await
+        .unwrap();
+    assert_eq!(c.current_url().await.unwrap().scheme(), "http");
     c.close().await.unwrap();
 }

@@ -60,6 +60,8 @@ async fn state_changes_need_the_session_csrf_token() {
         .await
         .unwrap();
     assert_eq!(no_header.status().as_u16(), 403);
+    let body: serde_json::Value = no_header.json().await.unwrap();
+    assert_eq!(body["status"], "error", "API callers get the JSON error");
     let with_header = client
         .post(app.url("/config/test-drawer"))
         .header("X-CSRF-Token", &csrf)

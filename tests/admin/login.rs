@@ -131,12 +131,7 @@ async fn login_succeeds_with_a_python_bcrypt_hash_and_fails_with_a_wrong_passwor
         .iter()
         .find(|c| c.starts_with("cashdrawer_session="))
         .expect("session cookie");
-    for flag in [
-        "HttpOnly",
-        "SameSite=Strict",
-        "Path=/config",
-        "Max-Age=3600",
-    ] {
+    for flag in ["HttpOnly", "SameSite=Strict", "Path=/;", "Max-Age=3600"] {
         assert!(cookie.contains(flag), "{flag} missing in {cookie}");
     }
     assert!(

@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod csrf;
 mod login;
+mod logs;
 #[cfg(target_os = "linux")]
 mod netns;
 mod restart;

@@ -39,8 +39,8 @@ impl Namespace {
         let third = (pid % 200) as u8 + tag;
         let host_ip = Ipv4Addr::new(10, 231, third, 1);
         let ns_ip = Ipv4Addr::new(10, 231, third, 2);
-        let host_if = format!("cdh{}{tag}", pid % 100_000);
-        let ns_if = format!("cdn{}{tag}", pid % 100_000);
+        let host_if = format!("cdah{}{tag}", pid % 100_000);
+        let ns_if = format!("cdan{}{tag}", pid % 100_000);
         let ns = Namespace {
             name: name.clone(),
             host_ip,

@@ -77,3 +77,54 @@ async fn a_busy_port_is_reported_and_the_old_address_stays() {
     assert!(status_ok(&app.client, &app.url("")).await);
     drop(busy);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sessions_survive_a_service_restart_and_logouts_too() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.ini"), ini_with_password(&[])).unwrap();
+    let kept = browser();
+    let gone = browser();
+    let (gone_cookie, gone_csrf) = {
+        let first = Running::start(dir.path(), "127.0.0.1:0").await;
+        let base = format!("http://{}", first.addr);
+        logged_in(&kept, &base).await;
+        let res = login(&gone, &base, PYTHON_PASSWORD).await;
+        let cookie = res
+            .set_cookies
+            .iter()
+            .find(|c| c.starts_with("cashdrawer_session="))
+            .unwrap();
+        let csrf = csrf_of(&get_html(&gone, &format!("{base}/config")).await.body);
+        (cookie.split(';').next().unwrap().to_string(), csrf)
+    };
+    let second = Running::start(dir.path(), "127.0.0.1:0").await;
+    let base = format!("http://{}", second.addr);
+    let res = get_html(&gone, &format!("{base}/config/logout?csrf={gone_csrf}")).await;
+    assert_eq!(res.location, "/config/login?m=bye");
+    drop(second);
+
+    let third = Running::start(dir.path(), "127.0.0.1:0").await;
+    let base = format!("http://{}", third.addr);
+    assert_eq!(
+        get_html(&kept, &format!("{base}/config")).await.status,
+        200,
+        "session kept across restarts"
+    );
+    let copy = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = copy
+        .get(format!("{base}/config"))
+        .header("Cookie", &gone_cookie)
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status().as_u16(),
+        303,
+        "a logged-out cookie stays dead after a restart"
+    );
+}

@@ -62,7 +62,7 @@ async fn https_and_http_share_the_port_and_https_cookies_are_secure() {
     let cookie = ok
         .set_cookies
         .iter()
-        .find(|c| c.starts_with("cashdrawer_session="))
+        .find(|c| c.starts_with("__Secure-cashdrawer_session="))
         .unwrap();
     assert!(cookie.contains("; Secure"), "{cookie}");
     assert_eq!(

@@ -1,6 +1,10 @@
 //! The editable keys of config.ini, grouped as on the page, and how a submitted form
 //! becomes a new config.ini: every field checked by the config module's own parsers,
 //! every error reported next to its field, nothing written unless all are valid.
+//!
+//! Not editable here on purpose: `[auth]` hashes (password forms only) and
+//! `[invoice_printer] command`, which runs a program on the till: a web page must not be
+//! able to turn an admin password into code execution; it is edited in config.ini.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -86,6 +90,26 @@ pub const GROUPS: &[Group] = &[
             f("invoice_printer", "scan_frequency", Kind::Number, ["Fréquence de scan (s)", "Scan period (s)"], ["1 à 3600", "1 to 3600"], false),
             f("invoice_printer", "open_delay", Kind::Number, ["Délai avant suppression (s)", "Delay before removal (s)"], ["0 à 3600", "0 to 3600"], false),
             f("invoice_printer", "purge_on_start", Kind::Bool, ["Purger au démarrage", "Purge at start"], ["", ""], false),
+            f("invoice_printer", "ipp_uri", Kind::Text, ["Adresse IPP", "IPP address"],
+              ["ipp://192.168.1.50/ipp/print (vide = non utilisé)", "ipp://192.168.1.50/ipp/print (empty = not used)"], false),
+            f("invoice_printer", "pjl", Kind::Bool, ["Enveloppe PJL (socket)", "PJL wrapper (socket)"], ["", ""], false),
+            f("invoice_printer", "retries", Kind::Number, ["Essais", "Attempts"], ["1 à 100, puis failed/", "1 to 100, then failed/"], false),
+            f("invoice_printer", "retry_delay", Kind::Number, ["Délai avant nouvel essai (s)", "Retry delay (s)"], ["doublé à chaque essai", "doubled at each attempt"], false),
+            f("invoice_printer", "print_timeout", Kind::Number, ["Durée maximale d'une impression (s)", "Print timeout (s)"], ["", ""], false),
+            f("invoice_printer", "keep_printed", Kind::Bool, ["Garder les factures imprimées (printed/)", "Keep printed invoices (printed/)"], ["", ""], false),
+            f("invoice_printer", "stale_age", Kind::Number, ["Ancienneté ignorée au démarrage (min)", "Age ignored at start (min)"], ["0 = règle désactivée", "0 = rule off"], false),
+            f("invoice_printer", "stable_ms", Kind::Number, ["Intervalle de contrôle de taille (ms)", "Size check interval (ms)"], ["", ""], false),
+        ],
+    },
+    Group {
+        id: "odoo",
+        title: ["Odoo POS sans module (ePOS, IoT box)", "Stock Odoo POS (ePOS, IoT box)"],
+        fields: &[
+            f("odoo", "epos", Kind::Bool, ["Imprimante Epson ePOS émulée", "Emulated Epson ePOS printer"], ["", ""], false),
+            f("odoo", "epos_allowed_networks", Kind::Text, ["Réseaux autorisés (ePOS)", "Allowed networks (ePOS)"], ["ex. 192.168.1.0/24", "e.g. 192.168.1.0/24"], false),
+            f("odoo", "iot", Kind::Bool, ["IoT box émulée (hw_proxy)", "Emulated IoT box (hw_proxy)"], ["", ""], false),
+            f("odoo", "iot_allowed_networks", Kind::Text, ["Réseaux autorisés (IoT)", "Allowed networks (IoT)"], ["", ""], false),
+            f("odoo", "paper_width", Kind::Text, ["Largeur du papier (points)", "Paper width (dots)"], ["576 = 80 mm, 384 = 58 mm", "576 = 80 mm, 384 = 58 mm"], false),
         ],
     },
     Group {

@@ -109,6 +109,13 @@ pub struct Texts {
     pub restart_button: &'static str,
     pub restarted: &'static str,
     pub restart_failed: &'static str,
+    pub logs_tools: &'static str,
+    pub logs_download: &'static str,
+    pub logs_show: &'static str,
+    pub logs_level: &'static str,
+    pub logs_lines: &'static str,
+    pub logs_purge: &'static str,
+    pub logs_purge_confirm: &'static str,
 }
 
 pub const FR: Texts = Texts {
@@ -155,6 +162,13 @@ pub const FR: Texts = Texts {
     restart_button: "Redémarrer l'écoute maintenant",
     restarted: "Écoute redémarrée.",
     restart_failed: "Le redémarrage de l'écoute a échoué (adresse ou port indisponible, voir le journal); l'ancienne adresse reste en service.",
+    logs_tools: "Journal: consulter, télécharger, purger",
+    logs_download: "Télécharger le journal du jour",
+    logs_show: "Afficher les dernières lignes",
+    logs_level: "Niveau",
+    logs_lines: "Lignes",
+    logs_purge: "Purger les journaux",
+    logs_purge_confirm: "Supprimer les anciens journaux et vider le journal du jour ?",
 };
 
 pub const EN: Texts = Texts {
@@ -201,6 +215,13 @@ pub const EN: Texts = Texts {
     restart_button: "Restart the listener now",
     restarted: "Listener restarted.",
     restart_failed: "The listener could not restart (address or port unavailable, see the log); the old address stays in service.",
+    logs_tools: "Log: view, download, purge",
+    logs_download: "Download today's log",
+    logs_show: "Show the last lines",
+    logs_level: "Level",
+    logs_lines: "Lines",
+    logs_purge: "Purge the logs",
+    logs_purge_confirm: "Delete the old logs and empty today's log?",
 };
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use axum::{Extension, Form};
 
 use super::i18n::{Lang, Texts};
 use super::{html, session_of, AdminSession, AdminState};
-use crate::auth::session::{Sessions, LOGIN_COOKIE, SESSION_COOKIE};
+use crate::auth::session::{login_cookie, session_cookie, Sessions};
 use crate::auth::{password, same_secret};
 use crate::http::access::{Peer, Scheme};
 
@@ -71,7 +71,7 @@ pub async fn show(
             None,
         );
     }
-    if session_of(&headers, &admin).is_some() {
+    if session_of(&headers, peer.scheme == Scheme::Https, &admin).is_some() {
         return Redirect::to("/config").into_response();
     }
     let notice = match query.get("m").map(String::as_str) {
@@ -106,7 +106,7 @@ pub async fn submit(
     let token = admin
         .auth
         .sessions
-        .read_login_token(&headers)
+        .read_login_token(&headers, peer.scheme == Scheme::Https)
         .unwrap_or_default();
     let given = form.get("password").cloned().unwrap_or_default();
     let hash = password::current_hash(&admin.app);
@@ -213,7 +213,7 @@ fn open_session(admin: &AdminState, hash: &str, peer: Peer) -> Response {
     let mut res = Redirect::to("/config").into_response();
     for c in [
         admin.auth.sessions.cookie(&session, secure, lifetime),
-        Sessions::clear(LOGIN_COOKIE, "/config/login"),
+        Sessions::clear(login_cookie(secure), "/config/login", secure),
     ] {
         if let Ok(v) = c.parse() {
             res.headers_mut().append(header::SET_COOKIE, v);
@@ -230,7 +230,8 @@ fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer)
         .revoke(session, admin.app.config().auth.session_lifetime);
     tracing::info!(op = "auth.logout", outcome = "ok", peer = %peer.ip(), "déconnexion administrateur");
     let mut res = Redirect::to("/config/login?m=bye").into_response();
-    if let Ok(v) = Sessions::clear(SESSION_COOKIE, "/config").parse() {
+    let secure = peer.scheme == Scheme::Https;
+    if let Ok(v) = Sessions::clear(session_cookie(secure), "/", secure).parse() {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
@@ -244,7 +245,7 @@ pub async fn logout_link(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(session) = session_of(&headers, &admin) else {
+    let Some(session) = session_of(&headers, peer.scheme == Scheme::Https, &admin) else {
         return Redirect::to("/config/login").into_response();
     };
     match query.get("csrf") {

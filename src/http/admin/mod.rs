@@ -27,6 +27,7 @@ use axum::Router;
 use crate::auth::{csrf, password, Auth, Session};
 use crate::error::ApiError;
 use crate::http::access::{Peer, Scheme};
+use crate::state::AppState as ServiceState;
 use crate::state::AppState;
 
 /// What the admin handlers share: the service state and the authentication state.
@@ -39,7 +40,7 @@ pub struct AdminState {
 /// The admin routes, with their layers, ready to merge into the service's router.
 pub fn router(state: AppState) -> Router<AppState> {
     let admin = AdminState {
-        auth: Arc::new(Auth::load(state.data_dir())),
+        auth: state.auth().clone(),
         app: state.clone(),
     };
     Router::new()
@@ -77,7 +78,8 @@ impl FromRequestParts<AdminState> for AdminSession {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AdminState) -> Result<Self, Response> {
-        match session_of(&parts.headers, state) {
+        let (_, _, https) = peer_of(&parts.extensions);
+        match session_of(&parts.headers, https, state) {
             Some(s) => Ok(AdminSession(s)),
             None if wants_html(&parts.headers) => {
                 Err(Redirect::to("/config/login").into_response())
@@ -90,10 +92,16 @@ impl FromRequestParts<AdminState> for AdminSession {
     }
 }
 
-pub(crate) fn session_of(headers: &HeaderMap, state: &AdminState) -> Option<Session> {
-    let hash = password::current_hash(&state.app);
-    let lifetime = state.app.config().auth.session_lifetime;
-    state.auth.sessions.read(headers, &hash, lifetime)
+/// The valid session of a request (`https`: it came over TLS), if any.
+pub(crate) fn session_of(headers: &HeaderMap, https: bool, state: &AdminState) -> Option<Session> {
+    service_session(&state.app, headers, https)
+}
+
+/// The admin session of a request, for admin-only routes outside this module.
+pub fn service_session(state: &ServiceState, headers: &HeaderMap, https: bool) -> Option<Session> {
+    let hash = password::current_hash(state);
+    let lifetime = state.config().auth.session_lifetime;
+    state.auth().sessions.read(headers, https, &hash, lifetime)
 }
 
 pub(crate) fn wants_html(headers: &HeaderMap) -> bool {
@@ -120,15 +128,16 @@ async fn require_csrf(State(admin): State<AdminState>, req: Request, next: Next)
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let (peer, _, _) = peer_of(req.extensions());
+    let (peer, _, https) = peer_of(req.extensions());
     let path = req.uri().path().to_string();
+    let html = wants_html(req.headers());
     if csrf::cross_origin(req.headers()) {
-        return csrf::refuse(&peer, &path, "origine étrangère");
+        return csrf::refuse(&peer, &path, "origine étrangère", html);
     }
     let expected = if path == "/config/login" {
-        admin.auth.sessions.read_login_token(req.headers())
+        admin.auth.sessions.read_login_token(req.headers(), https)
     } else {
-        match session_of(req.headers(), &admin) {
+        match session_of(req.headers(), https, &admin) {
             Some(session) => Some(session.csrf),
             None => return next.run(req).await,
         }
@@ -146,9 +155,9 @@ async fn require_csrf(State(admin): State<AdminState>, req: Request, next: Next)
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
-        (_, None) => csrf::refuse(&peer, &path, "jeton CSRF manquant"),
-        (None, Some(_)) => csrf::refuse(&peer, &path, "jeton de connexion expiré ou absent"),
-        (Some(_), Some(_)) => csrf::refuse(&peer, &path, "jeton CSRF invalide"),
+        (_, None) => csrf::refuse(&peer, &path, "jeton CSRF manquant", html),
+        (None, Some(_)) => csrf::refuse(&peer, &path, "jeton de connexion expiré ou absent", html),
+        (Some(_), Some(_)) => csrf::refuse(&peer, &path, "jeton CSRF invalide", html),
     }
 }
 

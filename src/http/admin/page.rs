@@ -16,7 +16,7 @@ use super::fields::{self, GroupView};
 use super::i18n::{Lang, Texts};
 use super::{html, AdminSession, AdminState};
 use crate::auth::password;
-use crate::auth::session::{Sessions, SESSION_COOKIE};
+use crate::auth::session::{session_cookie, Sessions};
 use crate::error::ApiError;
 use crate::http::access::Peer;
 
@@ -258,7 +258,8 @@ pub async fn change_password(
             admin.auth.throttle.success(ip);
             tracing::info!(op = "auth.password", outcome = "ok", peer = %ip, "mot de passe administrateur changé; toutes les sessions sont fermées");
             let mut res = Redirect::to("/config/login?m=changed").into_response();
-            if let Ok(v) = Sessions::clear(SESSION_COOKIE, "/config").parse() {
+            let secure = peer.scheme == crate::http::access::Scheme::Https;
+            if let Ok(v) = Sessions::clear(session_cookie(secure), "/", secure).parse() {
                 res.headers_mut().append(header::SET_COOKIE, v);
             }
             res
