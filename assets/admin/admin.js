@@ -1,5 +1,5 @@
 // odoo-pos-cashdrawer admin page. The page works without this script (plain forms);
-// it only adds the drawer-command presets and the "open the drawer" test button.
+// it only adds the drawer-command presets, the log tail, and the test buttons.
 (function () {
   "use strict";
   var csrf = document.querySelector('meta[name="csrf-token"]');
@@ -55,14 +55,16 @@
     });
   }
 
-  var button = document.getElementById("test-drawer");
-  var out = document.getElementById("drawer-result");
-  if (button && out) {
+  // Test buttons: POST to the route, show the answer's message beside the button.
+  function wireTest(buttonId, outId, url) {
+    var button = document.getElementById(buttonId);
+    var out = document.getElementById(outId);
+    if (!button || !out) return;
     button.addEventListener("click", function (event) {
       event.preventDefault();
       button.disabled = true;
       out.textContent = "…";
-      fetch("/config/test-drawer", {
+      fetch(url, {
         method: "POST",
         credentials: "same-origin",
         headers: { "X-CSRF-Token": csrf, "Accept": "application/json" }
@@ -77,4 +79,6 @@
       }).then(function () { button.disabled = false; });
     });
   }
+  wireTest("test-drawer", "drawer-result", "/config/test-drawer");
+  wireTest("test-print", "print-result", "/config/test-print");
 })();

@@ -13,6 +13,7 @@ pub mod ipp;
 pub mod journal;
 mod purge;
 mod queue;
+pub mod test_page;
 pub mod transport;
 mod watcher;
 
@@ -190,6 +191,36 @@ impl Invoices {
     pub fn stop(&self) {
         self.shared.stop.send_replace(true);
         self.shared.lock().watching = false;
+    }
+
+    /// Drops a one-page test invoice into the watched folder (the admin page's "test
+    /// print" button): it is then detected and printed like a real download.
+    pub fn print_test_page(&self) -> Result<std::path::PathBuf, String> {
+        let config = &self.shared.config;
+        if !config.autoprint {
+            return Err(
+                "impression automatique désactivée ([invoice_printer] autoprint = false)".into(),
+            );
+        }
+        if !self.status().watching {
+            return Err("la surveillance du dossier n'est pas active (voir le journal)".into());
+        }
+        if !config.download_folder.is_dir() {
+            return Err(format!(
+                "dossier de téléchargement introuvable: {}",
+                config.download_folder.display()
+            ));
+        }
+        let when = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
+        let routes = self.shared.route_names().join(", ");
+        let pdf = test_page::test_pdf(&[
+            "odoo-pos-cashdrawer",
+            "Test d'impression des factures / invoice test print",
+            &when,
+            &format!("Voies / routes: {routes}"),
+        ]);
+        test_page::drop_into(&config.download_folder, &pdf)
+            .map_err(|e| format!("écriture dans {}: {e}", config.download_folder.display()))
     }
 
     pub fn status(&self) -> StatusSnapshot {

@@ -6,6 +6,7 @@ mod common;
 
 mod access;
 mod browser;
+mod buttons;
 mod cli;
 mod csrf;
 mod login;

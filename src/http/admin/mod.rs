@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/config/save", post(page::save))
         .route("/config/password", post(page::change_password))
         .route("/config/test-drawer", post(page::test_drawer))
+        .route("/config/test-print", post(page::test_print))
         .route("/config/restart", post(listener::restart))
         .route("/config/login", get(login::show).post(login::submit))
         .route(

@@ -38,6 +38,30 @@ struct ConfigPage {
     /// (hex, label) of the usual drawer commands.
     presets: Vec<(String, String)>,
     pw_error: String,
+    /// The last operations from the log (drawer, receipts, invoices, config, logins).
+    last_ops: Vec<String>,
+}
+
+/// Operations worth showing in the status card: not the per-request lines, not the
+/// virtual printer's decoding, not the service's own start/stop.
+fn is_operation(line: &str) -> bool {
+    let op = line.split_whitespace().nth(2).unwrap_or("");
+    !(op.starts_with("http.")
+        || op.starts_with("printer.virtual")
+        || op.starts_with("service.")
+        || op == "-")
+}
+
+/// The last `n` operations in today's log, newest first.
+fn last_operations(admin: &AdminState, n: usize) -> Vec<String> {
+    let path = crate::logs::log_path(admin.app.data_dir(), &admin.app.config());
+    let lines = crate::logs::tail::tail(&path, 300, tracing::Level::INFO).unwrap_or_default();
+    lines
+        .into_iter()
+        .rev()
+        .filter(|l| is_operation(l))
+        .take(n)
+        .collect()
 }
 
 /// What differs between one rendering of the page and another.
@@ -104,6 +128,7 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
             .map(|(_, hex, label)| (hex.to_string(), format!("{label} ({hex})")))
             .collect(),
         pw_error: view.pw_error,
+        last_ops: last_operations(admin, 8),
     };
     html(status, page.render())
 }
@@ -286,6 +311,30 @@ pub async fn test_drawer(
             tracing::error!(op = "drawer.open", outcome = "error", peer = %peer.ip(), "test d'ouverture du tiroir: {e}");
             Err(ApiError::Unavailable(format!(
                 "Erreur lors de l'ouverture du tiroir: {e}"
+            )))
+        }
+    }
+}
+
+/// The page's "test print" button: a test invoice goes through the whole automatic
+/// printing pipeline (watched folder, checks, journal, printer).
+pub async fn test_print(
+    State(admin): State<AdminState>,
+    Extension(peer): Extension<Peer>,
+    AdminSession(_): AdminSession,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    match admin.app.invoices().print_test_page() {
+        Ok(path) => {
+            tracing::info!(op = "invoice.test", outcome = "ok", peer = %peer.ip(), "facture de test déposée: {}", path.display());
+            Ok(Json(json!({
+                "status": "success",
+                "message": format!("Facture de test déposée ({}) : elle va être imprimée", path.display())
+            })))
+        }
+        Err(e) => {
+            tracing::warn!(op = "invoice.test", outcome = "error", peer = %peer.ip(), "test d'impression refusé: {e}");
+            Err(ApiError::Unavailable(format!(
+                "Test d'impression impossible: {e}"
             )))
         }
     }

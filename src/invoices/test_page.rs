@@ -1,0 +1,104 @@
+//! A one-page test invoice, made by the service itself, for the admin page's "test print"
+//! button. It is dropped into the watched folder like a browser download, so the test
+//! goes through the whole pipeline: detection, completeness checks, journal, printer.
+
+use std::path::{Path, PathBuf};
+
+/// A minimal, valid PDF (one A4 page, Helvetica text) with a correct cross-reference
+/// table, so strict printers accept it too.
+pub fn test_pdf(lines: &[&str]) -> Vec<u8> {
+    let mut content = String::from("BT /F1 14 Tf 72 770 Td 18 TL\n");
+    for line in lines {
+        let safe: String = line
+            .chars()
+            .map(|c| {
+                if c.is_ascii() && !matches!(c, '(' | ')' | '\\') {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        content.push_str(&format!("({safe}) Tj T*\n"));
+    }
+    content.push_str("ET\n");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        pdf.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+/// Writes the test page into `folder` under a temporary name, then renames it, so the
+/// watcher sees it complete at once. Returns the final path.
+pub fn drop_into(folder: &Path, pdf: &[u8]) -> std::io::Result<PathBuf> {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%3f");
+    let name = format!("test-impression-{stamp}.pdf");
+    let tmp = folder.join(format!(".{name}.part"));
+    std::fs::write(&tmp, pdf)?;
+    let path = folder.join(name);
+    std::fs::rename(&tmp, &path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_page_is_a_complete_pdf_with_a_valid_xref() {
+        let pdf = test_pdf(&["Test (odoo-pos-cashdrawer)", "été"]);
+        let text = String::from_utf8(pdf.clone()).unwrap();
+        assert!(text.starts_with("%PDF-1.4\n"));
+        assert!(text.ends_with("%%EOF\n"));
+        assert!(text.contains("(Test ?odoo-pos-cashdrawer?) Tj"));
+        // Every xref entry points at its "N 0 obj".
+        let xref_at: usize = text
+            .rsplit("startxref\n")
+            .next()
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(text[xref_at..].starts_with("xref\n"));
+        for (i, line) in text[xref_at..].lines().skip(3).take(5).enumerate() {
+            let off: usize = line[..10].parse().unwrap();
+            assert!(
+                text[off..].starts_with(&format!("{} 0 obj", i + 1)),
+                "object {}",
+                i + 1
+            );
+        }
+        assert_eq!(
+            crate::invoices::check::Content::of(&pdf),
+            crate::invoices::check::Content::CompletePdf
+        );
+    }
+}
