@@ -285,3 +285,61 @@ async fn the_running_service_serves_the_document_and_the_page() {
     assert_eq!(status, 404);
     assert_eq!(body["status"], "error");
 }
+
+/// The page really renders the document in a browser (headless Chromium, under the
+/// page's own Content-Security-Policy): one block per operation, each with its level.
+#[tokio::test]
+async fn the_docs_page_renders_every_operation_in_chromium() {
+    let app = TestApp::spawn(&ini(&[("printer", "name", "virtual")])).await;
+    let browser = common::browser::Browser::start().await;
+    browser.goto(&app.url("/docs")).await;
+    let rendered = browser
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            const started = Date.now();
+            (function poll() {
+                const ops = [...document.querySelectorAll("section.op")];
+                const error = document.querySelector(".error");
+                if (ops.length || error || Date.now() - started > 20000) {
+                    done({
+                        failure: error ? error.textContent : null,
+                        ops: ops.map((o) => [o.id, o.querySelector(".level").textContent]),
+                        title: document.getElementById("title").textContent,
+                    });
+                } else {
+                    setTimeout(poll, 50);
+                }
+            })();"#,
+            serde_json::json!([]),
+        )
+        .await;
+    assert!(rendered["failure"].is_null(), "{rendered}");
+    let shown: BTreeSet<(String, String)> = rendered["ops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o[0].as_str().unwrap().to_string(),
+                o[1].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = operations(&document())
+        .into_iter()
+        .map(|(m, p, op)| {
+            (
+                format!("{m}{p}"),
+                op["x-access-level"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(shown, expected);
+    assert!(
+        rendered["title"]
+            .as_str()
+            .unwrap()
+            .contains(env!("CARGO_PKG_VERSION")),
+        "{rendered}"
+    );
+}
