@@ -18,6 +18,22 @@ pub fn network_router() -> Router<AppState> {
     Router::new().route("/drawer", get(drawer_state))
 }
 
+#[utoipa::path(
+    get,
+    path = "/open-cash-drawer",
+    tag = "drawer",
+    summary = "Open the cash drawer (the Odoo module's call)",
+    description = "Access level: **local** (loopback callers only, and a known Host header).\n\nSends the configured `[cashdrawer] command` to the drawer printer `[printer] name`. On a printer that can report its status the kick is confirmed with `DLE EOT`: a dead, stalled or offline printer is an error naming the cause.",
+    responses(
+        (status = 200, description = "Drawer opened", body = super::apidoc::Done,
+            example = json!({"status": "success", "message": "Tiroir-caisse ouvert"})),
+        (status = 403, description = "Network caller, or Host header not accepted", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
+        (status = 503, description = "The printer could not be reached or refused the job", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Erreur lors de l'ouverture du tiroir: imprimante tcp://192.168.1.50:9100: plus de papier"})),
+    ),
+    extensions(("x-access-level" = json!("local")))
+)]
 async fn open_cash_drawer(
     State(state): State<AppState>,
     axum::Extension(peer): axum::Extension<Peer>,
@@ -45,6 +61,19 @@ async fn open_cash_drawer(
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/drawer",
+    tag = "drawer",
+    summary = "Drawer sensor and printer status, read live",
+    description = "Access level: **network** (`[server] allowed_networks`).\n\nAsks the drawer printer for its status (`DLE EOT`) now. `drawer` is `open`, `closed` or `unknown` (transport that cannot read, e.g. a spooler queue); its meaning follows `[cashdrawer] sensor_open_level`.",
+    responses(
+        (status = 200, description = "Live state", body = super::apidoc::DrawerAnswer),
+        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
+        (status = 503, description = "The printer did not answer", body = super::apidoc::ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("network")))
+)]
 async fn drawer_state(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let report = crate::drawer::report(&state).await?;
     Ok(Json(json!({

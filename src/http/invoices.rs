@@ -19,6 +19,18 @@ pub fn local_router() -> Router<AppState> {
     Router::new().route("/invoice-printer/purge", get(purge))
 }
 
+#[utoipa::path(
+    get,
+    path = "/invoice-printer/status",
+    tag = "invoices",
+    summary = "Automatic invoice printing: configuration and queue",
+    description = "Access level: **network** (`[server] allowed_networks`).\n\nThe original's keys (`autoprint`, `printer_name`, `download_folder`, `scan_frequency`) plus the watcher's and queue's live state. Reads counters only, never waits for a printer.",
+    responses(
+        (status = 200, description = "Invoice printing state", body = super::apidoc::InvoicePrinterStatus),
+        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("network")))
+)]
 async fn status(State(state): State<AppState>, Extension(peer): Extension<Peer>) -> Json<Value> {
     let invoices = state.invoices();
     let config = invoices.config();
@@ -42,6 +54,20 @@ async fn status(State(state): State<AppState>, Extension(peer): Extension<Peer>)
     }))
 }
 
+#[utoipa::path(
+    get,
+    path = "/invoice-printer/purge",
+    tag = "invoices",
+    summary = "Purge the download folder of handled invoices",
+    description = "Access level: **local** (loopback callers only, and a known Host header).\n\nDeletes the PDF files already printed (or older than the stale age); files still waiting or being printed are kept and listed.",
+    responses(
+        (status = 200, description = "Folder purged", body = super::apidoc::InvoicePurge),
+        (status = 403, description = "Network caller, or Host header not accepted", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
+        (status = 500, description = "Unexpected failure (details in the operations log)", body = super::apidoc::ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("local")))
+)]
 async fn purge(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let invoices = state.invoices().clone();
     let report = tokio::task::spawn_blocking(move || invoices.purge())

@@ -78,6 +78,23 @@ fn bad_date(value: &str) -> ApiError {
 }
 
 /// `GET /logs`: the current log; `GET /logs?date=YYYY-MM-DD`: the log of that day.
+#[utoipa::path(
+    get,
+    path = "/logs",
+    tag = "logs",
+    summary = "Download the operations log",
+    description = "Access level: **network** (`[server] allowed_networks`), as in the original.\n\nWithout parameter: the current file; with `date`: that day's rotated file. Sent as an attachment (`text/plain`). Any other parameter is refused.",
+    params(("date" = Option<String>, Query, description = "A day `YYYY-MM-DD` (see `/logs/list`)", example = "2026-11-25")),
+    responses(
+        (status = 200, description = "The log file", content_type = "text/plain", body = String),
+        (status = 400, description = "Unknown or repeated parameter, or a date that is not `YYYY-MM-DD`", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "date \"hier\" refusée: une date AAAA-MM-JJ est attendue (par exemple 2026-11-25), voir /logs/list"})),
+        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
+        (status = 404, description = "No log for that day", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Aucun journal pour le 2026-01-01 (voir /logs/list)"})),
+    ),
+    extensions(("x-access-level" = json!("network")))
+)]
 async fn download(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
@@ -154,6 +171,19 @@ fn attachment_name(name: &str) -> String {
 }
 
 /// `GET /logs/list`: the current file and every rotated day, newest first.
+#[utoipa::path(
+    get,
+    path = "/logs/list",
+    tag = "logs",
+    summary = "List the log files",
+    description = "Access level: **network** (`[server] allowed_networks`).\n\nThe current file first, then every rotated day, newest first. No parameter accepted.",
+    responses(
+        (status = 200, description = "The files", body = super::apidoc::LogList),
+        (status = 400, description = "A parameter was given", body = super::apidoc::ErrorBody),
+        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("network")))
+)]
 async fn list(State(state): State<AppState>, uri: Uri) -> Result<Json<Value>, ApiError> {
     params(&uri, &[])?;
     let files = files(&state);
@@ -199,6 +229,25 @@ fn refuse(op: &str, peer: &Peer, headers: &HeaderMap, err: ApiError) -> Response
 
 /// `GET /logs/tail?lines=N&level=...` (admin): the last N lines (1 to 1000, default
 /// 100) at that level or more severe (error, warn, info, debug; default info).
+#[utoipa::path(
+    get,
+    path = "/logs/tail",
+    tag = "logs",
+    summary = "Last lines of the current log",
+    description = "Access level: **authenticated** (admin session cookie, from an allowed network).\n\nBrowsers asking for HTML without a session are redirected to `/config/login`.",
+    params(
+        ("lines" = Option<u32>, Query, description = "How many lines, 1 to 1000 (default 100)", minimum = 1, maximum = 1000),
+        ("level" = Option<String>, Query, description = "`error`, `warn`, `info` (default) or `debug`: that level or more severe"),
+    ),
+    responses(
+        (status = 200, description = "The lines", body = super::apidoc::LogTail),
+        (status = 400, description = "Bad `lines` or `level`, or another parameter", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "lines: un nombre de 1 à 1000 est attendu"})),
+        (status = 401, description = "No admin session", body = super::apidoc::ErrorBody),
+        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("authenticated")))
+)]
 async fn tail(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
@@ -251,6 +300,25 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Vec<String>, ApiError
 }
 
 /// `GET /logs/purge?csrf=...` (admin, as the original, plus the CSRF token).
+#[utoipa::path(
+    get,
+    path = "/logs/purge",
+    tag = "logs",
+    summary = "Purge the logs (original's GET form, with the CSRF token)",
+    description = "Access level: **authenticated** (admin session cookie and its CSRF token).\n\nDeletes every rotated file and empties the current one. The token is the session's, given as `csrf` or `csrf_token` in the query, or in the `X-CSRF-Token` header.",
+    params(
+        ("csrf" = Option<String>, Query, description = "The session's CSRF token"),
+        ("csrf_token" = Option<String>, Query, description = "Same, under the other accepted name"),
+        ("X-CSRF-Token" = Option<String>, Header, description = "Same, as a header"),
+    ),
+    responses(
+        (status = 200, description = "Logs purged", body = super::apidoc::LogPurge),
+        (status = 400, description = "Another parameter was given", body = super::apidoc::ErrorBody),
+        (status = 401, description = "No admin session", body = super::apidoc::ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, foreign Origin, or network not allowed", body = super::apidoc::ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("authenticated")))
+)]
 async fn purge_get(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
@@ -265,6 +333,21 @@ async fn purge_get(
 
 /// `POST /logs/purge` with the form field `csrf` or `csrf_token` (or the query
 /// parameter, or the `X-CSRF-Token` header).
+#[utoipa::path(
+    post,
+    path = "/logs/purge",
+    tag = "logs",
+    summary = "Purge the logs",
+    description = "Access level: **authenticated** (admin session cookie and its CSRF token).\n\nAs `GET /logs/purge`; the token may also be the form field `csrf` or `csrf_token`.",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`csrf=<token>` (or `csrf_token=<token>`)"),
+    responses(
+        (status = 200, description = "Logs purged", body = super::apidoc::LogPurge),
+        (status = 400, description = "Another parameter was given", body = super::apidoc::ErrorBody),
+        (status = 401, description = "No admin session", body = super::apidoc::ErrorBody),
+        (status = 403, description = "Missing or wrong CSRF token, foreign Origin, or network not allowed", body = super::apidoc::ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("authenticated")))
+)]
 async fn purge_post(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,

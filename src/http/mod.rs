@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod apidoc;
 pub mod cors;
 mod drawer;
 mod invoices;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(drawer::network_router())
         .merge(invoices::network_router())
         .merge(logs::router())
+        .merge(apidoc::router())
         .route_layer(from_fn_with_state(
             state.clone(),
             access::require_allowed_network,

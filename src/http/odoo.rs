@@ -96,6 +96,27 @@ fn xml(body: String) -> Response {
 }
 
 /// One ePOS-Print request: always 200 with an Epson answer envelope, as a printer does.
+#[utoipa::path(
+    post,
+    path = "/cgi-bin/epos/service.cgi",
+    tag = "odoo-epos",
+    summary = "Epson ePOS-Print emulation (stock Odoo POS, \"ePOS printer\")",
+    description = "Access level: **local**, or a caller in `[odoo] epos_allowed_networks`. Answers 404 when `[odoo] epos = false`.\n\nTakes an ePOS-Print SOAP envelope (images, text, feed, cut, pulse, sound), prints it as ESC/POS on the drawer printer and answers like an Epson printer: always 200 with a `response` element whose `success`, `code` and `status` (ASB bits) come from the printer's real status. Only `devid=local_printer` exists (otherwise `code=\"DeviceNotFound\"`); an unreadable envelope gives `code=\"SchemaError\"`. Bodies up to 16 MiB.",
+    params(
+        ("devid" = String, Query, description = "Device id: `local_printer`"),
+        ("timeout" = Option<u32>, Query, description = "Sent by Odoo, not used"),
+    ),
+    request_body(content = String, content_type = "text/xml", description = "SOAP envelope with an `epos-print` element"),
+    responses(
+        (status = 200, description = "Epson answer envelope", content_type = "text/xml", body = String,
+            example = json!("<?xml version=\"1.0\" encoding=\"utf-8\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><response success=\"true\" code=\"\" status=\"2\" battery=\"0\" xmlns=\"http://www.epson-pos.com/schemas/2011/03/epos-print\"></response></s:Body></s:Envelope>")),
+        (status = 403, description = "Caller neither local nor in `[odoo] epos_allowed_networks`", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
+        (status = 404, description = "ePOS emulation switched off", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Protocole Odoo epos désactivé (voir [odoo] epos dans config.ini)"})),
+    ),
+    extensions(("x-access-level" = json!("local")))
+)]
 async fn epos_print(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
@@ -168,10 +189,42 @@ fn rpc_id(body: &Bytes) -> (Value, Value) {
     (id, params)
 }
 
+#[utoipa::path(
+    method(get, post),
+    path = "/hw_proxy/hello",
+    tag = "odoo-iot",
+    summary = "IoT box presence check",
+    description = "Access level: **local**, or a caller in `[odoo] iot_allowed_networks`. Answers 404 when `[odoo] iot = false`.\n\nAnswers `ping` as an IoT box does.",
+    responses(
+        (status = 200, description = "The box is there", content_type = "text/plain", body = String, example = json!("ping")),
+        (status = 403, description = "Caller neither local nor in `[odoo] iot_allowed_networks`", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
+        (status = 404, description = "IoT emulation switched off", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Protocole Odoo iot désactivé (voir [odoo] iot dans config.ini)"})),
+    ),
+    extensions(("x-access-level" = json!("local")))
+)]
 async fn hello() -> &'static str {
     "ping"
 }
 
+#[utoipa::path(
+    method(get, post),
+    path = "/hw_proxy/handshake",
+    tag = "odoo-iot",
+    summary = "IoT box handshake",
+    description = "Access level: **local**, or a caller in `[odoo] iot_allowed_networks`. Answers 404 when `[odoo] iot = false`.\n\nJSON-RPC answer with `result: true`.",
+    request_body(content = super::apidoc::JsonRpcCall, description = "Odoo's JSON-RPC call; only `id` (and `params` for actions) is read", content_type = "application/json"),
+    responses(
+        (status = 200, description = "Handshake accepted", body = super::apidoc::JsonRpcAnswer,
+            example = json!({"jsonrpc": "2.0", "id": 1, "result": true})),
+        (status = 403, description = "Caller neither local nor in `[odoo] iot_allowed_networks`", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
+        (status = 404, description = "IoT emulation switched off", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Protocole Odoo iot désactivé (voir [odoo] iot dans config.ini)"})),
+    ),
+    extensions(("x-access-level" = json!("local")))
+)]
 async fn handshake(body: Bytes) -> Json<Value> {
     let (id, _) = rpc_id(&body);
     Json(iot::rpc_result(&id, json!(true)))
@@ -180,6 +233,23 @@ async fn handshake(body: Bytes) -> Json<Value> {
 /// The POS polls this every 5 s and gives up after 2.5 s. The printer is asked live; if
 /// it is busy (a long receipt) the last known state is given instead. The query runs in
 /// its own task, never cancelled halfway, so the printer's queue stays whole.
+#[utoipa::path(
+    method(get, post),
+    path = "/hw_proxy/status_json",
+    tag = "odoo-iot",
+    summary = "IoT box printer status (polled by the POS every 5 s)",
+    description = "Access level: **local**, or a caller in `[odoo] iot_allowed_networks`. Answers 404 when `[odoo] iot = false`.\n\nAsks the printer live for at most 1.5 s (Odoo gives up at 2.5 s); if it is busy, the last known state is given. `result.printer.status` is `connected`, `error` (no paper, cover open, printer error) or `disconnected`, with a French message.",
+    request_body(content = super::apidoc::JsonRpcCall, description = "Odoo's JSON-RPC call; only `id` (and `params` for actions) is read", content_type = "application/json"),
+    responses(
+        (status = 200, description = "Printer status", body = super::apidoc::JsonRpcAnswer,
+            example = json!({"jsonrpc": "2.0", "id": 1, "result": {"printer": {"status": "connected", "messages": ["Imprimante prête"]}}})),
+        (status = 403, description = "Caller neither local nor in `[odoo] iot_allowed_networks`", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
+        (status = 404, description = "IoT emulation switched off", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Protocole Odoo iot désactivé (voir [odoo] iot dans config.ini)"})),
+    ),
+    extensions(("x-access-level" = json!("local")))
+)]
 async fn status_json(State(state): State<AppState>, body: Bytes) -> Json<Value> {
     let (id, _) = rpc_id(&body);
     let printer = state.drawer_printer();
@@ -207,6 +277,23 @@ async fn status_json(State(state): State<AppState>, body: Bytes) -> Json<Value> 
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/hw_proxy/default_printer_action",
+    tag = "odoo-iot",
+    summary = "IoT box printer action: print a receipt or open the drawer",
+    description = "Access level: **local**, or a caller in `[odoo] iot_allowed_networks`. Answers 404 when `[odoo] iot = false`.\n\n`params.data.action` is `print_receipt` (with `receipt`: a base64 JPEG, printed as an ESC/POS raster at `[odoo] paper_width`) or `cashbox` (opens the drawer). `result` is `true` when done, `false` otherwise (the reason is in the operations log). Bodies up to 16 MiB.",
+    request_body(content = super::apidoc::JsonRpcCall, description = "Odoo's JSON-RPC call; only `id` (and `params` for actions) is read", content_type = "application/json"),
+    responses(
+        (status = 200, description = "Done (`result: true`) or not (`result: false`)", body = super::apidoc::JsonRpcAnswer,
+            example = json!({"jsonrpc": "2.0", "id": 1, "result": true})),
+        (status = 403, description = "Caller neither local nor in `[odoo] iot_allowed_networks`", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
+        (status = 404, description = "IoT emulation switched off", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Protocole Odoo iot désactivé (voir [odoo] iot dans config.ini)"})),
+    ),
+    extensions(("x-access-level" = json!("local")))
+)]
 async fn printer_action(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
@@ -225,6 +312,23 @@ async fn printer_action(
     Json(iot::rpc_result(&id, json!(done)))
 }
 
+#[utoipa::path(
+    method(get, post),
+    path = "/hw_proxy/open_cashbox",
+    tag = "odoo-iot",
+    summary = "IoT box: open the cash drawer",
+    description = "Access level: **local**, or a caller in `[odoo] iot_allowed_networks`. Answers 404 when `[odoo] iot = false`.\n\n`result` is `true` when the drawer was opened.",
+    request_body(content = super::apidoc::JsonRpcCall, description = "Odoo's JSON-RPC call; only `id` (and `params` for actions) is read", content_type = "application/json"),
+    responses(
+        (status = 200, description = "Done (`result: true`) or not (`result: false`)", body = super::apidoc::JsonRpcAnswer,
+            example = json!({"jsonrpc": "2.0", "id": 1, "result": true})),
+        (status = 403, description = "Caller neither local nor in `[odoo] iot_allowed_networks`", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
+        (status = 404, description = "IoT emulation switched off", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Protocole Odoo iot désactivé (voir [odoo] iot dans config.ini)"})),
+    ),
+    extensions(("x-access-level" = json!("local")))
+)]
 async fn open_cashbox(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,

@@ -15,6 +15,18 @@ pub fn router() -> Router<AppState> {
 
 /// Never touches a printer: it reports the last known state, so monitoring stays fast
 /// and cannot be slowed by a dead printer.
+#[utoipa::path(
+    get,
+    path = "/status",
+    tag = "status",
+    summary = "Service status (monitoring)",
+    description = "Access level: **network** (`[server] allowed_networks`).\n\nThe original service's answer (`status`, `message`, `remote_addr`, `scheme`) plus version, uptime and the drawer printer's last known state. Never waits for a printer.",
+    responses(
+        (status = 200, description = "Service running", body = super::apidoc::ServiceStatus),
+        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("network")))
+)]
 async fn status(State(state): State<AppState>, Extension(peer): Extension<Peer>) -> Json<Value> {
     let config = state.config();
     let drawer = state.drawer_printer();

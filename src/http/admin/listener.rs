@@ -11,6 +11,22 @@ use axum::Extension;
 use super::{AdminSession, AdminState};
 use crate::http::access::{Peer, Scheme};
 
+#[utoipa::path(
+    post,
+    path = "/config/restart",
+    tag = "admin",
+    summary = "Restart the listener (new address, port or certificate)",
+    description = "Access level: **authenticated** (admin session cookie, from an allowed network and a known Host header; with `[server] https_only`, plain HTTP is redirected to HTTPS on the same port).\n\nState-changing: the form carries the session's CSRF token (field `csrf`, or header `X-CSRF-Token`) and no foreign `Origin`. The service keeps running; only the listener is replaced.",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`csrf`"),
+    responses(
+        (status = 303, description = "Redirect to `/config?restarted=1` at the new address, or to `/config?restart_failed=1`"),
+        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Connexion administrateur requise (voir /config/login)"})),
+        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token (HTML page for form posts, JSON otherwise)", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - le réseau de 192.168.2.7 n'est pas autorisé ([server] allowed_networks)"})),
+    ),
+    extensions(("x-access-level" = json!("authenticated")))
+)]
 pub async fn restart(
     State(admin): State<AdminState>,
     Extension(peer): Extension<Peer>,

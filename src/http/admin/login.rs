@@ -51,6 +51,20 @@ fn render(
     res
 }
 
+#[utoipa::path(
+    get,
+    path = "/config/login",
+    tag = "admin",
+    summary = "Login page (first-run password creation when none is set)",
+    description = "Access level: **network** (`[server] allowed_networks` and a known Host header; with `[server] https_only`, plain HTTP is redirected to HTTPS on the same port).\n\nWith no password yet: the creation form for a local caller, a 403 page explaining it for a network caller. With a valid session: redirect to `/config`.",
+    params(("m" = Option<String>, Query, description = "Notice to show: `bye`, `changed` or `expired`")),
+    responses(
+        (status = 200, description = "Login or first-run form; sets the login CSRF cookie", content_type = "text/html", body = String),
+        (status = 303, description = "Already logged in: redirect to `/config`"),
+        (status = 403, description = "First run from the network: the password must be created on the till", content_type = "text/html", body = String),
+    ),
+    extensions(("x-access-level" = json!("network")))
+)]
 pub async fn show(
     State(admin): State<AdminState>,
     Extension(peer): Extension<Peer>,
@@ -96,6 +110,22 @@ pub async fn show(
     )
 }
 
+#[utoipa::path(
+    post,
+    path = "/config/login",
+    tag = "admin",
+    summary = "Log in (or create the first password, local callers only)",
+    description = "Access level: **network** (`[server] allowed_networks` and a known Host header; with `[server] https_only`, plain HTTP is redirected to HTTPS on the same port).\n\nThe form carries the login page's CSRF token (field `csrf`). On success the session cookie is set (`__Secure-` names over HTTPS) for `[auth] session_minutes`.",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`password` (and `confirm` on first run), `csrf`"),
+    responses(
+        (status = 303, description = "Logged in: redirect to `/config` with the session cookie"),
+        (status = 400, description = "First run: password too short or not confirmed", content_type = "text/html", body = String),
+        (status = 401, description = "Wrong password", content_type = "text/html", body = String),
+        (status = 403, description = "Missing or expired login token, foreign Origin, or first run from the network", content_type = "text/html", body = String),
+        (status = 429, description = "Too many failures from this address: wait the given seconds", content_type = "text/html", body = String),
+    ),
+    extensions(("x-access-level" = json!("network")))
+)]
 pub async fn submit(
     State(admin): State<AdminState>,
     Extension(peer): Extension<Peer>,
@@ -239,6 +269,19 @@ fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer)
 
 /// The original's `GET /config/logout`, kept for links: it acts only with the session's
 /// token in the query (`?csrf=`), so another site cannot log the admin out.
+#[utoipa::path(
+    get,
+    path = "/config/logout",
+    tag = "admin",
+    summary = "Log out by link (original's GET form)",
+    description = "Access level: **authenticated** (admin session cookie, from an allowed network and a known Host header; with `[server] https_only`, plain HTTP is redirected to HTTPS on the same port).\n\nActs only with the session's token in the query, so another site cannot log the admin out; otherwise back to `/config`.",
+    params(("csrf" = String, Query, description = "The session's CSRF token")),
+    responses(
+        (status = 303, description = "Logged out: redirect to `/config/login?m=bye`; without the token: to `/config`; without a session: to `/config/login`"),
+        (status = 403, description = "Network not allowed or unknown Host", body = crate::http::apidoc::ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("authenticated")))
+)]
 pub async fn logout_link(
     State(admin): State<AdminState>,
     Extension(peer): Extension<Peer>,
@@ -254,6 +297,22 @@ pub async fn logout_link(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/config/logout",
+    tag = "admin",
+    summary = "Log out",
+    description = "Access level: **authenticated** (admin session cookie, from an allowed network and a known Host header; with `[server] https_only`, plain HTTP is redirected to HTTPS on the same port).\n\nState-changing: the form carries the session's CSRF token (field `csrf`, or header `X-CSRF-Token`) and no foreign `Origin`. Ends the session on the server too.",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`csrf`"),
+    responses(
+        (status = 303, description = "Logged out: redirect to `/config/login?m=bye`"),
+        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Connexion administrateur requise (voir /config/login)"})),
+        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token (HTML page for form posts, JSON otherwise)", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - le réseau de 192.168.2.7 n'est pas autorisé ([server] allowed_networks)"})),
+    ),
+    extensions(("x-access-level" = json!("authenticated")))
+)]
 pub async fn logout(
     State(admin): State<AdminState>,
     Extension(peer): Extension<Peer>,

@@ -71,6 +71,23 @@ pub fn router(state: AppState) -> Router<AppState> {
         .with_state(admin)
 }
 
+/// The admin routes' part of the API reference (`/openapi.json`), listed here because
+/// their handlers are private to this module.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    page::show,
+    page::save,
+    page::change_password,
+    page::test_drawer,
+    listener::restart,
+    login::show,
+    login::submit,
+    login::logout_link,
+    login::logout,
+    assets::serve,
+))]
+pub struct AdminApi;
+
 /// A logged-in administrator. Without a valid session: browsers asking for HTML are
 /// sent to the login page, API callers get 401 JSON.
 pub struct AdminSession(pub Session);

@@ -147,6 +147,29 @@ fn read_ini(admin: &AdminState) -> Result<Ini, ApiError> {
     admin.app.store().read_ini().map_err(ApiError::Internal)
 }
 
+#[utoipa::path(
+    get,
+    path = "/config",
+    tag = "admin",
+    summary = "Admin page (configuration form)",
+    description = "Access level: **authenticated** (admin session cookie, from an allowed network and a known Host header; with `[server] https_only`, plain HTTP is redirected to HTTPS on the same port).\n\nThe HTML page: status, drawer test, every `config.ini` key, password change, log tail. French by default, English with `Accept-Language: en`. `/config/` is the same page.",
+    params(
+        ("saved" = Option<String>, Query, description = "Show the \"saved\" notice"),
+        ("restart" = Option<String>, Query, description = "Offer the listener restart"),
+        ("restarted" = Option<String>, Query, description = "Show the \"restarted\" notice"),
+        ("restart_failed" = Option<String>, Query, description = "Show the restart failure"),
+    ),
+    responses(
+        (status = 200, description = "The page", content_type = "text/html", body = String),
+        (status = 303, description = "Browser without a session: redirect to `/config/login`"),
+        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Connexion administrateur requise (voir /config/login)"})),
+        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token (HTML page for form posts, JSON otherwise)", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - le réseau de 192.168.2.7 n'est pas autorisé ([server] allowed_networks)"})),
+        (status = 308, description = "`https_only`: the same URL over HTTPS"),
+    ),
+    extensions(("x-access-level" = json!("authenticated")))
+)]
 pub async fn show(
     State(admin): State<AdminState>,
     AdminSession(session): AdminSession,
@@ -184,6 +207,23 @@ pub async fn show(
     render(&admin, StatusCode::OK, view).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/config/save",
+    tag = "admin",
+    summary = "Save the configuration",
+    description = "Access level: **authenticated** (admin session cookie, from an allowed network and a known Host header; with `[server] https_only`, plain HTTP is redirected to HTTPS on the same port).\n\nState-changing: the form carries the session's CSRF token (field `csrf`, or header `X-CSRF-Token`) and no foreign `Origin`. Every field is validated server-side; if one is invalid nothing is saved and the page comes back with a message per field. The invoice `command` cannot be set from the web.",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "The form fields of the page (`section.key=value`) and `csrf`"),
+    responses(
+        (status = 303, description = "Saved: redirect to `/config?saved=1` (with `&restart=1` when the address, port or certificate changed)"),
+        (status = 400, description = "Invalid fields: the page with a message per field", content_type = "text/html", body = String),
+        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Connexion administrateur requise (voir /config/login)"})),
+        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token (HTML page for form posts, JSON otherwise)", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - le réseau de 192.168.2.7 n'est pas autorisé ([server] allowed_networks)"})),
+    ),
+    extensions(("x-access-level" = json!("authenticated")))
+)]
 pub async fn save(
     State(admin): State<AdminState>,
     Extension(peer): Extension<Peer>,
@@ -230,6 +270,23 @@ pub async fn save(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/config/password",
+    tag = "admin",
+    summary = "Change the admin password",
+    description = "Access level: **authenticated** (admin session cookie, from an allowed network and a known Host header; with `[server] https_only`, plain HTTP is redirected to HTTPS on the same port).\n\nState-changing: the form carries the session's CSRF token (field `csrf`, or header `X-CSRF-Token`) and no foreign `Origin`. Needs the current password; the new one twice. Throttled after repeated failures. Every session is closed on success.",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`current`, `new`, `confirm`, `csrf`"),
+    responses(
+        (status = 303, description = "Changed: redirect to `/config/login?m=changed`"),
+        (status = 400, description = "Wrong current password, too short or not confirmed: the page with the message", content_type = "text/html", body = String),
+        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Connexion administrateur requise (voir /config/login)"})),
+        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token (HTML page for form posts, JSON otherwise)", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - le réseau de 192.168.2.7 n'est pas autorisé ([server] allowed_networks)"})),
+    ),
+    extensions(("x-access-level" = json!("authenticated")))
+)]
 pub async fn change_password(
     State(admin): State<AdminState>,
     Extension(peer): Extension<Peer>,
@@ -294,6 +351,24 @@ pub async fn change_password(
 }
 
 /// The page's "open the drawer" button: same path as the Odoo module's call.
+#[utoipa::path(
+    post,
+    path = "/config/test-drawer",
+    tag = "admin",
+    summary = "Open the drawer from the admin page",
+    description = "Access level: **authenticated** (admin session cookie, from an allowed network and a known Host header; with `[server] https_only`, plain HTTP is redirected to HTTPS on the same port).\n\nState-changing: the form carries the session's CSRF token (field `csrf`, or header `X-CSRF-Token`) and no foreign `Origin`. Same path as `/open-cash-drawer`.",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`csrf` (or the `X-CSRF-Token` header)"),
+    responses(
+        (status = 200, description = "Drawer opened", body = crate::http::apidoc::Done,
+            example = json!({"status": "success", "message": "Tiroir-caisse ouvert via TICKET en 42 ms"})),
+        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Connexion administrateur requise (voir /config/login)"})),
+        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token (HTML page for form posts, JSON otherwise)", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - le réseau de 192.168.2.7 n'est pas autorisé ([server] allowed_networks)"})),
+        (status = 503, description = "The printer could not be reached or refused the job", body = crate::http::apidoc::ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("authenticated")))
+)]
 pub async fn test_drawer(
     State(admin): State<AdminState>,
     Extension(peer): Extension<Peer>,

@@ -1,0 +1,162 @@
+//! The API reference: the OpenAPI 3 document built from the handlers' own
+//! `#[utoipa::path]` annotations (`GET /openapi.json`) and a page that renders it
+//! (`GET /docs`). Being generated from the code, it cannot drift from the routes; the
+//! test `tests/openapi.rs` fails when a `.route(` exists that the document lacks.
+//!
+//! The page's HTML, script and stylesheet are compiled into the binary: the till may
+//! be offline, and nothing is fetched from a CDN.
+
+mod schemas;
+
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::openapi::OpenApi as Document;
+use utoipa::OpenApi;
+
+pub(crate) use schemas::*;
+
+use crate::state::AppState;
+
+const HTML: &str = include_str!("../../../assets/apidoc/docs.html");
+const JS: &str = include_str!("../../../assets/apidoc/docs.js");
+const CSS: &str = include_str!("../../../assets/apidoc/docs.css");
+
+/// Every route of the service, listed once. Admin routes come from
+/// [`crate::http::admin::AdminApi`] (their handlers are private to that module).
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "odoo-pos-cashdrawer",
+        description = "Local service that lets Odoo POS open the cash drawer and print on the till's printers.\n\nEvery operation states its **access level** (also as the `x-access-level` extension):\n\n- `local`: loopback callers only (and a known Host header);\n- `network`: callers in `[server] allowed_networks` (everyone when empty);\n- `authenticated`: an admin session cookie, from an allowed network.\n\nErrors are JSON `{\"status\":\"error\",\"message\":\"...\"}` with French messages, except the ePOS route (Epson XML answers) and the admin page's HTML forms."
+    ),
+    paths(
+        super::drawer::open_cash_drawer,
+        super::drawer::drawer_state,
+        super::status::status,
+        super::invoices::status,
+        super::invoices::purge,
+        super::logs::download,
+        super::logs::list,
+        super::logs::tail,
+        super::logs::purge_get,
+        super::logs::purge_post,
+        super::odoo::epos_print,
+        super::odoo::hello,
+        super::odoo::handshake,
+        super::odoo::status_json,
+        super::odoo::printer_action,
+        super::odoo::open_cashbox,
+        openapi_json,
+        docs_page,
+        docs_asset,
+    ),
+    tags(
+        (name = "drawer", description = "The cash drawer (the Odoo \"POS Cash Drawer Button\" module's calls)"),
+        (name = "status", description = "Monitoring"),
+        (name = "invoices", description = "Automatic PDF invoice printing"),
+        (name = "logs", description = "Operations log"),
+        (name = "odoo-epos", description = "Stock Odoo POS: Epson ePOS-Print emulation"),
+        (name = "odoo-iot", description = "Stock Odoo POS: IoT box `hw_proxy` emulation"),
+        (name = "admin", description = "Admin page, login and configuration"),
+        (name = "docs", description = "This reference"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document, built on each call (cheap: a few hundred small objects).
+pub fn document() -> Document {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(super::admin::AdminApi::openapi());
+    // `/config/` is served by the same handler as `/config`; a handler carries one
+    // annotation, so the alias is copied.
+    if let Some(item) = doc.paths.paths.get("/config").cloned() {
+        doc.paths.paths.insert("/config/".to_string(), item);
+    }
+    doc
+}
+
+/// Network-level routes: the reference describes routes, it reveals no state.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi_json))
+        .route("/docs", get(docs_page))
+        .route("/docs/assets/{file}", get(docs_asset))
+}
+
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "docs",
+    summary = "This API reference, as an OpenAPI 3 document",
+    description = "Access level: **network** (`[server] allowed_networks`).",
+    responses(
+        (status = 200, description = "The OpenAPI document", content_type = "application/json"),
+        (status = 403, description = "Caller's network not allowed", body = ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("network")))
+)]
+async fn openapi_json() -> Json<Document> {
+    Json(document())
+}
+
+#[utoipa::path(
+    get,
+    path = "/docs",
+    tag = "docs",
+    summary = "This API reference, as a readable page",
+    description = "Access level: **network** (`[server] allowed_networks`).\n\nRenders `/openapi.json` in the browser; no external resource.",
+    responses(
+        (status = 200, description = "The page", content_type = "text/html", body = String),
+        (status = 403, description = "Caller's network not allowed", body = ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("network")))
+)]
+async fn docs_page() -> Response {
+    page(HTML, "text/html; charset=utf-8")
+}
+
+#[utoipa::path(
+    get,
+    path = "/docs/assets/{file}",
+    tag = "docs",
+    summary = "The reference page's script and stylesheet",
+    description = "Access level: **network** (`[server] allowed_networks`).\n\nCompiled into the binary.",
+    params(("file" = String, Path, description = "`docs.js` or `docs.css`")),
+    responses(
+        (status = 200, description = "The file", content_type = "text/javascript", body = String),
+        (status = 403, description = "Caller's network not allowed", body = ErrorBody),
+        (status = 404, description = "Any other file name", body = ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("network")))
+)]
+async fn docs_asset(Path(file): Path<String>) -> Response {
+    match file.as_str() {
+        "docs.js" => page(JS, "text/javascript; charset=utf-8"),
+        "docs.css" => page(CSS, "text/css; charset=utf-8"),
+        _ => crate::error::ApiError::NotFound(format!(
+            "Fichier {:?} inconnu (acceptés: docs.js, docs.css)",
+            crate::logs::escape(&file)
+        ))
+        .into_response(),
+    }
+}
+
+/// A compiled-in file, allowed to load only from this service.
+fn page(body: &'static str, kind: &'static str) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, kind),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        body,
+    )
+        .into_response()
+}
