@@ -353,4 +353,25 @@ mod tests {
         let errors = validate(&ini, "config.ini").unwrap_err();
         assert!(errors.contains_key("server.key_file"));
     }
+
+    #[test]
+    fn ipps_fingerprint_is_checked_next_to_its_field() {
+        let form = |pin: &str| -> HashMap<String, String> {
+            [
+                ("invoice_printer.ipp_uri", "ipps://192.168.1.50/ipp/print"),
+                ("invoice_printer.ipps_fingerprint", pin),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+        };
+        let mut ini = Ini::new();
+        apply(&mut ini, &form("3F:A2"));
+        let errors = validate(&ini, "config.ini").unwrap_err();
+        assert!(errors["invoice_printer.ipps_fingerprint"].contains("64 chiffres"));
+        let mut ini = Ini::new();
+        apply(&mut ini, &form(&format!("{}A2", "3F:".repeat(31))));
+        let config = validate(&ini, "config.ini").unwrap();
+        assert!(config.invoice_printer.ipps_fingerprint.is_some());
+    }
 }
