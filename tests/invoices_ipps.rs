@@ -6,7 +6,7 @@
 mod support;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -34,6 +34,9 @@ struct IppsPrinter {
     cert: CertificateDer<'static>,
     requests: Arc<Mutex<Vec<Request>>>,
     failed_handshakes: Arc<AtomicUsize>,
+    /// Answer without a length and drop the connection without TLS `close_notify`, as
+    /// many printers' embedded servers do.
+    abrupt: Arc<AtomicBool>,
 }
 
 impl IppsPrinter {
@@ -59,6 +62,7 @@ impl IppsPrinter {
             cert,
             requests: Arc::default(),
             failed_handshakes: Arc::default(),
+            abrupt: Arc::default(),
         };
         let p = printer.clone();
         // Its own runtime, so it serves both async tests and the real binary's test.
@@ -120,6 +124,18 @@ impl IppsPrinter {
         });
         // IPP/1.1, successful-ok, request id 1, end-of-attributes.
         let ipp = [1u8, 1, 0, 0, 0, 0, 0, 1, 3];
+        if self.abrupt.load(Ordering::SeqCst) {
+            let mut answer =
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/ipp\r\nConnection: close\r\n\r\n"
+                    .to_vec();
+            answer.extend_from_slice(&ipp);
+            let _ = tls.write_all(&answer).await;
+            let _ = tls.flush().await;
+            // The TCP connection closed under TLS, no close_notify.
+            let (mut tcp, _) = tls.into_inner();
+            let _ = tcp.shutdown().await;
+            return;
+        }
         let mut answer = format!(
             "HTTP/1.1 200 OK\r\nContent-Type: application/ipp\r\nContent-Length: {}\r\n\r\n",
             ipp.len()
@@ -306,4 +322,30 @@ fn without_a_pin_it_prints_encrypted_and_logs_the_fingerprint_to_pin() {
         "the fingerprint is logged, ready to paste: {}",
         log_text(data.path())
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_printer_closing_tls_without_close_notify_after_its_answer_still_prints_once() {
+    let data = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let printer = IppsPrinter::start();
+    printer.abrupt.store(true, Ordering::SeqCst);
+    let pin = colons(&printer.sha256(), true);
+    let ini = invoice_ini(
+        folder.path(),
+        None,
+        &[("ipp_uri", &printer.uri()), ("ipps_fingerprint", &pin)],
+    );
+    let svc = Service::start(data.path(), &ini).await;
+    let doc = pdf("FAC-EOF", 40_000);
+    drop_file(folder.path(), "FAC-EOF.pdf", &doc);
+    assert!(
+        wait_async(LONG, || files_in(folder.path()).is_empty()).await,
+        "printed and removed; {:?}",
+        svc.state.invoices().status().failures.last_error
+    );
+    let requests = printer.requests();
+    assert_eq!(requests.len(), 1, "confirmed the first time, not resent");
+    assert_print_job(&requests[0], &printer.uri(), &doc);
+    assert_eq!(svc.state.invoices().status().failures.failed_attempts, 0);
 }
