@@ -174,8 +174,9 @@ where
         .await
         .map_err(|e| format!("envoi IPP: {e}"))?;
     let response = read_response(&mut stream).await?;
-    // Closes TLS cleanly (close_notify); the answer is already in hand.
-    let _ = stream.shutdown().await;
+    // Closes TLS cleanly (close_notify). The answer is already in hand: a printer slow
+    // to take it must not turn a print into a failure (and a second copy).
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.shutdown()).await;
     let ipp = http_body(&response)?;
     if ipp.len() < 8 {
         return Err("réponse IPP trop courte".into());
