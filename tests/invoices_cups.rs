@@ -1,7 +1,8 @@
 //! Invoices through a real CUPS server: `cupsd` started here on a loopback port with its
 //! own configuration folder, a raw queue `FACTURE` whose backend (`socket://`) delivers
 //! to a raw TCP printer. Printed once through IPP (Print-Job) by the in-process service,
-//! once through `lp` by the real binary (pointed at this server with CUPS_SERVER).
+//! once over IPPS (CUPS' own self-signed certificate, unpinned then pinned), once
+//! through `lp` by the real binary (pointed at this server with CUPS_SERVER).
 //! Skipped, with the reason printed, where cupsd cannot be started.
 #![cfg(unix)]
 
@@ -13,6 +14,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use sha2::{Digest, Sha256};
 use support::*;
 
 const CUPSD: &str = "/usr/sbin/cupsd";
@@ -56,7 +60,7 @@ fn start_cups(printer: SocketAddr) -> Result<Cups, String> {
         std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o755))
             .map_err(|e| e.to_string())?;
     }
-    for sub in ["conf", "spool", "cache", "state", "log", "tmp"] {
+    for sub in ["conf", "conf/ssl", "spool", "cache", "state", "log", "tmp"] {
         std::fs::create_dir_all(root.join(sub)).map_err(|e| e.to_string())?;
     }
     let port = free_addr().port();
@@ -75,7 +79,8 @@ fn start_cups(printer: SocketAddr) -> Result<Cups, String> {
         root.join("conf/cups-files.conf"),
         format!(
             "ServerRoot {}\nRequestRoot {}\nCacheDir {}\nStateDir {}\nTempDir {}\n\
-             AccessLog {}\nErrorLog {}\nPageLog {}\nSystemGroup root\n",
+             AccessLog {}\nErrorLog {}\nPageLog {}\nSystemGroup root\n\
+             ServerKeychain {}\nCreateSelfSignedCerts yes\n",
             p("conf"),
             p("spool"),
             p("cache"),
@@ -83,7 +88,8 @@ fn start_cups(printer: SocketAddr) -> Result<Cups, String> {
             p("tmp"),
             p("log/access_log"),
             p("log/error_log"),
-            p("log/page_log")
+            p("log/page_log"),
+            p("conf/ssl")
         ),
     )
     .map_err(|e| e.to_string())?;
@@ -214,4 +220,66 @@ fn prints_through_lp_with_the_real_binary() {
     assert!(cleaned);
     assert_eq!(printer.jobs().len(), 1);
     assert!(log_text(data.path()).contains("imprimé via système FACTURE"));
+}
+
+/// CUPS serves IPP over TLS on the same port with a self-signed certificate it creates
+/// itself, as printers do: a real peer for `ipps://`, unpinned then pinned to the
+/// certificate CUPS wrote in its `ssl/` folder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prints_through_ipps_to_a_real_cups_queue_then_pinned_to_its_certificate() {
+    let printer = RawPrinter::start();
+    let cups = cups_or_skip!(printer.addr);
+    let data = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let uri = format!("ipps://{}/printers/FACTURE", cups.server());
+    let svc = Service::start(
+        data.path(),
+        &invoice_ini(folder.path(), None, &[("ipp_uri", &uri)]),
+    )
+    .await;
+    let doc = pdf("ipps", 120_000);
+    drop_file(folder.path(), "FAC-IPPS.pdf", &doc);
+    let printed = wait_async(Duration::from_secs(30), || printer.copies_of(&doc) == 1).await;
+    let status = svc.state.invoices().status();
+    assert!(
+        printed,
+        "CUPS delivered the PDF received over TLS; status: {:?}; cups log: {}",
+        status.failures.last_error,
+        cups.error_log()
+    );
+    svc.stop();
+    drop(svc);
+
+    // The certificate CUPS created for this connection, pinned.
+    let ssl = cups.dir.path().join("conf/ssl");
+    let crts: Vec<_> = std::fs::read_dir(&ssl)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "crt"))
+        .collect();
+    assert_eq!(crts.len(), 1, "CUPS wrote one certificate: {crts:?}");
+    let crt = &crts[0];
+    let der = CertificateDer::from_pem_file(crt).unwrap();
+    let pin: String = Sha256::digest(&der)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let data = tempfile::tempdir().unwrap();
+    let _svc = Service::start(
+        data.path(),
+        &invoice_ini(
+            folder.path(),
+            None,
+            &[("ipp_uri", &uri), ("ipps_fingerprint", &pin)],
+        ),
+    )
+    .await;
+    let doc = pdf("ipps-pinned", 80_000);
+    drop_file(folder.path(), "FAC-IPPS-2.pdf", &doc);
+    assert!(
+        wait_async(Duration::from_secs(30), || printer.copies_of(&doc) == 1).await,
+        "printed with the pin; cups log: {}",
+        cups.error_log()
+    );
 }

@@ -71,6 +71,7 @@ keys! {
     "invoice_printer"."stable_ms" = "500";
     "invoice_printer"."pjl" = "false";
     "invoice_printer"."ipp_uri" = "";
+    "invoice_printer"."ipps_fingerprint" = "";
     "invoice_printer"."command" = "";
     "invoice_printer"."print_timeout" = "60";
     "server"."port" = "22548";
@@ -161,6 +162,9 @@ pub struct InvoicePrinterConfig {
     pub pjl: bool,
     /// Driverless printer or CUPS queue reached by IPP (`ipp_uri`, empty = none).
     pub ipp_uri: Option<crate::invoices::ipp::IppUri>,
+    /// SHA-256 of the IPPS printer's certificate (`ipps_fingerprint`): only that
+    /// certificate is accepted; `None` = encrypted but not authenticated.
+    pub ipps_fingerprint: Option<crate::invoices::ipps::Fingerprint>,
     /// External print command, last resort (`command`; `{file}` and `{printer}` are
     /// replaced).
     pub command: String,
@@ -328,6 +332,18 @@ impl Config {
                     } else {
                         crate::invoices::ipp::IppUri::parse(v).map(Some)
                     }
+                })?,
+                ipps_fingerprint: r.get("invoice_printer", "ipps_fingerprint", |v| {
+                    let pin = crate::invoices::ipps::Fingerprint::parse_optional(v)?;
+                    // A pin on a plain-text route would look like protection and be none.
+                    let uri = r.raw("invoice_printer", "ipp_uri").to_ascii_lowercase();
+                    if pin.is_some() && !(uri.starts_with("ipps://") || uri.starts_with("https://"))
+                    {
+                        return Err("empreinte utilisable seulement avec ipp_uri en ipps:// ou \
+                                    https:// (chiffré); videz-la ou passez ipp_uri en ipps://"
+                            .into());
+                    }
+                    Ok(pin)
                 })?,
                 command: r.raw("invoice_printer", "command"),
                 print_timeout: r.get("invoice_printer", "print_timeout", secs(1, 3600))?,

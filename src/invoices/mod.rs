@@ -4,12 +4,13 @@
 //! Owns the watched folder (and its `failed/`, `rejected/`, `printed/` subfolders) and
 //! the print journal in the data folder. Parts: [`check`] (is a file complete),
 //! [`journal`] (what was printed, surviving restarts), `watcher` (events + safety
-//! rescan), `queue` (one worker per printer, retries), [`transport`] and [`ipp`] (how
-//! bytes reach the printer). It never touches the drawer printer, and nothing here ever
+//! rescan), `queue` (one worker per printer, retries), [`transport`], [`ipp`] and
+//! [`ipps`] (how bytes reach the printer). It never touches the drawer printer, and nothing here ever
 //! makes an HTTP request wait for a printer: handlers only read [`Invoices::status`].
 
 pub mod check;
 pub mod ipp;
+pub mod ipps;
 pub mod journal;
 mod purge;
 mod queue;
@@ -349,15 +350,41 @@ mod tests {
             (3600, 500)
         );
         assert!(!c.keep_printed && !c.pjl && c.ipp_uri.is_none() && c.command.is_empty());
+        assert!(c.ipps_fingerprint.is_none());
     }
 
     #[test]
     fn bad_values_name_the_key_and_what_is_accepted() {
-        let err = parse("[invoice_printer]\nipp_uri = ipps://p/ipp/print\n").unwrap_err();
+        let err = parse("[invoice_printer]\nipp_uri = lpd://p/queue\n").unwrap_err();
         assert!(
-            err.contains("[invoice_printer] ipp_uri") && err.contains("IPPS"),
+            err.contains("[invoice_printer] ipp_uri") && err.contains("ipps://"),
             "{err}"
         );
+        let err =
+            parse("[invoice_printer]\nipp_uri = ipps://p/ipp/print\nipps_fingerprint = 12:34\n")
+                .unwrap_err();
+        assert!(
+            err.contains("[invoice_printer] ipps_fingerprint") && err.contains("64 chiffres"),
+            "{err}"
+        );
+        let pin = "ab".repeat(32);
+        let err = parse(&format!(
+            "[invoice_printer]\nipp_uri = ipp://p/ipp/print\nipps_fingerprint = {pin}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.contains("[invoice_printer] ipps_fingerprint") && err.contains("ipps://"),
+            "a pin on plain IPP protects nothing: {err}"
+        );
+        let ok = parse(&format!(
+            "[invoice_printer]\nipp_uri = IPPS://p/ipp/print\nipps_fingerprint = {pin}\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            ok.invoice_printer.ipps_fingerprint.map(|f| f.0),
+            Some([0xab; 32])
+        );
+        assert!(ok.invoice_printer.ipp_uri.unwrap().tls);
         let err = parse("[invoice_printer]\nretries = 0\n").unwrap_err();
         assert!(err.contains("[invoice_printer] retries"), "{err}");
         let ok = parse(

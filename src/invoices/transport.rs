@@ -1,7 +1,8 @@
 //! How an invoice reaches the printer, in the order they are tried:
 //! 1. a direct socket (`printer_ip:printer_port`, or `name@ip:port` as the original),
 //!    raw PDF, optionally wrapped in PJL;
-//! 2. IPP (`ipp_uri`), a Print-Job with `application/pdf`;
+//! 2. IPP (`ipp_uri`), a Print-Job with `application/pdf`, over TLS for `ipps://`
+//!    (certificate pinned by `ipps_fingerprint`);
 //! 3. the system: CUPS `lp -d NAME` on Linux/macOS; on Windows the pages rendered by
 //!    WinRT `Windows.Data.Pdf` and printed through the spooler, else the shell's
 //!    `printto` verb of the PDF reader registered for `.pdf`;
@@ -14,12 +15,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::ipp::{self, IppUri};
+use super::ipps::Fingerprint;
 use crate::config::InvoicePrinterConfig;
 
+/// `Ipp(uri, pin)`: `pin` is the certificate fingerprint required over TLS
+/// (`ipps_fingerprint`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Socket { host: String, port: u16, pjl: bool },
-    Ipp(IppUri),
+    Ipp(IppUri, Option<Fingerprint>),
     System { name: String },
     Command { template: String, printer: String },
 }
@@ -34,7 +38,7 @@ impl std::fmt::Display for Route {
                     if *pjl { " (PJL)" } else { "" }
                 )
             }
-            Route::Ipp(u) => write!(f, "ipp {}", u.uri),
+            Route::Ipp(u, _) => write!(f, "ipp {}", u.uri),
             Route::System { name } => write!(f, "système {name}"),
             Route::Command { .. } => write!(f, "commande externe"),
         }
@@ -78,7 +82,7 @@ pub fn routes(config: &InvoicePrinterConfig) -> Vec<Route> {
         });
     }
     if let Some(uri) = &config.ipp_uri {
-        out.push(Route::Ipp(uri.clone()));
+        out.push(Route::Ipp(uri.clone(), config.ipps_fingerprint));
     }
     if !config.command.is_empty() {
         out.push(Route::Command {
@@ -115,7 +119,7 @@ pub async fn send(route: &Route, path: &Path, pdf: &[u8], timeout: Duration) -> 
                 .await
                 .map_err(|_| format!("délai de {} s dépassé", timeout.as_secs()))?
         }
-        Route::Ipp(uri) => ipp::print(uri, &title, pdf, timeout).await,
+        Route::Ipp(uri, pin) => ipp::print(uri, *pin, &title, pdf, timeout).await,
         Route::System { name } => system_print(name, path, &title, timeout).await,
         Route::Command { template, printer } => {
             let args = command_args(template, path, printer);

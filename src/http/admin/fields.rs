@@ -92,6 +92,9 @@ pub const GROUPS: &[Group] = &[
             f("invoice_printer", "purge_on_start", Kind::Bool, ["Purger au démarrage", "Purge at start"], ["", ""], false),
             f("invoice_printer", "ipp_uri", Kind::Text, ["Adresse IPP", "IPP address"],
               ["ipp://192.168.1.50/ipp/print (vide = non utilisé)", "ipp://192.168.1.50/ipp/print (empty = not used)"], false),
+            f("invoice_printer", "ipps_fingerprint", Kind::Text, ["Empreinte du certificat (ipps)", "Certificate fingerprint (ipps)"],
+              ["SHA-256, 64 chiffres hexa (« : » permis); vide = chiffré sans vérification, empreinte dans le journal",
+               "SHA-256, 64 hex digits (“:” allowed); empty = encrypted, not verified, fingerprint in the log"], false),
             f("invoice_printer", "pjl", Kind::Bool, ["Enveloppe PJL (socket)", "PJL wrapper (socket)"], ["", ""], false),
             f("invoice_printer", "retries", Kind::Number, ["Essais", "Attempts"], ["1 à 100, puis failed/", "1 to 100, then failed/"], false),
             f("invoice_printer", "retry_delay", Kind::Number, ["Délai avant nouvel essai (s)", "Retry delay (s)"], ["doublé à chaque essai", "doubled at each attempt"], false),
@@ -349,5 +352,26 @@ mod tests {
             .set("cert_file", "/nonexistent/cert.pem");
         let errors = validate(&ini, "config.ini").unwrap_err();
         assert!(errors.contains_key("server.key_file"));
+    }
+
+    #[test]
+    fn ipps_fingerprint_is_checked_next_to_its_field() {
+        let form = |pin: &str| -> HashMap<String, String> {
+            [
+                ("invoice_printer.ipp_uri", "ipps://192.168.1.50/ipp/print"),
+                ("invoice_printer.ipps_fingerprint", pin),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+        };
+        let mut ini = Ini::new();
+        apply(&mut ini, &form("3F:A2"));
+        let errors = validate(&ini, "config.ini").unwrap_err();
+        assert!(errors["invoice_printer.ipps_fingerprint"].contains("64 chiffres"));
+        let mut ini = Ini::new();
+        apply(&mut ini, &form(&format!("{}A2", "3F:".repeat(31))));
+        let config = validate(&ini, "config.ini").unwrap();
+        assert!(config.invoice_printer.ipps_fingerprint.is_some());
     }
 }

@@ -1,0 +1,232 @@
+//! The TLS side of IPPS (`ipps://`, `https://`) for [`super::ipp`].
+//!
+//! Network printers present self-signed certificates that no authority vouches for, so
+//! a chain check would refuse them all. Instead the printer's certificate is pinned by
+//! its SHA-256 fingerprint (`[invoice_printer] ipps_fingerprint`): set, only that
+//! certificate is accepted; empty, the link is encrypted but the printer is not
+//! authenticated (trust on first use, as CUPS does by default), and the fingerprint
+//! seen is logged so the admin can pin it. Either way the handshake signatures are
+//! verified, so the peer must hold the private key of the certificate it shows.
+
+use std::sync::{Arc, Mutex};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
+use sha2::{Digest, Sha256};
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::TlsConnector;
+
+/// SHA-256 of a certificate's DER encoding, shown as `AB:CD:…` (the form browsers and
+/// `openssl x509 -fingerprint -sha256` print).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint(pub [u8; 32]);
+
+impl Fingerprint {
+    pub fn of(der: &[u8]) -> Fingerprint {
+        Fingerprint(Sha256::digest(der).into())
+    }
+
+    /// 64 hexadecimal digits, either case, optionally separated by `:`.
+    pub fn parse(v: &str) -> Result<Fingerprint, String> {
+        let accepted = "empreinte SHA-256 du certificat de l'imprimante attendue: 64 chiffres \
+                        hexadécimaux, séparés ou non par « : » (ex. 3F:A2:…:9C), ou vide \
+                        (certificat non vérifié, empreinte notée dans le journal)";
+        let digits: String = v.chars().filter(|c| *c != ':').collect();
+        if digits.len() != 64 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(accepted.into());
+        }
+        let mut out = [0u8; 32];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).map_err(|_| accepted)?;
+        }
+        Ok(Fingerprint(out))
+    }
+
+    /// Empty = no pin.
+    pub fn parse_optional(v: &str) -> Result<Option<Fingerprint>, String> {
+        if v.is_empty() {
+            Ok(None)
+        } else {
+            Fingerprint::parse(v).map(Some)
+        }
+    }
+}
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, b) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(":")?;
+            }
+            write!(f, "{b:02X}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Fingerprint({self})")
+    }
+}
+
+/// Accepts the pinned certificate only (or any, unpinned), and remembers the one seen
+/// so the caller can name it in its error or log.
+#[derive(Debug)]
+struct PinVerifier {
+    pin: Option<Fingerprint>,
+    seen: Mutex<Option<Fingerprint>>,
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for PinVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let seen = Fingerprint::of(end_entity);
+        *self.seen.lock().unwrap_or_else(|p| p.into_inner()) = Some(seen);
+        match self.pin {
+            Some(pin) if pin != seen => Err(rustls::Error::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            )),
+            _ => Ok(ServerCertVerified::assertion()),
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// TLS over `tcp` to the printer at `host:port`. With a pin, a printer showing another
+/// certificate is an error naming both fingerprints; without one, the fingerprint seen
+/// is logged (op `invoice.print`).
+pub async fn connect(
+    tcp: TcpStream,
+    host: &str,
+    port: u16,
+    pin: Option<Fingerprint>,
+) -> Result<TlsStream<TcpStream>, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = Arc::new(PinVerifier {
+        pin,
+        seen: Mutex::new(None),
+        provider: provider.clone(),
+    });
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("versions TLS: {e}"))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier.clone())
+        .with_no_client_auth();
+    let name = ServerName::try_from(host.to_string())
+        .map_err(|_| format!("nom d'hôte {host:?} invalide pour TLS"))?;
+    let result = TlsConnector::from(Arc::new(config))
+        .connect(name, tcp)
+        .await;
+    let seen = *verifier.seen.lock().unwrap_or_else(|p| p.into_inner());
+    let stream = match (result, pin, seen) {
+        (Err(_), Some(pin), Some(seen)) if pin != seen => {
+            return Err(format!(
+                "certificat de l'imprimante {host}:{port} refusé: son empreinte SHA-256 est \
+                 {seen}, ipps_fingerprint attend {pin} (certificat changé ou autre machine; \
+                 si le changement est voulu, mettez la nouvelle empreinte dans \
+                 [invoice_printer] ipps_fingerprint)"
+            ))
+        }
+        (Err(e), _, _) => return Err(format!("négociation TLS avec {host}:{port}: {e}")),
+        (Ok(stream), _, _) => stream,
+    };
+    if let (None, Some(seen)) = (pin, seen) {
+        tracing::info!(
+            op = "invoice.print",
+            outcome = "ok",
+            "ipps {}:{port}: chiffré, certificat non vérifié (ipps_fingerprint vide); empreinte \
+             SHA-256 vue: {seen}; pour l'épingler: [invoice_printer] ipps_fingerprint = {seen}",
+            crate::logs::escape(host)
+        );
+    }
+    Ok(stream)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_fingerprints_with_or_without_colons() {
+        let hex = "3fa2".repeat(16);
+        let plain = Fingerprint::parse(&hex).unwrap();
+        assert_eq!(plain.0[..2], [0x3f, 0xa2]);
+        let colons: Vec<String> = plain.0.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(Fingerprint::parse(&colons.join(":")).unwrap(), plain);
+        assert_eq!(Fingerprint::parse(&hex.to_uppercase()).unwrap(), plain);
+        // Shown in the form it is accepted in, so a logged one can be pasted as the pin.
+        let shown = plain.to_string();
+        assert!(shown.starts_with("3F:A2:3F") && shown.len() == 32 * 3 - 1);
+        assert_eq!(Fingerprint::parse(&shown).unwrap(), plain);
+        assert_eq!(Fingerprint::parse_optional("").unwrap(), None);
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_sha256() {
+        for bad in [
+            "abc".to_string(),
+            "3f".repeat(31),
+            "3f".repeat(33),
+            format!("{}zz", "3f".repeat(31)),
+            format!("{} ", "3f".repeat(32)),
+            "é".repeat(32),
+        ] {
+            let err = Fingerprint::parse(&bad).unwrap_err();
+            assert!(err.contains("64 chiffres hexadécimaux"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn fingerprint_is_the_sha256_of_the_der() {
+        let fp = Fingerprint::of(b"abc");
+        assert_eq!(
+            fp.to_string().replace(':', "").to_lowercase(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
