@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     page::save,
     page::change_password,
     page::test_drawer,
+    page::test_print,
     listener::restart,
     login::show,
     login::submit,

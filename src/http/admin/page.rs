@@ -1,5 +1,5 @@
 //! `GET /config` (the page), `POST /config/save`, `POST /config/password`,
-//! `POST /config/test-drawer`.
+//! `POST /config/test-drawer`, `POST /config/test-print`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
@@ -393,6 +393,23 @@ pub async fn test_drawer(
 
 /// The page's "test print" button: a test invoice goes through the whole automatic
 /// printing pipeline (watched folder, checks, journal, printer).
+#[utoipa::path(
+    post,
+    path = "/config/test-print",
+    tag = "admin",
+    summary = "Print a test invoice from the admin page",
+    description = "Access level: **authenticated** (admin session cookie, from an allowed network and a known Host header; with `[server] https_only`, plain HTTP is redirected to HTTPS on the same port).\n\nState-changing: the form carries the session's CSRF token (field `csrf`, or header `X-CSRF-Token`) and no foreign `Origin`. Drops a one-page test PDF into the watched download folder, where it is detected and printed like a real download.",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`csrf` (or the `X-CSRF-Token` header)"),
+    responses(
+        (status = 200, description = "Test invoice dropped into the watched folder; it is printed next", body = crate::http::apidoc::Done,
+            example = json!({"status": "success", "message": "Facture de test déposée (C:\\Users\\Public\\Downloads\\test-impression-20261126-143205123.pdf) : elle va être imprimée"})),
+        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody),
+        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token", body = crate::http::apidoc::ErrorBody),
+        (status = 503, description = "Automatic printing is off, not watching, or the folder is missing", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Test d'impression impossible: impression automatique désactivée ([invoice_printer] autoprint = false)"})),
+    ),
+    extensions(("x-access-level" = json!("authenticated")))
+)]
 pub async fn test_print(
     State(admin): State<AdminState>,
     Extension(peer): Extension<Peer>,
