@@ -227,69 +227,31 @@ fn baseline(
 }
 
 fn wrk(url: &str, conns: usize, secs: u64) -> Option<(f64, String)> {
-    let threads = conns.clamp(1, 2).to_string();
-    let out = Command::new("wrk")
-        .args([
-            "-t",
-            &threads,
-            "-c",
-            &conns.to_string(),
-            "-d",
-            &format!("{secs}s"),
-            "--latency",
-            url,
-        ])
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let rps = text
-        .lines()
-        .find(|l| l.starts_with("Requests/sec:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    let p99 = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("99%"))?
-        .split_whitespace()
-        .nth(1)?
-        .to_string();
-    Some((rps, p99))
+    run_wrk(url, conns, secs, &[])
 }
 
 /// wrk with `Connection: close`: every request opens a new connection.
 fn wrk_close(url: &str, conns: usize, secs: u64) -> Option<(f64, String)> {
-    let out = Command::new("wrk")
-        .args([
-            "-t",
-            "2",
-            "-c",
-            &conns.to_string(),
-            "-d",
-            &format!("{secs}s"),
-            "--latency",
-            "-H",
-            "Connection: close",
-            url,
-        ])
-        .output()
-        .ok()?;
+    run_wrk(url, conns, secs, &["-H", "Connection: close"])
+}
+
+/// Runs wrk; returns requests/s and the p99 latency as wrk prints it.
+fn run_wrk(url: &str, conns: usize, secs: u64, extra: &[&str]) -> Option<(f64, String)> {
+    let threads = conns.clamp(1, 2).to_string();
+    let conns = conns.to_string();
+    let duration = format!("{secs}s");
+    let mut args = vec!["-t", &threads, "-c", &conns, "-d", &duration, "--latency"];
+    args.extend_from_slice(extra);
+    args.push(url);
+    let out = Command::new("wrk").args(&args).output().ok()?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let rps = text
-        .lines()
-        .find(|l| l.starts_with("Requests/sec:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    let p99 = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("99%"))?
-        .split_whitespace()
-        .nth(1)?
-        .to_string();
-    Some((rps, p99))
+    let field = |prefix: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(prefix))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .map(str::to_string)
+    };
+    Some((field("Requests/sec:")?.parse().ok()?, field("99%")?))
 }
 
 fn main() {
