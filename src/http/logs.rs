@@ -77,18 +77,27 @@ fn bad_date(value: &str) -> ApiError {
     ))
 }
 
+/// The day a download asks for (`None`: the current log), read from the request's
+/// query exactly as `GET /logs` reads it. Public for the fuzz target (`fuzz/`): the
+/// only place where a caller's text comes near a file name.
+pub fn requested_day(uri: &Uri) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    match params(uri, &["date"])?.get("date") {
+        None => Ok(None),
+        Some(text) => parse_day(text).map(Some).ok_or_else(|| bad_date(text)),
+    }
+}
+
 /// `GET /logs`: the current log; `GET /logs?date=YYYY-MM-DD`: the log of that day.
 async fn download(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let params = params(&uri, &["date"])?;
+    let day = requested_day(&uri)?;
     let files = files(&state);
-    let file = match params.get("date") {
+    let file = match day {
         None => files.current_file().map_err(anyhow::Error::from)?,
-        Some(text) => {
-            let day = parse_day(text).ok_or_else(|| bad_date(text))?;
+        Some(day) => {
             let dated = files.dated(day);
             if dated.is_file() {
                 LogFile {
