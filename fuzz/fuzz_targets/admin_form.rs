@@ -12,10 +12,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut ini = ini::Ini::new();
     if let Ok(config) = cashdrawer::http::admin::check_config_form(&mut ini, &form) {
-        let mut text = Vec::new();
-        ini.write_to(&mut text).unwrap();
-        let again = ini::Ini::load_from_str_noescape(&String::from_utf8(text).unwrap())
-            .expect("a saved config.ini reads back");
+        // Saved and read back exactly as the admin page and the next start do.
+        let path = std::env::temp_dir().join(format!("fuzz-admin-form-{}.ini", std::process::id()));
+        let store = cashdrawer::config::ConfigStore::new(&path);
+        store.save(&ini).expect("a checked form saves");
+        let again = store.read_ini().expect("a saved config.ini reads back");
         let reloaded = cashdrawer::config::Config::from_ini(&again, "config.ini")
             .expect("a saved config.ini loads");
         assert_eq!(format!("{reloaded:?}"), format!("{config:?}"));

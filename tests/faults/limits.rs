@@ -153,3 +153,29 @@ async fn epos_command_with_a_multibyte_character_is_a_schema_error_not_a_crash()
     assert!(text.contains("SchemaError"), "{text}");
     assert_eq!(app.get("/status").await.status(), 200);
 }
+
+/// Found by the `iot_payload` fuzz target: this JPEG makes zune-jpeg 0.4 panic on an
+/// assertion. Posted as a receipt by any caller the IoT routes accept, it stopped the
+/// release service (panic = abort). Now a refused ticket, and the service goes on.
+#[tokio::test]
+async fn iot_receipt_that_panics_the_jpeg_decoder_is_refused_not_a_crash() {
+    use base64::Engine as _;
+    let app = app().await;
+    let jpeg = include_bytes!("../fixtures/zune_jpeg_panic.jpg");
+    let receipt = base64::engine::general_purpose::STANDARD.encode(jpeg);
+    let res = app
+        .client
+        .post(app.url("/hw_proxy/default_printer_action"))
+        .json(
+            &serde_json::json!({"jsonrpc": "2.0", "method": "call", "id": 7,
+            "params": {"data": {"action": "print_receipt", "receipt": receipt}}}),
+        )
+        .send()
+        .await
+        .expect("an answer, not a closed connection");
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["id"], 7);
+    assert_eq!(body["result"], false, "{body}");
+    assert_eq!(app.get("/status").await.status(), 200);
+}
