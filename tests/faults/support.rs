@@ -96,6 +96,11 @@ impl Binary {
         format!("http://{}{}", self.addr, path)
     }
 
+    #[allow(dead_code)]
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn log_path(&self) -> PathBuf {
         self.dir.join("logs").join("cashdrawer.log")
     }
