@@ -15,6 +15,7 @@ mod config_file;
 #[cfg(target_os = "linux")]
 mod data_dir;
 mod limits;
+mod origins;
 mod printer;
 #[cfg(unix)]
 mod support;
