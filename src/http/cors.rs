@@ -42,14 +42,15 @@ fn referer_origin(headers: &HeaderMap) -> Option<String> {
 /// `allowed_origins` is a list, such a request is judged by its `Referer`; without one, a
 /// browser saying `Sec-Fetch-Site: cross-site` (or `same-site`) is refused. Callers that
 /// are not browsers (curl, scripts, the till's own tools) send neither and pass.
-fn check_originless(state: &AppState, headers: &HeaderMap, path: &str) -> Result<(), Response> {
+/// Returns the refusal, if any.
+fn refuse_originless(state: &AppState, headers: &HeaderMap, path: &str) -> Option<Response> {
     let config = state.config();
     if config.server.allowed_origins == crate::config::AllowedOrigins::Any {
-        return Ok(());
+        return None;
     }
     let claimed = match referer_origin(headers) {
-        Some(origin) if config.server.allowed_origins.allows(&origin) => return Ok(()),
-        Some(origin) if same_origin(&origin, headers) => return Ok(()),
+        Some(origin) if config.server.allowed_origins.allows(&origin) => return None,
+        Some(origin) if same_origin(&origin, headers) => return None,
         Some(origin) => origin,
         None => {
             let site = headers
@@ -57,7 +58,7 @@ fn check_originless(state: &AppState, headers: &HeaderMap, path: &str) -> Result
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
             if !site.eq_ignore_ascii_case("cross-site") && !site.eq_ignore_ascii_case("same-site") {
-                return Ok(());
+                return None;
             }
             "une page d'un autre site (sans Origin ni Referer)".to_string()
         }
@@ -69,10 +70,12 @@ fn check_originless(state: &AppState, headers: &HeaderMap, path: &str) -> Result
         crate::logs::escape(&claimed),
         crate::logs::escape(path)
     );
-    Err(ApiError::Forbidden(format!(
-        "Origine refusée: {claimed} (autorisées: voir [server] allowed_origins)"
-    ))
-    .into_response())
+    Some(
+        ApiError::Forbidden(format!(
+            "Origine refusée: {claimed} (autorisées: voir [server] allowed_origins)"
+        ))
+        .into_response(),
+    )
 }
 
 pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -82,7 +85,7 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
         .and_then(|o| o.to_str().ok())
         .map(str::to_string);
     let Some(origin) = origin else {
-        if let Err(refused) = check_originless(&state, req.headers(), req.uri().path()) {
+        if let Some(refused) = refuse_originless(&state, req.headers(), req.uri().path()) {
             return refused;
         }
         return next.run(req).await;
