@@ -199,9 +199,22 @@ async fn soak_mixed_traffic_keeps_memory_fds_threads_flat_and_the_log_complete()
     for t in threads {
         t.join().unwrap();
     }
-    // Longer than the header timeout: stalled connections are gone.
+    // Longer than the header timeout: stalled connections are gone. Idle threads of
+    // tokio's blocking pool (file reads, log flushes) end after 10 s: a thread still
+    // there after 15 s of quiet is a leak.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let end = sample(pid);
+    let quiet = Instant::now();
+    let mut end = sample(pid);
+    let first_threads_now = samples
+        [1.min(samples.len() - 1)..(samples.len() / 2).max(2).min(samples.len())]
+        .iter()
+        .map(|(_, x)| x.threads)
+        .max()
+        .unwrap_or(0);
+    while end.threads > first_threads_now + 2 && quiet.elapsed() < Duration::from_secs(15) {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        end = sample(pid);
+    }
 
     let half = samples.len() / 2;
     let warm = &samples[1.min(samples.len() - 1)..half.max(2).min(samples.len())];
