@@ -64,7 +64,8 @@ async fn hostile_requests_are_answered_or_closed_cleanly() {
         let answer = raw(addr, b"POST /status HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n");
         assert!(answer.is_empty() || status_line(&answer).contains(" 400"), "{}", status_line(&answer));
         let answer = raw(addr, b"POST /status HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000000\r\nConnection: close\r\n\r\nabc");
-        assert!(status_line(&answer).contains(" 405"), "{}", status_line(&answer));
+        // The body limit (src/http/limits.rs) answers before the router's 405.
+        assert!(status_line(&answer).contains(" 413"), "{}", status_line(&answer));
         assert_healthy(addr);
 
         // HTTP/1.0 without Host.

@@ -77,12 +77,12 @@ pub async fn hash_async(password: String) -> Result<String> {
 }
 
 /// Writes `hash` into `[auth] password_hash`, keeping every other key as it is.
+///
+/// The file must be there and readable (it is created at start): had it been deleted
+/// while the service runs, writing a file with only `[auth]` would replace the running
+/// configuration by the defaults (printer, allowed networks...). The error names the file.
 pub fn store_hash(store: &ConfigStore, hash: &str) -> Result<Config> {
-    let mut ini = if store.path().exists() {
-        store.read_ini()?
-    } else {
-        ini::Ini::new()
-    };
+    let mut ini = store.read_ini()?;
     ini.with_section(Some("auth")).set("password_hash", hash);
     store.save(&ini)
 }

@@ -151,12 +151,24 @@ impl Sessions {
         hash: &str,
         lifetime: Duration,
     ) -> Option<Session> {
+        self.read_at(headers, secure, hash, lifetime, now_secs())
+    }
+
+    /// [`Sessions::read`] at wall-clock time `now` (seconds since the epoch). A session
+    /// issued after `now` (the clock was set back) is refused: the admin logs in again.
+    fn read_at(
+        &self,
+        headers: &HeaderMap,
+        secure: bool,
+        hash: &str,
+        lifetime: Duration,
+        now: u64,
+    ) -> Option<Session> {
         if hash.is_empty() {
             return None;
         }
         let value = self.decrypt(headers, session_cookie(secure))?;
         let session: Session = serde_json::from_str(&value).ok()?;
-        let now = now_secs();
         let fresh =
             session.issued <= now + 5 && now.saturating_sub(session.issued) < lifetime.as_secs();
         let same_password = crate::auth::same_secret(&session.pw, &fingerprint(hash));
@@ -342,6 +354,29 @@ mod tests {
             None,
             "still logged out"
         );
+    }
+
+    #[test]
+    fn a_clock_set_back_does_not_extend_or_break_sessions_beyond_the_jump() {
+        let s = Sessions::with_key(Key::generate());
+        let life = Duration::from_secs(3600);
+        let session = s.open(HASH);
+        let h = headers_with(&s.cookie(&session, false, life));
+        let issued = session.issued;
+        let read = |now| s.read_at(&h, false, HASH, life, now);
+        assert!(read(issued + 10).is_some());
+        // Set back an hour right after login: a session "from the future" is refused.
+        assert_eq!(read(issued + 10 - 3600), None);
+        // Expired, then set back an hour: valid again only while inside its lifetime as
+        // the clock now reads it, never past `issued + lifetime`.
+        assert_eq!(read(issued + 3600 + 60), None);
+        assert!(read(issued + 3600 + 60 - 3600).is_some());
+        assert_eq!(read(issued + 3600), None);
+        // A logged-out session stays out whatever the clock says.
+        s.revoke(&session, life);
+        for now in [issued + 10 - 3600, issued + 10, issued + 3600 - 1] {
+            assert_eq!(read(now), None, "{now}");
+        }
     }
 
     #[test]

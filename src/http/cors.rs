@@ -29,6 +29,55 @@ fn same_origin(origin: &str, headers: &HeaderMap) -> bool {
         .is_some_and(|o| o.eq_ignore_ascii_case(host))
 }
 
+/// The origin part (`scheme://host[:port]`) of a `Referer`.
+fn referer_origin(headers: &HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let (scheme, rest) = referer.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (!host.is_empty()).then(|| format!("{scheme}://{host}"))
+}
+
+/// Browsers send no `Origin` with a GET in no-cors mode: an `<img>` or `fetch(...,
+/// {mode: 'no-cors'})` from any page would pass a check of `Origin` alone. When
+/// `allowed_origins` is a list, such a request is judged by its `Referer`; without one, a
+/// browser saying `Sec-Fetch-Site: cross-site` (or `same-site`) is refused. Callers that
+/// are not browsers (curl, scripts, the till's own tools) send neither and pass.
+/// Returns the refusal, if any.
+fn refuse_originless(state: &AppState, headers: &HeaderMap, path: &str) -> Option<Response> {
+    let config = state.config();
+    if config.server.allowed_origins == crate::config::AllowedOrigins::Any {
+        return None;
+    }
+    let claimed = match referer_origin(headers) {
+        Some(origin) if config.server.allowed_origins.allows(&origin) => return None,
+        Some(origin) if same_origin(&origin, headers) => return None,
+        Some(origin) => origin,
+        None => {
+            let site = headers
+                .get("sec-fetch-site")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !site.eq_ignore_ascii_case("cross-site") && !site.eq_ignore_ascii_case("same-site") {
+                return None;
+            }
+            "une page d'un autre site (sans Origin ni Referer)".to_string()
+        }
+    };
+    tracing::warn!(
+        op = "access.denied",
+        outcome = "denied",
+        "origine refusée {} pour {}",
+        crate::logs::escape(&claimed),
+        crate::logs::escape(path)
+    );
+    Some(
+        ApiError::Forbidden(format!(
+            "Origine refusée: {claimed} (autorisées: voir [server] allowed_origins)"
+        ))
+        .into_response(),
+    )
+}
+
 pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let origin = req
         .headers()
@@ -36,6 +85,9 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
         .and_then(|o| o.to_str().ok())
         .map(str::to_string);
     let Some(origin) = origin else {
+        if let Some(refused) = refuse_originless(&state, req.headers(), req.uri().path()) {
+            return refused;
+        }
         return next.run(req).await;
     };
     let config = state.config();

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use axum::body::Body;
 use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -77,6 +78,16 @@ fn bad_date(value: &str) -> ApiError {
     ))
 }
 
+/// The day a download asks for (`None`: the current log), read from the request's
+/// query exactly as `GET /logs` reads it. Public for the fuzz target (`fuzz/`): the
+/// only place where a caller's text comes near a file name.
+pub fn requested_day(uri: &Uri) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    match params(uri, &["date"])?.get("date") {
+        None => Ok(None),
+        Some(text) => parse_day(text).map(Some).ok_or_else(|| bad_date(text)),
+    }
+}
+
 /// `GET /logs`: the current log; `GET /logs?date=YYYY-MM-DD`: the log of that day.
 #[utoipa::path(
     get,
@@ -100,12 +111,11 @@ async fn download(
     Extension(peer): Extension<Peer>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let params = params(&uri, &["date"])?;
+    let day = requested_day(&uri)?;
     let files = files(&state);
-    let file = match params.get("date") {
+    let file = match day {
         None => files.current_file().map_err(anyhow::Error::from)?,
-        Some(text) => {
-            let day = parse_day(text).ok_or_else(|| bad_date(text))?;
+        Some(day) => {
             let dated = files.dated(day);
             if dated.is_file() {
                 LogFile {
@@ -128,9 +138,12 @@ async fn download(
         }
     };
     let _ = tokio::task::spawn_blocking(|| crate::logs::flush(FLUSH_WAIT)).await;
-    let body = match tokio::fs::read(&file.path).await {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+    let (body, size) = match tokio::fs::File::open(&file.path).await {
+        Ok(f) => {
+            let size = f.metadata().await.map(|m| m.len()).unwrap_or(0);
+            (stream_file(f, size), size)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Body::empty(), 0),
         Err(e) => return Err(anyhow::Error::from(e).context("lecture du journal").into()),
     };
     tracing::info!(
@@ -139,7 +152,7 @@ async fn download(
         peer = %peer.ip(),
         "journal {} téléchargé ({} octets)",
         file.name,
-        body.len()
+        size
     );
     let disposition = format!("attachment; filename=\"{}\"", attachment_name(&file.name));
     Ok((
@@ -154,6 +167,48 @@ async fn download(
         body,
     )
         .into_response())
+}
+
+/// The first `size` bytes of `file` (its length when opened: the current log keeps
+/// growing), sent in 64 KiB chunks. A whole day's log is never held in memory, however
+/// many downloads run at once (the soak test found memory growing with the log size),
+/// and reading stops when the client goes away.
+fn stream_file(file: tokio::fs::File, size: u64) -> Body {
+    use tokio::io::AsyncReadExt;
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(2);
+    tokio::spawn(async move {
+        let mut reader = file.take(size);
+        loop {
+            let mut chunk = vec![0u8; 64 * 1024];
+            match reader.read(&mut chunk).await {
+                Ok(0) => break,
+                Ok(n) => {
+                    chunk.truncate(n);
+                    if tx.send(Ok(chunk)).await.is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e)).await;
+                    break;
+                }
+            }
+        }
+    });
+    Body::from_stream(Chunks(rx))
+}
+
+struct Chunks(tokio::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>);
+
+impl futures_core::Stream for Chunks {
+    type Item = std::io::Result<Vec<u8>>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
 }
 
 /// The file name as sent in `Content-Disposition`: only characters that need no

@@ -11,7 +11,8 @@ pub mod apidoc;
 pub mod cors;
 mod drawer;
 mod invoices;
-mod logs;
+pub mod limits;
+pub mod logs;
 pub mod logs_auth_seam;
 mod odoo;
 pub mod restart;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router(state.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(from_fn_with_state(state.clone(), limits::limit_body))
         .layer(from_fn(crate::logs::request_log))
         .layer(from_fn_with_state(state.clone(), cors::cors))
         .with_state(state)

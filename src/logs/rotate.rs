@@ -278,3 +278,6 @@ fn archive(files: &LogFiles, day: NaiveDate) -> io::Result<String> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod clock_jump;

@@ -120,6 +120,7 @@ pub fn spawn(
         retention_days,
         echo_stderr,
         failed: false,
+        lost: 0,
     };
     let thread = std::thread::Builder::new()
         .name("cashdrawer-log".into())
@@ -171,8 +172,11 @@ struct Worker {
     clock: SharedClock,
     retention_days: Arc<AtomicU32>,
     echo_stderr: bool,
-    /// A write error was reported on stderr; reported again only after a success.
+    /// A write error was reported on stderr; reported again only after a line was
+    /// written again.
     failed: bool,
+    /// Lines not written since the failure (said in the log once writing works again).
+    lost: u64,
 }
 
 impl Worker {
@@ -184,7 +188,13 @@ impl Worker {
                     let _ = std::io::stderr().lock().write_all(text.as_bytes());
                 }
                 let written = self.file.write_line(day, text.as_bytes());
+                let ok = written.is_ok();
                 self.after_write(written);
+                if ok {
+                    self.recovered();
+                } else {
+                    self.lost += 1;
+                }
                 false
             }
             Msg::Flush(ack) => {
@@ -201,7 +211,6 @@ impl Worker {
     fn after_write(&mut self, result: std::io::Result<Option<Rotation>>) {
         match result {
             Ok(Some(rotation)) => {
-                self.failed = false;
                 if let Some(name) = rotation.archived {
                     self.own_line(
                         Level::INFO,
@@ -212,7 +221,9 @@ impl Worker {
                 }
                 self.retention();
             }
-            Ok(None) => self.failed = false,
+            // Nothing was written: a tick or a flush must not clear `failed`, or a
+            // full disk would be reported again every half second.
+            Ok(None) => {}
             Err(e) => {
                 if !self.failed {
                     eprintln!(
@@ -223,6 +234,30 @@ impl Worker {
                 self.failed = true;
             }
         }
+    }
+
+    /// A line was written after a failure: says so on stderr and in the log, with the
+    /// number of lines lost meanwhile, so a reader knows the log has a hole and why.
+    fn recovered(&mut self) {
+        if !self.failed {
+            return;
+        }
+        self.failed = false;
+        let lost = std::mem::take(&mut self.lost);
+        let path = self.file.files().current();
+        eprintln!(
+            "journal: écriture rétablie dans {} ({lost} ligne(s) perdue(s))",
+            path.display()
+        );
+        self.own_line(
+            Level::WARN,
+            "logs.write",
+            "error",
+            format!(
+                "{lost} ligne(s) du journal perdue(s): écriture impossible dans {} (disque plein ou en lecture seule?), rétablie",
+                path.display()
+            ),
+        );
     }
 
     /// Deletes the files older than `[logs] retention_days` and says so in the log.

@@ -341,6 +341,13 @@ fn sound(el: &Element) -> Vec<u8> {
 /// `<command>`: raw bytes in hexadecimal.
 fn hex(content: &str) -> Result<Vec<u8>, SchemaError> {
     let digits: String = content.split_whitespace().collect();
+    // Checked first: slicing by two bytes below would panic inside a multi-byte
+    // character (found by the fuzz target `epos_envelope`).
+    if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(SchemaError(
+            "<command>: chiffres hexadécimaux attendus".into(),
+        ));
+    }
     if digits.len() % 2 != 0 {
         return Err(SchemaError(
             "<command>: nombre pair de chiffres hexadécimaux attendu".into(),

@@ -59,9 +59,12 @@ pub fn decode_receipt(receipt: &str) -> Result<Gray, ReceiptError> {
         .set_max_width(4096)
         .set_max_height(32_768);
     let mut decoder = JpegDecoder::new_with_options(&jpeg, options);
-    let pixels = decoder
-        .decode()
-        .map_err(|e| ReceiptError(format!("JPEG invalide: {e:?}")))?;
+    // zune-jpeg 0.4 asserts (panics) on some malformed streams (found by the fuzz target
+    // `iot_payload`): the picture comes from the network, so a panic is a refused ticket,
+    // not a dead service (release builds unwind for this reason, see Cargo.toml).
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decoder.decode()))
+        .map_err(|_| ReceiptError("JPEG invalide: flux corrompu".into()))?;
+    let pixels = decoded.map_err(|e| ReceiptError(format!("JPEG invalide: {e:?}")))?;
     let (width, height) = decoder
         .dimensions()
         .ok_or_else(|| ReceiptError("JPEG sans dimensions".into()))?;
@@ -128,6 +131,13 @@ pub fn rpc_result(id: &Value, result: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_jpeg_that_panics_the_decoder_is_a_receipt_error() {
+        let jpeg = include_bytes!("../../tests/fixtures/zune_jpeg_panic.jpg");
+        let receipt = base64::engine::general_purpose::STANDARD.encode(jpeg);
+        assert!(decode_receipt(&receipt).is_err());
+    }
 
     #[test]
     fn actions_from_odoo_params() {

@@ -236,3 +236,14 @@ pub(crate) fn html(status: StatusCode, body: Result<String, askama::Error>) -> R
         Err(e) => ApiError::Internal(anyhow::anyhow!("rendu de la page: {e}")).into_response(),
     }
 }
+
+/// What the save route does with a submitted configuration form, without the session
+/// and the file: every field applied to `ini`, then the whole document checked (errors
+/// by field name). Public for the fuzz target (`fuzz/`), which feeds it arbitrary forms.
+pub fn check_config_form(
+    ini: &mut ini::Ini,
+    form: &std::collections::HashMap<String, String>,
+) -> Result<crate::config::Config, std::collections::BTreeMap<String, String>> {
+    fields::apply(ini, form);
+    fields::validate(ini, "config.ini")
+}

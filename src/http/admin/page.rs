@@ -143,8 +143,18 @@ fn human_duration(d: Duration) -> String {
     }
 }
 
+/// config.ini as it is on disk. Deleted or unreadable while the service runs: the
+/// service goes on with the configuration it last loaded, and the page says so instead
+/// of showing (and then saving) a form built from nothing.
 fn read_ini(admin: &AdminState) -> Result<Ini, ApiError> {
-    admin.app.store().read_ini().map_err(ApiError::Internal)
+    admin.app.store().read_ini().map_err(|e| {
+        let path = admin.app.store().path().display().to_string();
+        tracing::error!(op = "config.read", outcome = "error", "{:#}", e);
+        ApiError::Unavailable(format!(
+            "{path} est absent ou illisible ({}): le service continue avec la dernière configuration valide chargée; rien ne peut être enregistré avant que le fichier soit rétabli (ou le service redémarré, qui le recrée avec les valeurs par défaut s'il manque)",
+            crate::logs::escape(&format!("{:#}", e.root_cause()))
+        ))
+    })
 }
 
 #[utoipa::path(

@@ -95,6 +95,8 @@ fn bad_requests_are_schema_errors() {
         &odoo17("<image width=\"8\" height=\"1\">@@@</image>"),
         &odoo17("<image width=\"8\" height=\"1\" mode=\"gray16\">AA==</image>"),
         &odoo17("<command>1b4</command>"),
+        // A multi-byte character across the 2-digit step: once a panic (fuzzing).
+        &odoo17("<command>1b\u{20ac}1</command>"),
         &odoo17("<image width=\"65535\" height=\"65535\">AA==</image>"),
         "<epos-print><text>unclosed</epos-print>",
     ] {

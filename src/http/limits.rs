@@ -1,0 +1,98 @@
+//! Request body limits, for every route, before any handler or authentication runs.
+//!
+//! axum's own limit (`DefaultBodyLimit`, 2 MiB unless a route sets another) answers a
+//! too-large body with a plain-text 413 from inside the extractor, and a body that
+//! trickles in holds its task for as long as the client likes. Here every body is read
+//! up front, under a size limit fitting its route and the `[server] header_timeout_s`
+//! deadline, and refused with the usual JSON error. Forms (admin page, log purge) are a
+//! few hundred bytes: 64 KiB leaves room and keeps an anonymous caller from making the
+//! service buffer megabytes. The Odoo routes carry receipt pictures: they keep their
+//! own limit ([`ODOO_LIMIT`]).
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Any route but Odoo's.
+pub const FORM_LIMIT: usize = 64 * 1024;
+/// The ePOS and IoT routes (receipt pictures, base64); the same as their `DefaultBodyLimit`.
+pub const ODOO_LIMIT: usize = 16 * 1024 * 1024;
+
+/// The body limit of a path.
+pub fn limit_for(path: &str) -> usize {
+    if path.starts_with("/cgi-bin/") || path.starts_with("/hw_proxy/") {
+        ODOO_LIMIT
+    } else {
+        FORM_LIMIT
+    }
+}
+
+fn too_large(limit: usize) -> Response {
+    let mut res = ApiError::BadRequest(format!(
+        "Corps de requête trop gros (au plus {} Kio sur cette route)",
+        limit / 1024
+    ))
+    .into_response();
+    *res.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+    closing(res)
+}
+
+/// The rest of the body is never read: the connection cannot carry another request,
+/// and the client is told so instead of finding out on its next request.
+fn closing(mut res: Response) -> Response {
+    res.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    res
+}
+
+/// Reads the whole body under the route's limit and the header deadline, then hands the
+/// request on with the body in memory.
+pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = limit_for(req.uri().path());
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return too_large(limit);
+    }
+    let (parts, body) = req.into_parts();
+    let deadline = state.config().server.header_timeout;
+    let bytes = match tokio::time::timeout(deadline, to_bytes(body, limit)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(e)) if is_length_error(&e) => return too_large(limit),
+        Ok(Err(_)) => {
+            return ApiError::BadRequest("Corps de requête interrompu".into()).into_response()
+        }
+        Err(_) => {
+            let mut res = ApiError::BadRequest(format!(
+                "Corps de requête trop lent: pas reçu en entier en {} s",
+                deadline.as_secs()
+            ))
+            .into_response();
+            *res.status_mut() = StatusCode::REQUEST_TIMEOUT;
+            return closing(res);
+        }
+    };
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// `to_bytes` reports an exceeded limit as an error whose source chain holds
+/// `http_body_util::LengthLimitError`.
+fn is_length_error(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.to_string().contains("length limit exceeded") {
+            return true;
+        }
+        source = err.source();
+    }
+    false
+}
