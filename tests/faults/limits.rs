@@ -40,6 +40,7 @@ async fn too_large_bodies_get_413_json_on_every_post_route() {
         "/config/save",
         "/config/password",
         "/config/test-drawer",
+        "/config/test-print",
         "/config/restart",
         "/config/login",
         "/config/logout",
