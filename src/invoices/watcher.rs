@@ -91,9 +91,14 @@ fn watch_events(
     folder: &Path,
     tx: mpsc::UnboundedSender<()>,
 ) -> Option<notify::RecommendedWatcher> {
+    // Only changes matter. Access events must be ignored: the scan itself opens and
+    // reads the folder, and reacting to that made every scan trigger the next one (a
+    // busy loop at idle, found by the benchmark's idle-CPU measure).
     let handler = move |res: notify::Result<notify::Event>| {
-        if res.is_ok() {
-            let _ = tx.send(());
+        if let Ok(event) = res {
+            if !matches!(event.kind, notify::EventKind::Access(_)) {
+                let _ = tx.send(());
+            }
         }
     };
     let result = notify::recommended_watcher(handler).and_then(|mut w| {
