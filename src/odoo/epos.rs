@@ -220,7 +220,9 @@ fn image(el: &Element, opts: &Options) -> Result<Vec<u8>, SchemaError> {
     let (Some(width), Some(height)) = (number(el, "width")?, number(el, "height")?) else {
         return Err(SchemaError("<image> sans width ou height".into()));
     };
-    if width == 0 || height == 0 || width > MAX_WIDTH || width * height > MAX_DOTS {
+    // checked: a huge height must not overflow the product (found by the fuzzer).
+    let dots_ok = matches!(width.checked_mul(height), Some(d) if d <= MAX_DOTS);
+    if width == 0 || height == 0 || width > MAX_WIDTH || !dots_ok {
         return Err(SchemaError(format!(
             "<image> {width}x{height}: taille hors limites (largeur {MAX_WIDTH} points et {MAX_DOTS} points au plus)"
         )));

@@ -6,8 +6,16 @@ use std::time::{Duration, Instant};
 use crate::common::TestApp;
 use crate::support::*;
 
-async fn status_ok(client: &reqwest::Client, base: &str) -> bool {
-    matches!(client.get(format!("{base}/status")).send().await, Ok(r) if r.status().as_u16() == 200)
+/// A fresh connection each time: a keep-alive connection pooled before a restart may be
+/// closed by the restart's graceful shutdown just as it is reused, which tells nothing
+/// about the service (browsers retry such a request; reqwest does not).
+async fn status_ok(_client: &reqwest::Client, base: &str) -> bool {
+    let fresh = reqwest::Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    matches!(fresh.get(format!("{base}/status")).send().await, Ok(r) if r.status().as_u16() == 200)
 }
 
 #[tokio::test(flavor = "multi_thread")]
