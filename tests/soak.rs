@@ -84,14 +84,14 @@ fn hangup_client(addr: SocketAddr, stop: Arc<AtomicBool>, counts: Arc<Counts>) {
     while !stop.load(Ordering::Relaxed) {
         i += 1;
         if let Ok(mut s) = TcpStream::connect(addr) {
-            let path = if i % 2 == 0 {
+            let path = if i.is_multiple_of(2) {
                 "/logs"
             } else {
                 "/status?hangup"
             };
             let _ =
                 s.write_all(format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").as_bytes());
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 let mut buf = [0u8; 64];
                 let _ = s.read(&mut buf);
             }
@@ -166,14 +166,14 @@ async fn soak_mixed_traffic_keeps_memory_fds_threads_flat_and_the_log_complete()
         let status = client.get(format!("{base}/status?soak={n}")).send();
         ok(status.await, "status").await;
         counts.status.fetch_add(1, Ordering::Relaxed);
-        if n % 3 == 0 {
+        if n.is_multiple_of(3) {
             let drawer = client
                 .get(format!("{base}/open-cash-drawer?soak={n}"))
                 .send();
             ok(drawer.await, "drawer").await;
             counts.drawer.fetch_add(1, Ordering::Relaxed);
         }
-        if n % 5 == 0 {
+        if n.is_multiple_of(5) {
             let page = browser
                 .get(format!("{base}/config?soak={n}"))
                 .header("Accept", "text/html")
@@ -181,7 +181,7 @@ async fn soak_mixed_traffic_keeps_memory_fds_threads_flat_and_the_log_complete()
             ok(page.await, "admin page").await;
             counts.admin.fetch_add(1, Ordering::Relaxed);
         }
-        if n % 50 == 0 {
+        if n.is_multiple_of(50) {
             ok(
                 client.get(format!("{base}/logs")).send().await,
                 "log download",

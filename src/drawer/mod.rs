@@ -41,7 +41,7 @@ impl DrawerCommand {
         if !cleaned.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(accepted.to_string());
         }
-        if cleaned.is_empty() || cleaned.len() % 2 != 0 || cleaned.len() > 128 {
+        if cleaned.is_empty() || !cleaned.len().is_multiple_of(2) || cleaned.len() > 128 {
             return Err(format!(
                 "{accepted} (nombre pair de chiffres, 1 à 64 octets)"
             ));

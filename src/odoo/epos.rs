@@ -350,7 +350,7 @@ fn hex(content: &str) -> Result<Vec<u8>, SchemaError> {
             "<command>: chiffres hexadécimaux attendus".into(),
         ));
     }
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(SchemaError(
             "<command>: nombre pair de chiffres hexadécimaux attendu".into(),
         ));
