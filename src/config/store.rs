@@ -37,12 +37,19 @@ impl ConfigStore {
     }
 
     /// Reads the raw document. BOM and CRLF are accepted.
+    ///
+    /// A backslash ending a line is kept as a character, as Python's configparser (which
+    /// wrote the original files) does: rust-ini would read it as a line continuation and
+    /// swallow the next key, so `download_folder = C:\Downloads\` followed by a newline lost
+    /// the line after it (found by the `admin_form` fuzz target). A space after it stops
+    /// the continuation and is trimmed with the value.
     pub fn read_ini(&self) -> Result<Ini> {
         let bytes =
             fs::read(&self.path).with_context(|| format!("lecture de {}", self.path.display()))?;
         let text = String::from_utf8_lossy(&bytes);
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        Ini::load_from_str_noescape(text)
+        let text = text.replace("\\\n", "\\ \n");
+        Ini::load_from_str_noescape(&text)
             .with_context(|| format!("{}: syntaxe INI invalide", self.path.display()))
     }
 

@@ -78,6 +78,38 @@ fn missing_file_is_created_with_defaults_and_missing_section_added() {
     );
 }
 
+/// Found by the `admin_form` fuzz target: a value ending with a backslash (a Windows
+/// folder typed as `C:\Downloads\`) swallowed the next line when the file used LF.
+#[test]
+fn trailing_backslashes_round_trip_with_lf_and_crlf() {
+    for newline in ["\n", "\r\n"] {
+        let text = ORIGINAL_INI
+            .replace("\r\n", newline)
+            .replace("Downloads", "Downloads\\")
+            .replace("name = TICKET", "name = \\\\srv\\TICKET;x\\");
+        let c = load(&text).unwrap();
+        assert_eq!(
+            c.invoice_printer.download_folder,
+            PathBuf::from("C:\\Users\\Public\\Downloads\\")
+        );
+        // The key after it is still read as a key.
+        assert_eq!(c.invoice_printer.scan_frequency, Duration::from_secs(5));
+        assert_eq!(
+            c.printer.target,
+            PrinterTarget::System("\\\\srv\\TICKET;x\\".into())
+        );
+        // And what the admin page saves reads back the same.
+        let dir = tempfile::tempdir().unwrap();
+        let store = ConfigStore::new(dir.path().join("config.ini"));
+        std::fs::write(store.path(), &text).unwrap();
+        let ini = store.read_ini().unwrap();
+        let saved = store.save(&ini).unwrap();
+        let again = Config::from_ini(&store.read_ini().unwrap(), "config.ini").unwrap();
+        assert_eq!(saved, again);
+        assert_eq!(again, c);
+    }
+}
+
 #[test]
 fn save_refuses_invalid_and_keeps_the_file() {
     let dir = tempfile::tempdir().unwrap();
