@@ -73,8 +73,12 @@ fn server_config(
     Ok(config)
 }
 
-/// The names the generated certificate is valid for.
-pub fn generated_names() -> Vec<String> {
+/// The names the generated certificate is valid for: loopback, the machine's name, its
+/// shop-network addresses at the time of generation (so a tablet opening
+/// `https://192.168.1.20:22548` sees a certificate for that address), and the names in
+/// `[server] allowed_hosts`. An address that changes later is not covered: deleting the
+/// `tls/` folder makes a new certificate at the next start (README, HTTPS).
+pub fn generated_names(allowed_hosts: &[String]) -> Vec<String> {
     let mut names = vec![
         "localhost".to_string(),
         "127.0.0.1".to_string(),
@@ -84,6 +88,19 @@ pub fn generated_names() -> Vec<String> {
         names.push(machine.clone());
         names.push(format!("{machine}.local"));
     }
+    names.extend(
+        crate::platform::machine_addresses()
+            .iter()
+            .map(ToString::to_string),
+    );
+    names.extend(
+        allowed_hosts
+            .iter()
+            .map(|h| crate::auth::host::host_name(h))
+            .filter(|h| !h.is_empty()),
+    );
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(n.clone()));
     names
 }
 
@@ -101,7 +118,7 @@ pub fn load_or_generate(data_dir: &Path, server: &ServerConfig) -> Result<Rustls
         (None, None) => {
             let (c, k) = generated_paths(data_dir);
             if !(c.exists() && k.exists()) {
-                generate(&c, &k)?;
+                generate(&c, &k, &server.allowed_hosts)?;
             }
             (c, k)
         }
@@ -125,8 +142,8 @@ fn resolve(data_dir: &Path, path: &Path) -> PathBuf {
     }
 }
 
-fn generate(cert: &Path, key: &Path) -> Result<()> {
-    let names = generated_names();
+fn generate(cert: &Path, key: &Path, allowed_hosts: &[String]) -> Result<()> {
+    let names = generated_names(allowed_hosts);
     let mut params = rcgen::CertificateParams::new(names.clone()).context("noms du certificat")?;
     params
         .distinguished_name

@@ -1,6 +1,25 @@
 //! The machine's name, as the shop's other devices call it (certificate names, accepted
 //! Host headers).
 
+/// The machine's own addresses as other devices on the shop network reach it: every
+/// interface address except loopback and IPv6 link-local ones (those need a zone and
+/// browsers refuse them in URLs). Empty when the system does not say.
+pub fn machine_addresses() -> Vec<std::net::IpAddr> {
+    let mut addresses: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|interface| interface.ip())
+        .filter(|ip| !ip.is_loopback() && !is_link_local_v6(ip))
+        .collect();
+    addresses.sort();
+    addresses.dedup();
+    addresses
+}
+
+fn is_link_local_v6(ip: &std::net::IpAddr) -> bool {
+    matches!(ip, std::net::IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80)
+}
+
 /// The host name, lower-case, or `None` if the system does not say.
 pub fn machine_name() -> Option<String> {
     let name = raw_name()?;

@@ -76,4 +76,4 @@ pub fn default_download_folder() -> String {
 
 // Admin page, authentication and HTTPS (issue 3).
 mod hostname;
-pub use hostname::machine_name;
+pub use hostname::{machine_addresses, machine_name};

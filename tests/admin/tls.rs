@@ -141,6 +141,59 @@ async fn the_generated_certificate_is_reused_across_restarts() {
     );
 }
 
+/// The generated certificate names the machine's shop-network addresses and the names in
+/// `[server] allowed_hosts`, so a tablet on the shop network gets a certificate valid for
+/// the address or name it typed. Each name is asked for in a real TLS handshake (over
+/// loopback, to the service itself), and a name the certificate was not made for fails.
+#[tokio::test]
+async fn the_generated_certificate_names_the_lan_addresses_and_allowed_hosts() {
+    use rustls::pki_types::ServerName;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.ini"),
+        ini_with_password(&[("server", "allowed_hosts", "caisse.boutique.lan")]),
+    )
+    .unwrap();
+    let app = Running::start(dir.path(), "127.0.0.1:0").await;
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(rustls_der(&dir.path().join("tls/cert.pem")).into())
+        .unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+    let handshake = |name: ServerName<'static>| {
+        let connector = connector.clone();
+        let addr = app.addr;
+        async move {
+            let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+            connector.connect(name, tcp).await.map(|_| ())
+        }
+    };
+    let mut names = vec![
+        ServerName::try_from("caisse.boutique.lan").unwrap(),
+        ServerName::try_from("localhost").unwrap(),
+    ];
+    let addresses = cashdrawer::platform::machine_addresses();
+    names.extend(
+        addresses
+            .iter()
+            .map(|ip| ServerName::IpAddress((*ip).into())),
+    );
+    for name in names {
+        handshake(name.clone())
+            .await
+            .unwrap_or_else(|e| panic!("certificate valid for {name:?}: {e}"));
+    }
+    let refused = handshake(ServerName::try_from("autre.example").unwrap()).await;
+    assert!(refused.is_err(), "a name it was not made for is refused");
+    eprintln!("certificate checked for the LAN addresses {addresses:?}");
+}
+
 #[tokio::test]
 async fn a_configured_certificate_is_served_and_a_broken_one_stops_the_start() {
     let gen = tempfile::tempdir().unwrap();
