@@ -109,6 +109,9 @@ impl Application {
         state.invoices().start();
         let router = crate::http::router(state.clone());
         let mut control = state.listener_control().attach(listener.local_addr()?);
+        // One tracker for the whole run: connections outlive listener restarts and are
+        // drained only when the service stops.
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
         tokio::pin!(shutdown);
         loop {
             // A duplicate of the socket, to keep serving the same address after a restart
@@ -128,10 +131,20 @@ impl Application {
                     header_read_timeout: state.config().server.header_timeout,
                     ..Limits::default()
                 };
-                server::serve(current, router.clone(), tls.clone(), limits, stop).await;
+                server::serve(
+                    current,
+                    router.clone(),
+                    tls.clone(),
+                    limits,
+                    &graceful,
+                    stop,
+                )
+                .await;
             }
             listener = match next {
                 None => {
+                    drop(spare);
+                    server::drain(graceful, std::time::Duration::from_secs(5)).await;
                     state.invoices().stop();
                     return Ok(());
                 }

@@ -52,16 +52,21 @@ pub trait TlsTerminator: Send + Sync + 'static {
 pub trait IoStream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static {}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static> IoStream for T {}
 
-/// Serves `router` on `listener` until `shutdown` resolves, then lets open requests
-/// finish (at most `drain` long).
+/// Accepts connections on `listener` and serves `router` on each until `stop` resolves.
+///
+/// Stopping only stops accepting: the connections already accepted are registered with
+/// `graceful` and live on, so a listener restart (admin page) never closes a connection
+/// that a client has just opened or is reusing. The caller drains them with
+/// [`drain`] when the service itself stops.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     tls: Option<Arc<dyn TlsTerminator>>,
     limits: Limits,
-    shutdown: impl Future<Output = ()> + Send,
+    graceful: &GracefulShutdown,
+    stop: impl Future<Output = ()> + Send,
 ) {
-    let graceful = GracefulShutdown::new();
+    let shutdown = stop;
     tokio::pin!(shutdown);
     loop {
         let (stream, addr) = tokio::select! {
@@ -106,10 +111,14 @@ pub async fn serve(
             serve_connection(io, addr, scheme, router, limits, watcher).await;
         });
     }
-    drop(listener);
+}
+
+/// Lets the open requests of every connection served with `graceful` finish, at most
+/// `limit` long; idle keep-alive connections are closed at once.
+pub async fn drain(graceful: GracefulShutdown, limit: Duration) {
     tokio::select! {
         _ = graceful.shutdown() => {}
-        _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+        _ = tokio::time::sleep(limit) => {}
     }
 }
 
