@@ -81,3 +81,56 @@ async fn valid_values_are_saved_applied_and_restart_is_announced() {
     let page = get_html(&client, &app.url(&res.location)).await;
     assert!(page.body.contains("id=\"restart-needed\""));
 }
+
+/// The parsers answer in French; the English page shows their messages in English, the
+/// French page (same post, no Accept-Language) keeps the French.
+#[tokio::test]
+async fn field_errors_follow_the_page_language() {
+    let app = TestApp::spawn(&ini_with_password(&[])).await;
+    let english = reqwest::Client::builder()
+        .no_proxy()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(
+            [(
+                reqwest::header::ACCEPT_LANGUAGE,
+                reqwest::header::HeaderValue::from_static("en-US,en;q=0.9"),
+            )]
+            .into_iter()
+            .collect(),
+        )
+        .build()
+        .unwrap();
+    let french = browser();
+    let bad = [("logs.retention_days", "0"), ("printer.name", "tcp://h:0")];
+    for (client, expected, not_expected) in [
+        (
+            &english,
+            [
+                "id=\"error-logs.retention_days\">whole number between 1 and 3650 expected</p>",
+                "invalid port &#34;0&#34; in tcp://; expected tcp://192.168.1.50:9100</p>",
+                "Nothing was saved",
+            ],
+            "attendu",
+        ),
+        (
+            &french,
+            [
+                "id=\"error-logs.retention_days\">nombre entier entre 1 et 3650 attendu</p>",
+                "port &#34;0&#34; invalide dans tcp://; attendu tcp://192.168.1.50:9100</p>",
+                "Rien n&#39;a été enregistré",
+            ],
+            "expected",
+        ),
+    ] {
+        let csrf = logged_in(client, &app.url("")).await;
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend(bad);
+        let res = post_form(client, &app.url("/config/save"), &form).await;
+        assert_eq!(res.status, 400);
+        for text in expected {
+            assert!(res.body.contains(text), "{text} not in:\n{}", res.body);
+        }
+        assert!(!res.body.contains(not_expected), "{}", res.body);
+    }
+}

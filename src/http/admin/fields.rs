@@ -255,7 +255,7 @@ pub struct GroupView {
 }
 
 /// The page's groups with `values` (what the file has, or what was just submitted) and
-/// `errors` by field name.
+/// `errors` by field name (the parsers' French, translated on the English page).
 pub fn views(
     lang: Lang,
     value_of: impl Fn(&Field) -> String,
@@ -282,7 +282,10 @@ pub fn views(
                         Kind::Command => ("command", vec![]),
                     };
                     FieldView {
-                        error: errors.get(&name).cloned().unwrap_or_default(),
+                        error: errors
+                            .get(&name)
+                            .map(|e| super::i18n_errors::field_error(lang, e))
+                            .unwrap_or_default(),
                         value: value_of(field),
                         name,
                         label: lang.pick(field.label),

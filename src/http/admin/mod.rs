@@ -9,6 +9,7 @@
 mod assets;
 mod fields;
 pub mod i18n;
+mod i18n_errors;
 mod listener;
 mod login;
 mod page;

@@ -1,0 +1,258 @@
+//! English for the config parsers' error texts, for the admin page only.
+//!
+//! The parsers (config values, printer target, drawer command, IPP address and
+//! fingerprint, TLS pair) answer in French, and that same text is the JSON API's, the
+//! log's and the start-up error's. Rather than give every parser a language parameter,
+//! the English page translates their fixed phrases here; what the admin typed (quoted
+//! with `{:?}` by the parsers), numbers and paths pass through untouched. The tests feed
+//! every config key bad values: they fail on French left in the English text, and on a
+//! phrase of this table that no parser produces any more.
+
+use super::i18n::Lang;
+
+/// French phrase → English phrase, tried in this order at each position of a message
+/// (so a longer phrase comes before a shorter one it starts with). `{}` is a part passed
+/// through as it is (a value, a number, a path); an English phrase has as many `{}` as
+/// its French one, in the same order. A pattern never ends with `{}`.
+const PHRASES: &[(&str, &str)] = &[
+    // config/values.rs
+    ("valeurs acceptées: ", "accepted values: "),
+    (
+        "nombre entier entre {} et {} attendu",
+        "whole number between {} and {} expected",
+    ),
+    (
+        "port entre {} et {} attendu",
+        "port between {} and {} expected",
+    ),
+    (
+        " (0 = choisi par le système)",
+        " (0 = chosen by the system)",
+    ),
+    (
+        "adresse IP attendue, par exemple 0.0.0.0 (toutes), 127.0.0.1 (locale) ou ::",
+        "IP address expected, for example 0.0.0.0 (all), 127.0.0.1 (local only) or ::",
+    ),
+    (
+        "adresse IP ou nom d'hôte attendu (ou vide)",
+        "IP address or host name expected (or empty)",
+    ),
+    (
+        "une valeur non vide est attendue",
+        "a non-empty value is expected",
+    ),
+    (
+        "nom de fichier simple attendu, sans dossier (par exemple cashdrawer.log)",
+        "plain file name expected, without a folder (for example cashdrawer.log)",
+    ),
+    (
+        "liste d'extensions attendue, par exemple .pdf ou .pdf,.PDF",
+        "list of extensions expected, for example .pdf or .pdf,.PDF",
+    ),
+    (
+        "origine {} invalide: * ou une liste d'origines comme https://maboutique.odoo.com \
+         (schéma et hôte, sans chemin)",
+        "invalid origin {}: * or a list of origins such as https://myshop.odoo.com \
+         (scheme and host, no path)",
+    ),
+    (
+        "empreinte bcrypt attendue ($2b$...), ou vide pour recréer le mot de passe",
+        "bcrypt hash expected ($2b$...), or empty to create the password again",
+    ),
+    (": adresse invalide", ": invalid address"),
+    (": préfixe invalide (0 à {})", ": invalid prefix (0 to {})"),
+    (
+        "; liste de réseaux CIDR attendue, par exemple 192.168.1.0/24, 10.0.0.5",
+        "; list of CIDR networks expected, for example 192.168.1.0/24, 10.0.0.5",
+    ),
+    (
+        "largeur en points attendue: 384 (58 mm), 576 (80 mm), 58mm ou 80mm",
+        "width in dots expected: 384 (58 mm), 576 (80 mm), 58mm or 80mm",
+    ),
+    (
+        "chemin de fichier attendu (ou vide)",
+        "file path expected (or empty)",
+    ),
+    // config/mod.rs
+    (
+        "empreinte utilisable seulement avec ipp_uri en ipps:// ou https:// (chiffré); \
+         videz-la ou passez ipp_uri en ipps://",
+        "a fingerprint only works with an ipps:// or https:// ipp_uri (encrypted); \
+         empty it or change ipp_uri to ipps://",
+    ),
+    // printer/target.rs
+    ("valeur vide", "empty value"),
+    (
+        "caractère de contrôle dans la valeur",
+        "control character in the value",
+    ),
+    ("; attendu: ", "; expected: "),
+    (
+        "nom d'imprimante système (TICKET), tcp://hôte:port, serial:COM3?baud=9600, \
+         file:/dev/usb/lp0 ou virtual",
+        "system printer name (TICKET), tcp://host:port, serial:COM3?baud=9600, \
+         file:/dev/usb/lp0 or virtual",
+    ),
+    (
+        "paramètre {} inconnu (acceptés: {})",
+        "unknown parameter {} (accepted: {})",
+    ),
+    (
+        "port {} invalide dans tcp://; attendu tcp://192.168.1.50:9100",
+        "invalid port {} in tcp://; expected tcp://192.168.1.50:9100",
+    ),
+    (
+        "hôte invalide dans {}; attendu tcp://192.168.1.50:9100",
+        "invalid host in {}; expected tcp://192.168.1.50:9100",
+    ),
+    (
+        "port série manquant; attendu serial:COM3?baud=9600 ou serial:/dev/ttyUSB0?baud=19200",
+        "missing serial port; expected serial:COM3?baud=9600 or serial:/dev/ttyUSB0?baud=19200",
+    ),
+    (
+        "baud={} invalide; attendu 9600, 19200, 38400, 115200...",
+        "invalid baud={}; expected 9600, 19200, 38400, 115200...",
+    ),
+    (
+        "chemin manquant; attendu file:/dev/usb/lp0",
+        "missing path; expected file:/dev/usb/lp0",
+    ),
+    (
+        "schéma inconnu dans {}; attendu: ",
+        "unknown scheme in {}; expected: ",
+    ),
+    // drawer/mod.rs
+    (
+        "octets en hexadécimal attendus, par exemple 1b70001afa (broche 2), 1b70011afa \
+         (broche 5) ou 1014010005 (temps réel)",
+        "bytes in hexadecimal expected, for example 1b70001afa (pin 2), 1b70011afa \
+         (pin 5) or 1014010005 (real time)",
+    ),
+    (
+        " (nombre pair de chiffres, 1 à 64 octets)",
+        " (an even number of digits, 1 to 64 bytes)",
+    ),
+    // invoices/ipp.rs
+    ("schéma manquant", "missing scheme"),
+    ("schéma {} inconnu", "unknown scheme {}"),
+    ("adresse {} invalide", "invalid address {}"),
+    ("port {} invalide", "invalid port {}"),
+    ("hôte manquant", "missing host"),
+    (
+        "accepté: ipp://hôte[:port]/chemin (ex. ipp://192.168.1.50/ipp/print), \
+         ipps://hôte[:port]/chemin (IPP chiffré, TLS), http:// ou https://hôte:port/chemin",
+        "accepted: ipp://host[:port]/path (e.g. ipp://192.168.1.50/ipp/print), \
+         ipps://host[:port]/path (encrypted IPP, TLS), http:// or https://host:port/path",
+    ),
+    // invoices/ipps.rs
+    (
+        "empreinte SHA-256 du certificat de l'imprimante attendue: 64 chiffres hexadécimaux, \
+         séparés ou non par « : » (ex. 3F:A2:…:9C), ou vide (certificat non vérifié, \
+         empreinte notée dans le journal)",
+        "SHA-256 fingerprint of the printer's certificate expected: 64 hexadecimal digits, \
+         with or without “:” between them (e.g. 3F:A2:…:9C), or empty (certificate not \
+         verified, its fingerprint written in the log)",
+    ),
+    // http/admin/fields.rs (tls_pair_errors) and http/tls.rs (load_pem_pair)
+    (
+        "la clé privée est nécessaire avec le certificat",
+        "the private key is needed with the certificate",
+    ),
+    (
+        "le certificat est nécessaire avec la clé privée",
+        "the certificate is needed with the private key",
+    ),
+    (
+        ": certificat PEM illisible (",
+        ": unreadable PEM certificate (",
+    ),
+    (
+        ": aucun certificat PEM trouvé",
+        ": no PEM certificate found",
+    ),
+    (
+        ": clé privée PEM illisible (",
+        ": unreadable PEM private key (",
+    ),
+    ("{} et {} ne vont pas ensemble", "{} and {} do not match"),
+    ("certificat ou clé refusé", "certificate or key refused"),
+];
+
+/// A parser's error text in the page's language: as it is in French, translated in
+/// English.
+pub fn field_error(lang: Lang, message: &str) -> String {
+    match lang {
+        Lang::Fr => message.to_string(),
+        Lang::En => translate(message, &mut |_| {}),
+    }
+}
+
+/// Scans `message` left to right: a phrase of the table is replaced by its English, a
+/// quoted value is copied whole, anything else one character at a time. `used` is told
+/// the index of every phrase replaced.
+fn translate(message: &str, used: &mut dyn FnMut(usize)) -> String {
+    let mut out = String::with_capacity(message.len() + message.len() / 4);
+    let mut rest = message;
+    'scan: while let Some(first) = rest.chars().next() {
+        for (index, (fr, en)) in PHRASES.iter().enumerate() {
+            if let Some((parts, len)) = match_at(rest, fr) {
+                let mut parts = parts.into_iter();
+                for (i, piece) in en.split("{}").enumerate() {
+                    if i > 0 {
+                        out.push_str(parts.next().unwrap_or_default());
+                    }
+                    out.push_str(piece);
+                }
+                used(index);
+                rest = &rest[len..];
+                continue 'scan;
+            }
+        }
+        let len = quoted_len(rest).unwrap_or(first.len_utf8());
+        out.push_str(&rest[..len]);
+        rest = &rest[len..];
+    }
+    out
+}
+
+/// Whether `pattern` matches at the start of `text`: its literal pieces follow one
+/// another, each `{}` taking the shortest non-empty text before the next piece (a quoted
+/// value at least whole). Gives the texts taken by the `{}` and the length matched.
+fn match_at<'a>(text: &'a str, pattern: &str) -> Option<(Vec<&'a str>, usize)> {
+    let mut pieces = pattern.split("{}");
+    let head = pieces.next().unwrap_or_default();
+    if !text.starts_with(head) {
+        return None;
+    }
+    let mut pos = head.len();
+    let mut parts = Vec::new();
+    for piece in pieces {
+        let slot = &text[pos..];
+        let min = quoted_len(slot).or_else(|| slot.chars().next().map(char::len_utf8))?;
+        let end = min + slot[min..].find(piece)?;
+        parts.push(&slot[..end]);
+        pos += end + piece.len();
+    }
+    Some((parts, pos))
+}
+
+/// The length of the `"..."` value (as `{:?}` writes it) at the start of `text`.
+fn quoted_len(text: &str) -> Option<usize> {
+    let mut chars = text.char_indices();
+    if chars.next()?.1 != '"' {
+        return None;
+    }
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,222 @@
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use ini::Ini;
+
+use super::*;
+use crate::config::KEYS;
+use crate::http::admin::fields::validate;
+
+/// Words and letters that only French text has here (user values in the tests have none).
+const FRENCH: &[&str] = &[
+    "attendu",
+    "accepté",
+    "valeur",
+    "invalide",
+    "entre",
+    " et ",
+    " ou ",
+    "chiffres",
+    "nom d'",
+    "chemin",
+    "fichier",
+    "manquant",
+    "inconnu",
+    "vide",
+    "octets",
+    "caractère",
+    "largeur",
+    "adresse",
+    "liste",
+    "schéma",
+    "hôte",
+    "empreinte",
+    "paramètre",
+    "nombre",
+    "clé",
+    "certificat ",
+    "illisible",
+    "aucun",
+    "é",
+    "è",
+    "à",
+    "«",
+];
+
+/// Keys whose parser takes any text: no bad value exists for them.
+const ACCEPT_ANYTHING: &[&str] = &[
+    "auth.salt",
+    "invoice_printer.command",
+    "invoice_printer.name",
+    "server.allowed_hosts",
+];
+
+/// Bad values meant to reach every error branch of every parser.
+fn bad_values() -> Vec<String> {
+    let mut values: Vec<String> = [
+        "",
+        "zz?",
+        "\u{1}",
+        "a\0b",
+        "-1",
+        "0",
+        "99999",
+        "99999999999999999999999",
+        "1b7",
+        "a/b",
+        "x@y:z",
+        "tcp://",
+        "tcp://h:0",
+        "tcp://h:1?x=1",
+        "tcp://h?status=maybe",
+        "tcp://a b",
+        "serial:",
+        "serial:COM1?baud=1",
+        "file:",
+        "ftp://x",
+        "x",
+        "ipp://",
+        "ipp://[::1",
+        "ipp://[::1]x",
+        "ipp://h:zz",
+        "x/y",
+        "10.0.0.0/99",
+        "http://a/b",
+    ]
+    .map(String::from)
+    .to_vec();
+    values.push("3f".repeat(32)); // a valid fingerprint, refused without ipps://
+    values
+}
+
+fn set(ini: &mut Ini, section: &str, key: &str, value: &str) {
+    ini.with_section(Some(section)).set(key, value);
+}
+
+/// Every way a certificate/key pair can be refused, with files in `dir`.
+fn tls_pair_messages(dir: &Path) -> Vec<String> {
+    let pair = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let other = rcgen::KeyPair::generate().unwrap();
+    let files = [
+        ("cert.pem", pair.cert.pem()),
+        ("other-key.pem", other.serialize_pem()),
+        ("garbage.pem", "not a PEM file\n".to_string()),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let path = |name: &str| dir.join(name).display().to_string();
+    let cases = [
+        (Some(path("cert.pem")), None),
+        (None, Some(path("other-key.pem"))),
+        (Some(path("missing.pem")), Some(path("other-key.pem"))),
+        (Some(path("garbage.pem")), Some(path("other-key.pem"))),
+        (Some(path("cert.pem")), Some(path("garbage.pem"))),
+        (Some(path("cert.pem")), Some(path("other-key.pem"))),
+    ];
+    let mut messages = Vec::new();
+    for (cert, key) in cases {
+        let mut ini = Ini::new();
+        if let Some(cert) = &cert {
+            set(&mut ini, "server", "cert_file", cert);
+        }
+        if let Some(key) = &key {
+            set(&mut ini, "server", "key_file", key);
+        }
+        let errors = validate(&ini, "config.ini").expect_err(&format!("{cert:?} {key:?}"));
+        messages.extend(errors.into_values());
+    }
+    messages
+}
+
+#[test]
+fn every_parser_error_of_every_key_reads_in_english() {
+    let mut refused = BTreeSet::new();
+    let mut messages = Vec::new();
+    for spec in KEYS {
+        let field = format!("{}.{}", spec.section, spec.key);
+        for bad in bad_values() {
+            let mut ini = Ini::new();
+            set(&mut ini, spec.section, spec.key, &bad);
+            if let Err(errors) = validate(&ini, "config.ini") {
+                if errors.contains_key(&field) {
+                    refused.insert(field.clone());
+                }
+                messages.extend(errors.into_values());
+            }
+        }
+    }
+    let all: BTreeSet<String> = KEYS
+        .iter()
+        .map(|k| format!("{}.{}", k.section, k.key))
+        .collect();
+    let never_refused: Vec<&String> = all.difference(&refused).collect();
+    assert_eq!(
+        never_refused, ACCEPT_ANYTHING,
+        "a key without an error: add a bad value for it, or list it as accepting anything"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    messages.extend(tls_pair_messages(dir.path()));
+    let dir_shown = dir.path().display().to_string();
+    let mut used = vec![false; PHRASES.len()];
+    let mut distinct = BTreeSet::new();
+    for fr in &messages {
+        let en = translate(fr, &mut |i| used[i] = true);
+        // The temporary folder's random name is the admin's text, not ours.
+        let checked = en.replace(&dir_shown, "DIR");
+        for word in FRENCH {
+            assert!(
+                !checked.contains(word),
+                "{word:?} left in {en:?} (from {fr:?})"
+            );
+        }
+        assert_eq!(field_error(Lang::En, fr), en);
+        assert_eq!(field_error(Lang::Fr, fr), *fr);
+        distinct.insert(en);
+    }
+    let unused: Vec<&str> = PHRASES
+        .iter()
+        .zip(&used)
+        .filter(|(_, used)| !**used)
+        .map(|((fr, _), _)| *fr)
+        .collect();
+    assert!(unused.is_empty(), "phrases no parser produced: {unused:#?}");
+    assert!(distinct.len() > 40, "{distinct:#?}");
+}
+
+#[test]
+fn values_and_paths_pass_through() {
+    assert_eq!(
+        translate(
+            "origine \"http://vide et liste/\" invalide: * ou une liste d'origines comme \
+             https://maboutique.odoo.com (schéma et hôte, sans chemin)",
+            &mut |_| {}
+        ),
+        "invalid origin \"http://vide et liste/\": * or a list of origins such as \
+         https://myshop.odoo.com (scheme and host, no path)"
+    );
+    assert_eq!(
+        translate(
+            "\"a \\\" : adresse invalide\": adresse invalide",
+            &mut |_| {}
+        ),
+        "\"a \\\" : adresse invalide\": invalid address"
+    );
+    assert_eq!(
+        translate(
+            "C:\\certs\\a.pem et C:\\certs\\b.pem ne vont pas ensemble: certificat ou clé refusé: x",
+            &mut |_| {}
+        ),
+        "C:\\certs\\a.pem and C:\\certs\\b.pem do not match: certificate or key refused: x"
+    );
+    assert_eq!(translate("unknown text é", &mut |_| {}), "unknown text é");
+}
+
+#[test]
+fn table_is_well_formed() {
+    for (fr, en) in PHRASES {
+        assert_eq!(fr.matches("{}").count(), en.matches("{}").count(), "{fr}");
+        assert!(!fr.ends_with("{}") && !fr.contains("{}{}"), "{fr}");
+    }
+}
