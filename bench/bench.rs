@@ -254,12 +254,18 @@ fn run_wrk(url: &str, conns: usize, secs: u64, extra: &[&str]) -> Option<(f64, S
     Some((field("Requests/sec:")?.parse().ok()?, field("99%")?))
 }
 
+/// Where the release binaries are: `BENCH_TARGET_DIR` when set (the test script builds
+/// them in its packaging lane's own target directory), `target` otherwise.
+fn target_dir() -> String {
+    std::env::var("BENCH_TARGET_DIR").unwrap_or_else(|_| "target".into())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let opts = Opts {
         quick: args.iter().any(|a| a == "--quick"),
         bin: std::env::var("BENCH_BIN")
-            .unwrap_or_else(|_| "target/release/odoo-pos-cashdrawer".into()),
+            .unwrap_or_else(|_| format!("{}/release/odoo-pos-cashdrawer", target_dir())),
     };
     let (sequential, concurrent_total, wrk_secs, idle_secs) = if opts.quick {
         (200, 200, 1, 2)
@@ -402,14 +408,15 @@ fn main() {
         format!("{} ms", ms(startup)),
         "target < 100 ms".into(),
     ));
+    let target = target_dir();
     for (label, path) in [
-        ("Linux", "target/release/odoo-pos-cashdrawer"),
+        ("Linux", format!("{target}/release/odoo-pos-cashdrawer")),
         (
             "Windows (x86_64-pc-windows-gnu)",
-            "target/x86_64-pc-windows-gnu/release/odoo-pos-cashdrawer.exe",
+            format!("{target}/x86_64-pc-windows-gnu/release/odoo-pos-cashdrawer.exe"),
         ),
     ] {
-        let size = std::fs::metadata(path)
+        let size = std::fs::metadata(&path)
             .map(|m| format!("{:.2} MB", m.len() as f64 / 1_048_576.0))
             .unwrap_or_else(|_| "not built".into());
         rows.push(Row(

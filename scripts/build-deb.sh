@@ -12,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 NAME=odoo-pos-cashdrawer
+# Where cargo builds (CARGO_TARGET_DIR when set: scripts/test.sh builds the packages apart).
+T=${CARGO_TARGET_DIR:-target}
 ARCHES=("$@")
 [ ${#ARCHES[@]} -gt 0 ] || ARCHES=(amd64 arm64)
 
@@ -40,13 +42,13 @@ build_binary() {
   triple=$(rust_target "$arch")
   if [ "$arch" = "$HOST_ARCH" ]; then
     nice -n 10 cargo build --release --locked --bin "$NAME" >&2
-    echo "target/release/$NAME"
+    echo "$T/release/$NAME"
   else
     # A C dependency (if one ever appears) must use the cross compiler too.
     local cc_var="CC_${triple//-/_}"
     export "$cc_var"="${triple/unknown-/}-gcc"
     nice -n 10 cargo build --release --locked --target "$triple" --bin "$NAME" >&2
-    echo "target/$triple/release/$NAME"
+    echo "$T/$triple/release/$NAME"
   fi
 }
 
@@ -62,7 +64,7 @@ depends_for() {
 
 for arch in "${ARCHES[@]}"; do
   bin=$(build_binary "$arch")
-  root=$(mktemp -d "target/deb-root.XXXXXX")
+  mkdir -p "$T"; root=$(mktemp -d "$T/deb-root.XXXXXX")
   trap 'rm -rf "$root"' EXIT
   chmod 0755 "$root" # mktemp's 0700 would end up as the mode of / on the till
   install -D -m 0755 "$bin" "$root/usr/bin/$NAME"

@@ -11,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WIN_TARGET=x86_64-pc-windows-gnu
+# Where cargo builds (CARGO_TARGET_DIR when set: scripts/test.sh builds the packages apart).
+T=${CARGO_TARGET_DIR:-target}
 VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 [ -n "$VERSION" ] || { echo "version introuvable dans Cargo.toml" >&2; exit 1; }
 NAME=odoo-pos-cashdrawer-$VERSION
@@ -34,7 +36,7 @@ trap 'rm -rf "$work"' EXIT
 
 # The sample config.ini is what the service itself writes on first run (every key with
 # its default), with the two Windows defaults the Linux binary cannot know.
-./target/release/odoo-pos-cashdrawer --data-dir "$work/data" printers >/dev/null 2>&1 || true
+"$T/release/odoo-pos-cashdrawer" --data-dir "$work/data" printers >/dev/null 2>&1 || true
 [ -f "$work/data/config.ini" ] || { echo "config.ini par défaut non créé" >&2; exit 1; }
 sed -e '/^\[printer\]/,/^\[/ s/^name = virtual$/name = TICKET/' \
     -e 's/^download_folder = .*/download_folder = C:\\Users\\Public\\Downloads/' \
@@ -45,16 +47,16 @@ grep -q '^name = TICKET$' "$work/config.ini" &&
     exit 1
 }
 
-cp "target/$WIN_TARGET/release/odoo-pos-cashdrawer.exe" "dist/$NAME-windows-x86_64.exe"
-cp target/release/odoo-pos-cashdrawer "dist/$NAME-linux-x86_64"
+cp "$T/$WIN_TARGET/release/odoo-pos-cashdrawer.exe" "dist/$NAME-windows-x86_64.exe"
+cp "$T/release/odoo-pos-cashdrawer" "dist/$NAME-linux-x86_64"
 
 mkdir -p "$work/zip"
-cp "target/$WIN_TARGET/release/odoo-pos-cashdrawer.exe" "$work/config.ini" "$work/zip/"
+cp "$T/$WIN_TARGET/release/odoo-pos-cashdrawer.exe" "$work/config.ini" "$work/zip/"
 (cd "$work/zip" && zip -q -X "$OLDPWD/dist/$NAME-windows-x86_64.zip" odoo-pos-cashdrawer.exe config.ini)
 
 echo "==> makensis"
 makensis -V2 -WX -DVERSION="$VERSION" -DNUMVERSION="${VERSION%%[-+]*}" \
-    -DEXE="$PWD/target/$WIN_TARGET/release/odoo-pos-cashdrawer.exe" \
+    -DEXE="$(realpath "$T")/$WIN_TARGET/release/odoo-pos-cashdrawer.exe" \
     -DCONFIG="$work/config.ini" \
     -DOUTFILE="$PWD/dist/$NAME-setup.exe" \
     packaging/windows/installer.nsi

@@ -2,7 +2,13 @@
 # Runs every fuzz target for N seconds each (default 5; the README says how long each ran
 # clean for the release). Needs the nightly toolchain and cargo-fuzz; without them it says
 # so and exits 0, so the rest of the suite still runs on a stable-only machine.
+#
+# FUZZ_BUILD: extra `cargo fuzz` build options. Unset: release with AddressSanitizer (the
+# long runs). scripts/test.sh passes `--sanitizer none --dev` for its few seconds per
+# target: an unoptimized build with debug assertions and overflow checks, still coverage
+# guided, that compiles in half the time (CI runs it to catch panics, not to go deep).
 set -euo pipefail
+read -r -a build_opts <<<"${FUZZ_BUILD:-}"
 cd "$(dirname "$0")/../fuzz"
 seconds="${1:-5}"
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
@@ -17,7 +23,7 @@ mkdir -p target
 for t in $targets; do
   mkdir -p "corpus/$t"
   cp -n seeds/"$t"/* "corpus/$t/" 2>/dev/null || true
-  if cargo +nightly fuzz run "$t" "corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=2048 >"target/fuzz-$t.log" 2>&1; then
+  if cargo +nightly fuzz run "${build_opts[@]}" "$t" "corpus/$t" -- -max_total_time="$seconds" -rss_limit_mb=2048 >"target/fuzz-$t.log" 2>&1; then
     echo "fuzz $t: clean for ${seconds}s ($(grep -ao 'Done [0-9]* runs' "target/fuzz-$t.log" | tail -1))"
     ok=$((ok+1))
   else

@@ -125,7 +125,7 @@ while True:
     threading.Thread(target=record, args=(conn, f"{out}/job-{n}.bin"), daemon=True).start()
 EOF
 PEER_PID=$!
-for _ in $(seq 50); do [ -s "$WORK/peer.port" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -s "$WORK/peer.port" ] && break; sleep 0.1; done
 PEER_PORT=$(cat "$WORK/peer.port")
 
 # --- private cupsd with the raw socket queue TICKET --------------------------------
@@ -244,7 +244,7 @@ drawer_bytes_ok() { # drawer_bytes_ok port: one kick, one new job at the peer, e
     set -- "$1" "$job"
     body=$(curl -s --max-time 10 "http://127.0.0.1:$1/open-cash-drawer")
     echo "  /open-cash-drawer -> $body"
-    for _ in $(seq 50); do [ -f "$WORK/peer/job-$2.bin" ] && break; sleep 0.1; done
+    for _ in $(seq 300); do [ -f "$WORK/peer/job-$2.bin" ] && break; sleep 0.1; done
     [ -f "$WORK/peer/job-$2.bin" ] || { echo "  aucun octet reçu par l'imprimante"; return 1; }
     local got
     got=$(xxd -p "$WORK/peer/job-$2.bin" | tr -d '\n')
@@ -307,9 +307,9 @@ else
     note "HTTPS non testé: cette version ne génère pas tls\\cert.pem (HTTPS pas encore fusionné)"
 fi
 
-NONWIN=$(./target/release/odoo-pos-cashdrawer service status 2>&1)
+NONWIN=$("${CARGO_TARGET_DIR:-target}/release/odoo-pos-cashdrawer" service status 2>&1)
 check "Linux: 'service status' dit Windows uniquement, code non nul" bash -c \
-    "! ./target/release/odoo-pos-cashdrawer service status >/dev/null 2>&1 && grep -q Windows <<<\"\$1\"" _ "$NONWIN"
+    "! \"${CARGO_TARGET_DIR:-target}/release/odoo-pos-cashdrawer\" service status >/dev/null 2>&1 && grep -q Windows <<<\"\$1\"" _ "$NONWIN"
 
 # --- upgrade: reinstall over the running service keeps config.ini -------------------
 # With /KEEPLEGACY this time: the old service, re-enabled, must be left alone.

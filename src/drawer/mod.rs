@@ -13,14 +13,38 @@ use std::str::FromStr;
 pub struct DrawerCommand(Vec<u8>);
 
 /// Usual commands, offered as presets on the admin page and documented in the README.
-pub const PRESETS: &[(&str, &str, &str)] = &[
-    ("pin2", "1b70001afa", "ESC p 0 — broche 2 (tiroir 1), 52 ms / 500 ms"),
-    ("pin5", "1b70011afa", "ESC p 1 — broche 5 (tiroir 2), 52 ms / 500 ms"),
-    ("both", "1b70001afa1b70011afa", "Broches 2 puis 5 (tiroirs câblés sur l'une ou l'autre)"),
+pub const PRESETS: &[(&str, &str, [&str; 2])] = &[
+    (
+        "pin2",
+        "1b70001afa",
+        [
+            "ESC p 0 — broche 2 (tiroir 1), 52 ms / 500 ms",
+            "ESC p 0 — pin 2 (drawer 1), 52 ms / 500 ms",
+        ],
+    ),
+    (
+        "pin5",
+        "1b70011afa",
+        [
+            "ESC p 1 — broche 5 (tiroir 2), 52 ms / 500 ms",
+            "ESC p 1 — pin 5 (drawer 2), 52 ms / 500 ms",
+        ],
+    ),
+    (
+        "both",
+        "1b70001afa1b70011afa",
+        [
+            "Broches 2 puis 5 (tiroirs câblés sur l'une ou l'autre)",
+            "Pin 2 then pin 5 (drawers wired to either)",
+        ],
+    ),
     (
         "realtime",
         "1014010005",
-        "DLE DC4 1 0 5 — temps réel, broche 2, 500 ms (fonctionne même imprimante hors ligne ou tampon plein)",
+        [
+            "DLE DC4 1 0 5 — temps réel, broche 2, 500 ms (fonctionne même imprimante hors ligne ou tampon plein)",
+            "DLE DC4 1 0 5 — real time, pin 2, 500 ms (works even with the printer offline or its buffer full)",
+        ],
     ),
 ];
 

@@ -82,8 +82,8 @@ async fn valid_values_are_saved_applied_and_restart_is_announced() {
     assert!(page.body.contains("id=\"restart-needed\""));
 }
 
-/// The parsers answer in French; the English page shows their messages in English, the
-/// French page (same post, no Accept-Language) keeps the French.
+/// The parsers answer in French; the English page shows their messages (and the drawer
+/// presets) in English, the French page (same post, no Accept-Language) keeps the French.
 #[tokio::test]
 async fn field_errors_follow_the_page_language() {
     let app = TestApp::spawn(&ini_with_password(&[])).await;
@@ -110,6 +110,7 @@ async fn field_errors_follow_the_page_language() {
                 "id=\"error-logs.retention_days\">whole number between 1 and 3650 expected</p>",
                 "invalid port &#34;0&#34; in tcp://; expected tcp://192.168.1.50:9100</p>",
                 "Nothing was saved",
+                "ESC p 0 — pin 2 (drawer 1), 52 ms / 500 ms (1b70001afa)",
             ],
             "attendu",
         ),
@@ -119,6 +120,7 @@ async fn field_errors_follow_the_page_language() {
                 "id=\"error-logs.retention_days\">nombre entier entre 1 et 3650 attendu</p>",
                 "port &#34;0&#34; invalide dans tcp://; attendu tcp://192.168.1.50:9100</p>",
                 "Rien n&#39;a été enregistré",
+                "ESC p 0 — broche 2 (tiroir 1), 52 ms / 500 ms (1b70001afa)",
             ],
             "expected",
         ),

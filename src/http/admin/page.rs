@@ -85,7 +85,7 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
         (None, _) => "—".to_string(),
         (Some(true), _) => "OK".to_string(),
         (Some(false), Some(e)) => e.clone(),
-        (Some(false), None) => "hors ligne".to_string(),
+        (Some(false), None) => view.lang.pick(["hors ligne", "offline"]).to_string(),
     };
     let sensor = health.status.map_or("—".to_string(), |s| {
         format!(
@@ -125,7 +125,7 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
         printers,
         presets: crate::drawer::PRESETS
             .iter()
-            .map(|(_, hex, label)| (hex.to_string(), format!("{label} ({hex})")))
+            .map(|(_, hex, label)| (hex.to_string(), format!("{} ({hex})", view.lang.pick(*label))))
             .collect(),
         pw_error: view.pw_error,
         last_ops: last_operations(admin, 8),
