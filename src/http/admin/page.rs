@@ -125,7 +125,12 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
         printers,
         presets: crate::drawer::PRESETS
             .iter()
-            .map(|(_, hex, label)| (hex.to_string(), format!("{} ({hex})", view.lang.pick(*label))))
+            .map(|(_, hex, label)| {
+                (
+                    hex.to_string(),
+                    format!("{} ({hex})", view.lang.pick(*label)),
+                )
+            })
             .collect(),
         pw_error: view.pw_error,
         last_ops: last_operations(admin, 8),
