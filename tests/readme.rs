@@ -180,7 +180,7 @@ async fn the_quick_start_log_line_is_what_the_virtual_printer_logs() {
         + "the log shows\n`".len();
     let line = &quick[start..start + quick[start..].find('`').unwrap()];
     let dir = tempfile::tempdir().unwrap();
-    let svc = process::Service::start(
+    let svc = process::start(
         dir.path(),
         Some(&ini(&[
             ("printer", "name", "virtual"),
@@ -194,6 +194,6 @@ async fn the_quick_start_log_line_is_what_the_virtual_printer_logs() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    svc.wait_log(line, |l| l.contains(line));
+    svc.wait_log(line);
     svc.stop();
 }

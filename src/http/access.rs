@@ -67,17 +67,24 @@ pub async fn require_local(State(_state): State<AppState>, req: Request, next: N
     match peer {
         Some(p) if p.is_local() => next.run(req).await,
         _ => {
-            let who = peer.map_or_else(|| "inconnu".to_string(), |p| p.ip().to_string());
-            tracing::warn!(
-                op = "access.denied",
-                outcome = "denied",
-                peer = %who,
-                "accès refusé (local uniquement) à {} depuis {who}",
-                crate::logs::escape(req.uri().path())
-            );
+            log_denied(peer, req.uri().path(), "local uniquement");
             ApiError::local_only().into_response()
         }
     }
+}
+
+/// Logs a refused caller (`access.denied`, with the reason and the path it asked for)
+/// and returns its address as written in the line, for the answer.
+pub fn log_denied(peer: Option<Peer>, path: &str, reason: &str) -> String {
+    let who = peer.map_or_else(|| "inconnu".to_string(), |p| p.ip().to_string());
+    tracing::warn!(
+        op = "access.denied",
+        outcome = "denied",
+        peer = %who,
+        "accès refusé ({reason}) à {} depuis {who}",
+        crate::logs::escape(path)
+    );
+    who
 }
 
 /// Middleware for network-level routes (status, logs, admin page): callers outside
@@ -100,14 +107,7 @@ pub async fn require_allowed_network(
     if allowed {
         return next.run(req).await;
     }
-    let who = peer.map_or_else(|| "inconnu".to_string(), |p| p.ip().to_string());
-    tracing::warn!(
-        op = "access.denied",
-        outcome = "denied",
-        peer = %who,
-        "accès refusé (réseau non autorisé) à {} depuis {who}",
-        crate::logs::escape(req.uri().path())
-    );
+    let who = log_denied(peer, req.uri().path(), "réseau non autorisé");
     ApiError::Forbidden(format!(
         "Accès refusé - le réseau de {who} n'est pas autorisé ([server] allowed_networks)"
     ))

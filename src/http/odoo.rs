@@ -78,14 +78,8 @@ async fn guard(
     match peer {
         Some(p) if p.is_local() || nets.iter().any(|n| n.contains(p.ip())) => next.run(req).await,
         _ => {
-            let who = peer.map_or_else(|| "inconnu".to_string(), |p| p.ip().to_string());
-            tracing::warn!(
-                op = "access.denied",
-                outcome = "denied",
-                peer = %who,
-                "accès refusé à {} depuis {who} (voir [odoo] {protocol}_allowed_networks)",
-                crate::logs::escape(req.uri().path())
-            );
+            let reason = format!("voir [odoo] {protocol}_allowed_networks");
+            crate::http::access::log_denied(peer, req.uri().path(), &reason);
             ApiError::local_only().into_response()
         }
     }

@@ -1,6 +1,7 @@
 //! Test helpers: the real service on 127.0.0.1:0, and real printer peers.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod browser;
 pub mod odoo;
 pub mod peer;

@@ -1,21 +1,11 @@
 //! The real binary on a data folder, with its stderr kept (the faults tested here are
 //! reported there), and a small tmpfs the tests mount, fill and remount read-only.
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_odoo-pos-cashdrawer");
-
-pub struct Binary {
-    pub addr: SocketAddr,
-    pub dir: PathBuf,
-    pub stderr: Arc<Mutex<Vec<String>>>,
-    child: Child,
-}
+pub use crate::common::binary::{Binary, BIN};
 
 /// Runs the binary to its end (it is expected not to start) and returns its exit status
 /// and stderr. `wrap` is a command run in front of it (`setpriv ...`), if any.
@@ -48,113 +38,6 @@ pub fn run_to_end(wrap: &[&str], args: &[&str], within: Duration) -> (ExitStatus
             panic!("the binary did not stop within {within:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-impl Binary {
-    /// `odoo-pos-cashdrawer --data-dir DIR serve --host 127.0.0.1 --port 0`, waiting for
-    /// its start line.
-    pub fn start(dir: &Path, env: &[(&str, &str)]) -> Binary {
-        let mut cmd = Command::new(BIN);
-        cmd.arg("--data-dir")
-            .arg(dir)
-            .args(["serve", "--host", "127.0.0.1", "--port", "0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().expect("binary starts");
-        let stderr = child.stderr.take().unwrap();
-        let lines: Arc<Mutex<Vec<String>>> = Arc::default();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let kept = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.split("à l'écoute sur http://").nth(1) {
-                    let addr = rest.split_whitespace().next().unwrap_or_default();
-                    let _ = tx.send(addr.parse::<SocketAddr>());
-                }
-                kept.lock().unwrap().push(line);
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("start line on stderr")
-            .expect("address in the start line");
-        Binary {
-            addr,
-            dir: dir.to_path_buf(),
-            stderr: lines,
-            child,
-        }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{}", self.addr, path)
-    }
-
-    #[allow(dead_code)]
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    pub fn log_path(&self) -> PathBuf {
-        self.dir.join("logs").join("cashdrawer.log")
-    }
-
-    pub fn log(&self) -> String {
-        std::fs::read_to_string(self.log_path()).unwrap_or_default()
-    }
-
-    /// Waits until the current log holds `needle`, and returns the log.
-    pub fn wait_log(&self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let text = self.log();
-            if text.contains(needle) {
-                return text;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no {needle:?} in the log:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// stderr lines containing `needle`.
-    pub fn stderr_lines(&self, needle: &str) -> Vec<String> {
-        self.stderr
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|l| l.contains(needle))
-            .cloned()
-            .collect()
-    }
-
-    /// Graceful stop (SIGTERM), so the log writer flushes.
-    pub fn stop(mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Binary {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -5,7 +5,7 @@ use std::fs;
 use std::time::Duration;
 
 use crate::common::ini;
-use crate::process::{client, lines, Service};
+use crate::process::{client, lines};
 
 const CLOCK: &str = "CASHDRAWER_TEST_CLOCK";
 
@@ -26,18 +26,18 @@ async fn rotates_at_local_midnight_and_serves_the_past_day() {
     for d in ["2026-10-20", "2026-10-26", "2026-10-27"] {
         fs::write(logs.join(format!("cashdrawer.log.{d}")), format!("{d}\n")).unwrap();
     }
-    let svc = Service::start(
+    let svc = crate::process::start(
         dir.path(),
         None,
         &[(CLOCK, "2026-11-25T23:59:58.500+01:00")],
     );
     let http = client();
     http.get(svc.url("/before-midnight")).send().await.unwrap();
-    svc.wait_log("before midnight", |l| l.contains("/before-midnight"));
+    svc.wait_log_line("before midnight", |l| l.contains("/before-midnight"));
     // The only real wait: the shifted clock crosses midnight.
     tokio::time::sleep(Duration::from_millis(1800)).await;
     http.get(svc.url("/after-midnight")).send().await.unwrap();
-    let current = svc.wait_log("after midnight", |l| l.contains("/after-midnight"));
+    let current = svc.wait_log_line("after midnight", |l| l.contains("/after-midnight"));
 
     let archived = fs::read_to_string(logs.join("cashdrawer.log.2026-11-25")).unwrap();
     for line in lines(&archived) {
@@ -138,12 +138,12 @@ async fn retention_follows_the_configured_days_at_start() {
     )
     .unwrap();
     let clock = [(CLOCK, "2026-11-26T10:00:00+01:00")];
-    let svc = Service::start(
+    let svc = crate::process::start(
         dir.path(),
         Some(&ini(&[("logs", "retention_days", "10")])),
         &clock,
     );
-    svc.wait_log("retention", |l| l.contains("logs.retention ok"));
+    svc.wait_log_line("retention", |l| l.contains("logs.retention ok"));
     let mut expected: Vec<String> = (16..=25)
         .map(|d| format!("cashdrawer.log.2026-11-{d}"))
         .collect();
@@ -161,12 +161,12 @@ async fn retention_follows_the_configured_days_at_start() {
     );
     svc.stop();
 
-    let svc = Service::start(
+    let svc = crate::process::start(
         dir.path(),
         Some(&ini(&[("logs", "retention_days", "3")])),
         &clock,
     );
-    let text = svc.wait_log("retention 3", |l| l.contains("de plus de 3 jours"));
+    let text = svc.wait_log_line("retention 3", |l| l.contains("de plus de 3 jours"));
     assert!(text.contains("7 fichier(s)"), "{text}");
     assert_eq!(
         names(&logs),

@@ -13,13 +13,13 @@ use std::time::Duration;
 
 use common::ini;
 use common::peer::{refusing_addr, Behaviour, PrinterPeer};
-use process::{client, lines, parse, Service};
+use process::{client, lines, parse};
 
 #[tokio::test]
 async fn each_operation_leaves_one_line_with_its_fields() {
     let dir = tempfile::tempdir().unwrap();
     let peer = PrinterPeer::start(Behaviour::Normal);
-    let svc = Service::start(
+    let svc = process::start(
         dir.path(),
         Some(&ini(&[("printer", "name", &peer.target())])),
         &[],
@@ -47,7 +47,7 @@ async fn each_operation_leaves_one_line_with_its_fields() {
     );
     let download = http.get(svc.url("/logs")).send().await.unwrap();
     assert_eq!(download.status(), 200);
-    let text = svc.wait_log("logs.download", |l| l.contains(" logs.download ok "));
+    let text = svc.wait_log_line("logs.download", |l| l.contains(" logs.download ok "));
     let all = lines(&text);
     let start = all
         .iter()
@@ -102,7 +102,7 @@ async fn each_operation_leaves_one_line_with_its_fields() {
 #[tokio::test]
 async fn nothing_a_caller_sends_can_start_a_line() {
     let dir = tempfile::tempdir().unwrap();
-    let svc = Service::start(dir.path(), None, &[]);
+    let svc = process::start(dir.path(), None, &[]);
     let forged = "2020-01-01T00:00:00.000+00:00 INFO  drawer.open ok 1ms 6.6.6.6 faux";
     let enc = forged.replace(' ', "%20");
     let raw_requests = [
@@ -123,7 +123,7 @@ async fn nothing_a_caller_sends_can_start_a_line() {
     }
     let http = client();
     http.get(svc.url("/end-marker")).send().await.unwrap();
-    let text = svc.wait_log("end marker", |l| l.contains("/end-marker"));
+    let text = svc.wait_log_line("end marker", |l| l.contains("/end-marker"));
     for line in text.lines() {
         let parsed = parse(line);
         assert!(
@@ -147,7 +147,7 @@ async fn repeated_printer_errors_are_summarized_not_dropped() {
         ("printer", "name", &target),
         ("printer", "connect_timeout_ms", "500"),
     ]);
-    let svc = Service::start(dir.path(), Some(&config), &[]);
+    let svc = process::start(dir.path(), Some(&config), &[]);
     let http = client();
     for _ in 0..5 {
         let res = http.get(svc.url("/open-cash-drawer")).send().await.unwrap();
@@ -156,7 +156,7 @@ async fn repeated_printer_errors_are_summarized_not_dropped() {
     let _printer = PrinterPeer::start_on(addr, Behaviour::Normal);
     let res = http.get(svc.url("/open-cash-drawer")).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    let text = svc.wait_log("last request", |l| {
+    let text = svc.wait_log_line("last request", |l| {
         l.contains("GET /open-cash-drawer -> 200")
     });
     let drawer: Vec<_> = lines(&text)
@@ -187,7 +187,7 @@ async fn repeated_printer_errors_are_summarized_not_dropped() {
 #[tokio::test]
 async fn a_thousand_concurrent_requests_give_a_thousand_whole_lines() {
     let dir = tempfile::tempdir().unwrap();
-    let svc = Service::start(dir.path(), None, &[]);
+    let svc = process::start(dir.path(), None, &[]);
     let http = client();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..1000 {
@@ -201,7 +201,7 @@ async fn a_thousand_concurrent_requests_give_a_thousand_whole_lines() {
     let count = |t: &str| t.lines().filter(|l| l.contains("GET /concurrent/")).count();
     let mut text = String::new();
     for _ in 0..1000 {
-        text = svc.current_log();
+        text = svc.log();
         if count(&text) >= 1000 {
             break;
         }

@@ -5,7 +5,7 @@ use std::fs;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::common::TestApp;
-use crate::process::{client, Service};
+use crate::process::client;
 
 #[tokio::test]
 async fn traversal_and_foreign_parameters_are_refused() {
@@ -71,7 +71,7 @@ async fn purge_and_tail_are_refused_without_a_session() {
     let logs = dir.path().join("logs");
     fs::create_dir_all(&logs).unwrap();
     fs::write(logs.join("cashdrawer.log.2026-11-25"), "hier\n").unwrap();
-    let svc = Service::start(dir.path(), None, &[]);
+    let svc = crate::process::start(dir.path(), None, &[]);
     let http = client();
     let refused = [
         http.get(svc.url("/logs/purge")),
@@ -107,7 +107,7 @@ async fn purge_and_tail_are_refused_without_a_session() {
     assert_eq!(res.status(), 303, "a browser is sent to the login page");
     assert_eq!(res.headers()["location"], "/config/login");
     // The last request's line: every earlier line is in the file by then.
-    let text = svc.wait_log("browser refusal", |l| l.contains("GET /logs/purge -> 303"));
+    let text = svc.wait_log_line("browser refusal", |l| l.contains("GET /logs/purge -> 303"));
     assert_eq!(
         text.lines()
             .filter(|l| l.contains(" logs.tail denied "))
