@@ -23,10 +23,16 @@ impl Binary {
     /// `odoo-pos-cashdrawer --data-dir DIR serve --host 127.0.0.1 --port 0` with this
     /// environment, waiting for its start line.
     pub fn start(dir: &Path, env: &[(&str, &str)]) -> Binary {
+        Self::start_on(dir, "127.0.0.1", env)
+    }
+
+    /// The same, listening on `host` (e.g. a namespace's host-side address, or 0.0.0.0
+    /// for tests whose callers come from a network namespace).
+    pub fn start_on(dir: &Path, host: &str, env: &[(&str, &str)]) -> Binary {
         let mut cmd = Command::new(BIN);
         cmd.arg("--data-dir")
             .arg(dir)
-            .args(["serve", "--host", "127.0.0.1", "--port", "0"])
+            .args(["serve", "--host", host, "--port", "0"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());

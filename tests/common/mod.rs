@@ -3,6 +3,8 @@
 
 pub mod binary;
 pub mod browser;
+#[cfg(target_os = "linux")]
+pub mod netns;
 pub mod odoo;
 pub mod peer;
 
