@@ -11,9 +11,11 @@
 //! - [`logs`]: the operations log;
 //! - [`platform`]: OS-specific paths and system printers;
 //! - [`odoo`]: stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`).
-//! - [`auth`]: admin password, sessions, CSRF, login throttling, Host check.
+//! - [`auth`]: admin password, sessions, CSRF, login throttling, Host check;
+//! - [`atomic_file`]: the one "temp file, fsync, rename" write every file goes through.
 
 pub mod app;
+pub mod atomic_file;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -10,16 +10,16 @@ mod common;
 #[allow(dead_code)]
 mod support;
 
-/// §1: config writes are typed; nothing from a form reaches config.ini as raw text.
-mod config_write;
 /// §2: the web admin has the service's settings, not the machine's files.
 mod admin_reach;
-/// §3: no website drives the till (DNS rebinding, cross-origin reads, first run).
-mod rebinding;
+/// §5: authentication under concurrency and faults.
+mod auth_race;
+/// §1: config writes are typed; nothing from a form reaches config.ini as raw text.
+mod config_write;
 /// §4: the shop network cannot exhaust the service.
 #[cfg(target_os = "linux")]
 mod exhaustion;
-/// §5: authentication under concurrency and faults.
-mod auth_race;
+/// §3: no website drives the till (DNS rebinding, cross-origin reads, first run).
+mod rebinding;
 /// §6: smaller ones (incremental PDFs, bidirectional characters in the log).
 mod small;

@@ -54,7 +54,9 @@ impl Namespace {
         let ns_cidr = format!("{ns_ip}/30");
         let steps: Vec<Vec<&str>> = vec![
             vec!["netns", "add", &name],
-            vec!["link", "add", &host_if, "type", "veth", "peer", "name", &ns_if],
+            vec![
+                "link", "add", &host_if, "type", "veth", "peer", "name", &ns_if,
+            ],
             vec!["link", "set", &ns_if, "netns", &name],
             vec!["addr", "add", &host_cidr, "dev", &host_if],
             vec!["link", "set", &host_if, "up"],

@@ -1,0 +1,122 @@
+//! Replacing a file so that a crash, a full disk or a refused check never leaves half of
+//! it: a temp file in the same folder, fsync, an optional check of what was written, then
+//! rename. The one helper behind config.ini, the invoice journal and every secret file
+//! (session key, revoked sessions, TLS keys).
+//!
+//! A leaf module: it imports nothing from the crate, so every layer may use it.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Who may read the file once written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The folder's usual permissions (config.ini, the journal).
+    Shared,
+    /// The service's account only (0600 on Unix; on Windows the data folder's ACL,
+    /// set by the installer, already limits it).
+    Private,
+}
+
+/// Why a replacement did not happen. The old file, if any, is untouched in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum AtomicWriteError<E: std::error::Error + 'static> {
+    #[error("écriture de {}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    /// The check of the written temp file refused it.
+    #[error("{0}")]
+    Refused(E),
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn write(path: &Path, bytes: &[u8], access: Access) -> io::Result<()> {
+    write_checked(path, bytes, access, |_| Ok::<(), io::Error>(())).map_err(|e| match e {
+        AtomicWriteError::Io { source, .. } => source,
+        AtomicWriteError::Refused(e) => e,
+    })
+}
+
+/// Writes `bytes` to a temp file beside `path`, flushes it to disk, gives the temp
+/// file's path to `check` (which re-reads it), and renames it over `path` only when the
+/// check passes. On any failure the temp file is removed and `path` is unchanged.
+pub fn write_checked<E: std::error::Error + 'static>(
+    path: &Path,
+    bytes: &[u8],
+    access: Access,
+    check: impl FnOnce(&Path) -> Result<(), E>,
+) -> Result<(), AtomicWriteError<E>> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let io_err = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| AtomicWriteError::Io { path: p, source }
+    };
+    fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        if access == Access::Private {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        #[cfg(not(unix))]
+        let _ = access;
+        let mut file = options.open(&tmp).map_err(io_err(&tmp))?;
+        file.write_all(bytes).map_err(io_err(&tmp))?;
+        file.sync_all().map_err(io_err(&tmp))?;
+        drop(file);
+        check(&tmp).map_err(AtomicWriteError::Refused)?;
+        fs::rename(&tmp, path).map_err(io_err(path))?;
+        // The rename itself is durable once the folder is flushed (Unix; Windows has no
+        // folder handle to flush and journals renames itself).
+        #[cfg(unix)]
+        if let Ok(d) = fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.ini");
+        write(&path, b"one", Access::Shared).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"one");
+        let refused = write_checked(&path, b"two", Access::Shared, |tmp| {
+            assert_eq!(fs::read(tmp).unwrap(), b"two");
+            Err(io::Error::other("différent"))
+        });
+        assert!(matches!(refused, Err(AtomicWriteError::Refused(_))));
+        assert_eq!(fs::read(&path).unwrap(), b"one", "old file kept");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_files_are_the_owners_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        write(&path, b"secret", Access::Private).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
