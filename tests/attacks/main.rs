@@ -23,3 +23,5 @@ mod exhaustion;
 mod rebinding;
 /// §6: smaller ones (incremental PDFs, bidirectional characters in the log).
 mod small;
+/// §4: a stalled or busy printer answers every waiting request within its bound.
+mod printer_stall;
