@@ -1,6 +1,7 @@
-//! The README says true things: every config key is in its reference table with the
-//! default the service writes, and its examples (the quick-start log line, the config
-//! error message, the `/status` answer) are what the real service produces.
+//! The README and the docs say true things: every config key is in the reference table of
+//! `docs/configuration.md` with the default the service writes, and the examples (the
+//! README's quick-start log line, the config error message of `docs/configuration.md`, the
+//! `/status` answer of `docs/http-api.md`) are what the real service produces.
 
 mod common;
 #[path = "logs/process.rs"]
@@ -16,16 +17,18 @@ use common::{ini, TestApp};
 use serde_json::Value;
 
 const README: &str = include_str!("../README.md");
+const CONFIGURATION: &str = include_str!("../docs/configuration.md");
+const HTTP_API: &str = include_str!("../docs/http-api.md");
 const BIN: &str = env!("CARGO_BIN_EXE_odoo-pos-cashdrawer");
 
-/// The text of the README section starting at `heading` (up to the next heading of the
+/// The text of the section of `doc` starting at `heading` (up to the next heading of the
 /// same or a higher level).
-fn section(heading: &str) -> &'static str {
-    let start = README
+fn section(doc: &'static str, heading: &str) -> &'static str {
+    let start = doc
         .find(&format!("\n{heading}\n"))
-        .unwrap_or_else(|| panic!("README has no {heading:?}"));
+        .unwrap_or_else(|| panic!("no {heading:?} in the docs"));
     let level = heading.split(' ').next().unwrap();
-    let body = &README[start + heading.len() + 2..];
+    let body = &doc[start + heading.len() + 2..];
     let end = body
         .lines()
         .scan(0, |pos, line| {
@@ -45,7 +48,7 @@ fn section(heading: &str) -> &'static str {
 fn block_after<'a>(text: &'a str, marker: &str) -> &'a str {
     let from = text
         .find(marker)
-        .unwrap_or_else(|| panic!("no {marker:?} in the README"));
+        .unwrap_or_else(|| panic!("no {marker:?} in the docs"));
     let rest = &text[from..];
     let open = rest.find("```").unwrap();
     let body = &rest[open..];
@@ -55,7 +58,7 @@ fn block_after<'a>(text: &'a str, marker: &str) -> &'a str {
 
 #[test]
 fn every_config_key_is_in_the_reference_table_with_its_default() {
-    let table = section("### Configuration reference");
+    let table = section(CONFIGURATION, "## Configuration reference");
     let rows: Vec<Vec<&str>> = table
         .lines()
         .filter(|l| l.starts_with("| `["))
@@ -85,7 +88,7 @@ fn every_config_key_is_in_the_reference_table_with_its_default() {
         };
         assert_eq!(
             row[2], expected,
-            "[{}] {}: default in the README",
+            "[{}] {}: default in docs/configuration.md",
             spec.section, spec.key
         );
         assert!(
@@ -97,7 +100,7 @@ fn every_config_key_is_in_the_reference_table_with_its_default() {
     }
     assert!(
         missing.is_empty(),
-        "keys missing from the README's configuration reference: {missing:?}"
+        "keys missing from the configuration reference (docs/configuration.md): {missing:?}"
     );
     assert_eq!(
         rows.len(),
@@ -108,9 +111,12 @@ fn every_config_key_is_in_the_reference_table_with_its_default() {
 
 #[test]
 fn the_config_error_example_is_what_the_binary_prints() {
-    let example = block_after(section("## Data folder and config.ini"), "for example:")
-        .trim()
-        .to_string();
+    let example = block_after(
+        section(CONFIGURATION, "## Data folder and config.ini"),
+        "for example:",
+    )
+    .trim()
+    .to_string();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("config.ini"),
@@ -150,7 +156,7 @@ fn same_keys(path: &str, a: &Value, b: &Value) {
 
 #[tokio::test]
 async fn the_status_example_has_the_real_keys() {
-    let example: Value = serde_json::from_str(block_after(README, "`GET /status`:")).unwrap();
+    let example: Value = serde_json::from_str(block_after(HTTP_API, "`GET /status`:")).unwrap();
     let peer = PrinterPeer::start(Behaviour::Normal);
     let app = TestApp::with_printer(&peer.target(), &[]).await;
     assert_eq!(
@@ -173,7 +179,7 @@ async fn the_status_example_has_the_real_keys() {
 
 #[tokio::test]
 async fn the_quick_start_log_line_is_what_the_virtual_printer_logs() {
-    let quick = section("## Quick start");
+    let quick = section(README, "## Quick start");
     let start = quick
         .find("the log shows\n`")
         .expect("quick start mentions the log")
