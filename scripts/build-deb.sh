@@ -71,6 +71,9 @@ for arch in "${ARCHES[@]}"; do
   install -D -m 0644 "packaging/deb/$NAME.service" "$root/usr/lib/systemd/system/$NAME.service"
   install -D -m 0644 packaging/deb/copyright "$root/usr/share/doc/$NAME/copyright"
   install -D -m 0644 README.md "$root/usr/share/doc/$NAME/README.md"
+  for doc in docs/*.md; do
+    install -D -m 0644 "$doc" "$root/usr/share/doc/$NAME/$doc"
+  done
   install -d -m 0755 "$root/DEBIAN"
   for s in postinst prerm postrm; do
     install -m 0755 "packaging/deb/$s" "$root/DEBIAN/$s"
