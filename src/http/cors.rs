@@ -73,7 +73,12 @@ pub fn readable_cross_origin(path: &str) -> bool {
 
 /// The `Access-Control-Allow-Origin` value for an origin that passed the origin check:
 /// none on the private routes unless it is our own page.
-fn allow_origin_for(state: &AppState, origin: &str, headers: &HeaderMap, path: &str) -> Option<HeaderValue> {
+fn allow_origin_for(
+    state: &AppState,
+    origin: &str,
+    headers: &HeaderMap,
+    path: &str,
+) -> Option<HeaderValue> {
     if !readable_cross_origin(path) && !same_origin(state, origin, headers) {
         return None;
     }
@@ -142,7 +147,8 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
         return next.run(req).await;
     };
     let config = state.config();
-    if !config.server.allowed_origins.allows(&origin) && !same_origin(&state, &origin, req.headers())
+    if !config.server.allowed_origins.allows(&origin)
+        && !same_origin(&state, &origin, req.headers())
     {
         tracing::warn!(
             op = "access.denied",
@@ -235,9 +241,15 @@ mod tests {
 
     #[test]
     fn an_origin_naming_the_host_is_compared_exactly() {
-        assert!(origin_names_host("http://localhost:22548", "LOCALHOST:22548"));
+        assert!(origin_names_host(
+            "http://localhost:22548",
+            "LOCALHOST:22548"
+        ));
         assert!(origin_names_host("https://evil.example", "evil.example"));
-        assert!(!origin_names_host("http://localhost:8069", "localhost:22548"));
+        assert!(!origin_names_host(
+            "http://localhost:8069",
+            "localhost:22548"
+        ));
         assert!(!origin_names_host("localhost:22548", "localhost:22548"));
     }
 }
