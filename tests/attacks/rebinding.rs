@@ -69,14 +69,29 @@ fn raw(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], bod
 /// The binary on a new data folder: the drawer printer is `printer`, invoices stay off,
 /// the admin password is set (the Python fixture) unless `first_run`.
 fn start(printer: &PrinterPeer, origins: &str, first_run: bool) -> (Binary, tempfile::TempDir) {
+    let hash = if first_run { "" } else { PYTHON_HASH };
+    start_on(
+        "127.0.0.1",
+        printer,
+        &[
+            ("auth", "password_hash", hash),
+            ("server", "allowed_origins", origins),
+        ],
+    )
+}
+
+/// The same, listening on `host`, with `extra` settings.
+fn start_on(
+    host: &str,
+    printer: &PrinterPeer,
+    extra: &[(&str, &str, &str)],
+) -> (Binary, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let downloads = dir.path().join("downloads");
     std::fs::create_dir_all(&downloads).unwrap();
     let target = printer.target();
-    let hash = if first_run { "" } else { PYTHON_HASH };
-    let ini = crate::common::ini(&[
-        ("auth", "password_hash", hash),
-        ("printer", "name", &target),
+    let mut settings = vec![
+        ("printer", "name", target.as_str()),
         ("printer", "connect_timeout_ms", "500"),
         ("printer", "write_timeout_ms", "500"),
         ("invoice_printer", "autoprint", "false"),
@@ -85,10 +100,10 @@ fn start(printer: &PrinterPeer, origins: &str, first_run: bool) -> (Binary, temp
             "download_folder",
             downloads.to_str().unwrap(),
         ),
-        ("server", "allowed_origins", origins),
-    ]);
-    std::fs::write(dir.path().join("config.ini"), ini).unwrap();
-    (Binary::start(dir.path(), &[]), dir)
+    ];
+    settings.extend_from_slice(extra);
+    std::fs::write(dir.path().join("config.ini"), crate::common::ini(&settings)).unwrap();
+    (Binary::start_on(dir.path(), host, &[]), dir)
 }
 
 /// Every route that acts: the drawer, printing, purges, the ePOS and hw_proxy routes,
@@ -518,5 +533,71 @@ async fn any_origin_is_warned_on_status_and_the_admin_page() {
         .await
         .unwrap();
     assert!(en.contains("any website open in the till"), "{en}");
+    bin.stop();
+}
+
+/// A POS device on the shop network, allowed the Odoo protocols, names the till by its
+/// address; a LAN page (or host) sending a foreign name gets nothing. 1.0.0 printed.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_lan_caller_allowed_the_odoo_protocols_still_needs_a_known_host() {
+    let Some(ns) = crate::common::netns::Namespace::create(33) else {
+        return;
+    };
+    let printer = PrinterPeer::start(Behaviour::Normal);
+    let lan = format!("{}/32", ns.ns_ip);
+    let (bin, _dir) = start_on(
+        &ns.host_ip.to_string(),
+        &printer,
+        &[
+            ("odoo", "epos_allowed_networks", &lan),
+            ("odoo", "iot_allowed_networks", &lan),
+        ],
+    );
+    let to = bin.addr;
+    let request = |host: &str, path: &str, ctype: &str, body: &str| {
+        format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    };
+    let epos = odoo_envelope("<text>LAN&#10;</text><pulse/>");
+    let cashbox = r#"{"id":1,"jsonrpc":"2.0","method":"call","params":{}}"#;
+    let evil = format!("evil.example:{}", to.port());
+    for (path, ctype, body) in [
+        (EPOS, "text/plain", epos.as_str()),
+        ("/hw_proxy/open_cashbox", "application/json", cashbox),
+    ] {
+        let (status, _, answer) = ns.raw(to, request(&evil, path, ctype, body));
+        assert_eq!(status, 403, "{path}: {answer}");
+        assert!(answer.contains("Nom d'hôte refusé"), "{answer}");
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        *printer.connections.lock().unwrap(),
+        0,
+        "the printer was contacted"
+    );
+    bin.wait_log_line("access.denied from the LAN", |l| {
+        l.contains("access.denied")
+            && l.contains(&ns.ns_ip.to_string())
+            && l.contains("evil.example")
+    });
+    // The same requests naming the till by its address print and kick.
+    let own = to.to_string();
+    let (status, _, answer) = ns.raw(to, request(&own, EPOS, "text/plain", &epos));
+    assert_eq!(status, 200);
+    assert!(answer.contains("success=\"true\""), "{answer}");
+    let (_, _, answer) = ns.raw(
+        to,
+        request(&own, "/hw_proxy/open_cashbox", "application/json", cashbox),
+    );
+    assert!(answer.contains("\"result\":true"), "{answer}");
+    let jobs = printer.wait_jobs(2, Duration::from_secs(5));
+    assert!(
+        jobs.iter().any(|j| j.windows(3).any(|w| w == b"LAN")),
+        "{jobs:?}"
+    );
     bin.stop();
 }
