@@ -20,15 +20,28 @@ use crate::http::access::Peer;
 use crate::state::AppState;
 
 /// The host part of a Host header: no port, no brackets, lower-case, no final dot.
+/// Empty (so never known) when the header is not `host[:port]`: `[::1]evil.example` or
+/// `localhost:x` are no name a browser sends, and must not pass as `::1` or `localhost`.
 pub fn host_name(header: &str) -> String {
     let header = header.trim();
-    let host = if let Some(rest) = header.strip_prefix('[') {
-        rest.split(']').next().unwrap_or_default()
+    let (host, port) = if let Some(rest) = header.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((inside, "")) => (inside, None),
+            Some((inside, after)) => match after.strip_prefix(':') {
+                Some(port) => (inside, Some(port)),
+                None => return String::new(),
+            },
+            None => return String::new(),
+        }
     } else if header.matches(':').count() == 1 {
-        header.split(':').next().unwrap_or_default()
+        let (host, port) = header.split_once(':').unwrap_or_default();
+        (host, Some(port))
     } else {
-        header
+        (header, None)
     };
+    if port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return String::new();
+    }
     host.trim_end_matches('.').to_ascii_lowercase()
 }
 
@@ -128,6 +141,11 @@ mod tests {
             "localhost.evil.example",
             "",
             "127.0.0.1.nip.io",
+            "[::1]evil.example",
+            "[::1]:22548evil",
+            "localhost:evil.example",
+            "localhost:",
+            "[::1",
         ] {
             assert!(!is_known_host(bad, &allowed, m), "{bad}");
         }
