@@ -48,22 +48,22 @@ async fn hostile_requests_are_answered_or_closed_cleanly() {
     let addr = app.addr;
     tokio::task::spawn_blocking(move || {
         // Huge header: refused (431) or closed, never a crash.
-        let big = format!("GET /status HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "a".repeat(200_000));
+        let big = format!("GET /status HTTP/1.1\r\nHost: localhost\r\nX-Big: {}\r\n\r\n", "a".repeat(200_000));
         let answer = raw(addr, big.as_bytes());
         assert!(answer.is_empty() || status_line(&answer).contains("431"), "{}", status_line(&answer));
         assert_healthy(addr);
 
         // Invalid UTF-8 and NUL in the path.
-        let answer = raw(addr, b"GET /st\xffatus%00\x00 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let answer = raw(addr, b"GET /st\xffatus%00\x00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         assert!(answer.is_empty() || status_line(&answer).contains(" 400"), "{}", status_line(&answer));
-        let answer = raw(addr, b"GET /logs%00/../../config.ini HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let answer = raw(addr, b"GET /logs%00/../../config.ini HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         assert!(!answer.contains("password_hash"), "{answer}");
         assert_healthy(addr);
 
         // Absurd Content-Length: rejected, no allocation of that size.
-        let answer = raw(addr, b"POST /status HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n");
+        let answer = raw(addr, b"POST /status HTTP/1.1\r\nHost: localhost\r\nContent-Length: 99999999999999999999999\r\n\r\n");
         assert!(answer.is_empty() || status_line(&answer).contains(" 400"), "{}", status_line(&answer));
-        let answer = raw(addr, b"POST /status HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000000\r\nConnection: close\r\n\r\nabc");
+        let answer = raw(addr, b"POST /status HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000000000\r\nConnection: close\r\n\r\nabc");
         // The body limit (src/http/limits.rs) answers before the router's 405.
         assert!(status_line(&answer).contains(" 413"), "{}", status_line(&answer));
         assert_healthy(addr);
@@ -73,7 +73,7 @@ async fn hostile_requests_are_answered_or_closed_cleanly() {
         assert!(answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200"), "{answer}");
 
         // Pipelining: two requests in one write, two answers in order.
-        let answer = raw(addr, b"GET /status HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let answer = raw(addr, b"GET /status HTTP/1.1\r\nHost: localhost\r\n\r\nGET /nope HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         let first = answer.find("HTTP/1.1 200").expect("first answer");
         let second = answer.find("HTTP/1.1 404").expect("second answer");
         assert!(first < second);
@@ -97,7 +97,8 @@ async fn slow_clients_are_cut_off_and_do_not_starve_others() {
         let mut slow: Vec<TcpStream> = (0..200)
             .map(|_| {
                 let mut s = TcpStream::connect(addr).unwrap();
-                s.write_all(b"GET /status HTTP/1.1\r\nHost: x\r\n").unwrap();
+                s.write_all(b"GET /status HTTP/1.1\r\nHost: localhost\r\n")
+                    .unwrap();
                 s
             })
             .collect();

@@ -1,11 +1,14 @@
-//! The Host-header check of admin and local-only routes, against DNS rebinding: a web
-//! page at `evil.example` whose name is re-pointed at 127.0.0.1 reaches us with
-//! `Host: evil.example`, so only names we know are accepted.
+//! The Host-header check, against DNS rebinding: a web page at `evil.example` whose name
+//! is re-pointed at 127.0.0.1 reaches us with `Host: evil.example`, and to the browser it
+//! is then *same-origin* with us: CORS hides nothing from it and its `Origin` equals the
+//! `Host`. So the name the request was sent to is the only thing that tells it apart,
+//! and every route checks it (the layer sits outermost in [`crate::http::router`]).
 //!
 //! Accepted: `localhost`, any IP literal (a page can only be *at* an IP address if it
 //! is our own origin, so an address cannot be a rebinding), the machine's name (and
 //! `<name>.local`), and the names in `[server] allowed_hosts`. A request without Host
-//! (HTTP/1.0 tools) is not a browser and passes.
+//! (HTTP/1.0 tools) is not a browser and passes: browsers, Odoo's POS included, always
+//! send one.
 
 use axum::extract::{Request, State};
 use axum::http::header;
@@ -17,15 +20,28 @@ use crate::http::access::Peer;
 use crate::state::AppState;
 
 /// The host part of a Host header: no port, no brackets, lower-case, no final dot.
+/// Empty (so never known) when the header is not `host[:port]`: `[::1]evil.example` or
+/// `localhost:x` are no name a browser sends, and must not pass as `::1` or `localhost`.
 pub fn host_name(header: &str) -> String {
     let header = header.trim();
-    let host = if let Some(rest) = header.strip_prefix('[') {
-        rest.split(']').next().unwrap_or_default()
+    let (host, port) = if let Some(rest) = header.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((inside, "")) => (inside, None),
+            Some((inside, after)) => match after.strip_prefix(':') {
+                Some(port) => (inside, Some(port)),
+                None => return String::new(),
+            },
+            None => return String::new(),
+        }
     } else if header.matches(':').count() == 1 {
-        header.split(':').next().unwrap_or_default()
+        let (host, port) = header.split_once(':').unwrap_or_default();
+        (host, Some(port))
     } else {
-        header
+        (header, None)
     };
+    if port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return String::new();
+    }
     host.trim_end_matches('.').to_ascii_lowercase()
 }
 
@@ -40,21 +56,38 @@ pub fn is_known_host(header: &str, allowed: &[String], machine: Option<&str>) ->
         || allowed.iter().any(|a| host_name(a) == host)
 }
 
-/// Middleware: 403 and a log line for an unknown Host.
+/// Whether this request's `Host` (or the authority of an absolute-form target, which
+/// HTTP/1.1 says wins over the header) is one of the machine's own names. `None`: the
+/// request names no host at all (HTTP/1.0 tools).
+pub fn request_host_is_known(state: &AppState, req: &Request) -> Option<(String, bool)> {
+    let host = match req.uri().authority() {
+        Some(authority) => authority.as_str().to_string(),
+        None => String::from_utf8_lossy(req.headers().get(header::HOST)?.as_bytes()).to_string(),
+    };
+    let known = header_is_known(state, &host);
+    Some((host, known))
+}
+
+/// [`is_known_host`] with the running configuration and the machine's current name.
+pub fn header_is_known(state: &AppState, host: &str) -> bool {
+    let config = state.config();
+    let machine = crate::platform::machine_name();
+    is_known_host(host, &config.server.allowed_hosts, machine.as_deref())
+}
+
+/// Middleware on every route: 403 JSON and an `access.denied` line for an unknown Host.
 pub async fn require_known_host(
     State(state): State<AppState>,
     req: Request,
     next: Next,
 ) -> Response {
-    let Some(host) = req.headers().get(header::HOST) else {
-        return next.run(req).await;
-    };
-    let host = String::from_utf8_lossy(host.as_bytes()).to_string();
-    let config = state.config();
-    let machine = crate::platform::machine_name();
-    if is_known_host(&host, &config.server.allowed_hosts, machine.as_deref()) {
-        return next.run(req).await;
+    match request_host_is_known(&state, &req) {
+        None | Some((_, true)) => next.run(req).await,
+        Some((host, false)) => refuse(&req, &host),
     }
+}
+
+fn refuse(req: &Request, host: &str) -> Response {
     let peer = req
         .extensions()
         .get::<Peer>()
@@ -64,12 +97,12 @@ pub async fn require_known_host(
         outcome = "denied",
         peer = %peer,
         "nom d'hôte refusé {:?} pour {} depuis {peer}",
-        crate::logs::escape(&host),
+        crate::logs::escape(host),
         crate::logs::escape(req.uri().path())
     );
     ApiError::Forbidden(format!(
         "Nom d'hôte refusé: {} (acceptés: localhost, les adresses IP, le nom de la machine, et [server] allowed_hosts)",
-        crate::logs::escape(&host)
+        crate::logs::escape(host)
     ))
     .into_response()
 }
@@ -108,6 +141,11 @@ mod tests {
             "localhost.evil.example",
             "",
             "127.0.0.1.nip.io",
+            "[::1]evil.example",
+            "[::1]:22548evil",
+            "localhost:evil.example",
+            "localhost:",
+            "[::1",
         ] {
             assert!(!is_known_host(bad, &allowed, m), "{bad}");
         }

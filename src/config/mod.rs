@@ -10,7 +10,7 @@ mod store;
 mod values;
 
 pub use store::{ConfigStore, LoadOutcome};
-pub use values::{parse_bool, parse_cidr_list, parse_list, IpNet};
+pub use values::{parse_bool, parse_cidr_list, parse_list, parse_origins, IpNet};
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -5,6 +5,32 @@
 //! enforced on the server side, not only by CORS headers: the Odoo module uses
 //! `mode: 'no-cors'`, which the browser sends without asking, so a refused origin must be
 //! refused here or it would still open the drawer.
+//!
+//! # Who may read which answer (`Access-Control-Allow-Origin`)
+//!
+//! Acting is one question (`allowed_origins`, and the Host check before it); *reading*
+//! the answer is another. With the default `allowed_origins = *` any website open in the
+//! till's browser passes the origin check, so an answer that holds shop data must never
+//! be made readable to it. Only the routes the POS page needs to read are:
+//!
+//! | Route | Readable by another origin |
+//! |---|---|
+//! | `/open-cash-drawer`, `/cgi-bin/epos/service.cgi`, `/hw_proxy/*` | yes: any origin `allowed_origins` lets through (`*` included). The POS reads these answers (the Odoo module, Odoo's ePOS and IoT printer classes) |
+//! | `/status`, `/drawer`, `/openapi.json` | yes, the same: service and drawer state, no shop data; pages such as the module's may check the service is there |
+//! | `/logs`, `/logs?date=`, `/logs/list`, `/logs/tail`, `/logs/purge` | **never**: the operations log names invoices, printers, callers' addresses |
+//! | `/invoice-printer/status`, `/invoice-printer/purge` | **never**: file names of the shop's invoices and the download folder |
+//! | `/config*` (admin) and any other route | **never** |
+//!
+//! "Never" means no `Access-Control-Allow-Origin` for a foreign origin, even one listed in
+//! `allowed_origins`: the listed origin is the POS, which has no use for the logs, and
+//! the POS page runs code of every installed Odoo module. The service's own pages (an
+//! `Origin` equal to a *known* `Host`) need no CORS. Non-browser callers (curl, scripts,
+//! monitoring) ignore CORS and are unaffected. The request itself is not refused for
+//! that: a foreign page that cannot read `/logs` has gained nothing by sending it.
+//!
+//! An `Origin` equal to the `Host` counts as our own page only when that Host is one of
+//! the machine's names ([`crate::auth::host`]): under DNS rebinding a hostile page has
+//! `Origin: http://evil.example` and `Host: evil.example`, which 1.0.0 took for our own.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -18,15 +44,45 @@ const ALLOW_METHODS: &str = "GET, POST, OPTIONS";
 const PNA_REQUEST: &str = "access-control-request-private-network";
 const PNA_ALLOW: &str = "access-control-allow-private-network";
 
-/// An `Origin` equal to the address the request was sent to is our own page.
-fn same_origin(origin: &str, headers: &HeaderMap) -> bool {
+/// An `Origin` equal to the address the request was sent to is our own page, provided
+/// that address is one of our names: an unknown Host is a rebinding page, whose origin
+/// matches the Host by construction.
+fn same_origin(state: &AppState, origin: &str, headers: &HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return false;
     };
+    origin_names_host(origin, host) && crate::auth::host::header_is_known(state, host)
+}
+
+/// `origin` is `http://HOST` or `https://HOST`, with `host` exactly as the Host header.
+fn origin_names_host(origin: &str, host: &str) -> bool {
     origin
         .strip_prefix("http://")
         .or_else(|| origin.strip_prefix("https://"))
         .is_some_and(|o| o.eq_ignore_ascii_case(host))
+}
+
+/// Routes whose answers another origin may read (see the module's table). Everything
+/// else is readable by our own pages only, so a new route starts private.
+pub fn readable_cross_origin(path: &str) -> bool {
+    matches!(
+        path,
+        "/open-cash-drawer" | "/status" | "/drawer" | "/openapi.json" | "/cgi-bin/epos/service.cgi"
+    ) || path.starts_with("/hw_proxy/")
+}
+
+/// The `Access-Control-Allow-Origin` value for an origin that passed the origin check:
+/// none on the private routes unless it is our own page.
+fn allow_origin_for(
+    state: &AppState,
+    origin: &str,
+    headers: &HeaderMap,
+    path: &str,
+) -> Option<HeaderValue> {
+    if !readable_cross_origin(path) && !same_origin(state, origin, headers) {
+        return None;
+    }
+    Some(HeaderValue::from_str(origin).unwrap_or(HeaderValue::from_static("null")))
 }
 
 /// The origin part (`scheme://host[:port]`) of a `Referer`.
@@ -50,7 +106,7 @@ fn refuse_originless(state: &AppState, headers: &HeaderMap, path: &str) -> Optio
     }
     let claimed = match referer_origin(headers) {
         Some(origin) if config.server.allowed_origins.allows(&origin) => return None,
-        Some(origin) if same_origin(&origin, headers) => return None,
+        Some(origin) if same_origin(state, &origin, headers) => return None,
         Some(origin) => origin,
         None => {
             let site = headers
@@ -91,7 +147,9 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
         return next.run(req).await;
     };
     let config = state.config();
-    if !config.server.allowed_origins.allows(&origin) && !same_origin(&origin, req.headers()) {
+    if !config.server.allowed_origins.allows(&origin)
+        && !same_origin(&state, &origin, req.headers())
+    {
         tracing::warn!(
             op = "access.denied",
             outcome = "denied",
@@ -104,7 +162,7 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
         ))
         .into_response();
     }
-    let allow_origin = HeaderValue::from_str(&origin).unwrap_or(HeaderValue::from_static("null"));
+    let allow_origin = allow_origin_for(&state, &origin, req.headers(), req.uri().path());
     let is_preflight = req.method() == Method::OPTIONS
         && req
             .headers()
@@ -112,6 +170,11 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
     if is_preflight {
         let mut res = StatusCode::NO_CONTENT.into_response();
         let h = res.headers_mut();
+        h.insert(header::VARY, HeaderValue::from_static("Origin"));
+        // A private route: no CORS grant at all, so the browser stops there.
+        let Some(allow_origin) = allow_origin else {
+            return res;
+        };
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
         h.insert(
             header::ACCESS_CONTROL_ALLOW_METHODS,
@@ -131,12 +194,62 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
         {
             h.insert(PNA_ALLOW, HeaderValue::from_static("true"));
         }
-        h.insert(header::VARY, HeaderValue::from_static("Origin"));
         return res;
     }
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+    if let Some(allow_origin) = allow_origin {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+    }
     h.append(header::VARY, HeaderValue::from_static("Origin"));
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_pos_routes_are_readable_by_other_origins() {
+        for public in [
+            "/open-cash-drawer",
+            "/status",
+            "/drawer",
+            "/openapi.json",
+            "/cgi-bin/epos/service.cgi",
+            "/hw_proxy/default_printer_action",
+            "/hw_proxy/status_json",
+        ] {
+            assert!(readable_cross_origin(public), "{public}");
+        }
+        for private in [
+            "/logs",
+            "/logs/list",
+            "/logs/tail",
+            "/logs/purge",
+            "/invoice-printer/status",
+            "/invoice-printer/purge",
+            "/config",
+            "/config/save",
+            "/status/",
+            "/open-cash-drawer/x",
+            "/unknown",
+        ] {
+            assert!(!readable_cross_origin(private), "{private}");
+        }
+    }
+
+    #[test]
+    fn an_origin_naming_the_host_is_compared_exactly() {
+        assert!(origin_names_host(
+            "http://localhost:22548",
+            "LOCALHOST:22548"
+        ));
+        assert!(origin_names_host("https://evil.example", "evil.example"));
+        assert!(!origin_names_host(
+            "http://localhost:8069",
+            "localhost:22548"
+        ));
+        assert!(!origin_names_host("localhost:22548", "localhost:22548"));
+    }
 }

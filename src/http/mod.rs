@@ -4,6 +4,9 @@
 //! - local: loopback callers only (open the drawer, purges);
 //! - network: anyone allowed by `[server] allowed_networks` (status, logs download);
 //! - authenticated: an admin session (the config page).
+//!
+//! Around all of them, outermost first: the Host check (DNS rebinding, every route),
+//! CORS and `allowed_origins` ([`cors`]), the request log, the body limit.
 
 pub mod access;
 pub mod admin;
@@ -33,11 +36,7 @@ pub fn router(state: AppState) -> Router {
     let local = Router::new()
         .merge(drawer::local_router())
         .merge(invoices::local_router())
-        .route_layer(from_fn_with_state(state.clone(), access::require_local))
-        .route_layer(from_fn_with_state(
-            state.clone(),
-            crate::auth::host::require_known_host,
-        ));
+        .route_layer(from_fn_with_state(state.clone(), access::require_local));
     let network = Router::new()
         .merge(status::router())
         .merge(drawer::network_router())
@@ -58,6 +57,12 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), limits::limit_body))
         .layer(from_fn(crate::logs::request_log))
         .layer(from_fn_with_state(state.clone(), cors::cors))
+        // Outermost: a request sent to a name that is not ours is a DNS rebinding,
+        // whatever the route (acting or reading) and whatever its Origin says.
+        .layer(from_fn_with_state(
+            state.clone(),
+            crate::auth::host::require_known_host,
+        ))
         .with_state(state)
 }
 

@@ -15,6 +15,22 @@ pub fn router() -> Router<AppState> {
 
 /// Never touches a printer: it reports the last known state, so monitoring stays fast
 /// and cannot be slowed by a dead printer.
+/// What the shop should fix, in French (monitoring and the admin page show it).
+/// Additive: the original's keys are unchanged.
+pub fn warnings(config: &crate::config::Config) -> Vec<String> {
+    let mut out = Vec::new();
+    if config.server.allowed_origins == crate::config::AllowedOrigins::Any {
+        out.push(ANY_ORIGIN_WARNING.to_string());
+    }
+    out
+}
+
+/// The warning while `[server] allowed_origins = *`, in the page's two languages.
+pub const ANY_ORIGIN_WARNINGS: [&str; 2] = [ANY_ORIGIN_WARNING, ANY_ORIGIN_WARNING_EN];
+
+const ANY_ORIGIN_WARNING: &str = "[server] allowed_origins = * : n'importe quel site ouvert dans le navigateur de la caisse peut ouvrir le tiroir et imprimer. Indiquez l'adresse Odoo de la boutique (par exemple https://maboutique.odoo.com).";
+const ANY_ORIGIN_WARNING_EN: &str = "[server] allowed_origins = *: any website open in the till's browser can open the drawer and print. Set it to the shop's Odoo address (for example https://myshop.odoo.com).";
+
 #[utoipa::path(
     get,
     path = "/status",
@@ -36,6 +52,7 @@ async fn status(State(state): State<AppState>, Extension(peer): Extension<Peer>)
     });
     let invoices = state.invoices().status();
     Json(json!({
+        "warnings": warnings(&config),
         "status": "running",
         "message": "Service actif",
         "remote_addr": peer.ip().to_string(),

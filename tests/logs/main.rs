@@ -106,13 +106,13 @@ async fn nothing_a_caller_sends_can_start_a_line() {
     let forged = "2020-01-01T00:00:00.000+00:00 INFO  drawer.open ok 1ms 6.6.6.6 faux";
     let enc = forged.replace(' ', "%20");
     let raw_requests = [
-        format!("GET /x%0A{enc} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"),
-        format!("GET /x%0D%0A{enc}?q=%0A{enc} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"),
-        format!("GET /x\n{forged} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"),
-        format!("GET /x\r{forged} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"),
-        format!("GET /logs?date=%0A{enc} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"),
-        format!("GET /x\u{2028}{enc} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"),
-        format!("GET /drawer HTTP/1.1\r\nHost: a\r\nOrigin: https://x\r\n {forged}\r\nConnection: close\r\n\r\n"),
+        format!("GET /x%0A{enc} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+        format!("GET /x%0D%0A{enc}?q=%0A{enc} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+        format!("GET /x\n{forged} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+        format!("GET /x\r{forged} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+        format!("GET /logs?date=%0A{enc} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+        format!("GET /x\u{2028}{enc} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+        format!("GET /drawer HTTP/1.1\r\nHost: localhost\r\nOrigin: https://x\r\n {forged}\r\nConnection: close\r\n\r\n"),
     ];
     for req in &raw_requests {
         let mut s = std::net::TcpStream::connect(svc.addr).unwrap();

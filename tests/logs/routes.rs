@@ -56,7 +56,7 @@ async fn traversal_and_foreign_parameters_are_refused() {
     ] {
         // Async socket: the service runs on this test's runtime.
         let mut s = tokio::net::TcpStream::connect(app.addr).await.unwrap();
-        let req = format!("GET {path} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         s.write_all(req.as_bytes()).await.unwrap();
         let mut out = String::new();
         let _ = s.read_to_string(&mut out).await;

@@ -24,7 +24,18 @@ struct LoginPage {
     csrf: String,
     notice: String,
     error: String,
+    /// First run: the shop's Odoo address as typed (kept when the form is refused).
+    origin: String,
+    origin_label: &'static str,
+    origin_help: &'static str,
 }
+
+/// First-run form texts (the Odoo address), in the page's two languages.
+const ORIGIN_LABEL: [&str; 2] = ["Adresse Odoo de la boutique", "The shop's Odoo address"];
+const ORIGIN_HELP: [&str; 2] = [
+    "Par exemple https://maboutique.odoo.com : seules les pages de cette adresse pourront ouvrir le tiroir et imprimer ([server] allowed_origins). Facultatif mais conseillé : vide, n'importe quel site ouvert sur la caisse le peut.",
+    "For example https://myshop.odoo.com: only pages at this address will be able to open the drawer and print ([server] allowed_origins). Optional but advised: left empty, any website open on the till can.",
+];
 
 fn render(
     status: StatusCode,
@@ -35,12 +46,35 @@ fn render(
     error: String,
     cookie: Option<String>,
 ) -> Response {
+    render_with_origin(
+        status,
+        lang,
+        (mode, csrf),
+        notice,
+        error,
+        String::new(),
+        cookie,
+    )
+}
+
+fn render_with_origin(
+    status: StatusCode,
+    lang: Lang,
+    (mode, csrf): (&'static str, String),
+    notice: String,
+    error: String,
+    origin: String,
+    cookie: Option<String>,
+) -> Response {
     let page = LoginPage {
         t: lang.texts(),
         mode,
         csrf,
         notice,
         error,
+        origin,
+        origin_label: lang.pick(ORIGIN_LABEL),
+        origin_help: lang.pick(ORIGIN_HELP),
     };
     let mut res = html(status, page.render());
     if let Some(cookie) = cookie {
@@ -116,10 +150,10 @@ pub async fn show(
     tag = "admin",
     summary = "Log in (or create the first password, local callers only)",
     description = "Access level: **network** (`[server] allowed_networks` and a known Host header; with `[server] https_only`, plain HTTP is redirected to HTTPS on the same port).\n\nThe form carries the login page's CSRF token (field `csrf`). On success the session cookie is set (`__Secure-` names over HTTPS) for `[auth] session_minutes`.",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`password` (and `confirm` on first run), `csrf`"),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`password` (and on first run `confirm`, and `odoo_origin`: the shop's Odoo address, optional, written to `[server] allowed_origins`), `csrf`"),
     responses(
         (status = 303, description = "Logged in: redirect to `/config` with the session cookie"),
-        (status = 400, description = "First run: password too short or not confirmed", content_type = "text/html", body = String),
+        (status = 400, description = "First run: password too short or not confirmed, or an Odoo address that is not an origin (`https://myshop.odoo.com`); nothing is saved", content_type = "text/html", body = String),
         (status = 401, description = "Wrong password", content_type = "text/html", body = String),
         (status = 403, description = "Missing or expired login token, foreign Origin, or first run from the network", content_type = "text/html", body = String),
         (status = 429, description = "Too many failures from this address: wait the given seconds", content_type = "text/html", body = String),
@@ -141,15 +175,12 @@ pub async fn submit(
     let given = form.get("password").cloned().unwrap_or_default();
     let hash = password::current_hash(&admin.app);
     if hash.is_empty() {
-        return setup(
-            admin,
-            peer,
-            lang,
-            token,
-            given,
-            form.get("confirm").cloned().unwrap_or_default(),
-        )
-        .await;
+        let first_run = FirstRun {
+            password: given,
+            confirm: form.get("confirm").cloned().unwrap_or_default(),
+            origin: form.get("odoo_origin").cloned().unwrap_or_default(),
+        };
+        return setup(admin, peer, lang, token, first_run).await;
     }
     let ip = peer.ip();
     if let Some(wait) = admin.auth.throttle.remaining(ip) {
@@ -186,13 +217,78 @@ pub async fn submit(
     )
 }
 
+/// What the first-run form sends.
+struct FirstRun {
+    password: String,
+    confirm: String,
+    /// The shop's Odoo address, for `[server] allowed_origins` (may be empty).
+    origin: String,
+}
+
+/// The first-run Odoo address, checked and reduced to what `[server] allowed_origins`
+/// holds: `None` when left empty (the default `*` stays), else the origins, lower-case,
+/// each cut to `scheme://host[:port]` (a URL pasted from the browser's address bar is
+/// fine). Only letters, digits and `.-:[]` may make a host, so nothing but an origin can
+/// reach config.ini; the result then goes through the key's own parser. The error says
+/// what was wrong and what is accepted.
+pub(crate) fn first_run_origins(input: &str, en: bool) -> Result<Option<String>, String> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    let refused = |what: &str| {
+        let what = crate::logs::escape(what);
+        Err(if en {
+            format!("Odoo address \"{what}\" not accepted: give the address of the shop's Odoo, scheme and host, for example https://myshop.odoo.com (or leave it empty)")
+        } else {
+            format!("Adresse Odoo « {what} » refusée: indiquez l'adresse de l'Odoo de la boutique, schéma et nom, par exemple https://maboutique.odoo.com (ou laissez vide)")
+        })
+    };
+    let mut origins = Vec::new();
+    for item in input.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let lower = item.to_ascii_lowercase();
+        let Some((scheme, rest)) = lower.split_once("://") else {
+            return refused(item);
+        };
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host_ok = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+        if !matches!(scheme, "http" | "https") || !host_ok {
+            return refused(item);
+        }
+        origins.push(format!("{scheme}://{host}"));
+    }
+    let value = origins.join(", ");
+    match crate::config::parse_origins(&value) {
+        Ok(crate::config::AllowedOrigins::List(_)) => Ok(Some(value)),
+        Ok(crate::config::AllowedOrigins::Any) | Err(_) => refused(input),
+    }
+}
+
+/// Writes the first password's hash, and `[server] allowed_origins` when given, in one
+/// save through the config store (which parses the whole file before writing it).
+fn store_first_run(
+    store: &crate::config::ConfigStore,
+    hash: &str,
+    origins: Option<&str>,
+) -> anyhow::Result<crate::config::Config> {
+    let mut ini = store.read_ini()?;
+    ini.with_section(Some("auth")).set("password_hash", hash);
+    if let Some(origins) = origins {
+        ini.with_section(Some("server"))
+            .set("allowed_origins", origins);
+    }
+    store.save(&ini)
+}
+
 async fn setup(
     admin: AdminState,
     peer: Peer,
     lang: Lang,
     token: String,
-    new: String,
-    confirm: String,
+    form: FirstRun,
 ) -> Response {
     let ip = peer.ip();
     if !peer.is_local() {
@@ -211,25 +307,40 @@ async fn setup(
     if !password::current_hash(&admin.app).is_empty() {
         return Redirect::to("/config/login").into_response(); // someone was faster
     }
-    if let Err(problem) = password::check_new(&new, &confirm) {
-        return render(
-            StatusCode::BAD_REQUEST,
-            lang,
-            "setup",
-            token,
-            String::new(),
-            problem.message(lang.is_en()),
-            None,
-        );
-    }
-    let stored = match password::hash_async(new).await {
-        Ok(hash) => password::store_hash(admin.app.store(), &hash).map(|c| (hash, c)),
+    let checked = password::check_new(&form.password, &form.confirm)
+        .map_err(|problem| problem.message(lang.is_en()))
+        .and_then(|()| first_run_origins(&form.origin, lang.is_en()));
+    let origins = match checked {
+        Ok(origins) => origins,
+        Err(message) => {
+            tracing::warn!(op = "auth.setup", outcome = "error", peer = %ip,
+                "création du mot de passe refusée: {}", crate::logs::escape(&message));
+            return render_with_origin(
+                StatusCode::BAD_REQUEST,
+                lang,
+                ("setup", token),
+                String::new(),
+                message,
+                form.origin,
+                None,
+            );
+        }
+    };
+    let stored = match password::hash_async(form.password).await {
+        Ok(hash) => {
+            store_first_run(admin.app.store(), &hash, origins.as_deref()).map(|c| (hash, c))
+        }
         Err(e) => Err(e),
     };
     match stored {
         Ok((hash, config)) => {
             admin.app.replace_config(config);
-            tracing::info!(op = "auth.setup", outcome = "ok", peer = %ip, "mot de passe administrateur créé");
+            match &origins {
+                Some(o) => tracing::info!(op = "auth.setup", outcome = "ok", peer = %ip,
+                    "mot de passe administrateur créé; [server] allowed_origins = {o}"),
+                None => tracing::info!(op = "auth.setup", outcome = "ok", peer = %ip,
+                    "mot de passe administrateur créé; [server] allowed_origins reste * (aucune adresse Odoo donnée)"),
+            }
             open_session(&admin, &hash, peer)
         }
         Err(e) => crate::error::ApiError::Internal(e).into_response(),
@@ -319,4 +430,53 @@ pub async fn logout(
     AdminSession(session): AdminSession,
 ) -> Response {
     close_session(&admin, &session, peer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_run_origins;
+
+    #[test]
+    fn first_run_odoo_address_is_reduced_to_an_origin_or_refused() {
+        for (typed, origin) in [
+            ("https://myshop.odoo.com", "https://myshop.odoo.com"),
+            ("  HTTPS://MyShop.Odoo.com/ ", "https://myshop.odoo.com"),
+            (
+                "https://myshop.odoo.com/pos/ui?config_id=1#x",
+                "https://myshop.odoo.com",
+            ),
+            ("http://192.168.1.5:8069", "http://192.168.1.5:8069"),
+            ("http://[::1]:8069/web", "http://[::1]:8069"),
+            (
+                "https://a.odoo.com, http://odoo.lan:8069",
+                "https://a.odoo.com, http://odoo.lan:8069",
+            ),
+        ] {
+            assert_eq!(
+                first_run_origins(typed, false),
+                Ok(Some(origin.to_string())),
+                "{typed}"
+            );
+        }
+        assert_eq!(first_run_origins("", false), Ok(None));
+        assert_eq!(first_run_origins("   ", true), Ok(None));
+        for bad in [
+            "*",
+            "myshop.odoo.com",
+            "ftp://myshop.odoo.com",
+            "https://",
+            "https:///pos",
+            "https://my shop.odoo.com",
+            "https://shop.odoo.com\nallowed_hosts = evil",
+            "https://shop.odoo.com\n[auth]",
+            "https://shop\".odoo.com",
+            "https://shop.odoo.com\u{2028}x",
+            "javascript://alert(1)",
+        ] {
+            let err = first_run_origins(bad, false).expect_err(bad);
+            assert!(err.contains("https://maboutique.odoo.com"), "{err}");
+            let err = first_run_origins(bad, true).expect_err(bad);
+            assert!(err.contains("https://myshop.odoo.com"), "{err}");
+        }
+    }
 }

@@ -40,6 +40,8 @@ struct ConfigPage {
     pw_error: String,
     /// The last operations from the log (drawer, receipts, invoices, config, logins).
     last_ops: Vec<String>,
+    /// Shown while `[server] allowed_origins = *` (empty otherwise).
+    origins_warning: &'static str,
 }
 
 /// Operations worth showing in the status card: not the per-request lines, not the
@@ -106,7 +108,13 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
     .and_then(|r| r.ok())
     .and_then(|r| r.ok())
     .unwrap_or_default();
+    let origins_warning = if crate::http::status::warnings(&admin.app.config()).is_empty() {
+        ""
+    } else {
+        view.lang.pick(crate::http::status::ANY_ORIGIN_WARNINGS)
+    };
     let page = ConfigPage {
+        origins_warning,
         t,
         csrf: view.session_csrf,
         notice: view.notice,

@@ -26,7 +26,7 @@ pub struct Done {
 
 /// `GET /status`.
 #[derive(ToSchema)]
-#[schema(example = json!({"status": "running", "message": "Service actif", "remote_addr": "127.0.0.1", "scheme": "http", "version": "1.0.0", "uptime_s": 3600, "printers": {"drawer": {"target": "TICKET", "kind": "system", "status_supported": false, "drawer": "unknown", "health": {"reachable": true, "status": null, "last_error": null, "last_ok_at": "2026-11-25T14:02:11+01:00", "last_error_at": null, "error_repeats": 0}}}}))]
+#[schema(example = json!({"status": "running", "message": "Service actif", "remote_addr": "127.0.0.1", "scheme": "http", "version": "1.0.0", "uptime_s": 3600, "warnings": [], "printers": {"drawer": {"target": "TICKET", "kind": "system", "status_supported": false, "drawer": "unknown", "health": {"reachable": true, "status": null, "last_error": null, "last_ok_at": "2026-11-25T14:02:11+01:00", "last_error_at": null, "error_repeats": 0}}}}))]
 pub struct ServiceStatus {
     /// Always `running`.
     pub status: String,
@@ -43,6 +43,9 @@ pub struct ServiceStatus {
     /// last known) and `health` (reachable, last status, last error and when).
     #[schema(value_type = Object)]
     pub printers: Value,
+    /// What the shop should fix, in French: today, a warning while `[server]
+    /// allowed_origins = *` (any website in the till's browser can open the drawer).
+    pub warnings: Vec<String>,
 }
 
 /// `GET /drawer`.
