@@ -59,7 +59,7 @@ pub struct Session {
 
 /// A logout that could not be recorded in the data folder.
 #[derive(Debug, thiserror::Error)]
-#[error("déconnexion non enregistrée: écriture de {} impossible ({source}); la session est fermée jusqu'au prochain redémarrage du service, mais une copie du cookie redeviendrait valable après")]
+#[error("écriture de {} impossible ({source}): la session est fermée jusqu'au prochain redémarrage du service seulement, une copie du cookie redeviendrait valable ensuite", path.display())]
 pub struct RevokeError {
     pub path: PathBuf,
     pub source: std::io::Error,

@@ -268,7 +268,7 @@ fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer)
             Redirect::to("/config/login?m=bye").into_response()
         }
         Err(e) => {
-            tracing::error!(op = "auth.logout", outcome = "error", peer = %peer.ip(), "{e}");
+            tracing::error!(op = "auth.logout", outcome = "error", peer = %peer.ip(), "déconnexion non enregistrée: {e}");
             let body = serde_json::json!({"status": "error", "message": format!("Déconnexion non enregistrée: {e}")});
             (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
         }
