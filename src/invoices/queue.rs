@@ -187,14 +187,15 @@ async fn open_unchanged(job: &Job) -> Result<document::Document, String> {
 }
 
 /// Every attempt failed: the file goes to `failed/` (never deleted) and an error is logged.
+/// The journal says `failed` once the file is there, so whoever reads it finds the file.
 fn fail(shared: &Shared, job: &Job, error: &str, attempts: u32) {
+    let moved = move_into(&job.path, FAILED_DIR);
     {
         let mut rt = shared.lock();
         rt.active.remove(&job.key);
         rt.failed_files += 1;
         rt.journal_do(|j| j.set_state(&job.key, JobState::Failed, Some(error.to_string())));
     }
-    let moved = move_into(&job.path, FAILED_DIR);
     let to = moved.as_ref().map_or_else(
         |e| format!("non déplacé: {e}"),
         |p| format!("déplacé dans {}", p.display()),

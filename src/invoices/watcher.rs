@@ -345,13 +345,14 @@ impl Scanner {
             attempts: 0,
             error: Some(why.clone()),
         };
+        let moved = move_into(path, FAILED_DIR);
         {
             let mut rt = self.shared.lock();
             rt.failed_files += 1;
             rt.last_error = Some(format!("{name}: {why}"));
             rt.journal_do(|j| j.record(entry));
         }
-        match move_into(path, FAILED_DIR) {
+        match moved {
             Ok(to) => tracing::error!(
                 op = "invoice.reject",
                 outcome = "error",
