@@ -30,7 +30,11 @@ pub(crate) fn sha256_of(mut reader: impl Read) -> io::Result<(String, u64)> {
             Err(e) => return Err(e),
         }
     }
-    let hex = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let hex = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     Ok((hex, total))
 }
 
@@ -110,7 +114,10 @@ mod tests {
         assert_eq!(doc.sha256().unwrap(), expected);
         assert_eq!(sha256_file(&path).unwrap(), expected);
         // Appended after detection: the detected part keeps its hash.
-        let mut more = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+        let mut more = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
         std::io::Write::write_all(&mut more, b"more").unwrap();
         assert_eq!(doc.sha256().unwrap(), expected);
     }

@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::check::name_matches;
-use super::journal::{JobState, Key};
 use super::document::sha256_file;
+use super::journal::{JobState, Key};
 use super::{file_name, Activity, Shared};
 
 #[derive(Debug, Clone, Serialize)]

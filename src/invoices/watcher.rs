@@ -21,8 +21,8 @@ use notify::Watcher;
 use tokio::sync::mpsc;
 
 use super::check::{name_matches, Content};
-use super::journal::{now_ms, Entry, JobState, Key};
 use super::document::Document;
+use super::journal::{now_ms, Entry, JobState, Key};
 use super::{file_name, move_into, queue, Activity, Shared, FAILED_DIR, REJECTED_DIR};
 
 /// A truncated PDF may be a slow writer: it is set aside only after staying unchanged
@@ -119,8 +119,7 @@ fn watch_events(
     let handler = move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
             note_writers(&writers, &event);
-            if !matches!(event.kind, notify::EventKind::Access(_)) || is_close_write(&event.kind)
-            {
+            if !matches!(event.kind, notify::EventKind::Access(_)) || is_close_write(&event.kind) {
                 let _ = tx.send(());
             }
         }

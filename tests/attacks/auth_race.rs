@@ -65,7 +65,9 @@ async fn concurrent_login_guesses_are_checked_one_at_a_time_within_the_allowance
         clients.push(client);
     }
     let tokens = std::sync::Arc::new(std::sync::Mutex::new(
-        (0..=GUESSES).map(|i| tokens[&i].clone()).collect::<Vec<_>>(),
+        (0..=GUESSES)
+            .map(|i| tokens[&i].clone())
+            .collect::<Vec<_>>(),
     ));
     let url = format!("{base}/config/login");
     let send = |client: reqwest::Client, password: String| {
@@ -97,7 +99,10 @@ async fn concurrent_login_guesses_are_checked_one_at_a_time_within_the_allowance
     );
     let log = bin.wait_log("échec de connexion");
     let failures = log.matches("échec de connexion depuis").count();
-    assert!(failures <= ALLOWANCE, "{failures} bcrypt checks failed:\n{log}");
+    assert!(
+        failures <= ALLOWANCE,
+        "{failures} bcrypt checks failed:\n{log}"
+    );
     assert!(
         log.contains("vérification du mot de passe est en cours"),
         "the concurrent refusals are logged with their reason:\n{log}"
@@ -194,8 +199,16 @@ async fn a_logout_survives_a_restart_of_the_binary() {
     let base = bin.url("");
     let (client, gone, csrf) = log_in(&base).await;
     let (_other, kept, _) = log_in(&base).await;
-    let out = post_form(&client, &format!("{base}/config/logout"), &[("csrf", &csrf)]).await;
-    assert_eq!((out.status, out.location.as_str()), (303, "/config/login?m=bye"));
+    let out = post_form(
+        &client,
+        &format!("{base}/config/logout"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(
+        (out.status, out.location.as_str()),
+        (303, "/config/login?m=bye")
+    );
     assert_ne!(config_with_cookie(&base, &gone).await, 200);
     bin.stop();
 
@@ -249,7 +262,12 @@ async fn a_logout_that_cannot_be_recorded_answers_an_error_not_a_pretend_success
         eprintln!("skipped: chattr +i is not available here (needs root and ext4/xfs)");
         return;
     };
-    let out = post_form(&client, &format!("{base}/config/logout"), &[("csrf", &csrf)]).await;
+    let out = post_form(
+        &client,
+        &format!("{base}/config/logout"),
+        &[("csrf", &csrf)],
+    )
+    .await;
     drop(frozen);
 
     assert_eq!(out.status, 500, "{} {}", out.location, out.body);

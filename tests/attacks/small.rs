@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use crate::common::binary::Binary;
 
 #[path = "../invoice_support/mod.rs"]
-#[allow(dead_code)]
 mod invoice_support;
 
 use invoice_support::{drop_file, files_in, invoice_ini, pdf, sub, wait_until, RawPrinter};
@@ -63,7 +62,9 @@ fn a_500_mb_invoice_goes_to_failed_unread_and_the_next_one_prints() {
 
     let failed = sub(&folder, "failed");
     assert!(
-        wait_until(Duration::from_secs(15), || failed.join("enorme.pdf").exists()),
+        wait_until(Duration::from_secs(15), || failed
+            .join("enorme.pdf")
+            .exists()),
         "the big file is not in failed/: {:?}\n{}",
         files_in(&folder),
         bin.log()
@@ -171,7 +172,9 @@ fn bidirectional_controls_in_a_file_name_are_escaped_in_the_log() {
     let name = "FAC\u{202e}fdp.\u{2066}x\u{2069}\u{200f}.pdf";
     let doc = pdf("bidi", 2000);
     drop_file(&folder, name, &doc);
-    assert!(wait_until(Duration::from_secs(15), || printer.copies_of(&doc) == 1));
+    assert!(wait_until(Duration::from_secs(15), || printer
+        .copies_of(&doc)
+        == 1));
     let log = bin.wait_log("imprimé via");
     let line = log
         .lines()
@@ -183,7 +186,11 @@ fn bidirectional_controls_in_a_file_name_are_escaped_in_the_log() {
         "escaped: {line}"
     );
     for c in ['\u{202e}', '\u{2066}', '\u{2069}', '\u{200f}'] {
-        assert!(!log.contains(c), "raw U+{:04X} in the log:\n{log}", c as u32);
+        assert!(
+            !log.contains(c),
+            "raw U+{:04X} in the log:\n{log}",
+            c as u32
+        );
     }
     bin.stop();
 }
