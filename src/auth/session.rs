@@ -57,6 +57,14 @@ pub struct Session {
     pub pw: String,
 }
 
+/// A logout that could not be recorded in the data folder.
+#[derive(Debug, thiserror::Error)]
+#[error("écriture de {} impossible ({source}): la session est fermée jusqu'au prochain redémarrage du service seulement, une copie du cookie redeviendrait valable ensuite", path.display())]
+pub struct RevokeError {
+    pub path: PathBuf,
+    pub source: std::io::Error,
+}
+
 pub struct Sessions {
     key: Key,
     /// Logged-out session ids, with the time they would have expired anyway.
@@ -181,27 +189,25 @@ impl Sessions {
     }
 
     /// Logs `session` out for good (the cookie is also cleared, but a copy of it must
-    /// not work either).
-    pub fn revoke(&self, session: &Session, lifetime: Duration) {
+    /// not work either). The id is refused at once in this process; the error says that
+    /// the list could not be written, so the logout would not survive a restart.
+    pub fn revoke(&self, session: &Session, lifetime: Duration) -> Result<(), RevokeError> {
         let now = now_secs();
         let mut revoked = self.revoked.lock().expect("revoked lock");
         revoked.retain(|_, until| *until > now);
         let until = session.issued + lifetime.as_secs().max(MAX_LIFETIME_SECS);
         revoked.insert(session.id.clone(), until);
-        if let Some(path) = &self.revoked_file {
-            let text: String = revoked
-                .iter()
-                .map(|(id, t)| format!("{id} {t}\n"))
-                .collect();
-            if let Err(e) = write_private(path, text.as_bytes()) {
-                tracing::error!(
-                    op = "auth.logout",
-                    outcome = "error",
-                    "liste des sessions fermées non enregistrée dans {}: {e}",
-                    path.display()
-                );
-            }
-        }
+        let Some(path) = &self.revoked_file else {
+            return Ok(());
+        };
+        let text: String = revoked
+            .iter()
+            .map(|(id, t)| format!("{id} {t}\n"))
+            .collect();
+        write_private(path, text.as_bytes()).map_err(|source| RevokeError {
+            path: path.clone(),
+            source,
+        })
     }
 
     /// A fresh anti-CSRF token for the login form, and its cookie.
@@ -279,18 +285,10 @@ impl Sessions {
     }
 }
 
+/// Writes a secret file (session key, revoked ids) with the one atomic helper: a crash or
+/// a full disk never leaves half a list, which would revive logged-out sessions.
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    std::io::Write::write_all(&mut options.open(path)?, bytes)
+    crate::atomic_file::write(path, bytes, crate::atomic_file::Access::Private)
 }
 
 #[cfg(test)]
@@ -327,7 +325,7 @@ mod tests {
         );
         assert_eq!(s.read(&h, true, OTHER, life), None, "new password ends it");
         assert_eq!(s.read(&h, true, "", life), None);
-        s.revoke(&session, life);
+        s.revoke(&session, life).unwrap();
         assert_eq!(s.read(&h, true, HASH, life), None, "logged out");
     }
 
@@ -342,7 +340,7 @@ mod tests {
             headers_with(&first.cookie(&kept, false, life)),
             headers_with(&first.cookie(&gone, false, life)),
         );
-        first.revoke(&gone, life);
+        first.revoke(&gone, life).unwrap();
         let second = Sessions::load_or_create(dir.path());
         assert_eq!(
             second.read(&hk, false, HASH, life),
@@ -354,6 +352,25 @@ mod tests {
             None,
             "still logged out"
         );
+    }
+
+    #[test]
+    fn a_logout_that_cannot_be_written_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let life = Duration::from_secs(3600);
+        let sessions = Sessions::load_or_create(dir.path());
+        // A folder where the list goes: the rename fails, even for root.
+        std::fs::create_dir(dir.path().join(REVOKED_FILE)).unwrap();
+        let session = sessions.open(HASH);
+        let h = headers_with(&sessions.cookie(&session, false, life));
+        let err = sessions.revoke(&session, life).unwrap_err();
+        assert!(err.to_string().contains(REVOKED_FILE), "{err}");
+        assert_eq!(sessions.read(&h, false, HASH, life), None, "out in memory");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 2, "no temp file left: {leftovers:?}");
     }
 
     #[test]
@@ -373,7 +390,7 @@ mod tests {
         assert!(read(issued + 3600 + 60 - 3600).is_some());
         assert_eq!(read(issued + 3600), None);
         // A logged-out session stays out whatever the clock says.
-        s.revoke(&session, life);
+        s.revoke(&session, life).unwrap();
         for now in [issued + 10 - 3600, issued + 10, issued + 3600 - 1] {
             assert_eq!(read(now), None, "{now}");
         }

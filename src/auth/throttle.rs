@@ -1,6 +1,14 @@
 //! Login throttling per caller address (IPv6: per /64): 5 free failures, then waits that double
 //! (1 s, 2 s, 4 s, ... up to 15 min). Counters are forgotten one hour after the last
 //! failure, and a successful login clears them.
+//!
+//! The check is atomic: [`Throttle::begin`] reserves the attempt (counts it as a failure)
+//! *before* the bcrypt check, under the same lock that decides whether the caller may
+//! try, and allows one check in flight per caller. A second attempt from the same
+//! address while one is being checked is refused as throttled ([`Denied::InFlight`]), it
+//! does not wait: a burst of concurrent guesses therefore costs the attacker exactly what
+//! the same guesses sent one by one would (1.0.0 checked 40 concurrent guesses, and the
+//! right password in the burst logged in).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -22,6 +30,64 @@ pub struct Throttle {
 struct Entry {
     count: u32,
     last: Instant,
+    /// A password check of this caller is running.
+    in_flight: bool,
+}
+
+/// Why an attempt may not be checked now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// Too many failures: the caller waits this long.
+    #[error("trop d'échecs, attente {} s", .0.as_secs() + 1)]
+    Wait(Duration),
+    /// Another check from the same caller is running.
+    #[error("une autre vérification du mot de passe est en cours depuis cette adresse")]
+    InFlight,
+}
+
+impl Denied {
+    /// The seconds to tell the caller to wait (at least 1).
+    pub fn seconds(self) -> u64 {
+        match self {
+            Denied::Wait(d) => d.as_secs() + 1,
+            Denied::InFlight => 1,
+        }
+    }
+}
+
+/// A reserved attempt: it already counts as a failure. [`Attempt::succeeded`] clears the
+/// caller's counter; dropping it otherwise (wrong password, cancelled request) keeps the
+/// failure and frees the caller's check slot.
+#[must_use = "an attempt must end in succeeded() or failed()"]
+pub struct Attempt<'a> {
+    throttle: &'a Throttle,
+    caller: IpAddr,
+    count: u32,
+    succeeded: bool,
+}
+
+impl Attempt<'_> {
+    /// The password was right: the caller's failures are forgotten.
+    pub fn succeeded(mut self) {
+        self.succeeded = true;
+    }
+
+    /// The password was wrong; returns the number of failures in a row, this one included.
+    pub fn failed(self) -> u32 {
+        self.count
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        let mut map = self.throttle.lock();
+        if self.succeeded {
+            map.remove(&self.caller);
+        } else if let Some(entry) = map.get_mut(&self.caller) {
+            entry.in_flight = false;
+            entry.last = Instant::now();
+        }
+    }
 }
 
 /// The wait imposed after `count` failures.
@@ -46,46 +112,69 @@ fn caller(ip: IpAddr) -> IpAddr {
 }
 
 impl Throttle {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, Entry>> {
+        // A panic while holding the lock leaves counters that are still meaningful.
+        self.failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Reserves a password check for `ip`: refused while it must wait or while another of
+    /// its checks runs; otherwise counted as a failure at once, so that concurrent
+    /// attempts see it.
+    pub fn begin(&self, ip: IpAddr) -> Result<Attempt<'_>, Denied> {
+        let caller = caller(ip);
+        let mut map = self.lock();
+        let now = Instant::now();
+        if map.len() >= MAX_TRACKED {
+            map.retain(|_, e| e.in_flight || now.duration_since(e.last) < FORGET_AFTER);
+        }
+        let entry = map.entry(caller).or_insert(Entry {
+            count: 0,
+            last: now,
+            in_flight: false,
+        });
+        if entry.in_flight {
+            return Err(Denied::InFlight);
+        }
+        if now.duration_since(entry.last) >= FORGET_AFTER {
+            entry.count = 0;
+        }
+        if let Some(wait) = (entry.last + wait_after(entry.count))
+            .checked_duration_since(now)
+            .filter(|d| !d.is_zero())
+        {
+            return Err(Denied::Wait(wait));
+        }
+        entry.count += 1;
+        entry.last = now;
+        entry.in_flight = true;
+        Ok(Attempt {
+            throttle: self,
+            caller,
+            count: entry.count,
+            succeeded: false,
+        })
+    }
+
     /// How long `ip` must still wait before its next attempt, if at all.
     pub fn remaining(&self, ip: IpAddr) -> Option<Duration> {
-        let ip = caller(ip);
-        let map = self.failures.lock().expect("throttle lock");
-        let entry = map.get(&ip)?;
+        let map = self.lock();
+        let entry = map.get(&caller(ip))?;
         let until = entry.last + wait_after(entry.count);
         until
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())
-    }
-
-    /// Records a failure; returns the number of failures in a row.
-    pub fn failure(&self, ip: IpAddr) -> u32 {
-        let ip = caller(ip);
-        let mut map = self.failures.lock().expect("throttle lock");
-        let now = Instant::now();
-        if map.len() >= MAX_TRACKED {
-            map.retain(|_, e| now.duration_since(e.last) < FORGET_AFTER);
-        }
-        let entry = map.entry(ip).or_insert(Entry {
-            count: 0,
-            last: now,
-        });
-        if now.duration_since(entry.last) >= FORGET_AFTER {
-            entry.count = 0;
-        }
-        entry.count += 1;
-        entry.last = now;
-        entry.count
-    }
-
-    pub fn success(&self, ip: IpAddr) {
-        let ip = caller(ip);
-        self.failures.lock().expect("throttle lock").remove(&ip);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fail(t: &Throttle, ip: IpAddr) -> u32 {
+        t.begin(ip).expect("may try").failed()
+    }
 
     #[test]
     fn waits_grow_after_five_failures() {
@@ -102,21 +191,57 @@ mod tests {
         let a: IpAddr = "192.168.1.20".parse().unwrap();
         let b: IpAddr = "192.168.1.21".parse().unwrap();
         for _ in 0..4 {
-            t.failure(a);
+            fail(&t, a);
         }
         assert_eq!(t.remaining(a), None);
-        assert_eq!(t.failure(a), 5);
+        assert_eq!(fail(&t, a), 5);
         assert!(t.remaining(a).is_some());
+        assert!(matches!(t.begin(a), Err(Denied::Wait(_))));
         assert_eq!(t.remaining(b), None);
-        t.success(a);
+        t.lock().get_mut(&a).unwrap().last -= Duration::from_secs(2);
+        t.begin(a).unwrap().succeeded();
         assert_eq!(t.remaining(a), None);
+        assert_eq!(fail(&t, a), 1, "a success clears the counter");
+    }
+
+    #[test]
+    fn one_check_in_flight_per_caller_and_it_counts_before_the_answer() {
+        let t = Throttle::default();
+        let a: IpAddr = "192.168.1.20".parse().unwrap();
+        let first = t.begin(a).unwrap();
+        assert_eq!(t.begin(a).err(), Some(Denied::InFlight));
+        assert!(t.begin("192.168.1.21".parse().unwrap()).is_ok());
+        assert_eq!(t.lock()[&a].count, 1, "reserved before the check ends");
+        drop(first); // a cancelled request: still a failure, slot freed
+        assert_eq!(fail(&t, a), 2);
+    }
+
+    #[test]
+    fn a_burst_of_threads_gets_no_more_checks_than_one_by_one() {
+        let t = Throttle::default();
+        let a: IpAddr = "10.0.0.9".parse().unwrap();
+        let checked = std::sync::atomic::AtomicU32::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..40 {
+                s.spawn(|| {
+                    for _ in 0..20 {
+                        if let Ok(attempt) = t.begin(a) {
+                            checked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                            std::thread::sleep(Duration::from_millis(1));
+                            attempt.failed();
+                        }
+                    }
+                });
+            }
+        });
+        assert_eq!(checked.into_inner(), FREE_FAILURES);
     }
 
     #[test]
     fn an_ipv6_slash_64_counts_as_one_caller() {
         let t = Throttle::default();
         for i in 0..5 {
-            t.failure(format!("2001:db8:1:2::{i}").parse().unwrap());
+            fail(&t, format!("2001:db8:1:2::{i}").parse().unwrap());
         }
         assert!(t
             .remaining("2001:db8:1:2:ffff::9".parse().unwrap())

@@ -69,6 +69,7 @@ keys! {
     "invoice_printer"."keep_printed" = "false";
     "invoice_printer"."stale_age" = "60";
     "invoice_printer"."stable_ms" = "500";
+    "invoice_printer"."max_size_mb" = "50";
     "invoice_printer"."pjl" = "false";
     "invoice_printer"."ipp_uri" = "";
     "invoice_printer"."ipps_fingerprint" = "";
@@ -158,6 +159,8 @@ pub struct InvoicePrinterConfig {
     /// A file is taken when its size is unchanged across two checks this far apart
     /// (`stable_ms`).
     pub stable_wait: Duration,
+    /// Larger files are never read: moved to `failed/` (`max_size_mb`, 1 to 2048).
+    pub max_size: u64,
     /// Wrap raw socket jobs in PJL `ENTER LANGUAGE=PDF` (`pjl`).
     pub pjl: bool,
     /// Driverless printer or CUPS queue reached by IPP (`ipp_uri`, empty = none).
@@ -325,6 +328,9 @@ impl Config {
                     values::parse_range(v, 0, 525_600).map(|m| Duration::from_secs(m * 60))
                 })?,
                 stable_wait: r.get("invoice_printer", "stable_ms", ms(50, 60_000))?,
+                max_size: r.get("invoice_printer", "max_size_mb", |v| {
+                    values::parse_range(v, 1, 2048).map(|mb| mb * 1024 * 1024)
+                })?,
                 pjl: r.get("invoice_printer", "pjl", parse_bool)?,
                 ipp_uri: r.get("invoice_printer", "ipp_uri", |v| {
                     if v.is_empty() {

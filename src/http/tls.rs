@@ -167,18 +167,10 @@ fn generate(cert: &Path, key: &Path, allowed_hosts: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// The TLS key and certificate are written with the one atomic helper for secret files:
+/// a crash mid-write never leaves a half key that would stop HTTPS at the next start.
 fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("écriture de {}", path.display()))?;
-    std::io::Write::write_all(&mut file, bytes)
+    crate::atomic_file::write(path, bytes, crate::atomic_file::Access::Private)
         .with_context(|| format!("écriture de {}", path.display()))
 }
 

@@ -7,7 +7,9 @@ use std::path::Path;
 const PARTIAL_SUFFIXES: &[&str] = &[".crdownload", ".part", ".tmp", ".download", ".partial"];
 
 /// How far from the end `%%EOF` may be: writers add a newline or a few bytes of padding.
-const EOF_WINDOW: usize = 1024;
+pub(crate) const EOF_WINDOW: usize = 1024;
+/// The bytes of the PDF signature looked at.
+pub(crate) const HEAD: usize = 5;
 
 /// Whether the file name alone makes it a candidate: one of `extensions` (compared
 /// without case, as Windows does), not a partial download, not hidden (`.~lock`, `.goutputstream`).
@@ -39,13 +41,19 @@ pub enum Content {
 
 impl Content {
     pub fn of(bytes: &[u8]) -> Content {
-        if bytes.is_empty() {
+        let head = &bytes[..bytes.len().min(HEAD)];
+        Content::of_parts(head, &bytes[bytes.len().saturating_sub(EOF_WINDOW)..])
+    }
+
+    /// The verdict from the first [`HEAD`] bytes and the last [`EOF_WINDOW`] bytes only
+    /// (both empty for an empty file), so that a file is judged without being read whole.
+    pub fn of_parts(head: &[u8], tail: &[u8]) -> Content {
+        if head.is_empty() {
             return Content::Empty;
         }
-        if !bytes.starts_with(b"%PDF-") {
+        if !head.starts_with(b"%PDF-") {
             return Content::NotPdf;
         }
-        let tail = &bytes[bytes.len().saturating_sub(EOF_WINDOW)..];
         if tail.windows(5).any(|w| w == b"%%EOF") {
             Content::CompletePdf
         } else {

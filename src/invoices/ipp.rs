@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use super::document::Document;
 use super::ipps::{self, Fingerprint};
 
 /// `ipp://host[:port]/path` (port 631 by default), `ipps://` (TLS, also 631: printers
@@ -84,9 +85,9 @@ fn attr(out: &mut Vec<u8>, tag: u8, name: &str, value: &str) {
     out.extend_from_slice(value.as_bytes());
 }
 
-/// The Print-Job request body (RFC 8011 §4.2.1): operation attributes, then the document.
-pub fn print_job_request(uri: &str, job_name: &str, request_id: u32, pdf: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(pdf.len() + 256);
+/// The Print-Job request's operation attributes (RFC 8011 §4.2.1); the document follows.
+pub fn print_job_attributes(uri: &str, job_name: &str, request_id: u32) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
     out.extend_from_slice(&[1, 1]); // IPP/1.1
     out.extend_from_slice(&0x0002u16.to_be_bytes()); // Print-Job
     out.extend_from_slice(&request_id.to_be_bytes());
@@ -104,20 +105,24 @@ pub fn print_job_request(uri: &str, job_name: &str, request_id: u32, pdf: &[u8])
     attr(&mut out, 0x42, "job-name", &name);
     attr(&mut out, 0x49, "document-format", "application/pdf");
     out.push(0x03); // end-of-attributes-tag
-    out.extend_from_slice(pdf);
     out
+}
+
+/// The whole Print-Job request body: attributes, then the document.
+pub fn print_job_request(uri: &str, job_name: &str, request_id: u32, pdf: &[u8]) -> Vec<u8> {
+    [&print_job_attributes(uri, job_name, request_id)[..], pdf].concat()
 }
 
 /// Sends the PDF; `Ok` only when the printer answers an IPP successful-ok status.
 /// `pin` is the certificate fingerprint required over TLS (see [`super::ipps`]).
-pub async fn print(
+pub(crate) async fn print(
     target: &IppUri,
     pin: Option<Fingerprint>,
     job_name: &str,
-    pdf: &[u8],
+    doc: &Document,
     timeout: Duration,
 ) -> Result<(), String> {
-    tokio::time::timeout(timeout, exchange(target, pin, job_name, pdf))
+    tokio::time::timeout(timeout, exchange(target, pin, job_name, doc))
         .await
         .map_err(|_| format!("délai de {} s dépassé", timeout.as_secs()))?
 }
@@ -126,9 +131,16 @@ async fn exchange(
     target: &IppUri,
     pin: Option<Fingerprint>,
     job_name: &str,
-    pdf: &[u8],
+    doc: &Document,
 ) -> Result<(), String> {
-    let body = print_job_request(&target.uri, job_name, 1, pdf);
+    let attributes = print_job_attributes(&target.uri, job_name, 1);
+    let pdf = doc
+        .reader()
+        .map_err(|e| format!("lecture de la facture: {e}"))?;
+    let body = Body {
+        len: attributes.len() as u64 + doc.size,
+        reader: attributes.chain(pdf),
+    };
     let tcp = TcpStream::connect((target.host.as_str(), target.port))
         .await
         .map_err(|e| {
@@ -139,16 +151,23 @@ async fn exchange(
         })?;
     if target.tls {
         let tls = ipps::connect(tcp, &target.host, target.port, pin).await?;
-        post(tls, target, &body).await
+        post(tls, target, body).await
     } else {
-        post(tcp, target, &body).await
+        post(tcp, target, body).await
     }
 }
 
+/// A request body streamed from `reader`, of a length known in advance.
+struct Body<R> {
+    len: u64,
+    reader: R,
+}
+
 /// The HTTP/1.1 POST and its answer, the same over TCP and TLS.
-async fn post<S>(mut stream: S, target: &IppUri, body: &[u8]) -> Result<(), String>
+async fn post<S, R>(mut stream: S, target: &IppUri, mut body: Body<R>) -> Result<(), String>
 where
     S: AsyncRead + AsyncWrite + Unpin,
+    R: AsyncRead + Unpin,
 {
     let host = if target.host.contains(':') {
         format!("[{}]:{}", target.host, target.port)
@@ -158,17 +177,22 @@ where
     let head = format!(
         "POST {} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/ipp\r\nContent-Length: {}\r\nConnection: close\r\nUser-Agent: odoo-pos-cashdrawer/{}\r\n\r\n",
         target.path,
-        body.len(),
+        body.len,
         crate::VERSION
     );
     stream
         .write_all(head.as_bytes())
         .await
         .map_err(|e| format!("envoi IPP: {e}"))?;
-    stream
-        .write_all(body)
+    let sent = tokio::io::copy(&mut body.reader, &mut stream)
         .await
         .map_err(|e| format!("envoi IPP: {e}"))?;
+    if sent != body.len {
+        return Err(format!(
+            "envoi IPP: {sent} octets envoyés sur {} annoncés (fichier raccourci)",
+            body.len
+        ));
+    }
     stream
         .flush()
         .await

@@ -175,23 +175,15 @@ impl Journal {
         self.save()
     }
 
-    /// Writes to a temporary file, flushes it to disk, then renames it over the journal:
+    /// Replaces the journal through the shared atomic helper (temp file, fsync, rename):
     /// a crash leaves either the old or the new journal, never half of one.
     fn save(&mut self) -> Result<()> {
         let cutoff = now_ms() - KEEP_FINISHED_MS;
         self.entries
             .retain(|e| !(e.state.finished() && e.time_ms < cutoff));
-        let tmp = self.path.with_extension("json.tmp");
         let bytes = serde_json::to_vec_pretty(&self.entries)?;
-        {
-            use std::io::Write;
-            let mut f = std::fs::File::create(&tmp)
-                .with_context(|| format!("écriture de {}", tmp.display()))?;
-            f.write_all(&bytes)?;
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, &self.path)
-            .with_context(|| format!("remplacement de {}", self.path.display()))?;
+        crate::atomic_file::write(&self.path, &bytes, crate::atomic_file::Access::Shared)
+            .with_context(|| format!("écriture de {}", self.path.display()))?;
         self.first_start = false;
         Ok(())
     }

@@ -9,6 +9,7 @@
 //! makes an HTTP request wait for a printer: handlers only read [`Invoices::status`].
 
 pub mod check;
+mod document;
 pub mod ipp;
 pub mod ipps;
 pub mod journal;
@@ -292,13 +293,6 @@ pub(crate) async fn stopping(stop: &mut watch::Receiver<bool>) {
             std::future::pending::<()>().await;
         }
     }
-}
-
-/// Hex SHA-256 of `bytes`.
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Moves `path` into `folder/sub/`, adding ` (2)`, ` (3)`... if the name is taken.

@@ -4,8 +4,9 @@
 use serde::Serialize;
 
 use super::check::name_matches;
+use super::document::sha256_file;
 use super::journal::{JobState, Key};
-use super::{file_name, sha256_hex, Activity, Shared};
+use super::{file_name, Activity, Shared};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PurgeReport {
@@ -42,13 +43,13 @@ pub(super) fn purge(shared: &Shared) -> PurgeReport {
             file: file.clone(),
             reason: reason.to_string(),
         };
-        let Ok(bytes) = std::fs::read(&path) else {
+        let Ok(sha256) = sha256_file(&path) else {
             report.kept.push(item("illisible (en cours d'écriture ?)"));
             continue;
         };
         let key = Key {
             name: file.clone(),
-            sha256: sha256_hex(&bytes),
+            sha256,
         };
         // The lock is held while deciding and removing, so the queue cannot take the
         // file in between.

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use super::journal::{JobState, Key};
 use super::{
-    file_name, move_into, now_text, sha256_hex, transport, Activity, LastPrinted, Reach, Runtime,
+    document, file_name, move_into, now_text, transport, Activity, LastPrinted, Reach, Runtime,
     Shared, FAILED_DIR, PRINTED_DIR,
 };
 
@@ -69,13 +69,9 @@ async fn process(
     let name = crate::logs::escape(&job.key.name);
     let mut attempt = 0u32;
     loop {
-        let bytes = match tokio::fs::read(&job.path).await {
-            Ok(b) if sha256_hex(&b) == job.key.sha256 => b,
-            other => {
-                let why = match other {
-                    Ok(_) => "modifié depuis sa détection (il sera repris tel quel)".to_string(),
-                    Err(e) => format!("disparu avant impression ({e})"),
-                };
+        let doc = match open_unchanged(&job).await {
+            Ok(doc) => doc,
+            Err(why) => {
                 tracing::warn!(op = "invoice.print", outcome = "error", "{name}: {why}");
                 let mut rt = shared.lock();
                 rt.active.remove(&job.key);
@@ -83,6 +79,7 @@ async fn process(
                 return true;
             }
         };
+        let size = doc.size;
         {
             let mut rt = shared.lock();
             rt.active.insert(job.key.clone(), Activity::Printing);
@@ -92,7 +89,7 @@ async fn process(
         let mut errors = Vec::new();
         let mut printed_by = None;
         for route in &shared.routes {
-            let result = transport::send(route, &job.path, &bytes, config.print_timeout).await;
+            let result = transport::send(route, &job.path, &doc, config.print_timeout).await;
             let reach = Reach {
                 reachable: result.is_ok(),
                 route: route.to_string(),
@@ -119,9 +116,8 @@ async fn process(
                 op = "invoice.print",
                 outcome = "ok",
                 ms,
-                bytes = bytes.len(),
-                "{name}: imprimé via {route} ({} octets, {ms} ms)",
-                bytes.len()
+                bytes = size,
+                "{name}: imprimé via {route} ({size} octets, {ms} ms)"
             );
             {
                 let mut rt = shared.lock();
@@ -131,7 +127,7 @@ async fn process(
                     file: job.key.name.clone(),
                     at: now_text(),
                     ms,
-                    bytes: bytes.len(),
+                    bytes: size as usize,
                     route,
                 });
                 rt.journal_do(|j| j.set_state(&job.key, JobState::Printed, None));
@@ -172,15 +168,34 @@ async fn process(
     }
 }
 
+/// Opens the job's file and checks, through that one handle and a fixed buffer, that it
+/// is still what was detected; the error says what happened to it.
+async fn open_unchanged(job: &Job) -> Result<document::Document, String> {
+    let (path, expected) = (job.path.clone(), job.key.sha256.clone());
+    let opened = tokio::task::spawn_blocking(move || {
+        let mut doc = document::Document::open(&path)?;
+        let sha256 = doc.sha256()?;
+        Ok::<_, std::io::Error>((doc, sha256))
+    })
+    .await
+    .map_err(|e| format!("lecture interrompue ({e})"))?;
+    match opened {
+        Ok((doc, sha256)) if sha256 == expected => Ok(doc),
+        Ok(_) => Err("modifié depuis sa détection (il sera repris tel quel)".to_string()),
+        Err(e) => Err(format!("disparu avant impression ({e})")),
+    }
+}
+
 /// Every attempt failed: the file goes to `failed/` (never deleted) and an error is logged.
+/// The journal says `failed` once the file is there, so whoever reads it finds the file.
 fn fail(shared: &Shared, job: &Job, error: &str, attempts: u32) {
+    let moved = move_into(&job.path, FAILED_DIR);
     {
         let mut rt = shared.lock();
         rt.active.remove(&job.key);
         rt.failed_files += 1;
         rt.journal_do(|j| j.set_state(&job.key, JobState::Failed, Some(error.to_string())));
     }
-    let moved = move_into(&job.path, FAILED_DIR);
     let to = moved.as_ref().map_or_else(
         |e| format!("non déplacé: {e}"),
         |p| format!("déplacé dans {}", p.display()),
@@ -209,7 +224,7 @@ pub(crate) fn schedule_removal(shared: Arc<Shared>, key: Key, path: PathBuf, del
         }
         // The file may have been replaced meanwhile (same name, new download): only the
         // printed content is removed; a new one is left for the watcher.
-        let same = std::fs::read(&path).map(|b| sha256_hex(&b) == key.sha256);
+        let same = document::sha256_file(&path).map(|sha256| sha256 == key.sha256);
         let result = match same {
             Ok(false) => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
             _ if shared.config.keep_printed => move_into(&path, PRINTED_DIR).map(|_| ()),

@@ -11,9 +11,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use super::document::Document;
 use super::ipp::{self, IppUri};
 use super::ipps::Fingerprint;
 use crate::config::InvoicePrinterConfig;
@@ -101,25 +102,35 @@ fn system_printing_available() -> bool {
     cfg!(any(unix, windows))
 }
 
-/// Sends the file through one route. `Ok` means the printer (or the system queue)
-/// accepted the whole document.
-pub async fn send(route: &Route, path: &Path, pdf: &[u8], timeout: Duration) -> Result<(), String> {
+/// Sends the document through one route. `Ok` means the printer (or the system queue)
+/// accepted the whole document. The socket and IPP routes stream it from the open
+/// handle through a fixed buffer; the system and command routes hand the path over.
+pub(crate) async fn send(
+    route: &Route,
+    path: &Path,
+    doc: &Document,
+    timeout: Duration,
+) -> Result<(), String> {
     let title = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     match route {
         Route::Socket { host, port, pjl } => {
-            let job = if *pjl {
-                wrap_pjl(&title, pdf)
+            let (head, tail) = if *pjl {
+                (pjl_head(&title), PJL_TAIL.to_vec())
             } else {
-                pdf.to_vec()
+                (Vec::new(), Vec::new())
             };
-            tokio::time::timeout(timeout, send_socket(host, *port, &job, timeout / 2))
+            let body = doc
+                .reader()
+                .map_err(|e| format!("lecture de la facture: {e}"))?;
+            let job = head.chain(body).chain(&tail[..]);
+            tokio::time::timeout(timeout, send_socket(host, *port, job, timeout / 2))
                 .await
                 .map_err(|_| format!("délai de {} s dépassé", timeout.as_secs()))?
         }
-        Route::Ipp(uri, pin) => ipp::print(uri, *pin, &title, pdf, timeout).await,
+        Route::Ipp(uri, pin) => ipp::print(uri, *pin, &title, doc, timeout).await,
         Route::System { name } => system_print(name, path, &title, timeout).await,
         Route::Command { template, printer } => {
             let args = command_args(template, path, printer);
@@ -132,12 +143,16 @@ pub async fn send(route: &Route, path: &Path, pdf: &[u8], timeout: Duration) -> 
 /// CUPS's socket backend does: a printer closes once it has taken the whole job, so the
 /// print is confirmed only then. A printer that keeps the connection open past
 /// `eof_wait` is taken as having printed (the bytes were all acknowledged by TCP).
-async fn send_socket(host: &str, port: u16, job: &[u8], eof_wait: Duration) -> Result<(), String> {
+async fn send_socket(
+    host: &str,
+    port: u16,
+    mut job: impl AsyncRead + Unpin,
+    eof_wait: Duration,
+) -> Result<(), String> {
     let mut stream = connect_small_buffer(host, port)
         .await
         .map_err(|e| format!("connexion à {host}:{port} impossible: {e}"))?;
-    stream
-        .write_all(job)
+    tokio::io::copy(&mut job, &mut stream)
         .await
         .map_err(|e| format!("envoi à {host}:{port} interrompu: {e}"))?;
     stream
@@ -195,22 +210,28 @@ async fn connect_small_buffer(host: &str, port: u16) -> std::io::Result<TcpStrea
     }))
 }
 
-/// PJL job around the PDF, for printers that need `ENTER LANGUAGE=PDF` to switch
-/// interpreter (the Universal Exit Language sequence resets them before and after).
-pub fn wrap_pjl(title: &str, pdf: &[u8]) -> Vec<u8> {
+/// What precedes the PDF in a PJL job, for printers that need `ENTER LANGUAGE=PDF` to
+/// switch interpreter (the Universal Exit Language sequence resets them before and after).
+pub fn pjl_head(title: &str) -> Vec<u8> {
     let safe: String = title
         .chars()
         .filter(|c| c.is_ascii_graphic() || *c == ' ')
         .filter(|c| *c != '"')
         .take(80)
         .collect();
-    let mut out = Vec::with_capacity(pdf.len() + 128);
+    let mut out = Vec::with_capacity(128);
     out.extend_from_slice(b"\x1b%-12345X@PJL\r\n");
     out.extend_from_slice(format!("@PJL JOB NAME=\"{safe}\"\r\n").as_bytes());
     out.extend_from_slice(b"@PJL ENTER LANGUAGE=PDF\r\n");
-    out.extend_from_slice(pdf);
-    out.extend_from_slice(b"\x1b%-12345X@PJL EOJ\r\n\x1b%-12345X");
     out
+}
+
+/// What follows the PDF in a PJL job.
+pub const PJL_TAIL: &[u8] = b"\x1b%-12345X@PJL EOJ\r\n\x1b%-12345X";
+
+/// The whole PJL job around `pdf` (what the socket route streams).
+pub fn wrap_pjl(title: &str, pdf: &[u8]) -> Vec<u8> {
+    [&pjl_head(title)[..], pdf, PJL_TAIL].concat()
 }
 
 #[cfg(unix)]

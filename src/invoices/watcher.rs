@@ -1,7 +1,16 @@
 //! Finds complete invoices in the watched folder: file-system events (notify) make a
 //! scan happen at once, and a rescan every `scan_frequency` catches what events miss
 //! (network shares). A file is offered to the queue when its size and modification time
-//! are unchanged across two checks `stable_ms` apart and its content is a whole PDF.
+//! are unchanged across two checks `stable_ms` apart, no other program holds it open for
+//! writing, it is not larger than `max_size_mb`, and its content is a whole PDF.
+//!
+//! "Not open for writing" is what makes an incremental PDF update (a second body and a
+//! second `%%EOF` appended after a pause) print once, complete: the first `%%EOF` looks
+//! like the end, and no pause length tells it from a finished file. Browsers never
+//! write under the final name (Chromium `.crdownload`, Firefox `.part`, then a rename),
+//! so only programs writing in place are concerned. Linux tells from the file system's
+//! events (a data write, then the writer's close); Windows from the sharing mode (a
+//! file open for writing elsewhere cannot be opened denying writers).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -12,12 +21,21 @@ use notify::Watcher;
 use tokio::sync::mpsc;
 
 use super::check::{name_matches, Content};
+use super::document::Document;
 use super::journal::{now_ms, Entry, JobState, Key};
-use super::{file_name, move_into, queue, sha256_hex, Activity, Shared, REJECTED_DIR};
+use super::{file_name, move_into, queue, Activity, Shared, FAILED_DIR, REJECTED_DIR};
 
 /// A truncated PDF may be a slow writer: it is set aside only after staying unchanged
 /// this long (or `stable_ms` x 4 if longer).
 const TRUNCATED_GRACE: Duration = Duration::from_secs(2);
+
+/// A file written and never closed (a writer that hung, or a close event lost) is judged
+/// by its content alone once unchanged this long.
+const WRITER_PATIENCE: Duration = Duration::from_secs(60);
+
+/// Files some program wrote to and has not closed yet, with the time of the last write
+/// seen: filled by the file-system events (Linux), read by the scanner.
+type Writers = Arc<std::sync::Mutex<HashMap<PathBuf, Instant>>>;
 
 struct Observation {
     size: u64,
@@ -33,6 +51,7 @@ struct Scanner {
     /// Files present when the service started: the only ones the backlog rule covers.
     initial: HashSet<PathBuf>,
     folder_error: bool,
+    writers: Writers,
 }
 
 pub(super) async fn run(shared: Arc<Shared>) {
@@ -47,11 +66,12 @@ pub(super) async fn run(shared: Arc<Shared>) {
         seen: HashMap::new(),
         initial: HashSet::new(),
         folder_error: false,
+        writers: Writers::default(),
     };
     scanner.initial = scanner.list().into_iter().map(|(p, _, _)| p).collect();
     loop {
         if watcher.is_none() && folder.is_dir() {
-            watcher = watch_events(&folder, tx.clone());
+            watcher = watch_events(&folder, tx.clone(), scanner.writers.clone());
         }
         scanner = match tokio::task::spawn_blocking(move || {
             scanner.scan();
@@ -90,13 +110,16 @@ pub(super) async fn run(shared: Arc<Shared>) {
 fn watch_events(
     folder: &Path,
     tx: mpsc::UnboundedSender<()>,
+    writers: Writers,
 ) -> Option<notify::RecommendedWatcher> {
     // Only changes matter. Access events must be ignored: the scan itself opens and
     // reads the folder, and reacting to that made every scan trigger the next one (a
-    // busy loop at idle, found by the benchmark's idle-CPU measure).
+    // busy loop at idle, found by the benchmark's idle-CPU measure). The one exception
+    // is a writer's close, which the scan never causes.
     let handler = move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
-            if !matches!(event.kind, notify::EventKind::Access(_)) {
+            note_writers(&writers, &event);
+            if !matches!(event.kind, notify::EventKind::Access(_)) || is_close_write(&event.kind) {
                 let _ = tx.send(());
             }
         }
@@ -117,6 +140,63 @@ fn watch_events(
             None
         }
     }
+}
+
+fn is_close_write(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode};
+    matches!(
+        kind,
+        notify::EventKind::Access(AccessKind::Close(AccessMode::Write))
+    )
+}
+
+/// Keeps [`Writers`] up to date: a data write marks the file as being written, its
+/// writer's close (or its removal or rename) clears it.
+fn note_writers(writers: &Writers, event: &notify::Event) {
+    use notify::event::{ModifyKind, RemoveKind};
+    use notify::EventKind;
+    let mut map = writers.lock().unwrap_or_else(|e| e.into_inner());
+    for path in &event.paths {
+        match event.kind {
+            EventKind::Modify(ModifyKind::Data(_)) => {
+                map.insert(path.clone(), Instant::now());
+            }
+            EventKind::Modify(ModifyKind::Name(_)) | EventKind::Remove(RemoveKind::File) => {
+                map.remove(path);
+            }
+            ref kind if is_close_write(kind) => {
+                map.remove(path);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether another program still holds `path` open for writing (see the module doc).
+fn being_written(writers: &Writers, path: &Path) -> bool {
+    let mut map = writers.lock().unwrap_or_else(|e| e.into_inner());
+    map.retain(|_, last| last.elapsed() < WRITER_PATIENCE);
+    map.contains_key(path) || open_for_writing_elsewhere(path)
+}
+
+/// Windows: opening while denying other writers fails with a sharing violation as long
+/// as a writer's handle is open.
+#[cfg(windows)]
+fn open_for_writing_elsewhere(path: &Path) -> bool {
+    use std::os::windows::fs::OpenOptionsExt;
+    const FILE_SHARE_READ: u32 = 1;
+    const ERROR_SHARING_VIOLATION: i32 = 32;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .share_mode(FILE_SHARE_READ)
+        .open(path)
+        .is_err_and(|e| e.raw_os_error() == Some(ERROR_SHARING_VIOLATION))
+}
+
+/// Elsewhere the file-system events ([`Writers`]) are the only source.
+#[cfg(not(windows))]
+fn open_for_writing_elsewhere(_path: &Path) -> bool {
+    false
 }
 
 impl Scanner {
@@ -200,46 +280,100 @@ impl Scanner {
     }
 
     /// Looks at the content of a stable file; `true` when nothing more is to be done
-    /// with it until it changes.
+    /// with it until it changes. The file is read through one handle, in bounded pieces.
     fn decide(&mut self, path: &Path, size: u64, mtime: SystemTime, since: Instant) -> bool {
-        let Ok(bytes) = std::fs::read(path) else {
-            return false;
-        };
-        if bytes.len() as u64 != size {
+        if being_written(&self.writers, path) {
             return false;
         }
-        match Content::of(&bytes) {
-            Content::Empty => true,
-            Content::NotPdf => {
-                self.set_aside(path, &bytes, Content::NotPdf);
-                true
+        let Ok(mut doc) = Document::open(path) else {
+            return false;
+        };
+        if doc.size != size {
+            return false;
+        }
+        let limit = self.shared.config.max_size;
+        if size > limit {
+            self.too_large(path, size, limit);
+            return true;
+        }
+        let Ok(content) = doc.content() else {
+            return false;
+        };
+        if content == Content::Empty {
+            return true;
+        }
+        if content == Content::Truncated {
+            let grace = TRUNCATED_GRACE.max(self.shared.config.stable_wait * 4);
+            if since.elapsed() < grace {
+                return false;
             }
-            Content::Truncated => {
-                let grace = TRUNCATED_GRACE.max(self.shared.config.stable_wait * 4);
-                if since.elapsed() < grace {
-                    return false;
-                }
-                self.set_aside(path, &bytes, Content::Truncated);
-                true
-            }
+        }
+        // The journal identity is the whole file as judged, hashed from the same handle.
+        let Ok(sha256) = doc.sha256() else {
+            return false;
+        };
+        match content {
             Content::CompletePdf => {
                 let key = Key {
                     name: file_name(path),
-                    sha256: sha256_hex(&bytes),
+                    sha256,
                 };
                 let initial = self.initial.contains(path);
                 offer(&self.shared, path, key, size, mtime, initial);
-                true
             }
+            other => self.set_aside(path, size, sha256, other),
+        }
+        true
+    }
+
+    /// Over `max_size_mb`: never read (nor hashed), moved to `failed/` at once, so the
+    /// files behind it print.
+    fn too_large(&self, path: &Path, size: u64, limit: u64) {
+        let name = file_name(path);
+        let why = format!(
+            "{size} octets, plus que la limite de {} Mo ([invoice_printer] max_size_mb)",
+            limit / (1024 * 1024)
+        );
+        let entry = Entry {
+            name: name.clone(),
+            size,
+            // Not computed: reading it is what the limit prevents.
+            sha256: String::new(),
+            state: JobState::Failed,
+            time_ms: now_ms(),
+            attempts: 0,
+            error: Some(why.clone()),
+        };
+        let moved = move_into(path, FAILED_DIR);
+        {
+            let mut rt = self.shared.lock();
+            rt.failed_files += 1;
+            rt.last_error = Some(format!("{name}: {why}"));
+            rt.journal_do(|j| j.record(entry));
+        }
+        match moved {
+            Ok(to) => tracing::error!(
+                op = "invoice.reject",
+                outcome = "error",
+                "{}: {why}; non imprimé, déplacé dans {}",
+                crate::logs::escape(&name),
+                crate::logs::escape(&to.display().to_string())
+            ),
+            Err(e) => tracing::error!(
+                op = "invoice.reject",
+                outcome = "error",
+                "{}: {why}; non imprimé, impossible de le déplacer dans {FAILED_DIR}/: {e}",
+                crate::logs::escape(&name)
+            ),
         }
     }
 
-    fn set_aside(&self, path: &Path, bytes: &[u8], content: Content) {
+    fn set_aside(&self, path: &Path, size: u64, sha256: String, content: Content) {
         let name = file_name(path);
         let entry = Entry {
             name: name.clone(),
-            size: bytes.len() as u64,
-            sha256: sha256_hex(bytes),
+            size,
+            sha256,
             state: JobState::Rejected,
             time_ms: now_ms(),
             attempts: 0,
@@ -258,7 +392,7 @@ impl Scanner {
                 "{}: {}, non imprimé, mis de côté dans {}",
                 crate::logs::escape(&name),
                 content.describe(),
-                to.display()
+                crate::logs::escape(&to.display().to_string())
             ),
             Err(e) => tracing::error!(
                 op = "invoice.reject",

@@ -55,8 +55,22 @@ pub fn escape_controls(text: &str) -> String {
     out
 }
 
-fn needs_escape(c: char) -> bool {
-    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
+/// Characters shown as `\u{..}` in the log: controls, the Unicode line and paragraph
+/// separators, and the bidirectional controls (embeddings, overrides, isolates, marks),
+/// which reorder what a reader sees: `facture\u{202e}fdp.exe` displays as
+/// `factureexe.pdf`. Shared with [`super::escape`].
+pub(crate) fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{061c}'
+        )
 }
 
 /// Formats one line, newline included.
@@ -247,6 +261,31 @@ mod tests {
         );
         let bare = format_line(time, Level::WARN, &Entry::default());
         assert_eq!(bare, "2026-11-26T14:32:05.118+01:00 WARN  - - - - \n");
+    }
+
+    #[test]
+    fn bidirectional_controls_are_escaped_not_written() {
+        let time = DateTime::parse_from_rfc3339("2026-11-26T14:32:05+00:00").unwrap();
+        let hostile = "facture\u{202e}fdp.exe \u{2066}a\u{2069} \u{200e}\u{200f}\u{61c}\u{202a}";
+        let line = format_line(
+            time,
+            Level::INFO,
+            &Entry {
+                message: hostile.into(),
+                ..Entry::default()
+            },
+        );
+        assert!(
+            line.ends_with(
+                "facture\\u{202e}fdp.exe \\u{2066}a\\u{2069} \\u{200e}\\u{200f}\\u{61c}\\u{202a}\n"
+            ),
+            "{line}"
+        );
+        assert_eq!(
+            crate::logs::escape("a\u{202d}b\u{2067}"),
+            "a\\u{202d}b\\u{2067}"
+        );
+        assert_eq!(escape_controls("é ü €"), "é ü €", "ordinary text untouched");
     }
 
     #[test]

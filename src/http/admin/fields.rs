@@ -102,6 +102,7 @@ pub const GROUPS: &[Group] = &[
             f("invoice_printer", "keep_printed", Kind::Bool, ["Garder les factures imprimées (printed/)", "Keep printed invoices (printed/)"], ["", ""], false),
             f("invoice_printer", "stale_age", Kind::Number, ["Ancienneté ignorée au démarrage (min)", "Age ignored at start (min)"], ["0 = règle désactivée", "0 = rule off"], false),
             f("invoice_printer", "stable_ms", Kind::Number, ["Intervalle de contrôle de taille (ms)", "Size check interval (ms)"], ["", ""], false),
+            f("invoice_printer", "max_size_mb", Kind::Number, ["Taille maximale d'une facture (Mo)", "Largest invoice (MB)"], ["1 à 2048, au-delà: failed/", "1 to 2048, larger: failed/"], false),
         ],
     },
     Group {

@@ -183,28 +183,31 @@ pub async fn submit(
         return setup(admin, peer, lang, token, first_run).await;
     }
     let ip = peer.ip();
-    if let Some(wait) = admin.auth.throttle.remaining(ip) {
-        tracing::warn!(op = "auth.login", outcome = "denied", peer = %ip, "connexion refusée depuis {ip}: trop d'échecs, attente {} s", wait.as_secs() + 1);
-        let msg = lang
-            .texts()
-            .too_many
-            .replace("{s}", &(wait.as_secs() + 1).to_string());
-        return render(
-            StatusCode::TOO_MANY_REQUESTS,
-            lang,
-            "login",
-            token,
-            String::new(),
-            msg,
-            None,
-        );
-    }
+    let attempt = match admin.auth.throttle.begin(ip) {
+        Ok(attempt) => attempt,
+        Err(denied) => {
+            tracing::warn!(op = "auth.login", outcome = "denied", peer = %ip, "connexion refusée depuis {ip}: {denied}");
+            let msg = lang
+                .texts()
+                .too_many
+                .replace("{s}", &denied.seconds().to_string());
+            return render(
+                StatusCode::TOO_MANY_REQUESTS,
+                lang,
+                "login",
+                token,
+                String::new(),
+                msg,
+                None,
+            );
+        }
+    };
     if password::verify_async(given, hash.clone()).await {
-        admin.auth.throttle.success(ip);
+        attempt.succeeded();
         tracing::info!(op = "auth.login", outcome = "ok", peer = %ip, "connexion administrateur depuis {ip}");
         return open_session(&admin, &hash, peer);
     }
-    let count = admin.auth.throttle.failure(ip);
+    let count = attempt.failed();
     tracing::warn!(op = "auth.login", outcome = "denied", peer = %ip, "échec de connexion depuis {ip} ({count} échec(s) de suite)");
     render(
         StatusCode::UNAUTHORIZED,
@@ -363,14 +366,24 @@ fn open_session(admin: &AdminState, hash: &str, peer: Peer) -> Response {
     res
 }
 
-/// Ends the session and sends the browser to the login page.
+/// Ends the session and sends the browser to the login page; if the logout could not be
+/// recorded (data folder read-only, disk full), a 500 says so instead of pretending.
 fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer) -> Response {
-    admin
+    let recorded = admin
         .auth
         .sessions
         .revoke(session, admin.app.config().auth.session_lifetime);
-    tracing::info!(op = "auth.logout", outcome = "ok", peer = %peer.ip(), "déconnexion administrateur");
-    let mut res = Redirect::to("/config/login?m=bye").into_response();
+    let mut res = match recorded {
+        Ok(()) => {
+            tracing::info!(op = "auth.logout", outcome = "ok", peer = %peer.ip(), "déconnexion administrateur");
+            Redirect::to("/config/login?m=bye").into_response()
+        }
+        Err(e) => {
+            tracing::error!(op = "auth.logout", outcome = "error", peer = %peer.ip(), "déconnexion non enregistrée: {e}");
+            let body = serde_json::json!({"status": "error", "message": format!("Déconnexion non enregistrée: {e}")});
+            (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+        }
+    };
     let secure = peer.scheme == Scheme::Https;
     if let Ok(v) = Sessions::clear(session_cookie(secure), "/", secure).parse() {
         res.headers_mut().append(header::SET_COOKIE, v);
@@ -389,6 +402,7 @@ fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer)
     params(("csrf" = String, Query, description = "The session's CSRF token")),
     responses(
         (status = 303, description = "Logged out: redirect to `/config/login?m=bye`; without the token: to `/config`; without a session: to `/config/login`"),
+        (status = 500, description = "The logout could not be recorded in the data folder (it would not survive a restart); the message names the file", body = crate::http::apidoc::ErrorBody),
         (status = 403, description = "Network not allowed or unknown Host", body = crate::http::apidoc::ErrorBody),
     ),
     extensions(("x-access-level" = json!("authenticated")))
@@ -417,6 +431,7 @@ pub async fn logout_link(
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`csrf`"),
     responses(
         (status = 303, description = "Logged out: redirect to `/config/login?m=bye`"),
+        (status = 500, description = "The logout could not be recorded in the data folder (it would not survive a restart); the message names the file", body = crate::http::apidoc::ErrorBody),
         (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody,
             example = json!({"status": "error", "message": "Connexion administrateur requise (voir /config/login)"})),
         (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token (HTML page for form posts, JSON otherwise)", body = crate::http::apidoc::ErrorBody,

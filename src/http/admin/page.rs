@@ -321,20 +321,27 @@ pub async fn change_password(
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let ip = peer.ip();
     let hash = password::current_hash(&admin.app);
-    let problem = if let Some(wait) = admin.auth.throttle.remaining(ip) {
-        Some(
-            lang.texts()
-                .too_many
-                .replace("{s}", &(wait.as_secs() + 1).to_string()),
-        )
-    } else if !password::verify_async(get("current"), hash).await {
-        let count = admin.auth.throttle.failure(ip);
-        tracing::warn!(op = "auth.password", outcome = "denied", peer = %ip, "changement de mot de passe refusé depuis {ip}: mot de passe actuel faux ({count} échec(s))");
-        Some(lang.texts().wrong_password.to_string())
-    } else {
-        password::check_new(&get("new"), &get("confirm"))
-            .err()
-            .map(|p| p.message(lang.is_en()))
+    let problem = match admin.auth.throttle.begin(ip) {
+        Err(denied) => {
+            tracing::warn!(op = "auth.password", outcome = "denied", peer = %ip, "changement de mot de passe refusé depuis {ip}: {denied}");
+            Some(
+                lang.texts()
+                    .too_many
+                    .replace("{s}", &denied.seconds().to_string()),
+            )
+        }
+        Ok(attempt) => {
+            if password::verify_async(get("current"), hash).await {
+                attempt.succeeded();
+                password::check_new(&get("new"), &get("confirm"))
+                    .err()
+                    .map(|p| p.message(lang.is_en()))
+            } else {
+                let count = attempt.failed();
+                tracing::warn!(op = "auth.password", outcome = "denied", peer = %ip, "changement de mot de passe refusé depuis {ip}: mot de passe actuel faux ({count} échec(s))");
+                Some(lang.texts().wrong_password.to_string())
+            }
+        }
     };
     if let Some(pw_error) = problem {
         let ini = match read_ini(&admin) {
@@ -360,7 +367,6 @@ pub async fn change_password(
     match stored {
         Ok(config) => {
             admin.app.replace_config(config);
-            admin.auth.throttle.success(ip);
             tracing::info!(op = "auth.password", outcome = "ok", peer = %ip, "mot de passe administrateur changé; toutes les sessions sont fermées");
             let mut res = Redirect::to("/config/login?m=changed").into_response();
             let secure = peer.scheme == crate::http::access::Scheme::Https;
