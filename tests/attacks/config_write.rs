@@ -104,7 +104,8 @@ async fn a_line_break_in_any_field_never_writes_a_line() {
         .read_ini()
         .unwrap();
     assert_eq!(
-        ini.get_from(Some("invoice_printer"), "command").unwrap_or(""),
+        ini.get_from(Some("invoice_printer"), "command")
+            .unwrap_or(""),
         "",
         "no invoice command"
     );

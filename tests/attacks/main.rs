@@ -3,7 +3,6 @@
 //! 1.0.0. Network callers come from a network namespace (`common::netns`).
 
 #[path = "../common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 #[path = "../admin/support.rs"]
