@@ -27,9 +27,18 @@ pub fn check_page_log_folder(data_dir: &Path, folder: &str) -> Result<(), String
     stays_inside(data_dir, &data_dir.join(folder))
 }
 
-/// The log file itself (`folder` + `[logs] filename`): a symbolic link already there
-/// must not lead out of the data folder either.
+/// The log file itself (`folder` + `[logs] filename`): a `.log` name, so that the page
+/// cannot turn the service's own files into "the log" (`folder = .` and
+/// `filename = config.ini` would have `GET /logs` serve the password hash, and a key
+/// file the session key), and no symbolic link already there leading out of the data
+/// folder.
 pub fn check_page_log_file(data_dir: &Path, folder: &str, filename: &str) -> Result<(), String> {
+    if !filename.to_ascii_lowercase().ends_with(".log") || filename.len() <= 4 {
+        return Err(
+            "nom de fichier en .log attendu (par exemple cashdrawer.log): le journal ne peut pas être un autre fichier du dossier de données"
+                .into(),
+        );
+    }
     stays_inside(data_dir, &data_dir.join(folder).join(filename))
 }
 
@@ -105,5 +114,9 @@ mod tests {
         std::os::unix::fs::symlink("/etc/passwd", dir.path().join("logs/cashdrawer.log")).unwrap();
         assert!(check_page_log_file(dir.path(), "logs", "cashdrawer.log").is_err());
         assert!(check_page_log_file(dir.path(), "logs", "other.log").is_ok());
+        for not_a_log in ["config.ini", "session.key", ".log", "x.log.txt"] {
+            let err = check_page_log_file(dir.path(), ".", not_a_log).unwrap_err();
+            assert!(err.contains(".log attendu"), "{not_a_log}: {err}");
+        }
     }
 }

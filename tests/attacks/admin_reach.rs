@@ -46,6 +46,20 @@ async fn the_page_cannot_point_the_log_outside_the_data_folder() {
     )
     .await;
     assert_eq!(res.status, 400);
+    // Inside the data folder, the log is still only a log: not config.ini (the password
+    // hash, served by the unauthenticated GET /logs) nor a key file.
+    for name in ["config.ini", "session.key"] {
+        let res = save(
+            &client,
+            &bin,
+            &csrf,
+            &[("logs.folder", "."), ("logs.filename", name)],
+        )
+        .await;
+        assert_eq!(res.status, 400, "logs.filename={name} accepted");
+        assert!(res.body.contains(".log attendu"), "{}", res.body);
+        assert_eq!(config_text(dir.path()), before, "{name} written");
+    }
     // Inside the data folder is fine, and applies at the next start.
     let res = save(&client, &bin, &csrf, &[("logs.folder", "journal/caisse")]).await;
     assert_eq!(res.status, 303, "{}", res.body);

@@ -97,6 +97,12 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     // config/paths.rs
     (
+        "nom de fichier en .log attendu (par exemple cashdrawer.log): le journal ne peut pas \
+         être un autre fichier du dossier de données",
+        "a .log file name expected (for example cashdrawer.log): the log cannot be another \
+         file of the data folder",
+    ),
+    (
         " sort du dossier de données par un lien symbolique; ",
         " leaves the data folder through a symbolic link; ",
     ),

@@ -75,6 +75,7 @@ fn page_rule_messages(dir: &Path) -> Vec<String> {
     for bad in ["a\nb", "\u{2028}", "x\"y", "'x"] {
         messages.push(crate::config::check_ini_text(bad).unwrap_err());
     }
+    messages.push(crate::config::check_page_log_file(dir, ".", "config.ini").unwrap_err());
     for bad in ["/etc", "../x"] {
         messages.push(crate::config::check_page_log_folder(dir, bad).unwrap_err());
     }
