@@ -5,6 +5,7 @@ mod common;
 
 use common::TestApp;
 
+#[cfg(unix)]
 const PIN2: &[u8] = &[0x1b, 0x70, 0x00, 0x1a, 0xfa];
 
 #[cfg(unix)]

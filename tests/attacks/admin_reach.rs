@@ -3,6 +3,10 @@
 //! cannot be pointed at a file outside the data folder (the unauthenticated `GET /logs`
 //! serves it, `/logs/purge` empties it), a `file:` printer must be a device (1.0.0
 //! appended ePOS text to any file), and "at the next start" means the next start.
+//!
+//! Unix: the tests use symbolic links, FIFOs and character devices (the Windows device
+//! names are unit-tested in `src/printer/device.rs`).
+#![cfg(unix)]
 
 use std::time::{Duration, Instant};
 
