@@ -24,11 +24,15 @@ struct Inner {
     /// Admin sessions and login counters (issue 3), loaded on first use.
     auth: std::sync::OnceLock<Arc<crate::auth::Auth>>,
     invoices: Invoices,
+    /// `[logs]` as loaded at start: the folder and file name apply at the next start
+    /// (the page says so), so the log served, tailed and purged is the one written now.
+    logs_at_start: crate::config::LogsConfig,
 }
 
 impl AppState {
     pub fn new(data_dir: PathBuf, store: ConfigStore, config: Config) -> AppState {
         let invoices = Invoices::new(&data_dir, config.invoice_printer.clone());
+        let logs_at_start = config.logs.clone();
         AppState {
             inner: Arc::new(Inner {
                 data_dir,
@@ -39,6 +43,7 @@ impl AppState {
                 listener: Default::default(),
                 auth: std::sync::OnceLock::new(),
                 invoices,
+                logs_at_start,
             }),
         }
     }
@@ -60,6 +65,14 @@ impl AppState {
 
     pub fn data_dir(&self) -> &Path {
         &self.inner.data_dir
+    }
+
+    /// The log files of this run (`[logs] folder` and `filename` as loaded at start).
+    pub fn log_files(&self) -> crate::logs::LogFiles {
+        crate::logs::LogFiles::new(
+            self.inner.data_dir.join(&self.inner.logs_at_start.folder),
+            self.inner.logs_at_start.filename.clone(),
+        )
     }
 
     pub fn printers(&self) -> &PrinterPool {

@@ -6,11 +6,13 @@
 //! Unknown sections and keys are kept on write, so a config.ini shared with the original
 //! service (or edited by hand) loses nothing.
 
+mod paths;
 mod store;
 mod values;
 
-pub use store::{ConfigStore, LoadOutcome};
-pub use values::{parse_bool, parse_cidr_list, parse_list, parse_origins, IpNet};
+pub use paths::{check_page_log_file, check_page_log_folder};
+pub use store::{ConfigStore, LoadOutcome, SaveError};
+pub use values::{check_ini_text, parse_bool, parse_cidr_list, parse_list, parse_origins, IpNet};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -301,7 +303,7 @@ impl Config {
             },
             invoice_printer: InvoicePrinterConfig {
                 autoprint: r.get("invoice_printer", "autoprint", parse_bool)?,
-                name: r.raw("invoice_printer", "name"),
+                name: r.get("invoice_printer", "name", values::parse_queue_name)?,
                 printer_ip: r.get("invoice_printer", "printer_ip", values::parse_host_or_empty)?,
                 printer_port: r.get(
                     "invoice_printer",

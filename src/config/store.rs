@@ -1,16 +1,17 @@
 //! Loading and saving config.ini on disk.
 //!
-//! Reading accepts what Windows Notepad writes (UTF-8 BOM, CRLF). Writing is atomic:
-//! a temp file in the same folder, fsync, rename; a crash never leaves half a file.
+//! Reading accepts what Windows Notepad writes (UTF-8 BOM, CRLF). Writing is atomic
+//! and checked: a temp file in the same folder, fsync, read back and compared with what
+//! was meant, rename; a crash or a value that would not read back never leaves a file.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use ini::{EscapePolicy, Ini, LineSeparator, WriteOption};
 
-use super::{Config, KEYS};
+use super::{Config, ConfigError, KEYS};
+use crate::atomic_file::{self, Access, AtomicWriteError};
 
 /// The config file of one data folder.
 #[derive(Debug, Clone)]
@@ -37,20 +38,10 @@ impl ConfigStore {
     }
 
     /// Reads the raw document. BOM and CRLF are accepted.
-    ///
-    /// A backslash ending a line is kept as a character, as Python's configparser (which
-    /// wrote the original files) does: rust-ini would read it as a line continuation and
-    /// swallow the next key, so `download_folder = C:\Downloads\` followed by a newline lost
-    /// the line after it (found by the `admin_form` fuzz target). A space after it stops
-    /// the continuation and is trimmed with the value.
     pub fn read_ini(&self) -> Result<Ini> {
         let bytes =
             fs::read(&self.path).with_context(|| format!("lecture de {}", self.path.display()))?;
-        let text = String::from_utf8_lossy(&bytes);
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let text = text.replace("\\\n", "\\ \n");
-        Ini::load_from_str_noescape(&text)
-            .with_context(|| format!("{}: syntaxe INI invalide", self.path.display()))
+        parse_text(&bytes).with_context(|| format!("{}: syntaxe INI invalide", self.path.display()))
     }
 
     /// Loads config.ini, creating it with the defaults when missing and adding missing
@@ -76,15 +67,21 @@ impl ConfigStore {
     /// Validates `ini` completely, then replaces the file atomically. Nothing is written
     /// when any value is invalid.
     pub fn save(&self, ini: &Ini) -> Result<Config> {
+        Ok(self.save_checked(ini)?)
+    }
+
+    /// [`Self::save`] with the reason typed: the admin page answers a file that would not
+    /// read back as meant (500, naming the key) differently from an invalid value.
+    pub fn save_checked(&self, ini: &Ini) -> Result<Config, SaveError> {
         let config = Config::from_ini(ini, &self.path.display().to_string())?;
         self.write_ini(ini)?;
         Ok(config)
     }
 
-    fn write_ini(&self, ini: &Ini) -> Result<()> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir)
-            .with_context(|| format!("création du dossier {}", dir.display()))?;
+    /// Writes `ini` through [`atomic_file::write_checked`]: the temp file that is about to
+    /// become config.ini is read back with the same reader as the next start, and renamed
+    /// only when every section and key/value (those not changed too) is what was meant.
+    fn write_ini(&self, ini: &Ini) -> Result<(), SaveError> {
         let mut buf = Vec::new();
         let opt = WriteOption {
             // Backslashes stay as typed: Windows paths such as C:\Users\Public\Downloads.
@@ -96,31 +93,94 @@ impl ConfigStore {
             },
             kv_separator: " = ",
         };
-        ini.write_to_opt(&mut buf, opt)
-            .context("mise en forme de config.ini")?;
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}",
-            self.path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("config.ini"),
-            std::process::id()
-        ));
-        let result = (|| -> Result<()> {
-            let mut f =
-                fs::File::create(&tmp).with_context(|| format!("écriture de {}", tmp.display()))?;
-            f.write_all(&buf)?;
-            f.sync_all()?;
-            drop(f);
-            fs::rename(&tmp, &self.path)
-                .with_context(|| format!("remplacement de {}", self.path.display()))?;
-            Ok(())
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
+        ini.write_to_opt(&mut buf, opt).map_err(|e| {
+            SaveError::Io(anyhow::Error::new(e).context("mise en forme de config.ini"))
+        })?;
+        let check = |tmp: &Path| -> Result<(), SaveError> {
+            let bytes = fs::read(tmp).map_err(|e| {
+                SaveError::Io(anyhow::Error::new(e).context("relecture de config.ini"))
+            })?;
+            let again = parse_text(&bytes).map_err(|e| SaveError::Unreadable(e.to_string()))?;
+            match first_difference(ini, &again) {
+                None => Ok(()),
+                Some(d) => Err(d),
+            }
+        };
+        atomic_file::write_checked(&self.path, &buf, Access::Shared, check).map_err(|e| match e {
+            AtomicWriteError::Refused(e) => e,
+            io => SaveError::Io(anyhow::Error::new(io)),
+        })
     }
+}
+
+/// Why config.ini was not replaced. The old file is untouched in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// A value is refused by its key's parser.
+    #[error(transparent)]
+    Invalid(#[from] ConfigError),
+    /// The file about to replace config.ini does not read back as the configuration
+    /// meant: a value would have changed another key or section.
+    #[error("config.ini relu avant remplacement ne donne pas ce qui devait être écrit: [{section}] {key} (attendu {expected:?}, relu {found:?}); rien n'est enregistré")]
+    Mismatch {
+        section: String,
+        key: String,
+        expected: Option<String>,
+        found: Option<String>,
+    },
+    /// The file about to replace config.ini does not parse at all.
+    #[error("config.ini relu avant remplacement est illisible ({0}); rien n'est enregistré")]
+    Unreadable(String),
+    #[error("{0:#}")]
+    Io(anyhow::Error),
+}
+
+/// Parses config.ini's text as the service always reads it. BOM and CRLF are accepted.
+///
+/// A backslash ending a line is kept as a character, as Python's configparser (which
+/// wrote the original files) does: rust-ini would read it as a line continuation and
+/// swallow the next key, so `download_folder = C:\Downloads\` followed by a newline lost
+/// the line after it (found by the `admin_form` fuzz target). A space after it stops
+/// the continuation and is trimmed with the value.
+pub(crate) fn parse_text(bytes: &[u8]) -> Result<Ini, ini::ParseError> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = text.replace("\\\n", "\\ \n");
+    Ini::load_from_str_noescape(&text)
+}
+
+/// The first key (in `meant`'s order, then any extra one in `read`) whose values differ.
+fn first_difference(meant: &Ini, read: &Ini) -> Option<SaveError> {
+    let entries = |ini: &Ini| -> Vec<(String, String, String)> {
+        ini.iter()
+            .flat_map(|(section, props)| {
+                let section = section.unwrap_or("").to_string();
+                props
+                    .iter()
+                    .map(move |(k, v)| (section.clone(), k.to_string(), v.to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let (meant, read) = (entries(meant), entries(read));
+    let find = |list: &[(String, String, String)], s: &str, k: &str| {
+        list.iter()
+            .filter(|(s2, k2, _)| s2 == s && k2 == k)
+            .map(|(_, _, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    for (section, key, _) in meant.iter().chain(read.iter()) {
+        let (want, got) = (find(&meant, section, key), find(&read, section, key));
+        if want != got {
+            return Some(SaveError::Mismatch {
+                section: section.clone(),
+                key: key.clone(),
+                expected: want.first().cloned(),
+                found: got.first().cloned(),
+            });
+        }
+    }
+    None
 }
 
 /// Adds the sections the service knows about and that the file lacks, with all their

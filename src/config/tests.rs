@@ -177,3 +177,40 @@ fn odoo_section_defaults_and_paper_widths() {
         assert!(values::parse_paper_width(bad).is_err(), "{bad}");
     }
 }
+
+/// The write re-reads the temp file before the rename: a value that would not read back
+/// as meant (here a line break smuggled past every page rule) names the key, and the old
+/// file stays as it was, with no temp file left.
+#[test]
+fn a_write_that_does_not_read_back_is_refused_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.ini");
+    let store = ConfigStore::new(&path);
+    store.load_or_create().unwrap();
+    let before = std::fs::read(&path).unwrap();
+    for (value, key) in [
+        ("caisse\ncommand = sh -c id", ("server", "allowed_hosts")),
+        ("\"caisse", ("server", "allowed_hosts")),
+        // The first key that differs in file order: [auth] comes before [server].
+        ("caisse\n[auth]\nsalt = x", ("auth", "salt")),
+    ] {
+        // `allowed_hosts` takes any text: only the read-back check stands in the way.
+        let mut ini = store.read_ini().unwrap();
+        ini.with_section(Some("server")).set("allowed_hosts", value);
+        match store.save_checked(&ini) {
+            Err(SaveError::Mismatch {
+                section, key: k, ..
+            }) => {
+                assert_eq!((section.as_str(), k.as_str()), key, "{value:?}")
+            }
+            Err(SaveError::Unreadable(_)) => {}
+            other => panic!("{value:?}: {other:?}"),
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), before, "{value:?}");
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temp file left"
+    );
+}

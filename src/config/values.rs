@@ -226,3 +226,64 @@ pub fn parse_optional_path(v: &str) -> Result<Option<std::path::PathBuf>, String
     }
     Ok((!v.is_empty()).then(|| std::path::PathBuf::from(v)))
 }
+
+/// Whether a value typed on the admin page can be written into config.ini as one
+/// `key = value` line that reads back exactly as typed. Line breaks of every kind, NUL
+/// and other control characters would start a new line, so a new key or section (the
+/// invoice `command` run at the next PDF); a `"` (and a leading `'`) opens a quoted
+/// value that rust-ini reads across lines, up to the next quote or the end of the file,
+/// which then no longer parses; bidirectional marks hide what the file really says.
+/// `=`, `;`, `#` and `[` are plain text after `key = ` (no inline comments) and pass.
+pub fn check_ini_text(v: &str) -> Result<(), String> {
+    const ACCEPTED: &str = "une seule ligne de texte, sans guillemet droit";
+    for c in v.chars() {
+        let refused = c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if refused {
+            return Err(format!(
+                "caractère U+{:04X} refusé (retour à la ligne, contrôle ou mise en forme invisible); accepté: {ACCEPTED}",
+                c as u32
+            ));
+        }
+    }
+    if v.contains('"') {
+        return Err(format!(
+            "guillemet droit \" refusé (config.ini le lit comme le début d'une valeur entre guillemets); accepté: {ACCEPTED}"
+        ));
+    }
+    if v.trim_start().starts_with('\'') {
+        return Err(format!(
+            "apostrophe en tête de valeur refusée (config.ini la lit comme le début d'une valeur entre apostrophes); accepté: {ACCEPTED}"
+        ));
+    }
+    Ok(())
+}
+
+/// `[invoice_printer] name`: a system queue (`FACTURE`, `\\serveur\FACTURE`), optionally
+/// `queue@host[:port]` for the raw socket, or empty (no system queue). The queue is given
+/// to the print spooler and to `{printer}` of the invoice command: one line. (Quotes are
+/// the page's text rule, [`check_ini_text`]: a file edited by hand keeps loading.)
+pub fn parse_queue_name(v: &str) -> Result<String, String> {
+    const ACCEPTED: &str =
+        "nom de file d'impression système (FACTURE) ou nom@ip:port (par exemple FACTURE@192.168.1.60:9100), ou vide";
+    let bad =
+        v.chars().count() > 255 || v.chars().any(char::is_control) || v.matches('@').count() > 1;
+    if bad {
+        return Err(ACCEPTED.into());
+    }
+    if let Some((_, addr)) = v.split_once('@') {
+        let addr = addr.trim();
+        let host = match addr.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') => {
+                parse_port_nonzero(p).map_err(|_| ACCEPTED.to_string())?;
+                h
+            }
+            _ => addr,
+        };
+        if host.is_empty() || parse_host_or_empty(host).is_err() {
+            return Err(ACCEPTED.into());
+        }
+    }
+    Ok(v.to_string())
+}

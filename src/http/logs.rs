@@ -37,7 +37,7 @@ const FLUSH_WAIT: Duration = Duration::from_millis(500);
 const MAX_TAIL: usize = 1000;
 
 fn files(state: &AppState) -> LogFiles {
-    crate::logs::log_files(state.data_dir(), &state.config())
+    state.log_files()
 }
 
 /// The query parameters, refused with 400 when one is not in `accepted`, repeated,

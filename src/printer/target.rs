@@ -21,13 +21,14 @@ pub enum PrinterTarget {
         baud: u32,
         status: bool,
     },
-    /// `file:/dev/usb/lp0`: a device file (Linux USB printer class).
+    /// `file:/dev/usb/lp0` (or `usb:///dev/usb/lp0`, the same): a character device
+    /// (Linux USB printer class, a serial tty), or a device name on Windows (`LPT1`).
     File { path: PathBuf, status: bool },
     /// `virtual`: the built-in emulated ESC/POS printer.
     Virtual,
 }
 
-const ACCEPTED: &str = "nom d'imprimante système (TICKET), tcp://hôte:port, serial:COM3?baud=9600, file:/dev/usb/lp0 ou virtual";
+const ACCEPTED: &str = "nom d'imprimante système (TICKET), tcp://hôte:port, serial:COM3?baud=9600, file:/dev/usb/lp0 (ou usb:///dev/usb/lp0) ou virtual";
 
 /// Splits `a?k=v&k2=v2`, refusing unknown keys.
 type Query<'a> = Vec<(&'a str, &'a str)>;
@@ -125,7 +126,11 @@ impl PrinterTarget {
                 status: flag(&q, "status", true)?,
             });
         }
-        if let Some(rest) = text.strip_prefix("file:") {
+        // `usb:` is the page's name for the same thing: a device written to directly.
+        if let Some(rest) = text
+            .strip_prefix("file:")
+            .or_else(|| text.strip_prefix("usb:"))
+        {
             let (path, q) = split_query(rest.strip_prefix("//").unwrap_or(rest), &["status"])?;
             let path = path.trim();
             if path.is_empty() {
@@ -140,6 +145,16 @@ impl PrinterTarget {
             return Err(format!("schéma inconnu dans {text:?}; attendu: {ACCEPTED}"));
         }
         Ok(PrinterTarget::System(text.to_string()))
+    }
+
+    /// A `file:` target must be a device, not a file: checked when the admin page saves
+    /// it, and again on the opened handle at every job ([`super::device`]). Other kinds
+    /// are not paths and pass.
+    pub fn check_device(&self) -> Result<(), String> {
+        match self {
+            PrinterTarget::File { path, .. } => super::device::check_path(path),
+            _ => Ok(()),
+        }
     }
 
     /// Whether this kind of target can answer real-time status queries.
@@ -266,6 +281,17 @@ mod tests {
     }
 
     #[test]
+    fn usb_is_an_alias_of_file() {
+        let file = PrinterTarget::File {
+            path: "/dev/usb/lp0".into(),
+            status: false,
+        };
+        assert_eq!(PrinterTarget::parse("usb:///dev/usb/lp0").unwrap(), file);
+        assert_eq!(PrinterTarget::parse("usb:/dev/usb/lp0").unwrap(), file);
+        assert!(PrinterTarget::parse("usb:").is_err());
+    }
+
+    #[test]
     fn refuses_bad_targets_with_what_is_accepted() {
         for bad in [
             "",
@@ -293,6 +319,7 @@ mod tests {
             "tcp://[::1]:9100?status=off",
             "serial:COM3?baud=9600",
             "file:/dev/usb/lp0",
+            "usb:///dev/usb/lp0",
             "virtual",
         ] {
             let t = PrinterTarget::parse(s).unwrap();

@@ -82,7 +82,7 @@ pub const GROUPS: &[Group] = &[
         title: ["Imprimante des factures", "Invoice printer"],
         fields: &[
             f("invoice_printer", "autoprint", Kind::Bool, ["Impression automatique", "Automatic printing"], ["", ""], false),
-            f("invoice_printer", "name", Kind::Printer, ["Imprimante", "Printer"], ["FACTURE ou nom@ip:port", "FACTURE or name@ip:port"], false),
+            f("invoice_printer", "name", Kind::Printer, ["Imprimante", "Printer"], ["FACTURE, ou FACTURE@192.168.1.60:9100 pour l'imprimante réseau", "FACTURE, or FACTURE@192.168.1.60:9100 for the network printer"], false),
             f("invoice_printer", "printer_ip", Kind::Text, ["Adresse IP", "IP address"], ["Vide = imprimante système", "Empty = system printer"], false),
             f("invoice_printer", "printer_port", Kind::Number, ["Port", "Port"], ["9100 en général", "usually 9100"], false),
             f("invoice_printer", "download_folder", Kind::Text, ["Dossier surveillé", "Watched folder"], ["", ""], false),
@@ -164,21 +164,94 @@ fn default_of(section: &str, key: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Copies the submitted values into `ini`; fields absent from the form keep their value.
-/// Returns the keys whose value changed.
-pub fn apply(ini: &mut Ini, form: &HashMap<String, String>) -> Vec<&'static Field> {
+/// Copies the submitted values of the page's own fields into `ini` (any other form key,
+/// such as `invoice_printer.command` or `auth.salt`, is ignored); fields absent from the
+/// form keep their value. Returns the fields whose value changed, and a text-rule error
+/// ([`crate::config::check_ini_text`]) for each value that cannot be one config.ini line.
+/// Refused values are still copied, so that the page shows them back; the caller never
+/// writes `ini` while there is an error.
+pub fn apply(
+    ini: &mut Ini,
+    form: &HashMap<String, String>,
+) -> (Vec<&'static Field>, BTreeMap<String, String>) {
     let mut changed = Vec::new();
+    let mut errors = BTreeMap::new();
     for field in all_fields() {
         let Some(value) = form.get(&form_name(field)) else {
             continue;
         };
         let value = value.trim().to_string();
+        if let Err(reason) = crate::config::check_ini_text(&value) {
+            errors.insert(form_name(field), reason);
+        }
         if raw_value(ini, field.section, field.key) != value {
             changed.push(field);
         }
         ini.with_section(Some(field.section)).set(field.key, value);
     }
-    changed
+    (changed, errors)
+}
+
+/// The whole check of a submitted form against the config.ini it changes: text rule,
+/// each key's parser, the TLS pair, then the page's own limits on what it changed
+/// ([`page_limits`]). Every error by field name, the first reason per field.
+pub fn check_form(
+    ini: &mut Ini,
+    form: &HashMap<String, String>,
+    data_dir: &std::path::Path,
+    file: &str,
+) -> Result<(Config, Vec<&'static Field>), BTreeMap<String, String>> {
+    let (changed, mut errors) = apply(ini, form);
+    let parsed = validate(ini, file);
+    if let Err(parser_errors) = &parsed {
+        for (name, reason) in parser_errors {
+            errors.entry(name.clone()).or_insert_with(|| reason.clone());
+        }
+    }
+    for (name, reason) in page_limits(ini, &changed, data_dir) {
+        errors.entry(name).or_insert(reason);
+    }
+    match parsed {
+        Ok(config) if errors.is_empty() => Ok((config, changed)),
+        _ => Err(errors),
+    }
+}
+
+/// What the page may set, beyond what config.ini edited on the till may: the log stays
+/// inside the data folder, and a `file:`/`usb:` printer is a device. Checked on the
+/// fields the form changes only, so a till whose config.ini was edited by hand (an
+/// absolute log folder) can still save its other settings from the page.
+fn page_limits(
+    ini: &Ini,
+    changed: &[&'static Field],
+    data_dir: &std::path::Path,
+) -> BTreeMap<String, String> {
+    let mut errors = BTreeMap::new();
+    let was_changed = |s: &str, k: &str| changed.iter().any(|f| f.section == s && f.key == k);
+    let folder = raw_value(ini, "logs", "folder");
+    let filename = raw_value(ini, "logs", "filename");
+    if was_changed("logs", "folder") {
+        if let Err(e) = crate::config::check_page_log_folder(data_dir, &folder) {
+            errors.insert("logs.folder".to_string(), e);
+        }
+    }
+    if (was_changed("logs", "folder") || was_changed("logs", "filename"))
+        && !errors.contains_key("logs.folder")
+    {
+        if let Err(e) = crate::config::check_page_log_file(data_dir, &folder, &filename) {
+            errors.insert("logs.filename".to_string(), e);
+        }
+    }
+    if was_changed("printer", "name") {
+        // A value the parser refuses is already reported by `validate`.
+        if let Ok(target) = crate::printer::PrinterTarget::parse(&raw_value(ini, "printer", "name"))
+        {
+            if let Err(e) = target.check_device() {
+                errors.insert("printer.name".to_string(), e);
+            }
+        }
+    }
+    errors
 }
 
 /// Checks the whole document with the config module's parsers and collects every
@@ -377,5 +450,210 @@ mod tests {
         apply(&mut ini, &form(&format!("{}A2", "3F:".repeat(31))));
         let config = validate(&ini, "config.ini").unwrap();
         assert!(config.invoice_printer.ipps_fingerprint.is_some());
+    }
+
+    /// A small deterministic generator (xorshift): the same strings at every run, so a
+    /// failure is reproducible, with no crate for it.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// Hostile pieces: every line break, controls, quotes, INI syntax, paths, and pieces
+    /// of valid values so that many forms are accepted and written.
+    const PIECES: &[&str] = &[
+        "\n",
+        "\r",
+        "\r\n",
+        "\0",
+        "\u{85}",
+        "\u{2028}",
+        "\u{2029}",
+        "\u{b}",
+        "\u{c}",
+        "\t",
+        "\u{1b}",
+        "\u{7f}",
+        "\u{202e}",
+        "\"",
+        "'",
+        "[",
+        "]",
+        "[auth]",
+        "=",
+        ";",
+        "#",
+        ":",
+        "\\",
+        "\\\n",
+        " ",
+        "/",
+        "..",
+        ".",
+        "@",
+        "é",
+        "∑",
+        "command = id",
+        "a",
+        "1",
+        "0",
+        "9100",
+        "true",
+        "virtual",
+        "TICKET",
+        "tcp://10.0.0.2:9100",
+        "*",
+        "/dev/null",
+        "192.168.1.0/24",
+        "logs",
+        "C:\\x",
+        "%",
+        "&",
+        "?",
+        "$2b$",
+    ];
+
+    fn hostile(rng: &mut Rng) -> String {
+        (0..rng.below(6))
+            .map(|_| PIECES[rng.below(PIECES.len())])
+            .collect()
+    }
+
+    /// For any form: either the save is refused, or the written config.ini reads back to
+    /// exactly the submitted (trimmed) values, with every other key of the file as it was,
+    /// and the same configuration.
+    #[test]
+    fn any_form_is_refused_or_read_back_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.ini");
+        let store = crate::config::ConfigStore::new(&path);
+        let (_, _) = store.load_or_create().unwrap();
+        let fields: Vec<&Field> = all_fields().collect();
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let (mut saved, mut refused) = (0, 0);
+        for _ in 0..3000 {
+            let before = store.read_ini().unwrap();
+            let mut form = HashMap::new();
+            for _ in 0..1 + rng.below(3) {
+                let field = fields[rng.below(fields.len())];
+                let value = if rng.below(4) == 0 {
+                    raw_value(&before, field.section, field.key)
+                } else {
+                    hostile(&mut rng)
+                };
+                form.insert(form_name(field), value);
+            }
+            if rng.below(3) == 0 {
+                form.insert("invoice_printer.command".into(), hostile(&mut rng));
+                form.insert("auth.salt".into(), "sel".into());
+            }
+            let mut ini = before.clone();
+            let Ok((config, _)) = check_form(&mut ini, &form, dir.path(), "config.ini") else {
+                refused += 1;
+                continue;
+            };
+            store
+                .save_checked(&ini)
+                .unwrap_or_else(|e| panic!("{form:?}: {e}"));
+            saved += 1;
+            let again = store.read_ini().unwrap();
+            for field in all_fields() {
+                let want = match form.get(&form_name(field)) {
+                    Some(v) => v.trim().to_string(),
+                    None => raw_value(&before, field.section, field.key),
+                };
+                assert_eq!(
+                    raw_value(&again, field.section, field.key),
+                    want,
+                    "{form:?}"
+                );
+            }
+            for (section, props) in before.iter() {
+                for (key, value) in props.iter() {
+                    let on_page = all_fields().any(|f| Some(f.section) == section && f.key == key);
+                    if !on_page {
+                        assert_eq!(
+                            again.get_from(section, key),
+                            Some(value),
+                            "{section:?} {key} {form:?}"
+                        );
+                    }
+                }
+            }
+            let sections = |i: &Ini| {
+                i.sections()
+                    .map(|s| s.map(str::to_string))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(sections(&again), sections(&before), "{form:?}");
+            assert_eq!(
+                Config::from_ini(&again, "config.ini").unwrap(),
+                config,
+                "{form:?}"
+            );
+        }
+        assert!(
+            saved > 100 && refused > 100,
+            "saved {saved}, refused {refused}"
+        );
+    }
+
+    /// Words of the help texts that are values to type, found by their shape; each one
+    /// must be accepted by its key's parser (issue 14: the page offered `usb:` and the
+    /// parser refused it). `NOT_EXAMPLES` lists the words that only look like values.
+    #[test]
+    fn every_example_in_the_help_texts_is_accepted() {
+        const NOT_EXAMPLES: &[(&str, &str)] = &[
+            ("invoice_printer.retries", "failed/"),
+            ("invoice_printer.ipps_fingerprint", "SHA-256"),
+            ("invoice_printer.ipps_fingerprint", "64"),
+            ("odoo.paper_width", "80"),
+            ("odoo.paper_width", "58"),
+        ];
+        // Upper-case words are queue names (TICKET, FACTURE) only in a printer's help.
+        let looks_like_a_value = |w: &str, printer: bool| {
+            w.contains("://")
+                || w.contains('/')
+                || w.contains('@')
+                || w == "*"
+                || w == "virtual"
+                || (printer && w.len() >= 3 && w.bytes().all(|b| b.is_ascii_uppercase()))
+                || (!w.is_empty() && w.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+        };
+        let mut checked = 0;
+        for field in all_fields() {
+            let name = form_name(field);
+            for help in field.help {
+                for word in help.split([' ', ',', ';']) {
+                    let word =
+                        word.trim_matches(|c| matches!(c, '(' | ')' | '«' | '»' | '“' | '”'));
+                    let word = word.strip_suffix('.').unwrap_or(word);
+                    if !looks_like_a_value(word, field.kind == Kind::Printer)
+                        || NOT_EXAMPLES.contains(&(name.as_str(), word))
+                    {
+                        continue;
+                    }
+                    let mut ini = Ini::new();
+                    ini.with_section(Some(field.section)).set(field.key, word);
+                    if let Err(errors) = validate(&ini, "config.ini") {
+                        assert!(
+                            !errors.contains_key(&name),
+                            "{name}: the help offers {word:?}, the parser says {:?}",
+                            errors[&name]
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 30, "{checked}");
     }
 }

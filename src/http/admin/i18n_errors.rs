@@ -73,6 +73,45 @@ const PHRASES: &[(&str, &str)] = &[
         "chemin de fichier attendu (ou vide)",
         "file path expected (or empty)",
     ),
+    (
+        "caractère U+{} refusé (retour à la ligne, contrôle ou mise en forme invisible); accepté: ",
+        "character U+{} refused (line break, control or invisible formatting); accepted: ",
+    ),
+    (
+        "guillemet droit \" refusé (config.ini le lit comme le début d'une valeur entre guillemets); accepté: ",
+        "straight quote \" refused (config.ini reads it as the start of a quoted value); accepted: ",
+    ),
+    (
+        "apostrophe en tête de valeur refusée (config.ini la lit comme le début d'une valeur entre apostrophes); accepté: ",
+        "apostrophe at the start of a value refused (config.ini reads it as the start of a quoted value); accepted: ",
+    ),
+    (
+        "une seule ligne de texte, sans guillemet droit",
+        "one line of text, without a straight quote",
+    ),
+    (
+        "nom de file d'impression système (FACTURE) ou nom@ip:port (par exemple \
+         FACTURE@192.168.1.60:9100), ou vide",
+        "system print queue name (FACTURE) or name@ip:port (for example \
+         FACTURE@192.168.1.60:9100), or empty",
+    ),
+    // config/paths.rs
+    (
+        "nom de fichier en .log attendu (par exemple cashdrawer.log): le journal ne peut pas \
+         être un autre fichier du dossier de données",
+        "a .log file name expected (for example cashdrawer.log): the log cannot be another \
+         file of the data folder",
+    ),
+    (
+        " sort du dossier de données par un lien symbolique; ",
+        " leaves the data folder through a symbolic link; ",
+    ),
+    (
+        "dossier relatif au dossier de données attendu, sans « .. », sans lecteur (C:) \
+         ni chemin réseau (\\\\serveur), par exemple logs ou journal/caisse",
+        "folder relative to the data folder expected, without “..”, without a drive (C:) \
+         or network path (\\\\server), for example logs or journal/till",
+    ),
     // config/mod.rs
     (
         "empreinte utilisable seulement avec ipp_uri en ipps:// ou https:// (chiffré); \
@@ -89,9 +128,25 @@ const PHRASES: &[(&str, &str)] = &[
     ("; attendu: ", "; expected: "),
     (
         "nom d'imprimante système (TICKET), tcp://hôte:port, serial:COM3?baud=9600, \
-         file:/dev/usb/lp0 ou virtual",
+         file:/dev/usb/lp0 (ou usb:///dev/usb/lp0) ou virtual",
         "system printer name (TICKET), tcp://host:port, serial:COM3?baud=9600, \
-         file:/dev/usb/lp0 or virtual",
+         file:/dev/usb/lp0 (or usb:///dev/usb/lp0) or virtual",
+    ),
+    // printer/device.rs
+    (" n'est pas un périphérique (", " is not a device ("),
+    ("fichier ordinaire", "regular file"),
+    ("dossier)", "folder)"),
+    ("tube nommé", "named pipe"),
+    ("périphérique bloc", "block device"),
+    ("introuvable", "not found"),
+    ("pas un nom de périphérique", "not a device name"),
+    (
+        "file: et usb: visent un périphérique caractère, par exemple /dev/usb/lp0 ou /dev/ttyUSB0",
+        "file: and usb: name a character device, for example /dev/usb/lp0 or /dev/ttyUSB0",
+    ),
+    (
+        "file: et usb: visent un nom de périphérique, par exemple LPT1, COM3 ou \\\\.\\COM10",
+        "file: and usb: name a device, for example LPT1, COM3 or \\\\.\\COM10",
     ),
     (
         "paramètre {} inconnu (acceptés: {})",

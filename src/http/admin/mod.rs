@@ -244,7 +244,7 @@ pub(crate) fn html(status: StatusCode, body: Result<String, askama::Error>) -> R
 pub fn check_config_form(
     ini: &mut ini::Ini,
     form: &std::collections::HashMap<String, String>,
+    data_dir: &std::path::Path,
 ) -> Result<crate::config::Config, std::collections::BTreeMap<String, String>> {
-    fields::apply(ini, form);
-    fields::validate(ini, "config.ini")
+    fields::check_form(ini, form, data_dir, "config.ini").map(|(config, _)| config)
 }

@@ -17,6 +17,7 @@ use super::i18n::{Lang, Texts};
 use super::{html, AdminSession, AdminState};
 use crate::auth::password;
 use crate::auth::session::{session_cookie, Sessions};
+use crate::config::SaveError;
 use crate::error::ApiError;
 use crate::http::access::Peer;
 
@@ -56,7 +57,7 @@ fn is_operation(line: &str) -> bool {
 
 /// The last `n` operations in today's log, newest first.
 fn last_operations(admin: &AdminState, n: usize) -> Vec<String> {
-    let path = crate::logs::log_path(admin.app.data_dir(), &admin.app.config());
+    let path = admin.app.log_files().current();
     let lines = crate::logs::tail::tail(&path, 300, tracing::Level::INFO).unwrap_or_default();
     lines
         .into_iter()
@@ -259,27 +260,30 @@ pub async fn save(
         Ok(ini) => ini,
         Err(e) => return e.into_response(),
     };
-    let changed = fields::apply(&mut ini, &form);
     let file = admin.app.store().path().display().to_string();
+    let (config, changed) = match fields::check_form(&mut ini, &form, admin.app.data_dir(), &file) {
+        Ok(checked) => checked,
+        Err(errors) => {
+            let bad: Vec<&str> = errors.keys().map(String::as_str).collect();
+            tracing::warn!(op = "config.save", outcome = "error", peer = %peer.ip(), "configuration refusée, rien n'est enregistré (champs invalides: {})", bad.join(", "));
+            let view = View {
+                lang,
+                session_csrf: session.csrf,
+                ini: &ini,
+                errors,
+                notice: String::new(),
+                error: lang.texts().not_saved.into(),
+                restart: false,
+                pw_error: String::new(),
+            };
+            return render(&admin, StatusCode::BAD_REQUEST, view).await;
+        }
+    };
     let names: Vec<String> = changed.iter().map(|f| fields::form_name(f)).collect();
-    if let Err(errors) = fields::validate(&ini, &file) {
-        let bad: Vec<&str> = errors.keys().map(String::as_str).collect();
-        tracing::warn!(op = "config.save", outcome = "error", peer = %peer.ip(), "configuration refusée, rien n'est enregistré (champs invalides: {})", bad.join(", "));
-        let view = View {
-            lang,
-            session_csrf: session.csrf,
-            ini: &ini,
-            errors,
-            notice: String::new(),
-            error: lang.texts().not_saved.into(),
-            restart: false,
-            pw_error: String::new(),
-        };
-        return render(&admin, StatusCode::BAD_REQUEST, view).await;
-    }
-    match admin.app.store().save(&ini) {
-        Ok(config) => {
-            admin.app.replace_config(config);
+    match admin.app.store().save_checked(&ini) {
+        Ok(saved) => {
+            debug_assert_eq!(saved, config);
+            admin.app.replace_config(saved);
             tracing::info!(op = "config.save", outcome = "ok", peer = %peer.ip(), "configuration enregistrée (modifié: {})", if names.is_empty() { "rien".to_string() } else { names.join(", ") });
             let restart = changed.iter().any(|f| f.restart);
             Redirect::to(if restart {
@@ -289,8 +293,41 @@ pub async fn save(
             })
             .into_response()
         }
-        Err(e) => ApiError::Internal(e.context("enregistrement de config.ini")).into_response(),
+        Err(e @ (SaveError::Mismatch { .. } | SaveError::Unreadable(_))) => {
+            // Not the admin's typing (every value passed its rules): our writer and reader
+            // disagree. Nothing was written; say which key, as JSON or on the page.
+            let message = e.to_string();
+            tracing::error!(op = "config.save", outcome = "error", peer = %peer.ip(), "{message}");
+            if !wants_html(&headers) {
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(json!({"status": "error", "message": message})),
+                )
+                    .into_response();
+            }
+            let view = View {
+                lang,
+                session_csrf: session.csrf,
+                ini: &ini,
+                errors: BTreeMap::new(),
+                notice: String::new(),
+                error: message,
+                restart: false,
+                pw_error: String::new(),
+            };
+            render(&admin, StatusCode::INTERNAL_SERVER_ERROR, view).await
+        }
+        Err(e) => ApiError::Internal(anyhow::Error::new(e).context("enregistrement de config.ini"))
+            .into_response(),
     }
+}
+
+/// A browser's form post asks for HTML; scripts and API clients get JSON.
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
 }
 
 #[utoipa::path(
