@@ -169,7 +169,12 @@ async fn kick(app: &TestApp, route: Route) -> Answer {
 
 /// Kicks through `route` while the peer is offline for `why`, then recovers the peer
 /// (paper changed, cover closed) and gives it time to run what it held.
-async fn kick_offline_then_recover(peer: &PrinterPeer, app: &TestApp, route: Route, why: Offline) -> Answer {
+async fn kick_offline_then_recover(
+    peer: &PrinterPeer,
+    app: &TestApp,
+    route: Route,
+    why: Offline,
+) -> Answer {
     peer.go_offline(why);
     let answer = kick(app, route).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -209,8 +214,16 @@ async fn offline_printer_gets_the_realtime_pulse_on_every_route_and_no_late_kick
                         Offline::PaperOut => 0x8_0000,
                         Offline::CoverOpen => 0x20,
                     };
-                    let asb: u32 = answer.body.split("status=\"").nth(1).unwrap()
-                        .split('"').next().unwrap().parse().unwrap();
+                    let asb: u32 = answer
+                        .body
+                        .split("status=\"")
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap()
+                        .parse()
+                        .unwrap();
                     assert_eq!(asb & (cause_bit | 0x8), cause_bit | 0x8, "{}", answer.body);
                 }
                 _ => {}
@@ -229,7 +242,11 @@ async fn offline_printer_with_refuse_gets_nothing_on_every_route_and_no_late_kic
         let answer = kick_offline_then_recover(&peer, &app, route, Offline::PaperOut).await;
         assert!(!answer.opened, "{route:?}: {}", answer.body);
         assert!(peer.non_empty_jobs().is_empty(), "{route:?}: nothing sent");
-        assert_eq!(peer.executed_kicks(), vec![], "{route:?}: no kick, now or later");
+        assert_eq!(
+            peer.executed_kicks(),
+            vec![],
+            "{route:?}: no kick, now or later"
+        );
         match route {
             Route::OpenCashDrawer => {
                 assert!(answer.body.contains("plus de papier"), "{}", answer.body);
@@ -244,7 +261,11 @@ async fn offline_printer_with_refuse_gets_nothing_on_every_route_and_no_late_kic
         let before = *peer.connections.lock().unwrap();
         assert!(kick(&app, route).await.opened, "{route:?}");
         assert_eq!(peer.executed_kicks(), vec![Kick::Buffered(0)], "{route:?}");
-        assert_eq!(*peer.connections.lock().unwrap(), before + 1, "{route:?}: one connection");
+        assert_eq!(
+            *peer.connections.lock().unwrap(),
+            before + 1,
+            "{route:?}: one connection"
+        );
     }
 }
 
@@ -307,7 +328,10 @@ async fn fifty_concurrent_opens_give_whole_commands_or_busy() {
         let (status, body) = t.await.unwrap();
         match status {
             200 => opened += 1,
-            503 => assert!(body["message"].as_str().unwrap().contains("occupée"), "{body}"),
+            503 => assert!(
+                body["message"].as_str().unwrap().contains("occupée"),
+                "{body}"
+            ),
             other => panic!("{other} {body}"),
         }
     }

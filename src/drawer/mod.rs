@@ -174,8 +174,14 @@ mod tests {
         assert_eq!(rt("1b7030fafa").as_deref(), Some("1014010005"));
         assert_eq!(rt("1b7031fffa").as_deref(), Some("1014010105"));
         assert_eq!(rt("1b7000ff00").as_deref(), Some("1014010005"));
-        assert_eq!(rt("1b7000ffff 1b7000ffff").as_deref(), Some("10140100051014010005"));
-        assert_eq!(rt("1b70001afa1b70011afa").as_deref(), Some("10140100011014010101"));
+        assert_eq!(
+            rt("1b7000ffff 1b7000ffff").as_deref(),
+            Some("10140100051014010005")
+        );
+        assert_eq!(
+            rt("1b70001afa1b70011afa").as_deref(),
+            Some("10140100011014010101")
+        );
         assert_eq!(rt("1014010005").as_deref(), Some("1014010005"));
         assert_eq!(rt("1b40 1b70001afa").as_deref(), Some("1014010001"));
         // Another dialect (Star's BEL), or a truncated ESC p: nothing to translate.
@@ -190,7 +196,10 @@ mod tests {
     fn offline_kick_values() {
         assert_eq!("realtime".parse(), Ok(OfflineKick::Realtime));
         assert_eq!("Refuse".parse(), Ok(OfflineKick::Refuse));
-        assert!("later".parse::<OfflineKick>().unwrap_err().contains("realtime"));
+        assert!("later"
+            .parse::<OfflineKick>()
+            .unwrap_err()
+            .contains("realtime"));
     }
 
     #[test]
@@ -228,7 +237,10 @@ impl FromStr for OfflineKick {
         match s.to_ascii_lowercase().as_str() {
             "realtime" => Ok(OfflineKick::Realtime),
             "refuse" => Ok(OfflineKick::Refuse),
-            _ => Err("valeurs acceptées: realtime (impulsion temps réel), refuse (ne rien envoyer)".into()),
+            _ => Err(
+                "valeurs acceptées: realtime (impulsion temps réel), refuse (ne rien envoyer)"
+                    .into(),
+            ),
         }
     }
 }
@@ -344,9 +356,7 @@ pub async fn kick(
 }
 
 /// Kicks the drawer with the configured `[cashdrawer] command` and `offline_kick`.
-pub async fn open(
-    state: &crate::state::AppState,
-) -> Result<Kicked, crate::printer::PrinterError> {
+pub async fn open(state: &crate::state::AppState) -> Result<Kicked, crate::printer::PrinterError> {
     let config = state.config();
     kick(
         &state.drawer_printer(),

@@ -160,8 +160,10 @@ async fn epos_print(
             match warning {
                 None => tracing::info!(op = "odoo.epos", outcome = "ok", ms, peer = %peer.ip(),
                     bytes = job.bytes.len(), "ePOS {what}: {} octets envoyés", job.bytes.len()),
-                Some(w) => tracing::warn!(op = "odoo.epos", outcome = "warning", ms, peer = %peer.ip(),
-                    "ePOS {what}: tiroir ouvert, mais {w}"),
+                Some(w) => {
+                    tracing::warn!(op = "odoo.epos", outcome = "warning", ms, peer = %peer.ip(),
+                    "ePOS {what}: tiroir ouvert, mais {w}")
+                }
             }
             // The ASB bits carry the printer's problem (paper end, cover open) to Odoo.
             xml(envelope(None, asb(outcome.status.as_ref(), true, true)))
@@ -355,8 +357,10 @@ async fn kick(state: &AppState, peer: &Peer) -> bool {
             match k.warning {
                 None => tracing::info!(op = "odoo.iot", outcome = "ok", ms, peer = %peer.ip(),
                     "IoT: tiroir-caisse ouvert"),
-                Some(w) => tracing::warn!(op = "odoo.iot", outcome = "warning", ms, peer = %peer.ip(),
-                    "IoT: tiroir-caisse ouvert, mais {w}"),
+                Some(w) => {
+                    tracing::warn!(op = "odoo.iot", outcome = "warning", ms, peer = %peer.ip(),
+                    "IoT: tiroir-caisse ouvert, mais {w}")
+                }
             }
             true
         }

@@ -500,7 +500,10 @@ mod tests {
         let r = printer.send(vec![2], false).await;
         assert!(r.is_err());
         tokio::time::sleep(Duration::from_millis(2500)).await;
-        assert!(!sticky.overlapped.load(Ordering::SeqCst), "two calls overlapped");
+        assert!(
+            !sticky.overlapped.load(Ordering::SeqCst),
+            "two calls overlapped"
+        );
         assert!(sticky.calls.load(Ordering::SeqCst) <= 2);
     }
 
@@ -526,7 +529,12 @@ mod tests {
                 }
             }
         }
-        assert_eq!(busy, 5, "{} admitted: one running and {MAX_WAITING} waiting", MAX_WAITING + 1);
+        assert_eq!(
+            busy,
+            5,
+            "{} admitted: one running and {MAX_WAITING} waiting",
+            MAX_WAITING + 1
+        );
         // Places are given back: the next request is admitted again.
         tokio::time::sleep(Duration::from_millis(1000)).await;
         let r = printer.send(vec![1], false).await;
