@@ -66,8 +66,7 @@ mod serial {
         assert_eq!(code, 200, "{body}");
         // The kick is written right behind the status answer: the peer reads it shortly.
         let deadline = std::time::Instant::now() + Duration::from_secs(2);
-        while received.lock().unwrap().len() < PIN2.len() && std::time::Instant::now() < deadline
-        {
+        while received.lock().unwrap().len() < PIN2.len() && std::time::Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
         }
         assert_eq!(received.lock().unwrap().as_slice(), PIN2);
