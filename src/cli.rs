@@ -185,11 +185,14 @@ fn offline_state(data_dir: PathBuf) -> Result<AppState> {
 async fn open_drawer(data_dir: PathBuf) -> Result<()> {
     let state = offline_state(data_dir)?;
     let target = state.config().printer.target.clone();
-    let outcome = crate::drawer::open(&state).await?;
+    let kicked = crate::drawer::open(&state).await?;
     println!(
         "Tiroir-caisse ouvert via {target} en {} ms",
-        outcome.elapsed.as_millis()
+        kicked.outcome.elapsed.as_millis()
     );
+    if let Some(warning) = kicked.warning {
+        println!("Attention: {warning}");
+    }
     Ok(())
 }
 

@@ -4,8 +4,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::peer::{refusing_addr, Behaviour, PrinterPeer};
+use common::odoo::{odoo_envelope, rpc, EPOS};
+use common::peer::{refusing_addr, Behaviour, Kick, Offline, PrinterPeer};
 use common::{ini, TestApp, ORIGINAL_INI};
+use serde_json::json;
 
 const PIN2: &[u8] = &[0x1b, 0x70, 0x00, 0x1a, 0xfa];
 
@@ -92,11 +94,189 @@ async fn garbage_status_answer_is_an_error_not_a_success() {
 }
 
 #[tokio::test]
-async fn offline_printer_is_reported_with_its_cause() {
+async fn offline_printer_is_reported_with_its_cause_when_kicks_are_refused() {
     let peer = PrinterPeer::start(Behaviour::Normal);
     peer.status.lock().unwrap().cover_open = true;
-    let app = TestApp::with_printer(&peer.target(), &[]).await;
+    let app =
+        TestApp::with_printer(&peer.target(), &[("cashdrawer", "offline_kick", "refuse")]).await;
     assert_error_within(&app, Duration::from_secs(2), "capot ouvert").await;
+    assert!(peer.non_empty_jobs().is_empty(), "nothing sent");
+}
+
+/// The four ways Odoo and its module kick the drawer.
+#[derive(Debug, Clone, Copy)]
+enum Route {
+    OpenCashDrawer,
+    EposPulse,
+    IotCashbox,
+    IotOpenCashbox,
+}
+
+const ROUTES: [Route; 4] = [
+    Route::OpenCashDrawer,
+    Route::EposPulse,
+    Route::IotCashbox,
+    Route::IotOpenCashbox,
+];
+
+/// What a route answered: whether it says the drawer opened, and its answer as text.
+struct Answer {
+    opened: bool,
+    body: String,
+}
+
+async fn kick(app: &TestApp, route: Route) -> Answer {
+    match route {
+        Route::OpenCashDrawer => {
+            let (status, body) = app.odoo_open_drawer().await;
+            assert!(status == 200 || status == 503, "{status} {body}");
+            Answer {
+                opened: status == 200 && body["status"] == "success",
+                body: body.to_string(),
+            }
+        }
+        Route::EposPulse => {
+            let res = app
+                .client
+                .post(app.url(EPOS))
+                .header("Origin", "https://shop.odoo.com")
+                .body(odoo_envelope("<pulse/>"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status().as_u16(), 200);
+            let body = res.text().await.unwrap();
+            Answer {
+                opened: body.contains("success=\"true\""),
+                body,
+            }
+        }
+        Route::IotCashbox | Route::IotOpenCashbox => {
+            let result = match route {
+                Route::IotCashbox => {
+                    let params = json!({"data": {"action": "cashbox"}});
+                    rpc(app, "/hw_proxy/default_printer_action", params).await
+                }
+                _ => rpc(app, "/hw_proxy/open_cashbox", json!({})).await,
+            };
+            Answer {
+                opened: result == json!(true),
+                body: result.to_string(),
+            }
+        }
+    }
+}
+
+/// Kicks through `route` while the peer is offline for `why`, then recovers the peer
+/// (paper changed, cover closed) and gives it time to run what it held.
+async fn kick_offline_then_recover(
+    peer: &PrinterPeer,
+    app: &TestApp,
+    route: Route,
+    why: Offline,
+) -> Answer {
+    peer.go_offline(why);
+    let answer = kick(app, route).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    peer.recover();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    answer
+}
+
+#[tokio::test]
+async fn offline_printer_gets_the_realtime_pulse_on_every_route_and_no_late_kick() {
+    for route in ROUTES {
+        for why in [Offline::PaperOut, Offline::CoverOpen] {
+            let peer = PrinterPeer::start(Behaviour::Normal);
+            // Default offline_kick (realtime); pin 2, 52 ms -> DLE DC4 1 0 1.
+            let app = TestApp::with_printer(&peer.target(), &[]).await;
+            let answer = kick_offline_then_recover(&peer, &app, route, why).await;
+            assert!(answer.opened, "{route:?} {why:?}: {}", answer.body);
+            assert_eq!(
+                peer.executed_kicks(),
+                vec![Kick::Realtime(0, 1)],
+                "{route:?} {why:?}: the real-time pulse at once, and no ESC p run on recovery"
+            );
+            let cause = match why {
+                Offline::PaperOut => "plus de papier",
+                Offline::CoverOpen => "capot ouvert",
+            };
+            match route {
+                Route::OpenCashDrawer => {
+                    let body: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+                    assert_eq!(body["message"], "Tiroir-caisse ouvert");
+                    let warning = body["warning"].as_str().expect("a warning");
+                    assert!(warning.contains(cause), "{warning}");
+                }
+                Route::EposPulse => {
+                    // ASB: off line, and receipt end or cover open, as the printer said.
+                    let cause_bit = match why {
+                        Offline::PaperOut => 0x8_0000,
+                        Offline::CoverOpen => 0x20,
+                    };
+                    let asb: u32 = answer
+                        .body
+                        .split("status=\"")
+                        .nth(1)
+                        .unwrap()
+                        .split('"')
+                        .next()
+                        .unwrap()
+                        .parse()
+                        .unwrap();
+                    assert_eq!(asb & (cause_bit | 0x8), cause_bit | 0x8, "{}", answer.body);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn offline_printer_with_refuse_gets_nothing_on_every_route_and_no_late_kick() {
+    for route in ROUTES {
+        let peer = PrinterPeer::start(Behaviour::Normal);
+        let app =
+            TestApp::with_printer(&peer.target(), &[("cashdrawer", "offline_kick", "refuse")])
+                .await;
+        let answer = kick_offline_then_recover(&peer, &app, route, Offline::PaperOut).await;
+        assert!(!answer.opened, "{route:?}: {}", answer.body);
+        assert!(peer.non_empty_jobs().is_empty(), "{route:?}: nothing sent");
+        assert_eq!(
+            peer.executed_kicks(),
+            vec![],
+            "{route:?}: no kick, now or later"
+        );
+        match route {
+            Route::OpenCashDrawer => {
+                assert!(answer.body.contains("plus de papier"), "{}", answer.body);
+                assert!(answer.body.contains("offline_kick"), "{}", answer.body);
+            }
+            Route::EposPulse => {
+                assert!(answer.body.contains("EPTR_REC_EMPTY"), "{}", answer.body)
+            }
+            _ => {}
+        }
+        // Back online: the next kick is the configured ESC p, on one connection.
+        let before = *peer.connections.lock().unwrap();
+        assert!(kick(&app, route).await.opened, "{route:?}");
+        assert_eq!(peer.executed_kicks(), vec![Kick::Buffered(0)], "{route:?}");
+        assert_eq!(
+            *peer.connections.lock().unwrap(),
+            before + 1,
+            "{route:?}: one connection"
+        );
+    }
+}
+
+#[tokio::test]
+async fn offline_printer_and_a_command_with_no_realtime_form_is_an_error_and_sends_nothing() {
+    let peer = PrinterPeer::start(Behaviour::Normal);
+    let app = TestApp::with_printer(&peer.target(), &[("cashdrawer", "command", "07")]).await;
+    peer.go_offline(Offline::PaperOut);
+    assert_error_within(&app, Duration::from_secs(2), "forme temps réel").await;
+    peer.recover();
+    assert!(peer.non_empty_jobs().is_empty(), "nothing sent");
 }
 
 #[tokio::test]
@@ -129,7 +309,7 @@ async fn printer_coming_back_works_without_restart() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn fifty_concurrent_opens_give_fifty_whole_commands() {
+async fn fifty_concurrent_opens_give_whole_commands_or_busy() {
     let peer = PrinterPeer::start(Behaviour::Normal);
     let app = TestApp::with_printer(&peer.target(), &[]).await;
     let mut tasks = Vec::new();
@@ -137,14 +317,27 @@ async fn fifty_concurrent_opens_give_fifty_whole_commands() {
         let client = app.client.clone();
         let url = app.url("/open-cash-drawer");
         tasks.push(tokio::spawn(async move {
-            client.get(url).send().await.unwrap().status().as_u16()
+            let res = client.get(url).send().await.unwrap();
+            let status = res.status().as_u16();
+            (status, res.json::<serde_json::Value>().await.unwrap())
         }));
     }
+    // At most 8 wait behind the running kick; the others are told the printer is busy.
+    let mut opened = 0;
     for t in tasks {
-        assert_eq!(t.await.unwrap(), 200);
+        let (status, body) = t.await.unwrap();
+        match status {
+            200 => opened += 1,
+            503 => assert!(
+                body["message"].as_str().unwrap().contains("occupée"),
+                "{body}"
+            ),
+            other => panic!("{other} {body}"),
+        }
     }
-    let jobs = peer.wait_jobs(50, Duration::from_secs(5));
-    assert_eq!(jobs.len(), 50);
+    assert!(opened >= 9, "{opened}");
+    let jobs = peer.wait_jobs(opened, Duration::from_secs(5));
+    assert_eq!(jobs.len(), opened);
     assert!(
         jobs.iter().all(|j| j == PIN2),
         "every connection carried exactly one whole command"

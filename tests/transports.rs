@@ -45,6 +45,15 @@ mod serial {
                     master.write_all(&[answer]).unwrap();
                     pending.drain(..pos + 3);
                 }
+                // Bytes after the last query (the kick follows the status answer) are
+                // recorded too; a DLE that may start a query waits for its end.
+                let keep = match pending.as_slice() {
+                    [.., 0x10] => 1,
+                    [.., 0x10, 0x04] => 2,
+                    _ => 0,
+                };
+                let done = pending.len() - keep;
+                rec.lock().unwrap().extend(pending.drain(..done));
             }
         });
         (path, received, slave)
@@ -90,6 +99,11 @@ mod serial {
         let app = TestApp::with_printer(&format!("serial:{path}?baud=19200"), &[]).await;
         let (code, body) = app.odoo_open_drawer().await;
         assert_eq!(code, 200, "{body}");
+        // The kick is written right behind the status answer: the peer reads it shortly.
+        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        while received.lock().unwrap().len() < PIN2.len() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         assert_eq!(received.lock().unwrap().as_slice(), PIN2);
         let (code, body) = app.get_json("/drawer").await;
         assert_eq!(code, 200, "{body}");

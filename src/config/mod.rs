@@ -57,6 +57,7 @@ keys! {
     "printer"."write_timeout_ms" = "2000";
     "cashdrawer"."command" = "1b70001afa";
     "cashdrawer"."sensor_open_level" = "low";
+    "cashdrawer"."offline_kick" = "realtime";
     "invoice_printer"."autoprint" = "true";
     "invoice_printer"."name" = "FACTURE";
     "invoice_printer"."printer_ip" = "";
@@ -135,6 +136,8 @@ pub struct PrinterConfig {
 pub struct CashdrawerConfig {
     pub command: DrawerCommand,
     pub sensor_open_level: SensorOpenLevel,
+    /// A kick while the printer is offline: real-time pulse, or nothing.
+    pub offline_kick: crate::drawer::OfflineKick,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -300,6 +303,7 @@ impl Config {
             cashdrawer: CashdrawerConfig {
                 command: r.get("cashdrawer", "command", DrawerCommand::parse_hex)?,
                 sensor_open_level: r.get("cashdrawer", "sensor_open_level", |v| v.parse())?,
+                offline_kick: r.get("cashdrawer", "offline_kick", |v| v.parse())?,
             },
             invoice_printer: InvoicePrinterConfig {
                 autoprint: r.get("invoice_printer", "autoprint", parse_bool)?,

@@ -162,6 +162,47 @@ mod tests {
     }
 
     #[test]
+    fn realtime_form_of_usual_kicks() {
+        let rt = |hex: &str| {
+            realtime_form(DrawerCommand::parse_hex(hex).unwrap().bytes())
+                .map(|b| b.iter().map(|b| format!("{b:02x}")).collect::<String>())
+        };
+        // 52 ms on pin 2 -> the shortest real-time pulse (100 ms) on pin 2.
+        assert_eq!(rt("1b70001afa").as_deref(), Some("1014010001"));
+        assert_eq!(rt("1b70011afa").as_deref(), Some("1014010101"));
+        // ASCII '0'/'1' pins, 500 ms (ePOS pulse_500), the longest ESC p (510 ms).
+        assert_eq!(rt("1b7030fafa").as_deref(), Some("1014010005"));
+        assert_eq!(rt("1b7031fffa").as_deref(), Some("1014010105"));
+        assert_eq!(rt("1b7000ff00").as_deref(), Some("1014010005"));
+        assert_eq!(
+            rt("1b7000ffff 1b7000ffff").as_deref(),
+            Some("10140100051014010005")
+        );
+        assert_eq!(
+            rt("1b70001afa1b70011afa").as_deref(),
+            Some("10140100011014010101")
+        );
+        assert_eq!(rt("1014010005").as_deref(), Some("1014010005"));
+        assert_eq!(rt("1b40 1b70001afa").as_deref(), Some("1014010001"));
+        // Another dialect (Star's BEL), or a truncated ESC p: nothing to translate.
+        assert_eq!(rt("07"), None);
+        assert_eq!(rt("1b7000"), None);
+        for (_, hex, _) in PRESETS {
+            assert!(rt(hex).is_some(), "{hex}");
+        }
+    }
+
+    #[test]
+    fn offline_kick_values() {
+        assert_eq!("realtime".parse(), Ok(OfflineKick::Realtime));
+        assert_eq!("Refuse".parse(), Ok(OfflineKick::Refuse));
+        assert!("later"
+            .parse::<OfflineKick>()
+            .unwrap_err()
+            .contains("realtime"));
+    }
+
+    #[test]
     fn sensor_level_mapping() {
         assert_eq!(
             DrawerState::from_pin3(false, SensorOpenLevel::Low),
@@ -178,16 +219,151 @@ mod tests {
     }
 }
 
-/// Kicks the drawer through the receipt printer. On bidirectional printers the printer
-/// must also answer a status query, so "opened" is never claimed for a dead printer.
-pub async fn open(
-    state: &crate::state::AppState,
-) -> Result<crate::printer::Outcome, crate::printer::PrinterError> {
+/// What to do when the printer says it is offline (no paper, cover open, error) at the
+/// moment of a kick: `[cashdrawer] offline_kick`. An offline Epson-compatible printer
+/// keeps an `ESC p` in its buffer and runs it when it recovers, minutes later, in front
+/// of whoever stands at the till; real-time commands run at once, even offline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfflineKick {
+    /// Send the real-time pulse `DLE DC4 1 m t` instead: the drawer opens now.
+    Realtime,
+    /// Send nothing and answer the printer's problem.
+    Refuse,
+}
+
+impl FromStr for OfflineKick {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "realtime" => Ok(OfflineKick::Realtime),
+            "refuse" => Ok(OfflineKick::Refuse),
+            _ => Err(
+                "valeurs acceptées: realtime (impulsion temps réel), refuse (ne rien envoyer)"
+                    .into(),
+            ),
+        }
+    }
+}
+
+const ESC_P: [u8; 2] = [0x1b, b'p'];
+/// `DLE DC4 1`: the real-time pulse, followed by the pin `m` and the time `t`.
+const DLE_DC4_PULSE: [u8; 3] = [0x10, 0x14, 0x01];
+
+/// The real-time form of a kick job: each `ESC p m t1 t2` becomes `DLE DC4 1 m t` on the
+/// same pin, its on-time `t1` (units of 2 ms) rounded to `t` (units of 100 ms, 1 to 8,
+/// the range printers accept); a `DLE DC4 1 m t` already there is kept. Other bytes
+/// (`ESC @`, a buzzer) are buffered commands and are left out. `None` when the job holds
+/// no kick this can translate (another printer dialect).
+pub fn realtime_form(job: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < job.len() {
+        let rest = &job[i..];
+        if rest.len() >= 5 && rest.starts_with(&ESC_P) {
+            let pin = u8::from(matches!(rest[2], 1 | b'1'));
+            let tenths = ((u32::from(rest[3]) * 2 + 50) / 100).clamp(1, 8) as u8;
+            out.extend_from_slice(&DLE_DC4_PULSE);
+            out.extend_from_slice(&[pin, tenths]);
+            i += 5;
+        } else if rest.len() >= 5 && rest.starts_with(&DLE_DC4_PULSE) {
+            out.extend_from_slice(&rest[..5]);
+            i += 5;
+        } else {
+            i += 1;
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// A kick that reached the drawer.
+#[derive(Debug, Clone)]
+pub struct Kicked {
+    pub outcome: crate::printer::Outcome,
+    /// The printer's problem when the drawer was opened by the real-time pulse (no
+    /// paper, cover open): the kick worked, the printer still needs the cashier.
+    pub warning: Option<String>,
+}
+
+/// Kicks the drawer through the receipt printer with `job` (the configured command, or
+/// an ePOS `<pulse>`), never leaving a kick queued in an offline printer: the status is
+/// asked first, and an offline printer gets the real-time pulse or nothing, as `policy`
+/// says. An online printer gets `job` right behind the status answer, on the same
+/// connection.
+///
+/// Transports that cannot report status (spooler queues, `file:` devices without
+/// `?status=on`) keep the 1.0 behaviour: `job` is sent as is, since nothing tells
+/// whether the printer is offline.
+pub async fn kick(
+    printer: &crate::printer::Printer,
+    job: Vec<u8>,
+    policy: OfflineKick,
+) -> Result<Kicked, crate::printer::PrinterError> {
+    use crate::printer::{PrinterError, PrinterErrorKind};
+    if !printer.target().can_report_status() {
+        let outcome = printer.send(job, true).await?;
+        return Ok(Kicked {
+            outcome,
+            warning: None,
+        });
+    }
+    let realtime = match policy {
+        OfflineKick::Realtime => realtime_form(&job),
+        OfflineKick::Refuse => None,
+    };
+    let offline_job = realtime.clone().unwrap_or_default();
+    let outcome = printer
+        .send_after_status(move |status| match status.and_then(|s| s.problem()) {
+            Some(_) => offline_job.clone(),
+            None => job.clone(),
+        })
+        .await?;
+    let Some(status) = outcome.status else {
+        return Ok(Kicked {
+            outcome,
+            warning: None,
+        });
+    };
+    let Some(refusal) = PrinterError::from_status(printer.target(), status) else {
+        return Ok(Kicked {
+            outcome,
+            warning: None,
+        });
+    };
+    match (policy, realtime) {
+        (OfflineKick::Realtime, Some(_)) => Ok(Kicked {
+            outcome,
+            warning: Some(format!(
+                "{}; tiroir ouvert par l'impulsion temps réel (DLE DC4)",
+                refusal.message
+            )),
+        }),
+        (OfflineKick::Realtime, None) => Err(PrinterError {
+            kind: PrinterErrorKind::Offline,
+            message: format!(
+                "{}; tiroir non ouvert: la commande n'a pas de forme temps réel (ESC p ou DLE DC4 attendu), rien n'a été envoyé",
+                refusal.message
+            ),
+            status: refusal.status,
+        }),
+        (OfflineKick::Refuse, _) => Err(PrinterError {
+            message: format!(
+                "{}; tiroir non ouvert ([cashdrawer] offline_kick = refuse), rien n'a été envoyé",
+                refusal.message
+            ),
+            ..refusal
+        }),
+    }
+}
+
+/// Kicks the drawer with the configured `[cashdrawer] command` and `offline_kick`.
+pub async fn open(state: &crate::state::AppState) -> Result<Kicked, crate::printer::PrinterError> {
     let config = state.config();
-    let printer = state.drawer_printer();
-    printer
-        .send(config.cashdrawer.command.bytes().to_vec(), true)
-        .await
+    kick(
+        &state.drawer_printer(),
+        config.cashdrawer.command.bytes().to_vec(),
+        config.cashdrawer.offline_kick,
+    )
+    .await
 }
 
 /// The drawer sensor, read live from the printer.

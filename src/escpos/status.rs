@@ -90,6 +90,22 @@ impl PrinterStatus {
         [printer, offline, paper]
     }
 
+    /// Why this printer cannot print now, in French; `None` when it can. The cover wins
+    /// over the paper: an open cover is what the cashier must fix first.
+    pub fn problem(&self) -> Option<&'static str> {
+        if self.cover_open {
+            Some("capot ouvert")
+        } else if self.paper == PaperState::Empty {
+            Some("plus de papier")
+        } else if self.error {
+            Some("erreur de l'imprimante (massicot, surchauffe...)")
+        } else if !self.online {
+            Some("hors ligne")
+        } else {
+            None
+        }
+    }
+
     pub fn answer_to(&self, query: u8) -> Option<u8> {
         let [p, o, r] = self.encode();
         match query {

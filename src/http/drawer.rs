@@ -23,9 +23,9 @@ pub fn network_router() -> Router<AppState> {
     path = "/open-cash-drawer",
     tag = "drawer",
     summary = "Open the cash drawer (the Odoo module's call)",
-    description = "Access level: **local** (loopback callers only, and a known Host header).\n\nSends the configured `[cashdrawer] command` to the drawer printer `[printer] name`. On a printer that can report its status the kick is confirmed with `DLE EOT`: a dead, stalled or offline printer is an error naming the cause.",
+    description = "Access level: **local** (loopback callers only, and a known Host header).\n\nSends the configured `[cashdrawer] command` to the drawer printer `[printer] name`. On a printer that can report its status, the status (`DLE EOT`) is asked first: a dead or stalled printer is an error naming the cause, and nothing is sent. An offline printer (no paper, cover open, error) gets the real-time pulse `DLE DC4 1 m t` (`[cashdrawer] offline_kick = realtime`, the default: 200 with a `warning` naming the printer's problem) or nothing (`refuse`: 503). A kick is never left queued in the printer. A printer with 8 requests already waiting answers 503 at once.",
     responses(
-        (status = 200, description = "Drawer opened", body = super::apidoc::Done,
+        (status = 200, description = "Drawer opened; `warning` (optional) names the printer's problem when the real-time pulse opened it", body = super::apidoc::Done,
             example = json!({"status": "success", "message": "Tiroir-caisse ouvert"})),
         (status = 403, description = "Network caller, or Host header not accepted", body = super::apidoc::ErrorBody,
             example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
@@ -40,17 +40,19 @@ async fn open_cash_drawer(
 ) -> Result<Json<Value>, ApiError> {
     let printer = state.config().printer.target.to_string();
     match crate::drawer::open(&state).await {
-        Ok(outcome) => {
-            tracing::info!(
-                op = "drawer.open",
-                outcome = "ok",
-                ms = outcome.elapsed.as_millis() as u64,
-                peer = %peer.ip(),
-                "tiroir-caisse ouvert via {printer}"
-            );
-            Ok(Json(
-                json!({"status": "success", "message": "Tiroir-caisse ouvert"}),
-            ))
+        Ok(kicked) => {
+            let ms = kicked.outcome.elapsed.as_millis() as u64;
+            let mut answer = json!({"status": "success", "message": "Tiroir-caisse ouvert"});
+            match kicked.warning {
+                None => tracing::info!(op = "drawer.open", outcome = "ok", ms, peer = %peer.ip(),
+                    "tiroir-caisse ouvert via {printer}"),
+                Some(warning) => {
+                    tracing::warn!(op = "drawer.open", outcome = "warning", ms, peer = %peer.ip(),
+                        "tiroir-caisse ouvert via {printer}, mais {warning}");
+                    answer["warning"] = json!(warning);
+                }
+            }
+            Ok(Json(answer))
         }
         Err(e) => {
             tracing::error!(op = "drawer.open", outcome = "error", peer = %peer.ip(), "échec de l'ouverture du tiroir: {e}");

@@ -144,12 +144,28 @@ async fn epos_print(
         (false, 0) => "commande",
         (false, _) => "tiroir",
     };
-    let result = run(&state, job.bytes.clone(), job.prints).await;
+    let result = if !job.prints && job.pulses > 0 {
+        let policy = config.cashdrawer.offline_kick;
+        crate::drawer::kick(&state.drawer_printer(), job.bytes.clone(), policy)
+            .await
+            .map(|k| (k.outcome, k.warning))
+    } else {
+        run(&state, job.bytes.clone(), job.prints)
+            .await
+            .map(|o| (o, None))
+    };
     let ms = started.elapsed().as_millis() as u64;
     match result {
-        Ok(outcome) => {
-            tracing::info!(op = "odoo.epos", outcome = "ok", ms, peer = %peer.ip(),
-                bytes = job.bytes.len(), "ePOS {what}: {} octets envoyés", job.bytes.len());
+        Ok((outcome, warning)) => {
+            match warning {
+                None => tracing::info!(op = "odoo.epos", outcome = "ok", ms, peer = %peer.ip(),
+                    bytes = job.bytes.len(), "ePOS {what}: {} octets envoyés", job.bytes.len()),
+                Some(w) => {
+                    tracing::warn!(op = "odoo.epos", outcome = "warning", ms, peer = %peer.ip(),
+                    "ePOS {what}: tiroir ouvert, mais {w}")
+                }
+            }
+            // The ASB bits carry the printer's problem (paper end, cover open) to Odoo.
             xml(envelope(None, asb(outcome.status.as_ref(), true, true)))
         }
         Err(e) => {
@@ -254,7 +270,8 @@ async fn status_json(State(state): State<AppState>, body: Bytes) -> Json<Value> 
     let status = match tokio::time::timeout(STATUS_WAIT, live).await {
         Ok(Ok(Ok(s))) => Ok(s),
         Ok(Ok(Err(e))) if e.status.is_some() => Ok(e.status),
-        Ok(Ok(Err(e))) => Err(e.to_string()),
+        // A full queue says nothing new about the printer: the last known state below.
+        Ok(Ok(Err(e))) if e.kind != crate::printer::PrinterErrorKind::Busy => Err(e.to_string()),
         _ => {
             let health = printer.health();
             match health.reachable {
@@ -335,9 +352,16 @@ async fn open_cashbox(
 
 async fn kick(state: &AppState, peer: &Peer) -> bool {
     match crate::drawer::open(state).await {
-        Ok(o) => {
-            tracing::info!(op = "odoo.iot", outcome = "ok", ms = o.elapsed.as_millis() as u64,
-                peer = %peer.ip(), "IoT: tiroir-caisse ouvert");
+        Ok(k) => {
+            let ms = k.outcome.elapsed.as_millis() as u64;
+            match k.warning {
+                None => tracing::info!(op = "odoo.iot", outcome = "ok", ms, peer = %peer.ip(),
+                    "IoT: tiroir-caisse ouvert"),
+                Some(w) => {
+                    tracing::warn!(op = "odoo.iot", outcome = "warning", ms, peer = %peer.ip(),
+                    "IoT: tiroir-caisse ouvert, mais {w}")
+                }
+            }
             true
         }
         Err(e) => {

@@ -68,7 +68,9 @@ impl EposCode {
             return EposCode::Automatical;
         }
         match err.kind {
-            PrinterErrorKind::Timeout => EposCode::Timeout,
+            // A full queue: Epson printers answer a job they cannot take in time with
+            // EX_TIMEOUT, which Odoo shows and the cashier retries.
+            PrinterErrorKind::Timeout | PrinterErrorKind::Busy => EposCode::Timeout,
             PrinterErrorKind::Unreachable | PrinterErrorKind::UnknownPrinter => EposCode::BadPort,
             PrinterErrorKind::Offline => EposCode::Automatical,
             PrinterErrorKind::Io | PrinterErrorKind::BadAnswer => EposCode::PrintSystemError,
@@ -152,6 +154,7 @@ mod tests {
         }
         let kinds = [
             (PrinterErrorKind::Timeout, "EX_TIMEOUT"),
+            (PrinterErrorKind::Busy, "EX_TIMEOUT"),
             (PrinterErrorKind::Unreachable, "EX_BADPORT"),
             (PrinterErrorKind::UnknownPrinter, "EX_BADPORT"),
             (PrinterErrorKind::BadAnswer, "PrintSystemError"),

@@ -18,15 +18,12 @@ impl SerialTransport {
     }
 }
 
-impl Transport for SerialTransport {
-    fn run(
-        &self,
-        job: &[u8],
-        query: bool,
-        timeouts: &Timeouts,
-    ) -> Result<Option<PrinterStatus>, PrinterError> {
+impl SerialTransport {
+    /// The port, opened within the connect timeout, reads and writes bounded by the
+    /// write timeout.
+    fn open(&self, timeouts: &Timeouts) -> Result<Box<dyn serialport::SerialPort>, PrinterError> {
         let started = Instant::now();
-        let mut port = serialport::new(&self.path, self.baud)
+        let port = serialport::new(&self.path, self.baud)
             .timeout(timeouts.write)
             .open()
             .map_err(|e| {
@@ -51,12 +48,44 @@ impl Transport for SerialTransport {
                 ),
             ));
         }
+        Ok(port)
+    }
+
+    /// Asks the status, after dropping anything the printer sent before our query (ASB,
+    /// echoes).
+    fn status(
+        &self,
+        port: &mut Box<dyn serialport::SerialPort>,
+    ) -> Result<PrinterStatus, PrinterError> {
+        let _ = port.clear(serialport::ClearBuffer::Input);
+        query_status(port, &self.target)
+    }
+}
+
+impl Transport for SerialTransport {
+    fn run(
+        &self,
+        job: &[u8],
+        query: bool,
+        timeouts: &Timeouts,
+    ) -> Result<Option<PrinterStatus>, PrinterError> {
+        let mut port = self.open(timeouts)?;
         write_job(&mut port, job, &self.target)?;
         if query {
-            // Drop anything the printer sent before our query (ASB, echoes).
-            let _ = port.clear(serialport::ClearBuffer::Input);
-            return Ok(Some(query_status(&mut port, &self.target)?));
+            return Ok(Some(self.status(&mut port)?));
         }
         Ok(None)
+    }
+
+    /// One opening of the port: the status answer, then the chosen bytes.
+    fn run_after_status(
+        &self,
+        choose: &(dyn Fn(Option<&PrinterStatus>) -> Vec<u8> + Sync),
+        timeouts: &Timeouts,
+    ) -> Result<Option<PrinterStatus>, PrinterError> {
+        let mut port = self.open(timeouts)?;
+        let status = self.status(&mut port)?;
+        write_job(&mut port, &choose(Some(&status)), &self.target)?;
+        Ok(Some(status))
     }
 }

@@ -44,14 +44,10 @@ impl TcpTransport {
     }
 }
 
-impl Transport for TcpTransport {
-    fn run(
-        &self,
-        job: &[u8],
-        query: bool,
-        timeouts: &Timeouts,
-    ) -> Result<Option<PrinterStatus>, PrinterError> {
-        let mut stream = self.connect(timeouts)?;
+impl TcpTransport {
+    /// Connected, with Nagle off and both socket timeouts set.
+    fn open(&self, timeouts: &Timeouts) -> Result<TcpStream, PrinterError> {
+        let stream = self.connect(timeouts)?;
         let setup = |s: &TcpStream| -> std::io::Result<()> {
             s.set_nodelay(true)?;
             s.set_write_timeout(Some(timeouts.write))?;
@@ -59,14 +55,43 @@ impl Transport for TcpTransport {
         };
         setup(&stream)
             .map_err(|e| PrinterError::io(&self.target, "réglage de la connexion", &e))?;
+        Ok(stream)
+    }
+}
+
+/// An orderly close: the printer sees the end of the job, not a reset.
+fn close(stream: &TcpStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+}
+
+impl Transport for TcpTransport {
+    fn run(
+        &self,
+        job: &[u8],
+        query: bool,
+        timeouts: &Timeouts,
+    ) -> Result<Option<PrinterStatus>, PrinterError> {
+        let mut stream = self.open(timeouts)?;
         write_job(&mut stream, job, &self.target)?;
         let status = if query {
             Some(query_status(&mut stream, &self.target)?)
         } else {
             None
         };
-        // An orderly close: the printer sees the end of the job, not a reset.
-        let _ = stream.shutdown(Shutdown::Write);
+        close(&stream);
         Ok(status)
+    }
+
+    /// One connection: the status answer, then the chosen bytes right behind it.
+    fn run_after_status(
+        &self,
+        choose: &(dyn Fn(Option<&PrinterStatus>) -> Vec<u8> + Sync),
+        timeouts: &Timeouts,
+    ) -> Result<Option<PrinterStatus>, PrinterError> {
+        let mut stream = self.open(timeouts)?;
+        let status = query_status(&mut stream, &self.target)?;
+        write_job(&mut stream, &choose(Some(&status)), &self.target)?;
+        close(&stream);
+        Ok(Some(status))
     }
 }

@@ -442,11 +442,14 @@ pub async fn test_drawer(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let target = admin.app.config().printer.target.to_string();
     match crate::drawer::open(&admin.app).await {
-        Ok(outcome) => {
+        Ok(kicked) => {
+            let outcome = kicked.outcome;
             tracing::info!(op = "drawer.open", outcome = "ok", ms = outcome.elapsed.as_millis() as u64, peer = %peer.ip(), "tiroir-caisse ouvert via {target} (test depuis la page d'administration)");
-            Ok(Json(
-                json!({"status": "success", "message": format!("Tiroir-caisse ouvert via {target} en {} ms", outcome.elapsed.as_millis())}),
-            ))
+            let mut answer = json!({"status": "success", "message": format!("Tiroir-caisse ouvert via {target} en {} ms", outcome.elapsed.as_millis())});
+            if let Some(w) = kicked.warning {
+                answer["warning"] = json!(w);
+            }
+            Ok(Json(answer))
         }
         Err(e) => {
             tracing::error!(op = "drawer.open", outcome = "error", peer = %peer.ip(), "test d'ouverture du tiroir: {e}");
