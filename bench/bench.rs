@@ -5,6 +5,8 @@
 //! Every latency is also shown against a baseline measured in the same run: a bare TCP
 //! connect-write-close to the same peer (the physical minimum on this machine).
 
+#[path = "flood.rs"]
+mod flood;
 #[path = "invoice.rs"]
 mod invoice;
 
@@ -85,6 +87,15 @@ fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
 
 /// Starts the service; returns the child, its address and the time to the first /status.
 fn start_service(bin: &str, data: &std::path::Path) -> (Child, SocketAddr, Duration) {
+    start_service_on(bin, data, "127.0.0.1")
+}
+
+/// The same, listening on `host` (0.0.0.0 for the flood, whose LAN host is a namespace).
+fn start_service_on(
+    bin: &str,
+    data: &std::path::Path,
+    host: &str,
+) -> (Child, SocketAddr, Duration) {
     let started = Instant::now();
     let mut child = Command::new(bin)
         .args([
@@ -92,7 +103,7 @@ fn start_service(bin: &str, data: &std::path::Path) -> (Child, SocketAddr, Durat
             data.to_str().unwrap(),
             "serve",
             "--host",
-            "127.0.0.1",
+            host,
             "--port",
             "0",
         ])
@@ -427,6 +438,25 @@ fn main() {
     }
     let _ = child.kill();
     let _ = child.wait();
+
+    // A second service, alone on the machine, for the flood and its quiet reference.
+    let flood_data = tempfile::tempdir().unwrap();
+    rows.extend(flood::scenario(
+        opts.quick,
+        || {
+            let (peer_addr, peer_rx) = start_peer();
+            std::fs::write(
+                flood_data.path().join("config.ini"),
+                format!(
+                    "[printer]\nname = tcp://{peer_addr}\n\n[invoice_printer]\nautoprint = false\n"
+                ),
+            )
+            .unwrap();
+            let (child, addr, _) = start_service_on(&opts.bin, flood_data.path(), "0.0.0.0");
+            (child, addr.port(), Arc::new(Mutex::new(peer_rx)))
+        },
+        |addr, peer, n| drawer_latency(addr, peer, 1, n),
+    ));
 
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()

@@ -204,8 +204,12 @@ pub fn raise_open_files_limit() -> Option<u64> {
     };
     // SAFETY: getrlimit writes one rlimit into the struct it is given.
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut current) } != 0 {
-        tracing::warn!(op = "service.limits", outcome = "error",
-            "limite de fichiers ouverts illisible: {}", std::io::Error::last_os_error());
+        tracing::warn!(
+            op = "service.limits",
+            outcome = "error",
+            "limite de fichiers ouverts illisible: {}",
+            std::io::Error::last_os_error()
+        );
         return None;
     }
     const OPEN_MAX: libc::rlim_t = 10240;
@@ -223,6 +227,8 @@ pub fn raise_open_files_limit() -> Option<u64> {
             break;
         }
     }
+    // `rlim_t` is not u64 on every Unix target.
+    #[allow(clippy::useless_conversion)]
     Some(u64::try_from(current.rlim_cur).unwrap_or(u64::MAX))
 }
 
@@ -253,7 +259,9 @@ mod tests {
         let obtained = super::raise_open_files_limit().unwrap();
         // SAFETY: as above.
         unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) };
-        assert_eq!(obtained, lim.rlim_cur as u64);
+        #[allow(clippy::useless_conversion)]
+        let soft = u64::try_from(lim.rlim_cur).unwrap();
+        assert_eq!(obtained, soft);
         assert!(
             lim.rlim_cur == lim.rlim_max || (cfg!(target_os = "macos") && lim.rlim_cur == 10240),
             "soft {} hard {}",

@@ -136,7 +136,12 @@ pub fn level_of(path: &str) -> Level {
 
 /// The refusal a caller gets on the head of a request at `level`, if any: the same
 /// answers, in the same order, as the route layers give (they call the same functions).
-pub fn early_refusal(level: Level, peer: Option<Peer>, path: &str, state: &AppState) -> Option<Response> {
+pub fn early_refusal(
+    level: Level,
+    peer: Option<Peer>,
+    path: &str,
+    state: &AppState,
+) -> Option<Response> {
     let config = state.config();
     match level {
         Level::Local => local_refusal(peer, path),
@@ -244,7 +249,11 @@ pub async fn require_allowed_network(
     next: Next,
 ) -> Response {
     let peer = req.extensions().get::<Peer>().copied();
-    let refused = network_refusal(peer, req.uri().path(), &state.config().server.allowed_networks);
+    let refused = network_refusal(
+        peer,
+        req.uri().path(),
+        &state.config().server.allowed_networks,
+    );
     match refused {
         Some(refused) => refused,
         None => next.run(req).await,
@@ -271,7 +280,11 @@ pub fn protocol_refusal(
     match peer {
         Some(p) if p.is_local() || nets.iter().any(|n| n.contains(p.ip())) => None,
         _ => {
-            log_denied(peer, path, &format!("voir [odoo] {protocol}_allowed_networks"));
+            log_denied(
+                peer,
+                path,
+                &format!("voir [odoo] {protocol}_allowed_networks"),
+            );
             Some(ApiError::local_only().into_response())
         }
     }
@@ -336,7 +349,10 @@ mod tests {
                     "authenticated" => matches!(level, Level::Session | Level::Network),
                     _ => false,
                 };
-                assert!(ok, "{method} {path}: declared {declared}, classified {level:?}");
+                assert!(
+                    ok,
+                    "{method} {path}: declared {declared}, classified {level:?}"
+                );
             }
         }
         for unrouted in [

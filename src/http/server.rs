@@ -377,7 +377,9 @@ mod tests {
     #[test]
     fn a_lan_address_gets_its_share_and_loopback_keeps_its_slots() {
         let conns = Connections::new(SMALL);
-        let a: Vec<_> = (0..2).map(|_| conns.admit(ip("10.0.0.5")).unwrap()).collect();
+        let a: Vec<_> = (0..2)
+            .map(|_| conns.admit(ip("10.0.0.5")).unwrap())
+            .collect();
         assert_eq!(
             conns.admit(ip("10.0.0.5")).unwrap_err(),
             CapReached::PerAddress(2)
@@ -387,17 +389,18 @@ mod tests {
             conns.admit(ip("::ffff:10.0.0.5")).unwrap_err(),
             CapReached::PerAddress(2)
         );
-        let b: Vec<_> = (0..2).map(|_| conns.admit(ip("10.0.0.6")).unwrap()).collect();
+        let b: Vec<_> = (0..2)
+            .map(|_| conns.admit(ip("10.0.0.6")).unwrap())
+            .collect();
         // 4 open: the LAN's share (6 - 2 reserved) is used up, loopback still gets in.
         assert_eq!(
             conns.admit(ip("10.0.0.7")).unwrap_err(),
             CapReached::Total(4)
         );
-        let l: Vec<_> = (0..2).map(|_| conns.admit(ip("127.0.0.1")).unwrap()).collect();
-        assert_eq!(
-            conns.admit(ip("::1")).unwrap_err(),
-            CapReached::Total(6)
-        );
+        let l: Vec<_> = (0..2)
+            .map(|_| conns.admit(ip("127.0.0.1")).unwrap())
+            .collect();
+        assert_eq!(conns.admit(ip("::1")).unwrap_err(), CapReached::Total(6));
         assert_eq!(conns.open(), 6);
         drop(a);
         assert_eq!(conns.open(), 4);

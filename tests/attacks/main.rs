@@ -3,7 +3,6 @@
 //! 1.0.0. Network callers come from a network namespace (`common::netns`).
 
 #[path = "../common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 #[path = "../admin/support.rs"]
@@ -19,9 +18,9 @@ mod config_write;
 /// §4: the shop network cannot exhaust the service.
 #[cfg(target_os = "linux")]
 mod exhaustion;
+/// §4: a stalled or busy printer answers every waiting request within its bound.
+mod printer_stall;
 /// §3: no website drives the till (DNS rebinding, cross-origin reads, first run).
 mod rebinding;
 /// §6: smaller ones (incremental PDFs, bidirectional characters in the log).
 mod small;
-/// §4: a stalled or busy printer answers every waiting request within its bound.
-mod printer_stall;
