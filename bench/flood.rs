@@ -171,7 +171,7 @@ pub fn scenario(
                 attack.bodies.load(Ordering::Relaxed),
                 rss_peak as f64 / 1024.0
             ),
-            "caps: 512 total, 32 per LAN address, 64 reserved for loopback".into(),
+            "caps: 512 for the network, 32 per LAN address, 64 reserved for loopback".into(),
         ),
     ]
 }

@@ -35,7 +35,7 @@ impl Application {
         let addr = settings
             .listen
             .unwrap_or_else(|| SocketAddr::new(config.server.host, config.server.port));
-        let listener = TcpListener::bind(addr).await.with_context(|| {
+        let listener = server::bind(addr).with_context(|| {
             format!("impossible d'écouter sur {addr} (port déjà utilisé ? voir [server] port)")
         })?;
         let tls = crate::http::tls::load_or_generate(&settings.data_dir, &config.server)
@@ -183,8 +183,9 @@ fn connection_caps(open_files: Option<u64>) -> ConnectionCaps {
     tracing::info!(
         op = "service.limits",
         outcome = "ok",
-        "connexions: {} au plus, {} par adresse du réseau, {} réservées au poste (127.0.0.1); descripteurs de fichiers: {}",
+        "connexions: {} au plus, dont {} depuis le réseau et {} par adresse du réseau; {} réservées au poste (127.0.0.1); descripteurs de fichiers: {}",
         caps.total,
+        caps.network,
         caps.per_address,
         caps.loopback_reserved,
         open_files.map_or_else(|| "sans limite".to_string(), |n| n.to_string())

@@ -3,8 +3,8 @@
 //! hold the service). The first byte of each connection is looked at so that HTTPS can
 //! share the port (0x16 starts a TLS handshake).
 //!
-//! Open connections are capped, in total and per remote address, with slots only
-//! loopback callers may take ([`ConnectionCaps`]): a LAN host holding a thousand idle
+//! Open connections are capped, in total, for the network as a whole and per remote
+//! address, with slots only loopback callers may take ([`ConnectionCaps`]): a LAN host holding a thousand idle
 //! or slow connections cannot keep the till's own browser out, nor make the service
 //! run out of file descriptors. A connection over a cap is closed as soon as it is
 //! accepted. An idle keep-alive connection is closed after `[server] header_timeout_s`
@@ -32,8 +32,11 @@ use super::access::{canonical_ip, is_loopback, Peer, Scheme};
 /// Caps on open connections (accepted and not yet closed, TLS handshakes included).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionCaps {
-    /// All callers together, loopback included.
+    /// All callers together, loopback included: bounded by the descriptors the process
+    /// may open ([`ConnectionCaps::within`]).
     pub total: usize,
+    /// All non-loopback callers together.
+    pub network: usize,
     /// One non-loopback address.
     pub per_address: usize,
     /// Slots of `total` that only loopback callers (the till) may take.
@@ -47,7 +50,8 @@ const SPARE_DESCRIPTORS: u64 = 128;
 impl Default for ConnectionCaps {
     fn default() -> Self {
         ConnectionCaps {
-            total: 512,
+            total: 8192,
+            network: 512,
             per_address: 32,
             loopback_reserved: 64,
         }
@@ -56,16 +60,18 @@ impl Default for ConnectionCaps {
 
 impl ConnectionCaps {
     /// The caps shrunk, if need be, to stay below `open_files` descriptors (the
-    /// process's `RLIMIT_NOFILE`), keeping their proportions: a quarter of the total at
-    /// most for loopback, and a LAN address never more than what is left.
+    /// process's `RLIMIT_NOFILE`): a quarter of the total at most for loopback, and the
+    /// network never more than what is left.
     pub fn within(self, open_files: u64) -> ConnectionCaps {
         let room = open_files.saturating_sub(SPARE_DESCRIPTORS).max(8);
         let total = self.total.min(usize::try_from(room).unwrap_or(usize::MAX));
         let loopback_reserved = self.loopback_reserved.min(total / 4);
+        let network = self.network.min(total - loopback_reserved).max(1);
         ConnectionCaps {
             total,
+            network,
             loopback_reserved,
-            per_address: self.per_address.min(total - loopback_reserved).max(1),
+            per_address: self.per_address.min(network),
         }
     }
 }
@@ -86,6 +92,8 @@ pub struct Connections {
 #[derive(Debug, Default)]
 struct OpenConnections {
     total: usize,
+    /// Of which non-loopback.
+    network: usize,
     by_address: HashMap<IpAddr, usize>,
     /// Per refused address: when it was last logged, and how many refused since.
     refused: HashMap<IpAddr, (Instant, u64)>,
@@ -94,7 +102,8 @@ struct OpenConnections {
 /// Why a connection was not admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CapReached {
-    /// Every slot taken (for a LAN caller: every slot but loopback's).
+    /// Every slot taken (for a LAN caller: the network's share, or every slot but
+    /// loopback's).
     Total(usize),
     /// This address holds its share.
     PerAddress(usize),
@@ -111,6 +120,9 @@ impl Drop for Slot {
     fn drop(&mut self) {
         let mut open = self.connections.lock();
         open.total = open.total.saturating_sub(1);
+        if !is_loopback(self.ip) {
+            open.network = open.network.saturating_sub(1);
+        }
         if let Some(n) = open.by_address.get_mut(&self.ip) {
             *n -= 1;
             if *n == 0 {
@@ -154,6 +166,9 @@ impl Connections {
                 return Err(CapReached::Total(caps.total));
             }
         } else {
+            if open.network >= caps.network {
+                return Err(CapReached::Total(caps.network));
+            }
             let lan_total = caps.total - caps.loopback_reserved;
             if open.total >= lan_total {
                 return Err(CapReached::Total(lan_total));
@@ -161,6 +176,7 @@ impl Connections {
             if open.by_address.get(&ip).copied().unwrap_or(0) >= caps.per_address {
                 return Err(CapReached::PerAddress(caps.per_address));
             }
+            open.network += 1;
         }
         open.total += 1;
         *open.by_address.entry(ip).or_insert(0) += 1;
@@ -206,7 +222,7 @@ impl Connections {
         };
         let ip = canonical_ip(ip);
         let which = match cap {
-            CapReached::Total(n) => format!("{n} connexions ouvertes au total"),
+            CapReached::Total(n) => format!("{n} connexions ouvertes depuis le réseau"),
             CapReached::PerAddress(n) => format!("{n} connexions ouvertes depuis cette adresse"),
         };
         tracing::warn!(
@@ -234,6 +250,26 @@ impl Default for Limits {
             max_header_bytes: 64 * 1024,
         }
     }
+}
+
+/// Connections the kernel may queue before they are accepted. tokio's default (1024)
+/// overflowed under a LAN host's reconnect flood, and a dropped SYN costs the till's
+/// drawer request a one-second retransmission; the kernel caps this at its own
+/// maximum (`net.core.somaxconn`, 4096 on current Linux).
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// Binds `addr` as the service's listener, as `TcpListener::bind` does (address reuse
+/// on Unix, so a restart does not wait for TIME_WAIT), with a deeper accept queue.
+pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    // Not on Windows, where SO_REUSEADDR lets another process take the port.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// The future of a TLS handshake, giving the decrypted stream.
@@ -370,6 +406,7 @@ mod tests {
 
     const SMALL: ConnectionCaps = ConnectionCaps {
         total: 6,
+        network: 5,
         per_address: 2,
         loopback_reserved: 2,
     };
@@ -446,12 +483,43 @@ mod tests {
     fn caps_stay_below_the_descriptor_limit() {
         let caps = ConnectionCaps::default();
         assert_eq!(caps.within(1_048_576), caps);
+        let usual = caps.within(1024);
+        assert_eq!((usual.total, usual.network), (896, 512));
         let low = caps.within(256);
         assert_eq!(low.total, 128);
         assert_eq!(low.loopback_reserved, 32);
+        assert_eq!(low.network, 96);
         assert_eq!(low.per_address, 32);
         let tiny = caps.within(100);
         assert!(tiny.total >= 1 && tiny.loopback_reserved < tiny.total);
-        assert!(tiny.per_address <= tiny.total - tiny.loopback_reserved);
+        assert!(tiny.network <= tiny.total - tiny.loopback_reserved);
+        assert!(tiny.per_address <= tiny.network);
+    }
+
+    #[test]
+    fn the_network_share_is_capped_apart_from_loopback() {
+        let conns = Connections::new(ConnectionCaps {
+            total: 100,
+            network: 3,
+            per_address: 2,
+            loopback_reserved: 2,
+        });
+        let _lan: Vec<_> = ["10.0.0.1", "10.0.0.1", "10.0.0.2"]
+            .iter()
+            .map(|a| conns.admit(ip(a)).unwrap())
+            .collect();
+        assert_eq!(
+            conns.admit(ip("10.0.0.3")).unwrap_err(),
+            CapReached::Total(3)
+        );
+        // Loopback is bounded by the total only (a thousand tabs of the till's browser).
+        let till: Vec<_> = (0..97)
+            .map(|_| conns.admit(ip("127.0.0.1")).unwrap())
+            .collect();
+        assert_eq!(till.len(), 97);
+        assert_eq!(
+            conns.admit(ip("127.0.0.1")).unwrap_err(),
+            CapReached::Total(100)
+        );
     }
 }
