@@ -1,10 +1,13 @@
 //! The benchmark: the real release binary against a raw TCP printer peer on loopback.
 //! Prints a Markdown table and writes it to bench/RESULTS.md.
 //!
-//! `bench/run.sh` builds and runs it; `bench/run.sh --quick` runs a few seconds (CI).
+//! `bench/run.sh` builds and runs it; `bench/run.sh --quick` runs a few seconds (CI);
+//! `bench/run.sh --flood-only` measures only the LAN flood (bench/flood.rs).
 //! Every latency is also shown against a baseline measured in the same run: a bare TCP
 //! connect-write-close to the same peer (the physical minimum on this machine).
 
+#[path = "flood.rs"]
+mod flood;
 #[path = "invoice.rs"]
 mod invoice;
 
@@ -85,6 +88,15 @@ fn http_get(addr: SocketAddr, path: &str) -> (u16, String) {
 
 /// Starts the service; returns the child, its address and the time to the first /status.
 fn start_service(bin: &str, data: &std::path::Path) -> (Child, SocketAddr, Duration) {
+    start_service_on(bin, data, "127.0.0.1")
+}
+
+/// The same, listening on `host` (0.0.0.0 for the flood, whose LAN host is a namespace).
+fn start_service_on(
+    bin: &str,
+    data: &std::path::Path,
+    host: &str,
+) -> (Child, SocketAddr, Duration) {
     let started = Instant::now();
     let mut child = Command::new(bin)
         .args([
@@ -92,7 +104,7 @@ fn start_service(bin: &str, data: &std::path::Path) -> (Child, SocketAddr, Durat
             data.to_str().unwrap(),
             "serve",
             "--host",
-            "127.0.0.1",
+            host,
             "--port",
             "0",
         ])
@@ -266,6 +278,35 @@ fn target_dir() -> String {
     std::env::var("BENCH_TARGET_DIR").unwrap_or_else(|_| "target".into())
 }
 
+/// The flood scenario on a second service listening on 0.0.0.0, with its own peer.
+fn flood_rows(opts: &Opts) -> Vec<Row> {
+    let data = tempfile::tempdir().unwrap();
+    flood::scenario(
+        opts.quick,
+        || {
+            let (peer_addr, peer_rx) = start_peer();
+            std::fs::write(
+                data.path().join("config.ini"),
+                format!(
+                    "[printer]\nname = tcp://{peer_addr}\n\n[invoice_printer]\nautoprint = false\n"
+                ),
+            )
+            .unwrap();
+            let (child, addr, _) = start_service_on(&opts.bin, data.path(), "0.0.0.0");
+            (child, addr.port(), Arc::new(Mutex::new(peer_rx)))
+        },
+        |addr, peer, n| drawer_latency(addr, peer, 1, n),
+    )
+}
+
+/// `--flood-only`: prints the flood rows, writes nothing.
+fn flood_only(opts: &Opts) {
+    println!("| Measure | Result | Note |\n|---|---|---|");
+    for Row(a, b, c) in flood_rows(opts) {
+        println!("| {a} | {b} | {c} |");
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let opts = Opts {
@@ -278,6 +319,11 @@ fn main() {
     } else {
         (2000, 2000, 5, 60)
     };
+    if args.iter().any(|a| a == "--flood-only") {
+        // Just the flood and its quiet reference, full size: seconds, not minutes.
+        flood_only(&opts);
+        return;
+    }
     let invoices = if opts.quick { 20 } else { 200 };
     let stable_ms = 100;
     let (peer_addr, peer_rx) = start_peer();
@@ -434,6 +480,9 @@ fn main() {
     }
     let _ = child.kill();
     let _ = child.wait();
+
+    // A second service, alone on the machine, for the flood and its quiet reference.
+    rows.extend(flood_rows(&opts));
 
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()

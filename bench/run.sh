@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the release binaries and runs the benchmark. `--quick` for a few-second run (CI).
+# Builds the release binaries and runs the benchmark. `--quick` for a few-second run (CI);
+# `--flood-only` for the LAN-flood figure alone (needs root: a network namespace).
 # BENCH_TARGET_DIR: measure the release binary already built in that target directory
 # (scripts/test.sh passes its packaging lane's) instead of building one here.
 set -euo pipefail

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use tokio::net::TcpListener;
 
 use crate::config::ConfigStore;
-use crate::http::server::{self, Limits, TlsTerminator};
+use crate::http::server::{self, ConnectionCaps, Connections, Limits, TlsTerminator};
 use crate::state::AppState;
 
 /// What the command line decided.
@@ -35,7 +35,7 @@ impl Application {
         let addr = settings
             .listen
             .unwrap_or_else(|| SocketAddr::new(config.server.host, config.server.port));
-        let listener = TcpListener::bind(addr).await.with_context(|| {
+        let listener = server::bind(addr).with_context(|| {
             format!("impossible d'écouter sur {addr} (port déjà utilisé ? voir [server] port)")
         })?;
         let tls = crate::http::tls::load_or_generate(&settings.data_dir, &config.server)
@@ -105,6 +105,7 @@ impl Application {
             state,
             mut tls,
         } = self;
+        let connections = Connections::new(connection_caps(raise_open_files_limit()));
         // Invoice printing runs beside the server, never blocks it, and stops with it.
         state.invoices().start();
         let router = crate::http::router(state.clone());
@@ -136,6 +137,7 @@ impl Application {
                     router.clone(),
                     tls.clone(),
                     limits,
+                    &connections,
                     &graceful,
                     stop,
                 )
@@ -168,5 +170,104 @@ impl Application {
                 "écoute redémarrée sur {addr}"
             );
         }
+    }
+}
+
+/// The connection caps for a process allowed `open_files` descriptors (`None`: no such
+/// limit, as on Windows), logged once so a shop can see what a flood will meet.
+fn connection_caps(open_files: Option<u64>) -> ConnectionCaps {
+    let caps = match open_files {
+        Some(n) => ConnectionCaps::default().within(n),
+        None => ConnectionCaps::default(),
+    };
+    tracing::info!(
+        op = "service.limits",
+        outcome = "ok",
+        "connexions: {} au plus, dont {} depuis le réseau et {} par adresse du réseau; {} réservées au poste (127.0.0.1); descripteurs de fichiers: {}",
+        caps.total,
+        caps.network,
+        caps.per_address,
+        caps.loopback_reserved,
+        open_files.map_or_else(|| "sans limite".to_string(), |n| n.to_string())
+    );
+    caps
+}
+
+/// Raises the soft `RLIMIT_NOFILE` to the hard limit (1.0.0 ran out of descriptors at
+/// about 1,100 idle connections with the usual soft limit of 1024) and returns the soft
+/// limit in force afterwards. macOS refuses more than `OPEN_MAX` for an unlimited hard
+/// limit: that value is tried next. A refusal keeps the limit as it was.
+#[cfg(unix)]
+pub fn raise_open_files_limit() -> Option<u64> {
+    let mut current = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit into the struct it is given.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut current) } != 0 {
+        tracing::warn!(
+            op = "service.limits",
+            outcome = "error",
+            "limite de fichiers ouverts illisible: {}",
+            std::io::Error::last_os_error()
+        );
+        return None;
+    }
+    const OPEN_MAX: libc::rlim_t = 10240;
+    for want in [current.rlim_max, current.rlim_max.min(OPEN_MAX)] {
+        if want <= current.rlim_cur {
+            break;
+        }
+        let raised = libc::rlimit {
+            rlim_cur: want,
+            rlim_max: current.rlim_max,
+        };
+        // SAFETY: setrlimit reads one valid rlimit; the kernel checks the values.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            current.rlim_cur = want;
+            break;
+        }
+    }
+    // `rlim_t` is not u64 on every Unix target.
+    #[allow(clippy::useless_conversion)]
+    Some(u64::try_from(current.rlim_cur).unwrap_or(u64::MAX))
+}
+
+/// Windows has no per-process descriptor limit of that kind (sockets are bounded by
+/// memory): nothing to raise.
+#[cfg(not(unix))]
+pub fn raise_open_files_limit() -> Option<u64> {
+    None
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    /// The soft limit ends at the hard one (or at macOS's `OPEN_MAX`).
+    #[test]
+    fn the_soft_descriptor_limit_is_raised_to_the_hard_one() {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: as in the function under test.
+        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) };
+        let lowered = libc::rlimit {
+            rlim_cur: lim.rlim_max.min(256),
+            rlim_max: lim.rlim_max,
+        };
+        // SAFETY: lowering the soft limit is always allowed.
+        assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lowered) }, 0);
+        let obtained = super::raise_open_files_limit().unwrap();
+        // SAFETY: as above.
+        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) };
+        #[allow(clippy::useless_conversion)]
+        let soft = u64::try_from(lim.rlim_cur).unwrap();
+        assert_eq!(obtained, soft);
+        assert!(
+            lim.rlim_cur == lim.rlim_max || (cfg!(target_os = "macos") && lim.rlim_cur == 10240),
+            "soft {} hard {}",
+            lim.rlim_cur,
+            lim.rlim_max
+        );
     }
 }

@@ -7,6 +7,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::config::IpNet;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -60,16 +61,147 @@ pub fn is_loopback(ip: IpAddr) -> bool {
     canonical_ip(ip).is_loopback()
 }
 
+/// The access level of a route, decided from its path alone, so that a caller can be
+/// refused on the request head, before a single byte of its body is read (issue 13:
+/// 1.0.0 buffered up to 16 MiB per connection for callers it then refused).
+///
+/// It must agree with the layers each route group carries (see [`super::router`]); the
+/// test `every_documented_route_has_its_level` holds it to the API reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Loopback callers only: the drawer and the invoice purge.
+    Local,
+    /// `[server] allowed_networks`: status, logs, API reference, login and assets.
+    Network,
+    /// `[server] allowed_networks`, then an admin session before the body is of any use:
+    /// the admin page's actions (their handlers refuse a missing session first).
+    Session,
+    /// Local or `[odoo] epos_allowed_networks`, while `[odoo] epos` is on.
+    Epos,
+    /// Local or `[odoo] iot_allowed_networks`, while `[odoo] iot` is on.
+    Iot,
+    /// No route has this path: the 404 fallback, which never reads a body.
+    Unrouted,
+}
+
+/// The admin page's actions: their handlers take the session before the form.
+const SESSION_ROUTES: &[&str] = &[
+    "/config/save",
+    "/config/password",
+    "/config/test-drawer",
+    "/config/test-print",
+    "/config/restart",
+    "/config/logout",
+];
+
+const NETWORK_ROUTES: &[&str] = &[
+    "/status",
+    "/drawer",
+    "/invoice-printer/status",
+    "/logs",
+    "/logs/list",
+    "/logs/tail",
+    "/logs/purge",
+    "/openapi.json",
+    "/docs",
+    "/config",
+    "/config/",
+    "/config/login",
+];
+
+const IOT_ROUTES: &[&str] = &[
+    "/hw_proxy/hello",
+    "/hw_proxy/handshake",
+    "/hw_proxy/status_json",
+    "/hw_proxy/default_printer_action",
+    "/hw_proxy/open_cashbox",
+];
+
+/// The access level of `path`.
+pub fn level_of(path: &str) -> Level {
+    let under = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|file| !file.is_empty() && !file.contains('/'))
+    };
+    match path {
+        "/open-cash-drawer" | "/invoice-printer/purge" => Level::Local,
+        "/cgi-bin/epos/service.cgi" => Level::Epos,
+        p if IOT_ROUTES.contains(&p) => Level::Iot,
+        p if SESSION_ROUTES.contains(&p) => Level::Session,
+        p if NETWORK_ROUTES.contains(&p) => Level::Network,
+        _ if under("/config/assets/") || under("/docs/assets/") => Level::Network,
+        _ => Level::Unrouted,
+    }
+}
+
+/// The refusal a caller gets on the head of a request at `level`, if any: the same
+/// answers, in the same order, as the route layers give (they call the same functions).
+pub fn early_refusal(
+    level: Level,
+    peer: Option<Peer>,
+    path: &str,
+    state: &AppState,
+) -> Option<Response> {
+    let config = state.config();
+    match level {
+        Level::Local => local_refusal(peer, path),
+        Level::Network | Level::Session => {
+            network_refusal(peer, path, &config.server.allowed_networks)
+        }
+        Level::Epos => protocol_refusal(
+            "epos",
+            config.odoo.epos,
+            &config.odoo.epos_allowed_networks,
+            peer,
+            path,
+        ),
+        Level::Iot => protocol_refusal(
+            "iot",
+            config.odoo.iot,
+            &config.odoo.iot_allowed_networks,
+            peer,
+            path,
+        ),
+        Level::Unrouted => None,
+    }
+}
+
+/// Whether the handler of an admitted request at `level` will look at its body: not
+/// for a path no route has, nor for an admin action sent without a valid session
+/// (its handler answers 401 or sends to the login page from the head alone).
+pub fn body_needed(level: Level, req: &Request, state: &AppState) -> bool {
+    match level {
+        Level::Unrouted => false,
+        Level::Session => {
+            let https = req
+                .extensions()
+                .get::<Peer>()
+                .is_some_and(|p| p.scheme == Scheme::Https);
+            crate::http::admin::service_session(state, req.headers(), https).is_some()
+        }
+        _ => true,
+    }
+}
+
+/// The local-only refusal: network callers get the original's 403 and a warning with
+/// their address.
+pub fn local_refusal(peer: Option<Peer>, path: &str) -> Option<Response> {
+    match peer {
+        Some(p) if p.is_local() => None,
+        _ => {
+            log_denied(peer, path, "local uniquement");
+            Some(ApiError::local_only().into_response())
+        }
+    }
+}
+
 /// Middleware for local-only routes (drawer, purges): network callers get the original's
 /// 403 answer and a warning with their address.
 pub async fn require_local(State(_state): State<AppState>, req: Request, next: Next) -> Response {
     let peer = req.extensions().get::<Peer>().copied();
-    match peer {
-        Some(p) if p.is_local() => next.run(req).await,
-        _ => {
-            log_denied(peer, req.uri().path(), "local uniquement");
-            ApiError::local_only().into_response()
-        }
+    match local_refusal(peer, req.uri().path()) {
+        Some(refused) => refused,
+        None => next.run(req).await,
     }
 }
 
@@ -87,17 +219,10 @@ pub fn log_denied(peer: Option<Peer>, path: &str, reason: &str) -> String {
     who
 }
 
-/// Middleware for network-level routes (status, logs, admin page): callers outside
-/// `[server] allowed_networks` get 403 and a log line. Empty list = everyone; loopback
-/// is always allowed, so the till itself can never be locked out.
-pub async fn require_allowed_network(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let peer = req.extensions().get::<Peer>().copied();
-    let config = state.config();
-    let networks = &config.server.allowed_networks;
+/// The network-level refusal: callers outside `[server] allowed_networks` get 403 and a
+/// log line. Empty list = everyone; loopback is always allowed, so the till itself can
+/// never be locked out.
+pub fn network_refusal(peer: Option<Peer>, path: &str, networks: &[IpNet]) -> Option<Response> {
     let allowed = match peer {
         Some(p) => {
             p.is_local() || networks.is_empty() || networks.iter().any(|n| n.contains(p.ip()))
@@ -105,13 +230,64 @@ pub async fn require_allowed_network(
         None => networks.is_empty(),
     };
     if allowed {
-        return next.run(req).await;
+        return None;
     }
-    let who = log_denied(peer, req.uri().path(), "réseau non autorisé");
-    ApiError::Forbidden(format!(
-        "Accès refusé - le réseau de {who} n'est pas autorisé ([server] allowed_networks)"
-    ))
-    .into_response()
+    let who = log_denied(peer, path, "réseau non autorisé");
+    Some(
+        ApiError::Forbidden(format!(
+            "Accès refusé - le réseau de {who} n'est pas autorisé ([server] allowed_networks)"
+        ))
+        .into_response(),
+    )
+}
+
+/// Middleware for network-level routes (status, logs, admin page); see
+/// [`network_refusal`].
+pub async fn require_allowed_network(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let peer = req.extensions().get::<Peer>().copied();
+    let refused = network_refusal(
+        peer,
+        req.uri().path(),
+        &state.config().server.allowed_networks,
+    );
+    match refused {
+        Some(refused) => refused,
+        None => next.run(req).await,
+    }
+}
+
+/// The refusal of an Odoo protocol route: 404 while the protocol is switched off, 403
+/// (the local-only answer) for a caller neither local nor in its allowed networks.
+pub fn protocol_refusal(
+    protocol: &str,
+    enabled: bool,
+    nets: &[IpNet],
+    peer: Option<Peer>,
+    path: &str,
+) -> Option<Response> {
+    if !enabled {
+        return Some(
+            ApiError::NotFound(format!(
+                "Protocole Odoo {protocol} désactivé (voir [odoo] {protocol} dans config.ini)"
+            ))
+            .into_response(),
+        );
+    }
+    match peer {
+        Some(p) if p.is_local() || nets.iter().any(|n| n.contains(p.ip())) => None,
+        _ => {
+            log_denied(
+                peer,
+                path,
+                &format!("voir [odoo] {protocol}_allowed_networks"),
+            );
+            Some(ApiError::local_only().into_response())
+        }
+    }
 }
 
 #[cfg(test)]
@@ -148,5 +324,47 @@ mod tests {
             canonical_ip("::ffff:10.1.2.3".parse().unwrap()),
             "10.1.2.3".parse::<IpAddr>().unwrap()
         );
+    }
+
+    /// The early classification agrees with every route of the API reference (which
+    /// `tests/openapi.rs` holds to the router): a route it missed would be served with
+    /// an empty body, one it put at a looser level would read bodies it should refuse.
+    #[test]
+    fn every_documented_route_has_its_level() {
+        let doc = serde_json::to_value(crate::http::apidoc::document()).unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        assert!(paths.len() > 20, "the reference lists the routes");
+        for (path, item) in paths {
+            let path = path.replace("{file}", "app.css");
+            let level = level_of(&path);
+            for (method, op) in item.as_object().unwrap() {
+                let declared = op["x-access-level"].as_str().unwrap_or_default();
+                let ok = match declared {
+                    "local" if path.starts_with("/cgi-bin/") => level == Level::Epos,
+                    "local" if path.starts_with("/hw_proxy/") => level == Level::Iot,
+                    "local" => level == Level::Local,
+                    "network" => level == Level::Network,
+                    // Session routes are POST; the admin page itself and the log routes
+                    // that check the session inside read no form before it.
+                    "authenticated" => matches!(level, Level::Session | Level::Network),
+                    _ => false,
+                };
+                assert!(
+                    ok,
+                    "{method} {path}: declared {declared}, classified {level:?}"
+                );
+            }
+        }
+        for unrouted in [
+            "/cgi-bin/other",
+            "/hw_proxy/",
+            "/hw_proxy/unknown",
+            "/config/assets/",
+            "/config/assets/a/b",
+            "/open-cash-drawer/x",
+            "/",
+        ] {
+            assert_eq!(level_of(unrouted), Level::Unrouted, "{unrouted}");
+        }
     }
 }

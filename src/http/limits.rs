@@ -8,6 +8,11 @@
 //! few hundred bytes: 64 KiB leaves room and keeps an anonymous caller from making the
 //! service buffer megabytes. The Odoo routes carry receipt pictures: they keep their
 //! own limit ([`ODOO_LIMIT`]).
+//!
+//! Before any of that, the caller's access level is decided from the head alone
+//! ([`crate::http::access::early_refusal`]): a refused caller is answered at once with
+//! `Connection: close`, and its body is never read. A body no handler will look at (a
+//! path no route has, an admin action without a session) is not read either.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -16,6 +21,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
+use crate::http::access::{self, Level, Peer};
 use crate::state::AppState;
 
 /// Any route but Odoo's.
@@ -23,12 +29,12 @@ pub const FORM_LIMIT: usize = 64 * 1024;
 /// The ePOS and IoT routes (receipt pictures, base64); the same as their `DefaultBodyLimit`.
 pub const ODOO_LIMIT: usize = 16 * 1024 * 1024;
 
-/// The body limit of a path.
-pub fn limit_for(path: &str) -> usize {
-    if path.starts_with("/cgi-bin/") || path.starts_with("/hw_proxy/") {
-        ODOO_LIMIT
-    } else {
-        FORM_LIMIT
+/// The body limit of a route's access level: only the Odoo routes themselves take
+/// receipt pictures (not every path under `/cgi-bin/` or `/hw_proxy/`).
+pub fn limit_for(level: Level) -> usize {
+    match level {
+        Level::Epos | Level::Iot => ODOO_LIMIT,
+        _ => FORM_LIMIT,
     }
 }
 
@@ -50,10 +56,31 @@ fn closing(mut res: Response) -> Response {
     res
 }
 
-/// Reads the whole body under the route's limit and the header deadline, then hands the
-/// request on with the body in memory.
+/// Whether the request carries a body: announced by `Content-Length` (not 0) or
+/// `Transfer-Encoding`.
+fn has_body(req: &Request) -> bool {
+    let headers = req.headers();
+    headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes().trim_ascii() != b"0")
+}
+
+/// Decides the caller's access on the head, then reads the whole body under the route's
+/// limit and the header deadline, and hands the request on with the body in memory.
 pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let limit = limit_for(req.uri().path());
+    let level = access::level_of(req.uri().path());
+    let peer = req.extensions().get::<Peer>().copied();
+    if let Some(refused) = access::early_refusal(level, peer, req.uri().path(), &state) {
+        return closing(refused);
+    }
+    if !access::body_needed(level, &req, &state) {
+        let unread = has_body(&req);
+        let (parts, _) = req.into_parts();
+        let res = next.run(Request::from_parts(parts, Body::empty())).await;
+        return if unread { closing(res) } else { res };
+    }
+    let limit = limit_for(level);
     let announced = req
         .headers()
         .get(header::CONTENT_LENGTH)

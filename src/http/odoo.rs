@@ -15,7 +15,6 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 
-use crate::error::ApiError;
 use crate::http::access::Peer;
 use crate::odoo::epos::{self, Options};
 use crate::odoo::epos_answer::{asb, envelope, EposCode};
@@ -68,20 +67,12 @@ async fn guard(
     req: Request,
     next: Next,
 ) -> Response {
-    if !enabled {
-        return ApiError::NotFound(format!(
-            "Protocole Odoo {protocol} désactivé (voir [odoo] {protocol} dans config.ini)"
-        ))
-        .into_response();
-    }
     let peer = req.extensions().get::<Peer>().copied();
-    match peer {
-        Some(p) if p.is_local() || nets.iter().any(|n| n.contains(p.ip())) => next.run(req).await,
-        _ => {
-            let reason = format!("voir [odoo] {protocol}_allowed_networks");
-            crate::http::access::log_denied(peer, req.uri().path(), &reason);
-            ApiError::local_only().into_response()
-        }
+    let refused =
+        crate::http::access::protocol_refusal(protocol, enabled, nets, peer, req.uri().path());
+    match refused {
+        Some(refused) => refused,
+        None => next.run(req).await,
     }
 }
 

@@ -58,7 +58,7 @@ impl ListenerControl {
         let (message, served) = if want == current && want.port() != 0 {
             (Rebind::Keep, current)
         } else {
-            let listener = TcpListener::bind(want).await.with_context(|| {
+            let listener = crate::http::server::bind(want).with_context(|| {
                 format!("impossible d'écouter sur {want} (port déjà utilisé ?)")
             })?;
             let served = listener.local_addr()?;

@@ -2,12 +2,20 @@
 //! serves HTTP/1.1 with bounded header size and header read time (slow clients cannot
 //! hold the service). The first byte of each connection is looked at so that HTTPS can
 //! share the port (0x16 starts a TLS handshake).
+//!
+//! Open connections are capped, in total, for the network as a whole and per remote
+//! address, with slots only loopback callers may take ([`ConnectionCaps`]): a LAN host holding a thousand idle
+//! or slow connections cannot keep the till's own browser out, nor make the service
+//! run out of file descriptors. A connection over a cap is closed as soon as it is
+//! accepted. An idle keep-alive connection is closed after `[server] header_timeout_s`
+//! (hyper's header read timeout also runs while waiting for the next request).
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
-use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -19,7 +27,212 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt;
 
-use super::access::{Peer, Scheme};
+use super::access::{canonical_ip, is_loopback, Peer, Scheme};
+
+/// Caps on open connections (accepted and not yet closed, TLS handshakes included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionCaps {
+    /// All callers together, loopback included: bounded by the descriptors the process
+    /// may open ([`ConnectionCaps::within`]).
+    pub total: usize,
+    /// All non-loopback callers together.
+    pub network: usize,
+    /// One non-loopback address.
+    pub per_address: usize,
+    /// Slots of `total` that only loopback callers (the till) may take.
+    pub loopback_reserved: usize,
+}
+
+/// Descriptors kept out of the connection caps: listener, log files, printer sockets,
+/// invoice files, the runtime's own.
+const SPARE_DESCRIPTORS: u64 = 128;
+
+impl Default for ConnectionCaps {
+    fn default() -> Self {
+        ConnectionCaps {
+            total: 8192,
+            network: 512,
+            per_address: 32,
+            loopback_reserved: 64,
+        }
+    }
+}
+
+impl ConnectionCaps {
+    /// The caps shrunk, if need be, to stay below `open_files` descriptors (the
+    /// process's `RLIMIT_NOFILE`): a quarter of the total at most for loopback, and the
+    /// network never more than what is left.
+    pub fn within(self, open_files: u64) -> ConnectionCaps {
+        let room = open_files.saturating_sub(SPARE_DESCRIPTORS).max(8);
+        let total = self.total.min(usize::try_from(room).unwrap_or(usize::MAX));
+        let loopback_reserved = self.loopback_reserved.min(total / 4);
+        let network = self.network.min(total - loopback_reserved).max(1);
+        ConnectionCaps {
+            total,
+            network,
+            loopback_reserved,
+            per_address: self.per_address.min(network),
+        }
+    }
+}
+
+/// How often, at most, a refused address is logged (with the count refused meanwhile).
+const REFUSAL_LOG_INTERVAL: Duration = Duration::from_secs(60);
+/// Refused addresses remembered for the log's sake; past that the memory is reset.
+const MAX_REMEMBERED_REFUSALS: usize = 4096;
+
+/// The open connections of a run, by remote address; shared by every listener of the
+/// run (they outlive listener restarts, so the count must too).
+#[derive(Debug)]
+pub struct Connections {
+    caps: ConnectionCaps,
+    open: Mutex<OpenConnections>,
+}
+
+#[derive(Debug, Default)]
+struct OpenConnections {
+    total: usize,
+    /// Of which non-loopback.
+    network: usize,
+    by_address: HashMap<IpAddr, usize>,
+    /// Per refused address: when it was last logged, and how many refused since.
+    refused: HashMap<IpAddr, (Instant, u64)>,
+}
+
+/// Why a connection was not admitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapReached {
+    /// Every slot taken (for a LAN caller: the network's share, or every slot but
+    /// loopback's).
+    Total(usize),
+    /// This address holds its share.
+    PerAddress(usize),
+}
+
+/// One admitted connection; its slot is freed when dropped.
+#[derive(Debug)]
+pub struct Slot {
+    connections: Arc<Connections>,
+    ip: IpAddr,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.connections.lock();
+        open.total = open.total.saturating_sub(1);
+        if !is_loopback(self.ip) {
+            open.network = open.network.saturating_sub(1);
+        }
+        if let Some(n) = open.by_address.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.by_address.remove(&self.ip);
+            }
+        }
+    }
+}
+
+impl Connections {
+    pub fn new(caps: ConnectionCaps) -> Arc<Connections> {
+        Arc::new(Connections {
+            caps,
+            open: Mutex::default(),
+        })
+    }
+
+    pub fn caps(&self) -> ConnectionCaps {
+        self.caps
+    }
+
+    /// Connections open now.
+    pub fn open(&self) -> usize {
+        self.lock().total
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, OpenConnections> {
+        // A panic while counting leaves counts that are still counts.
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes a slot for a connection from `ip`, or says which cap it hit. Loopback
+    /// callers have no per-address cap (every tab of the till's browser is 127.0.0.1)
+    /// and may use the reserved slots.
+    pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, CapReached> {
+        let ip = canonical_ip(ip);
+        let caps = self.caps;
+        let mut open = self.lock();
+        if is_loopback(ip) {
+            if open.total >= caps.total {
+                return Err(CapReached::Total(caps.total));
+            }
+        } else {
+            if open.network >= caps.network {
+                return Err(CapReached::Total(caps.network));
+            }
+            let lan_total = caps.total - caps.loopback_reserved;
+            if open.total >= lan_total {
+                return Err(CapReached::Total(lan_total));
+            }
+            if open.by_address.get(&ip).copied().unwrap_or(0) >= caps.per_address {
+                return Err(CapReached::PerAddress(caps.per_address));
+            }
+            open.network += 1;
+        }
+        open.total += 1;
+        *open.by_address.entry(ip).or_insert(0) += 1;
+        Ok(Slot {
+            connections: self.clone(),
+            ip,
+        })
+    }
+
+    /// Counts a refusal of `ip`; returns how many were refused since its last log line
+    /// when a line is due now (once per address per [`REFUSAL_LOG_INTERVAL`]), so a
+    /// flood writes a line a minute, not a line a connection.
+    fn refusal_to_log(&self, ip: IpAddr, now: Instant) -> Option<u64> {
+        let mut open = self.lock();
+        if open.refused.len() >= MAX_REMEMBERED_REFUSALS && !open.refused.contains_key(&ip) {
+            open.refused
+                .retain(|_, (at, _)| now.duration_since(*at) < REFUSAL_LOG_INTERVAL);
+            if open.refused.len() >= MAX_REMEMBERED_REFUSALS {
+                open.refused.clear();
+            }
+        }
+        match open.refused.get_mut(&ip) {
+            Some((at, count)) if now.duration_since(*at) < REFUSAL_LOG_INTERVAL => {
+                *count += 1;
+                None
+            }
+            Some((at, count)) => {
+                let refused = *count + 1;
+                (*at, *count) = (now, 0);
+                Some(refused)
+            }
+            None => {
+                open.refused.insert(ip, (now, 0));
+                Some(1)
+            }
+        }
+    }
+
+    /// Logs the refusal of a connection from `ip`, at most once per interval.
+    fn log_refusal(&self, ip: IpAddr, cap: CapReached) {
+        let Some(refused) = self.refusal_to_log(ip, Instant::now()) else {
+            return;
+        };
+        let ip = canonical_ip(ip);
+        let which = match cap {
+            CapReached::Total(n) => format!("{n} connexions ouvertes depuis le réseau"),
+            CapReached::PerAddress(n) => format!("{n} connexions ouvertes depuis cette adresse"),
+        };
+        tracing::warn!(
+            op = "http.connection_cap",
+            outcome = "denied",
+            peer = %ip,
+            "connexion refusée depuis {ip}: limite atteinte ({which}); {refused} refusée(s) depuis le dernier message (un par minute au plus)"
+        );
+    }
+}
 
 /// Limits that keep one client from starving the others.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +250,26 @@ impl Default for Limits {
             max_header_bytes: 64 * 1024,
         }
     }
+}
+
+/// Connections the kernel may queue before they are accepted. tokio's default (1024)
+/// overflowed under a LAN host's reconnect flood, and a dropped SYN costs the till's
+/// drawer request a one-second retransmission; the kernel caps this at its own
+/// maximum (`net.core.somaxconn`, 4096 on current Linux).
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// Binds `addr` as the service's listener, as `TcpListener::bind` does (address reuse
+/// on Unix, so a restart does not wait for TIME_WAIT), with a deeper accept queue.
+pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    // Not on Windows, where SO_REUSEADDR lets another process take the port.
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// The future of a TLS handshake, giving the decrypted stream.
@@ -63,6 +296,7 @@ pub async fn serve(
     router: Router,
     tls: Option<Arc<dyn TlsTerminator>>,
     limits: Limits,
+    connections: &Arc<Connections>,
     graceful: &GracefulShutdown,
     stop: impl Future<Output = ()> + Send,
 ) {
@@ -81,11 +315,20 @@ pub async fn serve(
             },
             _ = &mut shutdown => break,
         };
+        let slot = match connections.admit(addr.ip()) {
+            Ok(slot) => slot,
+            Err(cap) => {
+                connections.log_refusal(addr.ip(), cap);
+                drop(stream); // closed at once: holds no descriptor, no task
+                continue;
+            }
+        };
         let _ = stream.set_nodelay(true);
         let router = router.clone();
         let tls = tls.clone();
         let watcher = graceful.watcher();
         tokio::spawn(async move {
+            let _slot = slot; // freed when the connection ends, however it ends
             let mut first = [0u8; 1];
             let peeked =
                 tokio::time::timeout(limits.header_read_timeout, stream.peek(&mut first)).await;
@@ -151,4 +394,132 @@ async fn serve_connection(
         .keep_alive(true)
         .serve_connection(TokioIo::new(io), service);
     let _ = watcher.watch(conn).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    const SMALL: ConnectionCaps = ConnectionCaps {
+        total: 6,
+        network: 5,
+        per_address: 2,
+        loopback_reserved: 2,
+    };
+
+    #[test]
+    fn a_lan_address_gets_its_share_and_loopback_keeps_its_slots() {
+        let conns = Connections::new(SMALL);
+        let a: Vec<_> = (0..2)
+            .map(|_| conns.admit(ip("10.0.0.5")).unwrap())
+            .collect();
+        assert_eq!(
+            conns.admit(ip("10.0.0.5")).unwrap_err(),
+            CapReached::PerAddress(2)
+        );
+        // The IPv4-mapped form is the same address.
+        assert_eq!(
+            conns.admit(ip("::ffff:10.0.0.5")).unwrap_err(),
+            CapReached::PerAddress(2)
+        );
+        let b: Vec<_> = (0..2)
+            .map(|_| conns.admit(ip("10.0.0.6")).unwrap())
+            .collect();
+        // 4 open: the LAN's share (6 - 2 reserved) is used up, loopback still gets in.
+        assert_eq!(
+            conns.admit(ip("10.0.0.7")).unwrap_err(),
+            CapReached::Total(4)
+        );
+        let l: Vec<_> = (0..2)
+            .map(|_| conns.admit(ip("127.0.0.1")).unwrap())
+            .collect();
+        assert_eq!(conns.admit(ip("::1")).unwrap_err(), CapReached::Total(6));
+        assert_eq!(conns.open(), 6);
+        drop(a);
+        assert_eq!(conns.open(), 4);
+        // Loopback's connections count in the total: the LAN may not take the last two.
+        assert_eq!(
+            conns.admit(ip("10.0.0.5")).unwrap_err(),
+            CapReached::Total(4)
+        );
+        drop(l);
+        let _again = conns.admit(ip("10.0.0.5")).unwrap();
+        drop(b);
+        assert_eq!(conns.open(), 1);
+    }
+
+    #[test]
+    fn a_refused_address_is_logged_once_per_interval_with_its_count() {
+        let conns = Connections::new(SMALL);
+        let t0 = Instant::now();
+        let who = ip("10.0.0.9");
+        assert_eq!(conns.refusal_to_log(who, t0), Some(1));
+        for _ in 0..999 {
+            assert_eq!(conns.refusal_to_log(who, t0 + Duration::from_secs(1)), None);
+        }
+        assert_eq!(conns.refusal_to_log(ip("10.0.0.8"), t0), Some(1));
+        assert_eq!(
+            conns.refusal_to_log(who, t0 + REFUSAL_LOG_INTERVAL),
+            Some(1000)
+        );
+    }
+
+    #[test]
+    fn the_remembered_refusals_stay_bounded() {
+        let conns = Connections::new(SMALL);
+        let t0 = Instant::now();
+        for i in 0..(MAX_REMEMBERED_REFUSALS as u32 * 3) {
+            let who = IpAddr::V6(std::net::Ipv6Addr::from(0x2001_0db8_u128 << 96 | i as u128));
+            assert_eq!(conns.refusal_to_log(who, t0), Some(1));
+        }
+        assert!(conns.lock().refused.len() <= MAX_REMEMBERED_REFUSALS);
+    }
+
+    #[test]
+    fn caps_stay_below_the_descriptor_limit() {
+        let caps = ConnectionCaps::default();
+        assert_eq!(caps.within(1_048_576), caps);
+        let usual = caps.within(1024);
+        assert_eq!((usual.total, usual.network), (896, 512));
+        let low = caps.within(256);
+        assert_eq!(low.total, 128);
+        assert_eq!(low.loopback_reserved, 32);
+        assert_eq!(low.network, 96);
+        assert_eq!(low.per_address, 32);
+        let tiny = caps.within(100);
+        assert!(tiny.total >= 1 && tiny.loopback_reserved < tiny.total);
+        assert!(tiny.network <= tiny.total - tiny.loopback_reserved);
+        assert!(tiny.per_address <= tiny.network);
+    }
+
+    #[test]
+    fn the_network_share_is_capped_apart_from_loopback() {
+        let conns = Connections::new(ConnectionCaps {
+            total: 100,
+            network: 3,
+            per_address: 2,
+            loopback_reserved: 2,
+        });
+        let _lan: Vec<_> = ["10.0.0.1", "10.0.0.1", "10.0.0.2"]
+            .iter()
+            .map(|a| conns.admit(ip(a)).unwrap())
+            .collect();
+        assert_eq!(
+            conns.admit(ip("10.0.0.3")).unwrap_err(),
+            CapReached::Total(3)
+        );
+        // Loopback is bounded by the total only (a thousand tabs of the till's browser).
+        let till: Vec<_> = (0..97)
+            .map(|_| conns.admit(ip("127.0.0.1")).unwrap())
+            .collect();
+        assert_eq!(till.len(), 97);
+        assert_eq!(
+            conns.admit(ip("127.0.0.1")).unwrap_err(),
+            CapReached::Total(100)
+        );
+    }
 }
