@@ -24,6 +24,8 @@ struct Inner {
     /// Admin sessions and login counters (issue 3), loaded on first use.
     auth: std::sync::OnceLock<Arc<crate::auth::Auth>>,
     invoices: Invoices,
+    /// Prometheus metrics (issue 16), built with the state so every hook finds them.
+    metrics: crate::metrics::Metrics,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
                 listener: Default::default(),
                 auth: std::sync::OnceLock::new(),
                 invoices,
+                metrics: crate::metrics::Metrics::new(),
             }),
         }
     }
@@ -77,6 +80,11 @@ impl AppState {
     /// Automatic invoice printing (watcher, queue, journal).
     pub fn invoices(&self) -> &Invoices {
         &self.inner.invoices
+    }
+
+    /// The metrics served by `/metrics`; hooks call its methods where things happen.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.inner.metrics
     }
 
     pub fn uptime(&self) -> std::time::Duration {

@@ -91,6 +91,7 @@ keys! {
     "odoo"."iot" = "true";
     "odoo"."iot_allowed_networks" = "";
     "odoo"."paper_width" = "576";
+    "metrics"."token" = "";
 }
 
 /// The drawer printer written into a new config.ini: the Windows spooler queue `TICKET`
@@ -113,6 +114,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub logs: LogsConfig,
     pub odoo: OdooConfig,
+    pub metrics: crate::metrics::MetricsConfig,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -374,6 +376,13 @@ impl Config {
                 iot: r.get("odoo", "iot", parse_bool)?,
                 iot_allowed_networks: r.get("odoo", "iot_allowed_networks", parse_cidr_list)?,
                 paper_width: r.get("odoo", "paper_width", values::parse_paper_width)?,
+            },
+            metrics: crate::metrics::MetricsConfig {
+                token: r.get(
+                    "metrics",
+                    "token",
+                    crate::metrics::MetricsConfig::parse_token,
+                )?,
             },
         })
     }

@@ -144,7 +144,16 @@ async fn epos_print(
         (false, 0) => "commande",
         (false, _) => "tiroir",
     };
-    let result = run(&state, job.bytes.clone(), job.prints).await;
+    let result = state
+        .metrics()
+        .epos(
+            job.prints,
+            job.pulses > 0,
+            &config.printer.target,
+            job.bytes.len(),
+            run(&state, job.bytes.clone(), job.prints),
+        )
+        .await;
     let ms = started.elapsed().as_millis() as u64;
     match result {
         Ok(outcome) => {
@@ -334,7 +343,11 @@ async fn open_cashbox(
 }
 
 async fn kick(state: &AppState, peer: &Peer) -> bool {
-    match crate::drawer::open(state).await {
+    match state
+        .metrics()
+        .kick(crate::metrics::Route::HwProxy, crate::drawer::open(state))
+        .await
+    {
         Ok(o) => {
             tracing::info!(op = "odoo.iot", outcome = "ok", ms = o.elapsed.as_millis() as u64,
                 peer = %peer.ip(), "IoT: tiroir-caisse ouvert");
@@ -375,7 +388,15 @@ async fn print_receipt(state: &AppState, peer: &Peer, receipt: &str) -> bool {
         }
     };
     let size = job.len();
-    let result = run(state, job, true).await;
+    let result = state
+        .metrics()
+        .print(
+            crate::metrics::Route::HwProxy,
+            &state.config().printer.target,
+            size,
+            run(state, job, true),
+        )
+        .await;
     let ms = started.elapsed().as_millis() as u64;
     match result {
         Ok(_) => {

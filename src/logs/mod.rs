@@ -129,6 +129,12 @@ pub fn flush(within: Duration) -> bool {
     CONTROL.get().is_some_and(|c| c.sink.flush(within))
 }
 
+/// Log lines lost since the start (write errors, stalled writer): the
+/// `cashdrawer_log_write_failures_total` metric. 0 when no writer runs.
+pub fn write_failures() -> u64 {
+    CONTROL.get().map_or(0, |c| c.sink.failures())
+}
+
 /// Applies a new configuration to the running log (today: `retention_days`, used at
 /// the next rotation). Folder and file name changes take effect at the next start.
 pub fn apply_config(config: &Config) {

@@ -60,6 +60,9 @@ pub enum Msg {
 pub struct Sink {
     tx: SyncSender<Msg>,
     dropped: Arc<AtomicU64>,
+    /// Lines lost since the start, to the full channel or to write errors (the
+    /// `cashdrawer_log_write_failures_total` metric); shared with the worker.
+    failures: Arc<AtomicU64>,
 }
 
 impl Sink {
@@ -83,8 +86,14 @@ impl Sink {
             Ok(()) => {}
             Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
+                self.failures.fetch_add(1, Ordering::Relaxed);
             }
         }
+    }
+
+    /// Lines lost since the start (channel full, or the file could not be written).
+    pub fn failures(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
     }
 
     /// Waits (at most `within`) until every line queued so far is on disk.
@@ -120,7 +129,9 @@ pub fn spawn(
     echo_stderr: bool,
 ) -> std::io::Result<(Sink, LogGuard)> {
     let (tx, rx) = mpsc::sync_channel(CHANNEL_CAPACITY);
+    let failures = Arc::new(AtomicU64::new(0));
     let mut worker = Worker {
+        failures: failures.clone(),
         file,
         clock,
         retention_days,
@@ -164,6 +175,7 @@ pub fn spawn(
     let sink = Sink {
         tx: tx.clone(),
         dropped: Arc::default(),
+        failures,
     };
     Ok((
         sink,
@@ -184,6 +196,8 @@ struct Worker {
     failed: bool,
     /// Lines not written since the failure (said in the log once writing works again).
     lost: u64,
+    /// Every line not written since the start (see [`Sink::failures`]).
+    failures: Arc<AtomicU64>,
 }
 
 impl Worker {
@@ -201,6 +215,7 @@ impl Worker {
                     self.recovered();
                 } else {
                     self.lost += 1;
+                    self.failures.fetch_add(1, Ordering::Relaxed);
                 }
                 false
             }
@@ -373,6 +388,7 @@ mod tests {
         let sink = Sink {
             tx,
             dropped: Arc::default(),
+            failures: Arc::default(),
         };
         let clock = ManualClock::at("2026-11-26T10:00:00+01:00");
         for i in 0..5 {
@@ -380,6 +396,7 @@ mod tests {
             sink.send(t, l);
         }
         assert_eq!(sink.dropped.load(Ordering::Relaxed), 3);
+        assert_eq!(sink.failures(), 3, "counted for the metrics too");
         while rx.try_recv().is_ok() {}
         let (t, l) = line(&clock, "l5");
         sink.send(t, l);

@@ -153,6 +153,7 @@ pub async fn submit(
     }
     let ip = peer.ip();
     if let Some(wait) = admin.auth.throttle.remaining(ip) {
+        admin.app.metrics().login_throttled();
         tracing::warn!(op = "auth.login", outcome = "denied", peer = %ip, "connexion refusée depuis {ip}: trop d'échecs, attente {} s", wait.as_secs() + 1);
         let msg = lang
             .texts()
@@ -174,6 +175,7 @@ pub async fn submit(
         return open_session(&admin, &hash, peer);
     }
     let count = admin.auth.throttle.failure(ip);
+    admin.app.metrics().login_failed();
     tracing::warn!(op = "auth.login", outcome = "denied", peer = %ip, "échec de connexion depuis {ip} ({count} échec(s) de suite)");
     render(
         StatusCode::UNAUTHORIZED,
