@@ -1,7 +1,8 @@
-//! `/metrics` with the real thing (issue 16): the real binary, a real TCP printer peer,
+//! Monitoring many tills (issue 16) with the real thing. `/metrics`: the real binary, a real TCP printer peer,
 //! Debian's `promtool` on the output, and Debian's `prometheus` scraping the service
 //! every second and answering PromQL over its HTTP API. The monitoring files shipped in
-//! `packaging/monitoring/` are checked by the same tools.
+//! `packaging/monitoring/` are checked by the same tools. `[logs] format = json` is
+//! checked on the real binary's file and stderr.
 //!
 //! Needs `prometheus` (which brings `promtool`): `scripts/install-deps.sh` installs it.
 
@@ -145,11 +146,7 @@ fn free_port() -> SocketAddr {
 
 async fn kick_and_print(svc: &Binary, peer: &PrinterPeer) {
     let http = client();
-    let res = http
-        .get(svc.url("/open-cash-drawer"))
-        .send()
-        .await
-        .unwrap();
+    let res = http.get(svc.url("/open-cash-drawer")).send().await.unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let body = odoo_envelope("<text>Merci</text><feed line=\"3\"/><cut type=\"feed\"/>");
     let answer = http
@@ -400,4 +397,65 @@ fn metric_names(promql: &str) -> Vec<String> {
         }
     }
     names
+}
+
+/// `[logs] format = json` (issue 16, logs for shippers): every line of the file and of
+/// stderr is one JSON object with the same fields as the text columns.
+#[tokio::test(flavor = "multi_thread")]
+async fn json_log_format_writes_one_object_per_line_to_the_file_and_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let peer = PrinterPeer::start(Behaviour::Normal);
+    let svc = start(
+        dir.path(),
+        &[
+            ("printer", "name", &peer.target()),
+            ("logs", "format", "json"),
+        ],
+    );
+    let res = client()
+        .get(svc.url("/open-cash-drawer"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let text = svc.wait_log("\"op\":\"drawer.open\"");
+    let objects: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+        .collect();
+    for o in &objects {
+        for key in ["time", "level", "op", "outcome", "peer", "ms", "message"] {
+            assert!(o.get(key).is_some(), "no {key} in {o}");
+        }
+    }
+    let kick = objects
+        .iter()
+        .find(|o| o["op"] == "drawer.open")
+        .expect("drawer line");
+    assert_eq!(kick["outcome"], "ok");
+    assert_eq!(kick["peer"], "127.0.0.1");
+    assert_eq!(kick["level"], "INFO");
+    assert!(kick["ms"].is_u64(), "{kick}");
+    assert!(kick["message"]
+        .as_str()
+        .unwrap()
+        .contains("tiroir-caisse ouvert"));
+    let start = objects
+        .iter()
+        .find(|o| o["op"] == "service.start")
+        .expect("start line");
+    assert!(start["ms"].is_null() && start["peer"].is_null(), "{start}");
+    let stderr = svc.stderr_lines("\"op\":\"drawer.open\"");
+    assert_eq!(stderr.len(), 1, "{stderr:?}");
+    let echoed: Value = serde_json::from_str(&stderr[0]).unwrap();
+    assert_eq!(echoed, *kick, "stderr has the same object");
+}
+
+/// The default stays the text format, byte for byte in its columns.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_text_log_format_stays_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let svc = start(dir.path(), &[]);
+    let text = svc.wait_log(" service.start ok ");
+    assert!(text.lines().all(|l| !l.starts_with('{')), "{text}");
 }

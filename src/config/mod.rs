@@ -86,6 +86,7 @@ keys! {
     "logs"."folder" = "logs";
     "logs"."filename" = "cashdrawer.log";
     "logs"."retention_days" = "30";
+    "logs"."format" = "text";
     "odoo"."epos" = "true";
     "odoo"."epos_allowed_networks" = "";
     "odoo"."iot" = "true";
@@ -215,6 +216,8 @@ pub struct LogsConfig {
     pub folder: PathBuf,
     pub filename: String,
     pub retention_days: u32,
+    /// `text` (default) or `json`, for the file and stderr; applied at the next start.
+    pub format: crate::logs::LogFormat,
 }
 
 /// Stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`): see [`crate::odoo`].
@@ -369,6 +372,7 @@ impl Config {
                 retention_days: r.get("logs", "retention_days", |v| {
                     values::parse_range(v, 1, 3650).map(|d| d as u32)
                 })?,
+                format: r.get("logs", "format", |v| v.parse())?,
             },
             odoo: OdooConfig {
                 epos: r.get("odoo", "epos", parse_bool)?,

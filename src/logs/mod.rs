@@ -30,6 +30,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 pub use clock::{Clock, SharedClock, TEST_CLOCK_ENV};
+pub use line::LogFormat;
 pub use rotate::{LogFile, LogFiles};
 pub use writer::LogGuard;
 
@@ -96,9 +97,10 @@ pub fn init_with_clock(
     let (file, rotation) = rotate::RotatingFile::open(files, clock.today())
         .with_context(|| format!("ouverture du journal {}", current.display()))?;
     let retention_days = Arc::new(AtomicU32::new(config.logs.retention_days));
-    let (sink, guard) = writer::spawn(file, clock.clone(), retention_days.clone(), true)
+    let format = config.logs.format;
+    let (sink, guard) = writer::spawn(file, clock.clone(), retention_days.clone(), true, format)
         .context("démarrage du fil d'écriture du journal")?;
-    let layer = line::LineLayer::new(clock.clone(), sink.clone());
+    let layer = line::LineLayer::new(clock.clone(), sink.clone(), format);
     let _ = tracing_subscriber::registry().with(layer).try_init();
     let _ = CONTROL.set(Control {
         sink,

@@ -16,7 +16,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use tracing::Level;
 
 use super::clock::SharedClock;
-use super::line::{format_line, Entry};
+use super::line::{Entry, LogFormat};
 use super::rotate::{RotatingFile, Rotation};
 
 /// Lines waiting for the disk before new ones are counted instead of queued.
@@ -63,6 +63,8 @@ pub struct Sink {
     /// Lines lost since the start, to the full channel or to write errors (the
     /// `cashdrawer_log_write_failures_total` metric); shared with the worker.
     failures: Arc<AtomicU64>,
+    /// `[logs] format`, for the lines the writer writes itself.
+    format: LogFormat,
 }
 
 impl Sink {
@@ -77,7 +79,7 @@ impl Sink {
                 message: format!("{lost} ligne(s) de journal perdue(s): écriture trop lente"),
                 ..Entry::default()
             };
-            let notice = format_line(time, Level::WARN, &entry);
+            let notice = self.format.line(time, Level::WARN, &entry);
             if self.tx.try_send(Msg::Line { day, text: notice }).is_err() {
                 self.dropped.fetch_add(lost, Ordering::Relaxed);
             }
@@ -127,11 +129,13 @@ pub fn spawn(
     clock: SharedClock,
     retention_days: Arc<AtomicU32>,
     echo_stderr: bool,
+    format: LogFormat,
 ) -> std::io::Result<(Sink, LogGuard)> {
     let (tx, rx) = mpsc::sync_channel(CHANNEL_CAPACITY);
     let failures = Arc::new(AtomicU64::new(0));
     let mut worker = Worker {
         failures: failures.clone(),
+        format,
         file,
         clock,
         retention_days,
@@ -176,6 +180,7 @@ pub fn spawn(
         tx: tx.clone(),
         dropped: Arc::default(),
         failures,
+        format,
     };
     Ok((
         sink,
@@ -198,6 +203,7 @@ struct Worker {
     lost: u64,
     /// Every line not written since the start (see [`Sink::failures`]).
     failures: Arc<AtomicU64>,
+    format: LogFormat,
 }
 
 impl Worker {
@@ -315,7 +321,7 @@ impl Worker {
             message,
             ..Entry::default()
         };
-        let text = format_line(now, level, &entry);
+        let text = self.format.line(now, level, &entry);
         if self.echo_stderr {
             let _ = std::io::stderr().lock().write_all(text.as_bytes());
         }
@@ -341,7 +347,7 @@ mod tests {
             message: text.to_string(),
             ..Entry::default()
         };
-        (now, format_line(now, Level::INFO, &entry))
+        (now, LogFormat::Text.line(now, Level::INFO, &entry))
     }
 
     #[test]
@@ -353,7 +359,14 @@ mod tests {
         let clock = ManualClock::at("2026-11-25T23:59:59.500+01:00");
         let (file, _) = RotatingFile::open(files.clone(), clock.today()).unwrap();
         let retention = Arc::new(AtomicU32::new(30));
-        let (sink, guard) = spawn(file, clock.clone(), retention.clone(), false).unwrap();
+        let (sink, guard) = spawn(
+            file,
+            clock.clone(),
+            retention.clone(),
+            false,
+            LogFormat::Text,
+        )
+        .unwrap();
         let (t, l) = line(&clock, "avant minuit");
         sink.send(t, l);
         assert!(sink.flush(Duration::from_secs(5)));
@@ -389,6 +402,7 @@ mod tests {
             tx,
             dropped: Arc::default(),
             failures: Arc::default(),
+            format: LogFormat::Text,
         };
         let clock = ManualClock::at("2026-11-26T10:00:00+01:00");
         for i in 0..5 {
