@@ -459,3 +459,110 @@ async fn the_text_log_format_stays_the_default() {
     let text = svc.wait_log(" service.start ok ");
     assert!(text.lines().all(|l| !l.starts_with('{')), "{text}");
 }
+
+/// One datagram of the journal protocol, as a field map (`KEY=value` lines, or the
+/// binary form `KEY\n<u64 LE length><value>\n`).
+#[cfg(unix)]
+fn journal_fields(datagram: &[u8]) -> std::collections::HashMap<String, String> {
+    let mut fields = std::collections::HashMap::new();
+    let mut rest = datagram;
+    while !rest.is_empty() {
+        let end = rest.iter().position(|b| *b == b'\n').expect("field ends");
+        let line = &rest[..end];
+        if let Some(eq) = line.iter().position(|b| *b == b'=') {
+            let key = String::from_utf8_lossy(&line[..eq]).to_string();
+            fields.insert(key, String::from_utf8_lossy(&line[eq + 1..]).to_string());
+            rest = &rest[end + 1..];
+        } else {
+            let key = String::from_utf8_lossy(line).to_string();
+            let len = u64::from_le_bytes(rest[end + 1..end + 9].try_into().unwrap()) as usize;
+            let value = &rest[end + 9..end + 9 + len];
+            fields.insert(key, String::from_utf8_lossy(value).to_string());
+            rest = &rest[end + 9 + len + 1..];
+        }
+    }
+    fields
+}
+
+/// Under systemd (`INVOCATION_ID` set), events go to journald's socket with OP,
+/// OUTCOME, PEER and MS as fields, and stderr no longer repeats them. A datagram socket
+/// of the test stands in for journald (debug builds read its path from
+/// `CASHDRAWER_TEST_JOURNAL_SOCKET`).
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn under_systemd_events_go_to_journald_with_their_fields() {
+    use std::os::unix::net::UnixDatagram;
+    let dir = tempfile::tempdir().unwrap();
+    let peer = PrinterPeer::start(Behaviour::Normal);
+    std::fs::write(
+        dir.path().join("config.ini"),
+        ini(&[("printer", "name", &peer.target())]),
+    )
+    .unwrap();
+    let socket_path = dir.path().join("journal.sock");
+    let journal = UnixDatagram::bind(&socket_path).unwrap();
+    journal
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut child = Command::new(common::binary::BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--host", "127.0.0.1", "--port", "0"])
+        .env("INVOCATION_ID", "0123456789abcdef0123456789abcdef")
+        .env("CASHDRAWER_TEST_JOURNAL_SOCKET", &socket_path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut next = || {
+        let n = journal.recv(&mut buf).expect("a datagram from the service");
+        journal_fields(&buf[..n])
+    };
+    let start = loop {
+        let f = next();
+        if f.get("OP").map(String::as_str) == Some("service.start") {
+            break f;
+        }
+    };
+    assert_eq!(start["OUTCOME"], "ok");
+    assert_eq!(start["PRIORITY"], "6");
+    assert_eq!(start["SYSLOG_IDENTIFIER"], "odoo-pos-cashdrawer");
+    let addr = start["MESSAGE"]
+        .split("à l'écoute sur http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .expect("address in the start message")
+        .to_string();
+    let res = client()
+        .get(format!("http://{addr}/open-cash-drawer"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let kick = loop {
+        let f = next();
+        if f.get("OP").map(String::as_str) == Some("drawer.open") {
+            break f;
+        }
+    };
+    assert_eq!(kick["OUTCOME"], "ok");
+    assert_eq!(kick["PEER"], "127.0.0.1");
+    assert!(kick["MS"].parse::<u64>().is_ok(), "{kick:?}");
+    assert!(kick["MESSAGE"].contains("tiroir-caisse ouvert"), "{kick:?}");
+    // The file log is still written; stderr does not repeat the events.
+    let log_path = dir.path().join("logs").join("cashdrawer.log");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&log_path)
+        .unwrap_or_default()
+        .contains(" drawer.open ok ")
+    {
+        assert!(Instant::now() < deadline, "drawer.open in the file log");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("drawer.open"), "{stderr}");
+}

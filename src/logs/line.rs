@@ -200,20 +200,33 @@ pub struct LineLayer {
     clock: SharedClock,
     sink: Sink,
     format: LogFormat,
+    /// journald under systemd (then stderr is not echoed: systemd would log it twice).
+    journal: Option<super::journald::Journald>,
     repeats: Mutex<Repeats>,
 }
 
 impl LineLayer {
-    pub fn new(clock: SharedClock, sink: Sink, format: LogFormat) -> LineLayer {
+    pub fn new(
+        clock: SharedClock,
+        sink: Sink,
+        format: LogFormat,
+        journal: Option<super::journald::Journald>,
+    ) -> LineLayer {
         LineLayer {
             clock,
             sink,
             format,
+            journal,
             repeats: Mutex::new(Repeats::default()),
         }
     }
 
     fn emit(&self, time: DateTime<FixedOffset>, level: Level, entry: &Entry) {
+        if let Some(journal) = &self.journal {
+            if !journal.send(level, entry) {
+                self.sink.count_lost();
+            }
+        }
         self.sink.send(time, self.format.line(time, level, entry));
     }
 }

@@ -93,6 +93,11 @@ impl Sink {
         }
     }
 
+    /// A line another destination (journald) did not take.
+    pub fn count_lost(&self) {
+        self.failures.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Lines lost since the start (channel full, or the file could not be written).
     pub fn failures(&self) -> u64 {
         self.failures.load(Ordering::Relaxed)
