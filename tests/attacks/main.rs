@@ -19,9 +19,9 @@ mod config_write;
 /// §4: the shop network cannot exhaust the service.
 #[cfg(target_os = "linux")]
 mod exhaustion;
-/// §4: a stalled or busy printer answers every waiting request within its bound.
-mod printer_stall;
 /// §3: no website drives the till (DNS rebinding, cross-origin reads, first run).
 mod rebinding;
 /// §6: smaller ones (incremental PDFs, bidirectional characters in the log).
 mod small;
+/// §4: a stalled or busy printer answers every waiting request within its bound.
+mod printer_stall;
