@@ -7,7 +7,8 @@
 set -euo pipefail
 skipped() { [[ " ${SKIP:-} " == *" $1 "* ]]; }
 
-PACKAGES=(curl iproute2 cups cups-client chromium chromium-driver gcc-mingw-w64-x86-64 wrk bc)
+PACKAGES=(curl iproute2 cups cups-client chromium chromium-driver gcc-mingw-w64-x86-64 wrk bc
+  prometheus)  # prometheus: promtool and a real scraper for tests/metrics.rs (issue 16)
 # The Windows step (scripts/test-windows.sh); wine with its recommended packages.
 WINE_PACKAGES=()
 skipped windows || WINE_PACKAGES=(wine wine64 nsis zip unzip xxd python3)

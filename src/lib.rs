@@ -12,6 +12,7 @@
 //! - [`platform`]: OS-specific paths and system printers;
 //! - [`odoo`]: stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`).
 //! - [`auth`]: admin password, sessions, CSRF, login throttling, Host check;
+//! - [`metrics`]: Prometheus metrics (`/metrics`), hooks and scrape-time gauges;
 //! - [`atomic_file`]: the one "temp file, fsync, rename" write every file goes through.
 
 pub mod app;
@@ -25,6 +26,7 @@ pub mod escpos;
 pub mod http;
 pub mod invoices;
 pub mod logs;
+pub mod metrics;
 pub mod odoo;
 pub mod platform;
 pub mod printer;

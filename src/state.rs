@@ -27,6 +27,8 @@ struct Inner {
     /// `[logs]` as loaded at start: the folder and file name apply at the next start
     /// (the page says so), so the log served, tailed and purged is the one written now.
     logs_at_start: crate::config::LogsConfig,
+    /// Prometheus metrics (issue 16), built with the state so every hook finds them.
+    metrics: crate::metrics::Metrics,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
                 auth: std::sync::OnceLock::new(),
                 invoices,
                 logs_at_start,
+                metrics: crate::metrics::Metrics::new(),
             }),
         }
     }
@@ -90,6 +93,11 @@ impl AppState {
     /// Automatic invoice printing (watcher, queue, journal).
     pub fn invoices(&self) -> &Invoices {
         &self.inner.invoices
+    }
+
+    /// The metrics served by `/metrics`; hooks call its methods where things happen.
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.inner.metrics
     }
 
     pub fn uptime(&self) -> std::time::Duration {

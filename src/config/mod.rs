@@ -90,11 +90,13 @@ keys! {
     "logs"."folder" = "logs";
     "logs"."filename" = "cashdrawer.log";
     "logs"."retention_days" = "30";
+    "logs"."format" = "text";
     "odoo"."epos" = "true";
     "odoo"."epos_allowed_networks" = "";
     "odoo"."iot" = "true";
     "odoo"."iot_allowed_networks" = "";
     "odoo"."paper_width" = "576";
+    "metrics"."token" = "";
 }
 
 /// The drawer printer written into a new config.ini: the Windows spooler queue `TICKET`
@@ -117,6 +119,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub logs: LogsConfig,
     pub odoo: OdooConfig,
+    pub metrics: crate::metrics::MetricsConfig,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -221,6 +224,8 @@ pub struct LogsConfig {
     pub folder: PathBuf,
     pub filename: String,
     pub retention_days: u32,
+    /// `text` (default) or `json`, for the file and stderr; applied at the next start.
+    pub format: crate::logs::LogFormat,
 }
 
 /// Stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`): see [`crate::odoo`].
@@ -379,6 +384,7 @@ impl Config {
                 retention_days: r.get("logs", "retention_days", |v| {
                     values::parse_range(v, 1, 3650).map(|d| d as u32)
                 })?,
+                format: r.get("logs", "format", |v| v.parse())?,
             },
             odoo: OdooConfig {
                 epos: r.get("odoo", "epos", parse_bool)?,
@@ -386,6 +392,13 @@ impl Config {
                 iot: r.get("odoo", "iot", parse_bool)?,
                 iot_allowed_networks: r.get("odoo", "iot_allowed_networks", parse_cidr_list)?,
                 paper_width: r.get("odoo", "paper_width", values::parse_paper_width)?,
+            },
+            metrics: crate::metrics::MetricsConfig {
+                token: r.get(
+                    "metrics",
+                    "token",
+                    crate::metrics::MetricsConfig::parse_token,
+                )?,
             },
         })
     }

@@ -39,7 +39,11 @@ async fn open_cash_drawer(
     axum::Extension(peer): axum::Extension<Peer>,
 ) -> Result<Json<Value>, ApiError> {
     let printer = state.config().printer.target.to_string();
-    match crate::drawer::open(&state).await {
+    match state
+        .metrics()
+        .kick(crate::metrics::Route::Module, crate::drawer::open(&state))
+        .await
+    {
         Ok(kicked) => {
             let ms = kicked.outcome.elapsed.as_millis() as u64;
             let mut answer = json!({"status": "success", "message": "Tiroir-caisse ouvert"});

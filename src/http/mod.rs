@@ -17,6 +17,7 @@ mod invoices;
 pub mod limits;
 pub mod logs;
 pub mod logs_auth_seam;
+mod metrics;
 mod odoo;
 pub mod restart;
 pub mod server;
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(invoices::network_router())
         .merge(logs::router())
         .merge(apidoc::router())
+        .merge(metrics::router())
         .route_layer(from_fn_with_state(
             state.clone(),
             access::require_allowed_network,

@@ -135,16 +135,27 @@ async fn epos_print(
         (false, 0) => "commande",
         (false, _) => "tiroir",
     };
-    let result = if !job.prints && job.pulses > 0 {
-        let policy = config.cashdrawer.offline_kick;
-        crate::drawer::kick(&state.drawer_printer(), job.bytes.clone(), policy)
-            .await
-            .map(|k| (k.outcome, k.warning))
-    } else {
-        run(&state, job.bytes.clone(), job.prints)
-            .await
-            .map(|o| (o, None))
-    };
+    let result = state
+        .metrics()
+        .epos(
+            job.prints,
+            job.pulses > 0,
+            &config.printer.target,
+            job.bytes.len(),
+            async {
+                if !job.prints && job.pulses > 0 {
+                    let policy = config.cashdrawer.offline_kick;
+                    crate::drawer::kick(&state.drawer_printer(), job.bytes.clone(), policy)
+                        .await
+                        .map(|k| (k.outcome, k.warning))
+                } else {
+                    run(&state, job.bytes.clone(), job.prints)
+                        .await
+                        .map(|o| (o, None))
+                }
+            },
+        )
+        .await;
     let ms = started.elapsed().as_millis() as u64;
     match result {
         Ok((outcome, warning)) => {
@@ -342,7 +353,11 @@ async fn open_cashbox(
 }
 
 async fn kick(state: &AppState, peer: &Peer) -> bool {
-    match crate::drawer::open(state).await {
+    match state
+        .metrics()
+        .kick(crate::metrics::Route::HwProxy, crate::drawer::open(state))
+        .await
+    {
         Ok(k) => {
             let ms = k.outcome.elapsed.as_millis() as u64;
             match k.warning {
@@ -390,7 +405,15 @@ async fn print_receipt(state: &AppState, peer: &Peer, receipt: &str) -> bool {
         }
     };
     let size = job.len();
-    let result = run(state, job, true).await;
+    let result = state
+        .metrics()
+        .print(
+            crate::metrics::Route::HwProxy,
+            &state.config().printer.target,
+            size,
+            run(state, job, true),
+        )
+        .await;
     let ms = started.elapsed().as_millis() as u64;
     match result {
         Ok(_) => {

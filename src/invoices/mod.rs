@@ -245,6 +245,18 @@ impl Invoices {
         }
     }
 
+    /// Journal time (Unix ms) of the longest-waiting invoice of this run, queued or
+    /// printing; `None` when none waits. For the backlog metric (issue 16).
+    pub fn oldest_waiting_ms(&self) -> Option<i64> {
+        let rt = self.shared.lock();
+        let journal = rt.journal.as_ref()?;
+        rt.active
+            .keys()
+            .filter_map(|k| journal.get(k))
+            .map(|e| e.time_ms)
+            .min()
+    }
+
     /// Removes the printed files still in the folder; keeps everything else and says why.
     /// Blocking (reads and hashes files): call it from `spawn_blocking`.
     pub fn purge(&self) -> PurgeReport {

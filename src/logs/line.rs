@@ -73,6 +73,72 @@ pub(crate) fn needs_escape(c: char) -> bool {
         )
 }
 
+/// `[logs] format`: the French-reading text columns (default, unchanged), or one JSON
+/// object per line for log shippers (Loki, Elastic, Graylog) that should not have to
+/// parse columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            _ => Err("valeurs acceptées: text, json".into()),
+        }
+    }
+}
+
+impl LogFormat {
+    /// One line in this format, newline included.
+    pub fn line(self, time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> String {
+        match self {
+            LogFormat::Text => format_line(time, level, entry),
+            LogFormat::Json => format_json(time, level, entry),
+        }
+    }
+}
+
+/// Keys of a JSON line; an extra field of the same name is written `field_<name>`.
+const JSON_KEYS: [&str; 7] = ["time", "level", "op", "outcome", "peer", "ms", "message"];
+
+/// One JSON object, newline included: the text line's columns under their names
+/// (`null` when missing), then the other fields. serde_json escapes control
+/// characters; the Unicode line separators are escaped too, as in the text format,
+/// so a line-based reader never sees two lines.
+pub fn format_json(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> String {
+    let mut object = serde_json::Map::new();
+    object.insert(
+        "time".into(),
+        time.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string().into(),
+    );
+    object.insert("level".into(), level.as_str().into());
+    object.insert("op".into(), entry.op.clone().into());
+    object.insert("outcome".into(), entry.outcome.clone().into());
+    object.insert("peer".into(), entry.peer.clone().into());
+    object.insert("ms".into(), entry.ms.into());
+    object.insert("message".into(), entry.message.clone().into());
+    for (key, value) in &entry.extra {
+        let key = if JSON_KEYS.contains(key) {
+            format!("field_{key}")
+        } else {
+            key.to_string()
+        };
+        object.insert(key, value.clone().into());
+    }
+    let mut line = serde_json::Value::Object(object)
+        .to_string()
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029");
+    line.push('\n');
+    line
+}
+
 /// Formats one line, newline included.
 pub fn format_line(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> String {
     let mut line = String::with_capacity(128 + entry.message.len());
@@ -147,20 +213,35 @@ impl Entry {
 pub struct LineLayer {
     clock: SharedClock,
     sink: Sink,
+    format: LogFormat,
+    /// journald under systemd (then stderr is not echoed: systemd would log it twice).
+    journal: Option<super::journald::Journald>,
     repeats: Mutex<Repeats>,
 }
 
 impl LineLayer {
-    pub fn new(clock: SharedClock, sink: Sink) -> LineLayer {
+    pub fn new(
+        clock: SharedClock,
+        sink: Sink,
+        format: LogFormat,
+        journal: Option<super::journald::Journald>,
+    ) -> LineLayer {
         LineLayer {
             clock,
             sink,
+            format,
+            journal,
             repeats: Mutex::new(Repeats::default()),
         }
     }
 
     fn emit(&self, time: DateTime<FixedOffset>, level: Level, entry: &Entry) {
-        self.sink.send(time, format_line(time, level, entry));
+        if let Some(journal) = &self.journal {
+            if !journal.send(level, entry) {
+                self.sink.count_lost();
+            }
+        }
+        self.sink.send(time, self.format.line(time, level, entry));
     }
 }
 
@@ -286,6 +367,48 @@ mod tests {
             "a\\u{202d}b\\u{2067}"
         );
         assert_eq!(escape_controls("é ü €"), "é ü €", "ordinary text untouched");
+    }
+
+    #[test]
+    fn a_json_line_has_the_same_fields_and_ends_once() {
+        let time = DateTime::parse_from_rfc3339("2026-11-26T14:32:05.118+01:00").unwrap();
+        let entry = Entry {
+            op: Some("drawer.open".into()),
+            outcome: Some("ok".into()),
+            ms: Some(41),
+            peer: Some("192.168.1.20".into()),
+            message: "ouvert\n{\"faux\":1}\u{2028}".into(),
+            extra: vec![("bytes", "12".into()), ("time", "x".into())],
+        };
+        let line = LogFormat::Json.line(time, Level::INFO, &entry);
+        assert!(
+            line.ends_with("}\n") && line.matches('\n').count() == 1,
+            "{line}"
+        );
+        assert!(!line.contains('\u{2028}'), "{line}");
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["time"], "2026-11-26T14:32:05.118+01:00");
+        assert_eq!(v["level"], "INFO");
+        assert_eq!(v["op"], "drawer.open");
+        assert_eq!(v["outcome"], "ok");
+        assert_eq!(v["peer"], "192.168.1.20");
+        assert_eq!(v["ms"], 41);
+        assert_eq!(v["message"], "ouvert\n{\"faux\":1}\u{2028}");
+        assert_eq!(v["bytes"], "12");
+        assert_eq!(v["field_time"], "x");
+        let bare: serde_json::Value =
+            serde_json::from_str(&format_json(time, Level::WARN, &Entry::default())).unwrap();
+        assert!(bare["op"].is_null() && bare["ms"].is_null() && bare["peer"].is_null());
+        assert_eq!("JSON".parse::<LogFormat>(), Ok(LogFormat::Json));
+        assert!("xml"
+            .parse::<LogFormat>()
+            .unwrap_err()
+            .contains("text, json"));
+        // The default is the text line, unchanged.
+        assert_eq!(
+            LogFormat::default().line(time, Level::INFO, &entry),
+            format_line(time, Level::INFO, &entry)
+        );
     }
 
     #[test]

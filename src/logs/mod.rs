@@ -3,12 +3,16 @@
 //! background thread so a request never waits for the disk, rotated at local midnight
 //! into `<filename>.YYYY-MM-DD`, and pruned after `[logs] retention_days`.
 //!
+//! Under systemd the events also go to journald with their fields ([`journald`]),
+//! instead of being echoed to stderr.
+//!
 //! Other modules only emit `tracing` events with the fields `op` (drawer.open,
 //! status, ...), `outcome` (ok/error/denied), `ms`, `peer`; text from callers goes
 //! through [`escape`]. This module owns the format, the files and their lifetime; the
 //! HTTP routes that read them are in `crate::http::logs`.
 
 pub mod clock;
+pub mod journald;
 pub mod line;
 mod repeats;
 pub mod rotate;
@@ -30,6 +34,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 pub use clock::{Clock, SharedClock, TEST_CLOCK_ENV};
+pub use line::LogFormat;
 pub use rotate::{LogFile, LogFiles};
 pub use writer::LogGuard;
 
@@ -94,15 +99,34 @@ pub fn init_with_clock(
     let (file, rotation) = rotate::RotatingFile::open(files, clock.today())
         .with_context(|| format!("ouverture du journal {}", current.display()))?;
     let retention_days = Arc::new(AtomicU32::new(config.logs.retention_days));
-    let (sink, guard) = writer::spawn(file, clock.clone(), retention_days.clone(), true)
-        .context("démarrage du fil d'écriture du journal")?;
-    let layer = line::LineLayer::new(clock.clone(), sink.clone());
+    let format = config.logs.format;
+    // Under systemd, events go to journald with their fields; stderr would only repeat
+    // them in the journal as plain text.
+    let journal = journald::Journald::detect();
+    let echo_stderr = journal.is_none();
+    let with_journal = journal.is_some();
+    let (sink, guard) = writer::spawn(
+        file,
+        clock.clone(),
+        retention_days.clone(),
+        echo_stderr,
+        format,
+    )
+    .context("démarrage du fil d'écriture du journal")?;
+    let layer = line::LineLayer::new(clock.clone(), sink.clone(), format, journal);
     let _ = tracing_subscriber::registry().with(layer).try_init();
     let _ = CONTROL.set(Control {
         sink,
         clock,
         retention_days,
     });
+    if with_journal {
+        tracing::info!(
+            op = "logs.journald",
+            outcome = "ok",
+            "événements envoyés au journal de systemd (journald), champs OP, OUTCOME, PEER, MS"
+        );
+    }
     if let Some(name) = rotation.archived {
         tracing::info!(
             op = "logs.rotate",
@@ -125,6 +149,12 @@ pub fn today() -> chrono::NaiveDate {
 /// download includes the request that asked for it. False when no writer runs.
 pub fn flush(within: Duration) -> bool {
     CONTROL.get().is_some_and(|c| c.sink.flush(within))
+}
+
+/// Log lines lost since the start (write errors, stalled writer): the
+/// `cashdrawer_log_write_failures_total` metric. 0 when no writer runs.
+pub fn write_failures() -> u64 {
+    CONTROL.get().map_or(0, |c| c.sink.failures())
 }
 
 /// Applies a new configuration to the running log (today: `retention_days`, used at

@@ -11,8 +11,13 @@ use tracing::Level;
 const MAX_SCAN: u64 = 16 * 1024 * 1024;
 const CHUNK: u64 = 64 * 1024;
 
-/// The level column of a line, `None` for a line not in our format.
+/// The level of a line (its column, or the `level` key of a JSON line written with
+/// `[logs] format = json`), `None` for a line not in our formats.
 pub fn level_of(line: &str) -> Option<Level> {
+    if line.starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(line).ok()?;
+        return value.get("level")?.as_str()?.parse().ok();
+    }
     line.split_whitespace().nth(1)?.parse().ok()
 }
 

@@ -16,7 +16,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use tracing::Level;
 
 use super::clock::SharedClock;
-use super::line::{format_line, Entry};
+use super::line::{Entry, LogFormat};
 use super::rotate::{RotatingFile, Rotation};
 
 /// Lines waiting for the disk before new ones are counted instead of queued.
@@ -60,6 +60,11 @@ pub enum Msg {
 pub struct Sink {
     tx: SyncSender<Msg>,
     dropped: Arc<AtomicU64>,
+    /// Lines lost since the start, to the full channel or to write errors (the
+    /// `cashdrawer_log_write_failures_total` metric); shared with the worker.
+    failures: Arc<AtomicU64>,
+    /// `[logs] format`, for the lines the writer writes itself.
+    format: LogFormat,
 }
 
 impl Sink {
@@ -74,7 +79,7 @@ impl Sink {
                 message: format!("{lost} ligne(s) de journal perdue(s): écriture trop lente"),
                 ..Entry::default()
             };
-            let notice = format_line(time, Level::WARN, &entry);
+            let notice = self.format.line(time, Level::WARN, &entry);
             if self.tx.try_send(Msg::Line { day, text: notice }).is_err() {
                 self.dropped.fetch_add(lost, Ordering::Relaxed);
             }
@@ -83,8 +88,19 @@ impl Sink {
             Ok(()) => {}
             Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
+                self.failures.fetch_add(1, Ordering::Relaxed);
             }
         }
+    }
+
+    /// A line another destination (journald) did not take.
+    pub fn count_lost(&self) {
+        self.failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Lines lost since the start (channel full, or the file could not be written).
+    pub fn failures(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
     }
 
     /// Waits (at most `within`) until every line queued so far is on disk.
@@ -118,9 +134,13 @@ pub fn spawn(
     clock: SharedClock,
     retention_days: Arc<AtomicU32>,
     echo_stderr: bool,
+    format: LogFormat,
 ) -> std::io::Result<(Sink, LogGuard)> {
     let (tx, rx) = mpsc::sync_channel(CHANNEL_CAPACITY);
+    let failures = Arc::new(AtomicU64::new(0));
     let mut worker = Worker {
+        failures: failures.clone(),
+        format,
         file,
         clock,
         retention_days,
@@ -164,6 +184,8 @@ pub fn spawn(
     let sink = Sink {
         tx: tx.clone(),
         dropped: Arc::default(),
+        failures,
+        format,
     };
     Ok((
         sink,
@@ -184,6 +206,9 @@ struct Worker {
     failed: bool,
     /// Lines not written since the failure (said in the log once writing works again).
     lost: u64,
+    /// Every line not written since the start (see [`Sink::failures`]).
+    failures: Arc<AtomicU64>,
+    format: LogFormat,
 }
 
 impl Worker {
@@ -201,6 +226,7 @@ impl Worker {
                     self.recovered();
                 } else {
                     self.lost += 1;
+                    self.failures.fetch_add(1, Ordering::Relaxed);
                 }
                 false
             }
@@ -300,7 +326,7 @@ impl Worker {
             message,
             ..Entry::default()
         };
-        let text = format_line(now, level, &entry);
+        let text = self.format.line(now, level, &entry);
         if self.echo_stderr {
             let _ = std::io::stderr().lock().write_all(text.as_bytes());
         }
@@ -326,7 +352,7 @@ mod tests {
             message: text.to_string(),
             ..Entry::default()
         };
-        (now, format_line(now, Level::INFO, &entry))
+        (now, LogFormat::Text.line(now, Level::INFO, &entry))
     }
 
     #[test]
@@ -338,7 +364,14 @@ mod tests {
         let clock = ManualClock::at("2026-11-25T23:59:59.500+01:00");
         let (file, _) = RotatingFile::open(files.clone(), clock.today()).unwrap();
         let retention = Arc::new(AtomicU32::new(30));
-        let (sink, guard) = spawn(file, clock.clone(), retention.clone(), false).unwrap();
+        let (sink, guard) = spawn(
+            file,
+            clock.clone(),
+            retention.clone(),
+            false,
+            LogFormat::Text,
+        )
+        .unwrap();
         let (t, l) = line(&clock, "avant minuit");
         sink.send(t, l);
         assert!(sink.flush(Duration::from_secs(5)));
@@ -373,6 +406,8 @@ mod tests {
         let sink = Sink {
             tx,
             dropped: Arc::default(),
+            failures: Arc::default(),
+            format: LogFormat::Text,
         };
         let clock = ManualClock::at("2026-11-26T10:00:00+01:00");
         for i in 0..5 {
@@ -380,6 +415,7 @@ mod tests {
             sink.send(t, l);
         }
         assert_eq!(sink.dropped.load(Ordering::Relaxed), 3);
+        assert_eq!(sink.failures(), 3, "counted for the metrics too");
         while rx.try_recv().is_ok() {}
         let (t, l) = line(&clock, "l5");
         sink.send(t, l);

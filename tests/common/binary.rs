@@ -35,7 +35,11 @@ impl Binary {
             .args(["serve", "--host", host, "--port", "0"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+            .stderr(Stdio::piped())
+            // Tests read the log echoed on stderr: not journald, even when the test
+            // runner itself runs under systemd.
+            .env_remove("INVOCATION_ID")
+            .env_remove("JOURNAL_STREAM");
         for (k, v) in env {
             cmd.env(k, v);
         }

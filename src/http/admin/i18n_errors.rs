@@ -208,6 +208,11 @@ const PHRASES: &[(&str, &str)] = &[
          with or without “:” between them (e.g. 3F:A2:…:9C), or empty (certificate not \
          verified, its fingerprint written in the log)",
     ),
+    // metrics/mod.rs ([metrics] token)
+    (
+        "jeton de 16 à 256 caractères ASCII visibles attendu (sans espace), ou vide pour aucun jeton",
+        "token of 16 to 256 visible ASCII characters expected (no space), or empty for no token",
+    ),
     // http/admin/fields.rs (tls_pair_errors) and http/tls.rs (load_pem_pair)
     (
         "la clé privée est nécessaire avec le certificat",

@@ -186,6 +186,7 @@ pub async fn submit(
     let attempt = match admin.auth.throttle.begin(ip) {
         Ok(attempt) => attempt,
         Err(denied) => {
+            admin.app.metrics().login_throttled();
             tracing::warn!(op = "auth.login", outcome = "denied", peer = %ip, "connexion refusée depuis {ip}: {denied}");
             let msg = lang
                 .texts()
@@ -208,6 +209,7 @@ pub async fn submit(
         return open_session(&admin, &hash, peer);
     }
     let count = attempt.failed();
+    admin.app.metrics().login_failed();
     tracing::warn!(op = "auth.login", outcome = "denied", peer = %ip, "échec de connexion depuis {ip} ({count} échec(s) de suite)");
     render(
         StatusCode::UNAUTHORIZED,

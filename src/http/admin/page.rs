@@ -441,7 +441,15 @@ pub async fn test_drawer(
     AdminSession(_): AdminSession,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let target = admin.app.config().printer.target.to_string();
-    match crate::drawer::open(&admin.app).await {
+    match admin
+        .app
+        .metrics()
+        .kick(
+            crate::metrics::Route::Admin,
+            crate::drawer::open(&admin.app),
+        )
+        .await
+    {
         Ok(kicked) => {
             let outcome = kicked.outcome;
             tracing::info!(op = "drawer.open", outcome = "ok", ms = outcome.elapsed.as_millis() as u64, peer = %peer.ip(), "tiroir-caisse ouvert via {target} (test depuis la page d'administration)");

@@ -36,6 +36,7 @@ const CSS: &str = include_str!("../../../assets/apidoc/docs.css");
         super::drawer::open_cash_drawer,
         super::drawer::drawer_state,
         super::status::status,
+        super::metrics::metrics,
         super::invoices::status,
         super::invoices::purge,
         super::logs::download,

@@ -1,0 +1,119 @@
+//! `GET /metrics` (network level, like `/status`): the Prometheus exposition, with
+//! an optional bearer token (`[metrics] token`).
+
+use axum::extract::State;
+use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::http::access::Peer;
+use crate::state::AppState;
+
+const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+const PROMETHEUS_TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/metrics", get(metrics))
+}
+
+/// Never touches a printer: printer states are the last known ones, so a scrape stays
+/// fast whatever the printers do.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "status",
+    summary = "Prometheus metrics (monitoring many tills)",
+    description = "Access level: **network** (`[server] allowed_networks`); with `[metrics] token` set, also `Authorization: Bearer <token>`.\n\nOpenMetrics text when the `Accept` header asks for `application/openmetrics-text` (as Prometheus does), else the Prometheus text format 0.0.4. Drawer kicks, print jobs, printer states, invoice backlog, log write failures, admin login failures, certificate expiry, build and process metrics. Never waits for a printer.",
+    responses(
+        (status = 200, description = "The metrics", content_type = "text/plain", body = String),
+        (status = 401, description = "`[metrics] token` is set and the request has no or a wrong bearer token", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Jeton d'accès aux métriques absent ou faux: envoyez Authorization: Bearer <jeton> ([metrics] token)"})),
+        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("network")))
+)]
+async fn metrics(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(token) = state.config().metrics.token.as_deref() {
+        if !bearer_matches(&headers, token) {
+            tracing::warn!(op = "metrics", outcome = "denied", peer = %peer.ip(),
+                "métriques refusées à {}: jeton absent ou faux ([metrics] token)", peer.ip());
+            let mut res = ApiError::Unauthorized(
+                "Jeton d'accès aux métriques absent ou faux: envoyez Authorization: Bearer <jeton> ([metrics] token)".into(),
+            )
+            .into_response();
+            res.headers_mut().insert(
+                WWW_AUTHENTICATE,
+                "Bearer realm=\"metrics\"".parse().expect("static"),
+            );
+            return res;
+        }
+    }
+    let openmetrics = wants_openmetrics(&headers);
+    let body = state.metrics().encode(&state, openmetrics);
+    let content_type = if openmetrics {
+        OPENMETRICS
+    } else {
+        PROMETHEUS_TEXT
+    };
+    ([(CONTENT_TYPE, content_type)], body).into_response()
+}
+
+fn wants_openmetrics(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("application/openmetrics-text"))
+}
+
+/// Compares SHA-256 digests of the given and configured tokens without an early
+/// exit, so neither the content nor the length of the token leaks through timing.
+fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
+    let given = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, rest) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+        });
+    let Some(given) = given else {
+        return false;
+    };
+    let a = Sha256::digest(given.as_bytes());
+    let b = Sha256::digest(token.as_bytes());
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(auth: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(AUTHORIZATION, auth.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn only_the_exact_bearer_token_passes() {
+        let token = "0123456789abcdef-secret";
+        assert!(bearer_matches(&with(&format!("Bearer {token}")), token));
+        assert!(bearer_matches(&with(&format!("bearer  {token} ")), token));
+        assert!(!bearer_matches(&HeaderMap::new(), token));
+        assert!(!bearer_matches(&with(&format!("Basic {token}")), token));
+        assert!(!bearer_matches(&with(&format!("Bearer {token}x")), token));
+        assert!(!bearer_matches(&with("Bearer 0123456789abcdef"), token));
+        assert!(!bearer_matches(&with("Bearer"), token));
+    }
+}

@@ -1,0 +1,164 @@
+//! The HTTPS certificate's end of validity, for the "expiring in < 30 days" alert.
+//!
+//! Read from the certificate file the listener loads (`[server] cert_file`, else the
+//! generated `tls/cert.pem`), parsed only when the file changed, with a minimal DER
+//! walk to `tbsCertificate.validity.notAfter` (RFC 5280 §4.1): no X.509 crate for
+//! one field.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+
+use crate::state::AppState;
+
+/// The last parsed file: path, modification time, end of validity.
+#[derive(Default)]
+pub struct ExpiryCache {
+    last: Mutex<Option<(PathBuf, SystemTime, Option<SystemTime>)>>,
+}
+
+impl ExpiryCache {
+    /// `notAfter` of the first certificate of the served chain; `None` when there is
+    /// no certificate file (HTTPS off) or it cannot be read.
+    pub fn not_after(&self, state: &AppState) -> Option<SystemTime> {
+        let path = certificate_path(state);
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((p, m, expiry)) = last.as_ref() {
+            if *p == path && *m == modified {
+                return *expiry;
+            }
+        }
+        let expiry = read_not_after(&path);
+        *last = Some((path, modified, expiry));
+        expiry
+    }
+}
+
+fn certificate_path(state: &AppState) -> PathBuf {
+    match &state.config().server.cert_file {
+        Some(c) if c.is_absolute() => c.clone(),
+        Some(c) => state.data_dir().join(c),
+        None => crate::http::tls::generated_paths(state.data_dir()).0,
+    }
+}
+
+fn read_not_after(path: &Path) -> Option<SystemTime> {
+    let first = CertificateDer::pem_file_iter(path).ok()?.next()?.ok()?;
+    not_after(first.as_ref())
+}
+
+/// One DER element: (tag, content, rest).
+fn element(der: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = der.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (first as usize, rest)
+    } else {
+        let n = (first & 0x7f) as usize;
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | *b as usize);
+        (len, &rest[n..])
+    };
+    if rest.len() < len {
+        return None;
+    }
+    Some((tag, &rest[..len], &rest[len..]))
+}
+
+const SEQUENCE: u8 = 0x30;
+const UTC_TIME: u8 = 0x17;
+const GENERALIZED_TIME: u8 = 0x18;
+/// `[0] EXPLICIT Version` of a v3 certificate.
+const VERSION_TAG: u8 = 0xa0;
+
+/// `notAfter` of a DER certificate.
+pub fn not_after(der: &[u8]) -> Option<SystemTime> {
+    let (SEQUENCE, certificate, _) = element(der)? else {
+        return None;
+    };
+    let (SEQUENCE, tbs, _) = element(certificate)? else {
+        return None;
+    };
+    let mut rest = tbs;
+    let (tag, _, after) = element(rest)?;
+    if tag == VERSION_TAG {
+        rest = after;
+    }
+    // serialNumber, signature, issuer, then validity.
+    for _ in 0..3 {
+        rest = element(rest)?.2;
+    }
+    let (SEQUENCE, validity, _) = element(rest)? else {
+        return None;
+    };
+    let (_, _, after_not_before) = element(validity)?;
+    let (tag, time, _) = element(after_not_before)?;
+    parse_time(tag, std::str::from_utf8(time).ok()?)
+}
+
+/// UTCTime `YYMMDDHHMMSSZ` (years 1950–2049, RFC 5280) or GeneralizedTime
+/// `YYYYMMDDHHMMSSZ`.
+fn parse_time(tag: u8, text: &str) -> Option<SystemTime> {
+    let digits = text.strip_suffix('Z')?;
+    let full = match (tag, digits.len()) {
+        (UTC_TIME, 12) => {
+            let yy: u32 = digits[..2].parse().ok()?;
+            let century = if yy >= 50 { "19" } else { "20" };
+            format!("{century}{digits}")
+        }
+        (GENERALIZED_TIME, 14) => digits.to_string(),
+        _ => return None,
+    };
+    let time = chrono::NaiveDateTime::parse_from_str(&full, "%Y%m%d%H%M%S").ok()?;
+    let secs = time.and_utc().timestamp();
+    if secs >= 0 {
+        Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64))
+    } else {
+        SystemTime::UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn certificate_until(year: i32) -> Vec<u8> {
+        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+        params.not_after = rcgen::date_time_ymd(year, 3, 4);
+        let key = rcgen::KeyPair::generate().unwrap();
+        params.self_signed(&key).unwrap().der().to_vec()
+    }
+
+    fn year_of(t: SystemTime) -> String {
+        chrono::DateTime::<chrono::Utc>::from(t)
+            .format("%Y-%m-%d")
+            .to_string()
+    }
+
+    #[test]
+    fn reads_not_after_of_utc_and_generalized_times() {
+        // rcgen writes UTCTime before 2050 and GeneralizedTime from 2050 on.
+        for year in [2031, 2049, 2050, 2120] {
+            let t = not_after(&certificate_until(year)).expect("parsed");
+            assert_eq!(year_of(t), format!("{year}-03-04"));
+        }
+    }
+
+    #[test]
+    fn garbage_is_none_never_a_panic() {
+        let good = certificate_until(2031);
+        for cut in [0, 1, 2, 10, 100, good.len() / 2, good.len() - 1] {
+            let _ = not_after(&good[..cut]);
+        }
+        assert_eq!(not_after(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), None);
+        assert_eq!(not_after(b"not a certificate"), None);
+    }
+}

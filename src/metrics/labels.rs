@@ -1,0 +1,135 @@
+//! The label sets: closed enums and configured printer names only, so the number of
+//! series stays bounded whatever callers send.
+
+use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
+
+use crate::printer::{PrinterError, PrinterErrorKind, PrinterTarget};
+
+/// How the drawer was asked to open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    /// `/open-cash-drawer`, the Odoo module's call.
+    Module,
+    /// ePOS-Print (`/cgi-bin/epos/service.cgi`).
+    Epos,
+    /// IoT box emulation (`/hw_proxy/*`).
+    HwProxy,
+    /// The admin page's test button.
+    Admin,
+}
+
+/// `ok`, or why the printer failed (the [`PrinterErrorKind`], snake_case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    Ok,
+    Unreachable,
+    UnknownPrinter,
+    Timeout,
+    Io,
+    Offline,
+    BadAnswer,
+    /// The printer's queue was full: refused at once.
+    Busy,
+}
+
+impl Route {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Route::Module => "module",
+            Route::Epos => "epos",
+            Route::HwProxy => "hw_proxy",
+            Route::Admin => "admin",
+        }
+    }
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Unreachable => "unreachable",
+            Outcome::UnknownPrinter => "unknown_printer",
+            Outcome::Timeout => "timeout",
+            Outcome::Io => "io",
+            Outcome::Offline => "offline",
+            Outcome::BadAnswer => "bad_answer",
+            Outcome::Busy => "busy",
+        }
+    }
+}
+
+impl EncodeLabelValue for Route {
+    fn encode(&self, encoder: &mut LabelValueEncoder) -> Result<(), std::fmt::Error> {
+        std::fmt::Write::write_str(encoder, self.as_str())
+    }
+}
+
+impl EncodeLabelValue for Outcome {
+    fn encode(&self, encoder: &mut LabelValueEncoder) -> Result<(), std::fmt::Error> {
+        std::fmt::Write::write_str(encoder, self.as_str())
+    }
+}
+
+pub fn outcome<T>(result: &Result<T, PrinterError>) -> Outcome {
+    match result {
+        Ok(_) => Outcome::Ok,
+        Err(e) => match e.kind {
+            PrinterErrorKind::Unreachable => Outcome::Unreachable,
+            PrinterErrorKind::UnknownPrinter => Outcome::UnknownPrinter,
+            PrinterErrorKind::Timeout => Outcome::Timeout,
+            PrinterErrorKind::Io => Outcome::Io,
+            PrinterErrorKind::Offline => Outcome::Offline,
+            PrinterErrorKind::BadAnswer => Outcome::BadAnswer,
+            PrinterErrorKind::Busy => Outcome::Busy,
+        },
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+pub struct KickLabels {
+    pub route: Route,
+    pub outcome: Outcome,
+}
+
+impl KickLabels {
+    pub fn new(route: Route, outcome: Outcome) -> Self {
+        KickLabels { route, outcome }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+pub struct RouteLabels {
+    pub route: Route,
+}
+
+/// A print job: the printer is the configured target (`[printer] name`), never
+/// anything a caller chose.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+pub struct JobLabels {
+    pub printer: String,
+    pub outcome: Outcome,
+}
+
+impl JobLabels {
+    pub fn new(printer: &PrinterTarget, outcome: Outcome) -> Self {
+        JobLabels {
+            printer: printer.to_string(),
+            outcome,
+        }
+    }
+}
+
+/// A printer's state gauges: `role` is `drawer` (`[printer] name`) or `invoice`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+pub struct PrinterLabels {
+    pub role: &'static str,
+    pub printer: String,
+}
+
+/// One condition of a printer's last status (`paper_out`, `cover_open`...).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+pub struct ConditionLabels {
+    pub role: &'static str,
+    pub printer: String,
+    pub condition: &'static str,
+}

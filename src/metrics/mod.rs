@@ -1,0 +1,293 @@
+//! Prometheus metrics (issue 16): what a chain with many tills alerts on, served by
+//! `GET /metrics` (see `crate::http::metrics`).
+//!
+//! Two kinds of values:
+//! - events (drawer kicks, print jobs, login failures) are counted when they happen,
+//!   through the one-line hooks below ([`Metrics::kick`], [`Metrics::print`],
+//!   [`Metrics::epos`], [`Metrics::login_failed`], [`Metrics::login_throttled`]);
+//! - states (printer health, invoice backlog, log write failures, certificate expiry,
+//!   process) are read at scrape time from the state that already holds them, so they
+//!   can never drift from what `/status` says, and cost nothing between scrapes.
+//!
+//! Labels are bounded: routes and outcomes are closed enums, printers are the
+//! configured ones. No file name, no peer address ever becomes a label.
+
+mod cert;
+mod labels;
+mod process;
+mod scrape;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::metrics::info::Info;
+use prometheus_client::registry::{Registry, Unit};
+
+pub use labels::Route;
+use labels::{JobLabels, KickLabels, RouteLabels};
+
+use crate::printer::{PrinterError, PrinterTarget};
+
+/// Bounds (seconds) of the kick latency histogram: a kick is a few ms on a healthy
+/// printer; the printer timeouts (2 s by default, up to 60 s) bound the slow end.
+const KICK_BUCKETS: [f64; 12] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+/// Bounds (seconds) of the receipt latency histogram: a raster receipt takes longer.
+const RECEIPT_BUCKETS: [f64; 12] = [
+    0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
+];
+
+/// `[metrics]` of config.ini.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MetricsConfig {
+    /// `token`: when set, `/metrics` requires `Authorization: Bearer <token>`.
+    pub token: Option<String>,
+}
+
+impl MetricsConfig {
+    /// Parses `[metrics] token`: empty = no token; else 16 to 256 visible ASCII
+    /// characters (a header value, and long enough not to be guessed).
+    pub fn parse_token(v: &str) -> Result<Option<String>, String> {
+        if v.is_empty() {
+            return Ok(None);
+        }
+        let visible = v.bytes().all(|b| b.is_ascii_graphic());
+        if !visible || !(16..=256).contains(&v.len()) {
+            return Err("jeton de 16 à 256 caractères ASCII visibles attendu (sans espace), ou vide pour aucun jeton".into());
+        }
+        Ok(Some(v.to_string()))
+    }
+}
+
+/// The service's metrics: one per [`crate::state::AppState`], cheap to clone.
+#[derive(Clone)]
+pub struct Metrics {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// Families updated by the hooks; the scrape-time ones are built per scrape.
+    registry: Registry,
+    kicks: Family<KickLabels, Counter>,
+    kick_seconds: Family<RouteLabels, Histogram>,
+    jobs: Family<JobLabels, Counter>,
+    job_bytes: Family<JobLabels, Counter>,
+    receipt_seconds: Family<RouteLabels, Histogram>,
+    login_failures: Counter,
+    login_throttled: Counter,
+    /// When the service state was built: the start time Prometheus sees (a change of
+    /// it is a restart).
+    started: SystemTime,
+    certificate: cert::ExpiryCache,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("cashdrawer");
+        let kicks = Family::<KickLabels, Counter>::default();
+        registry.register(
+            "drawer_kicks",
+            "Drawer kicks by route (module, epos, hw_proxy, admin) and outcome (ok or the printer error kind)",
+            kicks.clone(),
+        );
+        let kick_seconds =
+            Family::<RouteLabels, Histogram>::new_with_constructor(|| Histogram::new(KICK_BUCKETS));
+        registry.register_with_unit(
+            "drawer_kick_duration",
+            "Time from the kick request to the printer's confirmation (or failure)",
+            Unit::Seconds,
+            kick_seconds.clone(),
+        );
+        let jobs = Family::<JobLabels, Counter>::default();
+        registry.register(
+            "print_jobs",
+            "Receipt print jobs by printer (configured target) and outcome",
+            jobs.clone(),
+        );
+        let job_bytes = Family::<JobLabels, Counter>::default();
+        registry.register_with_unit(
+            "print",
+            "Bytes of receipt print jobs by printer and outcome",
+            Unit::Bytes,
+            job_bytes.clone(),
+        );
+        let receipt_seconds = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(RECEIPT_BUCKETS)
+        });
+        registry.register_with_unit(
+            "receipt_duration",
+            "Time to print one receipt (status check, job, confirmation) by route",
+            Unit::Seconds,
+            receipt_seconds.clone(),
+        );
+        let login_failures = Counter::default();
+        registry.register(
+            "admin_login_failures",
+            "Admin logins refused for a wrong password",
+            login_failures.clone(),
+        );
+        let login_throttled = Counter::default();
+        registry.register(
+            "admin_login_throttled",
+            "Admin login attempts refused because the address is throttled",
+            login_throttled.clone(),
+        );
+        registry.register(
+            "build",
+            "Version of the service",
+            Info::new(vec![("version".to_string(), crate::VERSION.to_string())]),
+        );
+        Metrics {
+            inner: Arc::new(Inner {
+                registry,
+                kicks,
+                kick_seconds,
+                jobs,
+                job_bytes,
+                receipt_seconds,
+                login_failures,
+                login_throttled,
+                started: SystemTime::now(),
+                certificate: cert::ExpiryCache::default(),
+            }),
+        }
+    }
+
+    /// Hook: runs a drawer kick and counts it under `route`, with its latency.
+    /// Wraps the future so the call site stays one line and no outcome is missed.
+    pub async fn kick<F, T>(&self, route: Route, kick: F) -> Result<T, PrinterError>
+    where
+        F: Future<Output = Result<T, PrinterError>>,
+    {
+        let started = Instant::now();
+        let result = kick.await;
+        self.record_kick(route, &result, started.elapsed());
+        result
+    }
+
+    /// Hook: runs a receipt job of `bytes` bytes sent to `printer` and counts it.
+    pub async fn print<F, T>(
+        &self,
+        route: Route,
+        printer: &PrinterTarget,
+        bytes: usize,
+        job: F,
+    ) -> Result<T, PrinterError>
+    where
+        F: Future<Output = Result<T, PrinterError>>,
+    {
+        let started = Instant::now();
+        let result = job.await;
+        self.record_print(route, printer, bytes, &result, started.elapsed());
+        result
+    }
+
+    /// Hook for one ePOS-Print job, which may print, kick the drawer, or both: counted
+    /// as a print job when it prints, as a kick when it pulses the drawer. Its latency
+    /// goes to the receipt histogram when it prints, else to the kick histogram.
+    pub async fn epos<F, T>(
+        &self,
+        prints: bool,
+        kicks: bool,
+        printer: &PrinterTarget,
+        bytes: usize,
+        job: F,
+    ) -> Result<T, PrinterError>
+    where
+        F: Future<Output = Result<T, PrinterError>>,
+    {
+        let started = Instant::now();
+        let result = job.await;
+        let elapsed = started.elapsed();
+        if prints {
+            self.record_print(Route::Epos, printer, bytes, &result, elapsed);
+        }
+        if kicks {
+            let outcome = labels::outcome(&result);
+            self.inner
+                .kicks
+                .get_or_create(&KickLabels::new(Route::Epos, outcome))
+                .inc();
+            if !prints {
+                self.observe(&self.inner.kick_seconds, Route::Epos, elapsed);
+            }
+        }
+        result
+    }
+
+    /// Hook: an admin login refused for a wrong password.
+    pub fn login_failed(&self) {
+        self.inner.login_failures.inc();
+    }
+
+    /// Hook: an admin login attempt refused by the throttle.
+    pub fn login_throttled(&self) {
+        self.inner.login_throttled.inc();
+    }
+
+    fn record_kick<T>(&self, route: Route, result: &Result<T, PrinterError>, elapsed: Duration) {
+        let outcome = labels::outcome(result);
+        self.inner
+            .kicks
+            .get_or_create(&KickLabels::new(route, outcome))
+            .inc();
+        self.observe(&self.inner.kick_seconds, route, elapsed);
+    }
+
+    fn record_print<T>(
+        &self,
+        route: Route,
+        printer: &PrinterTarget,
+        bytes: usize,
+        result: &Result<T, PrinterError>,
+        elapsed: Duration,
+    ) {
+        let labels = JobLabels::new(printer, labels::outcome(result));
+        self.inner.jobs.get_or_create(&labels).inc();
+        self.inner
+            .job_bytes
+            .get_or_create(&labels)
+            .inc_by(bytes as u64);
+        self.observe(&self.inner.receipt_seconds, route, elapsed);
+    }
+
+    fn observe(&self, family: &Family<RouteLabels, Histogram>, route: Route, elapsed: Duration) {
+        family
+            .get_or_create(&RouteLabels { route })
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// The exposition of every metric: OpenMetrics text when `openmetrics` (what
+    /// Prometheus asks for), else the Prometheus text format 0.0.4 (`curl`, promtool).
+    pub fn encode(&self, state: &crate::state::AppState, openmetrics: bool) -> String {
+        let now = scrape::registry(state, &self.inner.certificate, self.inner.started);
+        let mut out = String::with_capacity(8 * 1024);
+        let written = if openmetrics {
+            use prometheus_client::encoding::text;
+            text::encode_registry(&mut out, &self.inner.registry)
+                .and_then(|()| text::encode_registry(&mut out, &now))
+                .and_then(|()| text::encode_eof(&mut out))
+        } else {
+            use prometheus_client::encoding::prometheus_text;
+            prometheus_text::encode(&mut out, &self.inner.registry)
+                .and_then(|()| prometheus_text::encode(&mut out, &now))
+        };
+        // Writing into a String cannot fail; the encoder only reports fmt errors.
+        written.expect("encoding metrics into a String");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,111 @@
+//! Process metrics under their standard names (`process_*`, as every Prometheus client
+//! exports them), so stock dashboards and alerts work on the tills.
+//!
+//! Linux reads `/proc/self`; on Windows the memory and handle counts are omitted (they
+//! would need `GetProcessMemoryInfo`/`GetProcessHandleCount`, not wired in yet) and
+//! only the start time is exported. Elsewhere the same.
+
+use std::time::SystemTime;
+
+use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::registry::{Registry, Unit};
+
+/// Registers the process metrics into `process`, the registry prefixed `process`. `started` is when the service state was built, a few milliseconds
+/// after the process started: a change of it means the service restarted.
+pub fn register(process: &mut Registry, started: SystemTime) {
+    process.register_with_unit(
+        "start_time",
+        "Start time of the process since the Unix epoch",
+        Unit::Seconds,
+        ConstGauge::new(super::scrape::unix_seconds(started)),
+    );
+    if let Some(rss) = resident_bytes() {
+        process.register_with_unit(
+            "resident_memory",
+            "Resident memory size",
+            Unit::Bytes,
+            ConstGauge::new(rss as i64),
+        );
+    }
+    if let Some(fds) = open_fds() {
+        process.register(
+            "open_fds",
+            "Number of open file descriptors",
+            ConstGauge::new(fds as i64),
+        );
+    }
+    if let Some(max) = max_fds() {
+        process.register(
+            "max_fds",
+            "Maximum number of open file descriptors",
+            ConstGauge::new(max as i64),
+        );
+    }
+}
+
+/// `VmRSS` of `/proc/self/status` (kB).
+#[cfg(target_os = "linux")]
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    parse_vm_rss(&status)
+}
+
+#[cfg(any(target_os = "linux", test))]
+fn parse_vm_rss(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+#[cfg(target_os = "linux")]
+fn open_fds() -> Option<usize> {
+    Some(std::fs::read_dir("/proc/self/fd").ok()?.count())
+}
+
+/// The soft limit, from `/proc/self/limits`.
+#[cfg(target_os = "linux")]
+fn max_fds() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    parse_max_open_files(&limits)
+}
+
+#[cfg(any(target_os = "linux", test))]
+fn parse_max_open_files(limits: &str) -> Option<u64> {
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line.trim_start_matches("Max open files")
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn resident_bytes() -> Option<u64> {
+    None
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_fds() -> Option<usize> {
+    None
+}
+
+#[cfg(not(target_os = "linux"))]
+fn max_fds() -> Option<u64> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_proc_formats() {
+        let status = "Name:\tx\nVmPeak:\t  9000 kB\nVmRSS:\t    1234 kB\nThreads: 3\n";
+        assert_eq!(parse_vm_rss(status), Some(1234 * 1024));
+        let limits = "Limit                     Soft Limit           Hard Limit           Units\n\
+                      Max processes             63459                63459                processes\n\
+                      Max open files            1024                 524288               files\n";
+        assert_eq!(parse_max_open_files(limits), Some(1024));
+        assert_eq!(parse_vm_rss("Name: x\n"), None);
+    }
+}
