@@ -295,7 +295,7 @@ fn flood_rows(opts: &Opts) -> Vec<Row> {
             let (child, addr, _) = start_service_on(&opts.bin, data.path(), "0.0.0.0");
             (child, addr.port(), Arc::new(Mutex::new(peer_rx)))
         },
-        |addr, peer, n| drawer_latency(addr, peer, 1, n),
+        |addr, peer, n| drawer_latency(addr, peer, 1, n).0,
     )
 }
 

@@ -10,9 +10,14 @@ mod paths;
 mod store;
 mod values;
 
-pub use paths::{check_page_log_file, check_page_log_folder};
+pub use paths::{
+    check_page_download_folder, check_page_extensions, check_page_log_file, check_page_log_folder,
+    check_page_tls_file,
+};
 pub use store::{ConfigStore, LoadOutcome, SaveError};
-pub use values::{check_ini_text, parse_bool, parse_cidr_list, parse_list, parse_origins, IpNet};
+pub use values::{
+    check_ini_text, parse_bool, parse_cidr_list, parse_extensions, parse_list, parse_origins, IpNet,
+};
 
 use std::path::PathBuf;
 use std::time::Duration;

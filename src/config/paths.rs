@@ -42,6 +42,63 @@ pub fn check_page_log_file(data_dir: &Path, folder: &str, filename: &str) -> Res
     stays_inside(data_dir, &data_dir.join(folder).join(filename))
 }
 
+/// `[invoice_printer] download_folder` as typed on the page: the platform's default
+/// download folder, or a folder inside the data folder. The watcher prints what it finds
+/// there (to an address the page also sets) and then deletes it, so a folder chosen from
+/// the page anywhere else would let a stolen password print out and delete another
+/// folder's PDF files. Any other folder (a cashier's own Downloads) is set in config.ini
+/// on the till.
+pub fn check_page_download_folder(
+    data_dir: &Path,
+    folder: &str,
+    default: &str,
+) -> Result<(), String> {
+    let path = Path::new(folder);
+    let same_as_default =
+        resolve(path) == resolve(Path::new(default)) || folder.eq_ignore_ascii_case(default);
+    let inside = path.is_absolute() && stays_inside(data_dir, path).is_ok();
+    if same_as_default || inside {
+        Ok(())
+    } else {
+        Err(format!(
+            "depuis cette page, le dossier de téléchargement par défaut ({default}) ou un dossier \
+             du dossier de données ({}); un autre dossier se règle dans config.ini sur la caisse",
+            data_dir.display()
+        ))
+    }
+}
+
+/// `[server] cert_file` / `key_file` as typed on the page: empty, or an absolute path
+/// inside the data folder. The service reads these files and reports what it finds, so
+/// any path would make the page an oracle on the machine's files; a certificate of the
+/// shop's own is copied into the data folder first, or set in config.ini on the till.
+pub fn check_page_tls_file(data_dir: &Path, file: &str) -> Result<(), String> {
+    let path = Path::new(file);
+    if file.is_empty() || (path.is_absolute() && stays_inside(data_dir, path).is_ok()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "depuis cette page, un fichier du dossier de données attendu, chemin complet \
+             (par exemple {}); un autre chemin se règle dans config.ini sur la caisse",
+            data_dir.join("tls").join("cert.pem").display()
+        ))
+    }
+}
+
+/// `[invoice_printer] file_extensions` as typed on the page: PDF only. The watcher
+/// deletes what it printed; from the page, only invoices may be taken.
+pub fn check_page_extensions(extensions: &[String]) -> Result<(), String> {
+    if extensions.iter().all(|e| e.eq_ignore_ascii_case(".pdf")) {
+        Ok(())
+    } else {
+        Err(
+            "depuis cette page, .pdf seulement (les factures); d'autres extensions se règlent \
+             dans config.ini sur la caisse"
+                .into(),
+        )
+    }
+}
+
 fn stays_inside(data_dir: &Path, path: &Path) -> Result<(), String> {
     let root = resolve(data_dir);
     let resolved = resolve(path);
@@ -77,6 +134,36 @@ fn resolve(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_download_folder_tls_files_and_extensions() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().canonicalize().unwrap();
+        let default = "/home/caisse/Downloads";
+        assert!(check_page_download_folder(&data, default, default).is_ok());
+        let inside = data.join("factures");
+        assert!(check_page_download_folder(&data, &inside.display().to_string(), default).is_ok());
+        for bad in [
+            "/etc",
+            "/home/patron/Documents",
+            "factures",
+            "../x",
+            "C:\\Windows",
+        ] {
+            let err = check_page_download_folder(&data, bad, default).unwrap_err();
+            assert!(err.contains("config.ini sur la caisse"), "{bad}: {err}");
+        }
+        assert!(check_page_tls_file(&data, "").is_ok());
+        let cert = data.join("tls/mine.pem").display().to_string();
+        assert!(check_page_tls_file(&data, &cert).is_ok());
+        for bad in ["/etc/shadow", "tls/cert.pem", "/root/.ssh/id_rsa"] {
+            assert!(check_page_tls_file(&data, bad).is_err(), "{bad}");
+        }
+        let ext = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(check_page_extensions(&ext(&[".pdf", ".PDF"])).is_ok());
+        assert!(check_page_extensions(&ext(&[".pdf", ".docx"])).is_err());
+        assert!(check_page_extensions(&ext(&[".dll"])).is_err());
+    }
 
     #[test]
     fn only_relative_folders_inside_the_data_folder() {

@@ -96,6 +96,7 @@ const SESSION_ROUTES: &[&str] = &[
 
 const NETWORK_ROUTES: &[&str] = &[
     "/status",
+    "/metrics",
     "/drawer",
     "/invoice-printer/status",
     "/logs",

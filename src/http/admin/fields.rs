@@ -211,8 +211,10 @@ pub fn check_form(
             errors.entry(name.clone()).or_insert_with(|| reason.clone());
         }
     }
+    // The page's own limits win over a parser's reason: a TLS file outside the data
+    // folder is refused for where it is, never described by what it holds.
     for (name, reason) in page_limits(ini, &changed, data_dir) {
-        errors.entry(name).or_insert(reason);
+        errors.insert(name, reason);
     }
     match parsed {
         Ok(config) if errors.is_empty() => Ok((config, changed)),
@@ -243,6 +245,29 @@ fn page_limits(
     {
         if let Err(e) = crate::config::check_page_log_file(data_dir, &folder, &filename) {
             errors.insert("logs.filename".to_string(), e);
+        }
+    }
+    if was_changed("invoice_printer", "download_folder") {
+        let folder = raw_value(ini, "invoice_printer", "download_folder");
+        let default = crate::platform::default_download_folder();
+        if let Err(e) = crate::config::check_page_download_folder(data_dir, &folder, &default) {
+            errors.insert("invoice_printer.download_folder".to_string(), e);
+        }
+    }
+    if was_changed("invoice_printer", "file_extensions") {
+        let value = raw_value(ini, "invoice_printer", "file_extensions");
+        if let Ok(list) = crate::config::parse_extensions(&value) {
+            if let Err(e) = crate::config::check_page_extensions(&list) {
+                errors.insert("invoice_printer.file_extensions".to_string(), e);
+            }
+        }
+    }
+    for key in ["cert_file", "key_file"] {
+        if was_changed("server", key) {
+            let file = raw_value(ini, "server", key);
+            if let Err(e) = crate::config::check_page_tls_file(data_dir, &file) {
+                errors.insert(format!("server.{key}"), e);
+            }
         }
     }
     if was_changed("printer", "name") {
@@ -616,6 +641,7 @@ mod tests {
     fn every_example_in_the_help_texts_is_accepted() {
         const NOT_EXAMPLES: &[(&str, &str)] = &[
             ("invoice_printer.retries", "failed/"),
+            ("invoice_printer.max_size_mb", "failed/"),
             ("invoice_printer.ipps_fingerprint", "SHA-256"),
             ("invoice_printer.ipps_fingerprint", "64"),
             ("odoo.paper_width", "80"),

@@ -112,6 +112,36 @@ const PHRASES: &[(&str, &str)] = &[
         "folder relative to the data folder expected, without “..”, without a drive (C:) \
          or network path (\\\\server), for example logs or journal/till",
     ),
+    (
+        "depuis cette page, le dossier de téléchargement par défaut (",
+        "from this page, the default download folder (",
+    ),
+    (
+        ") ou un dossier du dossier de données (",
+        ") or a folder inside the data folder (",
+    ),
+    (
+        "); un autre dossier se règle dans config.ini sur la caisse",
+        "); another folder is set in config.ini on the till",
+    ),
+    (
+        "depuis cette page, un fichier du dossier de données attendu, chemin complet \
+         (par exemple ",
+        "from this page, a file inside the data folder expected, full path (for example ",
+    ),
+    (
+        "); un autre chemin se règle dans config.ini sur la caisse",
+        "); another path is set in config.ini on the till",
+    ),
+    (
+        "depuis cette page, .pdf seulement (les factures); d'autres extensions se règlent \
+         dans config.ini sur la caisse",
+        "from this page, .pdf only (invoices); other extensions are set in config.ini on the till",
+    ),
+    (
+        "realtime (impulsion temps réel), refuse (ne rien envoyer)",
+        "realtime (real-time pulse), refuse (send nothing)",
+    ),
     // config/mod.rs
     (
         "empreinte utilisable seulement avec ipp_uri en ipps:// ou https:// (chiffré); \

@@ -76,6 +76,11 @@ fn page_rule_messages(dir: &Path) -> Vec<String> {
         messages.push(crate::config::check_ini_text(bad).unwrap_err());
     }
     messages.push(crate::config::check_page_log_file(dir, ".", "config.ini").unwrap_err());
+    messages.push(
+        crate::config::check_page_download_folder(dir, "/etc", "/home/x/Downloads").unwrap_err(),
+    );
+    messages.push(crate::config::check_page_tls_file(dir, "/etc/shadow").unwrap_err());
+    messages.push(crate::config::check_page_extensions(&[".dll".to_string()]).unwrap_err());
     for bad in ["/etc", "../x"] {
         messages.push(crate::config::check_page_log_folder(dir, bad).unwrap_err());
     }
