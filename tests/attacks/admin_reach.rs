@@ -204,3 +204,70 @@ async fn a_hand_edited_regular_file_printer_is_refused_when_sent() {
         "alias ll='ls -l'\n"
     );
 }
+
+/// The watched folder, its extensions and the TLS files: from the page, the watcher
+/// (which prints what it finds, to an address the page also sets, then deletes it) only
+/// takes PDF files from the default download folder or the data folder, and the TLS
+/// files are read only from the data folder (1.0.0 accepted any folder, any extension,
+/// any path: a stolen password printed out and deleted another folder's files, and
+/// probed any file through the certificate error).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_page_cannot_point_the_watcher_or_the_tls_files_outside() {
+    let (dir, bin) = start_with(&[]);
+    let (client, csrf) = admin(&bin).await;
+    let before = config_text(dir.path());
+    let secret = tempfile::tempdir().unwrap();
+    let folder = secret.path().display().to_string();
+    let refusals: [(&str, &str, &str); 6] = [
+        (
+            "invoice_printer.download_folder",
+            &folder,
+            "config.ini sur la caisse",
+        ),
+        (
+            "invoice_printer.download_folder",
+            "/etc",
+            "config.ini sur la caisse",
+        ),
+        (
+            "invoice_printer.file_extensions",
+            ".pdf,.docx",
+            ".pdf seulement",
+        ),
+        ("invoice_printer.file_extensions", ".dll", ".pdf seulement"),
+        ("server.cert_file", "/etc/shadow", "dossier de données"),
+        (
+            "server.key_file",
+            "/etc/ssh/ssh_host_ed25519_key",
+            "dossier de données",
+        ),
+    ];
+    for (field, value, says) in refusals {
+        let res = save(&client, &bin, &csrf, &[(field, value)]).await;
+        assert_eq!(res.status, 400, "{field}={value:?} accepted");
+        assert!(res.body.contains(says), "{field}={value:?}:\n{}", res.body);
+        assert!(
+            !["PEM illisible", "aucun certificat", "certificat ou clé refusé"]
+                .iter()
+                .any(|leak| res.body.contains(leak)),
+            "{field}: the answer describes the file it names:\n{}",
+            res.body
+        );
+        assert_eq!(config_text(dir.path()), before, "{field}={value:?} written");
+    }
+    // Inside the data folder, and PDF in any case, is fine.
+    let inside = dir.path().join("factures").display().to_string();
+    std::fs::create_dir_all(&inside).unwrap();
+    let res = save(
+        &client,
+        &bin,
+        &csrf,
+        &[
+            ("invoice_printer.download_folder", inside.as_str()),
+            ("invoice_printer.file_extensions", ".pdf,.PDF"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    drop(bin);
+}
