@@ -240,7 +240,15 @@ async fn a_failed_kick_is_counted_under_its_cause() {
     let dir = tempfile::tempdir().unwrap();
     let peer = PrinterPeer::start(Behaviour::Normal);
     peer.status.lock().unwrap().paper = cashdrawer::escpos::PaperState::Empty;
-    let svc = start(dir.path(), &[("printer", "name", &peer.target())]);
+    // `refuse`: the kick fails with the printer's cause (with the default `realtime`
+    // the drawer opens by the real-time pulse and the kick is a success).
+    let svc = start(
+        dir.path(),
+        &[
+            ("printer", "name", &peer.target()),
+            ("cashdrawer", "offline_kick", "refuse"),
+        ],
+    );
     let res = client()
         .get(svc.url("/open-cash-drawer"))
         .send()

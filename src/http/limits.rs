@@ -74,12 +74,8 @@ pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next)
     if let Some(refused) = access::early_refusal(level, peer, req.uri().path(), &state) {
         return closing(refused);
     }
-    if !access::body_needed(level, &req, &state) {
-        let unread = has_body(&req);
-        let (parts, _) = req.into_parts();
-        let res = next.run(Request::from_parts(parts, Body::empty())).await;
-        return if unread { closing(res) } else { res };
-    }
+    // An announced size over the route's limit is refused first, as in 1.0.0 (no session
+    // is needed to be told a body is too large); either way no body byte is read.
     let limit = limit_for(level);
     let announced = req
         .headers()
@@ -88,6 +84,12 @@ pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next)
         .and_then(|v| v.trim().parse::<u64>().ok());
     if announced.is_some_and(|n| n > limit as u64) {
         return too_large(limit);
+    }
+    if !access::body_needed(level, &req, &state) {
+        let unread = has_body(&req);
+        let (parts, _) = req.into_parts();
+        let res = next.run(Request::from_parts(parts, Body::empty())).await;
+        return if unread { closing(res) } else { res };
     }
     let (parts, body) = req.into_parts();
     let deadline = state.config().server.header_timeout;

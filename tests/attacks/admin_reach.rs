@@ -247,9 +247,13 @@ async fn the_page_cannot_point_the_watcher_or_the_tls_files_outside() {
         assert_eq!(res.status, 400, "{field}={value:?} accepted");
         assert!(res.body.contains(says), "{field}={value:?}:\n{}", res.body);
         assert!(
-            !["PEM illisible", "aucun certificat", "certificat ou clé refusé"]
-                .iter()
-                .any(|leak| res.body.contains(leak)),
+            ![
+                "PEM illisible",
+                "aucun certificat",
+                "certificat ou clé refusé"
+            ]
+            .iter()
+            .any(|leak| res.body.contains(leak)),
             "{field}: the answer describes the file it names:\n{}",
             res.body
         );

@@ -39,9 +39,16 @@ async fn too_large_bodies_get_413_json_on_every_post_route() {
         let answer = announced_post(&app, path, FORM_LIMIT + 1);
         assert_413_json_text(&answer, path);
     }
-    // Chunked, no Content-Length: counted while read.
+    // Chunked, no Content-Length: counted while read, on a route that reads its body
+    // without a session (the login form). Since 1.1.0 an admin action without a session
+    // is refused on its head, its body never read (issue 13 §4).
+    let answer = chunked_post(&app, "/config/login", FORM_LIMIT + 4096);
+    assert_413_json_text(&answer, "chunked /config/login");
     let answer = chunked_post(&app, "/config/save", FORM_LIMIT + 4096);
-    assert_413_json_text(&answer, "chunked /config/save");
+    assert!(
+        answer.starts_with("HTTP/1.1 401"),
+        "chunked /config/save: {answer}"
+    );
     // The Odoo routes carry pictures: up to their own limit.
     let answer = announced_post(&app, "/hw_proxy/default_printer_action", ODOO_LIMIT + 1);
     assert_413_json_text(&answer, "hw_proxy");

@@ -26,7 +26,7 @@ pub struct Done {
 
 /// `GET /status`.
 #[derive(ToSchema)]
-#[schema(example = json!({"status": "running", "message": "Service actif", "remote_addr": "127.0.0.1", "scheme": "http", "version": "1.0.0", "uptime_s": 3600, "warnings": [], "printers": {"drawer": {"target": "TICKET", "kind": "system", "status_supported": false, "drawer": "unknown", "health": {"reachable": true, "status": null, "last_error": null, "last_ok_at": "2026-11-25T14:02:11+01:00", "last_error_at": null, "error_repeats": 0}}}}))]
+#[schema(example = json!({"status": "running", "message": "Service actif", "remote_addr": "127.0.0.1", "scheme": "http", "version": "1.1.0", "uptime_s": 3600, "warnings": [], "printers": {"drawer": {"target": "TICKET", "kind": "system", "status_supported": false, "drawer": "unknown", "health": {"reachable": true, "status": null, "last_error": null, "last_ok_at": "2026-11-25T14:02:11+01:00", "last_error_at": null, "error_repeats": 0}}}}))]
 pub struct ServiceStatus {
     /// Always `running`.
     pub status: String,
