@@ -214,6 +214,9 @@ check "installation: ancien service OdooPOSCashdrawerService désactivé (Start 
     "timeout 60 wine reg query '$LEGACY_KEY' /v Start 2>/dev/null | tr -d '\r' | grep -q 'REG_DWORD *0x4\$'"
 check "installation: lien du menu Démarrer vers /config" bash -c \
     "grep -rqs 'URL=http://localhost:22548/config' '$DRIVE_C/ProgramData/Microsoft/Windows/Start Menu/Programs/Odoo POS Cashdrawer/'"
+EVENT_KEY='HKLM\System\CurrentControlSet\Services\EventLog\Application\OdooPOS Cashdrawer'
+check "installation: source du journal d'événements (EventMessageFile, TypesSupported = 7)" bash -c \
+    "timeout 60 wine reg query '$EVENT_KEY' 2>/dev/null | tr -d '\r' | grep -q 'EventMessageFile *REG_EXPAND_SZ *%SystemRoot%' && timeout 60 wine reg query '$EVENT_KEY' /v TypesSupported 2>/dev/null | tr -d '\r' | grep -q 'REG_DWORD *0x7\$'"
 
 win() { timeout 60 wine "$EXE" "$@" 2>&1 | tr -d '\r'; }
 
@@ -330,6 +333,8 @@ check "désinstallation: exe supprimé" bash -c \
     "for i in \$(seq 300); do [ ! -e '$EXE' ] && [ ! -e '$INSTDIR/uninstall.exe' ] && exit 0; sleep 0.2; done; exit 1"
 check "désinstallation: service supprimé du registre des services" bash -c \
     "! timeout 60 wine reg query 'HKLM\\System\\CurrentControlSet\\Services\\OdooPOSCashdrawer' >/dev/null 2>&1"
+check "désinstallation: source du journal d'événements supprimée" bash -c \
+    "! timeout 60 wine reg query '$EVENT_KEY' >/dev/null 2>&1"
 check "désinstallation: le service ne répond plus" bash -c \
     "! curl -s --max-time 2 http://127.0.0.1:$SERVICE_PORT/status >/dev/null"
 check "désinstallation: ProgramData\\OdooPOS conservé (config, journaux)" \

@@ -10,7 +10,9 @@
 ; - optionally stops and disables the old Python service / scheduled task
 ;   "OdooPOSCashdrawerService" (it holds port 22548), with `service disable-legacy`
 ;   and schtasks;
-; - registers and starts the Windows service "OdooPOSCashdrawer";
+; - registers the Event Log source "OdooPOS Cashdrawer" (service start/stop, errors,
+;   refused callers and logins go to the Application log), then registers and starts
+;   the Windows service "OdooPOSCashdrawer";
 ; - optionally opens TCP 22548 in the firewall (local subnet only);
 ; - optionally trusts the HTTPS certificate the service generates in tls\cert.pem;
 ; - adds a Start-menu link to http://localhost:22548/config.
@@ -46,6 +48,10 @@ RequestExecutionLevel admin
 !define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\OdooPOSCashdrawer"
 !define DATA "$APPDATA\OdooPOS"  ; C:\ProgramData\OdooPOS under SetShellVarContext all
 !define BIN "$INSTDIR\odoo-pos-cashdrawer.exe"
+; Event Log source (src/logs/event_log.rs SOURCE). EventCreate.exe's message table has a
+; "%1" message for ids 1..1000: the viewer shows our text as is.
+!define EVENT_SOURCE "OdooPOS Cashdrawer"
+!define EVENT_KEY "SYSTEM\CurrentControlSet\Services\EventLog\Application\${EVENT_SOURCE}"
 
 !include "MUI2.nsh"
 !include "FileFunc.nsh"
@@ -126,6 +132,10 @@ Section "!${PRODUCT} (service Windows)" SecMain
       !insertmacro Run `schtasks /Change /TN ${LEGACY} /DISABLE`
     ${EndIf}
   ${EndIf}
+
+  DetailPrint "Journal d'événements Windows: source ${EVENT_SOURCE}"
+  WriteRegExpandStr HKLM "${EVENT_KEY}" "EventMessageFile" "%SystemRoot%\System32\EventCreate.exe"
+  WriteRegDWORD HKLM "${EVENT_KEY}" "TypesSupported" 7
 
   DetailPrint "Service ${SERVICE}: installation et démarrage"
   !insertmacro Run `"${BIN}" --data-dir "${DATA}" service install`
@@ -246,6 +256,8 @@ Section "Uninstall"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
   DeleteRegKey HKLM "${UNINST_KEY}"
+  DetailPrint "Journal d'événements Windows: suppression de la source ${EVENT_SOURCE}"
+  DeleteRegKey HKLM "${EVENT_KEY}"
 
   ; The data folder (config, logs, certificate) stays unless asked: a reinstall or
   ; the old service finds its configuration again.

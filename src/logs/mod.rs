@@ -4,7 +4,8 @@
 //! into `<filename>.YYYY-MM-DD`, and pruned after `[logs] retention_days`.
 //!
 //! Under systemd the events also go to journald with their fields ([`journald`]),
-//! instead of being echoed to stderr.
+//! instead of being echoed to stderr. On Windows, service start/stop, errors and
+//! security events also go to the Windows Event Log ([`event_log`]).
 //!
 //! Other modules only emit `tracing` events with the fields `op` (drawer.open,
 //! status, ...), `outcome` (ok/error/denied), `ms`, `peer`; text from callers goes
@@ -12,6 +13,7 @@
 //! HTTP routes that read them are in `crate::http::logs`.
 
 pub mod clock;
+pub mod event_log;
 pub mod journald;
 pub mod line;
 mod repeats;
@@ -114,7 +116,15 @@ pub fn init_with_clock(
     )
     .context("démarrage du fil d'écriture du journal")?;
     let layer = line::LineLayer::new(clock.clone(), sink.clone(), format, journal);
-    let _ = tracing_subscriber::registry().with(layer).try_init();
+    // Windows: start/stop, errors and security events also go to the Event Log.
+    #[cfg(windows)]
+    let event_log = crate::platform::windows::event_log::layer();
+    #[cfg(not(windows))]
+    let event_log: Option<tracing_subscriber::layer::Identity> = None;
+    let _ = tracing_subscriber::registry()
+        .with(layer)
+        .with(event_log)
+        .try_init();
     let _ = CONTROL.set(Control {
         sink,
         clock,

@@ -1,6 +1,7 @@
 //! Windows-only code: the print spooler, PDF rendering for invoices, the service mode,
-//! and the system folders.
+//! the Event Log, and the system folders.
 
+pub mod event_log;
 pub mod pdf_render;
 pub mod service;
 pub mod shell_print;
