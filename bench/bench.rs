@@ -7,6 +7,7 @@
 //! connect-write-close to the same peer (the physical minimum on this machine).
 
 #[path = "flood.rs"]
+#[cfg(target_os = "linux")]
 mod flood;
 #[path = "invoice.rs"]
 mod invoice;
@@ -278,7 +279,18 @@ fn target_dir() -> String {
     std::env::var("BENCH_TARGET_DIR").unwrap_or_else(|_| "target".into())
 }
 
+/// The flood scenario needs Linux network namespaces (the LAN host).
+#[cfg(not(target_os = "linux"))]
+fn flood_rows(_opts: &Opts) -> Vec<Row> {
+    vec![Row(
+        "flood".into(),
+        "skipped".into(),
+        "needs Linux network namespaces".into(),
+    )]
+}
+
 /// The flood scenario on a second service listening on 0.0.0.0, with its own peer.
+#[cfg(target_os = "linux")]
 fn flood_rows(opts: &Opts) -> Vec<Row> {
     let data = tempfile::tempdir().unwrap();
     flood::scenario(

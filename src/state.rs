@@ -29,6 +29,9 @@ struct Inner {
     logs_at_start: crate::config::LogsConfig,
     /// Prometheus metrics (issue 16), built with the state so every hook finds them.
     metrics: crate::metrics::Metrics,
+    /// One receipt picture rendered at a time (ePOS images, IoT JPEGs): CPU-bound work
+    /// that must never take every core from the drawer.
+    raster: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -47,6 +50,7 @@ impl AppState {
                 invoices,
                 logs_at_start,
                 metrics: crate::metrics::Metrics::new(),
+                raster: tokio::sync::Semaphore::new(1),
             }),
         }
     }
@@ -98,6 +102,20 @@ impl AppState {
     /// The metrics served by `/metrics`; hooks call its methods where things happen.
     pub fn metrics(&self) -> &crate::metrics::Metrics {
         &self.inner.metrics
+    }
+
+    /// The turn to render a receipt picture, waited for at most 10 s (then the caller
+    /// answers busy): pictures are rendered one at a time.
+    pub async fn raster_permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ()> {
+        match tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            self.inner.raster.acquire(),
+        )
+        .await
+        {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(()),
+        }
     }
 
     pub fn uptime(&self) -> std::time::Duration {

@@ -260,6 +260,11 @@ async fn offline_printer_with_refuse_gets_nothing_on_every_route_and_no_late_kic
         // Back online: the next kick is the configured ESC p, on one connection.
         let before = *peer.connections.lock().unwrap();
         assert!(kick(&app, route).await.opened, "{route:?}");
+        // The peer records what it ran when the connection ends: give it a moment.
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        while peer.executed_kicks().is_empty() && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         assert_eq!(peer.executed_kicks(), vec![Kick::Buffered(0)], "{route:?}");
         assert_eq!(
             *peer.connections.lock().unwrap(),

@@ -48,7 +48,13 @@ fn sigkill_mid_queue_then_restart_prints_each_file_exactly_once() {
     let all = wait_until(Duration::from_secs(60), || {
         docs.iter().all(|d| printer.copies_of(d) >= 1) && files_in(folder.path()).is_empty()
     });
-    std::thread::sleep(Duration::from_millis(2000));
+    // The journal says "done" once the file is gone and the journal saved: wait for it
+    // (on a loaded machine that can take longer than the printing) before the kill.
+    wait_until(Duration::from_secs(20), || {
+        (0..docs.len())
+            .all(|i| journal_state(data.path(), &format!("FAC-{i}.pdf")).as_deref() == Some("done"))
+    });
+    std::thread::sleep(Duration::from_millis(500));
     second.kill().unwrap();
     second.wait().unwrap();
     assert!(

@@ -134,7 +134,51 @@ fn refuse_originless(state: &AppState, headers: &HeaderMap, path: &str) -> Optio
     )
 }
 
+/// Routes that delete things: no other website may trigger them, whatever
+/// `allowed_origins` says (with the default `*` the drawer stays open to any page, as
+/// in the original service, but a purge never is). Our own pages, and tools that send
+/// neither `Origin`, `Referer` nor `Sec-Fetch-Site`, pass.
+fn only_our_own_pages(path: &str) -> bool {
+    matches!(path, "/invoice-printer/purge" | "/logs/purge")
+}
+
+/// The other site a browser request comes from, if any.
+fn foreign_site(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| referer_origin(headers));
+    match origin {
+        Some(o) if same_origin(state, &o, headers) => None,
+        Some(o) => Some(o),
+        None => {
+            let site = headers
+                .get("sec-fetch-site")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            (site.eq_ignore_ascii_case("cross-site") || site.eq_ignore_ascii_case("same-site"))
+                .then(|| "une page d'un autre site (sans Origin ni Referer)".to_string())
+        }
+    }
+}
+
 pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if only_our_own_pages(req.uri().path()) {
+        if let Some(site) = foreign_site(&state, req.headers()) {
+            tracing::warn!(
+                op = "access.denied",
+                outcome = "denied",
+                "origine refusée {} pour {} (jamais depuis un autre site)",
+                crate::logs::escape(&site),
+                crate::logs::escape(req.uri().path())
+            );
+            return ApiError::Forbidden(format!(
+                "Origine refusée: {site} (cette route n'accepte que les pages du service)"
+            ))
+            .into_response();
+        }
+    }
     let origin = req
         .headers()
         .get(header::ORIGIN)

@@ -82,7 +82,7 @@ pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next)
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if announced.is_some_and(|n| n > limit as u64) {
+    if level != access::Level::Unrouted && announced.is_some_and(|n| n > limit as u64) {
         return too_large(limit);
     }
     if !access::body_needed(level, &req, &state) {

@@ -120,8 +120,21 @@ async fn epos_print(
         paper_width: config.odoo.paper_width as usize,
         drawer_command: config.cashdrawer.command.bytes().to_vec(),
     };
-    let text = String::from_utf8_lossy(&body);
-    let job = match epos::parse(&text).and_then(|els| epos::encode(&els, &opts)) {
+    // Parsing and rasterising cost CPU in proportion to the pictures: done on the
+    // blocking pool, one request at a time, so the async workers (and the till's own
+    // drawer requests) are never held by them.
+    let Ok(permit) = state.raster_permit().await else {
+        return xml(envelope(Some(EposCode::Timeout), 0));
+    };
+    let encoded = tokio::task::spawn_blocking(move || {
+        let text = String::from_utf8_lossy(&body);
+        epos::parse(&text).and_then(|els| epos::encode(&els, &opts))
+    })
+    .await
+    .unwrap_or_else(|e| Err(epos::SchemaError(format!("rendu interrompu: {e}"))));
+    // The turn is for rendering only, not for waiting on the printer.
+    drop(permit);
+    let job = match encoded {
         Ok(job) => job,
         Err(e) => {
             tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.ip(), "{}",
@@ -382,6 +395,11 @@ async fn print_receipt(state: &AppState, peer: &Peer, receipt: &str) -> bool {
     let started = Instant::now();
     let paper = state.config().odoo.paper_width as usize;
     let receipt = receipt.to_string();
+    let Ok(permit) = state.raster_permit().await else {
+        tracing::warn!(op = "odoo.iot", outcome = "busy", peer = %peer.ip(),
+            "IoT: rendu d'images occupé, ticket refusé");
+        return false;
+    };
     let job = tokio::task::spawn_blocking(move || {
         iot::decode_receipt(&receipt).map(|g| {
             let size = (g.width, g.height);
@@ -389,6 +407,7 @@ async fn print_receipt(state: &AppState, peer: &Peer, receipt: &str) -> bool {
         })
     })
     .await;
+    drop(permit);
     let (job, (w, h)) = match job {
         Ok(Ok(j)) => j,
         Ok(Err(e)) => {

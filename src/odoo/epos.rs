@@ -146,9 +146,18 @@ pub struct Job {
 pub fn encode(elements: &[Element], opts: &Options) -> Result<Job, SchemaError> {
     let mut job = Job::default();
     let mut body = Vec::new();
+    let mut dots = 0usize;
     for el in elements {
         match el.name.as_str() {
             "image" => {
+                let w = number(el, "width")?.unwrap_or(0);
+                let h = number(el, "height")?.unwrap_or(0);
+                dots = dots.saturating_add(w.saturating_mul(h));
+                if dots > MAX_REQUEST_DOTS {
+                    return Err(SchemaError(format!(
+                        "images trop grandes pour une requête: {MAX_REQUEST_DOTS} points au plus en tout"
+                    )));
+                }
                 body.extend(image(el, opts)?);
                 job.prints = true;
             }
@@ -212,7 +221,11 @@ fn align(value: Option<&str>) -> Option<[u8; 3]> {
 /// Largest `<image>` accepted: far above a receipt (576 dots wide, a few thousand rows),
 /// low enough that a request cannot make the service allocate gigabytes.
 const MAX_WIDTH: usize = 8192;
-const MAX_DOTS: usize = 64 * 1024 * 1024;
+const MAX_DOTS: usize = 16 * 1024 * 1024;
+/// Dots of all the images of one request together: about fifteen long receipts. Each dot
+/// costs CPU to scale and encode, so without a total a few hundred bytes of empty
+/// `<image>` elements kept the service busy for minutes (1.1.0 adversarial review).
+pub const MAX_REQUEST_DOTS: usize = 16 * 1024 * 1024;
 
 /// `<image>`: rows of `ceil(width/8)` bytes, MSB first (see [`Bitmap::from_rows`]),
 /// scaled down to the paper if wider, printed with `GS v 0` after `ESC a` for `align`.
@@ -237,6 +250,15 @@ fn image(el: &Element, opts: &Options) -> Result<Vec<u8>, SchemaError> {
     let data = base64::engine::general_purpose::STANDARD
         .decode(compact.as_bytes())
         .map_err(|e| SchemaError(format!("<image>: base64 invalide: {e}")))?;
+    // The picture must be all there: a short one would be drawn from nothing, at the
+    // cost of a full one.
+    let needed = width.div_ceil(8) * height;
+    if data.len() < needed {
+        return Err(SchemaError(format!(
+            "<image> {width}x{height}: {} octets de données, {needed} attendus",
+            data.len()
+        )));
+    }
     let bitmap = Bitmap::from_rows(&data, width, height).fit_width(opts.paper_width);
     let mut out = Vec::new();
     if let Some(a) = align(el.attr("align")) {

@@ -179,6 +179,11 @@ fn serialize_time<S: serde::Serializer>(t: &Option<SystemTime>, s: S) -> Result<
 /// caller is flooding it. Every waiting request is still answered within its own bound.
 pub const MAX_WAITING: usize = 32;
 
+/// A job chosen from the status is sent only if this much of the caller's bound is
+/// left: its answer must reach the caller before the bound, never after it was told
+/// "délai dépassé".
+const SEND_MARGIN: Duration = Duration::from_millis(100);
+
 /// One physical printer: its transport behind a queue so jobs never interleave.
 pub struct Printer {
     target: PrinterTarget,
@@ -270,8 +275,32 @@ impl Printer {
         choose: impl Fn(Option<&PrinterStatus>) -> Vec<u8> + Send + Sync + 'static,
     ) -> Result<Outcome, PrinterError> {
         let started = Instant::now();
+        let target = self.target.clone();
         let result = self
-            .execute(move |t, timeouts| t.run_after_status(&choose, timeouts))
+            .execute(move |t, timeouts, deadline| {
+                // The status may come back after the caller was already told "délai
+                // dépassé": then nothing is sent, or a kick answered as failed would
+                // still open the drawer (1.1.0 adversarial review).
+                let late = std::sync::atomic::AtomicBool::new(false);
+                let in_time = |status: Option<&PrinterStatus>| {
+                    if Instant::now() + SEND_MARGIN >= deadline {
+                        late.store(true, std::sync::atomic::Ordering::SeqCst);
+                        Vec::new()
+                    } else {
+                        choose(status)
+                    }
+                };
+                let status = t.run_after_status(&in_time, timeouts)?;
+                if late.load(std::sync::atomic::Ordering::SeqCst) {
+                    return Err(PrinterError::new(
+                        PrinterErrorKind::Timeout,
+                        format!(
+                            "imprimante {target}: délai dépassé avant l'envoi, rien n'a été envoyé"
+                        ),
+                    ));
+                }
+                Ok(status)
+            })
             .await;
         if let Ok(Some(status)) = &result {
             if let Some(refusal) = PrinterError::from_status(&self.target, *status) {
@@ -288,7 +317,7 @@ impl Printer {
     async fn execute_job(&self, job: Vec<u8>, query: bool) -> Result<Outcome, PrinterError> {
         let started = Instant::now();
         let result = self
-            .execute(move |t, timeouts| t.run(&job, query, timeouts))
+            .execute(move |t, timeouts, _| t.run(&job, query, timeouts))
             .await;
         let result = result.and_then(|status| {
             match status.and_then(|s| PrinterError::from_status(&self.target, s)) {
@@ -329,10 +358,11 @@ impl Printer {
     /// printer until it ends while its caller is already answered.
     async fn execute<T: Send + 'static>(
         &self,
-        op: impl FnOnce(&dyn Transport, &Timeouts) -> Result<T, PrinterError> + Send + 'static,
+        op: impl FnOnce(&dyn Transport, &Timeouts, Instant) -> Result<T, PrinterError> + Send + 'static,
     ) -> Result<T, PrinterError> {
         let bound = self.bound();
         let deadline = tokio::time::Instant::now() + bound;
+        let deadline_std = deadline.into_std();
         let Some(_place) = Place::take(&self.in_flight) else {
             return Err(PrinterError::new(
                 PrinterErrorKind::Busy,
@@ -356,7 +386,7 @@ impl Printer {
         let transport = self.transport.clone();
         let timeouts = self.timeouts;
         let task = tokio::task::spawn_blocking(move || {
-            let result = op(transport.as_ref(), &timeouts);
+            let result = op(transport.as_ref(), &timeouts, deadline_std);
             drop(turn);
             result
         });

@@ -128,3 +128,65 @@ async fn sixty_concurrent_requests_on_a_stalled_printer_get_busy_at_once() {
     }
     assert!(quick_timeouts >= 27, "{quick_timeouts} quick EX_TIMEOUT");
 }
+
+/// A slow printer (each status answered after 400 ms) and eight kicks at once: the ones
+/// whose turn comes too late are answered "délai dépassé" and must send nothing, ever.
+/// 1.0.0-pre (the adversarial review of this release) wrote the kick once the late
+/// status came back, after the caller had been told it failed: the drawer opened anyway.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_kick_answered_too_late_is_never_sent() {
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let kicks = Arc::new(Mutex::new(0usize));
+    let seen = kicks.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let seen = seen.clone();
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut buf = [0u8; 256];
+                let mut got = Vec::new();
+                let mut answered = 0;
+                while let Ok(n) = stream.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    got.extend_from_slice(&buf[..n]);
+                    let queries = got.windows(2).filter(|w| w == &[0x10, 0x04]).count();
+                    if queries >= 3 && answered == 0 {
+                        answered = 3;
+                        std::thread::sleep(Duration::from_millis(400));
+                        let _ = stream.write_all(&[0x16, 0x12, 0x12]);
+                    }
+                }
+                let n = got.windows(2).filter(|w| w == &[0x1b, b'p']).count();
+                *seen.lock().unwrap() += n;
+            });
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.ini"),
+        crate::common::ini(&[
+            ("printer", "name", &format!("tcp://{addr}")),
+            ("printer", "connect_timeout_ms", "500"),
+            ("printer", "write_timeout_ms", "500"),
+            ("invoice_printer", "autoprint", "false"),
+        ]),
+    )
+    .unwrap();
+    let svc = Binary::start(dir.path(), &[]);
+    let answers = concurrent_opens(&svc, 8).await;
+    let opened = answers.iter().filter(|(s, _, _)| *s == 200).count();
+    let late = answers.iter().filter(|(s, _, _)| *s == 503).count();
+    assert!(late > 0, "no kick came too late: {answers:?}");
+    // Let every connection end, then count the kicks the printer got.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        *kicks.lock().unwrap(),
+        opened,
+        "kicks at the printer vs 200 answers: {answers:?}"
+    );
+}

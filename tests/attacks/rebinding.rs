@@ -601,3 +601,35 @@ fn a_lan_caller_allowed_the_odoo_protocols_still_needs_a_known_host() {
     );
     bin.stop();
 }
+
+/// A purge deletes files: no other website may trigger it, even with the default
+/// `allowed_origins = *` (which keeps the drawer open to any page, as the original
+/// service did). Found by the adversarial review of this release: 1.1.0-pre purged for
+/// `Origin: http://evil.example` and for an `<img>` from another site.
+#[test]
+fn no_other_website_triggers_a_purge_even_with_any_origin() {
+    let peer = PrinterPeer::start(Behaviour::Normal);
+    let (bin, _dir) = start(&peer, "*", false);
+    let host = bin.addr.to_string();
+    for headers in [
+        vec![("Host", host.as_str()), ("Origin", "http://evil.example")],
+        vec![
+            ("Host", host.as_str()),
+            ("Referer", "http://evil.example/page"),
+        ],
+        vec![("Host", host.as_str()), ("Sec-Fetch-Site", "cross-site")],
+    ] {
+        let a = raw(bin.addr, "GET", "/invoice-printer/purge", &headers, "");
+        assert_eq!(a.status, 403, "{headers:?}: {}", a.body);
+        assert!(a.body.contains("Origine refusée"), "{}", a.body);
+    }
+    // The service's own page and plain tools still purge.
+    let own = format!("http://{host}");
+    for headers in [
+        vec![("Host", host.as_str()), ("Origin", own.as_str())],
+        vec![("Host", host.as_str())],
+    ] {
+        let a = raw(bin.addr, "GET", "/invoice-printer/purge", &headers, "");
+        assert_eq!(a.status, 200, "{headers:?}: {}", a.body);
+    }
+}

@@ -194,3 +194,58 @@ fn bidirectional_controls_in_a_file_name_are_escaped_in_the_log() {
     }
     bin.stop();
 }
+
+/// A few hundred bytes of empty `<image>` elements (each at the largest size accepted)
+/// used to keep the service's workers busy for minutes, the till's own drawer requests
+/// included (the adversarial review of this release). Now a picture must come with its
+/// data, one request holds a bounded number of dots, and rendering runs off the async
+/// workers: the bomb is a schema error at once and the drawer answers meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_epos_image_bomb_is_refused_at_once_and_the_drawer_keeps_answering() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.ini"),
+        crate::common::ini(&[
+            ("printer", "name", "virtual"),
+            ("invoice_printer", "autoprint", "false"),
+        ]),
+    )
+    .unwrap();
+    let bin = crate::common::binary::Binary::start(dir.path(), &[]);
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let bomb = crate::common::odoo::odoo_envelope(
+        &"<image width=\"8192\" height=\"2048\"></image>".repeat(20),
+    );
+    let url = bin.url(crate::common::odoo::EPOS);
+    let started = std::time::Instant::now();
+    let attacks: Vec<_> = (0..3)
+        .map(|_| {
+            let req = client.post(&url).body(bomb.clone());
+            tokio::spawn(async move { req.send().await.unwrap().text().await.unwrap() })
+        })
+        .collect();
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        let res = client
+            .get(bin.url("/open-cash-drawer"))
+            .timeout(std::time::Duration::from_secs(5))
+            .send()
+            .await
+            .expect("the drawer answers during the bomb");
+        assert_eq!(res.status(), 200);
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            t.elapsed()
+        );
+    }
+    for a in attacks {
+        let text = a.await.unwrap();
+        assert!(text.contains("SchemaError"), "{text}");
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "bomb answered after {:?}",
+        started.elapsed()
+    );
+}
