@@ -6,6 +6,7 @@ use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::Command;
 
+use crate::common::netns::enter_namespace;
 use crate::common::{ini, TestApp};
 use crate::support::*;
 
@@ -143,20 +144,6 @@ impl Namespace {
         .join()
         .unwrap()
     }
-}
-
-/// Moves the calling thread (only it) into the namespace: sockets it opens then belong
-/// to that namespace.
-fn enter_namespace(name: &str) {
-    use std::os::fd::AsRawFd;
-    extern "C" {
-        fn setns(fd: i32, nstype: i32) -> i32;
-    }
-    const CLONE_NEWNET: i32 = 0x4000_0000;
-    let file = std::fs::File::open(format!("/run/netns/{name}")).expect("namespace file");
-    // SAFETY: a valid namespace file descriptor, and a flag the kernel checks.
-    let rc = unsafe { setns(file.as_raw_fd(), CLONE_NEWNET) };
-    assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
 }
 
 impl Drop for Namespace {
