@@ -16,6 +16,10 @@ T=${CARGO_TARGET_DIR:-target}
 VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 [ -n "$VERSION" ] || { echo "version introuvable dans Cargo.toml" >&2; exit 1; }
 NAME=odoo-pos-cashdrawer-$VERSION
+# The last commit's date, as build-deb.sh uses: ring's build script reads it, so the same
+# value lets the two scripts share one Linux release build.
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
+export SOURCE_DATE_EPOCH
 
 for tool in makensis zip x86_64-w64-mingw32-gcc x86_64-w64-mingw32-windres; do
     command -v "$tool" >/dev/null || {
