@@ -114,11 +114,11 @@ pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next)
 }
 
 /// `to_bytes` reports an exceeded limit as an error whose source chain holds
-/// `http_body_util::LengthLimitError`.
+/// `http_body_util::LengthLimitError`: found by its type, not by its text.
 fn is_length_error(e: &axum::Error) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = source {
-        if err.to_string().contains("length limit exceeded") {
+        if err.is::<http_body_util::LengthLimitError>() {
             return true;
         }
         source = err.source();

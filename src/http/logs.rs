@@ -170,45 +170,15 @@ async fn download(
 }
 
 /// The first `size` bytes of `file` (its length when opened: the current log keeps
-/// growing), sent in 64 KiB chunks. A whole day's log is never held in memory, however
+/// growing), streamed in 64 KiB chunks. A whole day's log is never held in memory, however
 /// many downloads run at once (the soak test found memory growing with the log size),
-/// and reading stops when the client goes away.
+/// and reading stops when the client goes away (the body, and so the reader, is dropped).
 fn stream_file(file: tokio::fs::File, size: u64) -> Body {
     use tokio::io::AsyncReadExt;
-    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(2);
-    tokio::spawn(async move {
-        let mut reader = file.take(size);
-        loop {
-            let mut chunk = vec![0u8; 64 * 1024];
-            match reader.read(&mut chunk).await {
-                Ok(0) => break,
-                Ok(n) => {
-                    chunk.truncate(n);
-                    if tx.send(Ok(chunk)).await.is_err() {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    let _ = tx.send(Err(e)).await;
-                    break;
-                }
-            }
-        }
-    });
-    Body::from_stream(Chunks(rx))
-}
-
-struct Chunks(tokio::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>);
-
-impl futures_core::Stream for Chunks {
-    type Item = std::io::Result<Vec<u8>>;
-
-    fn poll_next(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Self::Item>> {
-        self.0.poll_recv(cx)
-    }
+    Body::from_stream(tokio_util::io::ReaderStream::with_capacity(
+        file.take(size),
+        64 * 1024,
+    ))
 }
 
 /// The file name as sent in `Content-Disposition`: only characters that need no

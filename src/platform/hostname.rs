@@ -29,12 +29,9 @@ pub fn machine_name() -> Option<String> {
 
 #[cfg(unix)]
 fn raw_name() -> Option<String> {
-    extern "C" {
-        fn gethostname(name: *mut std::ffi::c_char, len: usize) -> std::ffi::c_int;
-    }
     let mut buf = [0u8; 256];
     // SAFETY: the buffer is valid for its whole length; gethostname writes at most that.
-    let rc = unsafe { gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
     if rc != 0 {
         return None;
     }
