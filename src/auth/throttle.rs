@@ -102,7 +102,7 @@ pub fn wait_after(count: u32) -> Duration {
 /// The unit counted: an IPv4 address, or an IPv6 /64 (one machine usually owns a whole
 /// /64 and could otherwise change address at every attempt).
 fn caller(ip: IpAddr) -> IpAddr {
-    match crate::http::access::canonical_ip(ip) {
+    match ip.to_canonical() {
         IpAddr::V6(v6) => {
             let bits = u128::from(v6) & !((1u128 << 64) - 1);
             IpAddr::V6(bits.into())

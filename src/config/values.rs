@@ -141,14 +141,13 @@ pub fn parse_bcrypt_hash(v: &str) -> Result<String, String> {
     }
 }
 
-/// An IP network in CIDR form; a bare address means that one host.
+/// An IP network in CIDR form; a bare address means that one host. The arithmetic is
+/// `ipnet`'s; this type adds how users type networks and how callers are matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IpNet {
-    pub addr: IpAddr,
-    pub prefix: u8,
-}
+pub struct IpNet(ipnet::IpNet);
 
 impl IpNet {
+    /// The host bits of a network may be set (`192.168.1.5/24` is 192.168.1.0/24).
     pub fn parse(s: &str) -> Result<IpNet, String> {
         let (addr, prefix) = match s.split_once('/') {
             Some((a, p)) => (a, Some(p)),
@@ -158,40 +157,25 @@ impl IpNet {
             .parse()
             .map_err(|_| format!("{s:?}: adresse invalide"))?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
+        let invalid = || format!("{s:?}: préfixe invalide (0 à {max})");
         let prefix = match prefix {
             None => max,
-            Some(p) => match p.parse::<u8>() {
-                Ok(p) if p <= max => p,
-                _ => return Err(format!("{s:?}: préfixe invalide (0 à {max})")),
-            },
+            Some(p) => p.parse::<u8>().map_err(|_| invalid())?,
         };
-        Ok(IpNet { addr, prefix })
+        ipnet::IpNet::new(addr, prefix)
+            .map(IpNet)
+            .map_err(|_| invalid())
     }
 
     /// Whether `ip` is in this network; IPv4-mapped IPv6 addresses count as IPv4.
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = crate::http::access::canonical_ip(ip);
-        match (self.addr, ip) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
+        self.0.contains(&ip.to_canonical())
     }
 }
 
 impl std::fmt::Display for IpNet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.addr, self.prefix)
+        self.0.fmt(f)
     }
 }
 

@@ -34,8 +34,10 @@ impl Scheme {
 }
 
 impl Peer {
+    /// The caller's address; IPv4-mapped IPv6 (`::ffff:a.b.c.d`, what a dual-stack
+    /// socket reports for IPv4 callers) becomes the IPv4 address it stands for.
     pub fn ip(&self) -> IpAddr {
-        canonical_ip(self.addr.ip())
+        self.addr.ip().to_canonical()
     }
 
     pub fn is_local(&self) -> bool {
@@ -43,22 +45,10 @@ impl Peer {
     }
 }
 
-/// IPv4-mapped IPv6 (`::ffff:a.b.c.d`, what a dual-stack socket reports for IPv4
-/// callers) becomes the IPv4 address it stands for.
-pub fn canonical_ip(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6(v6),
-        },
-        v4 => v4,
-    }
-}
-
 /// Loopback: 127.0.0.0/8, ::1, and their IPv4-mapped forms. Nothing else is local: not
 /// the machine's own LAN address, not 0.0.0.0, not link-local.
 pub fn is_loopback(ip: IpAddr) -> bool {
-    canonical_ip(ip).is_loopback()
+    ip.to_canonical().is_loopback()
 }
 
 /// The access level of a route, decided from its path alone, so that a caller can be
@@ -321,10 +311,11 @@ mod tests {
         for a in network {
             assert!(!is_loopback(a.parse().unwrap()), "{a} is network");
         }
-        assert_eq!(
-            canonical_ip("::ffff:10.1.2.3".parse().unwrap()),
-            "10.1.2.3".parse::<IpAddr>().unwrap()
-        );
+        let mapped = Peer {
+            addr: "[::ffff:10.1.2.3]:4000".parse().unwrap(),
+            scheme: Scheme::Http,
+        };
+        assert_eq!(mapped.ip(), "10.1.2.3".parse::<IpAddr>().unwrap());
     }
 
     /// The early classification agrees with every route of the API reference (which

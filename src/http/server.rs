@@ -27,7 +27,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt;
 
-use super::access::{canonical_ip, is_loopback, Peer, Scheme};
+use super::access::{is_loopback, Peer, Scheme};
 
 /// Caps on open connections (accepted and not yet closed, TLS handshakes included).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,7 +158,7 @@ impl Connections {
     /// callers have no per-address cap (every tab of the till's browser is 127.0.0.1)
     /// and may use the reserved slots.
     pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, CapReached> {
-        let ip = canonical_ip(ip);
+        let ip = ip.to_canonical();
         let caps = self.caps;
         let mut open = self.lock();
         if is_loopback(ip) {
@@ -220,7 +220,7 @@ impl Connections {
         let Some(refused) = self.refusal_to_log(ip, Instant::now()) else {
             return;
         };
-        let ip = canonical_ip(ip);
+        let ip = ip.to_canonical();
         let which = match cap {
             CapReached::Total(n) => format!("{n} connexions ouvertes depuis le réseau"),
             CapReached::PerAddress(n) => format!("{n} connexions ouvertes depuis cette adresse"),
