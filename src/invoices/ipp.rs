@@ -1,12 +1,20 @@
 //! A minimal IPP/1.1 client: one Print-Job request with `application/pdf`, sent as an
-//! HTTP/1.1 POST over plain TCP (`ipp://`, `http://`) or TLS (`ipps://`, `https://`, see
-//! [`super::ipps`]); both share one HTTP exchange. Enough for driverless printers and
+//! HTTP/1.1 POST (hyper's client) over plain TCP (`ipp://`, `http://`) or TLS (`ipps://`,
+//! `https://`, see [`super::ipps`]); both share one HTTP exchange. Enough for driverless printers and
 //! for CUPS queues (`ipp://host:631/printers/NAME`).
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use bytes::Bytes;
+use http_body::Frame;
+use hyper::header;
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite};
 use tokio::net::TcpStream;
+use tokio_util::io::ReaderStream;
 
 use super::document::Document;
 use super::ipps::{self, Fingerprint};
@@ -137,10 +145,10 @@ async fn exchange(
     let pdf = doc
         .reader()
         .map_err(|e| format!("lecture de la facture: {e}"))?;
-    let body = Body {
-        len: attributes.len() as u64 + doc.size,
-        reader: attributes.chain(pdf),
-    };
+    let len = attributes.len() as u64 + doc.size;
+    let body = Upload(ReaderStream::new(
+        std::io::Cursor::new(attributes).chain(pdf),
+    ));
     let tcp = TcpStream::connect((target.host.as_str(), target.port))
         .await
         .map_err(|e| {
@@ -149,63 +157,130 @@ async fn exchange(
                 target.host, target.port
             )
         })?;
-    if target.tls {
+    let answer = if target.tls {
         let tls = ipps::connect(tcp, &target.host, target.port, pin).await?;
-        post(tls, target, body).await
+        post(tls, target, body, len).await?
     } else {
-        post(tcp, target, body).await
+        post(tcp, target, body, len).await?
+    };
+    ipp_status(&answer)
+}
+
+/// The request body: the attributes, then the PDF streamed from its file (never whole in
+/// memory). hyper sends it with the `Content-Length` announced, and fails the request
+/// if the file turns out shorter.
+struct Upload<R>(ReaderStream<R>);
+
+impl<R: AsyncRead + Unpin> http_body::Body for Upload<R> {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        use futures_core::Stream;
+        Pin::new(&mut self.get_mut().0)
+            .poll_next(cx)
+            .map(|chunk| chunk.map(|r| r.map(Frame::data)))
     }
 }
 
-/// A request body streamed from `reader`, of a length known in advance.
-struct Body<R> {
-    len: u64,
-    reader: R,
-}
+/// The largest IPP answer read: a Print-Job answer is a few hundred bytes.
+const MAX_ANSWER: usize = 1024 * 1024;
 
-/// The HTTP/1.1 POST and its answer, the same over TCP and TLS.
-async fn post<S, R>(mut stream: S, target: &IppUri, mut body: Body<R>) -> Result<(), String>
+/// The HTTP/1.1 POST and its answer (hyper's client), the same over TCP and TLS. Returns
+/// the answer's body after checking the status is 200.
+async fn post<S, R>(
+    stream: S,
+    target: &IppUri,
+    body: Upload<R>,
+    len: u64,
+) -> Result<Vec<u8>, String>
 where
-    S: AsyncRead + AsyncWrite + Unpin,
-    R: AsyncRead + Unpin,
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    R: AsyncRead + Unpin + Send + 'static,
 {
     let host = if target.host.contains(':') {
         format!("[{}]:{}", target.host, target.port)
     } else {
         format!("{}:{}", target.host, target.port)
     };
-    let head = format!(
-        "POST {} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/ipp\r\nContent-Length: {}\r\nConnection: close\r\nUser-Agent: odoo-pos-cashdrawer/{}\r\n\r\n",
-        target.path,
-        body.len,
-        crate::VERSION
-    );
-    stream
-        .write_all(head.as_bytes())
+    let request = Request::post(target.path.as_str())
+        .header(header::HOST, host)
+        .header(header::CONTENT_TYPE, "application/ipp")
+        .header(header::CONTENT_LENGTH, len)
+        .header(
+            header::USER_AGENT,
+            format!("odoo-pos-cashdrawer/{}", crate::VERSION),
+        )
+        .body(body)
+        .map_err(|e| format!("requête IPP: {e}"))?;
+    let (mut sender, mut conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| format!("envoi IPP: {e}"))?;
-    let sent = tokio::io::copy(&mut body.reader, &mut stream)
-        .await
-        .map_err(|e| format!("envoi IPP: {e}"))?;
-    if sent != body.len {
-        return Err(format!(
-            "envoi IPP: {sent} octets envoyés sur {} annoncés (fichier raccourci)",
-            body.len
-        ));
+    let exchange = async move {
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| format!("envoi IPP: {}", cause(&e)))?;
+        let status = response.status();
+        if status != hyper::StatusCode::OK {
+            return Err(format!("réponse HTTP {status}"));
+        }
+        read_answer(response).await
+    };
+    tokio::pin!(exchange);
+    let answer = tokio::select! {
+        answer = &mut exchange => answer,
+        ended = &mut conn => match ended {
+            Err(e) => Err(format!("envoi IPP: {}", cause(&e))),
+            Ok(()) => exchange.await,
+        },
+    };
+    // The request is done and its sender dropped: hyper closes the connection (TLS with
+    // close_notify). The answer is already in hand: a printer slow to take the close must
+    // not turn a print into a failure (and a second copy).
+    let _ = tokio::time::timeout(Duration::from_secs(1), conn).await;
+    answer
+}
+
+/// The answer's body, bounded. An answer framed by its length or chunks must come whole.
+/// One with neither ends when the printer closes; many printers close TLS without
+/// `close_notify`, and after such an answer that is no error.
+async fn read_answer(response: hyper::Response<hyper::body::Incoming>) -> Result<Vec<u8>, String> {
+    use http_body_util::BodyExt;
+    let headers = response.headers();
+    let framed = headers.contains_key(header::CONTENT_LENGTH)
+        || headers.contains_key(header::TRANSFER_ENCODING);
+    let mut body = response.into_body();
+    let mut answer = Vec::new();
+    while let Some(frame) = body.frame().await {
+        match frame {
+            Ok(frame) => {
+                if let Some(data) = frame.data_ref() {
+                    if answer.len() + data.len() > MAX_ANSWER {
+                        return Err("réponse IPP trop longue".into());
+                    }
+                    answer.extend_from_slice(data);
+                }
+            }
+            Err(e) if !framed && !answer.is_empty() && is_unexpected_eof(&e) => break,
+            Err(e) if framed && (is_unexpected_eof(&e) || e.is_incomplete_message()) => {
+                return Err(format!("réponse HTTP tronquée: {}", cause(&e)))
+            }
+            Err(e) => return Err(format!("réponse IPP: {}", cause(&e))),
+        }
     }
-    stream
-        .flush()
-        .await
-        .map_err(|e| format!("envoi IPP: {e}"))?;
-    let response = read_response(&mut stream).await?;
-    // Closes TLS cleanly (close_notify). The answer is already in hand: a printer slow
-    // to take it must not turn a print into a failure (and a second copy).
-    let _ = tokio::time::timeout(Duration::from_secs(1), stream.shutdown()).await;
-    let ipp = http_body(&response)?;
-    if ipp.len() < 8 {
+    Ok(answer)
+}
+
+/// `Ok` only for an IPP successful-ok status (RFC 8011 §4.1.6: below 0x0100).
+fn ipp_status(answer: &[u8]) -> Result<(), String> {
+    if answer.len() < 8 {
         return Err("réponse IPP trop courte".into());
     }
-    let status = u16::from_be_bytes([ipp[2], ipp[3]]);
+    let status = u16::from_be_bytes([answer[2], answer[3]]);
     if status < 0x0100 {
         Ok(())
     } else {
@@ -215,119 +290,17 @@ where
     }
 }
 
-/// Reads the answer until it is complete (by its length or last chunk) or the printer
-/// closes. Many printers close TLS without `close_notify`: after a whole answer that is
-/// no error.
-async fn read_response<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Vec<u8>, String> {
-    let mut response = Vec::new();
-    let mut buf = vec![0u8; 16 * 1024];
-    loop {
-        match stream.read(&mut buf).await {
-            Ok(0) => return Ok(response),
-            Ok(n) => {
-                response.extend_from_slice(&buf[..n]);
-                if complete(&response) {
-                    return Ok(response);
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof && !response.is_empty() => {
-                return Ok(response)
-            }
-            Err(e) => return Err(format!("réponse IPP: {e}")),
-        }
-    }
+fn is_unexpected_eof(e: &hyper::Error) -> bool {
+    std::error::Error::source(e)
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::UnexpectedEof)
 }
 
-/// How the end of a body is known.
-enum Framing {
-    Length(usize),
-    Chunked,
-    UntilClose,
-}
-
-/// The final head and what follows it, interim `1xx` answers skipped; `None` until the
-/// head is whole.
-fn split_head(mut response: &[u8]) -> Option<(String, &[u8])> {
-    loop {
-        let split = response.windows(4).position(|w| w == b"\r\n\r\n")?;
-        let head = String::from_utf8_lossy(&response[..split]).to_string();
-        response = &response[split + 4..];
-        let code = head.split_whitespace().nth(1).unwrap_or_default();
-        if !(code.len() == 3 && code.starts_with('1')) {
-            return Some((head, response));
-        }
-    }
-}
-
-fn framing(head: &str) -> Framing {
-    let header = |name: &str| {
-        head.lines().skip(1).find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_ascii_lowercase())
-        })
-    };
-    if header("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
-        return Framing::Chunked;
-    }
-    match header("content-length").and_then(|v| v.parse().ok()) {
-        Some(len) => Framing::Length(len),
-        None => Framing::UntilClose,
-    }
-}
-
-/// Whether the whole answer is in: reading stops there, whether or not the printer
-/// closes the connection.
-fn complete(response: &[u8]) -> bool {
-    let Some((head, body)) = split_head(response) else {
-        return false;
-    };
-    match framing(&head) {
-        Framing::Length(len) => body.len() >= len,
-        Framing::Chunked => dechunk(body).is_ok(),
-        Framing::UntilClose => false,
-    }
-}
-
-/// The body of an HTTP/1.1 response, after checking the status is 200; chunked bodies
-/// are decoded. An answer shorter than its `Content-Length`, or without its last chunk,
-/// is an error.
-fn http_body(response: &[u8]) -> Result<Vec<u8>, String> {
-    let (head, body) = split_head(response).ok_or("réponse HTTP incomplète")?;
-    let status_line = head.lines().next().unwrap_or_default();
-    let code = status_line.split_whitespace().nth(1).unwrap_or_default();
-    if code != "200" {
-        return Err(format!("réponse HTTP {status_line}"));
-    }
-    match framing(&head) {
-        Framing::Length(len) if body.len() < len => Err("réponse HTTP tronquée".into()),
-        Framing::Length(len) => Ok(body[..len].to_vec()),
-        Framing::Chunked => dechunk(body),
-        Framing::UntilClose => Ok(body.to_vec()),
-    }
-}
-
-fn dechunk(body: &[u8]) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    let mut rest = body;
-    loop {
-        let line_end = rest
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .ok_or("bloc HTTP mal formé")?;
-        let size_text = String::from_utf8_lossy(&rest[..line_end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-            .map_err(|_| "taille de bloc HTTP invalide")?;
-        rest = &rest[line_end + 2..];
-        if size == 0 {
-            return Ok(out);
-        }
-        if rest.len() < size {
-            return Err("bloc HTTP tronqué".into());
-        }
-        out.extend_from_slice(&rest[..size]);
-        rest = rest.get(size + 2..).unwrap_or_default();
+/// hyper's error with its cause ("connection closed before message completed: ...").
+fn cause(e: &hyper::Error) -> String {
+    match std::error::Error::source(e) {
+        Some(source) => format!("{e}: {source}"),
+        None => e.to_string(),
     }
 }
 
@@ -388,37 +361,77 @@ mod tests {
         assert!(text.contains("application/pdf") && text.contains("printer-uri"));
     }
 
-    #[test]
-    fn decodes_http_bodies() {
-        let plain = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc";
-        assert_eq!(http_body(plain).unwrap(), b"abc");
-        let chunked =
-            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n1\r\nc\r\n0\r\n\r\n";
-        assert_eq!(http_body(chunked).unwrap(), b"abc");
-        assert!(http_body(b"HTTP/1.1 404 Not Found\r\n\r\n").is_err());
-        let interim =
-            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-        assert_eq!(http_body(interim).unwrap(), b"ok");
-        let short = b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc";
-        assert!(http_body(short).unwrap_err().contains("tronquée"));
-        assert!(
-            http_body(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n").is_err()
-        );
+    /// Sends a 5-byte Print-Job through [`post`] to a one-shot peer that reads the
+    /// request, answers `raw`, then closes the connection if `close` (else keeps it).
+    async fn answer_to(raw: &'static [u8], close: bool) -> Option<Result<Vec<u8>, String>> {
+        use tokio::io::AsyncWriteExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.ends_with(b"\r\n\r\nattrs") {
+                let n = s.read(&mut buf).await.unwrap();
+                assert!(
+                    n > 0,
+                    "request cut: {:?}",
+                    String::from_utf8_lossy(&request)
+                );
+                request.extend_from_slice(&buf[..n]);
+            }
+            s.write_all(raw).await.unwrap();
+            if close {
+                drop(s);
+            } else {
+                tokio::time::sleep(Duration::from_secs(10)).await;
+            }
+        });
+        let target = IppUri::parse(&format!("ipp://{addr}/ipp/print")).unwrap();
+        let body = Upload(ReaderStream::new(std::io::Cursor::new(b"attrs".to_vec())));
+        let tcp = TcpStream::connect(addr).await.unwrap();
+        tokio::time::timeout(Duration::from_secs(2), post(tcp, &target, body, 5))
+            .await
+            .ok()
     }
 
-    #[test]
-    fn an_answer_is_complete_by_its_length_or_last_chunk_only() {
-        assert!(!complete(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n"));
-        assert!(!complete(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nab"));
-        assert!(complete(b"HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nabc"));
-        assert!(!complete(
-            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n"
-        ));
-        assert!(complete(
-            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n"
-        ));
+    #[tokio::test]
+    async fn decodes_http_bodies() {
+        let plain = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc";
+        assert_eq!(answer_to(plain, true).await.unwrap().unwrap(), b"abc");
+        let chunked =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n1\r\nc\r\n0\r\n\r\n";
+        assert_eq!(answer_to(chunked, true).await.unwrap().unwrap(), b"abc");
+        let not_found = answer_to(b"HTTP/1.1 404 Not Found\r\n\r\n", true).await;
+        assert!(not_found.unwrap().unwrap_err().contains("404"));
+        let interim =
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        assert_eq!(answer_to(interim, true).await.unwrap().unwrap(), b"ok");
+        let short = b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc";
+        let short = answer_to(short, true).await.unwrap();
+        assert!(short.unwrap_err().contains("tronquée"));
+        let cut = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n";
+        assert!(answer_to(cut, true).await.unwrap().is_err());
+    }
+
+    /// Reading stops at the end of a whole answer, whether or not the printer closes.
+    #[tokio::test]
+    async fn an_answer_is_complete_by_its_length_or_last_chunk_only() {
+        let plain = b"HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nabc";
+        assert_eq!(answer_to(plain, false).await.unwrap().unwrap(), b"abc");
+        let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n";
+        assert_eq!(answer_to(chunked, false).await.unwrap().unwrap(), b"a");
+        let unfinished = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n";
+        assert!(
+            answer_to(unfinished, false).await.is_none(),
+            "waits for the last chunk"
+        );
         // No length: only the printer closing the connection ends it.
-        assert!(!complete(b"HTTP/1.1 200 OK\r\n\r\nabc"));
-        assert!(!complete(b"HTTP/1.1 100 Continue\r\n\r\n"));
+        let until_close = b"HTTP/1.1 200 OK\r\n\r\nabc";
+        assert!(answer_to(until_close, false).await.is_none());
+        assert_eq!(answer_to(until_close, true).await.unwrap().unwrap(), b"abc");
+        assert!(answer_to(b"HTTP/1.1 100 Continue\r\n\r\n", false)
+            .await
+            .is_none());
     }
 }
