@@ -19,6 +19,7 @@ pub mod logs;
 pub mod logs_auth_seam;
 mod metrics;
 mod odoo;
+mod request_log;
 pub mod restart;
 pub mod server;
 mod status;
@@ -57,7 +58,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(state.clone(), limits::limit_body))
-        .layer(from_fn(crate::logs::request_log))
+        .layer(from_fn(request_log::request_log))
         .layer(from_fn_with_state(state.clone(), cors::cors))
         // Outermost: a request sent to a name that is not ours is a DNS rebinding,
         // whatever the route (acting or reading) and whatever its Origin says.

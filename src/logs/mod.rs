@@ -9,8 +9,9 @@
 //!
 //! Other modules only emit `tracing` events with the fields `op` (drawer.open,
 //! status, ...), `outcome` (ok/error/denied), `ms`, `peer`; text from callers goes
-//! through [`escape`]. This module owns the format, the files and their lifetime; the
-//! HTTP routes that read them are in `crate::http::logs`.
+//! through [`escape`]. This module owns the format, the files and their lifetime; it
+//! knows nothing of HTTP: the routes that read the files are in `crate::http::logs`, and
+//! the line logged for every request in `crate::http::request_log`.
 
 pub mod clock;
 pub mod event_log;
@@ -25,12 +26,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context as _;
-use axum::extract::Request;
-use axum::middleware::Next;
-use axum::response::Response;
 use ini::Ini;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -41,7 +39,6 @@ pub use rotate::{LogFile, LogFiles};
 pub use writer::LogGuard;
 
 use crate::config::Config;
-use crate::http::access::Peer;
 
 /// Escapes control characters (newlines included) and backslashes, so that text from a
 /// caller stays on one line and cannot imitate another entry. (The line formatter
@@ -219,58 +216,6 @@ pub fn changed_keys(old: &Ini, new: &Ini) -> Vec<String> {
     names.into_iter().collect()
 }
 
-/// Query parameters whose value never reaches the log (the log is downloadable from
-/// the network: a CSRF token written there would be readable by anyone).
-const SECRET_PARAMS: &[&str] = &["csrf", "csrf_token", "token", "password", "session"];
-
-/// The request target as logged: secret parameter values replaced by `***`.
-pub fn redact_query(uri: &axum::http::Uri) -> String {
-    let Some(query) = uri.query() else {
-        return uri.to_string();
-    };
-    let redacted: Vec<String> = query
-        .split('&')
-        .map(|pair| {
-            let name = pair.split('=').next().unwrap_or_default();
-            let secret = SECRET_PARAMS.iter().any(|s| name.eq_ignore_ascii_case(s));
-            if secret && pair.contains('=') {
-                format!("{name}=***")
-            } else {
-                pair.to_string()
-            }
-        })
-        .collect();
-    format!("{}?{}", uri.path(), redacted.join("&"))
-}
-
-/// Logs every HTTP request with its outcome and duration.
-pub async fn request_log(req: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = req.method().clone();
-    let path = escape(&redact_query(req.uri()));
-    let peer = req
-        .extensions()
-        .get::<Peer>()
-        .map(|p| p.ip().to_string())
-        .unwrap_or_default();
-    let res = next.run(req).await;
-    let status = res.status();
-    let outcome = match status.as_u16() {
-        401 | 403 => "denied",
-        s if s >= 400 => "error",
-        _ => "ok",
-    };
-    tracing::info!(
-        op = "http.request",
-        outcome,
-        ms = started.elapsed().as_millis() as u64,
-        peer = %peer,
-        "{method} {path} -> {}",
-        status.as_u16()
-    );
-    res
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,19 +237,6 @@ mod tests {
             "port unchanged is not listed"
         );
         assert!(!changed.concat().contains("$2b$"));
-    }
-
-    #[test]
-    fn secret_parameters_are_redacted() {
-        let uri: axum::http::Uri = "/logs/purge?a=1&csrf_token=s3cr3t&CSRF_TOKEN=x&token&b=2"
-            .parse()
-            .unwrap();
-        assert_eq!(
-            redact_query(&uri),
-            "/logs/purge?a=1&csrf_token=***&CSRF_TOKEN=***&token&b=2"
-        );
-        let plain: axum::http::Uri = "/status".parse().unwrap();
-        assert_eq!(redact_query(&plain), "/status");
     }
 
     #[test]
