@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints on Linux and on the Windows target, the whole cargo
-# test suite (unit, integration over real TCP, real CUPS, headless Chromium), the Linux
+# test suite, the API docs without a warning (unit, integration over real TCP, real CUPS, headless Chromium), the Linux
 # packages (amd64 + arm64 under qemu, install in a throw-away root), the Windows exe and
 # installer under wine, a few seconds of each fuzz target, and the quick benchmark (which
 # checks that the bench runs; it asserts no timing). Each step installs what it needs.
@@ -58,6 +58,7 @@ step fmt cargo fmt --all -- --check
 step clippy cargo clippy --all-targets -- -D warnings
 step clippy-windows cargo clippy --target x86_64-pc-windows-gnu --all-targets -- -D warnings
 step cargo-test cargo test --no-fail-fast
+RUSTDOCFLAGS="-D warnings" step doc cargo doc --no-deps --quiet
 FUZZ_BUILD=${FUZZ_BUILD---sanitizer none --dev} step fuzz bash scripts/fuzz.sh "${FUZZ_SECONDS:-3}"
 
 wait "$lane"

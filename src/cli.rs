@@ -33,10 +33,10 @@ pub struct Cli {
 pub enum Command {
     /// Run the service (default).
     Serve {
-        /// Listen address, overriding [server] host.
+        /// Listen address, overriding `[server] host`.
         #[arg(long)]
         host: Option<IpAddr>,
-        /// Listen port, overriding [server] port (0 = any free port, printed at start).
+        /// Listen port, overriding `[server] port` (0 = any free port, printed at start).
         #[arg(long)]
         port: Option<u16>,
     },

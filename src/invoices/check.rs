@@ -45,7 +45,7 @@ impl Content {
         Content::of_parts(head, &bytes[bytes.len().saturating_sub(EOF_WINDOW)..])
     }
 
-    /// The verdict from the first [`HEAD`] bytes and the last [`EOF_WINDOW`] bytes only
+    /// The verdict from the first `HEAD` bytes and the last `EOF_WINDOW` bytes only
     /// (both empty for an empty file), so that a file is judged without being read whole.
     pub fn of_parts(head: &[u8], tail: &[u8]) -> Content {
         if head.is_empty() {

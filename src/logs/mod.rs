@@ -1,4 +1,4 @@
-//! The operations log: one line per event (see [`line`] for the format) in
+//! The operations log: one line per event (see [`line`](mod@line) for the format) in
 //! `<data dir>/<[logs] folder>/<[logs] filename>`, echoed to stderr, written by a
 //! background thread so a request never waits for the disk, rotated at local midnight
 //! into `<filename>.YYYY-MM-DD`, and pruned after `[logs] retention_days`.

@@ -148,7 +148,7 @@ impl PrinterTarget {
     }
 
     /// A `file:` target must be a device, not a file: checked when the admin page saves
-    /// it, and again on the opened handle at every job ([`super::device`]). Other kinds
+    /// it, and again on the opened handle at every job (`printer::device`). Other kinds
     /// are not paths and pass.
     pub fn check_device(&self) -> Result<(), String> {
         match self {
