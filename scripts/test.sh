@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints on Linux and on the Windows target, the whole cargo
-# test suite, the API docs without a warning (unit, integration over real TCP, real CUPS, headless Chromium), the Linux
-# packages (amd64 + arm64 under qemu, install in a throw-away root), the Windows exe and
+# test suite (unit, integration over real TCP, real CUPS, headless Chromium), the API docs
+# (cargo doc, no warning), the Linux packages (amd64 + arm64 under qemu, install in a throw-away root), the Windows exe and
 # installer under wine, a few seconds of each fuzz target, and the quick benchmark (which
 # checks that the bench runs; it asserts no timing). Each step installs what it needs.
 #
