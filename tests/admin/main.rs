@@ -13,6 +13,7 @@ mod login;
 mod logs;
 #[cfg(target_os = "linux")]
 mod netns;
+mod odoo_card;
 mod restart;
 mod save;
 mod support;
