@@ -67,22 +67,41 @@ async fn chromium(driver: &Driver, profile: &Path) -> Client {
     chromium_with(driver, profile, true, &[]).await
 }
 
-/// A French Chromium; `accept_insecure`: WebDriver's `acceptInsecureCerts` (every
-/// certificate error ignored, page and fetches alike); `extra`: more switches.
+/// A French Chromium (see [`chromium_in`]).
 pub(crate) async fn chromium_with(
     driver: &Driver,
     profile: &Path,
     accept_insecure: bool,
     extra: &[&str],
 ) -> Client {
+    chromium_in("fr-FR", driver, profile, accept_insecure, extra).await
+}
+
+/// Chromium in `lang` (`fr-FR`, `en-US`); `accept_insecure`: WebDriver's
+/// `acceptInsecureCerts` (every certificate error ignored, page and fetches alike);
+/// `extra`: more switches.
+pub(crate) async fn chromium_in(
+    lang: &str,
+    driver: &Driver,
+    profile: &Path,
+    accept_insecure: bool,
+    extra: &[&str],
+) -> Client {
     let mut args: Vec<String> = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--lang=fr-FR",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
+    args.push(format!("--lang={lang}"));
     args.push(format!("--user-data-dir={}", profile.display()));
     args.extend(extra.iter().map(|s| s.to_string()));
     let caps = json!({
@@ -90,7 +109,7 @@ pub(crate) async fn chromium_with(
         "goog:chromeOptions": {
             "binary": CHROMIUM,
             "args": args,
-            "prefs": {"intl.accept_languages": "fr-FR,fr"}
+            "prefs": {"intl.accept_languages": format!("{lang},{}", &lang[..2])}
         }
     });
     let serde_json::Value::Object(caps) = caps else {

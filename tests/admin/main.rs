@@ -16,5 +16,6 @@ mod netns;
 mod odoo_card;
 mod restart;
 mod save;
+mod screenshot;
 mod support;
 mod tls;

@@ -51,7 +51,10 @@ async fn the_shop_set_up_comes_first_and_the_rest_is_folded() {
     // What to type in Odoo: this machine's loopback address with the port the browser
     // used, and why not localhost.
     let typed = format!("127.0.0.1:{}", app.addr.port());
-    assert!(body.contains(&format!("id=\"odoo-epos-address\">{typed}<")), "{body}");
+    assert!(
+        body.contains(&format!("id=\"odoo-epos-address\">{typed}<")),
+        "{body}"
+    );
     assert!(body.contains(&format!("id=\"odoo-iot-address\">{typed}<")));
     assert!(body.contains("omnilinkcert.epson.biz"));
 
@@ -158,7 +161,10 @@ async fn log_in(c: &Client, app: &TestApp) {
         .click()
         .await
         .unwrap();
-    c.wait().for_element(Locator::Id("odoo-test")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("odoo-test"))
+        .await
+        .unwrap();
 }
 
 /// Clicks the card's test with `origin` typed; returns the summary and the lines.
@@ -166,9 +172,12 @@ async fn run_test(c: &Client, origin: &str) -> (String, Vec<(String, String, Str
     let input = c.find(Locator::Id("odoo-check-origin")).await.unwrap();
     input.clear().await.unwrap();
     input.send_keys(origin).await.unwrap();
-    c.execute("document.getElementById('odoo-result').textContent = '';", vec![])
-        .await
-        .unwrap();
+    c.execute(
+        "document.getElementById('odoo-result').textContent = '';",
+        vec![],
+    )
+    .await
+    .unwrap();
     c.find(Locator::Id("odoo-test"))
         .await
         .unwrap()
@@ -216,7 +225,9 @@ async fn chromium_without_the_certificate_is_told_it_is_not_trusted() {
     let cert = line(&lines, "cert");
     assert_eq!(cert.1, "error", "{lines:?}");
     assert!(cert.2.contains("Certificat non reconnu"), "{lines:?}");
-    assert!(cert.2.contains(&format!("https://127.0.0.1:{}", app.addr.port())));
+    assert!(cert
+        .2
+        .contains(&format!("https://127.0.0.1:{}", app.addr.port())));
     assert_eq!(line(&lines, "origin").1, "ok", "{lines:?}");
     assert!(summary.contains("Odoo ne pourra pas imprimer"), "{summary}");
     // An Odoo on plain http needs no certificate.
@@ -261,7 +272,9 @@ async fn chromium_sees_success_then_each_cause_of_failure() {
     let (summary, lines) = run_test(&c, "https://autre.odoo.com").await;
     let origin = line(&lines, "origin");
     assert_eq!(origin.1, "error", "{lines:?}");
-    assert!(origin.2.contains("Origine non autorisée : https://autre.odoo.com"));
+    assert!(origin
+        .2
+        .contains("Origine non autorisée : https://autre.odoo.com"));
     assert!(summary.contains("Odoo ne pourra pas imprimer"));
 
     peer.go_offline(Offline::CoverOpen);

@@ -59,7 +59,7 @@ impl CardTexts {
             epos_mode: p(["Imprimante Epson ePOS — Odoo 17, 18 et 19 (recommandé)", "Epson ePOS printer — Odoo 17, 18 and 19 (recommended)"]),
             epos_where: p(["Point de Vente → Configuration → Paramètres, ePos Printer, champ « Epson Receipt Printer IP Address » (en 19 : l'imprimante de type ePOS, même champ) :",
                            "Point of Sale → Configuration → Settings, ePos Printer, field “Epson Receipt Printer IP Address” (in 19: the printer of type ePOS, same field):"]),
-            iot_mode: p(["IoT box (hw_proxy) — Odoo 17 et 18 ; en voie de suppression dans la 19, retirée de master", "IoT box (hw_proxy) — Odoo 17 and 18; on its way out in 19, being removed in master"]),
+            iot_mode: p(["IoT box (hw_proxy) — Odoo 17, 18 et 19 ; Odoo la retire après la 19 (master) : préférez ePOS", "IoT box (hw_proxy) — Odoo 17, 18 and 19; Odoo is removing it after 19 (master): prefer ePOS"]),
             iot_where: p(["Même page, IoT Box, champ « IoT Box IP Address » (le port doit être écrit) :", "Same page, IoT Box, field “IoT Box IP Address” (the port must be written):"]),
             lan: p(["Si votre Odoo utilise Local Network Access (paramètre point_of_sale.use_lna) et refuse 127.0.0.1, l'adresse réseau de la caisse, à autoriser aussi dans « Réseaux autorisés (ePOS) » :",
                     "If your Odoo uses Local Network Access (parameter point_of_sale.use_lna) and refuses 127.0.0.1, the till's network address, to allow in “Allowed networks (ePOS)” too:"]),
@@ -126,7 +126,10 @@ mod tests {
         let c = card(Lang::En, &HeaderMap::new(), &config(), &[]);
         assert_eq!(c.loopback, "127.0.0.1:22548");
         let many: Vec<IpAddr> = (1..=50).map(|i| IpAddr::from([10, 0, 0, i])).collect();
-        assert_eq!(card(Lang::Fr, &headers, &config(), &many).lan.len(), MAX_LAN_ADDRESSES);
+        assert_eq!(
+            card(Lang::Fr, &headers, &config(), &many).lan.len(),
+            MAX_LAN_ADDRESSES
+        );
     }
 
     /// Odoo's `format_epson_certified_domain` keeps an address only `if "." in` it.
@@ -142,7 +145,8 @@ mod tests {
         headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:22548"));
         let lan: Vec<IpAddr> = vec!["192.168.1.20".parse().unwrap(), "fd00::5".parse().unwrap()];
         let mut ini = ini::Ini::new();
-        ini.with_section(Some("server")).set("allowed_origins", "https://maboutique.odoo.com");
+        ini.with_section(Some("server"))
+            .set("allowed_origins", "https://maboutique.odoo.com");
         let config = Config::from_ini(&ini, "config.ini").unwrap();
         for lang in [Lang::Fr, Lang::En] {
             let c = card(lang, &headers, &config, &lan);
@@ -159,7 +163,9 @@ mod tests {
                 super::super::odoo_check::parse_origins(&c.origin, lang).unwrap(),
                 ["https://maboutique.odoo.com"]
             );
-            assert!(c.t.no_localhost.contains("localhost") && c.t.no_localhost.contains("127.0.0.1"));
+            assert!(
+                c.t.no_localhost.contains("localhost") && c.t.no_localhost.contains("127.0.0.1")
+            );
         }
         for example in ["https://maboutique.odoo.com", "https://myshop.odoo.com"] {
             let parsed = super::super::odoo_check::parse_origins(example, Lang::Fr).unwrap();

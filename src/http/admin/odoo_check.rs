@@ -114,7 +114,10 @@ fn cause(lang: Lang, s: &PrinterStatus) -> Option<&'static str> {
     } else if s.paper == PaperState::Empty {
         ["plus de papier", "no paper"]
     } else if s.error {
-        ["erreur de l'imprimante (massicot, surchauffe...)", "printer error (cutter, overheating...)"]
+        [
+            "erreur de l'imprimante (massicot, surchauffe...)",
+            "printer error (cutter, overheating...)",
+        ]
     } else if !s.online {
         ["hors ligne", "offline"]
     } else {
@@ -235,19 +238,30 @@ mod tests {
             parse_origins("http://odoo.local:8069", Lang::Fr).unwrap(),
             ["http://odoo.local:8069"]
         );
-        for bad in ["*", "maboutique.odoo.com", "ftp://x", "https://", "https://a\nb", "https://a\"b"] {
+        for bad in [
+            "*",
+            "maboutique.odoo.com",
+            "ftp://x",
+            "https://",
+            "https://a\nb",
+            "https://a\"b",
+        ] {
             let e = parse_origins(bad, Lang::Fr).unwrap_err();
             assert!(e.contains("https://maboutique.odoo.com"), "{bad:?}: {e}");
         }
         let huge = format!("https://{}.com", "a".repeat(400));
         let e = parse_origins(&huge, Lang::En).unwrap_err();
-        assert!(e.contains("too long") && e.contains("https://myshop.odoo.com"), "{e}");
+        assert!(
+            e.contains("too long") && e.contains("https://myshop.odoo.com"),
+            "{e}"
+        );
     }
 
     #[test]
     fn a_missing_origin_is_an_error_and_any_origin_a_warning() {
         let mut ini = ini::Ini::new();
-        ini.with_section(Some("server")).set("allowed_origins", "https://maboutique.odoo.com");
+        ini.with_section(Some("server"))
+            .set("allowed_origins", "https://maboutique.odoo.com");
         let listed = Config::from_ini(&ini, "config.ini").unwrap();
         let any = Config::from_ini(&ini::Ini::new(), "config.ini").unwrap();
         let ours = ["https://maboutique.odoo.com".to_string()];
@@ -258,6 +272,10 @@ mod tests {
         assert_eq!(level(&listed, &[]), Level::Warn);
         assert_eq!(level(&any, &other), Level::Warn);
         let refused = origin_check(Lang::En, &listed, &other).message;
-        assert!(refused.contains("Origin not allowed") && refused.contains("https://maboutique.odoo.com"), "{refused}");
+        assert!(
+            refused.contains("Origin not allowed")
+                && refused.contains("https://maboutique.odoo.com"),
+            "{refused}"
+        );
     }
 }
