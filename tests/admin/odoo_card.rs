@@ -130,6 +130,22 @@ async fn odoo_check_needs_the_session_and_reports_each_cause() {
     assert_eq!(origin_level, "error");
     assert!(message.contains("Origine non autorisée"), "{message}");
 
+    // The page's English variant.
+    let res = client
+        .post(app.url("/config/odoo-check"))
+        .header("Accept", "application/json")
+        .header("Accept-Language", "en-US,en;q=0.9")
+        .header("X-CSRF-Token", &csrf)
+        .form(&[("origin", "https://autre.odoo.com")])
+        .send()
+        .await
+        .unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        level(&body, "origin").1.contains("Origin not allowed"),
+        "{body}"
+    );
+
     peer.go_offline(Offline::PaperOut);
     let (_, body) = check(Some(csrf.clone()), ODOO).await;
     let (printer_level, message) = level(&body, "printer");
