@@ -303,3 +303,50 @@ async fn chromium_sees_success_then_each_cause_of_failure() {
     assert!(peer.executed_kicks().is_empty(), "the test never kicks");
     c.close().await.unwrap();
 }
+
+/// The docs pages about Odoo and the admin page: every value they show for a key
+/// (`key = value`, an `ini` block), every Odoo origin and every address to type is
+/// accepted by the parser it goes to (issue 14: an example must never be refused).
+#[test]
+fn every_example_of_the_odoo_and_admin_docs_is_accepted() {
+    use cashdrawer::config::{parse_cidr_list, parse_origins, Config, KEYS};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (mut assignments, mut origins, mut addresses) = (0, 0, 0);
+    for doc in ["docs/odoo.md", "docs/admin.md", "docs/troubleshooting.md"] {
+        let text = std::fs::read_to_string(root.join(doc)).unwrap();
+        // `ini` blocks: the whole block is a config.ini the service starts with.
+        for block in text.split("```ini\n").skip(1) {
+            let block = &block[..block.find("```").unwrap()];
+            let ini = ini::Ini::load_from_str(block).unwrap();
+            Config::from_ini(&ini, doc).unwrap_or_else(|e| panic!("{doc}: {block}: {e}"));
+            assignments += 1;
+        }
+        let text: String = text.split("```").step_by(2).collect();
+        for span in text.split('`').skip(1).step_by(2) {
+            if let Some((key, value)) = span.split_once(" = ") {
+                let key = key.trim().rsplit(' ').next().unwrap();
+                let specs: Vec<_> = KEYS.iter().filter(|k| k.key == key).collect();
+                if let [spec] = specs[..] {
+                    let mut ini = ini::Ini::new();
+                    ini.with_section(Some(spec.section)).set(key, value);
+                    Config::from_ini(&ini, doc).unwrap_or_else(|e| panic!("{doc}: `{span}`: {e}"));
+                    assignments += 1;
+                }
+            } else if span.starts_with("https://") && span.ends_with(".odoo.com") {
+                parse_origins(span).unwrap_or_else(|e| panic!("{doc}: `{span}`: {e}"));
+                origins += 1;
+            } else if let Some((ip, port)) = span.rsplit_once(':') {
+                // `127.0.0.1:22548`, `192.168.1.20:22548`: what to type in Odoo.
+                if ip.parse::<std::net::Ipv4Addr>().is_ok() && port.parse::<u16>().is_ok() {
+                    assert!(span.contains('.'), "Odoo would rewrite {span}");
+                    parse_cidr_list(ip).unwrap_or_else(|e| panic!("{doc}: `{span}`: {e}"));
+                    addresses += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        assignments >= 3 && origins >= 2 && addresses >= 3,
+        "{assignments} {origins} {addresses}"
+    );
+}
