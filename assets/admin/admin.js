@@ -1,5 +1,6 @@
 // odoo-pos-cashdrawer admin page. The page works without this script (plain forms);
-// it only adds the drawer-command presets, the log tail, and the test buttons.
+// it only adds the drawer-command presets, the log tail, the test buttons and the Odoo
+// card's test.
 (function () {
   "use strict";
   var csrf = document.querySelector('meta[name="csrf-token"]');
@@ -81,4 +82,77 @@
   }
   wireTest("test-drawer", "drawer-result", "/config/test-drawer");
   wireTest("test-print", "print-result", "/config/test-print");
+
+  // The Odoo card's test, in two halves. Here, what only the browser knows: does it
+  // accept the HTTPS address an Odoo page on https calls (a network error there while
+  // plain HTTP answers is an untrusted certificate). Then /config/odoo-check: is the
+  // Odoo origin allowed, is a mode on, is the printer ready (asked without a kick).
+  var odooTest = document.getElementById("odoo-test");
+  var odooOut = document.getElementById("odoo-result");
+  var odooOrigin = document.getElementById("odoo-check-origin");
+  if (odooTest && odooOut) {
+    var probe = function (base) {
+      var ctl = new AbortController();
+      var timer = setTimeout(function () { ctl.abort(); }, 8000);
+      // Cross-origin (another scheme) but the same host name: the service answers it
+      // as its own page, so a failure is the connection or its TLS, never CORS.
+      return fetch(base + "/status", { mode: "cors", cache: "no-store", credentials: "omit", signal: ctl.signal })
+        .then(function () { return true; }, function () { return false; })
+        .then(function (ok) { clearTimeout(timer); return ok; });
+    };
+    var show = function (lines, d) {
+      odooOut.textContent = "";
+      var failed = lines.some(function (l) { return l.level === "error"; });
+      var summary = document.createElement("p");
+      summary.className = "summary " + (failed ? "alert" : "notice");
+      summary.textContent = failed ? d.msgProblems : d.msgAllOk;
+      odooOut.appendChild(summary);
+      lines.forEach(function (l) {
+        var p = document.createElement("p");
+        p.className = l.level;
+        p.setAttribute("data-check", l.check);
+        p.textContent = l.message;
+        odooOut.appendChild(p);
+      });
+    };
+    odooTest.addEventListener("click", function (event) {
+      event.preventDefault();
+      var d = odooTest.dataset;
+      var origin = odooOrigin ? odooOrigin.value.trim() : "";
+      // The certificate names every address of the till: trusting it under the name
+      // the page uses is trusting it under the one Odoo uses.
+      var host = location.host;
+      var https = "https://" + host;
+      odooTest.disabled = true;
+      odooOut.textContent = "…";
+      var lines = [];
+      Promise.all([probe(https), probe("http://" + host)]).then(function (r) {
+        if (!r[0] && !r[1]) {
+          lines.push({ check: "cert", level: "error", message: d.msgUnreachable.replace("{addr}", host) });
+        } else if (/^http:\/\//i.test(origin)) {
+          lines.push({ check: "cert", level: "ok", message: d.msgCertNotNeeded });
+        } else if (r[0]) {
+          lines.push({ check: "cert", level: "ok", message: d.msgCertOk.replace("{addr}", https) });
+        } else {
+          lines.push({ check: "cert", level: "error", message: d.msgCert.replace("{addr}", https) });
+        }
+        return fetch("/config/odoo-check", {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "X-CSRF-Token": csrf, "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ origin: origin }).toString()
+        }).then(function (res) { return res.json(); });
+      }).then(function (body) {
+        if (body.checks) {
+          lines = lines.concat(body.checks);
+        } else {
+          lines.push({ check: "input", level: "error", message: body.message || "Erreur" });
+        }
+        show(lines, d);
+      }).catch(function (e) {
+        lines.push({ check: "page", level: "error", message: String(e) });
+        show(lines, d);
+      }).then(function () { odooTest.disabled = false; });
+    });
+  }
 })();

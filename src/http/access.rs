@@ -80,6 +80,7 @@ const SESSION_ROUTES: &[&str] = &[
     "/config/password",
     "/config/test-drawer",
     "/config/test-print",
+    "/config/odoo-check",
     "/config/restart",
     "/config/logout",
 ];

@@ -18,13 +18,13 @@ use crate::support::*;
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
 }
 
 impl Driver {
-    fn start() -> Option<Driver> {
+    pub(crate) fn start() -> Option<Driver> {
         for exe in [CHROMIUM, CHROMEDRIVER] {
             if !Path::new(exe).exists() {
                 eprintln!("SKIPPED: {exe} is missing (apt-get install chromium chromium-driver)");
@@ -63,18 +63,53 @@ impl Drop for Driver {
 }
 
 async fn chromium(driver: &Driver, profile: &Path) -> Client {
+    // The service's self-signed certificate (the HTTPS test); plain HTTP ignores it.
+    chromium_with(driver, profile, true, &[]).await
+}
+
+/// A French Chromium (see [`chromium_in`]).
+pub(crate) async fn chromium_with(
+    driver: &Driver,
+    profile: &Path,
+    accept_insecure: bool,
+    extra: &[&str],
+) -> Client {
+    chromium_in("fr-FR", driver, profile, accept_insecure, extra).await
+}
+
+/// Chromium in `lang` (`fr-FR`, `en-US`); `accept_insecure`: WebDriver's
+/// `acceptInsecureCerts` (every certificate error ignored, page and fetches alike);
+/// `extra`: more switches.
+pub(crate) async fn chromium_in(
+    lang: &str,
+    driver: &Driver,
+    profile: &Path,
+    accept_insecure: bool,
+    extra: &[&str],
+) -> Client {
+    let mut args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.push(format!("--lang={lang}"));
+    args.push(format!("--user-data-dir={}", profile.display()));
+    args.extend(extra.iter().map(|s| s.to_string()));
     let caps = json!({
-        // The service's self-signed certificate (the HTTPS test); plain HTTP ignores it.
-        "acceptInsecureCerts": true,
+        "acceptInsecureCerts": accept_insecure,
         "goog:chromeOptions": {
             "binary": CHROMIUM,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--lang=fr-FR",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-            "prefs": {"intl.accept_languages": "fr-FR,fr"}
+            "args": args,
+            "prefs": {"intl.accept_languages": format!("{lang},{}", &lang[..2])}
         }
     });
     let serde_json::Value::Object(caps) = caps else {
@@ -88,7 +123,7 @@ async fn chromium(driver: &Driver, profile: &Path) -> Client {
         .expect("WebDriver session")
 }
 
-fn artifact(name: &str) -> PathBuf {
+pub(crate) fn artifact(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
     std::fs::create_dir_all(dir).unwrap();
     dir.join(name)
@@ -104,13 +139,29 @@ async fn value_of(c: &Client, name: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn type_into(c: &Client, name: &str, text: &str) {
+pub(crate) async fn type_into(c: &Client, name: &str, text: &str) {
     let input = c
         .find(Locator::Css(&format!("[name='{name}']")))
         .await
         .unwrap();
     input.clear().await.unwrap();
     input.send_keys(text).await.unwrap();
+}
+
+/// Unfolds the "Advanced" section (a click on its summary, as a person does).
+pub(crate) async fn open_advanced(c: &Client) {
+    let open = c
+        .execute("return document.getElementById('advanced').open;", vec![])
+        .await
+        .unwrap();
+    if open != json!(true) {
+        c.find(Locator::Css("#advanced > summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -157,6 +208,8 @@ async fn chromium_logs_in_changes_settings_sees_errors_and_logs_out() {
         .unwrap();
     preset.select_by_value("1b70011afa").await.unwrap();
     assert_eq!(value_of(&c, "cashdrawer.command").await, "1b70011afa");
+    // The log retention is under "Advanced", folded: opened first.
+    open_advanced(&c).await;
     type_into(&c, "logs.retention_days", "21").await;
     c.find(Locator::Id("save"))
         .await
@@ -183,6 +236,7 @@ async fn chromium_logs_in_changes_settings_sees_errors_and_logs_out() {
 
     // A wrong value: its message next to the field, and nothing saved.
     let before = std::fs::read(app.config_path()).unwrap();
+    open_advanced(&c).await;
     type_into(&c, "logs.retention_days", "0").await;
     type_into(&c, "cashdrawer.command", "1b70001afa").await;
     c.find(Locator::Id("save"))
@@ -197,6 +251,12 @@ async fn chromium_logs_in_changes_settings_sees_errors_and_logs_out() {
         .await
         .unwrap();
     assert!(error.text().await.unwrap().contains("entre 1 et 3650"));
+    // The refused field is under "Advanced": the page comes back with it unfolded.
+    let open = c
+        .execute("return document.getElementById('advanced').open;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(open, json!(true), "the refused field is hidden");
     assert_eq!(
         std::fs::read(app.config_path()).unwrap(),
         before,

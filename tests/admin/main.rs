@@ -13,7 +13,9 @@ mod login;
 mod logs;
 #[cfg(target_os = "linux")]
 mod netns;
+mod odoo_card;
 mod restart;
 mod save;
+mod screenshot;
 mod support;
 mod tls;

@@ -129,6 +129,7 @@ fn acting_routes() -> Vec<(&'static str, String, String)> {
         ("POST", "/logs/purge".into(), "csrf=x".into()),
         ("POST", "/config/test-drawer".into(), "csrf=x".into()),
         ("POST", "/config/test-print".into(), "csrf=x".into()),
+        ("POST", "/config/odoo-check".into(), "csrf=x".into()),
         ("POST", "/config/save".into(), "csrf=x".into()),
         ("POST", "/config/login".into(), "csrf=x&password=x".into()),
         ("GET", "/config".into(), String::new()),

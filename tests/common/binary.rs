@@ -29,10 +29,16 @@ impl Binary {
     /// The same, listening on `host` (e.g. a namespace's host-side address, or 0.0.0.0
     /// for tests whose callers come from a network namespace).
     pub fn start_on(dir: &Path, host: &str, env: &[(&str, &str)]) -> Binary {
+        Self::start_at(dir, host, 0, env)
+    }
+
+    /// The same on a given port (0: any free one).
+    pub fn start_at(dir: &Path, host: &str, port: u16, env: &[(&str, &str)]) -> Binary {
         let mut cmd = Command::new(BIN);
+        let port = port.to_string();
         cmd.arg("--data-dir")
             .arg(dir)
-            .args(["serve", "--host", host, "--port", "0"])
+            .args(["serve", "--host", host, "--port", &port])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

@@ -28,6 +28,7 @@ async fn too_large_bodies_get_413_json_on_every_post_route() {
         "/config/password",
         "/config/test-drawer",
         "/config/test-print",
+        "/config/odoo-check",
         "/config/restart",
         "/config/login",
         "/config/logout",

@@ -37,9 +37,21 @@ pub struct Field {
     pub restart: bool,
 }
 
+/// Where a group sits on the page. The page shows first what a shop sets up once (the
+/// drawer printer, the Odoo card, the invoice printer and its folder), and folds the rest
+/// under "Advanced": a new group only declares its place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Open at the top of the form, in [`GROUPS`] order.
+    Basic,
+    /// Inside the folded "Advanced" section, in [`GROUPS`] order.
+    Advanced,
+}
+
 pub struct Group {
     pub id: &'static str,
     pub title: [&'static str; 2],
+    pub place: Place,
     pub fields: &'static [Field],
 }
 
@@ -61,10 +73,14 @@ const fn f(
     }
 }
 
+/// The group whose fieldset also holds the Odoo card (what to type in Odoo, the test).
+pub const ODOO_CARD_GROUP: &str = "odoo";
+
 pub const GROUPS: &[Group] = &[
     Group {
         id: "drawer",
         title: ["Imprimante du tiroir", "Drawer printer"],
+        place: Place::Basic,
         fields: &[
             f("printer", "name", Kind::Printer, ["Imprimante", "Printer"],
               ["Nom d'imprimante système (TICKET), tcp://192.168.1.50:9100, serial:///dev/ttyUSB0?baud=9600, usb:///dev/usb/lp0 ou virtual.",
@@ -76,41 +92,80 @@ pub const GROUPS: &[Group] = &[
             f("cashdrawer", "offline_kick", Kind::Choice(&["realtime", "refuse"]), ["Tiroir, imprimante hors ligne", "Kick, printer offline"],
               ["realtime : impulsion temps réel (DLE DC4), le tiroir s'ouvre quand même ; refuse : rien n'est envoyé. Jamais d'ouverture différée.",
                "realtime: real-time pulse (DLE DC4), the drawer opens anyway; refuse: nothing is sent. Never a late kick."], false),
-            f("printer", "connect_timeout_ms", Kind::Number, ["Délai de connexion (ms)", "Connect timeout (ms)"], ["50 à 60000", "50 to 60000"], false),
-            f("printer", "write_timeout_ms", Kind::Number, ["Délai d'écriture (ms)", "Write timeout (ms)"], ["50 à 60000", "50 to 60000"], false),
+        ],
+    },
+    Group {
+        id: ODOO_CARD_GROUP,
+        title: ["Odoo", "Odoo"],
+        place: Place::Basic,
+        fields: &[
+            f("server", "allowed_origins", Kind::Text, ["Adresse de votre Odoo (origines autorisées)", "Your Odoo address (allowed origins)"],
+              ["https://maboutique.odoo.com, ou * pour toute page (déconseillé)", "https://myshop.odoo.com, or * for any page (not advised)"], false),
         ],
     },
     Group {
         id: "invoice",
         title: ["Imprimante des factures", "Invoice printer"],
+        place: Place::Basic,
         fields: &[
             f("invoice_printer", "autoprint", Kind::Bool, ["Impression automatique", "Automatic printing"], ["", ""], true),
             f("invoice_printer", "name", Kind::Printer, ["Imprimante", "Printer"], ["FACTURE, ou FACTURE@192.168.1.60:9100 pour l'imprimante réseau", "FACTURE, or FACTURE@192.168.1.60:9100 for the network printer"], true),
             f("invoice_printer", "printer_ip", Kind::Text, ["Adresse IP", "IP address"], ["Vide = imprimante système", "Empty = system printer"], true),
             f("invoice_printer", "printer_port", Kind::Number, ["Port", "Port"], ["9100 en général", "usually 9100"], true),
             f("invoice_printer", "download_folder", Kind::Text, ["Dossier surveillé", "Watched folder"], ["", ""], true),
-            f("invoice_printer", "file_extensions", Kind::Text, ["Extensions", "Extensions"], [".pdf", ".pdf"], true),
+        ],
+    },
+    Group {
+        id: "timeouts",
+        title: ["Délais", "Timeouts"],
+        place: Place::Advanced,
+        fields: &[
+            f("printer", "connect_timeout_ms", Kind::Number, ["Délai de connexion à l'imprimante du tiroir (ms)", "Drawer printer connect timeout (ms)"], ["50 à 60000", "50 to 60000"], false),
+            f("printer", "write_timeout_ms", Kind::Number, ["Délai d'écriture à l'imprimante du tiroir (ms)", "Drawer printer write timeout (ms)"], ["50 à 60000", "50 to 60000"], false),
             f("invoice_printer", "scan_frequency", Kind::Number, ["Fréquence de scan (s)", "Scan period (s)"], ["1 à 3600", "1 to 3600"], true),
             f("invoice_printer", "open_delay", Kind::Number, ["Délai avant suppression (s)", "Delay before removal (s)"], ["0 à 3600", "0 to 3600"], true),
+            f("invoice_printer", "stable_ms", Kind::Number, ["Intervalle de contrôle de taille (ms)", "Size check interval (ms)"], ["", ""], true),
+            f("invoice_printer", "print_timeout", Kind::Number, ["Durée maximale d'une impression (s)", "Print timeout (s)"], ["", ""], true),
+        ],
+    },
+    Group {
+        id: "invoice-files",
+        title: ["Factures: fichiers", "Invoices: files"],
+        place: Place::Advanced,
+        fields: &[
+            f("invoice_printer", "file_extensions", Kind::Text, ["Extensions", "Extensions"], [".pdf", ".pdf"], true),
             f("invoice_printer", "purge_on_start", Kind::Bool, ["Purger au démarrage", "Purge at start"], ["", ""], true),
+            f("invoice_printer", "keep_printed", Kind::Bool, ["Garder les factures imprimées (printed/)", "Keep printed invoices (printed/)"], ["", ""], true),
+            f("invoice_printer", "stale_age", Kind::Number, ["Ancienneté ignorée au démarrage (min)", "Age ignored at start (min)"], ["0 = règle désactivée", "0 = rule off"], true),
+            f("invoice_printer", "max_size_mb", Kind::Number, ["Taille maximale d'une facture (Mo)", "Largest invoice (MB)"], ["1 à 2048, au-delà: failed/", "1 to 2048, larger: failed/"], true),
+        ],
+    },
+    Group {
+        id: "ipp",
+        title: ["Factures: IPP et PJL", "Invoices: IPP and PJL"],
+        place: Place::Advanced,
+        fields: &[
             f("invoice_printer", "ipp_uri", Kind::Text, ["Adresse IPP", "IPP address"],
               ["ipp://192.168.1.50/ipp/print (vide = non utilisé)", "ipp://192.168.1.50/ipp/print (empty = not used)"], false),
             f("invoice_printer", "ipps_fingerprint", Kind::Text, ["Empreinte du certificat (ipps)", "Certificate fingerprint (ipps)"],
               ["SHA-256, 64 chiffres hexa (« : » permis); vide = chiffré sans vérification, empreinte dans le journal",
                "SHA-256, 64 hex digits (“:” allowed); empty = encrypted, not verified, fingerprint in the log"], false),
             f("invoice_printer", "pjl", Kind::Bool, ["Enveloppe PJL (socket)", "PJL wrapper (socket)"], ["", ""], true),
-            f("invoice_printer", "retries", Kind::Number, ["Essais", "Attempts"], ["1 à 100, puis failed/", "1 to 100, then failed/"], true),
-            f("invoice_printer", "retry_delay", Kind::Number, ["Délai avant nouvel essai (s)", "Retry delay (s)"], ["doublé à chaque essai", "doubled at each attempt"], true),
-            f("invoice_printer", "print_timeout", Kind::Number, ["Durée maximale d'une impression (s)", "Print timeout (s)"], ["", ""], true),
-            f("invoice_printer", "keep_printed", Kind::Bool, ["Garder les factures imprimées (printed/)", "Keep printed invoices (printed/)"], ["", ""], true),
-            f("invoice_printer", "stale_age", Kind::Number, ["Ancienneté ignorée au démarrage (min)", "Age ignored at start (min)"], ["0 = règle désactivée", "0 = rule off"], true),
-            f("invoice_printer", "stable_ms", Kind::Number, ["Intervalle de contrôle de taille (ms)", "Size check interval (ms)"], ["", ""], true),
-            f("invoice_printer", "max_size_mb", Kind::Number, ["Taille maximale d'une facture (Mo)", "Largest invoice (MB)"], ["1 à 2048, au-delà: failed/", "1 to 2048, larger: failed/"], true),
         ],
     },
     Group {
-        id: "odoo",
+        id: "retries",
+        title: ["Factures: nouveaux essais", "Invoices: retries"],
+        place: Place::Advanced,
+        fields: &[
+            f("invoice_printer", "retries", Kind::Number, ["Essais", "Attempts"], ["1 à 100, puis failed/", "1 to 100, then failed/"], true),
+            f("invoice_printer", "retry_delay", Kind::Number, ["Délai avant nouvel essai (s)", "Retry delay (s)"], ["doublé à chaque essai", "doubled at each attempt"], true),
+        ],
+    },
+    Group {
+        id: "odoo-protocols",
         title: ["Odoo POS sans module (ePOS, IoT box)", "Stock Odoo POS (ePOS, IoT box)"],
+        place: Place::Advanced,
         fields: &[
             f("odoo", "epos", Kind::Bool, ["Imprimante Epson ePOS émulée", "Emulated Epson ePOS printer"], ["", ""], false),
             f("odoo", "epos_allowed_networks", Kind::Text, ["Réseaux autorisés (ePOS)", "Allowed networks (ePOS)"], ["ex. 192.168.1.0/24", "e.g. 192.168.1.0/24"], false),
@@ -120,27 +175,35 @@ pub const GROUPS: &[Group] = &[
         ],
     },
     Group {
-        id: "logs",
-        title: ["Journal", "Log"],
-        fields: &[
-            f("logs", "retention_days", Kind::Number, ["Conservation (jours)", "Retention (days)"], ["1 à 3650", "1 to 3650"], false),
-            f("logs", "folder", Kind::Text, ["Dossier", "Folder"], ["Relatif au dossier de données", "Relative to the data folder"], true),
-            f("logs", "filename", Kind::Text, ["Nom du fichier", "File name"], ["", ""], true),
-        ],
-    },
-    Group {
         id: "service",
-        title: ["Service", "Service"],
+        title: ["Service et réseaux", "Service and networks"],
+        place: Place::Advanced,
         fields: &[
             f("server", "host", Kind::Text, ["Adresse d'écoute", "Listen address"], ["0.0.0.0 = tout le réseau, 127.0.0.1 = la caisse seule", "0.0.0.0 = whole network, 127.0.0.1 = this till only"], true),
             f("server", "port", Kind::Number, ["Port", "Port"], ["22548 par défaut", "22548 by default"], true),
             f("server", "https_only", Kind::Bool, ["HTTPS obligatoire pour cette page", "HTTPS required for this page"], ["Le tiroir reste accessible en HTTP.", "The drawer stays reachable over HTTP."], false),
-            f("server", "cert_file", Kind::Text, ["Certificat (PEM)", "Certificate (PEM)"], ["Vide = certificat auto-signé généré", "Empty = generated self-signed certificate"], true),
-            f("server", "key_file", Kind::Text, ["Clé privée (PEM)", "Private key (PEM)"], ["", ""], true),
-            f("server", "allowed_origins", Kind::Text, ["Origines autorisées", "Allowed origins"], ["* ou https://maboutique.odoo.com", "* or https://myshop.odoo.com"], false),
             f("server", "allowed_networks", Kind::Text, ["Réseaux autorisés", "Allowed networks"], ["Vide = tous; ex. 192.168.1.0/24", "Empty = all; e.g. 192.168.1.0/24"], false),
             f("server", "allowed_hosts", Kind::Text, ["Noms d'hôte acceptés", "Accepted host names"], ["En plus de localhost, des adresses IP et du nom de la machine", "Besides localhost, IP addresses and the machine name"], false),
             f("auth", "session_minutes", Kind::Number, ["Durée de session (min)", "Session length (min)"], ["1 à 1440", "1 to 1440"], false),
+        ],
+    },
+    Group {
+        id: "tls",
+        title: ["Certificat HTTPS", "HTTPS certificate"],
+        place: Place::Advanced,
+        fields: &[
+            f("server", "cert_file", Kind::Text, ["Certificat (PEM)", "Certificate (PEM)"], ["Vide = certificat auto-signé généré", "Empty = generated self-signed certificate"], true),
+            f("server", "key_file", Kind::Text, ["Clé privée (PEM)", "Private key (PEM)"], ["", ""], true),
+        ],
+    },
+    Group {
+        id: "logs",
+        title: ["Journal", "Log"],
+        place: Place::Advanced,
+        fields: &[
+            f("logs", "retention_days", Kind::Number, ["Conservation (jours)", "Retention (days)"], ["1 à 3650", "1 to 3650"], false),
+            f("logs", "folder", Kind::Text, ["Dossier", "Folder"], ["Relatif au dossier de données", "Relative to the data folder"], true),
+            f("logs", "filename", Kind::Text, ["Nom du fichier", "File name"], ["", ""], true),
         ],
     },
 ];
@@ -353,6 +416,10 @@ pub struct FieldView {
 pub struct GroupView {
     pub id: &'static str,
     pub title: &'static str,
+    /// Folded under "Advanced" ([`Place::Advanced`]).
+    pub advanced: bool,
+    /// This fieldset also holds the Odoo card.
+    pub odoo_card: bool,
     pub fields: Vec<FieldView>,
 }
 
@@ -368,6 +435,8 @@ pub fn views(
         .map(|g| GroupView {
             id: g.id,
             title: lang.pick(g.title),
+            advanced: g.place == Place::Advanced,
+            odoo_card: g.id == ODOO_CARD_GROUP,
             fields: g
                 .fields
                 .iter()
@@ -405,6 +474,39 @@ pub fn views(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 14: what a shop sets up comes first and open; timeouts, IPP, PJL, retries,
+    /// TLS files and networks are folded under "Advanced".
+    #[test]
+    fn the_shop_set_up_is_basic_and_the_rest_advanced() {
+        let basic: Vec<String> = GROUPS
+            .iter()
+            .filter(|g| g.place == Place::Basic)
+            .flat_map(|g| g.fields.iter().map(form_name))
+            .collect();
+        assert_eq!(
+            basic,
+            [
+                "printer.name",
+                "cashdrawer.command",
+                "cashdrawer.sensor_open_level",
+                "cashdrawer.offline_kick",
+                "server.allowed_origins",
+                "invoice_printer.autoprint",
+                "invoice_printer.name",
+                "invoice_printer.printer_ip",
+                "invoice_printer.printer_port",
+                "invoice_printer.download_folder",
+            ]
+        );
+        let ids: Vec<&str> = GROUPS.iter().map(|g| g.id).collect();
+        assert!(ids.contains(&ODOO_CARD_GROUP));
+        let mut names: Vec<String> = all_fields().map(form_name).collect();
+        let count = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), count, "a field is listed twice");
+    }
 
     #[test]
     fn every_field_is_a_known_key() {

@@ -1,5 +1,5 @@
 //! The admin page (`/config`): login, first-run password, the configuration form,
-//! password change, drawer test. French by default, English on request; CSS and JS are
+//! password change, drawer test, the Odoo card and its test. French by default, English on request; CSS and JS are
 //! compiled into the binary (no CDN: the till may be offline).
 //!
 //! Every route here sits behind, from the outside in: `[server] allowed_networks`, the
@@ -12,6 +12,8 @@ pub mod i18n;
 mod i18n_errors;
 mod listener;
 mod login;
+mod odoo_card;
+mod odoo_check;
 mod page;
 
 use std::sync::Arc;
@@ -51,6 +53,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/config/password", post(page::change_password))
         .route("/config/test-drawer", post(page::test_drawer))
         .route("/config/test-print", post(page::test_print))
+        .route("/config/odoo-check", post(odoo_check::odoo_check))
         .route("/config/restart", post(listener::restart))
         .route("/config/login", get(login::show).post(login::submit))
         .route(
@@ -81,6 +84,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     page::change_password,
     page::test_drawer,
     page::test_print,
+    odoo_check::odoo_check,
     listener::restart,
     login::show,
     login::submit,

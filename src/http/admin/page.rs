@@ -43,6 +43,12 @@ struct ConfigPage {
     last_ops: Vec<String>,
     /// Shown while `[server] allowed_origins = *` (empty otherwise).
     origins_warning: &'static str,
+    /// What to type in Odoo, and the words of its test.
+    odoo: super::odoo_card::OdooCard,
+    /// The "Advanced" section's title.
+    advanced: &'static str,
+    /// The "Advanced" section is open: one of its fields was refused.
+    advanced_open: bool,
 }
 
 /// Operations worth showing in the status card: not the per-request lines, not the
@@ -70,6 +76,8 @@ fn last_operations(admin: &AdminState, n: usize) -> Vec<String> {
 /// What differs between one rendering of the page and another.
 struct View<'a> {
     lang: Lang,
+    /// The request's headers: its `Host` names the port the browser used.
+    headers: &'a HeaderMap,
     session_csrf: String,
     ini: &'a Ini,
     errors: BTreeMap<String, String>,
@@ -114,7 +122,21 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
     } else {
         view.lang.pick(crate::http::status::ANY_ORIGIN_WARNINGS)
     };
+    let addresses = tokio::task::spawn_blocking(crate::platform::machine_addresses)
+        .await
+        .unwrap_or_default();
+    let groups = fields::views(
+        view.lang,
+        |f| fields::raw_value(view.ini, f.section, f.key),
+        &view.errors,
+    );
     let page = ConfigPage {
+        advanced_open: groups
+            .iter()
+            .any(|g| g.advanced && g.fields.iter().any(|f| !f.error.is_empty())),
+        groups,
+        odoo: super::odoo_card::card(view.lang, view.headers, &config, &addresses),
+        advanced: view.lang.pick(["Avancé", "Advanced"]),
         origins_warning,
         t,
         csrf: view.session_csrf,
@@ -126,11 +148,6 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
         printer_target: drawer.target().to_string(),
         printer_state,
         sensor,
-        groups: fields::views(
-            view.lang,
-            |f| fields::raw_value(view.ini, f.section, f.key),
-            &view.errors,
-        ),
         printers,
         presets: crate::drawer::PRESETS
             .iter()
@@ -219,6 +236,7 @@ pub async fn show(
         ""
     };
     let view = View {
+        headers: &headers,
         lang,
         session_csrf: session.csrf,
         ini: &ini,
@@ -267,6 +285,7 @@ pub async fn save(
             let bad: Vec<&str> = errors.keys().map(String::as_str).collect();
             tracing::warn!(op = "config.save", outcome = "error", peer = %peer.ip(), "configuration refusée, rien n'est enregistré (champs invalides: {})", bad.join(", "));
             let view = View {
+                headers: &headers,
                 lang,
                 session_csrf: session.csrf,
                 ini: &ini,
@@ -306,6 +325,7 @@ pub async fn save(
                     .into_response();
             }
             let view = View {
+                headers: &headers,
                 lang,
                 session_csrf: session.csrf,
                 ini: &ini,
@@ -386,6 +406,7 @@ pub async fn change_password(
             Err(e) => return e.into_response(),
         };
         let view = View {
+            headers: &headers,
             lang,
             session_csrf: session.csrf,
             ini: &ini,

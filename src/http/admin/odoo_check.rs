@@ -1,0 +1,281 @@
+//! `POST /config/odoo-check`: the server half of the Odoo card's test button. What the
+//! browser cannot see from the admin page (whose origin is the service's own): whether
+//! the shop's Odoo origin passes `[server] allowed_origins`, whether a stock-Odoo mode is
+//! on, and the drawer printer's state, asked without kicking. The browser half (is the
+//! HTTPS certificate trusted) is in the page's script.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Form, Json};
+use serde::Serialize;
+use serde_json::json;
+
+use super::i18n::Lang;
+use super::{AdminSession, AdminState};
+use crate::config::{AllowedOrigins, Config};
+use crate::escpos::{PaperState, PrinterStatus};
+use crate::http::access::Peer;
+use crate::printer::PrinterError;
+
+/// Longest origin accepted: a scheme, a DNS name (253) and a port.
+const MAX_ORIGIN_LEN: usize = 300;
+
+/// How one check came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Ok,
+    /// Odoo works, but something is worth changing (any origin allowed...).
+    Warn,
+    /// Odoo's request will fail.
+    Error,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Check {
+    /// `origin`, `modes` or `printer`.
+    pub check: &'static str,
+    pub level: Level,
+    pub message: String,
+}
+
+/// The Odoo page's origins as typed (the POS address pasted whole is reduced to its
+/// origin, as on the first-run form); empty when nothing was typed. The error says what
+/// was wrong and what is accepted.
+pub fn parse_origins(text: &str, lang: Lang) -> Result<Vec<String>, String> {
+    if text.len() > MAX_ORIGIN_LEN {
+        return Err(lang
+            .pick([
+                "Adresse Odoo trop longue (au plus {max} caractères) : indiquez l'adresse de l'Odoo de la boutique, par exemple https://maboutique.odoo.com",
+                "Odoo address too long (at most {max} characters): give the address of the shop's Odoo, for example https://myshop.odoo.com",
+            ])
+            .replace("{max}", &MAX_ORIGIN_LEN.to_string()));
+    }
+    let origins = super::login::first_run_origins(text, lang.is_en())?;
+    Ok(origins
+        .map(|list| list.split(", ").map(str::to_string).collect())
+        .unwrap_or_default())
+}
+
+/// Does `[server] allowed_origins` let the Odoo page call the ePOS and drawer routes?
+pub fn origin_check(lang: Lang, config: &Config, origins: &[String]) -> Check {
+    let allowed = &config.server.allowed_origins;
+    let refused: Vec<&str> = origins
+        .iter()
+        .filter(|o| !allowed.allows(o))
+        .map(String::as_str)
+        .collect();
+    let (level, message) = match (origins.is_empty(), allowed) {
+        (_, AllowedOrigins::Any) => (Level::Warn, lang.pick([
+            "⚠ Toute page web ouverte sur la caisse peut imprimer et ouvrir le tiroir (origines autorisées = *) : indiquez l'adresse de votre Odoo et enregistrez.",
+            "⚠ Any web page open on the till may print and open the drawer (allowed origins = *): enter your Odoo address and save."]).to_string()),
+        (true, AllowedOrigins::List(_)) => (Level::Warn, lang.pick([
+            "⚠ Aucune adresse Odoo à tester : tapez celle de votre page Odoo (https://maboutique.odoo.com).",
+            "⚠ No Odoo address to test: type the address of your Odoo page (https://myshop.odoo.com)."]).to_string()),
+        (false, _) if refused.is_empty() => (Level::Ok, lang.pick([
+            "✓ Origine autorisée : {origin}.", "✓ Origin allowed: {origin}."]).replace("{origin}", &origins.join(", "))),
+        (false, AllowedOrigins::List(list)) => (Level::Error, lang.pick([
+            "✗ Origine non autorisée : {origin} n'est pas dans les origines autorisées ({list}) ; le service refusera les appels d'Odoo. Ajoutez-la au champ « Adresse de votre Odoo » et enregistrez.",
+            "✗ Origin not allowed: {origin} is not among the allowed origins ({list}); the service will refuse Odoo's calls. Add it to the field “Your Odoo address” and save."])
+            .replace("{origin}", &refused.join(", ")).replace("{list}", &list.join(", "))),
+    };
+    Check {
+        check: "origin",
+        level,
+        message,
+    }
+}
+
+/// Is one of the stock-Odoo protocols (ePOS, IoT box) on?
+pub fn modes_check(lang: Lang, config: &Config) -> Check {
+    let (level, message) = match (config.odoo.epos, config.odoo.iot) {
+        (true, _) => (Level::Ok, lang.pick(["✓ Imprimante ePOS émulée active.", "✓ Emulated ePOS printer on."])),
+        (false, true) => (Level::Warn, lang.pick([
+            "⚠ Imprimante ePOS émulée désactivée ([odoo] epos = false) : seul le mode IoT box répond.",
+            "⚠ Emulated ePOS printer off ([odoo] epos = false): only the IoT box mode answers."])),
+        (false, false) => (Level::Error, lang.pick([
+            "✗ ePOS et IoT box désactivés ([odoo] epos et iot = false) : Odoo sans module ne peut ni imprimer ni ouvrir le tiroir.",
+            "✗ ePOS and IoT box off ([odoo] epos and iot = false): stock Odoo can neither print nor open the drawer."])),
+    };
+    Check {
+        check: "modes",
+        level,
+        message: message.to_string(),
+    }
+}
+
+/// What stops a printer, in the page's language.
+fn cause(lang: Lang, s: &PrinterStatus) -> Option<&'static str> {
+    let pair = if s.cover_open {
+        ["capot ouvert", "cover open"]
+    } else if s.paper == PaperState::Empty {
+        ["plus de papier", "no paper"]
+    } else if s.error {
+        [
+            "erreur de l'imprimante (massicot, surchauffe...)",
+            "printer error (cutter, overheating...)",
+        ]
+    } else if !s.online {
+        ["hors ligne", "offline"]
+    } else {
+        return None;
+    };
+    Some(lang.pick(pair))
+}
+
+/// The drawer printer's answer to a status request (nothing printed, no kick).
+pub fn printer_check(
+    lang: Lang,
+    target: &str,
+    answer: Result<Option<PrinterStatus>, PrinterError>,
+) -> Check {
+    let problem = |why: &str| {
+        lang.pick([
+            "✗ Imprimante du tiroir hors service ({target}) : {why}. Odoo affichera « impression échouée ».",
+            "✗ Drawer printer not ready ({target}): {why}. Odoo will show “printing failed”.",
+        ])
+        .replace("{target}", target)
+        .replace("{why}", why)
+    };
+    let (level, message) = match answer {
+        Ok(Some(status)) => match cause(lang, &status) {
+            Some(why) => (Level::Error, problem(why)),
+            None => (
+                Level::Ok,
+                lang.pick(["✓ Imprimante du tiroir prête ({target}).", "✓ Drawer printer ready ({target})."])
+                    .replace("{target}", target),
+            ),
+        },
+        Ok(None) => (
+            Level::Warn,
+            lang.pick([
+                "⚠ L'imprimante {target} (file d'attente système) ne donne pas son état : ouvrez le tiroir avec le bouton de test.",
+                "⚠ The printer {target} (system queue) does not report its state: open the drawer with the test button.",
+            ])
+            .replace("{target}", target),
+        ),
+        Err(e) => match e.status.as_ref().and_then(|s| cause(lang, s)) {
+            Some(why) => (Level::Error, problem(why)),
+            None => (Level::Error, problem(&e.message)),
+        },
+    };
+    Check {
+        check: "printer",
+        level,
+        message,
+    }
+}
+
+#[utoipa::path(
+    post,
+    path = "/config/odoo-check",
+    tag = "admin",
+    summary = "Check what Odoo's request needs (the Odoo card's test)",
+    description = "Access level: **authenticated** (admin session cookie, from an allowed network and a known Host header; with `[server] https_only`, plain HTTP is redirected to HTTPS on the same port).\n\nState-changing in form only (it asks the printer): the form carries the session's CSRF token (field `csrf`, or header `X-CSRF-Token`) and no foreign `Origin`. Reports whether the Odoo page's origin passes `[server] allowed_origins`, whether the ePOS / IoT box emulation is on, and the drawer printer's state (asked without kicking). Messages in the page's language (`Accept-Language`).",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`origin` (the Odoo page's address, `https://myshop.odoo.com`; may be empty), `csrf`"),
+    responses(
+        (status = 200, description = "The checks ran; `ready` is false when one of them is an error", body = serde_json::Value,
+            example = json!({"status": "success", "ready": false, "checks": [
+                {"check": "origin", "level": "error", "message": "✗ Origine non autorisée : https://autre.odoo.com n'est pas dans les origines autorisées (https://maboutique.odoo.com) ; ..."},
+                {"check": "modes", "level": "ok", "message": "✓ Imprimante ePOS émulée active."},
+                {"check": "printer", "level": "ok", "message": "✓ Imprimante du tiroir prête (tcp://192.168.1.50:9100)."}]})),
+        (status = 400, description = "`origin` is not an origin", body = crate::http::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Adresse Odoo invalide: origine \"https://x/pos\" invalide: ...; attendu : https://maboutique.odoo.com (schéma et hôte, port permis, sans chemin)"})),
+        (status = 401, description = "No admin session", body = crate::http::apidoc::ErrorBody),
+        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token", body = crate::http::apidoc::ErrorBody),
+    ),
+    extensions(("x-access-level" = json!("authenticated")))
+)]
+pub async fn odoo_check(
+    State(admin): State<AdminState>,
+    Extension(peer): Extension<Peer>,
+    AdminSession(_): AdminSession,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let lang = Lang::from_headers(&headers);
+    let typed = form.get("origin").map(String::as_str).unwrap_or("");
+    let origins = match parse_origins(typed, lang) {
+        Ok(origins) => origins,
+        Err(message) => {
+            tracing::warn!(op = "config.odoo_check", outcome = "error", peer = %peer.ip(), "test Odoo refusé: {}", crate::logs::escape(&message));
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"status": "error", "message": message})),
+            )
+                .into_response();
+        }
+    };
+    let config = admin.app.config();
+    let printer = admin.app.drawer_printer();
+    let target = printer.target().to_string();
+    let checks = [
+        origin_check(lang, &config, &origins),
+        modes_check(lang, &config),
+        printer_check(lang, &target, printer.query_status().await),
+    ];
+    let ready = checks.iter().all(|c| c.level != Level::Error);
+    let summary: Vec<&str> = checks.iter().map(|c| c.message.as_str()).collect();
+    tracing::info!(op = "config.odoo_check", outcome = if ready { "ok" } else { "error" }, peer = %peer.ip(), "test Odoo ({}): {}", crate::logs::escape(&origins.join(", ")), crate::logs::escape(&summary.join(" ")));
+    Json(json!({"status": "success", "ready": ready, "checks": checks})).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_typed_origin_is_an_origin_or_a_clear_error() {
+        assert!(parse_origins("", Lang::Fr).unwrap().is_empty());
+        assert_eq!(
+            parse_origins(" https://maboutique.odoo.com/pos/ui?config_id=1 ", Lang::Fr).unwrap(),
+            ["https://maboutique.odoo.com"]
+        );
+        assert_eq!(
+            parse_origins("http://odoo.local:8069", Lang::Fr).unwrap(),
+            ["http://odoo.local:8069"]
+        );
+        for bad in [
+            "*",
+            "maboutique.odoo.com",
+            "ftp://x",
+            "https://",
+            "https://a\nb",
+            "https://a\"b",
+        ] {
+            let e = parse_origins(bad, Lang::Fr).unwrap_err();
+            assert!(e.contains("https://maboutique.odoo.com"), "{bad:?}: {e}");
+        }
+        let huge = format!("https://{}.com", "a".repeat(400));
+        let e = parse_origins(&huge, Lang::En).unwrap_err();
+        assert!(
+            e.contains("too long") && e.contains("https://myshop.odoo.com"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_missing_origin_is_an_error_and_any_origin_a_warning() {
+        let mut ini = ini::Ini::new();
+        ini.with_section(Some("server"))
+            .set("allowed_origins", "https://maboutique.odoo.com");
+        let listed = Config::from_ini(&ini, "config.ini").unwrap();
+        let any = Config::from_ini(&ini::Ini::new(), "config.ini").unwrap();
+        let ours = ["https://maboutique.odoo.com".to_string()];
+        let other = ["https://autre.odoo.com".to_string()];
+        let level = |c: &Config, o: &[String]| origin_check(Lang::Fr, c, o).level;
+        assert_eq!(level(&listed, &ours), Level::Ok);
+        assert_eq!(level(&listed, &other), Level::Error);
+        assert_eq!(level(&listed, &[]), Level::Warn);
+        assert_eq!(level(&any, &other), Level::Warn);
+        let refused = origin_check(Lang::En, &listed, &other).message;
+        assert!(
+            refused.contains("Origin not allowed")
+                && refused.contains("https://maboutique.odoo.com"),
+            "{refused}"
+        );
+    }
+}
