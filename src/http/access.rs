@@ -127,6 +127,7 @@ pub fn level_of(path: &str) -> Level {
     match path {
         "/open-cash-drawer" | "/invoice-printer/purge" => Level::Local,
         "/cgi-bin/epos/service.cgi" => Level::Epos,
+        p if crate::http::odoo::named_epos_path(p).is_some() => Level::Epos,
         p if IOT_ROUTES.contains(&p) => Level::Iot,
         p if SESSION_ROUTES.contains(&p) => Level::Session,
         p if NETWORK_ROUTES.contains(&p) => Level::Network,
@@ -173,6 +174,7 @@ pub fn early_refusal(
 pub fn body_needed(level: Level, req: &Request, state: &AppState) -> bool {
     match level {
         Level::Unrouted => false,
+        Level::Epos => crate::http::odoo::epos_body_wanted(state, req.uri().path()),
         Level::Session => {
             let https = req
                 .extensions()

@@ -69,6 +69,7 @@ pub fn readable_cross_origin(path: &str) -> bool {
         path,
         "/open-cash-drawer" | "/status" | "/drawer" | "/openapi.json" | "/cgi-bin/epos/service.cgi"
     ) || path.starts_with("/hw_proxy/")
+        || crate::http::odoo::named_epos_path(path).is_some()
 }
 
 /// The `Access-Control-Allow-Origin` value for an origin that passed the origin check:

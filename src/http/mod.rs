@@ -18,7 +18,7 @@ pub mod limits;
 pub mod logs;
 pub mod logs_auth_seam;
 mod metrics;
-mod odoo;
+pub(crate) mod odoo;
 pub mod restart;
 pub mod server;
 mod status;
