@@ -343,7 +343,7 @@ mod tests {
             for (method, op) in item.as_object().unwrap() {
                 let declared = op["x-access-level"].as_str().unwrap_or_default();
                 let ok = match declared {
-                    "local" if path.starts_with("/cgi-bin/") => level == Level::Epos,
+                    "local" if path.ends_with("/cgi-bin/epos/service.cgi") => level == Level::Epos,
                     "local" if path.starts_with("/hw_proxy/") => level == Level::Iot,
                     "local" => level == Level::Local,
                     "network" => level == Level::Network,
@@ -366,6 +366,8 @@ mod tests {
             "/config/assets/a/b",
             "/open-cash-drawer/x",
             "/",
+            "//cgi-bin/epos/service.cgi",
+            "/a/b/cgi-bin/epos/service.cgi",
         ] {
             assert_eq!(level_of(unrouted), Level::Unrouted, "{unrouted}");
         }

@@ -262,6 +262,7 @@ mod tests {
             "/drawer",
             "/openapi.json",
             "/cgi-bin/epos/service.cgi",
+            "/kitchen/cgi-bin/epos/service.cgi",
             "/hw_proxy/default_printer_action",
             "/hw_proxy/status_json",
         ] {
@@ -279,6 +280,8 @@ mod tests {
             "/status/",
             "/open-cash-drawer/x",
             "/unknown",
+            "/a/b/cgi-bin/epos/service.cgi",
+            "/logs/cgi-bin/epos",
         ] {
             assert!(!readable_cross_origin(private), "{private}");
         }

@@ -13,6 +13,7 @@ mod i18n_errors;
 mod listener;
 mod login;
 mod page;
+mod printers_field;
 
 use std::sync::Arc;
 

@@ -35,6 +35,8 @@ struct ConfigPage {
     printer_state: String,
     sensor: String,
     groups: Vec<GroupView>,
+    /// `[printers]`: the textarea and the ePOS address of each printer.
+    named: super::printers_field::NamedView,
     printers: Vec<String>,
     /// (hex, label) of the usual drawer commands.
     presets: Vec<(String, String)>,
@@ -77,6 +79,8 @@ struct View<'a> {
     error: String,
     restart: bool,
     pw_error: String,
+    /// The `[printers]` text as just submitted, shown back when the save was refused.
+    named_text: Option<String>,
 }
 
 async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Response {
@@ -130,6 +134,18 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
             view.lang,
             |f| fields::raw_value(view.ini, f.section, f.key),
             &view.errors,
+        ),
+        named: super::printers_field::view(
+            view.lang,
+            view.named_text
+                .unwrap_or_else(|| super::printers_field::text_of(view.ini)),
+            view.errors.get(&super::printers_field::form_name()),
+            &config.printers,
+            admin
+                .app
+                .listener_control()
+                .current()
+                .map_or(config.server.port, |a| a.port()),
         ),
         printers,
         presets: crate::drawer::PRESETS
@@ -227,6 +243,7 @@ pub async fn show(
         error: error.into(),
         restart: query.contains_key("restart"),
         pw_error: String::new(),
+        named_text: None,
     };
     render(&admin, StatusCode::OK, view).await
 }
@@ -275,6 +292,7 @@ pub async fn save(
                 error: lang.texts().not_saved.into(),
                 restart: false,
                 pw_error: String::new(),
+                named_text: form.get(&super::printers_field::form_name()).cloned(),
             };
             return render(&admin, StatusCode::BAD_REQUEST, view).await;
         }
@@ -314,6 +332,7 @@ pub async fn save(
                 error: message,
                 restart: false,
                 pw_error: String::new(),
+                named_text: None,
             };
             render(&admin, StatusCode::INTERNAL_SERVER_ERROR, view).await
         }
@@ -394,6 +413,7 @@ pub async fn change_password(
             error: String::new(),
             restart: false,
             pw_error,
+            named_text: None,
         };
         return render(&admin, StatusCode::BAD_REQUEST, view).await;
     }
