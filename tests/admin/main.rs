@@ -13,6 +13,7 @@ mod login;
 mod logs;
 #[cfg(target_os = "linux")]
 mod netns;
+mod printers;
 mod restart;
 mod save;
 mod support;
