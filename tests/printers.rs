@@ -238,3 +238,45 @@ async fn the_log_names_the_printer_of_each_print_and_kick() {
     bin.wait_log_line("kick", |l| l.contains("drawer.open") && l.contains("printer=default"));
     bin.stop();
 }
+
+/// A LAN caller (from a network namespace) gets the receipt printer's ePOS rules on a
+/// named printer: refused on the head while it is not in `[odoo] epos_allowed_networks`,
+/// served once it is.
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lan_caller_gets_the_epos_access_rules_on_a_named_printer() {
+    use common::netns::Namespace;
+    let Some(ns) = Namespace::create(1) else {
+        return;
+    };
+    let kitchen = PrinterPeer::start(Behaviour::Normal);
+    let text = ini(&[
+        ("printer", "name", "virtual"),
+        ("printers", "kitchen", &kitchen.target()),
+    ]);
+    let app = TestApp::spawn_on(&text, std::net::SocketAddr::new(ns.host_ip.into(), 0)).await;
+    let request = |body: &str| {
+        format!(
+            "POST /kitchen{EPOS} HTTP/1.1\r\nHost: {}\r\nOrigin: https://shop.odoo.com\r\n\
+             Content-Type: text/plain;charset=UTF-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            app.addr,
+            body.len()
+        )
+        .into_bytes()
+    };
+    let (status, head, body) = ns.raw(app.addr, request(&ticket("LAN")));
+    assert_eq!(status, 403, "{head}\n{body}");
+    assert!(body.contains("Local uniquement"), "{body}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(kitchen.non_empty_jobs().is_empty());
+
+    let nets = format!("{}/32", ns.ns_ip);
+    let mut config = (*app.state.config()).clone();
+    config.odoo.epos_allowed_networks = cashdrawer::config::parse_cidr_list(&nets).unwrap();
+    app.state.replace_config(config);
+    let (status, _, body) = ns.raw(app.addr, request(&ticket("LAN-OK")));
+    assert_eq!(status, 200, "{body}");
+    assert!(success(&body), "{body}");
+    kitchen.wait_jobs(1, Duration::from_secs(5));
+    assert!(printed(&kitchen).contains("LAN-OK"));
+}
