@@ -195,7 +195,13 @@ async fn chromium_prints_a_kitchen_ticket_at_the_named_printer_address() {
     assert_eq!(jobs.len(), 1, "the kitchen ticket");
     let (width, rows, dots) = raster(&jobs[0]);
     assert_eq!((width, rows), (256, 120));
-    assert!(dots.iter().filter(|&&d| d).count() > 2000, "the picture is printed");
+    assert!(
+        dots.iter().filter(|&&d| d).count() > 2000,
+        "the picture is printed"
+    );
     std::thread::sleep(Duration::from_millis(200));
-    assert!(receipt.non_empty_jobs().is_empty(), "nothing on the receipt printer");
+    assert!(
+        receipt.non_empty_jobs().is_empty(),
+        "nothing on the receipt printer"
+    );
 }

@@ -68,9 +68,18 @@ async fn each_ticket_lands_on_its_own_printer_and_status_names_them() {
         peer.wait_jobs(1, Duration::from_secs(5));
     }
     let (r, k, b) = (printed(&receipt), printed(&kitchen), printed(&bar));
-    assert!(r.contains("RECU-42") && !r.contains("CUISINE") && !r.contains("BAR-3"), "{r:?}");
-    assert!(k.contains("CUISINE-7") && !k.contains("RECU") && !k.contains("BAR-3"), "{k:?}");
-    assert!(b.contains("BAR-3") && !b.contains("RECU") && !b.contains("CUISINE"), "{b:?}");
+    assert!(
+        r.contains("RECU-42") && !r.contains("CUISINE") && !r.contains("BAR-3"),
+        "{r:?}"
+    );
+    assert!(
+        k.contains("CUISINE-7") && !k.contains("RECU") && !k.contains("BAR-3"),
+        "{k:?}"
+    );
+    assert!(
+        b.contains("BAR-3") && !b.contains("RECU") && !b.contains("CUISINE"),
+        "{b:?}"
+    );
 
     let (status, body) = app.get_json("/status").await;
     assert_eq!(status, 200);
@@ -89,8 +98,11 @@ async fn an_unknown_name_is_a_404_naming_the_printers_and_nothing_prints() {
         PrinterPeer::start(Behaviour::Normal),
         PrinterPeer::start(Behaviour::Normal),
     );
-    let app = TestApp::with_printer(&receipt.target(), &[("printers", "kitchen", &kitchen.target())])
-        .await;
+    let app = TestApp::with_printer(
+        &receipt.target(),
+        &[("printers", "kitchen", &kitchen.target())],
+    )
+    .await;
     for name in ["bar", "Kitchen", "default", "%0Aevil", "cgi-bin"] {
         let res = app
             .client
@@ -104,7 +116,10 @@ async fn an_unknown_name_is_a_404_naming_the_printers_and_nothing_prints() {
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["status"], "error", "{name}");
         let message = body["message"].as_str().unwrap();
-        assert!(message.contains("inconnue") && message.contains("kitchen"), "{name}: {message}");
+        assert!(
+            message.contains("inconnue") && message.contains("kitchen"),
+            "{name}: {message}"
+        );
         assert!(!message.contains('\n'), "{message}");
     }
     std::thread::sleep(Duration::from_millis(200));
@@ -155,8 +170,14 @@ async fn a_dead_kitchen_printer_delays_neither_receipts_nor_the_drawer() {
     let receipt_took = started.elapsed();
     assert!(status == 200 && success(&answer), "{status} {answer}");
     // Bounds: far below the kitchen's 3 s timeout, and the kitchen tickets still wait.
-    assert!(drawer_took < Duration::from_millis(1500), "drawer took {drawer_took:?}");
-    assert!(receipt_took < Duration::from_millis(1500), "receipt took {receipt_took:?}");
+    assert!(
+        drawer_took < Duration::from_millis(1500),
+        "drawer took {drawer_took:?}"
+    );
+    assert!(
+        receipt_took < Duration::from_millis(1500),
+        "receipt took {receipt_took:?}"
+    );
     assert!(
         kitchen_jobs.iter().all(|j| !j.is_finished()),
         "the kitchen tickets are still waiting on their dead printer"
@@ -192,13 +213,37 @@ async fn start_error(config_ini: &str) -> String {
 async fn bad_printers_entries_stop_the_start_with_the_key_and_what_is_accepted() {
     let many: String = (0..17).map(|i| format!("p{i} = virtual\n")).collect();
     let cases = [
-        ("[printers]\nKitchen = virtual\n", "[printers] Kitchen", "a-z"),
-        ("[printers]\nbar = ftp://10.0.0.1\n", "[printers] bar", "tcp://"),
-        ("[printers]\nbar = virtual\nbar = virtual\n", "[printers] bar", "déjà utilisé"),
-        ("[printers]\ndefault = virtual\n", "[printers] default", "[printer] name"),
-        ("[printers]\ncuisine chaude = virtual\n", "[printers] cuisine chaude", "a-z"),
+        (
+            "[printers]\nKitchen = virtual\n",
+            "[printers] Kitchen",
+            "a-z",
+        ),
+        (
+            "[printers]\nbar = ftp://10.0.0.1\n",
+            "[printers] bar",
+            "tcp://",
+        ),
+        (
+            "[printers]\nbar = virtual\nbar = virtual\n",
+            "[printers] bar",
+            "déjà utilisé",
+        ),
+        (
+            "[printers]\ndefault = virtual\n",
+            "[printers] default",
+            "[printer] name",
+        ),
+        (
+            "[printers]\ncuisine chaude = virtual\n",
+            "[printers] cuisine chaude",
+            "a-z",
+        ),
         ("[printers]\nbar = \n", "[printers] bar", "valeur vide"),
-        (&format!("[printers]\n{many}"), "[printers] p16", "au plus 16"),
+        (
+            &format!("[printers]\n{many}"),
+            "[printers] p16",
+            "au plus 16",
+        ),
     ];
     for (text, key, accepted) in cases {
         let error = start_error(text).await;
@@ -228,14 +273,22 @@ async fn the_log_names_the_printer_of_each_print_and_kick() {
     assert!(s == 200 && success(&a), "{a}");
     let (s, a) = post(&client, bin.url(EPOS), ticket("RECU")).await;
     assert!(s == 200 && success(&a), "{a}");
-    let res = client.get(bin.url("/open-cash-drawer")).send().await.unwrap();
+    let res = client
+        .get(bin.url("/open-cash-drawer"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 200);
     let kitchen_line = |l: &str| l.contains("odoo.epos") && l.contains("printer=kitchen");
     let log = bin.wait_log_line("kitchen ticket", kitchen_line);
     let line = log.lines().find(|l| kitchen_line(l)).unwrap();
     assert!(line.contains("ePOS ticket"), "{line}");
-    bin.wait_log_line("receipt", |l| l.contains("odoo.epos") && l.contains("printer=default"));
-    bin.wait_log_line("kick", |l| l.contains("drawer.open") && l.contains("printer=default"));
+    bin.wait_log_line("receipt", |l| {
+        l.contains("odoo.epos") && l.contains("printer=default")
+    });
+    bin.wait_log_line("kick", |l| {
+        l.contains("drawer.open") && l.contains("printer=default")
+    });
     bin.stop();
 }
 

@@ -48,8 +48,10 @@ async fn open_cash_drawer(
             let ms = kicked.outcome.elapsed.as_millis() as u64;
             let mut answer = json!({"status": "success", "message": "Tiroir-caisse ouvert"});
             match kicked.warning {
-                None => tracing::info!(op = "drawer.open", outcome = "ok", ms, peer = %peer.ip(), printer = crate::printer::DEFAULT_LABEL,
-                    "tiroir-caisse ouvert via {printer}"),
+                None => {
+                    tracing::info!(op = "drawer.open", outcome = "ok", ms, peer = %peer.ip(), printer = crate::printer::DEFAULT_LABEL,
+                    "tiroir-caisse ouvert via {printer}")
+                }
                 Some(warning) => {
                     tracing::warn!(op = "drawer.open", outcome = "warning", ms, peer = %peer.ip(), printer = crate::printer::DEFAULT_LABEL,
                         "tiroir-caisse ouvert via {printer}, mais {warning}");

@@ -16,11 +16,11 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 
+use crate::error::ApiError;
 use crate::http::access::Peer;
 use crate::odoo::epos::{self, Options};
 use crate::odoo::epos_answer::{asb, envelope, EposCode};
 use crate::odoo::iot::{self, Action};
-use crate::error::ApiError;
 use crate::printer::{Outcome, Printer, PrinterError};
 use crate::state::AppState;
 
@@ -112,7 +112,15 @@ async fn epos_print(
     body: Bytes,
 ) -> Response {
     let printer = state.drawer_printer();
-    serve_epos(&state, &peer, &query, body, crate::printer::DEFAULT_LABEL, printer).await
+    serve_epos(
+        &state,
+        &peer,
+        &query,
+        body,
+        crate::printer::DEFAULT_LABEL,
+        printer,
+    )
+    .await
 }
 
 /// The ePOS path of a named printer: `/<name>/cgi-bin/epos/service.cgi` gives `<name>`

@@ -134,7 +134,15 @@ mod tests {
 
     #[test]
     fn names_are_strict_lower_case_words() {
-        for ok in ["kitchen", "bar", "k2", "hot-line", "bar_1", "9", &"a".repeat(32)] {
+        for ok in [
+            "kitchen",
+            "bar",
+            "k2",
+            "hot-line",
+            "bar_1",
+            "9",
+            &"a".repeat(32),
+        ] {
             assert!(PrinterName::parse(ok).is_ok(), "{ok}");
         }
         for bad in [
@@ -159,8 +167,8 @@ mod tests {
 
     #[test]
     fn entries_are_unique_bounded_and_parsed() {
-        let p = NamedPrinters::parse([("kitchen", "tcp://10.0.0.5:9100"), ("bar", "virtual")])
-            .unwrap();
+        let p =
+            NamedPrinters::parse([("kitchen", "tcp://10.0.0.5:9100"), ("bar", "virtual")]).unwrap();
         assert_eq!(p.names_text(), "kitchen, bar");
         assert_eq!(p.get("bar"), Some(&PrinterTarget::Virtual));
         assert_eq!(p.get("nope"), None);

@@ -80,7 +80,11 @@ fn parse_text(text: &str) -> Result<Vec<(String, String)>, String> {
             .split('\n')
             .position(|l| l.split_once('=').is_some_and(|(k, _)| k.trim() == e.key))
             .map_or(0, |i| i + 1);
-        format!("ligne {line} ({}): {}", crate::logs::escape(&e.key), e.reason)
+        format!(
+            "ligne {line} ({}): {}",
+            crate::logs::escape(&e.key),
+            e.reason
+        )
     })?;
     Ok(entries)
 }
@@ -89,8 +93,8 @@ fn parse_text(text: &str) -> Result<Vec<(String, String)>, String> {
 /// on the page); an entry kept as it was passes, so a hand-edited file still saves.
 fn check_devices(before: &Ini, entries: &[(String, String)]) -> Result<(), String> {
     for (name, target) in entries {
-        let unchanged = before.get_from(Some(PRINTERS_SECTION), name).map(str::trim)
-            == Some(target.as_str());
+        let unchanged =
+            before.get_from(Some(PRINTERS_SECTION), name).map(str::trim) == Some(target.as_str());
         if unchanged {
             continue;
         }
@@ -153,7 +157,10 @@ pub fn view(
 ) -> NamedView {
     NamedView {
         name: form_name(),
-        title: lang.pick(["Imprimantes de préparation (cuisine, bar)", "Preparation printers (kitchen, bar)"]),
+        title: lang.pick([
+            "Imprimantes de préparation (cuisine, bar)",
+            "Preparation printers (kitchen, bar)",
+        ]),
         label: lang.pick(FIELD.label),
         help: lang.pick(FIELD.help),
         value,
@@ -185,10 +192,14 @@ mod tests {
     fn valid_lines_replace_the_section_and_nothing_else() {
         let mut ini = Ini::new();
         ini.with_section(Some("printer")).set("name", "virtual");
-        ini.with_section(Some(PRINTERS_SECTION)).set("old", "virtual");
+        ini.with_section(Some(PRINTERS_SECTION))
+            .set("old", "virtual");
         let text = "kitchen = tcp://192.168.1.60:9100\r\n\n  bar=virtual  \n";
         assert_eq!(apply(&mut ini, &form(text)), Some(Ok(true)));
-        assert_eq!(text_of(&ini), "kitchen = tcp://192.168.1.60:9100\nbar = virtual\n");
+        assert_eq!(
+            text_of(&ini),
+            "kitchen = tcp://192.168.1.60:9100\nbar = virtual\n"
+        );
         assert_eq!(ini.get_from(Some("printer"), "name"), Some("virtual"));
         let same = form(&text_of(&ini));
         assert_eq!(apply(&mut ini, &same), Some(Ok(false)));
@@ -214,7 +225,8 @@ mod tests {
         ];
         for (text, want) in cases {
             let mut ini = Ini::new();
-            ini.with_section(Some(PRINTERS_SECTION)).set("bar", "virtual");
+            ini.with_section(Some(PRINTERS_SECTION))
+                .set("bar", "virtual");
             let e = apply(&mut ini, &form(text)).unwrap().unwrap_err();
             assert!(e.contains(want), "{text:?}: {e}");
             assert_eq!(text_of(&ini), "bar = virtual\n", "{text:?}");
