@@ -333,3 +333,39 @@ async fn a_lan_caller_gets_the_epos_access_rules_on_a_named_printer() {
     kitchen.wait_jobs(1, Duration::from_secs(5));
     assert!(printed(&kitchen).contains("LAN-OK"));
 }
+
+/// Chrome's preflight (Private/Local Network Access) and the answer's CORS grant on a
+/// named printer are those of the receipt printer's ePOS route: the POS page can read
+/// the Epson answer.
+#[tokio::test]
+async fn a_named_printer_answers_the_preflight_and_is_readable_by_the_pos_page() {
+    let kitchen = PrinterPeer::start(Behaviour::Normal);
+    let app = TestApp::with_printer("virtual", &[("printers", "kitchen", &kitchen.target())]).await;
+    let origin = "https://shop.odoo.com";
+    for path in [EPOS.to_string(), epos_of("kitchen")] {
+        let res = app
+            .client
+            .request(reqwest::Method::OPTIONS, app.url(&path))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Private-Network", "true")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 204, "{path}");
+        let h = res.headers();
+        assert_eq!(h["access-control-allow-origin"], origin, "{path}");
+        assert_eq!(h["access-control-allow-private-network"], "true", "{path}");
+        assert!(h["access-control-allow-methods"].to_str().unwrap().contains("POST"));
+    }
+    let res = app
+        .client
+        .post(app.url(&epos_of("kitchen")))
+        .header("Origin", origin)
+        .body(ticket("CORS"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["access-control-allow-origin"], origin);
+    assert!(success(&res.text().await.unwrap()));
+}

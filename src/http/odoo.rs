@@ -203,8 +203,12 @@ async fn epos_print_named(
         let known = state.config().printers.names_text();
         tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.ip(),
             "imprimante {:?} inconnue (imprimantes de [printers]: {known})", crate::logs::escape(&shown));
+        let port = state
+            .listener_control()
+            .current()
+            .map_or(state.config().server.port, |a| a.port());
         return ApiError::NotFound(format!(
-            "Imprimante {:?} inconnue; imprimantes de [printers]: {known} (l'adresse ePOS est 127.0.0.1:22548/<nom>)",
+            "Imprimante {:?} inconnue; imprimantes de [printers]: {known} (l'adresse ePOS est 127.0.0.1:{port}/<nom>)",
             crate::logs::escape(&shown)
         ))
         .into_response();

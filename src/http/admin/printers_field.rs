@@ -142,8 +142,8 @@ pub struct NamedView {
     pub help: &'static str,
     pub value: String,
     pub error: String,
-    /// (name, address to type in Odoo, target) of the printers in force.
-    pub list: Vec<(String, String, String)>,
+    /// (name, address to type in Odoo, target, last known state) of the printers in force.
+    pub list: Vec<(String, String, String, String)>,
 }
 
 /// `value` is what the textarea holds (the file's section, or what was just submitted);
@@ -154,6 +154,7 @@ pub fn view(
     error: Option<&String>,
     printers: &NamedPrinters,
     port: u16,
+    health_of: impl Fn(&PrinterTarget) -> crate::printer::PrinterHealth,
 ) -> NamedView {
     NamedView {
         name: form_name(),
@@ -174,9 +175,20 @@ pub fn view(
                     name.to_string(),
                     format!("127.0.0.1:{port}/{name}"),
                     target.to_string(),
+                    health_text(lang, &health_of(target)),
                 )
             })
             .collect(),
+    }
+}
+
+/// The last known state in a few words (never a live probe: the page stays fast).
+fn health_text(lang: Lang, health: &crate::printer::PrinterHealth) -> String {
+    match (&health.reachable, &health.last_error) {
+        (None, _) => lang.pick(["pas encore utilisée", "not used yet"]).to_string(),
+        (Some(true), _) => "OK".to_string(),
+        (Some(false), Some(e)) => e.clone(),
+        (Some(false), None) => lang.pick(["hors ligne", "offline"]).to_string(),
     }
 }
 
