@@ -356,7 +356,10 @@ async fn a_named_printer_answers_the_preflight_and_is_readable_by_the_pos_page()
         let h = res.headers();
         assert_eq!(h["access-control-allow-origin"], origin, "{path}");
         assert_eq!(h["access-control-allow-private-network"], "true", "{path}");
-        assert!(h["access-control-allow-methods"].to_str().unwrap().contains("POST"));
+        assert!(h["access-control-allow-methods"]
+            .to_str()
+            .unwrap()
+            .contains("POST"));
     }
     let res = app
         .client

@@ -69,6 +69,12 @@ async fn saved_printers_print_at_once_and_are_listed_with_their_odoo_address() {
         page.body.contains("bar = virtual"),
         "the textarea holds the section"
     );
+    let kitchen_state = format!("({}, OK)", kitchen.target());
+    assert!(page.body.contains(&kitchen_state), "kitchen state");
+    assert!(
+        page.body.contains("(virtual, pas encore utilisée)"),
+        "bar state"
+    );
 }
 
 #[tokio::test]

@@ -146,7 +146,13 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
                 .listener_control()
                 .current()
                 .map_or(config.server.port, |a| a.port()),
-            |t| admin.app.printers().get(t, config.printer.timeouts).health(),
+            |t| {
+                admin
+                    .app
+                    .printers()
+                    .get(t, config.printer.timeouts)
+                    .health()
+            },
         ),
         printers,
         presets: crate::drawer::PRESETS

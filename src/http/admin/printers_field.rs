@@ -185,7 +185,9 @@ pub fn view(
 /// The last known state in a few words (never a live probe: the page stays fast).
 fn health_text(lang: Lang, health: &crate::printer::PrinterHealth) -> String {
     match (&health.reachable, &health.last_error) {
-        (None, _) => lang.pick(["pas encore utilisée", "not used yet"]).to_string(),
+        (None, _) => lang
+            .pick(["pas encore utilisée", "not used yet"])
+            .to_string(),
         (Some(true), _) => "OK".to_string(),
         (Some(false), Some(e)) => e.clone(),
         (Some(false), None) => lang.pick(["hors ligne", "offline"]).to_string(),
