@@ -372,3 +372,25 @@ async fn a_named_printer_answers_the_preflight_and_is_readable_by_the_pos_page()
     assert_eq!(res.headers()["access-control-allow-origin"], origin);
     assert!(success(&res.text().await.unwrap()));
 }
+
+/// DNS rebinding: a page served as `evil.example` that resolves to the till sends
+/// `Host: evil.example`; the named printer route refuses it as every route does.
+#[tokio::test]
+async fn a_foreign_host_cannot_print_on_a_named_printer() {
+    let kitchen = PrinterPeer::start(Behaviour::Normal);
+    let app = TestApp::with_printer("virtual", &[("printers", "kitchen", &kitchen.target())]).await;
+    let res = app
+        .client
+        .post(app.url(&epos_of("kitchen")))
+        .header("Host", format!("evil.example:{}", app.addr.port()))
+        .header("Origin", format!("http://evil.example:{}", app.addr.port()))
+        .body(ticket("REBIND"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "error");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(kitchen.non_empty_jobs().is_empty());
+}
