@@ -94,6 +94,14 @@ impl AppState {
             .get(&config.printer.target, config.printer.timeouts)
     }
 
+    /// The printer called `name` in `[printers]` (its own queue, unless it is the same
+    /// device as another entry), or `None` when no such name is configured.
+    pub fn named_printer(&self, name: &str) -> Option<Arc<Printer>> {
+        let config = self.config();
+        let target = config.printers.get(name)?;
+        Some(self.inner.printers.get(target, config.printer.timeouts))
+    }
+
     /// Automatic invoice printing (watcher, queue, journal).
     pub fn invoices(&self) -> &Invoices {
         &self.inner.invoices

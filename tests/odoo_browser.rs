@@ -163,3 +163,45 @@ async fn chromium_from_a_refused_origin_cannot_print() {
     std::thread::sleep(Duration::from_millis(200));
     assert!(peer.non_empty_jobs().is_empty());
 }
+
+/// A restaurant's preparation printer: Odoo's Epson printer class with the address the
+/// docs tell the shop to type (`127.0.0.1:<port>/kitchen`), from a public origin, prints
+/// on the kitchen peer and nothing on the receipt printer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_prints_a_kitchen_ticket_at_the_named_printer_address() {
+    let receipt = PrinterPeer::start(Behaviour::Normal);
+    let kitchen = PrinterPeer::start(Behaviour::Normal);
+    let app = TestApp::with_printer(
+        &receipt.target(),
+        &[("printers", "kitchen", &kitchen.target())],
+    )
+    .await;
+    let page = serve_page().await;
+    let browser =
+        Browser::start_with(&[format!("--ip-address-space-overrides={page}=public")]).await;
+    browser.goto(&format!("http://{page}/")).await;
+    for name in ["local-network-access", "local-network", "loopback-network"] {
+        browser.set_permission(name, "granted").await;
+    }
+    let ip = format!("127.0.0.1:{}/kitchen", app.addr.port());
+    let out = run(&browser, "runEposAt", &ip).await;
+    assert_eq!(
+        out["address"],
+        format!("http://{ip}/cgi-bin/epos/service.cgi?devid=local_printer")
+    );
+    assert_eq!(out["result"], true, "{out}");
+    assert_eq!(out["code"], "", "{out}");
+    let jobs = jobs_when_done(&kitchen, 1, &[0x1d, b'V', 66, 0]);
+    assert_eq!(jobs.len(), 1, "the kitchen ticket");
+    let (width, rows, dots) = raster(&jobs[0]);
+    assert_eq!((width, rows), (256, 120));
+    assert!(
+        dots.iter().filter(|&&d| d).count() > 2000,
+        "the picture is printed"
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        receipt.non_empty_jobs().is_empty(),
+        "nothing on the receipt printer"
+    );
+}

@@ -125,6 +125,8 @@ pub struct Config {
     pub logs: LogsConfig,
     pub odoo: OdooConfig,
     pub metrics: crate::metrics::MetricsConfig,
+    /// `[printers]`: kitchen, bar... each with its own ePOS address and queue.
+    pub printers: crate::printer::NamedPrinters,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -283,6 +285,28 @@ impl Reader<'_> {
     }
 }
 
+impl Reader<'_> {
+    /// `[printers]`: a section of names chosen by the shop, so not in [`KEYS`]; an
+    /// absent section is no named printer. The error names the entry's key.
+    pub fn named_printers(&self) -> Result<crate::printer::NamedPrinters, ConfigError> {
+        let entries = self
+            .ini
+            .section(Some(PRINTERS_SECTION))
+            .map(|props| props.iter().collect::<Vec<_>>())
+            .unwrap_or_default();
+        crate::printer::NamedPrinters::parse(entries).map_err(|e| ConfigError {
+            file: self.file.clone(),
+            section: PRINTERS_SECTION.to_string(),
+            key: e.key,
+            value: e.value,
+            reason: e.reason,
+        })
+    }
+}
+
+/// The section of the named printers.
+pub const PRINTERS_SECTION: &str = "printers";
+
 impl Config {
     /// Parses every known key. `file` names the source in error messages.
     pub fn from_ini(ini: &Ini, file: &str) -> Result<Config, ConfigError> {
@@ -405,6 +429,7 @@ impl Config {
                     crate::metrics::MetricsConfig::parse_token,
                 )?,
             },
+            printers: r.named_printers()?,
         })
     }
 

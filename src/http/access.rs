@@ -118,6 +118,7 @@ pub fn level_of(path: &str) -> Level {
     match path {
         "/open-cash-drawer" | "/invoice-printer/purge" => Level::Local,
         "/cgi-bin/epos/service.cgi" => Level::Epos,
+        p if crate::http::odoo::named_epos_path(p).is_some() => Level::Epos,
         p if IOT_ROUTES.contains(&p) => Level::Iot,
         p if SESSION_ROUTES.contains(&p) => Level::Session,
         p if NETWORK_ROUTES.contains(&p) => Level::Network,
@@ -164,6 +165,7 @@ pub fn early_refusal(
 pub fn body_needed(level: Level, req: &Request, state: &AppState) -> bool {
     match level {
         Level::Unrouted => false,
+        Level::Epos => crate::http::odoo::epos_body_wanted(state, req.uri().path()),
         Level::Session => {
             let https = req
                 .extensions()
@@ -333,7 +335,7 @@ mod tests {
             for (method, op) in item.as_object().unwrap() {
                 let declared = op["x-access-level"].as_str().unwrap_or_default();
                 let ok = match declared {
-                    "local" if path.starts_with("/cgi-bin/") => level == Level::Epos,
+                    "local" if path.ends_with("/cgi-bin/epos/service.cgi") => level == Level::Epos,
                     "local" if path.starts_with("/hw_proxy/") => level == Level::Iot,
                     "local" => level == Level::Local,
                     "network" => level == Level::Network,
@@ -356,6 +358,8 @@ mod tests {
             "/config/assets/a/b",
             "/open-cash-drawer/x",
             "/",
+            "//cgi-bin/epos/service.cgi",
+            "/a/b/cgi-bin/epos/service.cgi",
         ] {
             assert_eq!(level_of(unrouted), Level::Unrouted, "{unrouted}");
         }

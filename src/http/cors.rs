@@ -69,6 +69,7 @@ pub fn readable_cross_origin(path: &str) -> bool {
         path,
         "/open-cash-drawer" | "/status" | "/drawer" | "/openapi.json" | "/cgi-bin/epos/service.cgi"
     ) || path.starts_with("/hw_proxy/")
+        || crate::http::odoo::named_epos_path(path).is_some()
 }
 
 /// The `Access-Control-Allow-Origin` value for an origin that passed the origin check:
@@ -261,6 +262,7 @@ mod tests {
             "/drawer",
             "/openapi.json",
             "/cgi-bin/epos/service.cgi",
+            "/kitchen/cgi-bin/epos/service.cgi",
             "/hw_proxy/default_printer_action",
             "/hw_proxy/status_json",
         ] {
@@ -278,6 +280,8 @@ mod tests {
             "/status/",
             "/open-cash-drawer/x",
             "/unknown",
+            "/a/b/cgi-bin/epos/service.cgi",
+            "/logs/cgi-bin/epos",
         ] {
             assert!(!readable_cross_origin(private), "{private}");
         }

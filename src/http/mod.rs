@@ -18,7 +18,7 @@ pub mod limits;
 pub mod logs;
 pub mod logs_auth_seam;
 mod metrics;
-mod odoo;
+pub(crate) mod odoo;
 mod request_log;
 pub mod restart;
 pub mod server;

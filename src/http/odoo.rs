@@ -4,10 +4,11 @@
 //! `iot_allowed_networks`), and answers 404 when switched off (`[odoo] epos`, `iot`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::header;
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
@@ -15,11 +16,12 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 
+use crate::error::ApiError;
 use crate::http::access::Peer;
 use crate::odoo::epos::{self, Options};
 use crate::odoo::epos_answer::{asb, envelope, EposCode};
 use crate::odoo::iot::{self, Action};
-use crate::printer::{Outcome, PrinterError};
+use crate::printer::{Outcome, Printer, PrinterError};
 use crate::state::AppState;
 
 /// Receipts are pictures: a long ticket at 576 dots is a few hundred KB of base64.
@@ -31,6 +33,7 @@ const STATUS_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 pub fn router(state: AppState) -> Router<AppState> {
     let epos = Router::new()
         .route("/cgi-bin/epos/service.cgi", post(epos_print))
+        .route("/{name}/cgi-bin/epos/service.cgi", post(epos_print_named))
         .route_layer(from_fn_with_state(state.clone(), epos_access));
     let iot = Router::new()
         .route("/hw_proxy/hello", get(hello).post(hello))
@@ -108,10 +111,124 @@ async fn epos_print(
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
+    let printer = state.drawer_printer();
+    serve_epos(
+        &state,
+        &peer,
+        &query,
+        body,
+        crate::printer::DEFAULT_LABEL,
+        printer,
+    )
+    .await
+}
+
+/// The ePOS path of a named printer: `/<name>/cgi-bin/epos/service.cgi` gives `<name>`
+/// (one path segment, any text: whether a printer has that name is the handler's
+/// question). Used by the access level and CORS, which see the path only.
+pub fn named_epos_path(path: &str) -> Option<&str> {
+    let name = path
+        .strip_suffix("/cgi-bin/epos/service.cgi")?
+        .strip_prefix('/')?;
+    (!name.is_empty() && !name.contains('/')).then_some(name)
+}
+
+/// Whether the body of an ePOS request to `path` will be read: not for a named printer
+/// that does not exist (404 from the head alone).
+pub fn epos_body_wanted(state: &AppState, path: &str) -> bool {
+    match named_epos_path(path) {
+        None => true,
+        Some(raw) => {
+            let name = percent_decoded(raw);
+            state.config().printers.get(&name).is_some()
+        }
+    }
+}
+
+/// The path segment as axum's `Path` gives it (percent-decoded, lossy).
+fn percent_decoded(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap() * 16 + hex(l).unwrap()) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// An ePOS request for a `[printers]` printer (kitchen, bar): the same protocol and
+/// access rules as the default route, on that printer's own queue. Odoo builds the URL
+/// from the printer's "Epson Printer IP" field: `127.0.0.1:22548/kitchen` gives
+/// `http(s)://127.0.0.1:22548/kitchen/cgi-bin/epos/service.cgi?devid=local_printer`.
+#[utoipa::path(
+    post,
+    path = "/{name}/cgi-bin/epos/service.cgi",
+    tag = "odoo-epos",
+    summary = "Epson ePOS-Print emulation for a named printer (Odoo preparation printers)",
+    description = "Access level: **local**, or a caller in `[odoo] epos_allowed_networks`. Answers 404 when `[odoo] epos = false`.\n\nThe same request and answer as `/cgi-bin/epos/service.cgi`, printed on the printer `name` of `[printers]` (its own queue: a dead kitchen printer never delays the receipt printer or the drawer). In Odoo, the preparation printer's \"Epson Printer IP\" is `127.0.0.1:22548/<name>`. An unknown name answers 404 naming the configured printers.",
+    params(
+        ("name" = String, Path, description = "A name of `[printers]`, e.g. `kitchen`"),
+        ("devid" = String, Query, description = "Device id: `local_printer`"),
+        ("timeout" = Option<u32>, Query, description = "Sent by Odoo, not used"),
+    ),
+    request_body(content = String, content_type = "text/xml", description = "SOAP envelope with an `epos-print` element"),
+    responses(
+        (status = 200, description = "Epson answer envelope", content_type = "text/xml", body = String),
+        (status = 403, description = "Caller neither local nor in `[odoo] epos_allowed_networks`", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
+        (status = 404, description = "No printer of that name in `[printers]`, or ePOS emulation switched off", body = super::apidoc::ErrorBody,
+            example = json!({"status": "error", "message": "Imprimante \"bar\" inconnue; imprimantes de [printers]: kitchen (l'adresse ePOS est 127.0.0.1:22548/<nom>)"})),
+    ),
+    extensions(("x-access-level" = json!("local")))
+)]
+async fn epos_print_named(
+    State(state): State<AppState>,
+    Extension(peer): Extension<Peer>,
+    Path(name): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Response {
+    let Some(printer) = state.named_printer(&name) else {
+        let shown: String = name.chars().take(64).collect();
+        let known = state.config().printers.names_text();
+        tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.ip(),
+            "imprimante {:?} inconnue (imprimantes de [printers]: {known})", crate::logs::escape(&shown));
+        let port = state
+            .listener_control()
+            .current()
+            .map_or(state.config().server.port, |a| a.port());
+        return ApiError::NotFound(format!(
+            "Imprimante {:?} inconnue; imprimantes de [printers]: {known} (l'adresse ePOS est 127.0.0.1:{port}/<nom>)",
+            crate::logs::escape(&shown)
+        ))
+        .into_response();
+    };
+    serve_epos(&state, &peer, &query, body, &name, printer).await
+}
+
+/// One ePOS request on `printer` (`label` names it in the log: `default` or its name).
+async fn serve_epos(
+    state: &AppState,
+    peer: &Peer,
+    query: &HashMap<String, String>,
+    body: Bytes,
+    label: &str,
+    printer: Arc<Printer>,
+) -> Response {
     let started = Instant::now();
     let devid = query.get("devid").map(String::as_str).unwrap_or("");
     if devid != "local_printer" {
-        tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.ip(),
+        tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.ip(), printer = label,
             "devid {:?} inconnu (seul local_printer existe)", crate::logs::escape(devid));
         return xml(envelope(Some(EposCode::DeviceNotFound), 0));
     }
@@ -137,7 +254,7 @@ async fn epos_print(
     let job = match encoded {
         Ok(job) => job,
         Err(e) => {
-            tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.ip(), "{}",
+            tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.ip(), printer = label, "{}",
                 crate::logs::escape(&e.to_string()));
             return xml(envelope(Some(EposCode::SchemaError), 0));
         }
@@ -153,16 +270,16 @@ async fn epos_print(
         .epos(
             job.prints,
             job.pulses > 0,
-            &config.printer.target,
+            printer.target(),
             job.bytes.len(),
             async {
                 if !job.prints && job.pulses > 0 {
                     let policy = config.cashdrawer.offline_kick;
-                    crate::drawer::kick(&state.drawer_printer(), job.bytes.clone(), policy)
+                    crate::drawer::kick(&printer, job.bytes.clone(), policy)
                         .await
                         .map(|k| (k.outcome, k.warning))
                 } else {
-                    run(&state, job.bytes.clone(), job.prints)
+                    run(&printer, job.bytes.clone(), job.prints)
                         .await
                         .map(|o| (o, None))
                 }
@@ -174,10 +291,10 @@ async fn epos_print(
         Ok((outcome, warning)) => {
             match warning {
                 None => tracing::info!(op = "odoo.epos", outcome = "ok", ms, peer = %peer.ip(),
-                    bytes = job.bytes.len(), "ePOS {what}: {} octets envoyés", job.bytes.len()),
+                    printer = label, bytes = job.bytes.len(), "ePOS {what}: {} octets envoyés", job.bytes.len()),
                 Some(w) => {
                     tracing::warn!(op = "odoo.epos", outcome = "warning", ms, peer = %peer.ip(),
-                    "ePOS {what}: tiroir ouvert, mais {w}")
+                    printer = label, "ePOS {what}: tiroir ouvert, mais {w}")
                 }
             }
             // The ASB bits carry the printer's problem (paper end, cover open) to Odoo.
@@ -186,7 +303,7 @@ async fn epos_print(
         Err(e) => {
             let code = EposCode::for_error(&e);
             tracing::error!(op = "odoo.epos", outcome = "error", ms, peer = %peer.ip(),
-                bytes = job.bytes.len(), "ePOS {what}: {} ({e})", code.as_str());
+                printer = label, bytes = job.bytes.len(), "ePOS {what}: {} ({e})", code.as_str());
             let answered = e.status.is_some();
             xml(envelope(
                 Some(code),
@@ -199,8 +316,7 @@ async fn epos_print(
 /// Sends a job to the drawer printer. A job that prints is preceded by a status query:
 /// a printer without paper refuses it up front, instead of keeping it to print later
 /// while the POS, told it failed, prints it again.
-async fn run(state: &AppState, job: Vec<u8>, prints: bool) -> Result<Outcome, PrinterError> {
-    let printer = state.drawer_printer();
+async fn run(printer: &Printer, job: Vec<u8>, prints: bool) -> Result<Outcome, PrinterError> {
     if prints {
         printer.query_status().await?;
     }
@@ -430,7 +546,7 @@ async fn print_receipt(state: &AppState, peer: &Peer, receipt: &str) -> bool {
             crate::metrics::Route::HwProxy,
             &state.config().printer.target,
             size,
-            run(state, job, true),
+            run(&state.drawer_printer(), job, true),
         )
         .await;
     let ms = started.elapsed().as_millis() as u64;

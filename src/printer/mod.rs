@@ -11,6 +11,7 @@
 
 mod device;
 mod exchange;
+mod named;
 mod pool;
 mod serial;
 mod system;
@@ -18,6 +19,7 @@ mod target;
 mod tcp;
 pub mod virtual_printer;
 
+pub use named::{NamedEntryError, NamedPrinters, PrinterName, DEFAULT_LABEL, MAX_NAMED};
 pub use pool::PrinterPool;
 pub use target::PrinterTarget;
 

@@ -155,6 +155,14 @@ pub(crate) async fn open_advanced(c: &Client) {
         .await
         .unwrap();
     if open != json!(true) {
+        // Scrolled to the middle first, as a person scrolls to it: at the bottom edge of
+        // the window the sticky save bar covers it.
+        c.execute(
+            "document.querySelector('#advanced > summary').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .unwrap();
         c.find(Locator::Css("#advanced > summary"))
             .await
             .unwrap()

@@ -14,6 +14,7 @@ mod logs;
 #[cfg(target_os = "linux")]
 mod netns;
 mod odoo_card;
+mod printers;
 mod restart;
 mod save;
 mod screenshot;

@@ -267,7 +267,14 @@ pub fn check_form(
     data_dir: &std::path::Path,
     file: &str,
 ) -> Result<(Config, Vec<&'static Field>), BTreeMap<String, String>> {
-    let (changed, mut errors) = apply(ini, form);
+    let (mut changed, mut errors) = apply(ini, form);
+    match super::printers_field::apply(ini, form) {
+        Some(Ok(true)) => changed.push(&super::printers_field::FIELD),
+        Some(Err(reason)) => {
+            errors.insert(super::printers_field::form_name(), reason);
+        }
+        Some(Ok(false)) | None => {}
+    }
     let parsed = validate(ini, file);
     if let Err(parser_errors) = &parsed {
         for (name, reason) in parser_errors {
@@ -356,6 +363,15 @@ pub fn validate(ini: &Ini, file: &str) -> Result<Config, BTreeMap<String, String
                 return tls_pair_errors(&config).map(|()| config);
             }
             Ok(_) => return Err(errors),
+            // `[printers]` (edited by hand) is one field on the page: without it.
+            Err(e) if e.section == crate::config::PRINTERS_SECTION => {
+                let name = super::printers_field::form_name();
+                let reason = format!("{} = {:?}: {}", e.key, e.value, e.reason);
+                if errors.insert(name, reason).is_some() {
+                    return Err(errors);
+                }
+                scratch.delete(Some(crate::config::PRINTERS_SECTION));
+            }
             Err(e) => {
                 let name = format!("{}.{}", e.section, e.key);
                 if errors.insert(name, e.reason.clone()).is_some() {

@@ -265,6 +265,34 @@ const PHRASES: &[(&str, &str)] = &[
         ": unreadable PEM private key (",
     ),
     ("{} et {} ne vont pas ensemble", "{} and {} do not match"),
+    // printer/named.rs and http/admin/printers_field.rs ([printers])
+    (
+        "nom de 1 à 32 caractères parmi a-z, 0-9, _ et - (minuscules, commençant par une \
+         lettre ou un chiffre), autre que default; par exemple kitchen = tcp://192.168.1.60:9100",
+        "name of 1 to 32 characters among a-z, 0-9, _ and - (lower-case, starting with a \
+         letter or a digit), other than default; for example kitchen = tcp://192.168.1.60:9100",
+    ),
+    (
+        "default désigne déjà l'imprimante [printer] name; accepté: ",
+        "default already means the [printer] name printer; accepted: ",
+    ),
+    (
+        "nom déjà utilisé plus haut dans [printers]; chaque nom une seule fois (",
+        "name already used above in [printers]; each name only once (",
+    ),
+    (
+        "au plus {} imprimantes nommées dans [printers]",
+        "at most {} named printers in [printers]",
+    ),
+    (
+        "texte trop long (au plus {} octets); une ligne nom = imprimante par imprimante",
+        "text too long (at most {} bytes); one line name = printer for each printer",
+    ),
+    (
+        "nom = imprimante attendu, par exemple kitchen = tcp://192.168.1.60:9100",
+        "name = printer expected, for example kitchen = tcp://192.168.1.60:9100",
+    ),
+    ("ligne {}: ", "line {}: "),
     ("certificat ou clé refusé", "certificate or key refused"),
 ];
 

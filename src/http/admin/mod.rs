@@ -15,6 +15,7 @@ mod login;
 mod odoo_card;
 mod odoo_check;
 mod page;
+mod printers_field;
 
 use std::sync::Arc;
 

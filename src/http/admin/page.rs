@@ -35,6 +35,8 @@ struct ConfigPage {
     printer_state: String,
     sensor: String,
     groups: Vec<GroupView>,
+    /// `[printers]`: the textarea and the ePOS address of each printer.
+    named: super::printers_field::NamedView,
     printers: Vec<String>,
     /// (hex, label) of the usual drawer commands.
     presets: Vec<(String, String)>,
@@ -85,6 +87,8 @@ struct View<'a> {
     error: String,
     restart: bool,
     pw_error: String,
+    /// The `[printers]` text as just submitted, shown back when the save was refused.
+    named_text: Option<String>,
 }
 
 async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Response {
@@ -148,6 +152,25 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
         printer_target: drawer.target().to_string(),
         printer_state,
         sensor,
+        named: super::printers_field::view(
+            view.lang,
+            view.named_text
+                .unwrap_or_else(|| super::printers_field::text_of(view.ini)),
+            view.errors.get(&super::printers_field::form_name()),
+            &config.printers,
+            admin
+                .app
+                .listener_control()
+                .current()
+                .map_or(config.server.port, |a| a.port()),
+            |t| {
+                admin
+                    .app
+                    .printers()
+                    .get(t, config.printer.timeouts)
+                    .health()
+            },
+        ),
         printers,
         presets: crate::drawer::PRESETS
             .iter()
@@ -245,6 +268,7 @@ pub async fn show(
         error: error.into(),
         restart: query.contains_key("restart"),
         pw_error: String::new(),
+        named_text: None,
     };
     render(&admin, StatusCode::OK, view).await
 }
@@ -294,6 +318,7 @@ pub async fn save(
                 error: lang.texts().not_saved.into(),
                 restart: false,
                 pw_error: String::new(),
+                named_text: form.get(&super::printers_field::form_name()).cloned(),
             };
             return render(&admin, StatusCode::BAD_REQUEST, view).await;
         }
@@ -334,6 +359,7 @@ pub async fn save(
                 error: message,
                 restart: false,
                 pw_error: String::new(),
+                named_text: None,
             };
             render(&admin, StatusCode::INTERNAL_SERVER_ERROR, view).await
         }
@@ -415,6 +441,7 @@ pub async fn change_password(
             error: String::new(),
             restart: false,
             pw_error,
+            named_text: None,
         };
         return render(&admin, StatusCode::BAD_REQUEST, view).await;
     }

@@ -45,6 +45,7 @@ const CSS: &str = include_str!("../../../assets/apidoc/docs.css");
         super::logs::purge_get,
         super::logs::purge_post,
         super::odoo::epos_print,
+        super::odoo::epos_print_named,
         super::odoo::hello,
         super::odoo::handshake,
         super::odoo::status_json,

@@ -40,7 +40,10 @@ pub struct ServiceStatus {
     /// Seconds since start.
     pub uptime_s: u64,
     /// `drawer`: its `target`, `kind`, `status_supported`, `drawer` (open/closed/unknown,
-    /// last known) and `health` (reachable, last status, last error and when).
+    /// last known) and `health` (reachable, last status, last error and when);
+    /// `named`: the printers of `[printers]` in the file's order, each with `name`,
+    /// `epos_path` (`/<name>/cgi-bin/epos/service.cgi`), `target`, `kind`,
+    /// `status_supported` and `health`; `invoice`: the invoice printer.
     #[schema(value_type = Object)]
     pub printers: Value,
     /// What the shop should fix, in French: today, a warning while `[server]

@@ -198,6 +198,38 @@ fn tls_pair_messages(dir: &Path) -> Vec<String> {
     messages
 }
 
+/// Every way the page's `[printers]` textarea is refused.
+fn printers_messages() -> Vec<String> {
+    let many: String = (0..17).map(|i| format!("p{i} = virtual\n")).collect();
+    let long = "x".repeat(crate::http::admin::printers_field::MAX_TEXT + 1);
+    let texts = [
+        "Kitchen = virtual",
+        "default = virtual",
+        "a = virtual\na = virtual",
+        many.as_str(),
+        "kitchen",
+        "a = \"b",
+        long.as_str(),
+        "a = ftp://x",
+        "a = file:/etc/passwd",
+    ];
+    texts
+        .iter()
+        .map(|text| {
+            let mut ini = Ini::new();
+            let form = [(
+                crate::http::admin::printers_field::form_name(),
+                text.to_string(),
+            )]
+            .into_iter()
+            .collect();
+            crate::http::admin::printers_field::apply(&mut ini, &form)
+                .expect("the field is in the form")
+                .expect_err(text)
+        })
+        .collect()
+}
+
 #[test]
 fn every_parser_error_of_every_key_reads_in_english() {
     let mut refused = BTreeSet::new();
@@ -229,6 +261,7 @@ fn every_parser_error_of_every_key_reads_in_english() {
     messages.extend(tls_pair_messages(dir.path()));
     let rules = tempfile::tempdir().unwrap();
     messages.extend(page_rule_messages(rules.path()));
+    messages.extend(printers_messages());
     let dir_shown = dir.path().display().to_string();
     let rules_shown = rules.path().display().to_string();
     let mut used = vec![false; PHRASES.len()];

@@ -1,0 +1,249 @@
+//! The `[printers]` section on the admin page: one textarea of `name = target` lines.
+//!
+//! The section's keys are chosen by the shop, so they cannot be fields of
+//! [`super::fields::GROUPS`]. The rule of the page still holds: what is written comes
+//! from this one form field, into `[printers]` only, and only as entries that passed
+//! the name parser, the one-line text rule, the target parser and (for a new or changed
+//! `file:`/`usb:` target) the device check. Any refused line and nothing is written.
+
+use std::collections::HashMap;
+
+use ini::Ini;
+
+use super::fields::{Field, Kind};
+use super::i18n::Lang;
+use crate::config::PRINTERS_SECTION;
+use crate::printer::{NamedPrinters, PrinterTarget};
+
+/// The page's field for the whole section (form name `printers.entries`).
+pub static FIELD: Field = Field {
+    section: PRINTERS_SECTION,
+    key: "entries",
+    kind: Kind::Text,
+    label: [
+        "Imprimantes nommées (une par ligne : nom = imprimante)",
+        "Named printers (one a line: name = printer)",
+    ],
+    help: [
+        "Cuisine, bar : kitchen = tcp://192.168.1.60:9100. Noms : a-z, 0-9, _ et -, au plus 16 imprimantes. Dans Odoo, l'adresse de l'imprimante de préparation est 127.0.0.1:22548/nom.",
+        "Kitchen, bar: kitchen = tcp://192.168.1.60:9100. Names: a-z, 0-9, _ and -, at most 16 printers. In Odoo, the preparation printer's address is 127.0.0.1:22548/name.",
+    ],
+    restart: false,
+};
+
+/// Longest textarea accepted: 16 lines of a 32-character name and a long target.
+pub const MAX_TEXT: usize = 8 * 1024;
+
+/// The form name of the textarea.
+pub fn form_name() -> String {
+    super::fields::form_name(&FIELD)
+}
+
+/// The section as the textarea shows it: `name = target` lines, in the file's order.
+pub fn text_of(ini: &Ini) -> String {
+    ini.section(Some(PRINTERS_SECTION))
+        .map(|props| {
+            props
+                .iter()
+                .map(|(k, v)| format!("{} = {}\n", k.trim(), v.trim()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Reads the textarea into entries. The error names the line and what is accepted.
+fn parse_text(text: &str) -> Result<Vec<(String, String)>, String> {
+    if text.len() > MAX_TEXT {
+        return Err(format!(
+            "texte trop long (au plus {MAX_TEXT} octets); une ligne nom = imprimante par imprimante"
+        ));
+    }
+    let mut entries = Vec::new();
+    for (n, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = |reason: String| format!("ligne {}: {reason}", n + 1);
+        let Some((name, target)) = line.split_once('=') else {
+            return Err(at(
+                "nom = imprimante attendu, par exemple kitchen = tcp://192.168.1.60:9100".into(),
+            ));
+        };
+        let (name, target) = (name.trim(), target.trim());
+        crate::config::check_ini_text(name).map_err(at)?;
+        crate::config::check_ini_text(target).map_err(at)?;
+        entries.push((name.to_string(), target.to_string()));
+    }
+    NamedPrinters::parse(entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| {
+        let line = text
+            .split('\n')
+            .position(|l| l.split_once('=').is_some_and(|(k, _)| k.trim() == e.key))
+            .map_or(0, |i| i + 1);
+        format!(
+            "ligne {line} ({}): {}",
+            crate::logs::escape(&e.key),
+            e.reason
+        )
+    })?;
+    Ok(entries)
+}
+
+/// A `file:`/`usb:` target that is new or changed must be a device (as `[printer] name`
+/// on the page); an entry kept as it was passes, so a hand-edited file still saves.
+fn check_devices(before: &Ini, entries: &[(String, String)]) -> Result<(), String> {
+    for (name, target) in entries {
+        let unchanged =
+            before.get_from(Some(PRINTERS_SECTION), name).map(str::trim) == Some(target.as_str());
+        if unchanged {
+            continue;
+        }
+        if let Ok(t) = PrinterTarget::parse(target) {
+            t.check_device().map_err(|e| format!("{name}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Applies the submitted textarea to `ini`, replacing `[printers]` as a whole. `None`:
+/// the form did not carry the field (the section is left alone); `Some(Ok(changed))`;
+/// `Some(Err(reason))`: nothing was changed in `ini`.
+pub fn apply(ini: &mut Ini, form: &HashMap<String, String>) -> Option<Result<bool, String>> {
+    let text = form.get(&form_name())?;
+    Some(replace_section(ini, text))
+}
+
+fn replace_section(ini: &mut Ini, text: &str) -> Result<bool, String> {
+    let entries = parse_text(text)?;
+    check_devices(ini, &entries)?;
+    let before: Vec<(String, String)> = ini
+        .section(Some(PRINTERS_SECTION))
+        .map(|p| {
+            p.iter()
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if before == entries {
+        return Ok(false);
+    }
+    ini.delete(Some(PRINTERS_SECTION));
+    for (name, target) in &entries {
+        ini.with_section(Some(PRINTERS_SECTION)).set(name, target);
+    }
+    Ok(true)
+}
+
+/// The card as the template shows it.
+pub struct NamedView {
+    pub name: String,
+    pub title: &'static str,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub value: String,
+    pub error: String,
+    /// (name, address to type in Odoo, target, last known state) of the printers in force.
+    pub list: Vec<(String, String, String, String)>,
+}
+
+/// `value` is what the textarea holds (the file's section, or what was just submitted);
+/// the list is the configuration in force, with each printer's ePOS address on `port`.
+pub fn view(
+    lang: Lang,
+    value: String,
+    error: Option<&String>,
+    printers: &NamedPrinters,
+    port: u16,
+    health_of: impl Fn(&PrinterTarget) -> crate::printer::PrinterHealth,
+) -> NamedView {
+    NamedView {
+        name: form_name(),
+        title: lang.pick([
+            "Imprimantes de préparation (cuisine, bar)",
+            "Preparation printers (kitchen, bar)",
+        ]),
+        label: lang.pick(FIELD.label),
+        help: lang.pick(FIELD.help),
+        value,
+        error: error
+            .map(|e| super::i18n_errors::field_error(lang, e))
+            .unwrap_or_default(),
+        list: printers
+            .iter()
+            .map(|(name, target)| {
+                (
+                    name.to_string(),
+                    format!("127.0.0.1:{port}/{name}"),
+                    target.to_string(),
+                    health_text(lang, &health_of(target)),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The last known state in a few words (never a live probe: the page stays fast).
+fn health_text(lang: Lang, health: &crate::printer::PrinterHealth) -> String {
+    match (&health.reachable, &health.last_error) {
+        (None, _) => lang
+            .pick(["pas encore utilisée", "not used yet"])
+            .to_string(),
+        (Some(true), _) => "OK".to_string(),
+        (Some(false), Some(e)) => e.clone(),
+        (Some(false), None) => lang.pick(["hors ligne", "offline"]).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(text: &str) -> HashMap<String, String> {
+        [(form_name(), text.to_string())].into_iter().collect()
+    }
+
+    #[test]
+    fn valid_lines_replace_the_section_and_nothing_else() {
+        let mut ini = Ini::new();
+        ini.with_section(Some("printer")).set("name", "virtual");
+        ini.with_section(Some(PRINTERS_SECTION))
+            .set("old", "virtual");
+        let text = "kitchen = tcp://192.168.1.60:9100\r\n\n  bar=virtual  \n";
+        assert_eq!(apply(&mut ini, &form(text)), Some(Ok(true)));
+        assert_eq!(
+            text_of(&ini),
+            "kitchen = tcp://192.168.1.60:9100\nbar = virtual\n"
+        );
+        assert_eq!(ini.get_from(Some("printer"), "name"), Some("virtual"));
+        let same = form(&text_of(&ini));
+        assert_eq!(apply(&mut ini, &same), Some(Ok(false)));
+        assert_eq!(apply(&mut ini, &HashMap::new()), None);
+        assert_eq!(apply(&mut ini, &form("")), Some(Ok(true)));
+        assert!(ini.section(Some(PRINTERS_SECTION)).is_none());
+    }
+
+    #[test]
+    fn a_bad_line_is_refused_by_its_number_and_nothing_changes() {
+        let long = "x".repeat(MAX_TEXT + 1);
+        let cases: &[(&str, &str)] = &[
+            ("kitchen = virtual\nbar", "ligne 2"),
+            ("Kitchen = virtual", "a-z"),
+            ("kitchen = virtual\nkitchen = virtual", "déjà utilisé"),
+            ("kitchen = ftp://x", "tcp://"),
+            ("kitchen = \"virtual", "guillemet"),
+            ("kitchen = vir\u{2028}tual", "U+2028"),
+            ("[auth]\npassword_hash = x", "ligne 1"),
+            ("default = virtual", "[printer] name"),
+            ("kitchen = file:/nonexistent/lp0", "kitchen"),
+            (&long, "trop long"),
+        ];
+        for (text, want) in cases {
+            let mut ini = Ini::new();
+            ini.with_section(Some(PRINTERS_SECTION))
+                .set("bar", "virtual");
+            let e = apply(&mut ini, &form(text)).unwrap().unwrap_err();
+            assert!(e.contains(want), "{text:?}: {e}");
+            assert_eq!(text_of(&ini), "bar = virtual\n", "{text:?}");
+        }
+    }
+}

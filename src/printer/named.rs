@@ -1,0 +1,189 @@
+//! Named printers (`[printers]`): the kitchen and bar printers Odoo's restaurants send
+//! order tickets to, each reached at its own ePOS address (`/<name>/cgi-bin/epos/...`).
+//!
+//! A name becomes a URL path segment, a log field and an INI key: hence a strict,
+//! lower-case charset, and a bounded count. Each printer gets its own [`super::Printer`]
+//! from the pool (own queue), so a dead kitchen printer never holds the receipt printer.
+
+use std::fmt;
+
+use super::PrinterTarget;
+
+/// At most this many named printers: one per kitchen station or bar is a handful.
+pub const MAX_NAMED: usize = 16;
+/// Longest name, in characters.
+pub const NAME_MAX: usize = 32;
+/// The log label of the receipt/drawer printer (`[printer] name`), refused as a name so
+/// that `printer=default` in the log always means that one.
+pub const DEFAULT_LABEL: &str = "default";
+
+const ACCEPTED_NAME: &str = "nom de 1 à 32 caractères parmi a-z, 0-9, _ et - (minuscules, \
+                             commençant par une lettre ou un chiffre), autre que default; \
+                             par exemple kitchen = tcp://192.168.1.60:9100";
+
+/// A printer's name, as in `[printers] kitchen = ...`: `[a-z0-9][a-z0-9_-]{0,31}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PrinterName(String);
+
+impl PrinterName {
+    pub fn parse(text: &str) -> Result<PrinterName, String> {
+        let first_ok = text
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        let rest_ok = text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        if !first_ok || !rest_ok || text.len() > NAME_MAX {
+            return Err(ACCEPTED_NAME.to_string());
+        }
+        if text == DEFAULT_LABEL {
+            return Err(format!(
+                "default désigne déjà l'imprimante [printer] name; accepté: {ACCEPTED_NAME}"
+            ));
+        }
+        Ok(PrinterName(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PrinterName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A refused `[printers]` entry: the key as written, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedEntryError {
+    pub key: String,
+    pub value: String,
+    pub reason: String,
+}
+
+/// The `[printers]` section, in the file's order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NamedPrinters(Vec<(PrinterName, PrinterTarget)>);
+
+impl NamedPrinters {
+    /// Parses `name = target` entries: every name checked, unique, every target through
+    /// [`PrinterTarget::parse`], at most [`MAX_NAMED`]. The first bad entry is the error.
+    pub fn parse<'a>(
+        entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<NamedPrinters, NamedEntryError> {
+        let mut list: Vec<(PrinterName, PrinterTarget)> = Vec::new();
+        for (key, value) in entries {
+            let (key, value) = (key.trim(), value.trim());
+            let refuse = |reason: String| NamedEntryError {
+                key: key.to_string(),
+                value: value.to_string(),
+                reason,
+            };
+            let name = PrinterName::parse(key).map_err(refuse)?;
+            if list.iter().any(|(n, _)| *n == name) {
+                return Err(refuse(format!(
+                    "nom déjà utilisé plus haut dans [printers]; chaque nom une seule fois ({ACCEPTED_NAME})"
+                )));
+            }
+            if list.len() == MAX_NAMED {
+                return Err(refuse(format!(
+                    "au plus {MAX_NAMED} imprimantes nommées dans [printers]"
+                )));
+            }
+            let target = PrinterTarget::parse(value).map_err(refuse)?;
+            list.push((name, target));
+        }
+        Ok(NamedPrinters(list))
+    }
+
+    /// The target of the printer called `name`, if there is one.
+    pub fn get(&self, name: &str) -> Option<&PrinterTarget> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, t)| t)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&PrinterName, &PrinterTarget)> {
+        self.0.iter().map(|(n, t)| (n, t))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The names, comma-separated, for error messages ("aucune" when there are none).
+    pub fn names_text(&self) -> String {
+        if self.0.is_empty() {
+            return "aucune".to_string();
+        }
+        self.0
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_strict_lower_case_words() {
+        for ok in [
+            "kitchen",
+            "bar",
+            "k2",
+            "hot-line",
+            "bar_1",
+            "9",
+            &"a".repeat(32),
+        ] {
+            assert!(PrinterName::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "Kitchen",
+            "-bar",
+            "_x",
+            "a b",
+            "a/b",
+            "..",
+            "a.b",
+            "cuisine\n",
+            "é",
+            "a\"b",
+            "default",
+            &"a".repeat(33),
+        ] {
+            let e = PrinterName::parse(bad).unwrap_err();
+            assert!(e.contains("a-z"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn entries_are_unique_bounded_and_parsed() {
+        let p =
+            NamedPrinters::parse([("kitchen", "tcp://10.0.0.5:9100"), ("bar", "virtual")]).unwrap();
+        assert_eq!(p.names_text(), "kitchen, bar");
+        assert_eq!(p.get("bar"), Some(&PrinterTarget::Virtual));
+        assert_eq!(p.get("nope"), None);
+
+        let dup = NamedPrinters::parse([("bar", "virtual"), ("bar", "virtual")]).unwrap_err();
+        assert_eq!(dup.key, "bar");
+        assert!(dup.reason.contains("déjà utilisé"), "{}", dup.reason);
+
+        let bad = NamedPrinters::parse([("kitchen", "ftp://x")]).unwrap_err();
+        assert!(bad.reason.contains("tcp://"), "{}", bad.reason);
+
+        let names: Vec<String> = (0..=MAX_NAMED).map(|i| format!("p{i}")).collect();
+        let many = NamedPrinters::parse(names.iter().map(|n| (n.as_str(), "virtual")));
+        assert_eq!(many.unwrap_err().key, format!("p{MAX_NAMED}"));
+        let max = NamedPrinters::parse(names[..MAX_NAMED].iter().map(|n| (n.as_str(), "virtual")));
+        assert!(max.is_ok());
+    }
+}
