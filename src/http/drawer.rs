@@ -48,10 +48,12 @@ async fn open_cash_drawer(
             let ms = kicked.outcome.elapsed.as_millis() as u64;
             let mut answer = json!({"status": "success", "message": "Tiroir-caisse ouvert"});
             match kicked.warning {
-                None => tracing::info!(op = "drawer.open", outcome = "ok", ms, peer = %peer.ip(),
-                    "tiroir-caisse ouvert via {printer}"),
+                None => {
+                    tracing::info!(op = "drawer.open", outcome = "ok", ms, peer = %peer.label(),
+                    "tiroir-caisse ouvert via {printer}")
+                }
                 Some(warning) => {
-                    tracing::warn!(op = "drawer.open", outcome = "warning", ms, peer = %peer.ip(),
+                    tracing::warn!(op = "drawer.open", outcome = "warning", ms, peer = %peer.label(),
                         "tiroir-caisse ouvert via {printer}, mais {warning}");
                     answer["warning"] = json!(warning);
                 }
@@ -59,7 +61,7 @@ async fn open_cash_drawer(
             Ok(Json(answer))
         }
         Err(e) => {
-            tracing::error!(op = "drawer.open", outcome = "error", peer = %peer.ip(), "échec de l'ouverture du tiroir: {e}");
+            tracing::error!(op = "drawer.open", outcome = "error", peer = %peer.label(), "échec de l'ouverture du tiroir: {e}");
             Err(ApiError::Unavailable(format!(
                 "Erreur lors de l'ouverture du tiroir: {e}"
             )))
