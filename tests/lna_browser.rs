@@ -92,7 +92,10 @@ async fn a_local_address_space_call_to_the_tills_lan_address_kicks_the_drawer() 
     }
     let kicked = local_fetch(&browser, &lan).await;
     assert_eq!(kicked["status"], 200, "{kicked}");
-    assert!(kicked["body"].as_str().unwrap().contains("success"), "{kicked}");
+    assert!(
+        kicked["body"].as_str().unwrap().contains("success"),
+        "{kicked}"
+    );
     assert_eq!(kicks_within(&peer, 1, Duration::from_secs(5)), 1);
     svc.wait_log(&format!("local(self,{})", ns.host_ip));
 

@@ -158,7 +158,7 @@ pub fn load_or_generate(data_dir: &Path, server: &ServerConfig) -> Result<Rustls
                 key: k,
                 allowed_hosts: server.allowed_hosts.clone(),
             };
-            (c, Generated(renewal, origin))
+            (c, Generated(Box::new(renewal), origin))
         }
         _ => anyhow::bail!(
             "[server] cert_file et key_file vont ensemble: renseignez les deux ou aucun"
@@ -169,7 +169,7 @@ pub fn load_or_generate(data_dir: &Path, server: &ServerConfig) -> Result<Rustls
         Generated(renewal, origin) => {
             let names = generated_names(&renewal.allowed_hosts);
             let key = generated_leaf(&renewal, &names, origin)?;
-            (key, Some((renewal, names)))
+            (key, Some((*renewal, names)))
         }
     };
     let resolver = Arc::new(LeafResolver::new(key));
@@ -184,7 +184,7 @@ pub fn load_or_generate(data_dir: &Path, server: &ServerConfig) -> Result<Rustls
 
 enum Source {
     Static(Arc<rustls::sign::CertifiedKey>),
-    Generated(Renewal, ca::Origin),
+    Generated(Box<Renewal>, ca::Origin),
 }
 use Source::{Generated, Static};
 
