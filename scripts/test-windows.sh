@@ -303,8 +303,9 @@ timeout 60 wine reg add "$PRINTER_KEY" /v Attributes /t REG_DWORD /d 0 /f >/dev/
 # HTTPS: served on the same port once the HTTPS work (issue 3) is in this build.
 if [ -f "$DATA/tls/cert.pem" ]; then
     win service start >/dev/null
-    check "HTTPS: GET https://localhost:$SERVICE_PORT/status, vérifié avec le certificat généré (tls\\cert.pem)" bash -c \
-        "for i in \$(seq 50); do curl -s --max-time 5 --cacert '$DATA/tls/cert.pem' https://localhost:$SERVICE_PORT/status | grep -q '$VERSION' && exit 0; sleep 0.2; done; exit 1"
+    # Verified with the local CA alone (what the installer trusts), not the leaf.
+    check "HTTPS: GET https://localhost:$SERVICE_PORT/status, vérifié avec l'autorité locale seule (tls\\ca.pem)" bash -c \
+        "for i in \$(seq 50); do curl -s --max-time 5 --cacert '$DATA/tls/ca.pem' https://localhost:$SERVICE_PORT/status | grep -q '$VERSION' && exit 0; sleep 0.2; done; exit 1"
     win service stop >/dev/null
 else
     note "HTTPS non testé: cette version ne génère pas tls\\cert.pem (HTTPS pas encore fusionné)"

@@ -38,8 +38,8 @@ impl Application {
         let listener = server::bind(addr).with_context(|| {
             format!("impossible d'écouter sur {addr} (port déjà utilisé ? voir [server] port)")
         })?;
-        let tls = crate::http::tls::load_or_generate(&settings.data_dir, &config.server)
-            .map(|t| Arc::new(t) as Arc<dyn TlsTerminator>);
+        let tls =
+            crate::http::tls::load_or_generate(&settings.data_dir, &config.server).map(watched);
         let tls = match (tls, config.server.cert_file.is_some()) {
             (Ok(t), _) => Some(t),
             // A configured certificate that does not load is the admin's to fix.
@@ -157,7 +157,7 @@ impl Application {
             state.listener_control().set_current(addr);
             let config = state.config();
             match crate::http::tls::load_or_generate(state.data_dir(), &config.server) {
-                Ok(t) => tls = Some(Arc::new(t)),
+                Ok(t) => tls = Some(watched(t)),
                 Err(e) => tracing::error!(
                     op = "tls.start",
                     outcome = "error",
@@ -171,6 +171,12 @@ impl Application {
             );
         }
     }
+}
+
+/// A TLS side whose generated leaf follows the machine's addresses (issue 14 §2).
+fn watched(mut tls: crate::http::tls::RustlsTerminator) -> Arc<dyn TlsTerminator> {
+    tls.watch_addresses(crate::http::tls::renew::check_period());
+    Arc::new(tls)
 }
 
 /// The connection caps for a process allowed `open_files` descriptors (`None`: no such

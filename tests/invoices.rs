@@ -376,6 +376,7 @@ async fn purge_refuses_network_callers_and_status_answers_them() {
         let mut req = Request::get(path).body(Body::empty()).unwrap();
         req.extensions_mut().insert(Peer {
             addr: "192.168.1.10:50000".parse().unwrap(),
+            local: "192.168.1.2:22548".parse().unwrap(),
             scheme: Scheme::Http,
         });
         cashdrawer::http::router(svc.state.clone()).oneshot(req)

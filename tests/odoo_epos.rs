@@ -226,12 +226,12 @@ async fn odoo16_jquery_request_opens_the_drawer() {
 }
 
 /// Odoo on https builds the ePOS URL from its own scheme: the same envelope over TLS on
-/// the same port, trusting exactly the certificate the service generated.
+/// the same port, trusting exactly the local CA the service generated.
 #[tokio::test]
 async fn epos_over_https_on_the_same_port() {
     let peer = PrinterPeer::start(Behaviour::Normal);
     let app = TestApp::with_printer(&peer.target(), &[]).await;
-    let pem = std::fs::read(app.data_dir().join("tls/cert.pem")).expect("generated certificate");
+    let pem = std::fs::read(app.data_dir().join("tls/ca.pem")).expect("generated local CA");
     let client = reqwest::Client::builder()
         .no_proxy()
         .use_rustls_tls()

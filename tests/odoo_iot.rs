@@ -226,6 +226,7 @@ async fn from_address(app: &TestApp, ip: &str, path: &str, body: String) -> u16 
         .unwrap();
     req.extensions_mut().insert(cashdrawer::http::access::Peer {
         addr: format!("{ip}:50000").parse().unwrap(),
+        local: "192.0.2.1:22548".parse().unwrap(),
         scheme: cashdrawer::http::access::Scheme::Http,
     });
     let res = cashdrawer::http::router(app.state.clone())

@@ -14,7 +14,8 @@
 ;   refused callers and logins go to the Application log), then registers and starts
 ;   the Windows service "OdooPOSCashdrawer";
 ; - optionally opens TCP 22548 in the firewall (local subnet only);
-; - optionally trusts the HTTPS certificate the service generates in tls\cert.pem;
+; - optionally trusts the local CA the service generates in tls\ca.pem (the issuer of
+;   its HTTPS certificate tls\cert.pem, reissued when the addresses change);
 ; - adds a Start-menu link to http://localhost:22548/config.
 ; Silent: setup.exe /S [/NOFIREWALL] [/NOCERT] [/KEEPLEGACY] [/D=C:\other\dir]
 ; Uninstall: uninstall.exe [/S] [/PURGE]  (/PURGE also deletes C:\ProgramData\OdooPOS)
@@ -169,25 +170,37 @@ Section "Pare-feu: autoriser le port ${PORT} depuis le réseau local" SecFirewal
   !insertmacro Run `netsh advfirewall firewall add rule name="${FIREWALL_RULE}" dir=in action=allow protocol=TCP localport=${PORT} remoteip=localsubnet profile=any`
 SectionEnd
 
-; The service writes tls\cert.pem on its first start: wait for it (up to 15 s).
+; The service writes its local CA, tls\ca.pem, on its first start (an upgrade from 1.0
+; or 1.1 too): wait for it (up to 15 s). The CA, not the leaf, goes into the Root store:
+; the service reissues its leaf from it when the machine's addresses change (DHCP) and
+; this trust stays valid. The CA key, tls\ca-key.pem, never leaves the data folder, whose
+; ACL (above) gives it to SYSTEM and Administrators only.
 Section "Faire confiance au certificat HTTPS (https://localhost:${PORT})" SecCert
   SetShellVarContext all
   SetRegView 64
   StrCpy $1 0
   ${DoWhile} $1 < 30
-    ${IfThen} ${FileExists} "${DATA}\tls\cert.pem" ${|} ${Break} ${|}
+    ${IfThen} ${FileExists} "${DATA}\tls\ca.pem" ${|} ${Break} ${|}
     Sleep 500
     IntOp $1 $1 + 1
   ${Loop}
-  ${IfNot} ${FileExists} "${DATA}\tls\cert.pem"
-    DetailPrint "Certificat ${DATA}\tls\cert.pem absent: rien à approuver"
+  ${IfNot} ${FileExists} "${DATA}\tls\ca.pem"
+    DetailPrint "Autorité ${DATA}\tls\ca.pem absente: rien à approuver"
     Return
   ${EndIf}
-  DetailPrint "Certificat: ajout aux autorités racines de confiance de l'ordinateur"
-  !insertmacro Run `certutil -addstore -f Root "${DATA}\tls\cert.pem"`
+  ; An earlier version trusted its self-signed leaf: no longer served, so withdrawn.
+  ReadRegStr $1 HKLM "${UNINST_KEY}" "CertThumbprint"
+  ${If} $1 != ""
+    DetailPrint "Ancien certificat $1: retrait des autorités racines"
+    nsExec::Exec `certutil -delstore Root $1`
+    Pop $0
+    DeleteRegValue HKLM "${UNINST_KEY}" "CertThumbprint"
+  ${EndIf}
+  DetailPrint "Autorité locale: ajout aux autorités racines de confiance de l'ordinateur"
+  !insertmacro Run `certutil -addstore -f Root "${DATA}\tls\ca.pem"`
   ${If} $0 == 0
     ; Remember its thumbprint so the uninstaller removes exactly this certificate.
-    nsExec::ExecToStack `powershell -NoProfile -NonInteractive -Command "(New-Object System.Security.Cryptography.X509Certificates.X509Certificate2('${DATA}\tls\cert.pem')).Thumbprint"`
+    nsExec::ExecToStack `powershell -NoProfile -NonInteractive -Command "(New-Object System.Security.Cryptography.X509Certificates.X509Certificate2('${DATA}\tls\ca.pem')).Thumbprint"`
     Pop $0
     Pop $2
     ${If} $0 == 0
@@ -245,7 +258,7 @@ Section "Uninstall"
   !insertmacro Run `netsh advfirewall firewall delete rule name="${FIREWALL_RULE}"`
   ReadRegStr $1 HKLM "${UNINST_KEY}" "CertThumbprint"
   ${If} $1 != ""
-    DetailPrint "Certificat $1: retrait des autorités racines"
+    DetailPrint "Autorité locale $1: retrait des autorités racines"
     !insertmacro Run `certutil -delstore Root $1`
   ${EndIf}
 

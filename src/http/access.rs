@@ -1,5 +1,18 @@
 //! Who is calling: classified from the TCP peer address only. Headers such as
 //! `X-Forwarded-For`, `Forwarded` or `Host` never make a caller local.
+//!
+//! Local means loopback, or a *self-connection*: the till's browser calling the till's
+//! own LAN address (what Chromium's Local Network Access makes Odoo 18/19 do, since it
+//! refuses loopback for `targetAddressSpace: "local"`). Such a connection's peer address
+//! equals its local address, and the local address of an accepted TCP connection is by
+//! construction one of this machine's own. A LAN host cannot pass for one: to complete
+//! the handshake it would have to receive our SYN-ACK, which, addressed to one of our
+//! own addresses, is delivered to this machine and never leaves it (true on every OS;
+//! the 32-bit initial sequence number is random, so it cannot be guessed blind). Linux
+//! also drops such an IPv4 packet on arrival as a martian source unless
+//! `net.ipv4.conf.*.accept_local` is set (and even with it set the handshake never
+//! completes, checked by hand); for IPv6, and on Windows, we rely on the handshake alone.
+//! `tests/self_connection.rs` checks both sides.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -15,6 +28,9 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Peer {
     pub addr: SocketAddr,
+    /// The connection's own end (the accepted socket's local address): one of this
+    /// machine's addresses, the one the caller dialled.
+    pub local: SocketAddr,
     pub scheme: Scheme,
 }
 
@@ -40,8 +56,30 @@ impl Peer {
         self.addr.ip().to_canonical()
     }
 
+    /// Loopback or a self-connection: the same level for every route decision.
     pub fn is_local(&self) -> bool {
-        is_loopback(self.addr.ip())
+        is_loopback(self.addr.ip()) || self.is_self()
+    }
+
+    /// A connection from this machine to one of its own non-loopback addresses: the
+    /// peer address equals the connection's local address (see the module comment for
+    /// why a LAN host cannot fake it). The unspecified address never is.
+    pub fn is_self(&self) -> bool {
+        let (peer, local) = (
+            self.addr.ip().to_canonical(),
+            self.local.ip().to_canonical(),
+        );
+        peer == local && !peer.is_unspecified() && !peer.is_multicast()
+    }
+
+    /// How the logs name the caller: its address, with why it counts as local when it
+    /// is a self-connection (`local(self,10.0.0.5)`: no space, the log line's peer column is one word).
+    pub fn label(&self) -> String {
+        if is_loopback(self.addr.ip()) || !self.is_self() {
+            self.ip().to_string()
+        } else {
+            format!("local(self,{})", self.ip())
+        }
     }
 }
 
@@ -202,7 +240,7 @@ pub async fn require_local(State(_state): State<AppState>, req: Request, next: N
 /// Logs a refused caller (`access.denied`, with the reason and the path it asked for)
 /// and returns its address as written in the line, for the answer.
 pub fn log_denied(peer: Option<Peer>, path: &str, reason: &str) -> String {
-    let who = peer.map_or_else(|| "inconnu".to_string(), |p| p.ip().to_string());
+    let who = peer.map_or_else(|| "inconnu".to_string(), |p| p.label());
     tracing::warn!(
         op = "access.denied",
         outcome = "denied",
@@ -316,9 +354,52 @@ mod tests {
         }
         let mapped = Peer {
             addr: "[::ffff:10.1.2.3]:4000".parse().unwrap(),
+            local: "[::ffff:10.1.2.4]:22548".parse().unwrap(),
             scheme: Scheme::Http,
         };
         assert_eq!(mapped.ip(), "10.1.2.3".parse::<IpAddr>().unwrap());
+    }
+
+    fn peer(addr: &str, local: &str) -> Peer {
+        Peer {
+            addr: addr.parse().unwrap(),
+            local: local.parse().unwrap(),
+            scheme: Scheme::Http,
+        }
+    }
+
+    /// A self-connection (peer address = local address) is local, in every address form;
+    /// a LAN caller is not, even when it dialled the same address, and neither is a
+    /// caller whose address is ours but not the one the connection came in on.
+    #[test]
+    fn a_self_connection_is_local_and_nothing_else_is() {
+        let selfs = [
+            ("10.0.0.5:40000", "10.0.0.5:22548"),
+            ("[::ffff:10.0.0.5]:40000", "[::ffff:10.0.0.5]:22548"),
+            ("[::ffff:10.0.0.5]:40000", "10.0.0.5:22548"),
+            ("[2001:db8::5]:40000", "[2001:db8::5]:22548"),
+        ];
+        for (a, l) in selfs {
+            let p = peer(a, l);
+            assert!(p.is_self() && p.is_local(), "{a} -> {l}");
+            assert_eq!(
+                p.label(),
+                "local(self,10.0.0.5)".replace("10.0.0.5", &p.ip().to_string())
+            );
+        }
+        let others = [
+            ("10.0.0.6:40000", "10.0.0.5:22548"),
+            ("10.0.0.5:40000", "10.0.0.7:22548"),
+            ("0.0.0.0:40000", "0.0.0.0:22548"),
+            ("[::]:40000", "[::]:22548"),
+            ("[::ffff:10.0.0.6]:40000", "10.0.0.5:22548"),
+        ];
+        for (a, l) in others {
+            let p = peer(a, l);
+            assert!(!p.is_self() && !p.is_local(), "{a} -> {l}");
+            assert_eq!(p.label(), p.ip().to_string());
+        }
+        assert_eq!(peer("127.0.0.1:1", "127.0.0.1:2").label(), "127.0.0.1");
     }
 
     /// The early classification agrees with every route of the API reference (which

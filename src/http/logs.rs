@@ -149,7 +149,7 @@ async fn download(
     tracing::info!(
         op = "logs.download",
         outcome = "ok",
-        peer = %peer.ip(),
+        peer = %peer.label(),
         "journal {} téléchargé ({} octets)",
         file.name,
         size
@@ -238,7 +238,7 @@ fn refuse(op: &str, peer: &Peer, headers: &HeaderMap, err: ApiError) -> Response
     tracing::warn!(
         op,
         outcome = "denied",
-        peer = %peer.ip(),
+        peer = %peer.label(),
         "refusé: {}",
         err.public_message()
     );
@@ -446,7 +446,7 @@ async fn purge_files(
     tracing::warn!(
         op = "logs.purge",
         outcome = "ok",
-        peer = %peer.ip(),
+        peer = %peer.label(),
         "journaux purgés par {} depuis {}: {} fichier(s) supprimé(s), fichier courant vidé",
         crate::logs::escape(&session.user),
         peer.ip(),

@@ -43,7 +43,7 @@ async fn metrics(
 ) -> Response {
     if let Some(token) = state.config().metrics.token.as_deref() {
         if !bearer_matches(&headers, token) {
-            tracing::warn!(op = "metrics", outcome = "denied", peer = %peer.ip(),
+            tracing::warn!(op = "metrics", outcome = "denied", peer = %peer.label(),
                 "métriques refusées à {}: jeton absent ou faux ([metrics] token)", peer.ip());
             let mut res = ApiError::Unauthorized(
                 "Jeton d'accès aux métriques absent ou faux: envoyez Authorization: Bearer <jeton> ([metrics] token)".into(),

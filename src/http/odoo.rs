@@ -201,7 +201,7 @@ async fn epos_print_named(
     let Some(printer) = state.named_printer(&name) else {
         let shown: String = name.chars().take(64).collect();
         let known = state.config().printers.names_text();
-        tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.ip(),
+        tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.label(),
             "imprimante {:?} inconnue (imprimantes de [printers]: {known})", crate::logs::escape(&shown));
         let port = state
             .listener_control()
@@ -228,7 +228,7 @@ async fn serve_epos(
     let started = Instant::now();
     let devid = query.get("devid").map(String::as_str).unwrap_or("");
     if devid != "local_printer" {
-        tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.ip(), printer = label,
+        tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.label(), printer = label,
             "devid {:?} inconnu (seul local_printer existe)", crate::logs::escape(devid));
         return xml(envelope(Some(EposCode::DeviceNotFound), 0));
     }
@@ -254,7 +254,7 @@ async fn serve_epos(
     let job = match encoded {
         Ok(job) => job,
         Err(e) => {
-            tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.ip(), printer = label, "{}",
+            tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.label(), printer = label, "{}",
                 crate::logs::escape(&e.to_string()));
             return xml(envelope(Some(EposCode::SchemaError), 0));
         }
@@ -290,10 +290,10 @@ async fn serve_epos(
     match result {
         Ok((outcome, warning)) => {
             match warning {
-                None => tracing::info!(op = "odoo.epos", outcome = "ok", ms, peer = %peer.ip(),
+                None => tracing::info!(op = "odoo.epos", outcome = "ok", ms, peer = %peer.label(),
                     printer = label, bytes = job.bytes.len(), "ePOS {what}: {} octets envoyés", job.bytes.len()),
                 Some(w) => {
-                    tracing::warn!(op = "odoo.epos", outcome = "warning", ms, peer = %peer.ip(),
+                    tracing::warn!(op = "odoo.epos", outcome = "warning", ms, peer = %peer.label(),
                     printer = label, "ePOS {what}: tiroir ouvert, mais {w}")
                 }
             }
@@ -302,7 +302,7 @@ async fn serve_epos(
         }
         Err(e) => {
             let code = EposCode::for_error(&e);
-            tracing::error!(op = "odoo.epos", outcome = "error", ms, peer = %peer.ip(),
+            tracing::error!(op = "odoo.epos", outcome = "error", ms, peer = %peer.label(),
                 printer = label, bytes = job.bytes.len(), "ePOS {what}: {} ({e})", code.as_str());
             let answered = e.status.is_some();
             xml(envelope(
@@ -446,7 +446,7 @@ async fn printer_action(
         Action::Cashbox => kick(&state, &peer).await,
         Action::PrintReceipt(receipt) => print_receipt(&state, &peer, &receipt).await,
         Action::Unknown(other) => {
-            tracing::warn!(op = "odoo.iot", outcome = "ignored", peer = %peer.ip(),
+            tracing::warn!(op = "odoo.iot", outcome = "ignored", peer = %peer.label(),
                 "action IoT {:?} non prise en charge", crate::logs::escape(&other));
             false
         }
@@ -490,17 +490,17 @@ async fn kick(state: &AppState, peer: &Peer) -> bool {
         Ok(k) => {
             let ms = k.outcome.elapsed.as_millis() as u64;
             match k.warning {
-                None => tracing::info!(op = "odoo.iot", outcome = "ok", ms, peer = %peer.ip(),
+                None => tracing::info!(op = "odoo.iot", outcome = "ok", ms, peer = %peer.label(),
                     "IoT: tiroir-caisse ouvert"),
                 Some(w) => {
-                    tracing::warn!(op = "odoo.iot", outcome = "warning", ms, peer = %peer.ip(),
+                    tracing::warn!(op = "odoo.iot", outcome = "warning", ms, peer = %peer.label(),
                     "IoT: tiroir-caisse ouvert, mais {w}")
                 }
             }
             true
         }
         Err(e) => {
-            tracing::error!(op = "odoo.iot", outcome = "error", peer = %peer.ip(),
+            tracing::error!(op = "odoo.iot", outcome = "error", peer = %peer.label(),
                 "IoT: échec de l'ouverture du tiroir: {e}");
             false
         }
@@ -512,7 +512,7 @@ async fn print_receipt(state: &AppState, peer: &Peer, receipt: &str) -> bool {
     let paper = state.config().odoo.paper_width as usize;
     let receipt = receipt.to_string();
     let Ok(permit) = state.raster_permit().await else {
-        tracing::warn!(op = "odoo.iot", outcome = "busy", peer = %peer.ip(),
+        tracing::warn!(op = "odoo.iot", outcome = "busy", peer = %peer.label(),
             "IoT: rendu d'images occupé, ticket refusé");
         return false;
     };
@@ -527,7 +527,7 @@ async fn print_receipt(state: &AppState, peer: &Peer, receipt: &str) -> bool {
     let (job, (w, h)) = match job {
         Ok(Ok(j)) => j,
         Ok(Err(e)) => {
-            tracing::warn!(op = "odoo.iot", outcome = "error", peer = %peer.ip(), "IoT: {e}");
+            tracing::warn!(op = "odoo.iot", outcome = "error", peer = %peer.label(), "IoT: {e}");
             return false;
         }
         Err(e) => {
@@ -552,12 +552,12 @@ async fn print_receipt(state: &AppState, peer: &Peer, receipt: &str) -> bool {
     let ms = started.elapsed().as_millis() as u64;
     match result {
         Ok(_) => {
-            tracing::info!(op = "odoo.iot", outcome = "ok", ms, peer = %peer.ip(), bytes = size,
+            tracing::info!(op = "odoo.iot", outcome = "ok", ms, peer = %peer.label(), bytes = size,
                 "IoT: ticket {w}x{h} imprimé ({size} octets)");
             true
         }
         Err(e) => {
-            tracing::error!(op = "odoo.iot", outcome = "error", ms, peer = %peer.ip(), bytes = size,
+            tracing::error!(op = "odoo.iot", outcome = "error", ms, peer = %peer.label(), bytes = size,
                 "IoT: ticket {w}x{h} non imprimé: {e}");
             false
         }

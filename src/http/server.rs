@@ -114,13 +114,15 @@ pub enum CapReached {
 pub struct Slot {
     connections: Arc<Connections>,
     ip: IpAddr,
+    /// Counted as the till's own (loopback or self-connection), not the network's.
+    local: bool,
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
         let mut open = self.connections.lock();
         open.total = open.total.saturating_sub(1);
-        if !is_loopback(self.ip) {
+        if !self.local {
             open.network = open.network.saturating_sub(1);
         }
         if let Some(n) = open.by_address.get_mut(&self.ip) {
@@ -158,10 +160,16 @@ impl Connections {
     /// callers have no per-address cap (every tab of the till's browser is 127.0.0.1)
     /// and may use the reserved slots.
     pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, CapReached> {
+        self.admit_as(ip, is_loopback(ip))
+    }
+
+    /// [`Connections::admit`] for a caller already classified: `local` (loopback or a
+    /// self-connection, [`Peer::is_local`]) takes the till's slots.
+    pub fn admit_as(self: &Arc<Self>, ip: IpAddr, local: bool) -> Result<Slot, CapReached> {
         let ip = ip.to_canonical();
         let caps = self.caps;
         let mut open = self.lock();
-        if is_loopback(ip) {
+        if local {
             if open.total >= caps.total {
                 return Err(CapReached::Total(caps.total));
             }
@@ -183,6 +191,7 @@ impl Connections {
         Ok(Slot {
             connections: self.clone(),
             ip,
+            local,
         })
     }
 
@@ -315,7 +324,17 @@ pub async fn serve(
             },
             _ = &mut shutdown => break,
         };
-        let slot = match connections.admit(addr.ip()) {
+        // The accepted socket's own end: one of our addresses, the one dialled.
+        let local = match stream.local_addr() {
+            Ok(local) => local,
+            Err(_) => continue, // already gone
+        };
+        let probe = Peer {
+            addr,
+            local,
+            scheme: Scheme::Http,
+        };
+        let slot = match connections.admit_as(addr.ip(), probe.is_local()) {
             Ok(slot) => slot,
             Err(cap) => {
                 connections.log_refusal(addr.ip(), cap);
@@ -351,7 +370,8 @@ pub async fn serve(
                 (true, None) => return, // TLS not configured: nothing sensible to answer
                 (false, _) => (Box::new(stream), Scheme::Http),
             };
-            serve_connection(io, addr, scheme, router, limits, watcher).await;
+            let peer = Peer { scheme, ..probe };
+            serve_connection(io, peer, router, limits, watcher).await;
         });
     }
 }
@@ -367,13 +387,12 @@ pub async fn drain(graceful: GracefulShutdown, limit: Duration) {
 
 async fn serve_connection(
     io: Box<dyn IoStream>,
-    addr: SocketAddr,
-    scheme: Scheme,
+    peer: Peer,
     router: Router,
     limits: Limits,
     watcher: hyper_util::server::graceful::Watcher,
 ) {
-    let peer = Peer { addr, scheme };
+    let addr = peer.addr;
     let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
         req.extensions_mut().insert(peer);
         req.extensions_mut().insert(ConnectInfo(addr));

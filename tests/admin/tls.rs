@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use crate::support::*;
 
-/// A client that trusts exactly the certificate the service generated in `data_dir`,
+/// A client that trusts exactly the local CA the service generated in `data_dir`,
 /// and resolves localhost to the service's address.
 fn tls_client(data_dir: &std::path::Path, addr: std::net::SocketAddr) -> reqwest::Client {
-    let pem = std::fs::read(data_dir.join("tls/cert.pem")).unwrap();
+    let pem = std::fs::read(data_dir.join("tls/ca.pem")).unwrap();
     reqwest::Client::builder()
         .no_proxy()
         .use_rustls_tls()
@@ -157,7 +157,7 @@ async fn the_generated_certificate_names_the_lan_addresses_and_allowed_hosts() {
     let app = Running::start(dir.path(), "127.0.0.1:0").await;
     let mut roots = rustls::RootCertStore::empty();
     roots
-        .add(rustls_der(&dir.path().join("tls/cert.pem")).into())
+        .add(rustls_der(&dir.path().join("tls/ca.pem")).into())
         .unwrap();
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)

@@ -37,7 +37,7 @@ pub async fn restart(
     let want = SocketAddr::new(config.server.host, config.server.port);
     match admin.app.listener_control().restart(want).await {
         Ok(served) => {
-            tracing::info!(op = "service.restart", outcome = "ok", peer = %peer.ip(), "redémarrage de l'écoute demandé depuis la page d'administration: {served}");
+            tracing::info!(op = "service.restart", outcome = "ok", peer = %peer.label(), "redémarrage de l'écoute demandé depuis la page d'administration: {served}");
             let https = peer.scheme == Scheme::Https || config.server.https_only;
             let host = headers
                 .get(header::HOST)
@@ -57,7 +57,7 @@ pub async fn restart(
             .into_response()
         }
         Err(e) => {
-            tracing::error!(op = "service.restart", outcome = "error", peer = %peer.ip(), "redémarrage de l'écoute impossible: {e:#}");
+            tracing::error!(op = "service.restart", outcome = "error", peer = %peer.label(), "redémarrage de l'écoute impossible: {e:#}");
             Redirect::to("/config?restart_failed=1").into_response()
         }
     }

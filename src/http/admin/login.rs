@@ -377,11 +377,11 @@ fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer)
         .revoke(session, admin.app.config().auth.session_lifetime);
     let mut res = match recorded {
         Ok(()) => {
-            tracing::info!(op = "auth.logout", outcome = "ok", peer = %peer.ip(), "déconnexion administrateur");
+            tracing::info!(op = "auth.logout", outcome = "ok", peer = %peer.label(), "déconnexion administrateur");
             Redirect::to("/config/login?m=bye").into_response()
         }
         Err(e) => {
-            tracing::error!(op = "auth.logout", outcome = "error", peer = %peer.ip(), "déconnexion non enregistrée: {e}");
+            tracing::error!(op = "auth.logout", outcome = "error", peer = %peer.label(), "déconnexion non enregistrée: {e}");
             let body = serde_json::json!({"status": "error", "message": format!("Déconnexion non enregistrée: {e}")});
             (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
         }

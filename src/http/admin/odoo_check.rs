@@ -201,7 +201,7 @@ pub async fn odoo_check(
     let origins = match parse_origins(typed, lang) {
         Ok(origins) => origins,
         Err(message) => {
-            tracing::warn!(op = "config.odoo_check", outcome = "error", peer = %peer.ip(), "test Odoo refusé: {}", crate::logs::escape(&message));
+            tracing::warn!(op = "config.odoo_check", outcome = "error", peer = %peer.label(), "test Odoo refusé: {}", crate::logs::escape(&message));
             return (
                 StatusCode::BAD_REQUEST,
                 Json(json!({"status": "error", "message": message})),
@@ -219,7 +219,7 @@ pub async fn odoo_check(
     ];
     let ready = checks.iter().all(|c| c.level != Level::Error);
     let summary: Vec<&str> = checks.iter().map(|c| c.message.as_str()).collect();
-    tracing::info!(op = "config.odoo_check", outcome = if ready { "ok" } else { "error" }, peer = %peer.ip(), "test Odoo ({}): {}", crate::logs::escape(&origins.join(", ")), crate::logs::escape(&summary.join(" ")));
+    tracing::info!(op = "config.odoo_check", outcome = if ready { "ok" } else { "error" }, peer = %peer.label(), "test Odoo ({}): {}", crate::logs::escape(&origins.join(", ")), crate::logs::escape(&summary.join(" ")));
     Json(json!({"status": "success", "ready": ready, "checks": checks})).into_response()
 }
 

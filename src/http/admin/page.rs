@@ -307,7 +307,7 @@ pub async fn save(
         Ok(checked) => checked,
         Err(errors) => {
             let bad: Vec<&str> = errors.keys().map(String::as_str).collect();
-            tracing::warn!(op = "config.save", outcome = "error", peer = %peer.ip(), "configuration refusée, rien n'est enregistré (champs invalides: {})", bad.join(", "));
+            tracing::warn!(op = "config.save", outcome = "error", peer = %peer.label(), "configuration refusée, rien n'est enregistré (champs invalides: {})", bad.join(", "));
             let view = View {
                 headers: &headers,
                 lang,
@@ -328,7 +328,7 @@ pub async fn save(
         Ok(saved) => {
             debug_assert_eq!(saved, config);
             admin.app.replace_config(saved);
-            tracing::info!(op = "config.save", outcome = "ok", peer = %peer.ip(), "configuration enregistrée (modifié: {})", if names.is_empty() { "rien".to_string() } else { names.join(", ") });
+            tracing::info!(op = "config.save", outcome = "ok", peer = %peer.label(), "configuration enregistrée (modifié: {})", if names.is_empty() { "rien".to_string() } else { names.join(", ") });
             let restart = changed.iter().any(|f| f.restart);
             Redirect::to(if restart {
                 "/config?saved=1&restart=1"
@@ -341,7 +341,7 @@ pub async fn save(
             // Not the admin's typing (every value passed its rules): our writer and reader
             // disagree. Nothing was written; say which key, as JSON or on the page.
             let message = e.to_string();
-            tracing::error!(op = "config.save", outcome = "error", peer = %peer.ip(), "{message}");
+            tracing::error!(op = "config.save", outcome = "error", peer = %peer.label(), "{message}");
             if !wants_html(&headers) {
                 return (
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -500,7 +500,7 @@ pub async fn test_drawer(
     {
         Ok(kicked) => {
             let outcome = kicked.outcome;
-            tracing::info!(op = "drawer.open", outcome = "ok", ms = outcome.elapsed.as_millis() as u64, peer = %peer.ip(), "tiroir-caisse ouvert via {target} (test depuis la page d'administration)");
+            tracing::info!(op = "drawer.open", outcome = "ok", ms = outcome.elapsed.as_millis() as u64, peer = %peer.label(), "tiroir-caisse ouvert via {target} (test depuis la page d'administration)");
             let mut answer = json!({"status": "success", "message": format!("Tiroir-caisse ouvert via {target} en {} ms", outcome.elapsed.as_millis())});
             if let Some(w) = kicked.warning {
                 answer["warning"] = json!(w);
@@ -508,7 +508,7 @@ pub async fn test_drawer(
             Ok(Json(answer))
         }
         Err(e) => {
-            tracing::error!(op = "drawer.open", outcome = "error", peer = %peer.ip(), "test d'ouverture du tiroir: {e}");
+            tracing::error!(op = "drawer.open", outcome = "error", peer = %peer.label(), "test d'ouverture du tiroir: {e}");
             Err(ApiError::Unavailable(format!(
                 "Erreur lors de l'ouverture du tiroir: {e}"
             )))
@@ -542,14 +542,14 @@ pub async fn test_print(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     match admin.app.invoices().print_test_page() {
         Ok(path) => {
-            tracing::info!(op = "invoice.test", outcome = "ok", peer = %peer.ip(), "facture de test déposée: {}", path.display());
+            tracing::info!(op = "invoice.test", outcome = "ok", peer = %peer.label(), "facture de test déposée: {}", path.display());
             Ok(Json(json!({
                 "status": "success",
                 "message": format!("Facture de test déposée ({}) : elle va être imprimée", path.display())
             })))
         }
         Err(e) => {
-            tracing::warn!(op = "invoice.test", outcome = "error", peer = %peer.ip(), "test d'impression refusé: {e}");
+            tracing::warn!(op = "invoice.test", outcome = "error", peer = %peer.label(), "test d'impression refusé: {e}");
             Err(ApiError::Unavailable(format!(
                 "Test d'impression impossible: {e}"
             )))

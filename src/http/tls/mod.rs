@@ -1,0 +1,392 @@
+//! HTTPS on the service's own port: rustls (ring provider) behind the listener's
+//! first-byte check. The certificate is `[server] cert_file`/`key_file` when set (served
+//! as is, never reissued), else a leaf issued by the service's local CA ([`ca`]) kept in
+//! `<data dir>/tls/`: devices trust the CA once, and the leaf is reissued from it when
+//! the machine's addresses change ([`renew`]), with no restart and no new trust step.
+
+pub mod ca;
+pub mod renew;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsAcceptor;
+
+use self::ca::LocalCa;
+use self::renew::{LeafResolver, Renewal};
+use super::server::{IoStream, TlsAccept, TlsTerminator};
+use crate::config::ServerConfig;
+
+const GENERATED_DIR: &str = "tls";
+const GENERATED_CERT: &str = "cert.pem";
+const GENERATED_KEY: &str = "key.pem";
+
+pub struct RustlsTerminator {
+    acceptor: TlsAcceptor,
+    /// Where the certificate came from, for the start-up log line.
+    pub cert_path: PathBuf,
+    /// The leaf in service, swapped by the address watcher.
+    resolver: Arc<LeafResolver>,
+    /// How to reissue it: `None` for a hand-configured pair.
+    renewal: Option<(Renewal, Vec<String>)>,
+}
+
+impl RustlsTerminator {
+    /// Starts the address watcher ([`renew::watch`]) for a generated leaf, checking
+    /// every `every`; nothing for a hand-configured pair. Needs a tokio runtime.
+    pub fn watch_addresses(&mut self, every: std::time::Duration) {
+        if let Some((renewal, names)) = self.renewal.take() {
+            renew::watch(renewal, Arc::downgrade(&self.resolver), names, every);
+        }
+    }
+}
+
+impl TlsTerminator for RustlsTerminator {
+    fn accept(&self, stream: TcpStream) -> TlsAccept {
+        let acceptor = self.acceptor.clone();
+        Box::pin(async move {
+            let tls = acceptor.accept(stream).await?;
+            Ok(Box::new(tls) as Box<dyn IoStream>)
+        })
+    }
+}
+
+type Pair = (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>);
+
+/// Reads a PEM certificate chain and its private key, and checks they go together.
+pub fn load_pem_pair(cert: &Path, key: &Path) -> Result<Pair> {
+    let chain = CertificateDer::pem_file_iter(cert)
+        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| anyhow::anyhow!("{}: certificat PEM illisible ({e})", cert.display()))?;
+    if chain.is_empty() {
+        anyhow::bail!("{}: aucun certificat PEM trouvé", cert.display());
+    }
+    let private = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| anyhow::anyhow!("{}: clé privée PEM illisible ({e})", key.display()))?;
+    server_config(chain.clone(), private.clone_key()).with_context(|| {
+        format!(
+            "{} et {} ne vont pas ensemble",
+            cert.display(),
+            key.display()
+        )
+    })?;
+    Ok((chain, private))
+}
+
+fn server_config(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+) -> Result<rustls::ServerConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .context("versions TLS")?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .context("certificat ou clé refusé")?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// The server configuration serving whatever `resolver` holds.
+fn resolver_config(resolver: Arc<LeafResolver>) -> Result<rustls::ServerConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .context("versions TLS")?
+        .with_no_client_auth()
+        .with_cert_resolver(resolver);
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// The names the generated certificate is valid for: loopback, the machine's name, its
+/// shop-network addresses now (so a tablet opening `https://192.168.1.20:22548` sees a
+/// certificate for that address), and the names in `[server] allowed_hosts`. When the
+/// addresses change the leaf is reissued ([`renew`]).
+pub fn generated_names(allowed_hosts: &[String]) -> Vec<String> {
+    let mut names = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+    ];
+    if let Some(machine) = crate::platform::machine_name() {
+        names.push(machine.clone());
+        names.push(format!("{machine}.local"));
+    }
+    names.extend(
+        crate::platform::machine_addresses()
+            .iter()
+            .map(ToString::to_string),
+    );
+    names.extend(
+        allowed_hosts
+            .iter()
+            .map(|h| crate::auth::host::host_name(h))
+            .filter(|h| !h.is_empty()),
+    );
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(n.clone()));
+    names
+}
+
+/// The generated certificate's files in `data_dir`.
+pub fn generated_paths(data_dir: &Path) -> (PathBuf, PathBuf) {
+    let dir = data_dir.join(GENERATED_DIR);
+    (dir.join(GENERATED_CERT), dir.join(GENERATED_KEY))
+}
+
+/// The TLS side of the listener for this configuration. A configured pair that does not
+/// load is an error (the service must not silently serve another certificate).
+pub fn load_or_generate(data_dir: &Path, server: &ServerConfig) -> Result<RustlsTerminator> {
+    let (cert, renewal) = match (&server.cert_file, &server.key_file) {
+        (Some(c), Some(k)) => {
+            let (c, k) = (resolve(data_dir, c), resolve(data_dir, k));
+            let (chain, private) = load_pem_pair(&c, &k)?;
+            (c, Static(renew::certified(chain, private)?))
+        }
+        (None, None) => {
+            let (c, k) = generated_paths(data_dir);
+            let (ca, origin) = LocalCa::load_or_create(&data_dir.join(GENERATED_DIR))?;
+            let renewal = Renewal {
+                ca,
+                cert: c.clone(),
+                key: k,
+                allowed_hosts: server.allowed_hosts.clone(),
+            };
+            (c, Generated(Box::new(renewal), origin))
+        }
+        _ => anyhow::bail!(
+            "[server] cert_file et key_file vont ensemble: renseignez les deux ou aucun"
+        ),
+    };
+    let (key, renewal) = match renewal {
+        Static(key) => (key, None),
+        Generated(renewal, origin) => {
+            let names = generated_names(&renewal.allowed_hosts);
+            let key = generated_leaf(&renewal, &names, origin)?;
+            (key, Some((*renewal, names)))
+        }
+    };
+    let resolver = Arc::new(LeafResolver::new(key));
+    let config = resolver_config(resolver.clone())?;
+    Ok(RustlsTerminator {
+        acceptor: TlsAcceptor::from(Arc::new(config)),
+        cert_path: cert,
+        resolver,
+        renewal,
+    })
+}
+
+enum Source {
+    Static(Arc<rustls::sign::CertifiedKey>),
+    Generated(Box<Renewal>, ca::Origin),
+}
+use Source::{Generated, Static};
+
+/// The generated leaf: the one in `tls/` if the CA issued it and it covers `names`,
+/// else a new one. A 1.0 self-signed leaf (no CA then) is replaced, and said so.
+fn generated_leaf(
+    renewal: &Renewal,
+    names: &[String],
+    origin: ca::Origin,
+) -> Result<Arc<rustls::sign::CertifiedKey>> {
+    let existing = load_pem_pair(&renewal.cert, &renewal.key)
+        .ok()
+        .and_then(|(chain, key)| renew::certified(chain, key).ok());
+    match existing {
+        Some(key) if renewal.still_covers(&key, names) => return Ok(key),
+        Some(_) if origin == ca::Origin::Created => tracing::warn!(
+            op = "tls.generate",
+            outcome = "ok",
+            "l'ancien certificat auto-signé {} est remplacé par un certificat émis par l'autorité locale {}: faites confiance à celle-ci une fois sur chaque appareil (docs/install-windows.md, docs/install-linux.md)",
+            renewal.cert.display(),
+            renewal.ca.cert_path.display()
+        ),
+        _ => {}
+    }
+    let key = renewal.issue(names)?;
+    tracing::info!(
+        op = "tls.generate",
+        outcome = "ok",
+        "certificat émis par l'autorité locale {}: {} (noms: {})",
+        renewal.ca.cert_path.display(),
+        renewal.cert.display(),
+        names.join(", ")
+    );
+    Ok(key)
+}
+
+fn resolve(data_dir: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        data_dir.join(path)
+    }
+}
+
+/// The TLS keys and certificates are written with the one atomic helper for files
+/// (`private`: the service's account only): a crash mid-write never leaves half a key
+/// that would stop HTTPS at the next start.
+fn write_file(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
+    use crate::atomic_file::Access;
+    let access = if private {
+        Access::Private
+    } else {
+        Access::Shared
+    };
+    crate::atomic_file::write(path, bytes, access)
+        .with_context(|| format!("écriture de {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn generates_once_and_reuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = crate::config::Config::defaults().server;
+        let first = load_or_generate(dir.path(), &server).unwrap();
+        let pem = std::fs::read(&first.cert_path).unwrap();
+        let second = load_or_generate(dir.path(), &server).unwrap();
+        assert_eq!(pem, std::fs::read(&second.cert_path).unwrap());
+    }
+
+    #[test]
+    fn mismatched_pair_is_refused() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let (ca, _) = generated_paths(a.path());
+        let (_, kb) = generated_paths(b.path());
+        let server = crate::config::Config::defaults().server;
+        load_or_generate(a.path(), &server).unwrap();
+        load_or_generate(b.path(), &server).unwrap();
+        let err = load_pem_pair(&ca, &kb).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("ne vont pas ensemble"),
+            "{err:#}"
+        );
+    }
+
+    fn leaf_der(path: &Path) -> CertificateDer<'static> {
+        CertificateDer::from_pem_file(path).unwrap()
+    }
+
+    /// The CA is made once, its key private; the leaf chains to it, covers the machine's
+    /// names, and is kept at the next start.
+    #[test]
+    fn the_leaf_is_issued_by_a_local_ca_made_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = crate::config::Config::defaults().server;
+        let first = load_or_generate(dir.path(), &server).unwrap();
+        let tls = dir.path().join("tls");
+        let ca_pem = std::fs::read(tls.join("ca.pem")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for private in ["ca-key.pem", "key.pem"] {
+                let mode = std::fs::metadata(tls.join(private))
+                    .unwrap()
+                    .permissions()
+                    .mode();
+                assert_eq!(mode & 0o777, 0o600, "{private}");
+            }
+        }
+        let (ca, origin) = LocalCa::load_or_create(&tls).unwrap();
+        assert_eq!(origin, ca::Origin::Loaded);
+        let names = generated_names(&server.allowed_hosts);
+        assert!(names.iter().any(|n| n == "127.0.0.1"));
+        assert!(ca.covers(&leaf_der(&first.cert_path), &names, Duration::ZERO));
+        let second = load_or_generate(dir.path(), &server).unwrap();
+        assert_eq!(ca_pem, std::fs::read(tls.join("ca.pem")).unwrap());
+        assert_eq!(
+            leaf_der(&first.cert_path),
+            leaf_der(&second.cert_path),
+            "a leaf that still covers the names is kept"
+        );
+    }
+
+    /// 1.0/1.1: a self-signed leaf and no CA. The CA is created and a leaf issued from it
+    /// replaces the old one.
+    #[test]
+    fn a_self_signed_leaf_of_an_older_version_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) = generated_paths(dir.path());
+        std::fs::create_dir_all(cert.parent().unwrap()).unwrap();
+        let old_key = rcgen::KeyPair::generate().unwrap();
+        let old = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+            .unwrap()
+            .self_signed(&old_key)
+            .unwrap();
+        std::fs::write(&cert, old.pem()).unwrap();
+        std::fs::write(&key, old_key.serialize_pem()).unwrap();
+        let server = crate::config::Config::defaults().server;
+        load_or_generate(dir.path(), &server).unwrap();
+        let (ca, _) = LocalCa::load_or_create(&dir.path().join("tls")).unwrap();
+        let leaf = leaf_der(&cert);
+        assert_ne!(leaf.as_ref(), old.der().as_ref());
+        assert!(ca.covers(&leaf, &["localhost".to_string()], Duration::ZERO));
+        assert!(!ca.covers(old.der(), &["localhost".to_string()], Duration::ZERO));
+    }
+
+    /// A hand-configured pair is served as is: no CA is made for it.
+    #[test]
+    fn a_configured_pair_gets_no_ca() {
+        let a = tempfile::tempdir().unwrap();
+        let server = crate::config::Config::defaults().server;
+        load_or_generate(a.path(), &server).unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let mut configured = server.clone();
+        let (c, k) = generated_paths(a.path());
+        configured.cert_file = Some(c.clone());
+        configured.key_file = Some(k);
+        let t = load_or_generate(b.path(), &configured).unwrap();
+        assert_eq!(t.cert_path, c);
+        assert!(t.renewal.is_none());
+        assert!(!b.path().join("tls").exists());
+    }
+
+    /// Half a CA is an error naming both files, and nothing is overwritten.
+    #[test]
+    fn half_a_ca_is_refused_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = crate::config::Config::defaults().server;
+        load_or_generate(dir.path(), &server).unwrap();
+        let tls = dir.path().join("tls");
+        std::fs::remove_file(tls.join("ca-key.pem")).unwrap();
+        let before = std::fs::read(tls.join("ca.pem")).unwrap();
+        let err = format!("{:#}", load_or_generate(dir.path(), &server).err().unwrap());
+        assert!(
+            err.contains("ca.pem") && err.contains("ca-key.pem"),
+            "{err}"
+        );
+        assert_eq!(before, std::fs::read(tls.join("ca.pem")).unwrap());
+    }
+
+    /// A name the leaf lacks (a new address) makes the check issue a new leaf from the
+    /// same CA and put it in service; with nothing changed it does nothing.
+    #[test]
+    fn a_new_name_reissues_the_leaf_from_the_same_ca() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = crate::config::Config::defaults().server;
+        let mut t = load_or_generate(dir.path(), &server).unwrap();
+        let (renewal, mut names) = t.renewal.take().unwrap();
+        assert!(
+            !renewal.check(&t.resolver, &mut names).unwrap(),
+            "nothing changed"
+        );
+        let before = t.resolver.current();
+        let mut stale = vec!["localhost".to_string()];
+        assert!(renewal.check(&t.resolver, &mut stale).unwrap());
+        let after = t.resolver.current();
+        assert_ne!(before.cert[0], after.cert[0]);
+        assert!(renewal.still_covers(&after, &names));
+        assert_eq!(leaf_der(&t.cert_path), after.cert[0]);
+    }
+}

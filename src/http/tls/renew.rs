@@ -1,0 +1,172 @@
+//! The leaf certificate in service, swappable while the service runs: when the machine's
+//! addresses change (DHCP, a second network card, Wi-Fi), a new leaf is issued by the
+//! local CA, written to `tls/`, and served to the next handshake, with no restart and no
+//! new trust step (the devices trust the CA, not the leaf).
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock, Weak};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
+
+use super::ca::{LocalCa, RENEW_BEFORE};
+
+/// How often the machine's addresses are looked at: one `getifaddrs` and a comparison.
+pub const CHECK_EVERY: Duration = Duration::from_secs(30);
+/// Test seam: the check period in milliseconds (50 ms to 60 s), for the tests that
+/// change an address while the real binary runs.
+pub const TEST_CHECK_ENV: &str = "CASHDRAWER_TEST_ADDRESS_CHECK_MS";
+
+/// The period of the address check: [`CHECK_EVERY`], or the test seam's value.
+pub fn check_period() -> Duration {
+    std::env::var(TEST_CHECK_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|ms| Duration::from_millis(ms.clamp(50, 60_000)))
+        .unwrap_or(CHECK_EVERY)
+}
+
+/// Serves whatever leaf it holds now; [`LeafResolver::set`] replaces it for the next
+/// handshakes (those under way keep theirs).
+#[derive(Debug)]
+pub struct LeafResolver {
+    current: RwLock<Arc<CertifiedKey>>,
+}
+
+impl LeafResolver {
+    pub fn new(key: Arc<CertifiedKey>) -> LeafResolver {
+        LeafResolver {
+            current: RwLock::new(key),
+        }
+    }
+
+    pub fn current(&self) -> Arc<CertifiedKey> {
+        // A panic while swapping leaves an Arc that is still a whole certificate.
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn set(&self, key: Arc<CertifiedKey>) {
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = key;
+    }
+}
+
+impl ResolvesServerCert for LeafResolver {
+    fn resolve(&self, _hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        Some(self.current())
+    }
+}
+
+/// A chain and key ready for rustls (ring), checked to go together.
+pub fn certified(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+) -> Result<Arc<CertifiedKey>> {
+    let provider = rustls::crypto::ring::default_provider();
+    let signer = provider
+        .key_provider
+        .load_private_key(key)
+        .context("clé privée refusée")?;
+    let certified = CertifiedKey::new(chain, signer);
+    certified
+        .keys_match()
+        .context("le certificat et la clé ne vont pas ensemble")?;
+    Ok(Arc::new(certified))
+}
+
+/// What reissuing needs: the CA, where the leaf lives, the names to cover.
+pub struct Renewal {
+    pub ca: LocalCa,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    pub allowed_hosts: Vec<String>,
+}
+
+impl Renewal {
+    /// Issues a leaf for `names`, writes it (key first, each file atomically) and
+    /// returns it for the resolver.
+    pub fn issue(&self, names: &[String]) -> Result<Arc<CertifiedKey>> {
+        let leaf = self.ca.issue(names)?;
+        super::write_file(&self.key, leaf.key_pem.as_bytes(), true)?;
+        super::write_file(&self.cert, leaf.cert_pem.as_bytes(), false)?;
+        let chain =
+            vec![CertificateDer::from_pem_slice(leaf.cert_pem.as_bytes())
+                .context("certificat émis")?];
+        let key = PrivateKeyDer::from_pem_slice(leaf.key_pem.as_bytes()).context("clé émise")?;
+        certified(chain, key)
+    }
+
+    /// Whether the leaf in service still does: issued by the CA, valid for every name
+    /// of now for [`RENEW_BEFORE`] more.
+    pub fn still_covers(&self, leaf: &CertifiedKey, names: &[String]) -> bool {
+        leaf.cert
+            .first()
+            .is_some_and(|der| self.ca.covers(der, names, RENEW_BEFORE))
+    }
+
+    /// One check: a new leaf when the names changed or the leaf in service no longer
+    /// covers them; `Ok(false)` when nothing had to be done.
+    pub fn check(&self, resolver: &LeafResolver, last: &mut Vec<String>) -> Result<bool> {
+        let names = super::generated_names(&self.allowed_hosts);
+        if names == *last && self.still_covers(&resolver.current(), &names) {
+            return Ok(false);
+        }
+        let key = self.issue(&names)?;
+        resolver.set(key);
+        tracing::info!(
+            op = "tls.renew",
+            outcome = "ok",
+            "adresses du poste changées: nouveau certificat émis par l'autorité locale, sans redémarrage ni nouvelle approbation: {} (noms: {})",
+            self.cert.display(),
+            names.join(", ")
+        );
+        *last = names;
+        Ok(true)
+    }
+}
+
+/// Checks the machine's names every `every` and reissues the leaf when they change,
+/// for as long as the resolver is in service (the task ends once it is dropped, e.g.
+/// when the admin page restarts the listener with a new one).
+pub fn watch(renewal: Renewal, resolver: Weak<LeafResolver>, names: Vec<String>, every: Duration) {
+    tokio::spawn(async move {
+        let mut last = names;
+        let renewal = Arc::new(renewal);
+        loop {
+            tokio::time::sleep(every).await;
+            let Some(resolver) = resolver.upgrade() else {
+                return;
+            };
+            let (r, mut names) = (renewal.clone(), std::mem::take(&mut last));
+            // Key generation and interface listing: off the async workers.
+            let outcome = tokio::task::spawn_blocking(move || {
+                let result = r.check(&resolver, &mut names);
+                (result, names)
+            })
+            .await;
+            match outcome {
+                Ok((result, names)) => {
+                    last = names;
+                    if let Err(e) = result {
+                        tracing::error!(op = "tls.renew", outcome = "error",
+                            "nouveau certificat non émis, l'ancien reste en service (nouvel essai dans {} s): {e:#}",
+                            every.as_secs());
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(
+                        op = "tls.renew",
+                        outcome = "error",
+                        "vérification des adresses: {e}"
+                    );
+                }
+            }
+        }
+    });
+}
