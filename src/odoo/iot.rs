@@ -177,4 +177,40 @@ mod tests {
             ]
         );
     }
+
+    /// Pins the bytes of a whole JPEG receipt (decode, scaling, dithering, bands), so a
+    /// faster implementation is proven byte-identical to the one it replaced.
+    #[test]
+    fn golden_digest_of_a_jpeg_receipt() {
+        use sha2::{Digest, Sha256};
+        let (w, h) = (640u16, 400u16);
+        let pixels: Vec<u8> = (0..usize::from(w) * usize::from(h))
+            .map(|i| {
+                let (x, y) = (i % usize::from(w), i / usize::from(w));
+                match (y / 20) % 3 {
+                    0 if (x / 9) % 2 == 0 && y % 20 < 14 => 0,
+                    1 => (x % 256) as u8,
+                    _ => 255,
+                }
+            })
+            .collect();
+        let mut jpeg = Vec::new();
+        jpeg_encoder::Encoder::new(&mut jpeg, 90)
+            .encode(&pixels, w, h, jpeg_encoder::ColorType::Luma)
+            .unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&jpeg);
+        let job = receipt_job(
+            decode_receipt(&format!("data:image/jpeg;base64,{b64}")).unwrap(),
+            576,
+        );
+        let digest: String = Sha256::digest(&job)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        // The digest of the 1.1.0 code's job.
+        assert_eq!(
+            digest,
+            "918dd489c7186bd43286d82753ec25893bb2a0576676756e5fcc9ba553846cee"
+        );
+    }
 }
