@@ -240,6 +240,12 @@ fn serve_job(mut s: TcpStream) -> Option<(Instant, usize)> {
             Ok(n) => n,
         };
         let now = Instant::now();
+        if state == 0 && !buf[..n].contains(&0x10) {
+            // Picture data: no byte-by-byte walk (the quick bench's driver is a debug build).
+            job += n;
+            last = now;
+            continue;
+        }
         for &b in &buf[..n] {
             state = match (state, b) {
                 (0, 0x10) => 1,

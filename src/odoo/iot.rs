@@ -50,10 +50,8 @@ pub fn decode_receipt(receipt: &str) -> Result<Gray, ReceiptError> {
     let b64 = receipt
         .split_once(";base64,")
         .map_or(receipt, |(_, data)| data);
-    let compact: String = b64.split_whitespace().collect();
-    let jpeg = base64::engine::general_purpose::STANDARD
-        .decode(compact.as_bytes())
-        .map_err(|e| ReceiptError(format!("base64 invalide: {e}")))?;
+    let jpeg =
+        super::b64::decode(b64).map_err(|e| ReceiptError(format!("base64 invalide: {e}")))?;
     let options = DecoderOptions::default()
         .jpeg_set_out_colorspace(ColorSpace::Luma)
         .set_max_width(4096)

@@ -32,10 +32,18 @@ impl Bitmap {
     pub fn from_rows(data: &[u8], width: usize, height: usize) -> Bitmap {
         let stride = width.div_ceil(8);
         let mut dots = vec![false; width * height];
-        for y in 0..height {
-            for x in 0..width {
-                let byte = data.get(y * stride + x / 8).copied().unwrap_or(0);
-                dots[y * width + x] = byte & (0x80 >> (x % 8)) != 0;
+        if width > 0 {
+            // Byte by byte, eight dots at a time: this runs for every dot of a receipt.
+            for (y, row) in dots.chunks_exact_mut(width).enumerate() {
+                let src = data.get(y * stride..).unwrap_or(&[]);
+                for (chunk, byte) in row
+                    .chunks_mut(8)
+                    .zip(src.iter().chain(std::iter::repeat(&0)))
+                {
+                    for (i, dot) in chunk.iter_mut().enumerate() {
+                        *dot = byte & (0x80 >> i) != 0;
+                    }
+                }
             }
         }
         Bitmap {
@@ -49,11 +57,19 @@ impl Bitmap {
     pub fn to_rows(&self) -> Vec<u8> {
         let stride = self.width.div_ceil(8);
         let mut out = vec![0u8; stride * self.height];
-        for y in 0..self.height {
-            for x in 0..self.width {
-                if self.dots[y * self.width + x] {
-                    out[y * stride + x / 8] |= 0x80 >> (x % 8);
-                }
+        if self.width == 0 {
+            return out;
+        }
+        for (row, dst) in self
+            .dots
+            .chunks_exact(self.width)
+            .zip(out.chunks_exact_mut(stride))
+        {
+            for (chunk, byte) in row.chunks(8).zip(dst.iter_mut()) {
+                *byte = chunk
+                    .iter()
+                    .enumerate()
+                    .fold(0u8, |acc, (i, &d)| acc | (u8::from(d) << (7 - i)));
             }
         }
         out
@@ -84,26 +100,58 @@ impl Bitmap {
     /// query) or even kick the drawer. Where the data spells one, the `DLE` byte's single
     /// dot is left white: one dot, invisible on a receipt.
     pub fn to_escpos(&self) -> Vec<u8> {
-        let stride = self.width.div_ceil(8);
-        let mut rows = self.to_rows();
-        for i in 1..rows.len() {
-            if rows[i - 1] == 0x10 && matches!(rows[i], 0x04 | 0x05 | 0x14) {
-                rows[i - 1] = 0x00;
-            }
-        }
-        let mut out = Vec::with_capacity(rows.len() + 8 * (self.height / BAND_ROWS + 1));
-        if stride == 0 {
-            return out;
-        }
-        for band in rows.chunks(stride * BAND_ROWS) {
-            let h = band.len() / stride;
-            out.extend_from_slice(&[0x1d, b'v', b'0', 0]);
-            out.extend_from_slice(&(stride as u16).to_le_bytes());
-            out.extend_from_slice(&(h as u16).to_le_bytes());
-            out.extend_from_slice(band);
-        }
-        out
+        escpos_bands(self.to_rows(), self.width.div_ceil(8))
     }
+}
+
+/// ePOS `<image>` rows (see [`Bitmap::from_rows`]) straight to `GS v 0` bands, scaled
+/// down first only if wider than `max_width`. The same bytes as
+/// `Bitmap::from_rows(..).fit_width(..).to_escpos()`, without unpacking a receipt that
+/// already fits the paper into one `bool` per dot and packing it again.
+pub fn rows_to_escpos(data: &[u8], width: usize, height: usize, max_width: usize) -> Vec<u8> {
+    if width > max_width {
+        return Bitmap::from_rows(data, width, height)
+            .fit_width(max_width)
+            .to_escpos();
+    }
+    let stride = width.div_ceil(8);
+    let mut rows = vec![0u8; stride * height];
+    let given = rows.len().min(data.len());
+    rows[..given].copy_from_slice(&data[..given]);
+    // Padding bits past the width are skipped by `from_rows`: they print white.
+    let pad_mask = match width % 8 {
+        0 => 0xff,
+        used => 0xffu8 << (8 - used),
+    };
+    if pad_mask != 0xff {
+        for row in rows.chunks_exact_mut(stride) {
+            row[stride - 1] &= pad_mask;
+        }
+    }
+    escpos_bands(rows, stride)
+}
+
+/// Packed rows of `stride` bytes → one `GS v 0` command per band of [`BAND_ROWS`] rows,
+/// the real-time command guard applied (see [`Bitmap::to_escpos`]).
+fn escpos_bands(mut rows: Vec<u8>, stride: usize) -> Vec<u8> {
+    for i in 1..rows.len() {
+        if rows[i - 1] == 0x10 && matches!(rows[i], 0x04 | 0x05 | 0x14) {
+            rows[i - 1] = 0x00;
+        }
+    }
+    if stride == 0 {
+        return Vec::new();
+    }
+    let height = rows.len() / stride;
+    let mut out = Vec::with_capacity(rows.len() + 8 * (height / BAND_ROWS + 1));
+    for band in rows.chunks(stride * BAND_ROWS) {
+        let h = band.len() / stride;
+        out.extend_from_slice(&[0x1d, b'v', b'0', 0]);
+        out.extend_from_slice(&(stride as u16).to_le_bytes());
+        out.extend_from_slice(&(h as u16).to_le_bytes());
+        out.extend_from_slice(band);
+    }
+    out
 }
 
 impl Gray {
@@ -139,31 +187,51 @@ impl Gray {
 
     /// Floyd–Steinberg error diffusion with serpentine scanning (no directional
     /// worms): grey areas and anti-aliased text come out as even dot patterns.
+    ///
+    /// Integer arithmetic (sixteenths of a grey level), two rows of error with a margin
+    /// cell each side: what falls off the picture lands in a margin, so the inner loop has
+    /// no edge tests.
     pub fn dither(&self) -> Bitmap {
         let (w, h) = (self.width, self.height);
-        let mut err: Vec<i32> = self.pixels.iter().map(|&p| i32::from(p) * 16).collect();
         let mut dots = vec![false; w * h];
-        for y in 0..h {
-            let rtl = y % 2 == 1;
-            for i in 0..w {
-                let x = if rtl { w - 1 - i } else { i };
-                let idx = y * w + x;
-                let old = err[idx].clamp(0, 255 * 16);
-                let black = old < 128 * 16;
-                dots[idx] = black;
-                let e = old - if black { 0 } else { 255 * 16 };
-                let fwd: isize = if rtl { -1 } else { 1 };
-                let mut spread = |dx: isize, dy: usize, part: i32| {
-                    let nx = x as isize + dx;
-                    if nx >= 0 && (nx as usize) < w && y + dy < h {
-                        err[(y + dy) * w + nx as usize] += e * part / 16;
-                    }
-                };
-                spread(fwd, 0, 7);
-                spread(-fwd, 1, 3);
-                spread(0, 1, 5);
-                spread(fwd, 1, 1);
+        if w == 0 || h == 0 {
+            return Bitmap {
+                width: w,
+                height: h,
+                dots,
+            };
+        }
+        // Cell x + 1 holds pixel x; cells 0 and w + 1 are the margins.
+        let mut cur = vec![0i32; w + 2];
+        let mut next = vec![0i32; w + 2];
+        for (y, (src, row)) in self
+            .pixels
+            .chunks_exact(w)
+            .zip(dots.chunks_exact_mut(w))
+            .enumerate()
+        {
+            for (cell, &p) in cur[1..=w].iter_mut().zip(src) {
+                *cell += i32::from(p) * 16;
             }
+            next.fill(0);
+            if y % 2 == 0 {
+                for x in 0..w {
+                    let e = quantise(&mut cur[x + 1], &mut row[x]);
+                    cur[x + 2] += e * 7 / 16;
+                    next[x] += e * 3 / 16;
+                    next[x + 1] += e * 5 / 16;
+                    next[x + 2] += e / 16;
+                }
+            } else {
+                for x in (0..w).rev() {
+                    let e = quantise(&mut cur[x + 1], &mut row[x]);
+                    cur[x] += e * 7 / 16;
+                    next[x + 2] += e * 3 / 16;
+                    next[x + 1] += e * 5 / 16;
+                    next[x] += e / 16;
+                }
+            }
+            std::mem::swap(&mut cur, &mut next);
         }
         Bitmap {
             width: w,
@@ -171,6 +239,15 @@ impl Gray {
             dots,
         }
     }
+}
+
+/// One dot of the dithering: black below mid-grey; returns the error to spread.
+#[inline(always)]
+fn quantise(cell: &mut i32, dot: &mut bool) -> i32 {
+    let old = (*cell).clamp(0, 255 * 16);
+    let black = old < 128 * 16;
+    *dot = black;
+    old - if black { 0 } else { 255 * 16 }
 }
 
 /// The source range `[start, end)` covered by output index `i` of `out` over `len`.
@@ -349,5 +426,40 @@ mod tests {
         assert_eq!(sha256_hex(&gray_fit.pixels), GOLDEN_FIT);
         assert_eq!(sha256_hex(&escpos), GOLDEN_ESCPOS);
         assert_eq!(sha256_hex(&wide.to_escpos()), GOLDEN_WIDE);
+    }
+
+    /// The ePOS fast path writes what the general one (unpack, fit, pack) writes: widths
+    /// on and off a byte boundary, padding bits set, short and long data, wider than
+    /// the paper.
+    #[test]
+    fn rows_to_escpos_is_the_general_path() {
+        let mut seed = 7u32;
+        let data: Vec<u8> = (0..4000)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                (seed >> 16) as u8
+            })
+            .collect();
+        for (w, h) in [
+            (8, 10),
+            (13, 40),
+            (64, 50),
+            (200, 20),
+            (203, 7),
+            (1, 3),
+            (300, 9),
+        ] {
+            for len in [0, 5, usize::div_ceil(w, 8) * h, data.len()] {
+                let d = &data[..len.min(data.len())];
+                let general = Bitmap::from_rows(d, w, h).fit_width(120).to_escpos();
+                assert_eq!(
+                    rows_to_escpos(d, w, h, 120),
+                    general,
+                    "{w}x{h}, {len} bytes"
+                );
+            }
+        }
+        assert!(rows_to_escpos(&data, 0, 5, 576).is_empty());
+        assert!(rows_to_escpos(&data, 5, 0, 576).is_empty());
     }
 }
