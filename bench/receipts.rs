@@ -329,8 +329,9 @@ fn measure(
 /// python-escpos `image()` of the same picture into `Dummy`, timed by
 /// bench/escpos_image.py: Ok((p50, p99, output bytes)) or why there is no figure.
 fn python_escpos(gray: &[u8], n: usize) -> Result<(Duration, Duration, usize), String> {
-    let python = std::env::var("BENCH_PYTHON")
-        .unwrap_or_else(|_| format!("{}/bench-venv/bin/python", super::target_dir()));
+    // bench/run.sh sets BENCH_PYTHON to the venv it installed python-escpos in.
+    let python =
+        std::env::var("BENCH_PYTHON").unwrap_or_else(|_| "target/bench-venv/bin/python".into());
     if !Path::new(&python).exists() {
         return Err("python-escpos not installed (bench/run.sh installs it in a venv)".into());
     }

@@ -7,7 +7,6 @@
 //! (`text`, `feed`, `sound`, `command`); any other element is logged and skipped, and its
 //! children are read as if it were not there.
 
-use base64::Engine as _;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 

@@ -6,7 +6,6 @@
 //! http or 443 for https unless the field holds one (`localhost:22548`), so the service
 //! is reached on its own port.
 
-use base64::Engine as _;
 use serde_json::{json, Value};
 use zune_jpeg::zune_core::colorspace::ColorSpace;
 use zune_jpeg::zune_core::options::DecoderOptions;
@@ -82,9 +81,8 @@ pub fn decode_receipt(receipt: &str) -> Result<Gray, ReceiptError> {
 /// The job for a receipt picture: reset, centred raster scaled to the paper and
 /// dithered, then feed to the cutter and cut (as the IoT box does).
 pub fn receipt_job(picture: Gray, paper_width: usize) -> Vec<u8> {
-    let bitmap = picture.fit_width(paper_width).dither();
     let mut job = vec![0x1b, b'@', 0x1b, b'a', 1];
-    job.extend(bitmap.to_escpos());
+    job.extend(picture.fit_width(paper_width).dither_to_escpos());
     job.extend_from_slice(&[0x1b, b'a', 0, 0x1d, b'V', 66, 0]);
     job
 }
@@ -129,6 +127,7 @@ pub fn rpc_result(id: &Value, result: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
 
     #[test]
     fn a_jpeg_that_panics_the_decoder_is_a_receipt_error() {

@@ -188,50 +188,27 @@ impl Gray {
     /// Floyd–Steinberg error diffusion with serpentine scanning (no directional
     /// worms): grey areas and anti-aliased text come out as even dot patterns.
     ///
-    /// Integer arithmetic (sixteenths of a grey level), two rows of error with a margin
-    /// cell each side: what falls off the picture lands in a margin, so the inner loop has
-    /// no edge tests.
+    /// Integer arithmetic (sixteenths of a grey level); one row of error, overwritten
+    /// just behind the scan with the error for the row below, and the error in flight in
+    /// registers: this runs for every dot of a JPEG receipt.
     pub fn dither(&self) -> Bitmap {
         let (w, h) = (self.width, self.height);
         let mut dots = vec![false; w * h];
-        if w == 0 || h == 0 {
-            return Bitmap {
-                width: w,
-                height: h,
-                dots,
-            };
-        }
-        // Cell x + 1 holds pixel x; cells 0 and w + 1 are the margins.
-        let mut cur = vec![0i32; w + 2];
-        let mut next = vec![0i32; w + 2];
-        for (y, (src, row)) in self
-            .pixels
-            .chunks_exact(w)
-            .zip(dots.chunks_exact_mut(w))
-            .enumerate()
-        {
-            for (cell, &p) in cur[1..=w].iter_mut().zip(src) {
-                *cell += i32::from(p) * 16;
-            }
-            next.fill(0);
-            if y % 2 == 0 {
-                for x in 0..w {
-                    let e = quantise(&mut cur[x + 1], &mut row[x]);
-                    cur[x + 2] += e * 7 / 16;
-                    next[x] += e * 3 / 16;
-                    next[x + 1] += e * 5 / 16;
-                    next[x + 2] += e / 16;
-                }
-            } else {
-                for x in (0..w).rev() {
-                    let e = quantise(&mut cur[x + 1], &mut row[x]);
-                    cur[x] += e * 7 / 16;
-                    next[x + 2] += e * 3 / 16;
-                    next[x + 1] += e * 5 / 16;
-                    next[x] += e / 16;
+        if w > 0 {
+            let mut err = vec![0i32; w];
+            for (y, (src, row)) in self
+                .pixels
+                .chunks_exact(w)
+                .zip(dots.chunks_exact_mut(w))
+                .enumerate()
+            {
+                let put = |x: usize, black: bool| row[x] = black;
+                if y % 2 == 0 {
+                    diffuse_row::<false>(src, &mut err, put);
+                } else {
+                    diffuse_row::<true>(src, &mut err, put);
                 }
             }
-            std::mem::swap(&mut cur, &mut next);
         }
         Bitmap {
             width: w,
@@ -239,15 +216,59 @@ impl Gray {
             dots,
         }
     }
+
+    /// The same dots as [`Gray::dither`], packed as `GS v 0` bands
+    /// ([`Bitmap::to_escpos`]) without a `bool` per dot in between.
+    pub fn dither_to_escpos(&self) -> Vec<u8> {
+        let (w, stride) = (self.width, self.width.div_ceil(8));
+        let mut rows = vec![0u8; stride * self.height];
+        if w > 0 {
+            let mut err = vec![0i32; w];
+            for (y, (src, row)) in self
+                .pixels
+                .chunks_exact(w)
+                .zip(rows.chunks_exact_mut(stride))
+                .enumerate()
+            {
+                let put = |x: usize, black: bool| row[x / 8] |= u8::from(black) << (7 - x % 8);
+                if y % 2 == 0 {
+                    diffuse_row::<false>(src, &mut err, put);
+                } else {
+                    diffuse_row::<true>(src, &mut err, put);
+                }
+            }
+        }
+        escpos_bands(rows, stride)
+    }
 }
 
-/// One dot of the dithering: black below mid-grey; returns the error to spread.
+/// One row of Floyd–Steinberg, left to right or (`RTL`) right to left. `err` holds the
+/// error diffused into this row from the one above; it leaves holding the error for the
+/// row below. 7/16 go to the next dot of the row, 3/16, 5/16 and 1/16 to the dots below
+/// behind, under and ahead; what would fall off the picture is dropped.
 #[inline(always)]
-fn quantise(cell: &mut i32, dot: &mut bool) -> i32 {
-    let old = (*cell).clamp(0, 255 * 16);
-    let black = old < 128 * 16;
-    *dot = black;
-    old - if black { 0 } else { 255 * 16 }
+fn diffuse_row<const RTL: bool>(src: &[u8], err: &mut [i32], mut put: impl FnMut(usize, bool)) {
+    let w = src.len();
+    let at = |i: usize| if RTL { w - 1 - i } else { i };
+    // ahead: 7/16 of the last error, for this dot; behind: the row below's sum so far at
+    // the previous dot (final once this dot adds its 3/16); under: at this dot.
+    let (mut ahead, mut behind, mut under) = (0i32, 0i32, 0i32);
+    for i in 0..w {
+        let x = at(i);
+        let old = (i32::from(src[x]) * 16 + err[x] + ahead).clamp(0, 255 * 16);
+        let black = old < 128 * 16;
+        put(x, black);
+        let e = old - if black { 0 } else { 255 * 16 };
+        ahead = e * 7 / 16;
+        if i > 0 {
+            err[at(i - 1)] = behind + e * 3 / 16;
+        }
+        behind = under + e * 5 / 16;
+        under = e / 16;
+    }
+    if w > 0 {
+        err[at(w - 1)] = behind;
+    }
 }
 
 /// The source range `[start, end)` covered by output index `i` of `out` over `len`.
@@ -409,6 +430,7 @@ mod tests {
     fn golden_bytes_of_a_small_dithered_picture() {
         let bytes = golden_gray(20, 30).dither().to_escpos();
         assert_eq!(bytes, GOLDEN_SMALL);
+        assert_eq!(golden_gray(20, 30).dither_to_escpos(), GOLDEN_SMALL);
     }
 
     /// The same on a receipt-sized picture wider than the paper: scaling, serpentine
@@ -425,6 +447,7 @@ mod tests {
         assert_eq!(back, bitmap);
         assert_eq!(sha256_hex(&gray_fit.pixels), GOLDEN_FIT);
         assert_eq!(sha256_hex(&escpos), GOLDEN_ESCPOS);
+        assert_eq!(sha256_hex(&gray_fit.dither_to_escpos()), GOLDEN_ESCPOS);
         assert_eq!(sha256_hex(&wide.to_escpos()), GOLDEN_WIDE);
     }
 
