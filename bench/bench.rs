@@ -2,7 +2,8 @@
 //! Prints a Markdown table and writes it to bench/RESULTS.md.
 //!
 //! `bench/run.sh` builds and runs it; `bench/run.sh --quick` runs a few seconds (CI);
-//! `bench/run.sh --flood-only` measures only the LAN flood (bench/flood.rs).
+//! `bench/run.sh --flood-only` measures only the LAN flood (bench/flood.rs);
+//! `bench/run.sh --receipts-only` only the receipts and python-escpos (bench/receipts.rs).
 //! Every latency is also shown against a baseline measured in the same run: a bare TCP
 //! connect-write-close to the same peer (the physical minimum on this machine).
 
@@ -11,6 +12,8 @@
 mod flood;
 #[path = "invoice.rs"]
 mod invoice;
+#[path = "receipts.rs"]
+mod receipts;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -317,12 +320,27 @@ fn flood_rows(opts: &Opts) -> Vec<Row> {
     )
 }
 
-/// `--flood-only`: prints the flood rows, writes nothing.
-fn flood_only(opts: &Opts) {
+/// The receipt scenario on its own service, with its own job peer.
+fn receipt_rows(opts: &Opts) -> Vec<Row> {
+    let data = tempfile::tempdir().unwrap();
+    receipts::rows(opts.quick, |config| {
+        std::fs::write(data.path().join("config.ini"), config).unwrap();
+        let (child, addr, _) = start_service(&opts.bin, data.path());
+        (child, addr)
+    })
+}
+
+/// `--flood-only`, `--receipts-only`: prints those rows, writes nothing.
+fn print_rows(rows: Vec<Row>) {
     println!("| Measure | Result | Note |\n|---|---|---|");
-    for Row(a, b, c) in flood_rows(opts) {
+    for Row(a, b, c) in rows {
         println!("| {a} | {b} | {c} |");
     }
+}
+
+/// `--flood-only`: prints the flood rows, writes nothing.
+fn flood_only(opts: &Opts) {
+    print_rows(flood_rows(opts));
 }
 
 fn main() {
@@ -340,6 +358,10 @@ fn main() {
     if args.iter().any(|a| a == "--flood-only") {
         // Just the flood and its quiet reference, full size: seconds, not minutes.
         flood_only(&opts);
+        return;
+    }
+    if args.iter().any(|a| a == "--receipts-only") {
+        print_rows(receipt_rows(&opts));
         return;
     }
     let invoices = if opts.quick { 20 } else { 200 };
@@ -499,7 +521,9 @@ fn main() {
     let _ = child.kill();
     let _ = child.wait();
 
-    // A second service, alone on the machine, for the flood and its quiet reference.
+    // Services of their own, alone on the machine: the receipts, then the flood and its
+    // quiet reference.
+    rows.extend(receipt_rows(&opts));
     rows.extend(flood_rows(&opts));
 
     let cpu = std::fs::read_to_string("/proc/cpuinfo")

@@ -7,11 +7,10 @@
 //! (`text`, `feed`, `sound`, `command`); any other element is logged and skipped, and its
 //! children are read as if it were not there.
 
-use base64::Engine as _;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::raster::Bitmap;
+use super::raster;
 use super::text;
 
 /// One element of `<epos-print>`, as sent.
@@ -227,7 +226,7 @@ const MAX_DOTS: usize = 16 * 1024 * 1024;
 /// `<image>` elements kept the service busy for minutes (1.1.0 adversarial review).
 pub const MAX_REQUEST_DOTS: usize = 16 * 1024 * 1024;
 
-/// `<image>`: rows of `ceil(width/8)` bytes, MSB first (see [`Bitmap::from_rows`]),
+/// `<image>`: rows of `ceil(width/8)` bytes, MSB first (see [`raster::Bitmap::from_rows`]),
 /// scaled down to the paper if wider, printed with `GS v 0` after `ESC a` for `align`.
 fn image(el: &Element, opts: &Options) -> Result<Vec<u8>, SchemaError> {
     let (Some(width), Some(height)) = (number(el, "width")?, number(el, "height")?) else {
@@ -246,9 +245,7 @@ fn image(el: &Element, opts: &Options) -> Result<Vec<u8>, SchemaError> {
             el.attr("mode").unwrap_or_default()
         )));
     }
-    let compact: String = el.content.split_whitespace().collect();
-    let data = base64::engine::general_purpose::STANDARD
-        .decode(compact.as_bytes())
+    let data = super::b64::decode(&el.content)
         .map_err(|e| SchemaError(format!("<image>: base64 invalide: {e}")))?;
     // The picture must be all there: a short one would be drawn from nothing, at the
     // cost of a full one.
@@ -259,12 +256,16 @@ fn image(el: &Element, opts: &Options) -> Result<Vec<u8>, SchemaError> {
             data.len()
         )));
     }
-    let bitmap = Bitmap::from_rows(&data, width, height).fit_width(opts.paper_width);
     let mut out = Vec::new();
     if let Some(a) = align(el.attr("align")) {
         out.extend_from_slice(&a);
     }
-    out.extend(bitmap.to_escpos());
+    out.extend(raster::rows_to_escpos(
+        &data,
+        width,
+        height,
+        opts.paper_width,
+    ));
     Ok(out)
 }
 

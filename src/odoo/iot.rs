@@ -6,7 +6,6 @@
 //! http or 443 for https unless the field holds one (`localhost:22548`), so the service
 //! is reached on its own port.
 
-use base64::Engine as _;
 use serde_json::{json, Value};
 use zune_jpeg::zune_core::colorspace::ColorSpace;
 use zune_jpeg::zune_core::options::DecoderOptions;
@@ -50,10 +49,8 @@ pub fn decode_receipt(receipt: &str) -> Result<Gray, ReceiptError> {
     let b64 = receipt
         .split_once(";base64,")
         .map_or(receipt, |(_, data)| data);
-    let compact: String = b64.split_whitespace().collect();
-    let jpeg = base64::engine::general_purpose::STANDARD
-        .decode(compact.as_bytes())
-        .map_err(|e| ReceiptError(format!("base64 invalide: {e}")))?;
+    let jpeg =
+        super::b64::decode(b64).map_err(|e| ReceiptError(format!("base64 invalide: {e}")))?;
     let options = DecoderOptions::default()
         .jpeg_set_out_colorspace(ColorSpace::Luma)
         .set_max_width(4096)
@@ -84,9 +81,8 @@ pub fn decode_receipt(receipt: &str) -> Result<Gray, ReceiptError> {
 /// The job for a receipt picture: reset, centred raster scaled to the paper and
 /// dithered, then feed to the cutter and cut (as the IoT box does).
 pub fn receipt_job(picture: Gray, paper_width: usize) -> Vec<u8> {
-    let bitmap = picture.fit_width(paper_width).dither();
     let mut job = vec![0x1b, b'@', 0x1b, b'a', 1];
-    job.extend(bitmap.to_escpos());
+    job.extend(picture.fit_width(paper_width).dither_to_escpos());
     job.extend_from_slice(&[0x1b, b'a', 0, 0x1d, b'V', 66, 0]);
     job
 }
@@ -131,6 +127,7 @@ pub fn rpc_result(id: &Value, result: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
 
     #[test]
     fn a_jpeg_that_panics_the_decoder_is_a_receipt_error() {
@@ -175,6 +172,42 @@ mod tests {
                 0x1b, b'@', 0x1b, b'a', 1, 0x1d, b'v', b'0', 0, 2, 0, 1, 0, 0xff, 0xff, 0x1b, b'a',
                 0, 0x1d, b'V', 66, 0
             ]
+        );
+    }
+
+    /// Pins the bytes of a whole JPEG receipt (decode, scaling, dithering, bands), so a
+    /// faster implementation is proven byte-identical to the one it replaced.
+    #[test]
+    fn golden_digest_of_a_jpeg_receipt() {
+        use sha2::{Digest, Sha256};
+        let (w, h) = (640u16, 400u16);
+        let pixels: Vec<u8> = (0..usize::from(w) * usize::from(h))
+            .map(|i| {
+                let (x, y) = (i % usize::from(w), i / usize::from(w));
+                match (y / 20) % 3 {
+                    0 if (x / 9) % 2 == 0 && y % 20 < 14 => 0,
+                    1 => (x % 256) as u8,
+                    _ => 255,
+                }
+            })
+            .collect();
+        let mut jpeg = Vec::new();
+        jpeg_encoder::Encoder::new(&mut jpeg, 90)
+            .encode(&pixels, w, h, jpeg_encoder::ColorType::Luma)
+            .unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&jpeg);
+        let job = receipt_job(
+            decode_receipt(&format!("data:image/jpeg;base64,{b64}")).unwrap(),
+            576,
+        );
+        let digest: String = Sha256::digest(&job)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        // The digest of the 1.1.0 code's job.
+        assert_eq!(
+            digest,
+            "918dd489c7186bd43286d82753ec25893bb2a0576676756e5fcc9ba553846cee"
         );
     }
 }

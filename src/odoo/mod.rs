@@ -8,6 +8,7 @@
 //! so receipts and drawer kicks never interleave. Routes and access live in
 //! `crate::http::odoo`.
 
+pub mod b64;
 pub mod epos;
 pub mod epos_answer;
 pub mod iot;

@@ -32,10 +32,18 @@ impl Bitmap {
     pub fn from_rows(data: &[u8], width: usize, height: usize) -> Bitmap {
         let stride = width.div_ceil(8);
         let mut dots = vec![false; width * height];
-        for y in 0..height {
-            for x in 0..width {
-                let byte = data.get(y * stride + x / 8).copied().unwrap_or(0);
-                dots[y * width + x] = byte & (0x80 >> (x % 8)) != 0;
+        if width > 0 {
+            // Byte by byte, eight dots at a time: this runs for every dot of a receipt.
+            for (y, row) in dots.chunks_exact_mut(width).enumerate() {
+                let src = data.get(y * stride..).unwrap_or(&[]);
+                for (chunk, byte) in row
+                    .chunks_mut(8)
+                    .zip(src.iter().chain(std::iter::repeat(&0)))
+                {
+                    for (i, dot) in chunk.iter_mut().enumerate() {
+                        *dot = byte & (0x80 >> i) != 0;
+                    }
+                }
             }
         }
         Bitmap {
@@ -49,11 +57,19 @@ impl Bitmap {
     pub fn to_rows(&self) -> Vec<u8> {
         let stride = self.width.div_ceil(8);
         let mut out = vec![0u8; stride * self.height];
-        for y in 0..self.height {
-            for x in 0..self.width {
-                if self.dots[y * self.width + x] {
-                    out[y * stride + x / 8] |= 0x80 >> (x % 8);
-                }
+        if self.width == 0 {
+            return out;
+        }
+        for (row, dst) in self
+            .dots
+            .chunks_exact(self.width)
+            .zip(out.chunks_exact_mut(stride))
+        {
+            for (chunk, byte) in row.chunks(8).zip(dst.iter_mut()) {
+                *byte = chunk
+                    .iter()
+                    .enumerate()
+                    .fold(0u8, |acc, (i, &d)| acc | (u8::from(d) << (7 - i)));
             }
         }
         out
@@ -84,26 +100,58 @@ impl Bitmap {
     /// query) or even kick the drawer. Where the data spells one, the `DLE` byte's single
     /// dot is left white: one dot, invisible on a receipt.
     pub fn to_escpos(&self) -> Vec<u8> {
-        let stride = self.width.div_ceil(8);
-        let mut rows = self.to_rows();
-        for i in 1..rows.len() {
-            if rows[i - 1] == 0x10 && matches!(rows[i], 0x04 | 0x05 | 0x14) {
-                rows[i - 1] = 0x00;
-            }
-        }
-        let mut out = Vec::with_capacity(rows.len() + 8 * (self.height / BAND_ROWS + 1));
-        if stride == 0 {
-            return out;
-        }
-        for band in rows.chunks(stride * BAND_ROWS) {
-            let h = band.len() / stride;
-            out.extend_from_slice(&[0x1d, b'v', b'0', 0]);
-            out.extend_from_slice(&(stride as u16).to_le_bytes());
-            out.extend_from_slice(&(h as u16).to_le_bytes());
-            out.extend_from_slice(band);
-        }
-        out
+        escpos_bands(self.to_rows(), self.width.div_ceil(8))
     }
+}
+
+/// ePOS `<image>` rows (see [`Bitmap::from_rows`]) straight to `GS v 0` bands, scaled
+/// down first only if wider than `max_width`. The same bytes as
+/// `Bitmap::from_rows(..).fit_width(..).to_escpos()`, without unpacking a receipt that
+/// already fits the paper into one `bool` per dot and packing it again.
+pub fn rows_to_escpos(data: &[u8], width: usize, height: usize, max_width: usize) -> Vec<u8> {
+    if width > max_width {
+        return Bitmap::from_rows(data, width, height)
+            .fit_width(max_width)
+            .to_escpos();
+    }
+    let stride = width.div_ceil(8);
+    let mut rows = vec![0u8; stride * height];
+    let given = rows.len().min(data.len());
+    rows[..given].copy_from_slice(&data[..given]);
+    // Padding bits past the width are skipped by `from_rows`: they print white.
+    let pad_mask = match width % 8 {
+        0 => 0xff,
+        used => 0xffu8 << (8 - used),
+    };
+    if pad_mask != 0xff {
+        for row in rows.chunks_exact_mut(stride) {
+            row[stride - 1] &= pad_mask;
+        }
+    }
+    escpos_bands(rows, stride)
+}
+
+/// Packed rows of `stride` bytes → one `GS v 0` command per band of [`BAND_ROWS`] rows,
+/// the real-time command guard applied (see [`Bitmap::to_escpos`]).
+fn escpos_bands(mut rows: Vec<u8>, stride: usize) -> Vec<u8> {
+    for i in 1..rows.len() {
+        if rows[i - 1] == 0x10 && matches!(rows[i], 0x04 | 0x05 | 0x14) {
+            rows[i - 1] = 0x00;
+        }
+    }
+    if stride == 0 {
+        return Vec::new();
+    }
+    let height = rows.len() / stride;
+    let mut out = Vec::with_capacity(rows.len() + 8 * (height / BAND_ROWS + 1));
+    for band in rows.chunks(stride * BAND_ROWS) {
+        let h = band.len() / stride;
+        out.extend_from_slice(&[0x1d, b'v', b'0', 0]);
+        out.extend_from_slice(&(stride as u16).to_le_bytes());
+        out.extend_from_slice(&(h as u16).to_le_bytes());
+        out.extend_from_slice(band);
+    }
+    out
 }
 
 impl Gray {
@@ -139,30 +187,27 @@ impl Gray {
 
     /// Floyd–Steinberg error diffusion with serpentine scanning (no directional
     /// worms): grey areas and anti-aliased text come out as even dot patterns.
+    ///
+    /// Integer arithmetic (sixteenths of a grey level); one row of error, overwritten
+    /// just behind the scan with the error for the row below, and the error in flight in
+    /// registers: this runs for every dot of a JPEG receipt.
     pub fn dither(&self) -> Bitmap {
         let (w, h) = (self.width, self.height);
-        let mut err: Vec<i32> = self.pixels.iter().map(|&p| i32::from(p) * 16).collect();
         let mut dots = vec![false; w * h];
-        for y in 0..h {
-            let rtl = y % 2 == 1;
-            for i in 0..w {
-                let x = if rtl { w - 1 - i } else { i };
-                let idx = y * w + x;
-                let old = err[idx].clamp(0, 255 * 16);
-                let black = old < 128 * 16;
-                dots[idx] = black;
-                let e = old - if black { 0 } else { 255 * 16 };
-                let fwd: isize = if rtl { -1 } else { 1 };
-                let mut spread = |dx: isize, dy: usize, part: i32| {
-                    let nx = x as isize + dx;
-                    if nx >= 0 && (nx as usize) < w && y + dy < h {
-                        err[(y + dy) * w + nx as usize] += e * part / 16;
-                    }
-                };
-                spread(fwd, 0, 7);
-                spread(-fwd, 1, 3);
-                spread(0, 1, 5);
-                spread(fwd, 1, 1);
+        if w > 0 {
+            let mut err = vec![0i32; w];
+            for (y, (src, row)) in self
+                .pixels
+                .chunks_exact(w)
+                .zip(dots.chunks_exact_mut(w))
+                .enumerate()
+            {
+                let put = |x: usize, black: bool| row[x] = black;
+                if y % 2 == 0 {
+                    diffuse_row::<false>(src, &mut err, put);
+                } else {
+                    diffuse_row::<true>(src, &mut err, put);
+                }
             }
         }
         Bitmap {
@@ -170,6 +215,59 @@ impl Gray {
             height: h,
             dots,
         }
+    }
+
+    /// The same dots as [`Gray::dither`], packed as `GS v 0` bands
+    /// ([`Bitmap::to_escpos`]) without a `bool` per dot in between.
+    pub fn dither_to_escpos(&self) -> Vec<u8> {
+        let (w, stride) = (self.width, self.width.div_ceil(8));
+        let mut rows = vec![0u8; stride * self.height];
+        if w > 0 {
+            let mut err = vec![0i32; w];
+            for (y, (src, row)) in self
+                .pixels
+                .chunks_exact(w)
+                .zip(rows.chunks_exact_mut(stride))
+                .enumerate()
+            {
+                let put = |x: usize, black: bool| row[x / 8] |= u8::from(black) << (7 - x % 8);
+                if y % 2 == 0 {
+                    diffuse_row::<false>(src, &mut err, put);
+                } else {
+                    diffuse_row::<true>(src, &mut err, put);
+                }
+            }
+        }
+        escpos_bands(rows, stride)
+    }
+}
+
+/// One row of Floyd–Steinberg, left to right or (`RTL`) right to left. `err` holds the
+/// error diffused into this row from the one above; it leaves holding the error for the
+/// row below. 7/16 go to the next dot of the row, 3/16, 5/16 and 1/16 to the dots below
+/// behind, under and ahead; what would fall off the picture is dropped.
+#[inline(always)]
+fn diffuse_row<const RTL: bool>(src: &[u8], err: &mut [i32], mut put: impl FnMut(usize, bool)) {
+    let w = src.len();
+    let at = |i: usize| if RTL { w - 1 - i } else { i };
+    // ahead: 7/16 of the last error, for this dot; behind: the row below's sum so far at
+    // the previous dot (final once this dot adds its 3/16); under: at this dot.
+    let (mut ahead, mut behind, mut under) = (0i32, 0i32, 0i32);
+    for i in 0..w {
+        let x = at(i);
+        let old = (i32::from(src[x]) * 16 + err[x] + ahead).clamp(0, 255 * 16);
+        let black = old < 128 * 16;
+        put(x, black);
+        let e = old - if black { 0 } else { 255 * 16 };
+        ahead = e * 7 / 16;
+        if i > 0 {
+            err[at(i - 1)] = behind + e * 3 / 16;
+        }
+        behind = under + e * 5 / 16;
+        under = e / 16;
+    }
+    if w > 0 {
+        err[at(w - 1)] = behind;
     }
 }
 
@@ -183,6 +281,21 @@ fn span(i: usize, out: usize, len: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `golden_gray(20, 30).dither().to_escpos()` as the 1.1.0 code wrote it.
+    const GOLDEN_SMALL: &[u8] = &[
+        0x1d, 0x76, 0x30, 0x00, 0x03, 0x00, 0x1e, 0x00, 0xfe, 0xa8, 0x00, 0xfd, 0xd2, 0x80, 0xeb,
+        0x28, 0x00, 0xfe, 0xd5, 0x40, 0xf7, 0x50, 0x00, 0xfa, 0xaa, 0x80, 0xff, 0x52, 0x00, 0x00,
+        0x3e, 0x00, 0x07, 0xc0, 0x00, 0xf8, 0x01, 0xf0, 0x00, 0x3e, 0x00, 0x07, 0xc0, 0x00, 0xf8,
+        0x01, 0xf0, 0x00, 0x3e, 0x00, 0xaa, 0xac, 0x80, 0x37, 0x29, 0x20, 0x2a, 0x8a, 0x50, 0xea,
+        0x64, 0xd0, 0x59, 0xcd, 0x30, 0x5a, 0x6b, 0x40, 0xd6, 0x65, 0x60, 0x11, 0x08, 0x10, 0x30,
+        0x42, 0x50, 0x95, 0x09, 0x10, 0x10, 0x40, 0x50, 0x59, 0x25, 0x10, 0x10, 0x08, 0x50, 0x92,
+        0xa2, 0x10, 0xfe, 0xa8, 0x80, 0xfb, 0x52, 0x00,
+    ];
+    /// SHA-256 digests of the 1.1.0 code's output (see `golden_digest_of_a_scaled_receipt`).
+    const GOLDEN_FIT: &str = "2027d7d4957ae133c25c59d7a16ac89ceeebb0b542f9dd33c689a0f3b3d4c838";
+    const GOLDEN_ESCPOS: &str = "d0b4d7e12f5ac89048378cfd3906ed185027623464c20d5e2bbbcf545883b1a2";
+    const GOLDEN_WIDE: &str = "548cdd5fe9801258bb0104e19a09ce5c23f43e1005033a16d1dd1057217f74b5";
 
     #[test]
     fn rows_skip_padding_bits_like_epson() {
@@ -264,5 +377,112 @@ mod tests {
         let wide = Bitmap::from_rows(&vec![0xff; 100 * 10], 800, 10).fit_width(400);
         assert_eq!((wide.width, wide.height), (400, 5));
         assert!(wide.dots.iter().all(|&d| d));
+    }
+
+    /// A deterministic picture with everything the encoder meets: grey levels for the
+    /// dithering, hard black and white edges, and bytes spelling `DLE EOT` once packed.
+    fn golden_gray(width: usize, height: usize) -> Gray {
+        let mut seed = 0x2545_f491_u32;
+        let pixels = (0..width * height)
+            .map(|i| {
+                let (x, y) = (i % width, i / width);
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                match (y / 7) % 4 {
+                    0 => ((x * 255) / width.max(1)) as u8,
+                    1 => {
+                        if (x / 5 + y) % 3 == 0 {
+                            0
+                        } else {
+                            255
+                        }
+                    }
+                    2 => (seed >> 24) as u8,
+                    _ => {
+                        if x % 16 == 3 {
+                            0
+                        } else {
+                            200
+                        }
+                    }
+                }
+            })
+            .collect();
+        Gray {
+            width,
+            height,
+            pixels,
+        }
+    }
+
+    fn sha256_hex(bytes: &[u8]) -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Pins the exact bytes of dithering and `GS v 0` encoding on a tiny picture, so a
+    /// faster implementation is proven byte-identical to the one it replaced.
+    #[test]
+    fn golden_bytes_of_a_small_dithered_picture() {
+        let bytes = golden_gray(20, 30).dither().to_escpos();
+        assert_eq!(bytes, GOLDEN_SMALL);
+        assert_eq!(golden_gray(20, 30).dither_to_escpos(), GOLDEN_SMALL);
+    }
+
+    /// The same on a receipt-sized picture wider than the paper: scaling, serpentine
+    /// error diffusion, bands and the real-time command guard, all pinned by one digest.
+    #[test]
+    fn golden_digest_of_a_scaled_receipt() {
+        let g = golden_gray(700, 333);
+        let gray_fit = g.clone().fit_width(576);
+        let bitmap = gray_fit.dither();
+        let escpos = bitmap.to_escpos();
+        let rows = bitmap.to_rows();
+        let back = Bitmap::from_rows(&rows, bitmap.width, bitmap.height);
+        let wide = Bitmap::from_rows(&escpos, 803, 150).fit_width(576);
+        assert_eq!(back, bitmap);
+        assert_eq!(sha256_hex(&gray_fit.pixels), GOLDEN_FIT);
+        assert_eq!(sha256_hex(&escpos), GOLDEN_ESCPOS);
+        assert_eq!(sha256_hex(&gray_fit.dither_to_escpos()), GOLDEN_ESCPOS);
+        assert_eq!(sha256_hex(&wide.to_escpos()), GOLDEN_WIDE);
+    }
+
+    /// The ePOS fast path writes what the general one (unpack, fit, pack) writes: widths
+    /// on and off a byte boundary, padding bits set, short and long data, wider than
+    /// the paper.
+    #[test]
+    fn rows_to_escpos_is_the_general_path() {
+        let mut seed = 7u32;
+        let data: Vec<u8> = (0..4000)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                (seed >> 16) as u8
+            })
+            .collect();
+        for (w, h) in [
+            (8, 10),
+            (13, 40),
+            (64, 50),
+            (200, 20),
+            (203, 7),
+            (1, 3),
+            (300, 9),
+        ] {
+            for len in [0, 5, usize::div_ceil(w, 8) * h, data.len()] {
+                let d = &data[..len.min(data.len())];
+                let general = Bitmap::from_rows(d, w, h).fit_width(120).to_escpos();
+                assert_eq!(
+                    rows_to_escpos(d, w, h, 120),
+                    general,
+                    "{w}x{h}, {len} bytes"
+                );
+            }
+        }
+        assert!(rows_to_escpos(&data, 0, 5, 576).is_empty());
+        assert!(rows_to_escpos(&data, 5, 0, 576).is_empty());
     }
 }

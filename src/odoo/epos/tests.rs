@@ -1,4 +1,5 @@
 use super::*;
+use base64::Engine as _;
 
 /// The envelope of Odoo 17+ (`ePOSPrint([...])`: the `ePOSLayout` template's inner
 /// HTML with the children appended and `xmlns=""` removed).

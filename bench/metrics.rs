@@ -1,7 +1,8 @@
 //! What the metrics cost (issue 16): the time one `/metrics` exposition takes to build,
 //! and the time the kick hook adds to one drawer kick.
 //!
-//! `cargo run --release --example metrics_bench` (a few seconds). The hook is measured
+//! `cargo run --release --example metrics_bench` (a few seconds; `bench/run.sh` runs it
+//! after the main table). The hook is measured
 //! in-process against the same kick future without it, so the figure is the added cost
 //! alone, without the printer's and the network's noise around a real kick.
 

@@ -1,0 +1,43 @@
+//! Base64 as both Odoo protocols send pictures: standard alphabet, padded, possibly cut
+//! into lines.
+
+use base64::Engine as _;
+
+/// Decodes `text`, whitespace ignored anywhere (as `split_whitespace` would drop it).
+/// A receipt is hundreds of kilobytes of base64 and usually holds no whitespace at all:
+/// then it is decoded where it lies, without a compacted copy.
+pub fn decode(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
+    let engine = &base64::engine::general_purpose::STANDARD;
+    let ascii_space = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+    if !text.is_ascii() {
+        // Rare (Unicode spaces, or garbage the decoder refuses anyway): the general way.
+        let compact: String = text.split_whitespace().collect();
+        return engine.decode(compact.as_bytes());
+    }
+    if !text.as_bytes().iter().any(ascii_space) {
+        return engine.decode(text.as_bytes());
+    }
+    let compact: Vec<u8> = text.bytes().filter(|b| !ascii_space(b)).collect();
+    engine.decode(&compact)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whitespace_is_ignored_wherever_it_is() {
+        assert_eq!(decode("aGVs bG8=").unwrap(), b"hello");
+        assert_eq!(decode("aGVs\r\nbG8=\n").unwrap(), b"hello");
+        assert_eq!(decode("\taGVsbG8=\x0b\x0c").unwrap(), b"hello");
+        // Unicode spaces too, as before (`split_whitespace`).
+        assert_eq!(decode("aGVs\u{2003}bG8=").unwrap(), b"hello");
+        assert_eq!(decode("aGVsbG8=").unwrap(), b"hello");
+    }
+
+    #[test]
+    fn non_base64_is_an_error() {
+        assert!(decode("%%%").is_err());
+        assert!(decode("aGVsbG8=é").is_err());
+    }
+}
