@@ -43,7 +43,7 @@ pub async fn request_log(req: Request, next: Next) -> Response {
     let peer = req
         .extensions()
         .get::<Peer>()
-        .map(|p| p.ip().to_string())
+        .map(|p| p.label())
         .unwrap_or_default();
     let res = next.run(req).await;
     let status = res.status();

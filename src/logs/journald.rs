@@ -89,7 +89,11 @@ fn priority(level: Level) -> &'static str {
 /// The datagram of one event.
 pub fn encode(level: Level, entry: &Entry) -> Vec<u8> {
     let mut out = Vec::with_capacity(128 + entry.message.len());
-    field(&mut out, "MESSAGE", &entry.message);
+    field(
+        &mut out,
+        "MESSAGE",
+        &format!("{}{}", entry.message, entry.suffix),
+    );
     field(&mut out, "PRIORITY", priority(level));
     field(&mut out, "SYSLOG_IDENTIFIER", IDENTIFIER);
     let named = [
@@ -152,6 +156,7 @@ mod tests {
             peer: Some("192.168.1.20".into()),
             message: "deux\nlignes".into(),
             extra: vec![("bytes", "12".into()), ("_PID", "1".into())],
+            suffix: String::new(),
         };
         let d = encode(Level::ERROR, &entry);
         let mut expected = b"MESSAGE\n".to_vec();

@@ -30,6 +30,9 @@ pub struct Entry {
     pub peer: Option<String>,
     pub message: String,
     pub extra: Vec<(&'static str, String)>,
+    /// Written after the fields (`, 5 fois depuis 14:02` of a repeated error), so the line
+    /// reads as the first one did with the count after it.
+    pub suffix: String,
 }
 
 /// Escapes what could end or disguise a line: control characters (newlines, escape
@@ -122,7 +125,10 @@ pub fn format_json(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> 
     object.insert("outcome".into(), entry.outcome.clone().into());
     object.insert("peer".into(), entry.peer.clone().into());
     object.insert("ms".into(), entry.ms.into());
-    object.insert("message".into(), entry.message.clone().into());
+    object.insert(
+        "message".into(),
+        format!("{}{}", entry.message, entry.suffix).into(),
+    );
     for (key, value) in &entry.extra {
         let key = if JSON_KEYS.contains(key) {
             format!("field_{key}")
@@ -157,6 +163,7 @@ pub fn format_line(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> 
     for (key, value) in &entry.extra {
         let _ = write!(line, " {key}={}", escape_controls(value));
     }
+    line.push_str(&escape_controls(&entry.suffix));
     line.push('\n');
     line
 }
@@ -285,13 +292,17 @@ impl<S: Subscriber> Layer<S> for LineLayer {
             let mut repeats = self.repeats.lock().unwrap_or_else(|e| e.into_inner());
             match entry.outcome.as_deref() {
                 Some("error") => {
-                    let verdict = repeats.error(&op, &entry.message, now);
+                    let verdict = repeats.error(&op, &entry.message, &entry.extra, now);
                     drop(repeats);
                     if let Some(summary) = verdict.summary_before {
                         self.emit(now, level, &summary_entry(&entry, summary));
                     }
                     match verdict.write {
-                        Some(text) => entry.message = text,
+                        Some(text) => {
+                            if let Some(count) = text.strip_prefix(entry.message.as_str()) {
+                                entry.suffix = count.to_string();
+                            }
+                        }
                         None => return,
                     }
                 }
@@ -309,12 +320,14 @@ impl<S: Subscriber> Layer<S> for LineLayer {
 }
 
 /// The line summarizing counted errors, with the operation of the event that ended
-/// the streak.
-fn summary_entry(event: &Entry, message: String) -> Entry {
+/// the streak and the fields of the errors counted.
+fn summary_entry(event: &Entry, summary: super::repeats::Summary) -> Entry {
     Entry {
         op: event.op.clone(),
         outcome: Some("error".to_string()),
-        message,
+        message: summary.message,
+        suffix: summary.suffix,
+        extra: summary.fields,
         ..Entry::default()
     }
 }
@@ -333,6 +346,7 @@ mod tests {
             peer: Some("192.168.1.20".into()),
             message: "ouvert\n2026-11-26T00:00:00.000+01:00 INFO  faux".into(),
             extra: vec![("error", "a\r\u{2028}b".into())],
+            suffix: String::new(),
         };
         let line = format_line(time, Level::INFO, &entry);
         assert_eq!(
@@ -379,6 +393,7 @@ mod tests {
             peer: Some("192.168.1.20".into()),
             message: "ouvert\n{\"faux\":1}\u{2028}".into(),
             extra: vec![("bytes", "12".into()), ("time", "x".into())],
+            suffix: String::new(),
         };
         let line = LogFormat::Json.line(time, Level::INFO, &entry);
         assert!(

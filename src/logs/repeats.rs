@@ -15,8 +15,13 @@ use chrono::{DateTime, FixedOffset};
 /// How long identical errors are counted before one is written again.
 pub const WINDOW: chrono::Duration = chrono::Duration::seconds(60);
 
+/// The fields of an event besides its message (`printer=kitchen`): a summary line carries
+/// those of the errors it counts.
+pub type Fields = Vec<(&'static str, String)>;
+
 struct Streak {
     message: String,
+    fields: Fields,
     since: DateTime<FixedOffset>,
     count: u64,
     unwritten: u64,
@@ -24,7 +29,7 @@ struct Streak {
 }
 
 impl Streak {
-    fn summary(&self) -> String {
+    fn text(&self) -> String {
         format!(
             "{}, {} fois depuis {}",
             self.message,
@@ -32,13 +37,37 @@ impl Streak {
             self.since.format("%H:%M")
         )
     }
+
+    fn summary(&self) -> Summary {
+        let text = self.text();
+        Summary {
+            suffix: text[self.message.len()..].to_string(),
+            message: self.message.clone(),
+            fields: self.fields.clone(),
+        }
+    }
+}
+
+/// A line that summarizes counted errors: the errors' message and fields, and the count
+/// written after them (`, 5 fois depuis 14:02`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub message: String,
+    pub suffix: String,
+    pub fields: Fields,
+}
+
+impl Summary {
+    pub fn text(&self) -> String {
+        format!("{}{}", self.message, self.suffix)
+    }
 }
 
 /// What to write for an error event: maybe a summary of an earlier streak first, then
 /// the event's own text, or nothing when it is an counted repeat.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Verdict {
-    pub summary_before: Option<String>,
+    pub summary_before: Option<Summary>,
     pub write: Option<String>,
 }
 
@@ -48,18 +77,25 @@ pub struct Repeats {
 }
 
 impl Repeats {
-    /// An error of `op` with text `message` at `now`.
-    pub fn error(&mut self, op: &str, message: &str, now: DateTime<FixedOffset>) -> Verdict {
+    /// An error of `op` with text `message` and `fields` at `now`; the same text with
+    /// other fields (another printer) is another error.
+    pub fn error(
+        &mut self,
+        op: &str,
+        message: &str,
+        fields: &[(&'static str, String)],
+        now: DateTime<FixedOffset>,
+    ) -> Verdict {
         let mut verdict = Verdict::default();
         if let Some(streak) = self.streaks.get_mut(op) {
-            if streak.message == message {
+            if streak.message == message && streak.fields == fields {
                 streak.count += 1;
                 if now - streak.last_written < WINDOW {
                     streak.unwritten += 1;
                 } else {
                     streak.unwritten = 0;
                     streak.last_written = now;
-                    verdict.write = Some(streak.summary());
+                    verdict.write = Some(streak.text());
                 }
                 return verdict;
             }
@@ -69,6 +105,7 @@ impl Repeats {
             op.to_string(),
             Streak {
                 message: message.to_string(),
+                fields: fields.to_vec(),
                 since: now,
                 count: 1,
                 unwritten: 0,
@@ -81,22 +118,20 @@ impl Repeats {
 
     /// A success of `op`: ends its streak; returns the summary to write when some
     /// repeats were counted and not written.
-    pub fn success(&mut self, op: &str) -> Option<String> {
+    pub fn success(&mut self, op: &str) -> Option<Summary> {
         self.end(op)
     }
 
     /// Ends every streak (the service stops): the summaries still to write, by op.
-    pub fn drain(&mut self) -> Vec<(String, String)> {
-        let ops: Vec<String> = self.streaks.keys().cloned().collect();
-        let mut out: Vec<(String, String)> = ops
-            .into_iter()
+    pub fn drain(&mut self) -> Vec<(String, Summary)> {
+        let mut ops: Vec<String> = self.streaks.keys().cloned().collect();
+        ops.sort();
+        ops.into_iter()
             .filter_map(|op| self.end(&op).map(|s| (op, s)))
-            .collect();
-        out.sort();
-        out
+            .collect()
     }
 
-    fn end(&mut self, op: &str) -> Option<String> {
+    fn end(&mut self, op: &str) -> Option<Summary> {
         let streak = self.streaks.remove(op)?;
         (streak.unwritten > 0).then(|| streak.summary())
     }
@@ -115,29 +150,34 @@ mod tests {
         let mut r = Repeats::default();
         let e = "imprimante injoignable";
         assert_eq!(
-            r.error("drawer.open", e, at("14:02:00")).write.as_deref(),
+            r.error("drawer.open", e, &[], at("14:02:00"))
+                .write
+                .as_deref(),
             Some(e)
         );
         for s in 1..=35 {
-            let v = r.error("drawer.open", e, at(&format!("14:02:{s:02}")));
+            let v = r.error("drawer.open", e, &[], at(&format!("14:02:{s:02}")));
             assert_eq!(v, Verdict::default(), "repeat {s} is counted, not written");
         }
-        let v = r.error("drawer.open", e, at("14:03:05"));
+        let v = r.error("drawer.open", e, &[], at("14:03:05"));
         assert_eq!(
             v.write.as_deref(),
             Some("imprimante injoignable, 37 fois depuis 14:02")
         );
-        r.error("drawer.open", e, at("14:03:06"));
+        r.error("drawer.open", e, &[], at("14:03:06"));
         assert_eq!(
-            r.success("drawer.open").as_deref(),
+            r.success("drawer.open").map(|s| s.text()).as_deref(),
             Some("imprimante injoignable, 38 fois depuis 14:02")
         );
         assert_eq!(r.success("drawer.open"), None, "streak ended");
-        r.error("drawer.open", e, at("15:00:00"));
-        r.error("drawer.open", e, at("15:00:01"));
-        r.error("status", e, at("15:00:02"));
+        r.error("drawer.open", e, &[], at("15:00:00"));
+        r.error("drawer.open", e, &[], at("15:00:01"));
+        r.error("status", e, &[], at("15:00:02"));
         assert_eq!(
-            r.drain(),
+            r.drain()
+                .into_iter()
+                .map(|(op, s)| (op, s.text()))
+                .collect::<Vec<_>>(),
             [(
                 "drawer.open".to_string(),
                 format!("{e}, 2 fois depuis 15:00")
@@ -149,13 +189,16 @@ mod tests {
     #[test]
     fn a_different_error_or_operation_is_written_at_once() {
         let mut r = Repeats::default();
-        r.error("drawer.open", "A", at("10:00:00"));
-        r.error("drawer.open", "A", at("10:00:01"));
-        let v = r.error("drawer.open", "B", at("10:00:02"));
-        assert_eq!(v.summary_before.as_deref(), Some("A, 2 fois depuis 10:00"));
+        r.error("drawer.open", "A", &[], at("10:00:00"));
+        r.error("drawer.open", "A", &[], at("10:00:01"));
+        let v = r.error("drawer.open", "B", &[], at("10:00:02"));
+        assert_eq!(
+            v.summary_before.map(|s| s.text()).as_deref(),
+            Some("A, 2 fois depuis 10:00")
+        );
         assert_eq!(v.write.as_deref(), Some("B"));
         assert_eq!(
-            r.error("status", "B", at("10:00:03")).write.as_deref(),
+            r.error("status", "B", &[], at("10:00:03")).write.as_deref(),
             Some("B")
         );
         assert_eq!(
@@ -163,5 +206,21 @@ mod tests {
             None,
             "single error: nothing to summarize"
         );
+    }
+
+    /// The summary of a named printer's errors names that printer, as its first line did;
+    /// the same text from another printer is another error.
+    #[test]
+    fn a_summary_keeps_the_fields_of_the_errors_it_counts() {
+        let mut r = Repeats::default();
+        let kitchen = vec![("printer", "kitchen".to_string())];
+        let bar = vec![("printer", "bar".to_string())];
+        r.error("print", "injoignable", &kitchen, at("10:00:00"));
+        r.error("print", "injoignable", &kitchen, at("10:00:01"));
+        let v = r.error("print", "injoignable", &bar, at("10:00:02"));
+        assert_eq!(v.write.as_deref(), Some("injoignable"));
+        let before = v.summary_before.expect("the kitchen streak ends");
+        assert_eq!(before.fields, kitchen);
+        assert_eq!(before.text(), "injoignable, 2 fois depuis 10:00");
     }
 }
