@@ -11,8 +11,8 @@ mod store;
 mod values;
 
 pub use paths::{
-    check_page_download_folder, check_page_extensions, check_page_log_file, check_page_log_folder,
-    check_page_tls_file,
+    check_page_download_folder, check_page_extensions, check_page_host_names, check_page_log_file,
+    check_page_log_folder, check_page_tls_file, is_host_name,
 };
 pub use store::{ConfigStore, LoadOutcome, SaveError};
 pub use values::{

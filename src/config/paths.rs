@@ -74,6 +74,18 @@ pub fn check_page_download_folder(
 /// shop's own is copied into the data folder first, or set in config.ini on the till.
 pub fn check_page_tls_file(data_dir: &Path, file: &str) -> Result<(), String> {
     let path = Path::new(file);
+    // The local certificate authority is never the certificate served: its key would
+    // then be used on line, and the shop's trust in it would cover anything served.
+    let authority = ["ca.pem", "ca-key.pem"]
+        .iter()
+        .any(|name| resolve(path) == resolve(&data_dir.join("tls").join(name)));
+    if authority {
+        return Err(
+            "depuis cette page, pas l'autorité de certification locale (tls/ca.pem, \
+             tls/ca-key.pem): le certificat servi est tls/cert.pem et sa clé tls/key.pem"
+                .into(),
+        );
+    }
     if file.is_empty() || (path.is_absolute() && stays_inside(data_dir, path).is_ok()) {
         Ok(())
     } else {
@@ -83,6 +95,40 @@ pub fn check_page_tls_file(data_dir: &Path, file: &str) -> Result<(), String> {
             data_dir.join("tls").join("cert.pem").display()
         ))
     }
+}
+
+/// `[server] allowed_hosts` as typed on the page: host names (letters, digits, `-`, `.`)
+/// or IP addresses. The local certificate authority signs these names: a `*` or a
+/// name of another form would have it vouch for other sites.
+pub fn check_page_host_names(names: &[String]) -> Result<(), String> {
+    let bad = names.iter().find(|n| !is_host_name(n));
+    match bad {
+        None => Ok(()),
+        Some(n) => Err(format!(
+            "{n:?}: nom d'hôte attendu (lettres, chiffres, '-' et '.', sans '*'), par exemple \
+             caisse1.boutique.lan, ou une adresse IP"
+        )),
+    }
+}
+
+/// A DNS host name (labels of letters, digits and `-`, 253 characters at most) or an IP
+/// address; never a wildcard.
+pub fn is_host_name(name: &str) -> bool {
+    if name.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    let name = name.strip_suffix('.').unwrap_or(name);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 /// `[invoice_printer] file_extensions` as typed on the page: PDF only. The watcher

@@ -58,6 +58,7 @@ pub struct Summary {
 }
 
 impl Summary {
+    #[cfg(test)]
     pub fn text(&self) -> String {
         format!("{}{}", self.message, self.suffix)
     }

@@ -157,6 +157,46 @@ impl PrinterTarget {
         }
     }
 
+    /// From the admin page, a `tcp://` printer may not be this service itself (`ports`:
+    /// the port it is configured for and the one it listens on): the ePOS `<command>`
+    /// element sends raw bytes to the printer, so a printer pointed at our own port
+    /// would let a LAN caller send HTTP requests from 127.0.0.1 and reach the local-only
+    /// routes. Host names are resolved when saved; other programs of this machine stay
+    /// reachable, as a printer bridge on 127.0.0.1 is a real set-up.
+    pub fn check_not_this_service(&self, ports: &[u16]) -> Result<(), String> {
+        let PrinterTarget::Tcp { host, port, .. } = self else {
+            return Ok(());
+        };
+        if !ports.contains(port) {
+            return Ok(());
+        }
+        let own = crate::platform::machine_addresses();
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        let addresses: Vec<std::net::IpAddr> = match bare.parse::<std::net::IpAddr>() {
+            Ok(ip) => vec![ip],
+            Err(_) => std::net::ToSocketAddrs::to_socket_addrs(&(bare, *port))
+                .map(|a| a.map(|a| a.ip()).collect())
+                .unwrap_or_default(),
+        };
+        let names_us = bare.eq_ignore_ascii_case("localhost")
+            || crate::platform::machine_name().is_some_and(|m| {
+                bare.eq_ignore_ascii_case(&m) || bare.eq_ignore_ascii_case(&format!("{m}.local"))
+            });
+        let is_us = names_us
+            || addresses.iter().any(|ip| {
+                let ip = ip.to_canonical();
+                ip.is_loopback() || ip.is_unspecified() || own.contains(&ip)
+            });
+        if is_us {
+            Err(format!(
+                "tcp://{host}:{port} est ce service lui-même (port {port} de cette machine); \
+                 attendu: l'adresse et le port de l'imprimante (souvent 9100)"
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
     /// Whether this kind of target can answer real-time status queries.
     pub fn can_report_status(&self) -> bool {
         match self {

@@ -143,3 +143,114 @@ async fn a_bad_line_is_refused_next_to_the_field_and_nothing_is_saved() {
         "{error}"
     );
 }
+
+/// A stolen password must not turn a printer into a way back into the service: the
+/// ePOS `<command>` element sends raw bytes, so a `tcp://` printer at our own port would
+/// let a LAN caller send `GET /invoice-printer/purge` from 127.0.0.1 (adversarial review
+/// of 1.1.0). Refused for `[printer] name` and for every `[printers]` line, by address
+/// or by name; another port of this machine (a printer bridge) is still accepted.
+#[tokio::test]
+async fn a_printer_cannot_be_this_service_itself() {
+    let app = TestApp::spawn(&ini_with_password(&[])).await;
+    let client = browser();
+    let csrf = logged_in(&client, &app.url("")).await;
+    let before = std::fs::read(app.config_path()).unwrap();
+    let port = app.addr.port();
+    for (field, value) in [
+        ("printer.name", format!("tcp://127.0.0.1:{port}?status=off")),
+        ("printer.name", format!("tcp://localhost:{port}")),
+        (
+            "printers.entries",
+            format!("loop = tcp://127.0.0.1:{port}?status=off"),
+        ),
+        ("printers.entries", format!("loop = tcp://[::1]:{port}")),
+        (
+            "printers.entries",
+            "loop = tcp://127.0.0.1:22548".to_string(),
+        ),
+    ] {
+        let res = post_form(
+            &client,
+            &app.url("/config/save"),
+            &[("csrf", &csrf), (field, &value)],
+        )
+        .await;
+        assert_eq!(res.status, 400, "{value:?}");
+        assert!(res.body.contains("ce service lui-même"), "{value:?}");
+        assert_eq!(
+            std::fs::read(app.config_path()).unwrap(),
+            before,
+            "{value:?}"
+        );
+    }
+    let bridge = format!("tcp://127.0.0.1:{}", port.wrapping_add(1).max(1));
+    let res = post_form(
+        &client,
+        &app.url("/config/save"),
+        &[
+            ("csrf", &csrf),
+            ("printers.entries", &format!("kitchen = {bridge}")),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, 303, "another port of this machine is a printer");
+}
+
+/// The local CA signs `allowed_hosts`: from the page, no wildcard nor other forms, and
+/// the CA's own files are never the certificate served (adversarial review of 1.1.0).
+#[tokio::test]
+async fn the_page_never_has_the_local_ca_vouch_for_other_sites() {
+    let app = TestApp::spawn(&ini_with_password(&[])).await;
+    let client = browser();
+    let csrf = logged_in(&client, &app.url("")).await;
+    let before = std::fs::read(app.config_path()).unwrap();
+    let tls = app.data_dir().join("tls");
+    let ca = tls.join("ca.pem").display().to_string();
+    let ca_key = tls.join("ca-key.pem").display().to_string();
+    for (field, value, message) in [
+        (
+            "server.allowed_hosts",
+            "*.google.com",
+            "par exemple caisse1.boutique.lan",
+        ),
+        (
+            "server.allowed_hosts",
+            "caisse1, www.bank.example/x",
+            "par exemple caisse1.boutique.lan",
+        ),
+        (
+            "server.cert_file",
+            ca.as_str(),
+            "autorité de certification locale",
+        ),
+        (
+            "server.key_file",
+            ca_key.as_str(),
+            "autorité de certification locale",
+        ),
+    ] {
+        let res = post_form(
+            &client,
+            &app.url("/config/save"),
+            &[("csrf", &csrf), (field, value)],
+        )
+        .await;
+        assert_eq!(res.status, 400, "{value:?}");
+        assert!(res.body.contains(message), "{value:?}: no {message:?}");
+        assert_eq!(
+            std::fs::read(app.config_path()).unwrap(),
+            before,
+            "{value:?}"
+        );
+    }
+    let res = post_form(
+        &client,
+        &app.url("/config/save"),
+        &[
+            ("csrf", &csrf),
+            ("server.allowed_hosts", "caisse1.boutique.lan, 10.0.0.5"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, 303, "host names and addresses are accepted");
+}

@@ -261,14 +261,18 @@ pub fn apply(
 /// The whole check of a submitted form against the config.ini it changes: text rule,
 /// each key's parser, the TLS pair, then the page's own limits on what it changed
 /// ([`page_limits`]). Every error by field name, the first reason per field.
+/// `service_ports`: the ports this service listens on, which no `tcp://` printer may be.
 pub fn check_form(
     ini: &mut Ini,
     form: &HashMap<String, String>,
     data_dir: &std::path::Path,
     file: &str,
+    service_ports: &[u16],
 ) -> Result<(Config, Vec<&'static Field>), BTreeMap<String, String>> {
     let (mut changed, mut errors) = apply(ini, form);
-    match super::printers_field::apply(ini, form) {
+    let mut ports = service_ports.to_vec();
+    ports.extend(raw_value(ini, "server", "port").trim().parse::<u16>());
+    match super::printers_field::apply(ini, form, &ports) {
         Some(Ok(true)) => changed.push(&super::printers_field::FIELD),
         Some(Err(reason)) => {
             errors.insert(super::printers_field::form_name(), reason);
@@ -283,7 +287,7 @@ pub fn check_form(
     }
     // The page's own limits win over a parser's reason: a TLS file outside the data
     // folder is refused for where it is, never described by what it holds.
-    for (name, reason) in page_limits(ini, &changed, data_dir) {
+    for (name, reason) in page_limits(ini, &changed, data_dir, &ports) {
         errors.insert(name, reason);
     }
     match parsed {
@@ -300,6 +304,7 @@ fn page_limits(
     ini: &Ini,
     changed: &[&'static Field],
     data_dir: &std::path::Path,
+    service_ports: &[u16],
 ) -> BTreeMap<String, String> {
     let mut errors = BTreeMap::new();
     let was_changed = |s: &str, k: &str| changed.iter().any(|f| f.section == s && f.key == k);
@@ -332,6 +337,12 @@ fn page_limits(
             }
         }
     }
+    if was_changed("server", "allowed_hosts") {
+        let list = crate::config::parse_list(&raw_value(ini, "server", "allowed_hosts"));
+        if let Err(e) = crate::config::check_page_host_names(&list) {
+            errors.insert("server.allowed_hosts".to_string(), e);
+        }
+    }
     for key in ["cert_file", "key_file"] {
         if was_changed("server", key) {
             let file = raw_value(ini, "server", key);
@@ -344,7 +355,10 @@ fn page_limits(
         // A value the parser refuses is already reported by `validate`.
         if let Ok(target) = crate::printer::PrinterTarget::parse(&raw_value(ini, "printer", "name"))
         {
-            if let Err(e) = target.check_device() {
+            if let Err(e) = target
+                .check_device()
+                .and_then(|()| target.check_not_this_service(service_ports))
+            {
                 errors.insert("printer.name".to_string(), e);
             }
         }
@@ -702,7 +716,7 @@ mod tests {
                 form.insert("auth.salt".into(), "sel".into());
             }
             let mut ini = before.clone();
-            let Ok((config, _)) = check_form(&mut ini, &form, dir.path(), "config.ini") else {
+            let Ok((config, _)) = check_form(&mut ini, &form, dir.path(), "config.ini", &[]) else {
                 refused += 1;
                 continue;
             };

@@ -149,6 +149,15 @@ const PHRASES: &[(&str, &str)] = &[
         "a fingerprint only works with an ipps:// or https:// ipp_uri (encrypted); \
          empty it or change ipp_uri to ipps://",
     ),
+    // config/paths.rs (allowed_hosts, TLS files)
+    (
+        ": nom d'hôte attendu (lettres, chiffres, '-' et '.', sans '*'), par exemple caisse1.boutique.lan, ou une adresse IP",
+        ": host name expected (letters, digits, '-' and '.', no '*'), for example caisse1.boutique.lan, or an IP address",
+    ),
+    (
+        "depuis cette page, pas l'autorité de certification locale (tls/ca.pem, tls/ca-key.pem): le certificat servi est tls/cert.pem et sa clé tls/key.pem",
+        "from this page, not the local certificate authority (tls/ca.pem, tls/ca-key.pem): the certificate served is tls/cert.pem and its key tls/key.pem",
+    ),
     // printer/target.rs
     ("valeur vide", "empty value"),
     (
@@ -161,6 +170,11 @@ const PHRASES: &[(&str, &str)] = &[
          file:/dev/usb/lp0 (ou usb:///dev/usb/lp0) ou virtual",
         "system printer name (TICKET), tcp://host:port, serial:COM3?baud=9600, \
          file:/dev/usb/lp0 (or usb:///dev/usb/lp0) or virtual",
+    ),
+    // printer/target.rs
+    (
+        " est ce service lui-même (port {} de cette machine); attendu: l'adresse et le port de l'imprimante (souvent 9100)",
+        " is this service itself (port {} of this machine); expected: the printer's address and port (often 9100)",
     ),
     // printer/device.rs
     (" n'est pas un périphérique (", " is not a device ("),

@@ -251,5 +251,5 @@ pub fn check_config_form(
     form: &std::collections::HashMap<String, String>,
     data_dir: &std::path::Path,
 ) -> Result<crate::config::Config, std::collections::BTreeMap<String, String>> {
-    fields::check_form(ini, form, data_dir, "config.ini").map(|(config, _)| config)
+    fields::check_form(ini, form, data_dir, "config.ini", &[]).map(|(config, _)| config)
 }

@@ -303,7 +303,20 @@ pub async fn save(
         Err(e) => return e.into_response(),
     };
     let file = admin.app.store().path().display().to_string();
-    let (config, changed) = match fields::check_form(&mut ini, &form, admin.app.data_dir(), &file) {
+    let listening: Vec<u16> = admin
+        .app
+        .listener_control()
+        .current()
+        .map(|a| a.port())
+        .into_iter()
+        .collect();
+    let (config, changed) = match fields::check_form(
+        &mut ini,
+        &form,
+        admin.app.data_dir(),
+        &file,
+        &listening,
+    ) {
         Ok(checked) => checked,
         Err(errors) => {
             let bad: Vec<&str> = errors.keys().map(String::as_str).collect();

@@ -89,9 +89,10 @@ fn parse_text(text: &str) -> Result<Vec<(String, String)>, String> {
     Ok(entries)
 }
 
-/// A `file:`/`usb:` target that is new or changed must be a device (as `[printer] name`
-/// on the page); an entry kept as it was passes, so a hand-edited file still saves.
-fn check_devices(before: &Ini, entries: &[(String, String)]) -> Result<(), String> {
+/// A `file:`/`usb:` target that is new or changed must be a device, and a `tcp://` one
+/// not this service (as `[printer] name` on the page); an entry kept as it was passes,
+/// so a hand-edited file still saves.
+fn check_devices(before: &Ini, entries: &[(String, String)], ports: &[u16]) -> Result<(), String> {
     for (name, target) in entries {
         let unchanged =
             before.get_from(Some(PRINTERS_SECTION), name).map(str::trim) == Some(target.as_str());
@@ -99,7 +100,9 @@ fn check_devices(before: &Ini, entries: &[(String, String)]) -> Result<(), Strin
             continue;
         }
         if let Ok(t) = PrinterTarget::parse(target) {
-            t.check_device().map_err(|e| format!("{name}: {e}"))?;
+            t.check_device()
+                .and_then(|()| t.check_not_this_service(ports))
+                .map_err(|e| format!("{name}: {e}"))?;
         }
     }
     Ok(())
@@ -108,14 +111,18 @@ fn check_devices(before: &Ini, entries: &[(String, String)]) -> Result<(), Strin
 /// Applies the submitted textarea to `ini`, replacing `[printers]` as a whole. `None`:
 /// the form did not carry the field (the section is left alone); `Some(Ok(changed))`;
 /// `Some(Err(reason))`: nothing was changed in `ini`.
-pub fn apply(ini: &mut Ini, form: &HashMap<String, String>) -> Option<Result<bool, String>> {
+pub fn apply(
+    ini: &mut Ini,
+    form: &HashMap<String, String>,
+    service_ports: &[u16],
+) -> Option<Result<bool, String>> {
     let text = form.get(&form_name())?;
-    Some(replace_section(ini, text))
+    Some(replace_section(ini, text, service_ports))
 }
 
-fn replace_section(ini: &mut Ini, text: &str) -> Result<bool, String> {
+fn replace_section(ini: &mut Ini, text: &str, service_ports: &[u16]) -> Result<bool, String> {
     let entries = parse_text(text)?;
-    check_devices(ini, &entries)?;
+    check_devices(ini, &entries, service_ports)?;
     let before: Vec<(String, String)> = ini
         .section(Some(PRINTERS_SECTION))
         .map(|p| {
@@ -209,16 +216,16 @@ mod tests {
         ini.with_section(Some(PRINTERS_SECTION))
             .set("old", "virtual");
         let text = "kitchen = tcp://192.168.1.60:9100\r\n\n  bar=virtual  \n";
-        assert_eq!(apply(&mut ini, &form(text)), Some(Ok(true)));
+        assert_eq!(apply(&mut ini, &form(text), &[]), Some(Ok(true)));
         assert_eq!(
             text_of(&ini),
             "kitchen = tcp://192.168.1.60:9100\nbar = virtual\n"
         );
         assert_eq!(ini.get_from(Some("printer"), "name"), Some("virtual"));
         let same = form(&text_of(&ini));
-        assert_eq!(apply(&mut ini, &same), Some(Ok(false)));
-        assert_eq!(apply(&mut ini, &HashMap::new()), None);
-        assert_eq!(apply(&mut ini, &form("")), Some(Ok(true)));
+        assert_eq!(apply(&mut ini, &same, &[]), Some(Ok(false)));
+        assert_eq!(apply(&mut ini, &HashMap::new(), &[]), None);
+        assert_eq!(apply(&mut ini, &form(""), &[]), Some(Ok(true)));
         assert!(ini.section(Some(PRINTERS_SECTION)).is_none());
     }
 
@@ -241,7 +248,7 @@ mod tests {
             let mut ini = Ini::new();
             ini.with_section(Some(PRINTERS_SECTION))
                 .set("bar", "virtual");
-            let e = apply(&mut ini, &form(text)).unwrap().unwrap_err();
+            let e = apply(&mut ini, &form(text), &[]).unwrap().unwrap_err();
             assert!(e.contains(want), "{text:?}: {e}");
             assert_eq!(text_of(&ini), "bar = virtual\n", "{text:?}");
         }

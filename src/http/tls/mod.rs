@@ -127,7 +127,7 @@ pub fn generated_names(allowed_hosts: &[String]) -> Vec<String> {
         allowed_hosts
             .iter()
             .map(|h| crate::auth::host::host_name(h))
-            .filter(|h| !h.is_empty()),
+            .filter(|h| crate::config::is_host_name(h)),
     );
     let mut seen = std::collections::HashSet::new();
     names.retain(|n| seen.insert(n.clone()));

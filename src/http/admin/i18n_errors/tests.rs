@@ -223,7 +223,7 @@ fn printers_messages() -> Vec<String> {
             )]
             .into_iter()
             .collect();
-            crate::http::admin::printers_field::apply(&mut ini, &form)
+            crate::http::admin::printers_field::apply(&mut ini, &form, &[])
                 .expect("the field is in the form")
                 .expect_err(text)
         })
