@@ -157,6 +157,7 @@ mod tests {
             message: "deux\nlignes".into(),
             extra: vec![("bytes", "12".into()), ("_PID", "1".into())],
             suffix: String::new(),
+            always: false,
         };
         let d = encode(Level::ERROR, &entry);
         let mut expected = b"MESSAGE\n".to_vec();

@@ -33,6 +33,10 @@ pub struct Entry {
     /// Written after the fields (`, 5 fois depuis 14:02` of a repeated error), so the line
     /// reads as the first one did with the count after it.
     pub suffix: String,
+    /// `always = true` on the event: a refusal written whatever the refusal budget
+    /// ([`super::flood`]), for refusals already bounded where they happen (a wrong
+    /// password: the login throttle allows a few an hour). Not written as a field.
+    pub always: bool,
 }
 
 /// Escapes what could end or disguise a line: control characters (newlines, escape
@@ -210,6 +214,7 @@ impl Entry {
             "outcome" => self.outcome = Some(value),
             "peer" => self.peer = Some(value),
             "ms" => self.ms = value.parse().ok(),
+            "always" => self.always = value == "true",
             name => self.extra.push((name, value)),
         }
     }
@@ -224,6 +229,9 @@ pub struct LineLayer {
     /// journald under systemd (then stderr is not echoed: systemd would log it twice).
     journal: Option<super::journald::Journald>,
     repeats: Mutex<Repeats>,
+    /// Refusal lines bounded per caller and in all (a refused caller's loop must not fill
+    /// the disk).
+    refusals: Mutex<super::flood::Refusals>,
 }
 
 impl LineLayer {
@@ -239,6 +247,7 @@ impl LineLayer {
             format,
             journal,
             repeats: Mutex::new(Repeats::default()),
+            refusals: Mutex::new(super::flood::Refusals::default()),
         }
     }
 
@@ -269,6 +278,28 @@ impl<S: Subscriber> Layer<S> for LineLayer {
         event.record(&mut entry);
         let level = *event.metadata().level();
         let now = self.clock.now();
+        if entry.outcome.as_deref() == Some("denied") && !entry.always {
+            let caller = entry.peer.clone().unwrap_or_default();
+            let decision = self
+                .refusals
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .refusal(&caller, now);
+            match decision {
+                super::flood::Decision::Skip => return,
+                super::flood::Decision::Write(Some(summary)) => {
+                    let line = Entry {
+                        op: Some("log.refusals".to_string()),
+                        outcome: Some("denied".to_string()),
+                        peer: entry.peer.clone(),
+                        message: summary,
+                        ..Entry::default()
+                    };
+                    self.emit(now, Level::WARN, &line);
+                }
+                super::flood::Decision::Write(None) => {}
+            }
+        }
         let summarized = entry
             .op
             .as_deref()
@@ -347,6 +378,7 @@ mod tests {
             message: "ouvert\n2026-11-26T00:00:00.000+01:00 INFO  faux".into(),
             extra: vec![("error", "a\r\u{2028}b".into())],
             suffix: String::new(),
+            always: false,
         };
         let line = format_line(time, Level::INFO, &entry);
         assert_eq!(
@@ -394,6 +426,7 @@ mod tests {
             message: "ouvert\n{\"faux\":1}\u{2028}".into(),
             extra: vec![("bytes", "12".into()), ("time", "x".into())],
             suffix: String::new(),
+            always: false,
         };
         let line = LogFormat::Json.line(time, Level::INFO, &entry);
         assert!(

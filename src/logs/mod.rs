@@ -15,6 +15,7 @@
 
 pub mod clock;
 pub mod event_log;
+mod flood;
 pub mod journald;
 pub mod line;
 mod repeats;

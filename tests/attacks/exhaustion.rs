@@ -20,6 +20,7 @@ use crate::common::peer::{Behaviour, PrinterPeer};
 /// Tags of this module's namespaces (see `Namespace::create`).
 const TAG_BODIES: u8 = 40;
 const TAG_FLOOD: u8 = 41;
+const TAG_LOG: u8 = 42;
 
 /// A data folder whose config.ini holds `settings` (invoice printing off).
 fn data_dir(settings: &[(&str, &str, &str)]) -> tempfile::TempDir {
@@ -377,5 +378,49 @@ fn a_lan_flood_of_idle_and_slow_connections_leaves_the_drawer_to_the_till() {
     assert_eq!(
         lines, 1,
         "{reopened} connections reopened, {lines} log lines"
+    );
+}
+
+/// A refused LAN caller looping on a route cannot fill the till's disk through the log
+/// (the adversarial review of 1.1.0 wrote 4 MB in 10 s, two lines a refusal): at most
+/// 20 refusal lines a minute per caller, the rest counted; the till's own requests are
+/// still logged.
+#[test]
+fn a_refused_lan_caller_cannot_fill_the_disk_through_the_log() {
+    let Some(ns) = Namespace::create(TAG_LOG) else {
+        return;
+    };
+    let dir = data_dir(&[("server", "allowed_networks", "192.0.2.0/24")]);
+    let svc = Binary::start_on(dir.path(), "0.0.0.0", &[]);
+    let to = SocketAddr::V4(SocketAddrV4::new(ns.host_ip, svc.addr.port()));
+    let host = format!("{}:{}", ns.host_ip, svc.addr.port());
+    let refused = ns.run(move || {
+        let mut refused = 0;
+        for _ in 0..500 {
+            let Ok(mut s) = TcpStream::connect_timeout(&to, Duration::from_secs(2)) else {
+                continue;
+            };
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let _ = write!(
+                s,
+                "GET /status HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+            );
+            let mut answer = String::new();
+            let _ = s.read_to_string(&mut answer);
+            if answer.starts_with("HTTP/1.1 403") {
+                refused += 1;
+            }
+        }
+        refused
+    });
+    assert_eq!(refused, 500, "every refusal is still answered");
+    let (code, _) = drawer_from_till(svc.addr.port());
+    assert_eq!(code, 200);
+    let log = svc.wait_log("GET /open-cash-drawer -> 200");
+    let caller = ns.ns_ip.to_string();
+    let lines = log.lines().filter(|l| l.contains(&caller)).count();
+    assert!(
+        (1..=20).contains(&lines),
+        "{lines} log lines for 500 refusals of {caller}"
     );
 }

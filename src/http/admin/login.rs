@@ -210,7 +210,7 @@ pub async fn submit(
     }
     let count = attempt.failed();
     admin.app.metrics().login_failed();
-    tracing::warn!(op = "auth.login", outcome = "denied", peer = %ip, "échec de connexion depuis {ip} ({count} échec(s) de suite)");
+    tracing::warn!(op = "auth.login", outcome = "denied", always = true, peer = %ip, "échec de connexion depuis {ip} ({count} échec(s) de suite)");
     render(
         StatusCode::UNAUTHORIZED,
         lang,

@@ -419,7 +419,7 @@ pub async fn change_password(
     let hash = password::current_hash(&admin.app);
     let problem = match admin.auth.throttle.begin(ip) {
         Err(denied) => {
-            tracing::warn!(op = "auth.password", outcome = "denied", peer = %ip, "changement de mot de passe refusé depuis {ip}: {denied}");
+            tracing::warn!(op = "auth.password", outcome = "denied", always = true, peer = %ip, "changement de mot de passe refusé depuis {ip}: {denied}");
             Some(
                 lang.texts()
                     .too_many
@@ -434,7 +434,7 @@ pub async fn change_password(
                     .map(|p| p.message(lang.is_en()))
             } else {
                 let count = attempt.failed();
-                tracing::warn!(op = "auth.password", outcome = "denied", peer = %ip, "changement de mot de passe refusé depuis {ip}: mot de passe actuel faux ({count} échec(s))");
+                tracing::warn!(op = "auth.password", outcome = "denied", always = true, peer = %ip, "changement de mot de passe refusé depuis {ip}: mot de passe actuel faux ({count} échec(s))");
                 Some(lang.texts().wrong_password.to_string())
             }
         }

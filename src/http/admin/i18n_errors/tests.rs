@@ -81,6 +81,21 @@ fn page_rule_messages(dir: &Path) -> Vec<String> {
     );
     messages.push(crate::config::check_page_tls_file(dir, "/etc/shadow").unwrap_err());
     messages.push(crate::config::check_page_extensions(&[".dll".to_string()]).unwrap_err());
+    messages
+        .push(crate::config::check_page_host_names(&["*.example.com".to_string()]).unwrap_err());
+    messages.push(
+        crate::config::check_page_tls_file(
+            dir,
+            &dir.join("tls").join("ca.pem").display().to_string(),
+        )
+        .unwrap_err(),
+    );
+    let itself = crate::printer::PrinterTarget::Tcp {
+        host: "127.0.0.1".into(),
+        port: 22548,
+        status: true,
+    };
+    messages.push(itself.check_not_this_service(&[22548]).unwrap_err());
     for bad in ["/etc", "../x"] {
         messages.push(crate::config::check_page_log_folder(dir, bad).unwrap_err());
     }
