@@ -34,7 +34,7 @@ pub struct Entry {
     /// reads as the first one did with the count after it.
     pub suffix: String,
     /// `always = true` on the event: a refusal written whatever the refusal budget
-    /// ([`super::flood`]), for refusals already bounded where they happen (a wrong
+    /// (`logs::flood`), for refusals already bounded where they happen (a wrong
     /// password: the login throttle allows a few an hour). Not written as a field.
     pub always: bool,
 }

@@ -146,7 +146,7 @@ impl LocalCa {
         Ok(ca)
     }
 
-    /// A new leaf for `names` (DNS names and IP literals), valid [`LEAF_DAYS`], for
+    /// A new leaf for `names` (DNS names and IP literals), valid `LEAF_DAYS`, for
     /// server authentication only.
     pub fn issue(&self, names: &[String]) -> Result<Leaf> {
         let mut params = CertificateParams::new(names.to_vec()).context("noms du certificat")?;
