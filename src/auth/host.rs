@@ -2,22 +2,14 @@
 //! is re-pointed at 127.0.0.1 reaches us with `Host: evil.example`, and to the browser it
 //! is then *same-origin* with us: CORS hides nothing from it and its `Origin` equals the
 //! `Host`. So the name the request was sent to is the only thing that tells it apart,
-//! and every route checks it (the layer sits outermost in [`crate::http::router`]).
+//! and every route checks it (the layer, `crate::http::host_check`, sits outermost in
+//! the router). This module decides; it knows nothing of HTTP types.
 //!
 //! Accepted: `localhost`, any IP literal (a page can only be *at* an IP address if it
 //! is our own origin, so an address cannot be a rebinding), the machine's name (and
 //! `<name>.local`), and the names in `[server] allowed_hosts`. A request without Host
 //! (HTTP/1.0 tools) is not a browser and passes: browsers, Odoo's POS included, always
 //! send one.
-
-use axum::extract::{Request, State};
-use axum::http::header;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-
-use crate::error::ApiError;
-use crate::http::access::Peer;
-use crate::state::AppState;
 
 /// The host part of a Host header: no port, no brackets, lower-case, no final dot.
 /// Empty (so never known) when the header is not `host[:port]`: `[::1]evil.example` or
@@ -54,57 +46,6 @@ pub fn is_known_host(header: &str, allowed: &[String], machine: Option<&str>) ->
         || host.parse::<std::net::IpAddr>().is_ok()
         || machine.is_some_and(|m| host == m || host == format!("{m}.local"))
         || allowed.iter().any(|a| host_name(a) == host)
-}
-
-/// Whether this request's `Host` (or the authority of an absolute-form target, which
-/// HTTP/1.1 says wins over the header) is one of the machine's own names. `None`: the
-/// request names no host at all (HTTP/1.0 tools).
-pub fn request_host_is_known(state: &AppState, req: &Request) -> Option<(String, bool)> {
-    let host = match req.uri().authority() {
-        Some(authority) => authority.as_str().to_string(),
-        None => String::from_utf8_lossy(req.headers().get(header::HOST)?.as_bytes()).to_string(),
-    };
-    let known = header_is_known(state, &host);
-    Some((host, known))
-}
-
-/// [`is_known_host`] with the running configuration and the machine's current name.
-pub fn header_is_known(state: &AppState, host: &str) -> bool {
-    let config = state.config();
-    let machine = crate::platform::machine_name();
-    is_known_host(host, &config.server.allowed_hosts, machine.as_deref())
-}
-
-/// Middleware on every route: 403 JSON and an `access.denied` line for an unknown Host.
-pub async fn require_known_host(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    match request_host_is_known(&state, &req) {
-        None | Some((_, true)) => next.run(req).await,
-        Some((host, false)) => refuse(&req, &host),
-    }
-}
-
-fn refuse(req: &Request, host: &str) -> Response {
-    let peer = req
-        .extensions()
-        .get::<Peer>()
-        .map_or_else(|| "inconnu".to_string(), |p| p.ip().to_string());
-    tracing::warn!(
-        op = "access.denied",
-        outcome = "denied",
-        peer = %peer,
-        "nom d'hôte refusé {:?} pour {} depuis {peer}",
-        crate::logs::escape(host),
-        crate::logs::escape(req.uri().path())
-    );
-    ApiError::Forbidden(format!(
-        "Nom d'hôte refusé: {} (acceptés: localhost, les adresses IP, le nom de la machine, et [server] allowed_hosts)",
-        crate::logs::escape(host)
-    ))
-    .into_response()
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ fn same_origin(state: &AppState, origin: &str, headers: &HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return false;
     };
-    origin_names_host(origin, host) && crate::auth::host::header_is_known(state, host)
+    origin_names_host(origin, host) && crate::http::host_check::header_is_known(state, host)
 }
 
 /// `origin` is `http://HOST` or `https://HOST`, with `host` exactly as the Host header.

@@ -13,6 +13,7 @@ pub mod admin;
 pub mod apidoc;
 pub mod cors;
 mod drawer;
+mod host_check;
 mod invoices;
 pub mod limits;
 pub mod logs;
@@ -64,7 +65,7 @@ pub fn router(state: AppState) -> Router {
         // whatever the route (acting or reading) and whatever its Origin says.
         .layer(from_fn_with_state(
             state.clone(),
-            crate::auth::host::require_known_host,
+            host_check::require_known_host,
         ))
         .with_state(state)
 }

@@ -67,7 +67,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route_layer(from_fn(security_headers))
         .route_layer(from_fn_with_state(
             state.clone(),
-            crate::auth::host::require_known_host,
+            crate::http::host_check::require_known_host,
         ))
         .route_layer(from_fn_with_state(
             state,

@@ -1,0 +1,64 @@
+//! The Host check on every route (DNS rebinding): the decision is
+//! [`crate::auth::host::is_known_host`]; this layer applies it to each request, with the
+//! running configuration and the machine's current name.
+
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::auth::host::is_known_host;
+use crate::error::ApiError;
+use crate::http::access::Peer;
+use crate::state::AppState;
+
+/// Whether this request's `Host` (or the authority of an absolute-form target, which
+/// HTTP/1.1 says wins over the header) is one of the machine's own names. `None`: the
+/// request names no host at all (HTTP/1.0 tools).
+pub fn request_host_is_known(state: &AppState, req: &Request) -> Option<(String, bool)> {
+    let host = match req.uri().authority() {
+        Some(authority) => authority.as_str().to_string(),
+        None => String::from_utf8_lossy(req.headers().get(header::HOST)?.as_bytes()).to_string(),
+    };
+    let known = header_is_known(state, &host);
+    Some((host, known))
+}
+
+/// [`is_known_host`] with the running configuration and the machine's current name.
+pub fn header_is_known(state: &AppState, host: &str) -> bool {
+    let config = state.config();
+    let machine = crate::platform::machine_name();
+    is_known_host(host, &config.server.allowed_hosts, machine.as_deref())
+}
+
+/// Middleware on every route: 403 JSON and an `access.denied` line for an unknown Host.
+pub async fn require_known_host(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match request_host_is_known(&state, &req) {
+        None | Some((_, true)) => next.run(req).await,
+        Some((host, false)) => refuse(&req, &host),
+    }
+}
+
+fn refuse(req: &Request, host: &str) -> Response {
+    let peer = req
+        .extensions()
+        .get::<Peer>()
+        .map_or_else(|| "inconnu".to_string(), |p| p.label());
+    tracing::warn!(
+        op = "access.denied",
+        outcome = "denied",
+        peer = %peer,
+        "nom d'hôte refusé {:?} pour {} depuis {peer}",
+        crate::logs::escape(host),
+        crate::logs::escape(req.uri().path())
+    );
+    ApiError::Forbidden(format!(
+        "Nom d'hôte refusé: {} (acceptés: localhost, les adresses IP, le nom de la machine, et [server] allowed_hosts)",
+        crate::logs::escape(host)
+    ))
+    .into_response()
+}
