@@ -187,27 +187,13 @@ impl Gray {
 
     /// Floyd–Steinberg error diffusion with serpentine scanning (no directional
     /// worms): grey areas and anti-aliased text come out as even dot patterns.
-    ///
-    /// Integer arithmetic (sixteenths of a grey level); one row of error, overwritten
-    /// just behind the scan with the error for the row below, and the error in flight in
-    /// registers: this runs for every dot of a JPEG receipt.
     pub fn dither(&self) -> Bitmap {
         let (w, h) = (self.width, self.height);
-        let mut dots = vec![false; w * h];
+        let mut dots = Vec::with_capacity(w * h);
         if w > 0 {
-            let mut err = vec![0i32; w];
-            for (y, (src, row)) in self
-                .pixels
-                .chunks_exact(w)
-                .zip(dots.chunks_exact_mut(w))
-                .enumerate()
-            {
-                let put = |x: usize, black: bool| row[x] = black;
-                if y % 2 == 0 {
-                    diffuse_row::<false>(src, &mut err, put);
-                } else {
-                    diffuse_row::<true>(src, &mut err, put);
-                }
+            let mut diffuser = Diffuser::new(w);
+            for (y, src) in self.pixels.chunks_exact(w).enumerate() {
+                dots.extend(diffuser.row(src, y % 2 == 1).iter().map(|&d| d != 0));
             }
         }
         Bitmap {
@@ -223,51 +209,121 @@ impl Gray {
         let (w, stride) = (self.width, self.width.div_ceil(8));
         let mut rows = vec![0u8; stride * self.height];
         if w > 0 {
-            let mut err = vec![0i32; w];
+            let mut diffuser = Diffuser::new(w);
             for (y, (src, row)) in self
                 .pixels
                 .chunks_exact(w)
                 .zip(rows.chunks_exact_mut(stride))
                 .enumerate()
             {
-                let put = |x: usize, black: bool| row[x / 8] |= u8::from(black) << (7 - x % 8);
-                if y % 2 == 0 {
-                    diffuse_row::<false>(src, &mut err, put);
-                } else {
-                    diffuse_row::<true>(src, &mut err, put);
-                }
+                pack_row(diffuser.row(src, y % 2 == 1), row);
             }
         }
         escpos_bands(rows, stride)
     }
 }
 
-/// One row of Floyd–Steinberg, left to right or (`RTL`) right to left. `err` holds the
-/// error diffused into this row from the one above; it leaves holding the error for the
-/// row below. 7/16 go to the next dot of the row, 3/16, 5/16 and 1/16 to the dots below
-/// behind, under and ahead; what would fall off the picture is dropped.
-#[inline(always)]
-fn diffuse_row<const RTL: bool>(src: &[u8], err: &mut [i32], mut put: impl FnMut(usize, bool)) {
-    let w = src.len();
-    let at = |i: usize| if RTL { w - 1 - i } else { i };
-    // ahead: 7/16 of the last error, for this dot; behind: the row below's sum so far at
-    // the previous dot (final once this dot adds its 3/16); under: at this dot.
-    let (mut ahead, mut behind, mut under) = (0i32, 0i32, 0i32);
-    for i in 0..w {
-        let x = at(i);
-        let old = (i32::from(src[x]) * 16 + err[x] + ahead).clamp(0, 255 * 16);
-        let black = old < 128 * 16;
-        put(x, black);
-        let e = old - if black { 0 } else { 255 * 16 };
-        ahead = e * 7 / 16;
-        if i > 0 {
-            err[at(i - 1)] = behind + e * 3 / 16;
+/// Floyd–Steinberg state across the rows of one picture: the error diffused into the
+/// row being scanned, the error for the row below, and the dots of the last row.
+///
+/// Integer arithmetic (sixteenths of a grey level) and the error in flight in registers.
+/// This runs for every dot of a JPEG receipt, a million of them: the rows are walked
+/// with zipped slice iterators (no bounds checks, no index arithmetic for the serpentine
+/// order) and the dots land one byte each, packed into bits in a separate pass, so the
+/// loop's only carried dependency is the error passed to the next dot.
+struct Diffuser {
+    err_in: Vec<i32>,
+    err_out: Vec<i32>,
+    dots: Vec<u8>,
+}
+
+impl Diffuser {
+    fn new(width: usize) -> Diffuser {
+        Diffuser {
+            err_in: vec![0; width],
+            err_out: vec![0; width],
+            dots: vec![0; width],
         }
+    }
+
+    /// Diffuses one row (`src`, as wide as the picture), right to left if `rtl`, and
+    /// returns its dots in picture order, 1 = black.
+    fn row(&mut self, src: &[u8], rtl: bool) -> &[u8] {
+        let (err_in, dots) = (&self.err_in[..], &mut self.dots[..]);
+        let w = src.len().min(err_in.len()).min(dots.len());
+        let (src, err_in, dots) = (&src[..w], &err_in[..w], &mut dots[..w]);
+        if w == 0 {
+            return &self.dots[..0];
+        }
+        if rtl {
+            let (last, out) = self.err_out[..w].split_first_mut().expect("w > 0");
+            let (first_dot, dots) = dots.split_last_mut().expect("w > 0");
+            let cells = src[..w - 1]
+                .iter()
+                .zip(&err_in[..w - 1])
+                .zip(dots.iter_mut())
+                .rev()
+                .zip(out.iter_mut().rev());
+            diffuse((src[w - 1], err_in[w - 1], first_dot), cells, last);
+        } else {
+            let (last, out) = self.err_out[..w].split_last_mut().expect("w > 0");
+            let (first_dot, dots) = dots.split_first_mut().expect("w > 0");
+            let cells = src[1..]
+                .iter()
+                .zip(&err_in[1..])
+                .zip(dots.iter_mut())
+                .zip(out.iter_mut());
+            diffuse((src[0], err_in[0], first_dot), cells, last);
+        }
+        std::mem::swap(&mut self.err_in, &mut self.err_out);
+        &self.dots[..w]
+    }
+}
+
+/// One dot: its grey in sixteenths with the error received, clamped; black below half;
+/// and the error it leaves, to diffuse.
+#[inline(always)]
+fn quantise(px: u8, err: i32, ahead: i32) -> (bool, i32) {
+    let old = (i32::from(px) * 16 + err + ahead).clamp(0, 255 * 16);
+    let black = old < 128 * 16;
+    (black, old - if black { 0 } else { 255 * 16 })
+}
+
+/// One row of Floyd–Steinberg in scan order: `first` is the first dot scanned (grey,
+/// error received, its dot), `cells` the others with, each, the slot of the row below
+/// one step behind it (where the error is final once this dot has added its 3/16),
+/// `last` the slot under the last dot. 7/16 go to the next dot of the row, 3/16, 5/16
+/// and 1/16 to the dots below behind, under and ahead; what would fall off the picture
+/// is dropped.
+#[inline(always)]
+fn diffuse<'a>(
+    first: (u8, i32, &mut u8),
+    cells: impl Iterator<Item = (((&'a u8, &'a i32), &'a mut u8), &'a mut i32)>,
+    last: &mut i32,
+) {
+    let (black, e) = quantise(first.0, first.1, 0);
+    *first.2 = u8::from(black);
+    // ahead: 7/16 of the last error, for this dot; behind: the row below's sum so far at
+    // the previous dot; under: at this dot.
+    let (mut ahead, mut behind, mut under) = (e * 7 / 16, e * 5 / 16, e / 16);
+    for (((&px, &err), dot), slot) in cells {
+        let (black, e) = quantise(px, err, ahead);
+        *dot = u8::from(black);
+        ahead = e * 7 / 16;
+        *slot = behind + e * 3 / 16;
         behind = under + e * 5 / 16;
         under = e / 16;
     }
-    if w > 0 {
-        err[at(w - 1)] = behind;
+    *last = behind;
+}
+
+/// Dots (one byte each, 0 or 1) → a `GS v 0` row, most significant bit first.
+fn pack_row(dots: &[u8], row: &mut [u8]) {
+    for (byte, chunk) in row.iter_mut().zip(dots.chunks(8)) {
+        *byte = chunk
+            .iter()
+            .enumerate()
+            .fold(0u8, |acc, (i, &d)| acc | (d << (7 - i)));
     }
 }
 
