@@ -302,12 +302,13 @@ const fn quantise(v: i32) -> (bool, i32) {
 const V_MIN: i32 = -2032;
 const V_MAX: i32 = 255 * 16 + 1149 + 895;
 
-/// What a dot diffuses, by `v - V_MIN`: 7/16 of its error to the next dot, 3/16, 5/16
+/// What a dot diffuses, by `v - V_MIN` (an immutable table computed at compile time; a
+/// `static`, so one copy, not one per use): 7/16 of its error to the next dot, 3/16, 5/16
 /// and 1/16 to the row below (rounded toward zero, as `e * k / 16`). The 7/16 is the
 /// only value carried from dot to dot: read from this table, the carried chain is one
 /// addition and one load instead of clamp, compare, select, multiply and divide, and
 /// the four divisions leave the loop (a dot is about 20 instructions instead of 45).
-const SHARES: [Shares; (V_MAX - V_MIN + 1) as usize] = shares_table();
+static SHARES: [Shares; (V_MAX - V_MIN + 1) as usize] = shares_table();
 
 /// One entry of [`SHARES`]. `i16`: the table (8,157 entries, 64 KB) stays mostly in the
 /// first-level cache on a receipt, whose dots are mostly near white or black.
