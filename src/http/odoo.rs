@@ -324,9 +324,10 @@ async fn run(printer: &Printer, job: Vec<u8>, prints: bool) -> Result<Outcome, P
 }
 
 fn rpc_id(body: &Bytes) -> (Value, Value) {
-    let parsed: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let id = parsed.get("id").cloned().unwrap_or(Value::Null);
-    let params = parsed.get("params").cloned().unwrap_or(json!({}));
+    let mut parsed: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let id = parsed.get_mut("id").map_or(Value::Null, Value::take);
+    // Taken, not cloned: `params` holds a receipt's hundreds of kilobytes of base64.
+    let params = parsed.get_mut("params").map_or(json!({}), Value::take);
     (id, params)
 }
 
@@ -444,7 +445,7 @@ async fn printer_action(
     let (id, params) = rpc_id(&body);
     let done = match Action::from_params(&params) {
         Action::Cashbox => kick(&state, &peer).await,
-        Action::PrintReceipt(receipt) => print_receipt(&state, &peer, &receipt).await,
+        Action::PrintReceipt(receipt) => print_receipt(&state, &peer, receipt).await,
         Action::Unknown(other) => {
             tracing::warn!(op = "odoo.iot", outcome = "ignored", peer = %peer.label(),
                 "action IoT {:?} non prise en charge", crate::logs::escape(&other));
@@ -507,10 +508,9 @@ async fn kick(state: &AppState, peer: &Peer) -> bool {
     }
 }
 
-async fn print_receipt(state: &AppState, peer: &Peer, receipt: &str) -> bool {
+async fn print_receipt(state: &AppState, peer: &Peer, receipt: String) -> bool {
     let started = Instant::now();
     let paper = state.config().odoo.paper_width as usize;
-    let receipt = receipt.to_string();
     let Ok(permit) = state.raster_permit().await else {
         tracing::warn!(op = "odoo.iot", outcome = "busy", peer = %peer.label(),
             "IoT: rendu d'images occupé, ticket refusé");
