@@ -100,6 +100,24 @@
         .then(function () { return true; }, function () { return false; })
         .then(function (ok) { clearTimeout(timer); return ok; });
     };
+    // Odoo builds with Local Network Access call the till's LAN address with
+    // `targetAddressSpace: "local"` (ignored by browsers without LNA). no-cors: the page's
+    // origin is not the LAN address's, so a cors read would fail on CORS alone; an opaque
+    // answer is enough to know the request went through, a rejection that the browser
+    // blocked it (or the address is unreachable). The card's first LAN address, if any.
+    var lanAddress = function () {
+      var code = document.querySelector("#odoo-lan code.lan-address");
+      var addr = code ? code.textContent.trim() : "";
+      return /^\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/.test(addr) ? addr : "";
+    };
+    var probeLan = function (addr) {
+      var ctl = new AbortController();
+      var timer = setTimeout(function () { ctl.abort(); }, 8000);
+      return fetch("http://" + addr + "/status", {
+        mode: "no-cors", cache: "no-store", credentials: "omit", signal: ctl.signal, targetAddressSpace: "local"
+      }).then(function () { return true; }, function () { return false; })
+        .then(function (ok) { clearTimeout(timer); return ok; });
+    };
     var show = function (lines, d) {
       odooOut.textContent = "";
       var failed = lines.some(function (l) { return l.level === "error"; });
@@ -126,7 +144,9 @@
       odooTest.disabled = true;
       odooOut.textContent = "…";
       var lines = [];
+      var loopbackOk = false;
       Promise.all([probe(https), probe("http://" + host)]).then(function (r) {
+        loopbackOk = r[0] || r[1];
         if (!r[0] && !r[1]) {
           lines.push({ check: "cert", level: "error", message: d.msgUnreachable.replace("{addr}", host) });
         } else if (/^http:\/\//i.test(origin)) {
@@ -148,6 +168,15 @@
         } else {
           lines.push({ check: "input", level: "error", message: body.message || "Erreur" });
         }
+        var lan = lanAddress();
+        if (!loopbackOk || !lan) return;
+        // A warning, not an error: only Odoo builds that use the LAN address need it.
+        return probeLan(lan).then(function (ok) {
+          lines.push(ok
+            ? { check: "lna", level: "ok", message: d.msgLnaOk.replace("{addr}", lan) }
+            : { check: "lna", level: "warn", message: d.msgLnaDenied });
+        });
+      }).then(function () {
         show(lines, d);
       }).catch(function (e) {
         lines.push({ check: "page", level: "error", message: String(e) });

@@ -62,6 +62,32 @@ impl Drop for Driver {
     }
 }
 
+/// Sets a permission (`local-network-access`...) for `c`'s current page origin, through
+/// the W3C Permissions automation endpoint fantoccini has no method for; chromedriver's
+/// answer (`{"value": null}` when it took it).
+pub(crate) async fn set_permission(
+    driver: &Driver,
+    c: &Client,
+    name: &str,
+    state: &str,
+) -> serde_json::Value {
+    let session = c.session_id().await.unwrap().expect("a session");
+    let url = format!(
+        "http://127.0.0.1:{}/session/{session}/permissions",
+        driver.port
+    );
+    let res = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(url)
+        .json(&json!({"descriptor": {"name": name}, "state": state}))
+        .send()
+        .await
+        .expect("chromedriver answers");
+    res.json().await.unwrap_or_default()
+}
+
 async fn chromium(driver: &Driver, profile: &Path) -> Client {
     // The service's self-signed certificate (the HTTPS test); plain HTTP ignores it.
     chromium_with(driver, profile, true, &[]).await

@@ -6,7 +6,7 @@
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-use crate::browser::{chromium_with, Driver};
+use crate::browser::{chromium_with, set_permission, Driver};
 use crate::common::peer::{Behaviour, Offline, PrinterPeer};
 use crate::common::TestApp;
 use crate::support::*;
@@ -164,7 +164,12 @@ async fn odoo_check_needs_the_session_and_reports_each_cause() {
 }
 
 async fn log_in(c: &Client, app: &TestApp) {
-    c.goto(&app.url("/config")).await.unwrap();
+    log_in_at(c, &app.url("")).await;
+}
+
+/// Logs in on the admin page at `base` (`http://host:port`).
+async fn log_in_at(c: &Client, base: &str) {
+    c.goto(&format!("{base}/config")).await.unwrap();
     let password = c
         .wait()
         .for_element(Locator::Css("#login-form #password"))
@@ -301,6 +306,74 @@ async fn chromium_sees_success_then_each_cause_of_failure() {
     assert_eq!(line(&lines, "origin").1, "ok");
     assert!(summary.contains("Odoo ne pourra pas imprimer"));
     assert!(peer.executed_kicks().is_empty(), "the test never kicks");
+    c.close().await.unwrap();
+}
+
+/// Local Network Access in Chromium: the service on 0.0.0.0, the admin page's origin made
+/// public and the till's LAN addresses local (`--ip-address-space-overrides`: a page on
+/// 127.0.0.1 is loopback, more private than the LAN, and Chromium would not ask), so
+/// the test's `targetAddressSpace: "local"` call to the card's LAN address needs the
+/// permission. Denied: the LNA warning; granted: the ok line.
+#[tokio::test(flavor = "multi_thread")]
+async fn chromium_is_told_when_local_network_access_is_denied() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = TestApp::spawn_on(
+        &ini_with_password(&[("server", "allowed_origins", ODOO)]),
+        "0.0.0.0:0".parse().unwrap(),
+    )
+    .await;
+    let port = app.addr.port();
+    let lan: Vec<String> = cashdrawer::platform::machine_addresses()
+        .into_iter()
+        .filter(|ip| ip.is_ipv4())
+        .map(|ip| format!("{ip}:{port}=local"))
+        .collect();
+    if lan.is_empty() {
+        eprintln!("SKIPPED: this machine has no IPv4 LAN address");
+        return;
+    }
+    let overrides = format!(
+        "--ip-address-space-overrides=127.0.0.1:{port}=public,{}",
+        lan.join(",")
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let c = chromium_with(
+        &driver,
+        profile.path(),
+        false,
+        &["--ignore-certificate-errors", &overrides],
+    )
+    .await;
+    log_in_at(&c, &format!("http://127.0.0.1:{port}")).await;
+
+    for name in ["local-network-access", "local-network"] {
+        let answer = set_permission(&driver, &c, name, "denied").await;
+        println!("deny {name}: {answer}");
+    }
+    let (summary, lines) = run_test(&c, ODOO).await;
+    let lna = line(&lines, "lna");
+    assert_eq!(lna.1, "warn", "{lines:?}");
+    assert!(
+        lna.2
+            .contains("Accès au réseau local refusé par le navigateur"),
+        "{lines:?}"
+    );
+    assert_eq!(line(&lines, "origin").1, "ok", "{lines:?}");
+    assert!(
+        summary.contains("Tout est prêt"),
+        "a warning only: {summary}"
+    );
+
+    for name in ["local-network-access", "local-network", "loopback-network"] {
+        let answer = set_permission(&driver, &c, name, "granted").await;
+        println!("grant {name}: {answer}");
+    }
+    let (_, lines) = run_test(&c, ODOO).await;
+    let lna = line(&lines, "lna");
+    assert_eq!(lna.1, "ok", "{lines:?}");
+    assert!(lna.2.contains("joignable"), "{lines:?}");
     c.close().await.unwrap();
 }
 

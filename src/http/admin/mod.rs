@@ -205,14 +205,21 @@ async fn https_only(State(state): State<AppState>, req: Request, next: Next) -> 
     (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, target)]).into_response()
 }
 
-/// The page is never framed, cached, or allowed to load anything from elsewhere.
+/// The admin pages' Content-Security-Policy. The config page adds the till's own LAN
+/// addresses to `connect-src` (the Odoo card's Local Network Access test).
+pub(super) const CSP: &str = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+/// The page is never framed, cached, or allowed to load anything from elsewhere (a page
+/// that set a narrower-or-equal policy of its own keeps it).
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
-    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -46,6 +46,9 @@ pub struct CardTexts {
     pub msg_cert_ok: &'static str,
     pub msg_cert_not_needed: &'static str,
     pub msg_unreachable: &'static str,
+    /// The LAN address refused by the browser (Local Network Access), then reached.
+    pub msg_lna_denied: &'static str,
+    pub msg_lna_ok: &'static str,
     pub msg_all_ok: &'static str,
     pub msg_problems: &'static str,
 }
@@ -73,6 +76,9 @@ impl CardTexts {
             msg_cert_ok: p(["✓ HTTPS : ce navigateur accepte le certificat de {addr}.", "✓ HTTPS: this browser accepts the certificate of {addr}."]),
             msg_cert_not_needed: p(["✓ HTTPS non nécessaire : votre Odoo est en http.", "✓ HTTPS not needed: your Odoo is on http."]),
             msg_unreachable: p(["✗ Service injoignable depuis ce navigateur à {addr}.", "✗ Service unreachable from this browser at {addr}."]),
+            msg_lna_denied: p(["⚠ Accès au réseau local refusé par le navigateur : dans Odoo, autorisez l'accès au réseau local (icône à gauche de l'adresse → Paramètres du site).",
+                               "⚠ Local Network Access denied by the browser: in Odoo's tab, allow local network access (icon left of the address → Site settings)."]),
+            msg_lna_ok: p(["✓ Adresse réseau {addr} joignable (accès au réseau local autorisé).", "✓ LAN address {addr} reachable (Local Network Access allowed)."]),
             msg_all_ok: p(["Tout est prêt : Odoo pourra imprimer et ouvrir le tiroir.", "All set: Odoo will be able to print and open the drawer."]),
             msg_problems: p(["Odoo ne pourra pas imprimer : corrigez les points marqués ✗.", "Odoo will not be able to print: fix the points marked ✗."]),
         }
@@ -96,6 +102,19 @@ pub fn card(lang: Lang, headers: &HeaderMap, config: &Config, addresses: &[IpAdd
             AllowedOrigins::Any => String::new(),
         },
         t: CardTexts::new(lang),
+    }
+}
+
+impl OdooCard {
+    /// The admin CSP plus `connect-src` for the listed LAN addresses only (over http, as
+    /// the test calls them): the script may reach the till itself, nothing else.
+    pub fn content_security_policy(&self) -> String {
+        let mut csp = format!("{}; connect-src 'self'", super::CSP);
+        for address in &self.lan {
+            csp.push_str(" http://");
+            csp.push_str(address);
+        }
+        csp
     }
 }
 
@@ -130,6 +149,22 @@ mod tests {
             card(Lang::Fr, &headers, &config(), &many).lan.len(),
             MAX_LAN_ADDRESSES
         );
+    }
+
+    /// The page may call its LAN addresses and nothing else outside itself.
+    #[test]
+    fn the_page_may_connect_to_its_lan_addresses_only() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:22548"));
+        let lan: Vec<IpAddr> = vec!["192.168.1.20".parse().unwrap()];
+        let csp = card(Lang::Fr, &headers, &config(), &lan).content_security_policy();
+        assert!(csp.starts_with(super::super::CSP), "{csp}");
+        assert!(
+            csp.ends_with("; connect-src 'self' http://192.168.1.20:22548"),
+            "{csp}"
+        );
+        let none = card(Lang::Fr, &headers, &config(), &[]).content_security_policy();
+        assert!(none.ends_with("; connect-src 'self'"), "{none}");
     }
 
     /// Odoo's `format_epson_certified_domain` keeps an address only `if "." in` it.

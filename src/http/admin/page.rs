@@ -134,12 +134,14 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
         |f| fields::raw_value(view.ini, f.section, f.key),
         &view.errors,
     );
+    let odoo = super::odoo_card::card(view.lang, view.headers, &config, &addresses);
+    let csp = odoo.content_security_policy();
     let page = ConfigPage {
         advanced_open: groups
             .iter()
             .any(|g| g.advanced && g.fields.iter().any(|f| !f.error.is_empty())),
         groups,
-        odoo: super::odoo_card::card(view.lang, view.headers, &config, &addresses),
+        odoo,
         advanced: view.lang.pick(["Avancé", "Advanced"]),
         origins_warning,
         t,
@@ -184,7 +186,13 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
         pw_error: view.pw_error,
         last_ops: last_operations(admin, 8),
     };
-    html(status, page.render())
+    let mut res = html(status, page.render());
+    // IPv4 addresses and a port, formatted by us: always a valid header value.
+    if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
+        res.headers_mut()
+            .insert(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+    res
 }
 
 fn human_duration(d: Duration) -> String {
