@@ -9,6 +9,8 @@ skipped() { [[ " ${SKIP:-} " == *" $1 "* ]]; }
 
 PACKAGES=(curl iproute2 cups cups-client chromium chromium-driver gcc-mingw-w64-x86-64 wrk bc
   prometheus)  # prometheus: promtool and a real scraper for tests/metrics.rs (issue 16)
+# The bench's receipt peer, python-escpos, is installed by bench/run.sh in a venv.
+skipped bench || PACKAGES+=(python3 python3-venv)
 # The Windows step (scripts/test-windows.sh); wine with its recommended packages.
 WINE_PACKAGES=()
 skipped windows || WINE_PACKAGES=(wine wine64 nsis zip unzip xxd python3)
@@ -32,4 +34,7 @@ if command -v rustup >/dev/null; then
   skipped deb || grep -qx aarch64-unknown-linux-gnu <<<"$installed" ||
     rustup target add aarch64-unknown-linux-gnu
   rustup component list --installed | grep -q '^clippy' || rustup component add clippy rustfmt
+  # The fuzz step (scripts/fuzz.sh) needs nightly; it installs cargo-fuzz itself.
+  skipped fuzz || rustup run nightly rustc --version >/dev/null 2>&1 ||
+    rustup toolchain install nightly --profile minimal
 fi
