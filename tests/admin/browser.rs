@@ -174,6 +174,28 @@ pub(crate) async fn type_into(c: &Client, name: &str, text: &str) {
     input.send_keys(text).await.unwrap();
 }
 
+/// Logs in on the admin page at `base` (`http://host:port`) as a person does: the login
+/// form, the shop's password, then the configuration page.
+pub(crate) async fn log_in_with_chromium(c: &Client, base: &str) {
+    c.goto(&format!("{base}/config")).await.unwrap();
+    let password = c
+        .wait()
+        .for_element(Locator::Css("#login-form #password"))
+        .await
+        .unwrap();
+    password.send_keys(PYTHON_PASSWORD).await.unwrap();
+    c.find(Locator::Css("#login-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("config-form"))
+        .await
+        .unwrap();
+}
+
 /// Unfolds the "Advanced" section (a click on its summary, as a person does).
 pub(crate) async fn open_advanced(c: &Client) {
     let open = c

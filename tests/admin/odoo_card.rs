@@ -169,23 +169,7 @@ async fn log_in(c: &Client, app: &TestApp) {
 
 /// Logs in on the admin page at `base` (`http://host:port`).
 async fn log_in_at(c: &Client, base: &str) {
-    c.goto(&format!("{base}/config")).await.unwrap();
-    let password = c
-        .wait()
-        .for_element(Locator::Css("#login-form #password"))
-        .await
-        .unwrap();
-    password.send_keys(PYTHON_PASSWORD).await.unwrap();
-    c.find(Locator::Css("#login-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Id("odoo-test"))
-        .await
-        .unwrap();
+    crate::browser::log_in_with_chromium(c, base).await;
 }
 
 /// Clicks the card's test with `origin` typed; returns the summary and the lines.

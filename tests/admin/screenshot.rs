@@ -55,23 +55,7 @@ async fn the_admin_page_screenshot_is_regenerated_from_the_real_page() {
     let profile = tempfile::tempdir().unwrap();
     let c = chromium_in("en-US", &driver, profile.path(), true, &[]).await;
     c.set_window_size(WIDTH, 1000).await.unwrap();
-    c.goto(&service.url("/config")).await.unwrap();
-    let password = c
-        .wait()
-        .for_element(Locator::Css("#login-form #password"))
-        .await
-        .unwrap();
-    password.send_keys(PYTHON_PASSWORD).await.unwrap();
-    c.find(Locator::Css("#login-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Id("group-odoo"))
-        .await
-        .unwrap();
+    crate::browser::log_in_with_chromium(&c, &service.url("")).await;
 
     // What the picture must show, checked in the page it is taken from.
     let text = |id: &str| {
