@@ -19,18 +19,6 @@ use serde_json::{json, Value};
 const TAG: u8 = 33;
 const PIN2: &[u8] = &[0x1b, 0x70, 0x00, 0x1a, 0xfa];
 
-/// An empty page on its own loopback port, the POS page's stand-in; returns host:port.
-async fn serve_page() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = axum::Router::new().route(
-        "/",
-        axum::routing::get(|| async { axum::response::Html("<!doctype html><title>POS</title>") }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    addr.to_string()
-}
-
 /// `fetch(url, {targetAddressSpace: "local"})` from the page, as Odoo's LNA builds do:
 /// `{status, body}` or `{failed}` (not `error`: WebDriver's own key).
 async fn local_fetch(browser: &Browser, url: &str) -> Value {
@@ -69,7 +57,7 @@ async fn a_local_address_space_call_to_the_tills_lan_address_kicks_the_drawer() 
     let lan = format!("http://{}:{port}/open-cash-drawer", ns.host_ip);
     let loopback = format!("http://127.0.0.1:{port}/open-cash-drawer");
 
-    let page = serve_page().await;
+    let page = common::browser::serve_page("<!doctype html><title>POS</title>").await;
     let browser =
         Browser::start_with(&[format!("--ip-address-space-overrides={page}=public")]).await;
     browser.goto(&format!("http://{page}/")).await;

@@ -17,19 +17,6 @@ use serde_json::{json, Value};
 const PAGE: &str = include_str!("fixtures/odoo_pos_page.html");
 const PIN2: &[u8] = &[0x1b, 0x70, 0x00, 0x1a, 0xfa];
 
-/// Serves the POS page on its own port: another origin than the service. Returns the
-/// page's `host:port`.
-async fn serve_page() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = axum::Router::new().route(
-        "/",
-        axum::routing::get(|| async { axum::response::Html(PAGE) }),
-    );
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    addr.to_string()
-}
-
 /// Waits until the peer holds `n` jobs and the last one is complete (ends with `last`).
 fn jobs_when_done(peer: &PrinterPeer, n: usize, last: &[u8]) -> Vec<Vec<u8>> {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -81,7 +68,7 @@ async fn chromium_prints_and_opens_the_drawer_through_epos_and_hw_proxy() {
     let peer = PrinterPeer::start(Behaviour::Normal);
     let app = TestApp::with_printer(&peer.target(), &[]).await;
     let service = format!("http://{}", app.addr);
-    let page = serve_page().await;
+    let page = common::browser::serve_page(PAGE).await;
     let browser =
         Browser::start_with(&[format!("--ip-address-space-overrides={page}=public")]).await;
     browser.goto(&format!("http://{page}/")).await;
@@ -151,7 +138,7 @@ async fn chromium_from_a_refused_origin_cannot_print() {
         &[("server", "allowed_origins", "https://shop.odoo.com")],
     )
     .await;
-    let page = serve_page().await;
+    let page = common::browser::serve_page(PAGE).await;
     let browser = Browser::start().await;
     browser.goto(&format!("http://{page}/")).await;
     let script =
@@ -176,7 +163,7 @@ async fn chromium_prints_a_kitchen_ticket_at_the_named_printer_address() {
         &[("printers", "kitchen", &kitchen.target())],
     )
     .await;
-    let page = serve_page().await;
+    let page = common::browser::serve_page(PAGE).await;
     let browser =
         Browser::start_with(&[format!("--ip-address-space-overrides={page}=public")]).await;
     browser.goto(&format!("http://{page}/")).await;

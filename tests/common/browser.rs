@@ -156,3 +156,16 @@ impl Drop for Browser {
         let _ = self.driver.wait();
     }
 }
+
+/// Serves `html` at `/` on its own loopback port: the POS page's stand-in, another
+/// origin than the service. Returns its `host:port`.
+pub async fn serve_page(html: &'static str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::get(move || async move { axum::response::Html(html) }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr.to_string()
+}
