@@ -169,3 +169,35 @@ pub async fn serve_page(html: &'static str) -> String {
     tokio::spawn(async move { axum::serve(listener, app).await });
     addr.to_string()
 }
+
+/// Serves `html` at `/` and the files under `root` at their paths, on its own loopback
+/// port: a page that loads ES modules (which Chromium runs only with a JavaScript MIME
+/// type). Paths with `..` are refused. Returns its `host:port`.
+pub async fn serve_site(html: String, root: std::path::PathBuf) -> String {
+    use axum::http::{header, StatusCode, Uri};
+    use axum::response::IntoResponse;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let file = move |uri: Uri| async move {
+        let path = uri.path().trim_start_matches('/');
+        let kind = match path.rsplit('.').next() {
+            Some("js") => "text/javascript",
+            Some("xml") => "application/xml",
+            _ => "application/octet-stream",
+        };
+        match std::fs::read(root.join(path)) {
+            Ok(body) if !path.split('/').any(|part| part == "..") => {
+                ([(header::CONTENT_TYPE, kind)], body).into_response()
+            }
+            _ => StatusCode::NOT_FOUND.into_response(),
+        }
+    };
+    let app = axum::Router::new()
+        .route(
+            "/",
+            axum::routing::get(move || async move { axum::response::Html(html) }),
+        )
+        .fallback(file);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr.to_string()
+}
