@@ -161,7 +161,8 @@ async fn chromium_from_a_refused_origin_cannot_print() {
     assert!(peer.non_empty_jobs().is_empty());
 }
 
-/// A restaurant's preparation printer: Odoo's Epson printer class with the address the
+/// A restaurant's preparation printer: what Odoo's Epson printer class does (rewritten
+/// in the page; Odoo's own class: `odoo_*_real_printer_classes_*`) with the address the
 /// docs tell the shop to type (`127.0.0.1:<port>/kitchen`), from a public origin, prints
 /// on the kitchen peer and nothing on the receipt printer.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -235,8 +236,14 @@ const STUBS: &[(&str, &str)] = &[
     ("@web/core/templates", "templates.js"),
     ("@web/core/assets", "assets.js"),
     ("@web/core/debug/debug_logger", "debug_logger.js"),
-    ("@point_of_sale/app/printer/render_service", "render_service.js"),
-    ("@point_of_sale/app/services/render_service", "render_service.js"),
+    (
+        "@point_of_sale/app/printer/render_service",
+        "render_service.js",
+    ),
+    (
+        "@point_of_sale/app/services/render_service",
+        "render_service.js",
+    ),
 ];
 
 fn fixtures() -> PathBuf {
@@ -289,7 +296,10 @@ fn import_map(release: &Release) -> Value {
     let root = fixtures();
     let mut imports = serde_json::Map::new();
     for (name, stub) in STUBS {
-        imports.insert(name.to_string(), json!(format!("/odoo_harness/stubs/{stub}")));
+        imports.insert(
+            name.to_string(),
+            json!(format!("/odoo_harness/stubs/{stub}")),
+        );
     }
     for tree in [release.version, "shared"] {
         let addons = root.join("odoo").join(tree).join("addons");
@@ -394,7 +404,12 @@ async fn real_printer_classes(release: &Release) {
     assert_eq!(jobs.len(), 1, "the kitchen ticket, on the kitchen printer");
     assert_prints_odoo_raster(&jobs[0], &out["bits"]);
 
-    let out = drive(&browser, "iotReceiptAndKick", json!({ "url": format!("http://{ip}") })).await;
+    let out = drive(
+        &browser,
+        "iotReceiptAndKick",
+        json!({ "url": format!("http://{ip}") }),
+    )
+    .await;
     assert_eq!(out["print"]["successful"], true, "{}", out["print"]);
     assert_eq!(out["cashbox"], true, "{}", out["cashbox"]);
     let jobs = jobs_when_done(&receipt, 4, PIN2);
@@ -453,7 +468,11 @@ async fn odoo_lna_builds_real_epson_printer_at_the_loopback_address() {
         }
         let before = peer.non_empty_jobs().len();
         let out = drive(&browser, "eposReceipt", json!({ "ip": ip, "useLna": true })).await;
-        assert_eq!(out["print"]["successful"], prints, "{}: {}", release.version, out["print"]);
+        assert_eq!(
+            out["print"]["successful"], prints,
+            "{}: {}",
+            release.version, out["print"]
+        );
         if prints {
             let jobs = jobs_when_done(&peer, before + 1, CUT);
             assert_eq!(jobs.len(), before + 1, "19.0: the receipt");
@@ -461,7 +480,11 @@ async fn odoo_lna_builds_real_epson_printer_at_the_loopback_address() {
         } else {
             // Odoo's answer when the request could not be made (getActionError).
             let title = &out["print"]["message"]["title"];
-            assert_eq!(title, "Connection to the printer failed", "{}", out["print"]);
+            assert_eq!(
+                title, "Connection to the printer failed",
+                "{}",
+                out["print"]
+            );
             std::thread::sleep(Duration::from_millis(300));
             assert_eq!(peer.non_empty_jobs().len(), before, "18.0: nothing printed");
         }
