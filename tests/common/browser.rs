@@ -185,10 +185,9 @@ pub async fn serve_site(html: String, root: std::path::PathBuf) -> String {
             Some("xml") => "application/xml",
             _ => "application/octet-stream",
         };
-        match std::fs::read(root.join(path)) {
-            Ok(body) if !path.split('/').any(|part| part == "..") => {
-                ([(header::CONTENT_TYPE, kind)], body).into_response()
-            }
+        let inside = !path.split('/').any(|part| part == "..");
+        match inside.then(|| std::fs::read(root.join(path))) {
+            Some(Ok(body)) => ([(header::CONTENT_TYPE, kind)], body).into_response(),
             _ => StatusCode::NOT_FOUND.into_response(),
         }
     };
