@@ -1,12 +1,10 @@
 //! The real binary: start-up errors, the CLI commands, graceful shutdown.
 
-mod common;
-
 use std::process::Command;
 use std::time::Duration;
 
-use common::peer::{Behaviour, PrinterPeer};
-use common::ORIGINAL_INI;
+use crate::helpers::peer::{Behaviour, PrinterPeer};
+use crate::helpers::ORIGINAL_INI;
 
 const BIN: &str = env!("CARGO_BIN_EXE_odoo-pos-cashdrawer");
 
@@ -49,7 +47,7 @@ fn version_flag_prints_the_cargo_version() {
 #[test]
 fn open_drawer_command_kicks_once() {
     let peer = PrinterPeer::start(Behaviour::Normal);
-    let dir = data_dir_with(&common::ini(&[
+    let dir = data_dir_with(&crate::helpers::ini(&[
         ("printer", "name", &peer.target()),
         ("cashdrawer", "command", "1b70011afa"),
     ]));
@@ -70,10 +68,10 @@ fn open_drawer_command_kicks_once() {
 
 #[test]
 fn open_drawer_command_fails_clearly_on_a_dead_printer() {
-    let dir = data_dir_with(&common::ini(&[(
+    let dir = data_dir_with(&crate::helpers::ini(&[(
         "printer",
         "name",
-        &format!("tcp://{}", common::peer::refusing_addr()),
+        &format!("tcp://{}", crate::helpers::peer::refusing_addr()),
     )]));
     let out = Command::new(BIN)
         .args(["--data-dir", dir.path().to_str().unwrap(), "open-drawer"])
@@ -86,7 +84,7 @@ fn open_drawer_command_fails_clearly_on_a_dead_printer() {
 #[test]
 fn printers_command_shows_the_configured_printer_and_its_state() {
     let peer = PrinterPeer::start(Behaviour::Normal);
-    let dir = data_dir_with(&common::ini(&[("printer", "name", &peer.target())]));
+    let dir = data_dir_with(&crate::helpers::ini(&[("printer", "name", &peer.target())]));
     let out = Command::new(BIN)
         .args(["--data-dir", dir.path().to_str().unwrap(), "printers"])
         .output()

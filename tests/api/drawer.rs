@@ -1,12 +1,10 @@
 //! The drawer, end to end: real service, real TCP printer peers.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::odoo::{odoo_envelope, rpc, EPOS};
-use common::peer::{refusing_addr, Behaviour, Kick, Offline, PrinterPeer};
-use common::{ini, TestApp, ORIGINAL_INI};
+use crate::helpers::odoo::{odoo_envelope, rpc, EPOS};
+use crate::helpers::peer::{refusing_addr, Behaviour, Kick, Offline, PrinterPeer};
+use crate::helpers::{ini, TestApp, ORIGINAL_INI};
 use serde_json::json;
 
 const PIN2: &[u8] = &[0x1b, 0x70, 0x00, 0x1a, 0xfa];

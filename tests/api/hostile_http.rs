@@ -1,13 +1,11 @@
 //! Hostile or odd HTTP over real sockets: every case is answered or closed cleanly, and
 //! the service is healthy afterwards.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use common::{ini, TestApp};
+use crate::helpers::{ini, TestApp};
 
 /// Sends raw bytes, returns what the server answered before closing (or timing out).
 fn raw(addr: SocketAddr, bytes: &[u8]) -> String {

@@ -6,19 +6,16 @@
 //!
 //! Needs `prometheus` (which brings `promtool`): `scripts/install-deps.sh` installs it.
 
-#[path = "common/mod.rs"]
-mod common;
-
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::binary::Binary;
-use common::ini;
-use common::odoo::{odoo_envelope, EPOS};
-use common::peer::{Behaviour, PrinterPeer};
+use crate::helpers::binary::Binary;
+use crate::helpers::ini;
+use crate::helpers::odoo::{odoo_envelope, EPOS};
+use crate::helpers::peer::{Behaviour, PrinterPeer};
 use serde_json::Value;
 
 const TOKEN: &str = "till-metrics-0123456789";
@@ -297,7 +294,7 @@ async fn the_token_is_required_when_set() {
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread")]
 async fn a_caller_outside_allowed_networks_is_refused() {
-    let Some(ns) = common::netns::Namespace::create(3) else {
+    let Some(ns) = crate::helpers::netns::Namespace::create(3) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -512,7 +509,7 @@ async fn under_systemd_events_go_to_journald_with_their_fields() {
     journal
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
-    let mut child = Command::new(common::binary::BIN)
+    let mut child = Command::new(crate::helpers::binary::BIN)
         .arg("--data-dir")
         .arg(dir.path())
         .args(["serve", "--host", "127.0.0.1", "--port", "0"])

@@ -1,11 +1,9 @@
 //! A caller from a real non-loopback address: a network namespace joined to this host by
 //! a veth pair. Skipped, with the reason printed, where namespaces are not permitted.
 
-mod common;
-
 use std::process::Command;
 
-use common::{ini, TestApp};
+use crate::helpers::{ini, TestApp};
 
 struct Namespace {
     name: String,
@@ -97,7 +95,7 @@ async fn network_caller_is_refused_the_drawer_but_sees_status() {
             return;
         }
     };
-    let peer = common::peer::PrinterPeer::start(common::peer::Behaviour::Normal);
+    let peer = crate::helpers::peer::PrinterPeer::start(crate::helpers::peer::Behaviour::Normal);
     let app = TestApp::spawn_on(
         &ini(&[("printer", "name", &peer.target())]),
         format!("{host_ip}:0").parse().unwrap(),

@@ -1,15 +1,13 @@
 //! Epson ePOS-Print end to end: envelopes built as Odoo builds them, against the real
 //! service, printed on TCP printer peers.
 
-mod common;
-
 use std::time::Duration;
 
 use base64::Engine as _;
 use cashdrawer::escpos::{Event, PaperState};
-use common::odoo::{job_ending_with, odoo_envelope, rasters, EPOS, PIN2};
-use common::peer::{refusing_addr, Behaviour, PrinterPeer};
-use common::TestApp;
+use crate::helpers::odoo::{job_ending_with, odoo_envelope, rasters, EPOS, PIN2};
+use crate::helpers::peer::{refusing_addr, Behaviour, PrinterPeer};
+use crate::helpers::TestApp;
 
 /// A test picture: a frame, a diagonal and a checkerboard, `width` x `height` dots.
 fn picture(width: usize, height: usize) -> Vec<bool> {

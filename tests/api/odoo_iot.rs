@@ -1,15 +1,13 @@
 //! IoT box (`hw_proxy`) end to end: Odoo's JSON-RPC calls against the real service,
 //! printed on TCP printer peers; and the per-protocol access rules.
 
-mod common;
-
 use std::time::Duration;
 
 use base64::Engine as _;
 use cashdrawer::escpos::{Event, PaperState};
-use common::odoo::{job_ending_with, odoo_envelope, rasters, rpc, EPOS, PIN2};
-use common::peer::{Behaviour, PrinterPeer};
-use common::TestApp;
+use crate::helpers::odoo::{job_ending_with, odoo_envelope, rasters, rpc, EPOS, PIN2};
+use crate::helpers::peer::{Behaviour, PrinterPeer};
+use crate::helpers::TestApp;
 use serde_json::json;
 
 #[tokio::test]
@@ -204,7 +202,7 @@ async fn iot_receipt_without_paper_answers_false() {
 async fn iot_status_answers_before_odoo_gives_up_even_when_the_printer_hangs() {
     let stalled = PrinterPeer::start(Behaviour::Stall);
     // Bound of one live query: 1 s connect + 4 x 1 s: longer than Odoo's 2.5 s.
-    let app = TestApp::spawn(&common::ini(&[
+    let app = TestApp::spawn(&crate::helpers::ini(&[
         ("printer", "name", &stalled.target()),
         ("printer", "connect_timeout_ms", "1000"),
         ("printer", "write_timeout_ms", "1000"),

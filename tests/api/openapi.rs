@@ -1,13 +1,11 @@
 //! The API reference (`/openapi.json`, `/docs`): complete, stating every access level,
 //! matching the real answers, and served by the running service.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::peer::{Behaviour, PrinterPeer};
-use common::{ini, TestApp};
+use crate::helpers::peer::{Behaviour, PrinterPeer};
+use crate::helpers::{ini, TestApp};
 use serde_json::Value;
 
 const METHODS: [&str; 7] = ["get", "post", "put", "delete", "patch", "head", "options"];
@@ -291,7 +289,7 @@ async fn the_running_service_serves_the_document_and_the_page() {
 #[tokio::test]
 async fn the_docs_page_renders_every_operation_in_chromium() {
     let app = TestApp::spawn(&ini(&[("printer", "name", "virtual")])).await;
-    let browser = common::browser::Browser::start().await;
+    let browser = crate::helpers::browser::Browser::start().await;
     browser.goto(&app.url("/docs")).await;
     let rendered = browser
         .execute_async(

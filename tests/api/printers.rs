@@ -3,15 +3,13 @@
 //! queue (a dead kitchen printer delays neither receipts nor the drawer), `/status` and
 //! the log name every printer, and bad entries are refused with the key named.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
 use cashdrawer::app::{Application, Settings};
-use common::binary::Binary;
-use common::odoo::{odoo_envelope, EPOS};
-use common::peer::{Behaviour, PrinterPeer};
-use common::{ini, TestApp};
+use crate::helpers::binary::Binary;
+use crate::helpers::odoo::{odoo_envelope, EPOS};
+use crate::helpers::peer::{Behaviour, PrinterPeer};
+use crate::helpers::{ini, TestApp};
 use serde_json::Value;
 
 fn epos_of(name: &str) -> String {
@@ -298,7 +296,7 @@ async fn the_log_names_the_printer_of_each_print_and_kick() {
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lan_caller_gets_the_epos_access_rules_on_a_named_printer() {
-    use common::netns::Namespace;
+    use crate::helpers::netns::Namespace;
     let Some(ns) = Namespace::create(1) else {
         return;
     };

@@ -3,22 +3,17 @@
 //! README's quick-start log line, the config error message of `docs/configuration.md`, the
 //! `/status` answer of `docs/http-api.md`) are what the real service produces.
 
-mod common;
-#[path = "logs/process.rs"]
-#[allow(dead_code)]
-mod process;
-
 use std::collections::BTreeSet;
 use std::process::Command;
 
 use cashdrawer::config::KEYS;
-use common::peer::{Behaviour, PrinterPeer};
-use common::{ini, TestApp};
+use crate::helpers::peer::{Behaviour, PrinterPeer};
+use crate::helpers::{ini, TestApp};
 use serde_json::Value;
 
-const README: &str = include_str!("../README.md");
-const CONFIGURATION: &str = include_str!("../docs/configuration.md");
-const HTTP_API: &str = include_str!("../docs/http-api.md");
+const README: &str = include_str!("../../README.md");
+const CONFIGURATION: &str = include_str!("../../docs/configuration.md");
+const HTTP_API: &str = include_str!("../../docs/http-api.md");
 const BIN: &str = env!("CARGO_BIN_EXE_odoo-pos-cashdrawer");
 
 /// The text of the section of `doc` starting at `heading` (up to the next heading of the
@@ -186,7 +181,7 @@ async fn the_quick_start_log_line_is_what_the_virtual_printer_logs() {
         + "the log shows\n`".len();
     let line = &quick[start..start + quick[start..].find('`').unwrap()];
     let dir = tempfile::tempdir().unwrap();
-    let svc = process::start(
+    let svc = crate::helpers::log_lines::start(
         dir.path(),
         Some(&ini(&[
             ("printer", "name", "virtual"),
@@ -194,7 +189,7 @@ async fn the_quick_start_log_line_is_what_the_virtual_printer_logs() {
         ])),
         &[],
     );
-    let res = process::client()
+    let res = crate::helpers::log_lines::client()
         .get(svc.url("/open-cash-drawer"))
         .send()
         .await

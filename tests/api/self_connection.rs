@@ -4,21 +4,19 @@
 //! printer peer, and callers from a network namespace (Linux, root; skipped elsewhere).
 #![cfg(target_os = "linux")]
 
-mod common;
-
 use std::net::{IpAddr, SocketAddr, SocketAddrV4};
 use std::time::Duration;
 
-use common::binary::Binary;
-use common::netns::{raw_exchange, Namespace};
-use common::peer::{Behaviour, PrinterPeer};
+use crate::helpers::binary::Binary;
+use crate::helpers::netns::{raw_exchange, Namespace};
+use crate::helpers::peer::{Behaviour, PrinterPeer};
 
 const TAG_SELF: u8 = 30;
 const TAG_SPOOF: u8 = 31;
 
 fn data_dir(printer: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let ini = common::ini(&[
+    let ini = crate::helpers::ini(&[
         ("printer", "name", printer),
         ("invoice_printer", "autoprint", "false"),
     ]);

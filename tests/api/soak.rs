@@ -9,24 +9,14 @@
 
 #![cfg(target_os = "linux")]
 
-mod common;
-
-#[path = "admin/support.rs"]
-#[allow(dead_code)]
-mod admin;
-
-#[path = "faults/support.rs"]
-#[allow(dead_code)]
-mod support;
-
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::peer::{Behaviour, PrinterPeer};
-use support::Binary;
+use crate::helpers::peer::{Behaviour, PrinterPeer};
+use crate::helpers::disk::Binary;
 
 #[derive(Debug, Clone, Copy)]
 struct Sample {
@@ -121,8 +111,8 @@ async fn soak_mixed_traffic_keeps_memory_fds_threads_flat_and_the_log_complete()
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("config.ini"),
-        common::ini(&[
-            ("auth", "password_hash", admin::PYTHON_HASH),
+        crate::helpers::ini(&[
+            ("auth", "password_hash", crate::helpers::admin::PYTHON_HASH),
             ("printer", "name", &peer.target()),
             ("cashdrawer", "command", "1b70001afa"),
             ("server", "header_timeout_s", "2"),
@@ -133,8 +123,8 @@ async fn soak_mixed_traffic_keeps_memory_fds_threads_flat_and_the_log_complete()
     let svc = Binary::start(dir.path(), &[]);
     let pid = svc.pid();
     let base = format!("http://{}", svc.addr);
-    let browser = admin::browser();
-    admin::logged_in(&browser, &base).await;
+    let browser = crate::helpers::admin::browser();
+    crate::helpers::admin::logged_in(&browser, &base).await;
 
     let stop = Arc::new(AtomicBool::new(false));
     let counts = Arc::new(Counts::default());

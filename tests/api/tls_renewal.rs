@@ -3,15 +3,13 @@
 //! interfaces (a namespace's veth, removed with it) while the binary runs. Linux, root.
 #![cfg(target_os = "linux")]
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::binary::Binary;
-use common::netns::Namespace;
+use crate::helpers::binary::Binary;
+use crate::helpers::netns::Namespace;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 
@@ -65,7 +63,7 @@ fn a_new_address_gets_a_new_leaf_from_the_same_ca_without_restart() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let ini = common::ini(&[
+    let ini = crate::helpers::ini(&[
         ("printer", "name", "virtual"),
         ("invoice_printer", "autoprint", "false"),
     ]);

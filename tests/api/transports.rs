@@ -1,9 +1,7 @@
 //! Serial and device-file transports against real peers: a pseudo-terminal that behaves
 //! like a serial printer, and a pty's character device standing for /dev/usb/lp0.
 
-mod common;
-
-use common::TestApp;
+use crate::helpers::TestApp;
 
 #[cfg(unix)]
 const PIN2: &[u8] = &[0x1b, 0x70, 0x00, 0x1a, 0xfa];
@@ -14,7 +12,7 @@ mod serial {
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
-    use super::common::{self, TestApp};
+    use crate::helpers::TestApp;
     use super::PIN2;
     use serialport::SerialPort;
 
@@ -26,7 +24,7 @@ mod serial {
         let received = Arc::new(Mutex::new(Vec::new()));
         let rec = received.clone();
         std::thread::spawn(move || {
-            let status = common::peer::ok_status();
+            let status = crate::helpers::peer::ok_status();
             let mut pending = Vec::new();
             let mut buf = [0u8; 256];
             loop {

@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use crate::common::TestApp;
-use crate::support::*;
+use crate::helpers::TestApp;
+use crate::helpers::admin::*;
 
 fn set_password(data_dir: &std::path::Path, input: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_odoo-pos-cashdrawer"))

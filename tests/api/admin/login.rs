@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use crate::common::{ini, TestApp};
-use crate::support::*;
+use crate::helpers::{ini, TestApp};
+use crate::helpers::admin::*;
 
 #[tokio::test]
 async fn first_run_local_caller_creates_the_password_with_rules() {

@@ -1,8 +1,5 @@
 //! The admin page, authentication and HTTPS, over real HTTP(S) against the real
-//! service (issue 3). One test binary, several files.
-
-#[path = "../common/mod.rs"]
-mod common;
+//! service (issue 3). One module per concern.
 
 mod access;
 mod browser;
@@ -18,5 +15,4 @@ mod printers;
 mod restart;
 mod save;
 mod screenshot;
-mod support;
 mod tls;

@@ -6,9 +6,9 @@ use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::Command;
 
-use crate::common::netns::enter_namespace;
-use crate::common::{ini, TestApp};
-use crate::support::*;
+use crate::helpers::netns::enter_namespace;
+use crate::helpers::{ini, TestApp};
+use crate::helpers::admin::*;
 
 struct Namespace {
     name: String,

@@ -6,10 +6,10 @@
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-use crate::browser::{chromium_with, set_permission, Driver};
-use crate::common::peer::{Behaviour, Offline, PrinterPeer};
-use crate::common::TestApp;
-use crate::support::*;
+use crate::admin::browser::{chromium_with, set_permission, Driver};
+use crate::helpers::peer::{Behaviour, Offline, PrinterPeer};
+use crate::helpers::TestApp;
+use crate::helpers::admin::*;
 
 const ODOO: &str = "https://maboutique.odoo.com";
 
@@ -169,7 +169,7 @@ async fn log_in(c: &Client, app: &TestApp) {
 
 /// Logs in on the admin page at `base` (`http://host:port`).
 async fn log_in_at(c: &Client, base: &str) {
-    crate::browser::log_in_with_chromium(c, base).await;
+    crate::admin::browser::log_in_with_chromium(c, base).await;
 }
 
 /// Clicks the card's test with `origin` typed; returns the summary and the lines.

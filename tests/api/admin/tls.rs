@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::support::*;
+use crate::helpers::admin::*;
 
 /// A client that trusts exactly the local CA the service generated in `data_dir`,
 /// and resolves localhost to the service's address.

@@ -13,9 +13,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::common::binary::Binary;
-use crate::common::netns::Namespace;
-use crate::common::peer::{Behaviour, PrinterPeer};
+use crate::helpers::binary::Binary;
+use crate::helpers::netns::Namespace;
+use crate::helpers::peer::{Behaviour, PrinterPeer};
 
 /// Tags of this module's namespaces (see `Namespace::create`).
 const TAG_BODIES: u8 = 40;
@@ -27,7 +27,7 @@ fn data_dir(settings: &[(&str, &str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let mut all = settings.to_vec();
     all.push(("invoice_printer", "autoprint", "false"));
-    std::fs::write(dir.path().join("config.ini"), crate::common::ini(&all)).unwrap();
+    std::fs::write(dir.path().join("config.ini"), crate::helpers::ini(&all)).unwrap();
     dir
 }
 

@@ -1,13 +1,6 @@
 //! Attacks on the real binary over real sockets (issue 13, SECURITY.md "Security 1.1"):
 //! one file per class of the 1.0.0 adversarial review. Each test was checked to fail on
-//! 1.0.0. Network callers come from a network namespace (`common::netns`).
-
-#[path = "../common/mod.rs"]
-mod common;
-
-#[path = "../admin/support.rs"]
-#[allow(dead_code)]
-mod support;
+//! 1.0.0. Network callers come from a network namespace (`crate::helpers::netns`).
 
 /// §2: the web admin has the service's settings, not the machine's files.
 mod admin_reach;

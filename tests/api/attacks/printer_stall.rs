@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::binary::Binary;
-use crate::common::odoo::{odoo_envelope, EPOS};
-use crate::common::peer::{Behaviour, PrinterPeer};
+use crate::helpers::binary::Binary;
+use crate::helpers::odoo::{odoo_envelope, EPOS};
+use crate::helpers::peer::{Behaviour, PrinterPeer};
 
 /// `connect_timeout_ms = 500`, `write_timeout_ms = 500`: a request's bound is
 /// connect + 4 x write + 250 ms (see `Printer::bound`).
@@ -24,7 +24,7 @@ fn start_with_stalled_printer() -> (Binary, PrinterPeer, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("config.ini"),
-        crate::common::ini(&[
+        crate::helpers::ini(&[
             ("printer", "name", &peer.target()),
             ("printer", "connect_timeout_ms", "500"),
             ("printer", "write_timeout_ms", "500"),
@@ -169,7 +169,7 @@ async fn a_kick_answered_too_late_is_never_sent() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("config.ini"),
-        crate::common::ini(&[
+        crate::helpers::ini(&[
             ("printer", "name", &format!("tcp://{addr}")),
             ("printer", "connect_timeout_ms", "500"),
             ("printer", "write_timeout_ms", "500"),

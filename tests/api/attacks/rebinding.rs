@@ -8,10 +8,10 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-use crate::common::binary::Binary;
-use crate::common::odoo::{odoo_envelope, EPOS, PIN2};
-use crate::common::peer::{Behaviour, PrinterPeer};
-use crate::support::{browser, csrf_of, get_html, post_form, PYTHON_HASH};
+use crate::helpers::binary::Binary;
+use crate::helpers::odoo::{odoo_envelope, EPOS, PIN2};
+use crate::helpers::peer::{Behaviour, PrinterPeer};
+use crate::helpers::admin::{browser, csrf_of, get_html, post_form, PYTHON_HASH};
 
 const ODOO: &str = "https://shop.odoo.com";
 
@@ -102,7 +102,7 @@ fn start_on(
         ),
     ];
     settings.extend_from_slice(extra);
-    std::fs::write(dir.path().join("config.ini"), crate::common::ini(&settings)).unwrap();
+    std::fs::write(dir.path().join("config.ini"), crate::helpers::ini(&settings)).unwrap();
     (Binary::start_on(dir.path(), host, &[]), dir)
 }
 
@@ -511,7 +511,7 @@ async fn any_origin_is_warned_on_status_and_the_admin_page() {
     );
 
     let client = browser();
-    crate::support::logged_in(&client, &base).await;
+    crate::helpers::admin::logged_in(&client, &base).await;
     let page = get_html(&client, &format!("{base}/config")).await;
     assert!(
         page.body.contains("id=\"origins-warning\""),
@@ -542,7 +542,7 @@ async fn any_origin_is_warned_on_status_and_the_admin_page() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_lan_caller_allowed_the_odoo_protocols_still_needs_a_known_host() {
-    let Some(ns) = crate::common::netns::Namespace::create(33) else {
+    let Some(ns) = crate::helpers::netns::Namespace::create(33) else {
         return;
     };
     let printer = PrinterPeer::start(Behaviour::Normal);

@@ -5,12 +5,9 @@ use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::common::binary::Binary;
+use crate::helpers::binary::Binary;
 
-#[path = "../invoice_support/mod.rs"]
-mod invoice_support;
-
-use invoice_support::{drop_file, files_in, invoice_ini, pdf, sub, wait_until, RawPrinter};
+use crate::helpers::invoices::{drop_file, files_in, invoice_ini, pdf, sub, wait_until, RawPrinter};
 
 /// A data folder with a watched `factures/` folder printing to `printer`.
 fn setup(printer: &RawPrinter, extra: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
@@ -205,18 +202,18 @@ async fn an_epos_image_bomb_is_refused_at_once_and_the_drawer_keeps_answering() 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("config.ini"),
-        crate::common::ini(&[
+        crate::helpers::ini(&[
             ("printer", "name", "virtual"),
             ("invoice_printer", "autoprint", "false"),
         ]),
     )
     .unwrap();
-    let bin = crate::common::binary::Binary::start(dir.path(), &[]);
+    let bin = crate::helpers::binary::Binary::start(dir.path(), &[]);
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
-    let bomb = crate::common::odoo::odoo_envelope(
+    let bomb = crate::helpers::odoo::odoo_envelope(
         &"<image width=\"8192\" height=\"2048\"></image>".repeat(20),
     );
-    let url = bin.url(crate::common::odoo::EPOS);
+    let url = bin.url(crate::helpers::odoo::EPOS);
     let started = std::time::Instant::now();
     let attacks: Vec<_> = (0..3)
         .map(|_| {

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use cashdrawer::config::{Config, ConfigStore};
 
-use crate::admin::{browser, get_html, logged_in, post_form, PYTHON_HASH, PYTHON_PASSWORD};
-use crate::common::peer::{Behaviour, PrinterPeer};
-use crate::common::{ini, TestApp};
+use crate::helpers::admin::{browser, get_html, logged_in, post_form, PYTHON_HASH, PYTHON_PASSWORD};
+use crate::helpers::peer::{Behaviour, PrinterPeer};
+use crate::helpers::{ini, TestApp};
 
 /// Not the default command: a service back on the defaults would send other bytes.
 const COMMAND: &str = "1b70011afa";
@@ -82,7 +82,7 @@ async fn config_file_deleted_while_running_keeps_the_last_good_config() {
     still_on_last_good_config(&app, &peer, 2).await;
     // A fresh login still works with the password in force.
     let other = browser();
-    let res = crate::admin::login(&other, &app.url(""), PYTHON_PASSWORD).await;
+    let res = crate::helpers::admin::login(&other, &app.url(""), PYTHON_PASSWORD).await;
     assert_eq!(
         (res.status, res.location.as_str()),
         (303, "/config"),

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use cashdrawer::http::limits::{FORM_LIMIT, ODOO_LIMIT};
 
-use crate::admin::{browser, logged_in, PYTHON_HASH};
-use crate::common::{ini, TestApp};
+use crate::helpers::admin::{browser, logged_in, PYTHON_HASH};
+use crate::helpers::{ini, TestApp};
 
 async fn app() -> TestApp {
     TestApp::spawn(&ini(&[
@@ -181,7 +181,7 @@ async fn epos_command_with_a_multibyte_character_is_a_schema_error_not_a_crash()
 async fn iot_receipt_that_panics_the_jpeg_decoder_is_refused_not_a_crash() {
     use base64::Engine as _;
     let app = app().await;
-    let jpeg = include_bytes!("../fixtures/zune_jpeg_panic.jpg");
+    let jpeg = include_bytes!("../../fixtures/zune_jpeg_panic.jpg");
     let receipt = base64::engine::general_purpose::STANDARD.encode(jpeg);
     let res = app
         .client

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use crate::common::peer::{Behaviour, PrinterPeer};
-use crate::common::TestApp;
+use crate::helpers::peer::{Behaviour, PrinterPeer};
+use crate::helpers::TestApp;
 
 async fn get(app: &TestApp, headers: &[(&str, &str)]) -> u16 {
     let mut req = app.client.get(app.url("/open-cash-drawer"));

@@ -8,8 +8,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::peer::{refusing_addr, Behaviour, PrinterPeer};
-use crate::common::TestApp;
+use crate::helpers::peer::{refusing_addr, Behaviour, PrinterPeer};
+use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn printer_away_for_a_while_then_back_needs_no_restart() {

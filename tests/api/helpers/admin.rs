@@ -20,7 +20,7 @@ pub fn ini_with_password(extra: &[(&str, &str, &str)]) -> String {
         ("printer", "name", "virtual"),
     ];
     settings.extend_from_slice(extra);
-    crate::common::ini(&settings)
+    crate::helpers::ini(&settings)
 }
 
 /// A client that keeps cookies like a browser and shows redirects instead of following.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-pub use crate::common::binary::{Binary, BIN};
+pub use crate::helpers::binary::{Binary, BIN};
 
 /// Runs the binary to its end (it is expected not to start) and returns its exit status
 /// and stderr. `wrap` is a command run in front of it (`setpriv ...`), if any.

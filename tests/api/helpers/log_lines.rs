@@ -5,7 +5,7 @@ use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::common::binary::Binary;
+use crate::helpers::binary::Binary;
 
 /// Starts the real binary on `dir` with this config.ini (when given) and environment.
 pub fn start(dir: &Path, config_ini: Option<&str>, env: &[(&str, &str)]) -> Binary {

@@ -1,8 +1,14 @@
-//! Test helpers: the real service on 127.0.0.1:0, and real printer peers.
-#![allow(dead_code)]
+//! Test helpers: the real service on 127.0.0.1:0 (`TestApp`), the real binary
+//! (`binary`), real printer peers and the tools around them. Every helper is used by
+//! some test of this crate; there is no other copy.
 
+pub mod admin;
 pub mod binary;
 pub mod browser;
+#[cfg(unix)]
+pub mod disk;
+pub mod invoices;
+pub mod log_lines;
 #[cfg(target_os = "linux")]
 pub mod netns;
 pub mod odoo;

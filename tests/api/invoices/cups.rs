@@ -6,9 +6,6 @@
 //! Skipped, with the reason printed, where cupsd cannot be started.
 #![cfg(unix)]
 
-#[path = "invoice_support/mod.rs"]
-mod support;
-
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -17,7 +14,7 @@ use std::time::Duration;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use sha2::{Digest, Sha256};
-use support::*;
+use crate::helpers::invoices::*;
 
 const CUPSD: &str = "/usr/sbin/cupsd";
 const LPADMIN: &str = "/usr/sbin/lpadmin";

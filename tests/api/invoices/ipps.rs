@@ -2,9 +2,6 @@
 //! folder and a real TLS IPP printer: a tokio-rustls server on 127.0.0.1 with a
 //! self-signed certificate, as network printers have, that records each Print-Job.
 
-#[path = "invoice_support/mod.rs"]
-mod support;
-
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,7 +12,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::TlsAcceptor;
 
-use support::*;
+use crate::helpers::invoices::*;
 
 const LONG: Duration = Duration::from_secs(20);
 

@@ -1,12 +1,13 @@
 //! Automatic invoice printing with the real service, a real watched folder and real
 //! raw TCP printers.
 
-#[path = "invoice_support/mod.rs"]
-mod support;
+mod cups;
+mod ipps;
+mod restart;
 
 use std::time::{Duration, SystemTime};
 
-use support::*;
+use crate::helpers::invoices::*;
 
 const LONG: Duration = Duration::from_secs(20);
 

@@ -2,12 +2,9 @@
 //! every invoice comes out exactly once, and the log tells what happened.
 #![cfg(unix)]
 
-#[path = "invoice_support/mod.rs"]
-mod support;
-
 use std::time::Duration;
 
-use support::*;
+use crate::helpers::invoices::*;
 
 #[test]
 fn sigkill_mid_queue_then_restart_prints_each_file_exactly_once() {

@@ -4,8 +4,8 @@
 use std::fs;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::common::TestApp;
-use crate::process::client;
+use crate::helpers::TestApp;
+use crate::helpers::log_lines::client;
 
 #[tokio::test]
 async fn traversal_and_foreign_parameters_are_refused() {
@@ -71,7 +71,7 @@ async fn purge_and_tail_are_refused_without_a_session() {
     let logs = dir.path().join("logs");
     fs::create_dir_all(&logs).unwrap();
     fs::write(logs.join("cashdrawer.log.2026-11-25"), "hier\n").unwrap();
-    let svc = crate::process::start(dir.path(), None, &[]);
+    let svc = crate::helpers::log_lines::start(dir.path(), None, &[]);
     let http = client();
     let refused = [
         http.get(svc.url("/logs/purge")),
