@@ -297,7 +297,7 @@ async fn the_log_names_the_printer_of_each_print_and_kick() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lan_caller_gets_the_epos_access_rules_on_a_named_printer() {
     use crate::helpers::netns::Namespace;
-    let Some(ns) = Namespace::create(1) else {
+    let Some(ns) = Namespace::create(4) else {
         return;
     };
     let kitchen = PrinterPeer::start(Behaviour::Normal);

@@ -542,7 +542,7 @@ async fn any_origin_is_warned_on_status_and_the_admin_page() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_lan_caller_allowed_the_odoo_protocols_still_needs_a_known_host() {
-    let Some(ns) = crate::helpers::netns::Namespace::create(33) else {
+    let Some(ns) = crate::helpers::netns::Namespace::create(34) else {
         return;
     };
     let printer = PrinterPeer::start(Behaviour::Normal);

@@ -4,17 +4,15 @@
 //! The page's origin is made "public" for Chromium (`--ip-address-space-overrides`), as
 //! an Odoo server on the Internet is, so Local Network Access applies as in a shop.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
 use cashdrawer::escpos::{Decoder, Event};
-use common::browser::Browser;
-use common::peer::{Behaviour, PrinterPeer};
-use common::TestApp;
+use crate::helpers::browser::Browser;
+use crate::helpers::peer::{Behaviour, PrinterPeer};
+use crate::helpers::TestApp;
 use serde_json::{json, Value};
 
-const PAGE: &str = include_str!("fixtures/odoo_pos_page.html");
+const PAGE: &str = include_str!("../fixtures/odoo_pos_page.html");
 const PIN2: &[u8] = &[0x1b, 0x70, 0x00, 0x1a, 0xfa];
 
 /// Waits until the peer holds `n` jobs and the last one is complete (ends with `last`).
@@ -68,7 +66,7 @@ async fn chromium_prints_and_opens_the_drawer_through_epos_and_hw_proxy() {
     let peer = PrinterPeer::start(Behaviour::Normal);
     let app = TestApp::with_printer(&peer.target(), &[]).await;
     let service = format!("http://{}", app.addr);
-    let page = common::browser::serve_page(PAGE).await;
+    let page = crate::helpers::browser::serve_page(PAGE).await;
     let browser =
         Browser::start_with(&[format!("--ip-address-space-overrides={page}=public")]).await;
     browser.goto(&format!("http://{page}/")).await;
@@ -138,7 +136,7 @@ async fn chromium_from_a_refused_origin_cannot_print() {
         &[("server", "allowed_origins", "https://shop.odoo.com")],
     )
     .await;
-    let page = common::browser::serve_page(PAGE).await;
+    let page = crate::helpers::browser::serve_page(PAGE).await;
     let browser = Browser::start().await;
     browser.goto(&format!("http://{page}/")).await;
     let script =
@@ -163,7 +161,7 @@ async fn chromium_prints_a_kitchen_ticket_at_the_named_printer_address() {
         &[("printers", "kitchen", &kitchen.target())],
     )
     .await;
-    let page = common::browser::serve_page(PAGE).await;
+    let page = crate::helpers::browser::serve_page(PAGE).await;
     let browser =
         Browser::start_with(&[format!("--ip-address-space-overrides={page}=public")]).await;
     browser.goto(&format!("http://{page}/")).await;

@@ -6,14 +6,12 @@
 //! `*_allowed_networks` entry: the browser runs on the till, so it is a self-connection.
 #![cfg(target_os = "linux")]
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::binary::Binary;
-use common::browser::Browser;
-use common::netns::Namespace;
-use common::peer::{Behaviour, PrinterPeer};
+use crate::helpers::binary::Binary;
+use crate::helpers::browser::Browser;
+use crate::helpers::netns::Namespace;
+use crate::helpers::peer::{Behaviour, PrinterPeer};
 use serde_json::{json, Value};
 
 const TAG: u8 = 33;
@@ -47,7 +45,7 @@ async fn a_local_address_space_call_to_the_tills_lan_address_kicks_the_drawer() 
     };
     let peer = PrinterPeer::start(Behaviour::Normal);
     let dir = tempfile::tempdir().unwrap();
-    let ini = common::ini(&[
+    let ini = crate::helpers::ini(&[
         ("printer", "name", &peer.target()),
         ("invoice_printer", "autoprint", "false"),
     ]);
@@ -57,7 +55,7 @@ async fn a_local_address_space_call_to_the_tills_lan_address_kicks_the_drawer() 
     let lan = format!("http://{}:{port}/open-cash-drawer", ns.host_ip);
     let loopback = format!("http://127.0.0.1:{port}/open-cash-drawer");
 
-    let page = common::browser::serve_page("<!doctype html><title>POS</title>").await;
+    let page = crate::helpers::browser::serve_page("<!doctype html><title>POS</title>").await;
     let browser =
         Browser::start_with(&[format!("--ip-address-space-overrides={page}=public")]).await;
     browser.goto(&format!("http://{page}/")).await;
