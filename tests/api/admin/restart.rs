@@ -167,7 +167,7 @@ async fn sessions_survive_a_service_restart_and_logouts_too() {
     let kept = browser();
     let gone = browser();
     let (gone_cookie, gone_csrf) = {
-        let first = Running::start(dir.path(), "127.0.0.1:0").await;
+        let first = https_app(dir.path()).await;
         let base = format!("http://{}", first.addr);
         logged_in(&kept, &base).await;
         let res = login(&gone, &base, PYTHON_PASSWORD).await;
@@ -179,13 +179,13 @@ async fn sessions_survive_a_service_restart_and_logouts_too() {
         let csrf = csrf_of(&get_html(&gone, &format!("{base}/config")).await.body);
         (cookie.split(';').next().unwrap().to_string(), csrf)
     };
-    let second = Running::start(dir.path(), "127.0.0.1:0").await;
+    let second = https_app(dir.path()).await;
     let base = format!("http://{}", second.addr);
     let res = get_html(&gone, &format!("{base}/config/logout?csrf={gone_csrf}")).await;
     assert_eq!(res.location, "/config/login?m=bye");
     drop(second);
 
-    let third = Running::start(dir.path(), "127.0.0.1:0").await;
+    let third = https_app(dir.path()).await;
     let base = format!("http://{}", third.addr);
     assert_eq!(
         get_html(&kept, &format!("{base}/config")).await.status,

@@ -35,7 +35,7 @@ fn peer_certificate(res: &reqwest::Response) -> Vec<u8> {
 async fn https_and_http_share_the_port_and_https_cookies_are_secure() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.ini"), ini_with_password(&[])).unwrap();
-    let app = Running::start(dir.path(), "127.0.0.1:0").await;
+    let app = https_app(dir.path()).await;
     let port = app.addr.port();
     let tls = tls_client(dir.path(), app.addr);
 
@@ -81,7 +81,7 @@ async fn https_only_redirects_the_admin_page_but_not_the_drawer() {
         ini_with_password(&[("server", "https_only", "true")]),
     )
     .unwrap();
-    let app = Running::start(dir.path(), "127.0.0.1:0").await;
+    let app = https_app(dir.path()).await;
     let port = app.addr.port();
     let plain = browser();
     for path in ["/config", "/config/login?m=bye"] {
@@ -105,7 +105,7 @@ async fn the_generated_certificate_is_reused_across_restarts() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.ini"), ini_with_password(&[])).unwrap();
     let first = {
-        let app = Running::start(dir.path(), "127.0.0.1:0").await;
+        let app = https_app(dir.path()).await;
         let res = tls_client(dir.path(), app.addr)
             .get(format!("https://localhost:{}/status", app.addr.port()))
             .send()
@@ -114,7 +114,7 @@ async fn the_generated_certificate_is_reused_across_restarts() {
         peer_certificate(&res)
     };
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let app = Running::start(dir.path(), "127.0.0.1:0").await;
+    let app = https_app(dir.path()).await;
     let res = tls_client(dir.path(), app.addr)
         .get(format!("https://localhost:{}/status", app.addr.port()))
         .send()
@@ -128,7 +128,7 @@ async fn the_generated_certificate_is_reused_across_restarts() {
 
     let other = tempfile::tempdir().unwrap();
     std::fs::write(other.path().join("config.ini"), ini_with_password(&[])).unwrap();
-    let fresh = Running::start(other.path(), "127.0.0.1:0").await;
+    let fresh = https_app(other.path()).await;
     let res = tls_client(other.path(), fresh.addr)
         .get(format!("https://localhost:{}/status", fresh.addr.port()))
         .send()
@@ -154,7 +154,7 @@ async fn the_generated_certificate_names_the_lan_addresses_and_allowed_hosts() {
         ini_with_password(&[("server", "allowed_hosts", "caisse.boutique.lan")]),
     )
     .unwrap();
-    let app = Running::start(dir.path(), "127.0.0.1:0").await;
+    let app = https_app(dir.path()).await;
     let mut roots = rustls::RootCertStore::empty();
     roots
         .add(rustls_der(&dir.path().join("tls/ca.pem")).into())
@@ -209,7 +209,7 @@ async fn a_configured_certificate_is_served_and_a_broken_one_stops_the_start() {
         ("server", "key_file", key.to_str().unwrap()),
     ]);
     std::fs::write(dir.path().join("config.ini"), ini).unwrap();
-    let app = Running::start(dir.path(), "127.0.0.1:0").await;
+    let app = https_app(dir.path()).await;
     let res = tls_client(gen.path(), app.addr)
         .get(format!("https://localhost:{}/status", app.addr.port()))
         .send()

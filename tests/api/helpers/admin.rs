@@ -1,12 +1,9 @@
 //! Helpers of the admin tests: a browser-like client (cookies, no redirects followed)
 //! and the forms of the page.
 
-use std::net::SocketAddr;
 use std::path::Path;
 
-use cashdrawer::app::{Application, Settings};
-use cashdrawer::shutdown::Shutdown;
-use cashdrawer::state::AppState;
+use super::TestApp;
 
 /// A hash made by Python's bcrypt (`bcrypt.hashpw(b"motdepasse-python",
 /// bcrypt.gensalt(rounds=12))`, bcrypt 5.0), as the original service stored it.
@@ -20,7 +17,7 @@ pub fn ini_with_password(extra: &[(&str, &str, &str)]) -> String {
         ("printer", "name", "virtual"),
     ];
     settings.extend_from_slice(extra);
-    crate::helpers::ini(&settings)
+    super::ini(&settings)
 }
 
 /// A client that keeps cookies like a browser and shows redirects instead of following.
@@ -128,37 +125,10 @@ pub async fn logged_in(client: &reqwest::Client, base: &str) -> String {
     csrf_of(&page.body)
 }
 
-/// The service on an existing data folder (to restart it on the same folder).
-pub struct Running {
-    pub addr: SocketAddr,
-    _state: AppState,
-    shutdown: Shutdown,
-}
-
-impl Running {
-    pub async fn start(data_dir: &Path, listen: &str) -> Running {
-        let app = Application::build(Settings {
-            data_dir: data_dir.to_path_buf(),
-            listen: Some(listen.parse().unwrap()),
-        })
-        .await
-        .expect("service starts");
-        assert!(app.https_enabled());
-        let addr = app.local_addr();
-        let state = app.state();
-        let shutdown = Shutdown::new();
-        let wait = shutdown.wait();
-        tokio::spawn(async move { app.run_until(wait).await });
-        Running {
-            addr,
-            _state: state,
-            shutdown,
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.shutdown.trigger();
-    }
+/// The service on a data folder the test owns (to restart it on the same folder),
+/// serving HTTPS beside HTTP as the admin page wants.
+pub async fn https_app(data_dir: &Path) -> TestApp {
+    let app = TestApp::start_in(data_dir).await;
+    assert!(app.https_enabled());
+    app
 }

@@ -1,7 +1,6 @@
 //! Helpers for the invoice printing tests: PDFs, a raw TCP printer that records each
 //! job (optionally reading slowly), the service on a data folder of our choice, and
 //! waiting helpers. Real sockets and files only.
-#![allow(dead_code)]
 
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener};
@@ -9,9 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cashdrawer::app::{Application, Settings};
-use cashdrawer::shutdown::Shutdown;
-use cashdrawer::state::AppState;
 
 /// A whole PDF, different for each `tag`, `size` bytes long, containing every byte
 /// value (ESC/POS status queries and NULs included) so byte-exactness means something.
@@ -201,57 +197,6 @@ pub fn invoice_ini(folder: &Path, printer: Option<SocketAddr>, extra: &[(&str, &
         out.push_str(&format!("{k} = {v}\n"));
     }
     out
-}
-
-/// The service on a data folder the test owns (so it can be restarted on it).
-pub struct Service {
-    pub addr: SocketAddr,
-    pub state: AppState,
-    shutdown: Shutdown,
-}
-
-impl Service {
-    pub async fn start(data_dir: &Path, ini: &str) -> Service {
-        std::fs::write(data_dir.join("config.ini"), ini).unwrap();
-        let app = Application::build(Settings {
-            data_dir: data_dir.to_path_buf(),
-            listen: Some("127.0.0.1:0".parse().unwrap()),
-        })
-        .await
-        .expect("service starts");
-        let addr = app.local_addr();
-        let state = app.state();
-        let shutdown = Shutdown::new();
-        let wait = shutdown.wait();
-        tokio::spawn(async move { app.run_until(wait).await });
-        Service {
-            addr,
-            state,
-            shutdown,
-        }
-    }
-
-    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
-        let client = reqwest::Client::builder().no_proxy().build().unwrap();
-        let res = client
-            .get(format!("http://{}{path}", self.addr))
-            .send()
-            .await
-            .unwrap();
-        let status = res.status().as_u16();
-        (status, res.json().await.unwrap())
-    }
-
-    pub fn stop(&self) {
-        self.shutdown.trigger();
-        self.state.invoices().stop();
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        self.stop();
-    }
 }
 
 /// The real binary, serving on 127.0.0.1 (any port) with `data_dir`.

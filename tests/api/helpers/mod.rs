@@ -24,13 +24,18 @@ use cashdrawer::state::AppState;
 /// The original service's config.ini, as Windows Notepad saves it (BOM + CRLF).
 pub const ORIGINAL_INI: &str = "\u{feff}[auth]\r\npassword_hash = \r\nsalt = \r\n\r\n[printer]\r\nname = TICKET\r\n\r\n[cashdrawer]\r\ncommand = 1b70001afa\r\n\r\n[invoice_printer]\r\nautoprint = true\r\nname = FACTURE\r\nprinter_ip = \r\nprinter_port = 9100\r\ndownload_folder = C:\\Users\\Public\\Downloads\r\nscan_frequency = 5\r\nopen_delay = 10\r\npurge_on_start = true\r\nfile_extensions = .pdf\r\n\r\n[server]\r\nport = 22548\r\nhost = 0.0.0.0\r\n\r\n[logs]\r\nfolder = logs\r\nfilename = cashdrawer.log\r\nretention_days = 30\r\n";
 
-/// A running service on a temp data folder. Stops when dropped.
+/// A running service, in this process, on 127.0.0.1 port 0 (or the address asked for),
+/// with a data folder of its own (`spawn*`) or one the test owns (`spawn_in`,
+/// `start_in`: to restart the service on the same folder). Stops when dropped.
 pub struct TestApp {
     pub addr: SocketAddr,
-    pub dir: tempfile::TempDir,
     pub state: AppState,
     pub client: reqwest::Client,
+    data_dir: PathBuf,
+    https: bool,
     shutdown: Shutdown,
+    /// The data folder when the app owns it: removed after the service has stopped.
+    _owned_dir: Option<tempfile::TempDir>,
 }
 
 /// Builds a config.ini text: `sections` is a list of (section, key, value) set over
@@ -69,23 +74,44 @@ impl TestApp {
             format!("{config_ini}\n[invoice_printer]\nautoprint = false\n")
         };
         std::fs::write(dir.path().join("config.ini"), config_ini).unwrap();
+        let mut app = Self::start(dir.path(), listen).await;
+        app._owned_dir = Some(dir);
+        app
+    }
+
+    /// Writes `config_ini` (as it is) into a data folder the test owns, and starts there.
+    pub async fn spawn_in(data_dir: &Path, config_ini: &str) -> TestApp {
+        std::fs::write(data_dir.join("config.ini"), config_ini).unwrap();
+        Self::start_in(data_dir).await
+    }
+
+    /// Starts on a data folder the test owns, with whatever config.ini it holds (none:
+    /// the defaults the service writes).
+    pub async fn start_in(data_dir: &Path) -> TestApp {
+        Self::start(data_dir, "127.0.0.1:0".parse().unwrap()).await
+    }
+
+    async fn start(data_dir: &Path, listen: SocketAddr) -> TestApp {
         let app = Application::build(Settings {
-            data_dir: dir.path().to_path_buf(),
+            data_dir: data_dir.to_path_buf(),
             listen: Some(listen),
         })
         .await
         .expect("service starts");
         let addr = app.local_addr();
+        let https = app.https_enabled();
         let state = app.state();
         let shutdown = Shutdown::new();
         let wait = shutdown.wait();
         tokio::spawn(async move { app.run_until(wait).await });
         TestApp {
             addr,
-            dir,
             state,
             client: reqwest::Client::builder().no_proxy().build().unwrap(),
+            data_dir: data_dir.to_path_buf(),
+            https,
             shutdown,
+            _owned_dir: None,
         }
     }
 
@@ -105,11 +131,16 @@ impl TestApp {
     }
 
     pub fn data_dir(&self) -> &Path {
-        self.dir.path()
+        &self.data_dir
     }
 
     pub fn config_path(&self) -> PathBuf {
-        self.dir.path().join("config.ini")
+        self.data_dir.join("config.ini")
+    }
+
+    /// Whether the service serves HTTPS on its port (the admin's TLS tests need it).
+    pub fn https_enabled(&self) -> bool {
+        self.https
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -141,8 +172,17 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Stops the service and its invoice watcher (a restart on the same folder must not
+    /// find the old watcher still at work).
+    pub fn stop(&self) {
+        self.shutdown.trigger();
+        self.state.invoices().stop();
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
-        self.shutdown.trigger();
+        self.stop();
     }
 }

@@ -51,13 +51,11 @@ pub struct PrinterPeer {
     held: Arc<Mutex<Vec<u8>>>,
 }
 
-/// One run of bytes by the printer, and when it happened.
+/// One run of bytes by the printer: a real-time command as it arrived, or buffered
+/// bytes once the printer could print them.
 #[derive(Debug, Clone)]
 pub struct Ran {
-    pub at: Instant,
     pub bytes: Vec<u8>,
-    /// A real-time command, run as it arrived.
-    pub realtime: bool,
 }
 
 /// A drawer kick the printer ran.
@@ -161,9 +159,7 @@ impl PrinterPeer {
                     0x14 => {
                         kept.extend_from_slice(&rest[..len]);
                         self.executed.lock().unwrap().push(Ran {
-                            at: Instant::now(),
                             bytes: rest[..len].to_vec(),
-                            realtime: true,
                         });
                     }
                     _ => {}
@@ -192,9 +188,7 @@ impl PrinterPeer {
             self.held.lock().unwrap().extend_from_slice(bytes);
         } else {
             self.executed.lock().unwrap().push(Ran {
-                at: Instant::now(),
                 bytes: bytes.to_vec(),
-                realtime: false,
             });
         }
     }
@@ -221,9 +215,7 @@ impl PrinterPeer {
         let held = std::mem::take(&mut *self.held.lock().unwrap());
         if !held.is_empty() {
             self.executed.lock().unwrap().push(Ran {
-                at: Instant::now(),
                 bytes: held,
-                realtime: false,
             });
         }
     }

@@ -15,6 +15,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use sha2::{Digest, Sha256};
 use crate::helpers::invoices::*;
+use crate::helpers::TestApp;
 
 const CUPSD: &str = "/usr/sbin/cupsd";
 const LPADMIN: &str = "/usr/sbin/lpadmin";
@@ -146,7 +147,7 @@ async fn prints_through_ipp_to_a_real_cups_queue() {
     let folder = tempfile::tempdir().unwrap();
     let uri = format!("ipp://{}/printers/FACTURE", cups.server());
     let ini = invoice_ini(folder.path(), None, &[("ipp_uri", &uri)]);
-    let svc = Service::start(data.path(), &ini).await;
+    let svc = TestApp::spawn_in(data.path(), &ini).await;
     let doc = pdf("ipp", 150_000);
     drop_file(folder.path(), "FAC-IPP.pdf", &doc);
     let printed = wait_async(Duration::from_secs(30), || printer.copies_of(&doc) == 1).await;
@@ -229,7 +230,7 @@ async fn prints_through_ipps_to_a_real_cups_queue_then_pinned_to_its_certificate
     let data = tempfile::tempdir().unwrap();
     let folder = tempfile::tempdir().unwrap();
     let uri = format!("ipps://{}/printers/FACTURE", cups.server());
-    let svc = Service::start(
+    let svc = TestApp::spawn_in(
         data.path(),
         &invoice_ini(folder.path(), None, &[("ipp_uri", &uri)]),
     )
@@ -263,7 +264,7 @@ async fn prints_through_ipps_to_a_real_cups_queue_then_pinned_to_its_certificate
         .map(|b| format!("{b:02x}"))
         .collect();
     let data = tempfile::tempdir().unwrap();
-    let _svc = Service::start(
+    let _svc = TestApp::spawn_in(
         data.path(),
         &invoice_ini(
             folder.path(),

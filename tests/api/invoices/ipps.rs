@@ -13,6 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::TlsAcceptor;
 
 use crate::helpers::invoices::*;
+use crate::helpers::TestApp;
 
 const LONG: Duration = Duration::from_secs(20);
 
@@ -211,7 +212,7 @@ async fn with_the_right_pin_the_pdf_arrives_byte_exact_over_tls() {
         None,
         &[("ipp_uri", &printer.uri()), ("ipps_fingerprint", &pin)],
     );
-    let svc = Service::start(data.path(), &ini).await;
+    let svc = TestApp::spawn_in(data.path(), &ini).await;
     let doc = pdf("FAC-TLS", 300_000);
     drop_file(folder.path(), "FAC-TLS.pdf", &doc);
 
@@ -252,7 +253,7 @@ async fn with_a_wrong_pin_nothing_is_sent_and_the_file_ends_in_failed_naming_bot
             ("retry_delay", "1"),
         ],
     );
-    let svc = Service::start(data.path(), &ini).await;
+    let svc = TestApp::spawn_in(data.path(), &ini).await;
     let doc = pdf("FAC-MITM", 20_000);
     drop_file(folder.path(), "FAC-MITM.pdf", &doc);
 
@@ -333,7 +334,7 @@ async fn a_printer_closing_tls_without_close_notify_after_its_answer_still_print
         None,
         &[("ipp_uri", &printer.uri()), ("ipps_fingerprint", &pin)],
     );
-    let svc = Service::start(data.path(), &ini).await;
+    let svc = TestApp::spawn_in(data.path(), &ini).await;
     let doc = pdf("FAC-EOF", 40_000);
     drop_file(folder.path(), "FAC-EOF.pdf", &doc);
     assert!(

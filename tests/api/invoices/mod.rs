@@ -8,6 +8,7 @@ mod restart;
 use std::time::{Duration, SystemTime};
 
 use crate::helpers::invoices::*;
+use crate::helpers::TestApp;
 
 const LONG: Duration = Duration::from_secs(20);
 
@@ -16,7 +17,7 @@ async fn a_raw_socket_printer_receives_the_pdf_byte_exact_and_the_folder_is_clea
     let data = tempfile::tempdir().unwrap();
     let folder = tempfile::tempdir().unwrap();
     let printer = RawPrinter::start();
-    let svc = Service::start(
+    let svc = TestApp::spawn_in(
         data.path(),
         &invoice_ini(folder.path(), Some(printer.addr), &[]),
     )
@@ -76,7 +77,7 @@ async fn pjl_wraps_the_pdf_when_asked_and_keep_printed_moves_it_to_printed() {
         Some(printer.addr),
         &[("pjl", "true"), ("keep_printed", "true")],
     );
-    let _svc = Service::start(data.path(), &ini).await;
+    let _svc = TestApp::spawn_in(data.path(), &ini).await;
     let doc = pdf("pjl", 5000);
     drop_file(folder.path(), "pjl.pdf", &doc);
     assert!(wait_async(LONG, || !printer.jobs().is_empty()).await);
@@ -103,7 +104,7 @@ async fn a_partial_download_renamed_to_pdf_prints_once_and_complete() {
     let data = tempfile::tempdir().unwrap();
     let folder = tempfile::tempdir().unwrap();
     let printer = RawPrinter::start();
-    let _svc = Service::start(
+    let _svc = TestApp::spawn_in(
         data.path(),
         &invoice_ini(folder.path(), Some(printer.addr), &[]),
     )
@@ -129,7 +130,7 @@ async fn a_pdf_written_slowly_under_its_final_name_prints_once_complete() {
     let data = tempfile::tempdir().unwrap();
     let folder = tempfile::tempdir().unwrap();
     let printer = RawPrinter::start();
-    let _svc = Service::start(
+    let _svc = TestApp::spawn_in(
         data.path(),
         &invoice_ini(folder.path(), Some(printer.addr), &[("stable_ms", "400")]),
     )
@@ -159,7 +160,7 @@ async fn fifty_pdfs_dropped_at_once_print_exactly_once() {
     let data = tempfile::tempdir().unwrap();
     let folder = tempfile::tempdir().unwrap();
     let printer = RawPrinter::start();
-    let _svc = Service::start(
+    let _svc = TestApp::spawn_in(
         data.path(),
         &invoice_ini(folder.path(), Some(printer.addr), &[]),
     )
@@ -192,7 +193,7 @@ async fn printer_down_then_up_loses_nothing_and_prints_once() {
     let data = tempfile::tempdir().unwrap();
     let folder = tempfile::tempdir().unwrap();
     let addr = free_addr();
-    let svc = Service::start(
+    let svc = TestApp::spawn_in(
         data.path(),
         &invoice_ini(folder.path(), Some(addr), &[("retries", "20")]),
     )
@@ -229,7 +230,7 @@ async fn after_all_retries_the_file_goes_to_failed_and_is_never_deleted() {
     let data = tempfile::tempdir().unwrap();
     let folder = tempfile::tempdir().unwrap();
     let addr = free_addr();
-    let svc = Service::start(
+    let svc = TestApp::spawn_in(
         data.path(),
         &invoice_ini(folder.path(), Some(addr), &[("retries", "2")]),
     )
@@ -258,7 +259,7 @@ async fn non_pdf_and_truncated_files_are_set_aside_and_recorded_not_printed() {
     let data = tempfile::tempdir().unwrap();
     let folder = tempfile::tempdir().unwrap();
     let printer = RawPrinter::start();
-    let svc = Service::start(
+    let svc = TestApp::spawn_in(
         data.path(),
         &invoice_ini(folder.path(), Some(printer.addr), &[]),
     )
@@ -311,7 +312,7 @@ async fn purge_removes_only_printed_files_and_never_a_queued_or_unprinted_one() 
     let folder = tempfile::tempdir().unwrap();
     let printer = RawPrinter::start();
     let ini = invoice_ini(folder.path(), Some(printer.addr), &[("open_delay", "3600")]);
-    let svc = Service::start(data.path(), &ini).await;
+    let svc = TestApp::spawn_in(data.path(), &ini).await;
     let a = pdf("a", 3000);
     drop_file(folder.path(), "a.pdf", &a);
     assert!(
@@ -372,7 +373,7 @@ async fn purge_refuses_network_callers_and_status_answers_them() {
     let printed = pdf("keep", 3000);
     std::fs::write(folder.path().join("keep.pdf"), &printed).unwrap();
     let ini = invoice_ini(folder.path(), None, &[("autoprint", "false")]);
-    let svc = Service::start(data.path(), &ini).await;
+    let svc = TestApp::spawn_in(data.path(), &ini).await;
     let call = |path: &str| {
         let mut req = Request::get(path).body(Body::empty()).unwrap();
         req.extensions_mut().insert(Peer {
@@ -421,7 +422,7 @@ async fn on_first_start_a_stale_backlog_is_left_alone_and_later_files_print() {
     std::fs::write(folder.path().join("recent.pdf"), &recent).unwrap();
     let ini = invoice_ini(folder.path(), Some(printer.addr), &[("stale_age", "60")]);
 
-    let svc = Service::start(data.path(), &ini).await;
+    let svc = TestApp::spawn_in(data.path(), &ini).await;
     assert!(wait_async(LONG, || printer.copies_of(&recent) == 1).await);
     assert!(
         wait_async(LONG, || journal_state(data.path(), "old.pdf").as_deref()
@@ -446,7 +447,7 @@ async fn on_first_start_a_stale_backlog_is_left_alone_and_later_files_print() {
         &folder.path().join("late.pdf"),
         Duration::from_secs(3 * 3600),
     );
-    let _svc = Service::start(data.path(), &ini).await;
+    let _svc = TestApp::spawn_in(data.path(), &ini).await;
     assert!(wait_async(LONG, || printer.copies_of(&late) == 1).await);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(printer.copies_of(&old), 0);
@@ -469,7 +470,7 @@ async fn purge_on_start_removes_the_stale_backlog_and_printed_leftovers_only() {
         Some(printer.addr),
         &[("purge_on_start", "true"), ("stale_age", "60")],
     );
-    let _svc = Service::start(data.path(), &ini).await;
+    let _svc = TestApp::spawn_in(data.path(), &ini).await;
     assert!(wait_async(LONG, || !folder.path().join("old.pdf").exists()).await);
     assert_eq!(
         journal_state(data.path(), "old.pdf").as_deref(),
@@ -488,7 +489,7 @@ async fn a_missing_folder_is_not_created_and_is_watched_once_it_appears() {
     let parent = tempfile::tempdir().unwrap();
     let folder = parent.path().join("Téléchargements");
     let printer = RawPrinter::start();
-    let _svc = Service::start(data.path(), &invoice_ini(&folder, Some(printer.addr), &[])).await;
+    let _svc = TestApp::spawn_in(data.path(), &invoice_ini(&folder, Some(printer.addr), &[])).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(!folder.exists(), "a wrong path leaves no stray folder");
     std::fs::create_dir(&folder).unwrap();
@@ -503,7 +504,7 @@ async fn a_file_replaced_before_its_removal_is_printed_not_deleted_unprinted() {
     let folder = tempfile::tempdir().unwrap();
     let printer = RawPrinter::start();
     let ini = invoice_ini(folder.path(), Some(printer.addr), &[("open_delay", "2")]);
-    let _svc = Service::start(data.path(), &ini).await;
+    let _svc = TestApp::spawn_in(data.path(), &ini).await;
     let (first, second) = (pdf("v1", 6000), pdf("v2", 7000));
     drop_file(folder.path(), "FAC.pdf", &first);
     assert!(wait_async(LONG, || printer.copies_of(&first) == 1).await);
