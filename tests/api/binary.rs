@@ -3,10 +3,10 @@
 use std::process::Command;
 use std::time::Duration;
 
+use crate::helpers::binary::BIN;
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 use crate::helpers::ORIGINAL_INI;
 
-const BIN: &str = env!("CARGO_BIN_EXE_odoo-pos-cashdrawer");
 
 fn data_dir_with(config: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -4,11 +4,12 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use crate::helpers::binary::{Binary, BIN};
 use crate::helpers::TestApp;
 use crate::helpers::admin::*;
 
 fn set_password(data_dir: &std::path::Path, input: &str) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_odoo-pos-cashdrawer"))
+    let mut child = Command::new(BIN)
         .arg("--data-dir")
         .arg(data_dir)
         .arg("set-password")
@@ -60,34 +61,12 @@ async fn set_password_from_stdin_resets_it_for_the_running_service() {
     );
 }
 
-/// Runs the real binary on port 0 and returns it with its address (read from its log).
-fn spawn_binary(data_dir: &std::path::Path) -> (std::process::Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_odoo-pos-cashdrawer"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(["serve", "--host", "127.0.0.1", "--port", "0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
-    let addr = loop {
-        let line = lines.next().expect("service log").unwrap();
-        if let Some(rest) = line.split("à l'écoute sur http://").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, addr)
-}
-
 #[tokio::test]
 async fn failed_logins_and_refusals_are_logged_with_the_address() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.ini"), ini_with_password(&[])).unwrap();
-    let (mut child, addr) = spawn_binary(dir.path());
-    let base = format!("http://{addr}");
+    let mut svc = Binary::start(dir.path(), &[]);
+    let base = svc.url("");
     let client = browser();
     assert_eq!(login(&client, &base, "mauvais-mdp").await.status, 401);
     let res = client
@@ -105,8 +84,7 @@ async fn failed_logins_and_refusals_are_logged_with_the_address() {
         .unwrap();
     assert_eq!(res.status().as_u16(), 403);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    child.kill().unwrap();
-    child.wait().unwrap();
+    svc.kill();
     let log = std::fs::read_to_string(dir.path().join("logs/cashdrawer.log")).unwrap();
     for expected in [
         "échec de connexion depuis 127.0.0.1 (1 échec(s) de suite)",

@@ -130,6 +130,12 @@ impl Binary {
             .collect()
     }
 
+    /// Hard stop (SIGKILL on Unix), as a power cut or a crash would end it.
+    pub fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
     /// Graceful stop (SIGTERM on Unix), so the log writer flushes; killed after 10 s.
     pub fn stop(mut self) {
         #[cfg(unix)]

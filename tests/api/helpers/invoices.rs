@@ -199,21 +199,6 @@ pub fn invoice_ini(folder: &Path, printer: Option<SocketAddr>, extra: &[(&str, &
     out
 }
 
-/// The real binary, serving on 127.0.0.1 (any port) with `data_dir`.
-pub fn spawn_binary(data_dir: &Path, envs: &[(&str, String)]) -> std::process::Child {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_odoo-pos-cashdrawer"));
-    cmd.arg("--data-dir")
-        .arg(data_dir)
-        .args(["serve", "--host", "127.0.0.1", "--port", "0"])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    cmd.spawn().expect("binary starts")
-}
-
 /// Every line of the log files under `data_dir/logs`.
 pub fn log_text(data_dir: &Path) -> String {
     let mut out = String::new();

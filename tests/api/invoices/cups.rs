@@ -14,6 +14,7 @@ use std::time::Duration;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use sha2::{Digest, Sha256};
+use crate::helpers::binary::Binary;
 use crate::helpers::invoices::*;
 use crate::helpers::TestApp;
 
@@ -178,13 +179,12 @@ fn an_unknown_ipp_queue_is_an_error_then_failed_not_a_silent_success() {
         invoice_ini(folder.path(), None, &[("ipp_uri", &uri), ("retries", "1")]),
     )
     .unwrap();
-    let mut bin = spawn_binary(data.path(), &[]);
+    let mut bin = Binary::start(data.path(), &[]);
     drop_file(folder.path(), "x.pdf", &pdf("x", 2000));
     let failed = wait_until(Duration::from_secs(20), || {
         sub(folder.path(), "failed").join("x.pdf").exists()
     });
-    bin.kill().unwrap();
-    bin.wait().unwrap();
+    bin.kill();
     assert!(failed, "moved to failed/");
     assert!(printer.jobs().is_empty());
 }
@@ -200,7 +200,7 @@ fn prints_through_lp_with_the_real_binary() {
         invoice_ini(folder.path(), None, &[("name", "FACTURE")]),
     )
     .unwrap();
-    let mut bin = spawn_binary(data.path(), &[("CUPS_SERVER", cups.server())]);
+    let mut bin = Binary::start(data.path(), &[("CUPS_SERVER", &cups.server())]);
     let doc = pdf("lp", 150_000);
     drop_file(folder.path(), "FAC-LP.pdf", &doc);
     let printed = wait_until(Duration::from_secs(30), || printer.copies_of(&doc) == 1);
@@ -208,8 +208,7 @@ fn prints_through_lp_with_the_real_binary() {
         files_in(folder.path()).is_empty()
     });
     std::thread::sleep(Duration::from_millis(1000));
-    bin.kill().unwrap();
-    bin.wait().unwrap();
+    bin.kill();
     assert!(
         printed,
         "lp -d FACTURE reached the printer; cups log: {}",

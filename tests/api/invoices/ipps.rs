@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::TlsAcceptor;
 
+use crate::helpers::binary::Binary;
 use crate::helpers::invoices::*;
 use crate::helpers::TestApp;
 
@@ -300,7 +301,7 @@ fn without_a_pin_it_prints_encrypted_and_logs_the_fingerprint_to_pin() {
         invoice_ini(folder.path(), None, &[("ipp_uri", &printer.uri())]),
     )
     .unwrap();
-    let mut bin = spawn_binary(data.path(), &[]);
+    let mut bin = Binary::start(data.path(), &[]);
     let doc = pdf("FAC-TOFU", 50_000);
     drop_file(folder.path(), "FAC-TOFU.pdf", &doc);
     let printed = wait_until(LONG, || !printer.requests().is_empty());
@@ -309,8 +310,7 @@ fn without_a_pin_it_prints_encrypted_and_logs_the_fingerprint_to_pin() {
     let logged = wait_until(Duration::from_secs(5), || {
         log_text(data.path()).contains(&format!("ipps_fingerprint = {seen}"))
     });
-    bin.kill().unwrap();
-    bin.wait().unwrap();
+    bin.kill();
     assert!(printed && cleaned, "printed over TLS, then removed");
     let requests = printer.requests();
     assert_eq!(requests.len(), 1);

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::helpers::binary::Binary;
 use crate::helpers::invoices::*;
 
 #[test]
@@ -26,13 +27,12 @@ fn sigkill_mid_queue_then_restart_prints_each_file_exactly_once() {
     }
     drop_file(folder.path(), "bad.pdf", b"<html>not a pdf</html>");
 
-    let mut first = spawn_binary(data.path(), &[]);
+    let mut first = Binary::start(data.path(), &[]);
     let mid_job = wait_until(Duration::from_secs(60), || {
         let done = docs.iter().filter(|d| printer.copies_of(d) == 1).count();
         done >= 2 && printer.in_progress().is_some_and(|n| n > 0 && n < size / 2)
     });
-    first.kill().unwrap(); // SIGKILL
-    first.wait().unwrap();
+    first.kill(); // SIGKILL
     assert!(mid_job, "killed while a job was half sent");
     let printed_before = docs.iter().filter(|d| printer.copies_of(d) == 1).count();
     assert!(
@@ -41,7 +41,7 @@ fn sigkill_mid_queue_then_restart_prints_each_file_exactly_once() {
     );
 
     printer.set_throttle(None);
-    let mut second = spawn_binary(data.path(), &[]);
+    let mut second = Binary::start(data.path(), &[]);
     let all = wait_until(Duration::from_secs(60), || {
         docs.iter().all(|d| printer.copies_of(d) >= 1) && files_in(folder.path()).is_empty()
     });
@@ -52,8 +52,7 @@ fn sigkill_mid_queue_then_restart_prints_each_file_exactly_once() {
             .all(|i| journal_state(data.path(), &format!("FAC-{i}.pdf")).as_deref() == Some("done"))
     });
     std::thread::sleep(Duration::from_millis(500));
-    second.kill().unwrap();
-    second.wait().unwrap();
+    second.kill();
     assert!(
         all,
         "every invoice printed after the restart; folder: {:?}",
