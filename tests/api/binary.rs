@@ -7,7 +7,6 @@ use crate::helpers::binary::BIN;
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 use crate::helpers::ORIGINAL_INI;
 
-
 fn data_dir_with(config: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.ini"), config).unwrap();

@@ -21,6 +21,7 @@ mod invoices;
 mod lna_browser;
 mod logs;
 mod metrics;
+#[cfg(target_os = "linux")]
 mod network_caller;
 mod odoo_browser;
 mod odoo_epos;

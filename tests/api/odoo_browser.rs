@@ -6,10 +6,10 @@
 
 use std::time::{Duration, Instant};
 
-use cashdrawer::escpos::{Decoder, Event};
 use crate::helpers::browser::Browser;
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 use crate::helpers::TestApp;
+use cashdrawer::escpos::{Decoder, Event};
 use serde_json::{json, Value};
 
 const PAGE: &str = include_str!("../fixtures/odoo_pos_page.html");

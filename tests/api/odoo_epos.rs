@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
-use base64::Engine as _;
-use cashdrawer::escpos::{Event, PaperState};
 use crate::helpers::odoo::{job_ending_with, odoo_envelope, rasters, EPOS, PIN2};
 use crate::helpers::peer::{refusing_addr, Behaviour, PrinterPeer};
 use crate::helpers::TestApp;
+use base64::Engine as _;
+use cashdrawer::escpos::{Event, PaperState};
 
 /// A test picture: a frame, a diagonal and a checkerboard, `width` x `height` dots.
 fn picture(width: usize, height: usize) -> Vec<bool> {

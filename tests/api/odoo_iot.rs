@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
-use base64::Engine as _;
-use cashdrawer::escpos::{Event, PaperState};
 use crate::helpers::odoo::{job_ending_with, odoo_envelope, rasters, rpc, EPOS, PIN2};
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 use crate::helpers::TestApp;
+use base64::Engine as _;
+use cashdrawer::escpos::{Event, PaperState};
 use serde_json::json;
 
 #[tokio::test]

@@ -5,11 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use cashdrawer::app::{Application, Settings};
 use crate::helpers::binary::Binary;
 use crate::helpers::odoo::{odoo_envelope, EPOS};
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 use crate::helpers::{ini, TestApp};
+use cashdrawer::app::{Application, Settings};
 use serde_json::Value;
 
 fn epos_of(name: &str) -> String {

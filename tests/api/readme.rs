@@ -6,9 +6,9 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use cashdrawer::config::KEYS;
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 use crate::helpers::{ini, TestApp};
+use cashdrawer::config::KEYS;
 use serde_json::Value;
 
 const README: &str = include_str!("../../README.md");

@@ -12,8 +12,8 @@ mod serial {
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
-    use crate::helpers::TestApp;
     use super::PIN2;
+    use crate::helpers::TestApp;
     use serialport::SerialPort;
 
     /// A serial "printer" on the master side of a pty pair: records bytes, answers DLE EOT.

@@ -1,8 +1,8 @@
 //! The Host-header check (DNS rebinding) and `[server] allowed_networks` for loopback
 //! callers. Non-loopback callers are in `netns.rs`.
 
-use crate::helpers::TestApp;
 use crate::helpers::admin::*;
+use crate::helpers::TestApp;
 
 async fn status_with_host(app: &TestApp, path: &str, host: &str) -> u16 {
     app.client

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
+use crate::helpers::admin::*;
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 use crate::helpers::TestApp;
-use crate::helpers::admin::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn test_print_button_prints_a_test_invoice_through_the_watched_folder() {

@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use crate::helpers::admin::*;
 use crate::helpers::binary::{Binary, BIN};
 use crate::helpers::TestApp;
-use crate::helpers::admin::*;
 
 fn set_password(data_dir: &std::path::Path, input: &str) -> std::process::Output {
     let mut child = Command::new(BIN)

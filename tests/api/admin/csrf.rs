@@ -1,7 +1,7 @@
 //! CSRF on every state-changing request, logout, and password change.
 
-use crate::helpers::TestApp;
 use crate::helpers::admin::*;
+use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn state_changes_need_the_session_csrf_token() {

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use crate::helpers::{ini, TestApp};
 use crate::helpers::admin::*;
+use crate::helpers::{ini, TestApp};
 
 #[tokio::test]
 async fn first_run_local_caller_creates_the_password_with_rules() {

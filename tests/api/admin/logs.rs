@@ -1,8 +1,8 @@
 //! The admin session also opens the admin-only log routes (`/logs/tail`,
 //! `/logs/purge`, issue 4), with the same CSRF token; and what the page never edits.
 
-use crate::helpers::TestApp;
 use crate::helpers::admin::*;
+use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn the_admin_session_opens_log_tail_and_purge_with_its_csrf_token() {

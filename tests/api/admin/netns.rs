@@ -1,156 +1,44 @@
-//! Callers that are not on loopback, from a network namespace this test creates (veth
-//! pair, 10.231.x.0/30). Skipped, with the reason printed, where namespaces cannot be
-//! created (not root, no `ip`, a restricted container).
+//! Callers that are not on loopback, from a network namespace (`helpers::netns`).
+//! Skipped, with the reason printed, where namespaces cannot be created (not root, no
+//! `ip`, a restricted container).
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr};
-use std::process::Command;
+use std::net::SocketAddr;
 
-use crate::helpers::netns::enter_namespace;
-use crate::helpers::{ini, TestApp};
 use crate::helpers::admin::*;
+use crate::helpers::netns::Namespace;
+use crate::helpers::{ini, TestApp};
 
-struct Namespace {
-    name: String,
-    host_ip: Ipv4Addr,
+/// Sends a raw HTTP/1.1 request from inside the namespace; returns (status, body).
+fn request(ns: &Namespace, to: SocketAddr, method: &str, path: &str, form: &str) -> (u16, String) {
+    let (status, _, body) = exchange(ns, to, method, path, form, "");
+    (status, body)
 }
 
-fn ip(args: &[&str]) -> Result<(), String> {
-    let out = Command::new("ip")
-        .args(args)
-        .output()
-        .map_err(|e| format!("ip: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "ip {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
-
-impl Namespace {
-    /// A namespace linked to the host by a veth pair; `None` (and a printed reason) when
-    /// this machine does not allow it.
-    fn create(tag: u8) -> Option<Namespace> {
-        let pid = std::process::id();
-        let name = format!("cdadm{}-{tag}", pid % 100_000);
-        let third = (pid % 200) as u8 + tag;
-        let host_ip = Ipv4Addr::new(10, 231, third, 1);
-        let ns_ip = Ipv4Addr::new(10, 231, third, 2);
-        let host_if = format!("cdah{}{tag}", pid % 100_000);
-        let ns_if = format!("cdan{}{tag}", pid % 100_000);
-        let ns = Namespace {
-            name: name.clone(),
-            host_ip,
-        };
-        let steps: Vec<Vec<String>> = vec![
-            vec!["netns".into(), "add".into(), name.clone()],
-            vec![
-                "link".into(),
-                "add".into(),
-                host_if.clone(),
-                "type".into(),
-                "veth".into(),
-                "peer".into(),
-                "name".into(),
-                ns_if.clone(),
-            ],
-            vec![
-                "link".into(),
-                "set".into(),
-                ns_if.clone(),
-                "netns".into(),
-                name.clone(),
-            ],
-            vec![
-                "addr".into(),
-                "add".into(),
-                format!("{host_ip}/30"),
-                "dev".into(),
-                host_if.clone(),
-            ],
-            vec!["link".into(), "set".into(), host_if.clone(), "up".into()],
-            vec![
-                "-n".into(),
-                name.clone(),
-                "addr".into(),
-                "add".into(),
-                format!("{ns_ip}/30"),
-                "dev".into(),
-                ns_if.clone(),
-            ],
-            vec![
-                "-n".into(),
-                name.clone(),
-                "link".into(),
-                "set".into(),
-                ns_if,
-                "up".into(),
-            ],
-            vec![
-                "-n".into(),
-                name.clone(),
-                "link".into(),
-                "set".into(),
-                "lo".into(),
-                "up".into(),
-            ],
-        ];
-        for step in steps {
-            let args: Vec<&str> = step.iter().map(String::as_str).collect();
-            if let Err(e) = ip(&args) {
-                eprintln!("SKIPPED: cannot create a network namespace here ({e})");
-                return None; // Drop removes what was made
-            }
-        }
-        Some(ns)
-    }
-
-    /// Sends a raw HTTP/1.1 request from inside the namespace; returns (status, body).
-    fn request(&self, to: SocketAddr, method: &str, path: &str, form: &str) -> (u16, String) {
-        let (status, _, body) = self.exchange(to, method, path, form, "");
-        (status, body)
-    }
-
-    /// The same with extra header lines; returns (status, head, body).
-    fn exchange(
-        &self,
-        to: SocketAddr,
-        method: &str,
-        path: &str,
-        form: &str,
-        headers: &str,
-    ) -> (u16, String, String) {
-        let name = self.name.clone();
-        let req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {to}\r\nAccept: text/html\r\nConnection: close\r\n{headers}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
-            form.len()
-        );
-        std::thread::spawn(move || {
-            enter_namespace(&name);
-            let mut stream =
-                std::net::TcpStream::connect_timeout(&to, std::time::Duration::from_secs(5))
-                    .expect("connect from the namespace");
-            stream.write_all(req.as_bytes()).unwrap();
-            let mut answer = String::new();
-            stream.read_to_string(&mut answer).unwrap();
-            let status = answer[9..12].parse().unwrap();
-            let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
-            (status, head.to_string(), body.to_string())
-        })
-        .join()
-        .unwrap()
-    }
-}
-
-impl Drop for Namespace {
-    fn drop(&mut self) {
-        // Deleting the namespace deletes its veth end, which deletes the host end.
-        let _ = ip(&["netns", "del", &self.name]);
-    }
+/// The same with extra header lines; returns (status, head, body).
+fn exchange(
+    ns: &Namespace,
+    to: SocketAddr,
+    method: &str,
+    path: &str,
+    form: &str,
+    headers: &str,
+) -> (u16, String, String) {
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {to}\r\nAccept: text/html\r\nConnection: close\r\n{headers}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+        form.len()
+    );
+    ns.run(move || {
+        let mut stream =
+            std::net::TcpStream::connect_timeout(&to, std::time::Duration::from_secs(5))
+                .expect("connect from the namespace");
+        stream.write_all(req.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let status = answer[9..12].parse().unwrap();
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+        (status, head.to_string(), body.to_string())
+    })
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -166,11 +54,13 @@ async fn network_callers_first_run_refused_and_allowed_networks_enforced() {
     let to = SocketAddr::new(ns.host_ip.into(), app.addr.port());
 
     // First run: a network caller is told to create the password on the till.
-    let (status, body) = tokio::task::block_in_place(|| ns.request(to, "GET", "/config/login", ""));
+    let (status, body) =
+        tokio::task::block_in_place(|| request(&ns, to, "GET", "/config/login", ""));
     assert_eq!(status, 403, "{body}");
     assert!(body.contains("id=\"setup-remote\""), "{body}");
     let form = "password=piratepirate&confirm=piratepirate";
-    let (status, _) = tokio::task::block_in_place(|| ns.request(to, "POST", "/config/login", form));
+    let (status, _) =
+        tokio::task::block_in_place(|| request(&ns, to, "POST", "/config/login", form));
     assert_eq!(status, 403);
     assert!(
         !std::fs::read_to_string(app.config_path())
@@ -179,18 +69,18 @@ async fn network_callers_first_run_refused_and_allowed_networks_enforced() {
         "no password set from the network"
     );
     let (status, _) =
-        tokio::task::block_in_place(|| ns.request(to, "GET", "/open-cash-drawer", ""));
+        tokio::task::block_in_place(|| request(&ns, to, "GET", "/open-cash-drawer", ""));
     assert_eq!(status, 403, "local only");
 
     // allowed_networks: the namespace's network is let in, another one is not.
-    let (status, _) = tokio::task::block_in_place(|| ns.request(to, "GET", "/status", ""));
+    let (status, _) = tokio::task::block_in_place(|| request(&ns, to, "GET", "/status", ""));
     assert_eq!(status, 200);
     let mut config = (*app.state.config()).clone();
     config.server.allowed_networks =
         vec![cashdrawer::config::IpNet::parse("192.168.77.0/24").unwrap()];
     app.state.replace_config(config.clone());
     for path in ["/status", "/config/login", "/drawer"] {
-        let (status, body) = tokio::task::block_in_place(|| ns.request(to, "GET", path, ""));
+        let (status, body) = tokio::task::block_in_place(|| request(&ns, to, "GET", path, ""));
         assert_eq!(status, 403, "{path}: {body}");
         assert!(body.contains("allowed_networks"), "{body}");
     }
@@ -202,7 +92,7 @@ async fn network_callers_first_run_refused_and_allowed_networks_enforced() {
     config.server.allowed_networks =
         vec![cashdrawer::config::IpNet::parse(&format!("{}/30", ns.host_ip)).unwrap()];
     app.state.replace_config(config);
-    let (status, _) = tokio::task::block_in_place(|| ns.request(to, "GET", "/status", ""));
+    let (status, _) = tokio::task::block_in_place(|| request(&ns, to, "GET", "/status", ""));
     assert_eq!(status, 200);
 }
 
@@ -214,7 +104,7 @@ async fn network_admin_logs_in_when_the_password_exists() {
     let app = TestApp::spawn_on(&ini_with_password(&[]), "0.0.0.0:0".parse().unwrap()).await;
     let to = SocketAddr::new(ns.host_ip.into(), app.addr.port());
     let (status, head, body) =
-        tokio::task::block_in_place(|| ns.exchange(to, "GET", "/config/login", "", ""));
+        tokio::task::block_in_place(|| exchange(&ns, to, "GET", "/config/login", "", ""));
     assert_eq!(status, 200);
     assert!(body.contains("id=\"login-form\""), "{body}");
     let cookie = head
@@ -225,7 +115,8 @@ async fn network_admin_logs_in_when_the_password_exists() {
         .to_string();
     let csrf = csrf_of(&body);
     let (status, head, _) = tokio::task::block_in_place(|| {
-        ns.exchange(
+        exchange(
+            &ns,
             to,
             "POST",
             "/config/login",
@@ -243,7 +134,8 @@ async fn network_admin_logs_in_when_the_password_exists() {
     std::fs::write(app.config_path(), text).unwrap();
     let (status, body) = tokio::task::block_in_place(|| {
         let form = format!("csrf={csrf}&password=piratepirate&confirm=piratepirate");
-        let (s, _, b) = ns.exchange(
+        let (s, _, b) = exchange(
+            &ns,
             to,
             "POST",
             "/config/login",

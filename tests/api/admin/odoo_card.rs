@@ -7,9 +7,9 @@ use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
 use crate::admin::browser::{chromium_with, set_permission, Driver};
+use crate::helpers::admin::*;
 use crate::helpers::peer::{Behaviour, Offline, PrinterPeer};
 use crate::helpers::TestApp;
-use crate::helpers::admin::*;
 
 const ODOO: &str = "https://maboutique.odoo.com";
 

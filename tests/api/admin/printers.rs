@@ -1,10 +1,10 @@
 //! `[printers]` on the admin page (issue 14 §3): one textarea of `name = target` lines,
 //! saved only when every line passes; each printer listed with its ePOS address.
 
+use crate::helpers::admin::*;
 use crate::helpers::odoo::{odoo_envelope, EPOS};
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 use crate::helpers::TestApp;
-use crate::helpers::admin::*;
 
 #[tokio::test]
 async fn saved_printers_print_at_once_and_are_listed_with_their_odoo_address() {

@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::helpers::TestApp;
 use crate::helpers::admin::*;
+use crate::helpers::TestApp;
 
 /// A fresh connection each time, so the probe asks the address given, not a connection
 /// pooled before the service moved to another port.

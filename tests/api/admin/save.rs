@@ -1,8 +1,8 @@
 //! Saving the configuration: every field checked, errors next to their field, nothing
 //! written when anything is wrong.
 
-use crate::helpers::TestApp;
 use crate::helpers::admin::*;
+use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn invalid_fields_show_their_message_and_nothing_is_saved() {

@@ -15,8 +15,8 @@ use fantoccini::Locator;
 use serde_json::json;
 
 use crate::admin::browser::{artifact, chromium_in, Driver};
-use crate::helpers::binary::Binary;
 use crate::helpers::admin::*;
+use crate::helpers::binary::Binary;
 
 /// The port Odoo is told to use. The picture shows it only when it was free.
 const PORT: u16 = 22548;

@@ -10,8 +10,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::helpers::binary::Binary;
 use crate::attacks::config_write::{admin, config_text, save, start_with};
+use crate::helpers::binary::Binary;
 
 /// Absolute paths, `..`, drive letters, UNC paths and a symlink out of the data folder:
 /// all refused on the log folder, with a field error saying what is accepted.

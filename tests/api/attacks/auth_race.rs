@@ -10,8 +10,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::helpers::binary::Binary;
 use crate::helpers::admin::*;
+use crate::helpers::binary::Binary;
 
 /// The free failures of the throttle (`cashdrawer::auth::throttle::FREE_FAILURES`).
 const ALLOWANCE: usize = cashdrawer::auth::throttle::FREE_FAILURES as usize;

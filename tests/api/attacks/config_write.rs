@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use crate::helpers::binary::Binary;
 use crate::helpers::admin::{browser, get_html, logged_in, post_form, Page, PYTHON_HASH};
+use crate::helpers::binary::Binary;
 
 /// A data folder whose config.ini has the admin password (and `extra`), and the real
 /// binary serving it on 127.0.0.1.
@@ -20,7 +20,11 @@ pub(crate) fn start_with(extra: &[(&str, &str, &str)]) -> (tempfile::TempDir, Bi
         settings.push(("printer", "name", "virtual"));
     }
     settings.extend_from_slice(extra);
-    std::fs::write(dir.path().join("config.ini"), crate::helpers::ini(&settings)).unwrap();
+    std::fs::write(
+        dir.path().join("config.ini"),
+        crate::helpers::ini(&settings),
+    )
+    .unwrap();
     let bin = Binary::start(dir.path(), &[]);
     (dir, bin)
 }

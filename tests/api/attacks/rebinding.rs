@@ -8,10 +8,10 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
+use crate::helpers::admin::{browser, csrf_of, get_html, post_form, PYTHON_HASH};
 use crate::helpers::binary::Binary;
 use crate::helpers::odoo::{odoo_envelope, EPOS, PIN2};
 use crate::helpers::peer::{Behaviour, PrinterPeer};
-use crate::helpers::admin::{browser, csrf_of, get_html, post_form, PYTHON_HASH};
 
 const ODOO: &str = "https://shop.odoo.com";
 
@@ -102,7 +102,11 @@ fn start_on(
         ),
     ];
     settings.extend_from_slice(extra);
-    std::fs::write(dir.path().join("config.ini"), crate::helpers::ini(&settings)).unwrap();
+    std::fs::write(
+        dir.path().join("config.ini"),
+        crate::helpers::ini(&settings),
+    )
+    .unwrap();
     (Binary::start_on(dir.path(), host, &[]), dir)
 }
 

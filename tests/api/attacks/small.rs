@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use crate::helpers::binary::Binary;
 
-use crate::helpers::invoices::{drop_file, files_in, invoice_ini, pdf, sub, wait_until, RawPrinter};
+use crate::helpers::invoices::{
+    drop_file, files_in, invoice_ini, pdf, sub, wait_until, RawPrinter,
+};
 
 /// A data folder with a watched `factures/` folder printing to `printer`.
 fn setup(printer: &RawPrinter, extra: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {

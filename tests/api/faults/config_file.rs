@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use cashdrawer::config::{Config, ConfigStore};
 
-use crate::helpers::admin::{browser, get_html, logged_in, post_form, PYTHON_HASH, PYTHON_PASSWORD};
+use crate::helpers::admin::{
+    browser, get_html, logged_in, post_form, PYTHON_HASH, PYTHON_PASSWORD,
+};
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 use crate::helpers::{ini, TestApp};
 

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-
 /// A whole PDF, different for each `tag`, `size` bytes long, containing every byte
 /// value (ESC/POS status queries and NULs included) so byte-exactness means something.
 pub fn pdf(tag: &str, size: usize) -> Vec<u8> {

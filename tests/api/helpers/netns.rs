@@ -36,7 +36,7 @@ fn ip(args: &[&str]) -> Result<(), String> {
 
 impl Namespace {
     /// `tag` (0..=49) tells apart the namespaces of the test binary (its tests run side
-    /// by side): admin::netns 1, 2; metrics 3; printers 4; self_connection 30, 31;
+    /// by side): admin::netns 1, 2; metrics 3; printers 4; network_caller 5; self_connection 30, 31;
     /// tls_renewal 32; lna_browser 33; attacks::rebinding 34; attacks::exhaustion 40-42;
     /// bench/flood.rs 7 (a process of its own).
     pub fn create(tag: u8) -> Option<Namespace> {

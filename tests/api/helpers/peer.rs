@@ -214,9 +214,7 @@ impl PrinterPeer {
         *self.status.lock().unwrap() = ok_status();
         let held = std::mem::take(&mut *self.held.lock().unwrap());
         if !held.is_empty() {
-            self.executed.lock().unwrap().push(Ran {
-                bytes: held,
-            });
+            self.executed.lock().unwrap().push(Ran { bytes: held });
         }
     }
 

@@ -11,12 +11,12 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::CertificateDer;
-use sha2::{Digest, Sha256};
 use crate::helpers::binary::Binary;
 use crate::helpers::invoices::*;
 use crate::helpers::TestApp;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use sha2::{Digest, Sha256};
 
 const CUPSD: &str = "/usr/sbin/cupsd";
 const LPADMIN: &str = "/usr/sbin/lpadmin";

@@ -9,8 +9,8 @@ use std::io::{Read, Write};
 use std::time::Duration;
 
 use crate::helpers::ini;
-use crate::helpers::peer::{refusing_addr, Behaviour, PrinterPeer};
 use crate::helpers::log_lines::{client, lines, parse};
+use crate::helpers::peer::{refusing_addr, Behaviour, PrinterPeer};
 
 #[tokio::test]
 async fn each_operation_leaves_one_line_with_its_fields() {

@@ -4,8 +4,8 @@
 use std::fs;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::TestApp;
 use crate::helpers::log_lines::client;
+use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn traversal_and_foreign_parameters_are_refused() {
