@@ -4,155 +4,18 @@
 //! message and nothing saved, open the drawer from the test button, check the page fits
 //! a phone screen, log out. Screenshots go to `target/tmp/` (test artifacts).
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use serde_json::json;
 
 use crate::helpers::admin::*;
+use crate::helpers::browser::{artifact, chromium_with, Driver};
 use crate::helpers::TestApp;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-pub(crate) struct Driver {
-    child: Child,
-    port: u16,
-}
-
-impl Driver {
-    pub(crate) fn start() -> Option<Driver> {
-        for exe in [CHROMIUM, CHROMEDRIVER] {
-            if !Path::new(exe).exists() {
-                eprintln!("SKIPPED: {exe} is missing (apt-get install chromium chromium-driver)");
-                return None;
-            }
-        }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
-        let driver = Driver { child, port };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "chromedriver did not listen on {port}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Some(driver)
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Sets a permission (`local-network-access`...) for `c`'s current page origin, through
-/// the W3C Permissions automation endpoint fantoccini has no method for; chromedriver's
-/// answer (`{"value": null}` when it took it).
-pub(crate) async fn set_permission(
-    driver: &Driver,
-    c: &Client,
-    name: &str,
-    state: &str,
-) -> serde_json::Value {
-    let session = c.session_id().await.unwrap().expect("a session");
-    let url = format!(
-        "http://127.0.0.1:{}/session/{session}/permissions",
-        driver.port
-    );
-    let res = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .post(url)
-        .json(&json!({"descriptor": {"name": name}, "state": state}))
-        .send()
-        .await
-        .expect("chromedriver answers");
-    res.json().await.unwrap_or_default()
-}
 
 async fn chromium(driver: &Driver, profile: &Path) -> Client {
     // The service's self-signed certificate (the HTTPS test); plain HTTP ignores it.
     chromium_with(driver, profile, true, &[]).await
-}
-
-/// A French Chromium (see [`chromium_in`]).
-pub(crate) async fn chromium_with(
-    driver: &Driver,
-    profile: &Path,
-    accept_insecure: bool,
-    extra: &[&str],
-) -> Client {
-    chromium_in("fr-FR", driver, profile, accept_insecure, extra).await
-}
-
-/// Chromium in `lang` (`fr-FR`, `en-US`); `accept_insecure`: WebDriver's
-/// `acceptInsecureCerts` (every certificate error ignored, page and fetches alike);
-/// `extra`: more switches.
-pub(crate) async fn chromium_in(
-    lang: &str,
-    driver: &Driver,
-    profile: &Path,
-    accept_insecure: bool,
-    extra: &[&str],
-) -> Client {
-    let mut args: Vec<String> = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.push(format!("--lang={lang}"));
-    args.push(format!("--user-data-dir={}", profile.display()));
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let caps = json!({
-        "acceptInsecureCerts": accept_insecure,
-        "goog:chromeOptions": {
-            "binary": CHROMIUM,
-            "args": args,
-            "prefs": {"intl.accept_languages": format!("{lang},{}", &lang[..2])}
-        }
-    });
-    let serde_json::Value::Object(caps) = caps else {
-        unreachable!()
-    };
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("WebDriver session")
-}
-
-pub(crate) fn artifact(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    std::fs::create_dir_all(dir).unwrap();
-    dir.join(name)
 }
 
 async fn value_of(c: &Client, name: &str) -> String {
@@ -163,61 +26,6 @@ async fn value_of(c: &Client, name: &str) -> String {
         .await
         .unwrap()
         .unwrap_or_default()
-}
-
-pub(crate) async fn type_into(c: &Client, name: &str, text: &str) {
-    let input = c
-        .find(Locator::Css(&format!("[name='{name}']")))
-        .await
-        .unwrap();
-    input.clear().await.unwrap();
-    input.send_keys(text).await.unwrap();
-}
-
-/// Logs in on the admin page at `base` (`http://host:port`) as a person does: the login
-/// form, the shop's password, then the configuration page.
-pub(crate) async fn log_in_with_chromium(c: &Client, base: &str) {
-    c.goto(&format!("{base}/config")).await.unwrap();
-    let password = c
-        .wait()
-        .for_element(Locator::Css("#login-form #password"))
-        .await
-        .unwrap();
-    password.send_keys(PYTHON_PASSWORD).await.unwrap();
-    c.find(Locator::Css("#login-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Id("config-form"))
-        .await
-        .unwrap();
-}
-
-/// Unfolds the "Advanced" section (a click on its summary, as a person does).
-pub(crate) async fn open_advanced(c: &Client) {
-    let open = c
-        .execute("return document.getElementById('advanced').open;", vec![])
-        .await
-        .unwrap();
-    if open != json!(true) {
-        // Scrolled to the middle first, as a person scrolls to it: at the bottom edge of
-        // the window the sticky save bar covers it.
-        c.execute(
-            "document.querySelector('#advanced > summary').scrollIntoView({block: 'center'});",
-            vec![],
-        )
-        .await
-        .unwrap();
-        c.find(Locator::Css("#advanced > summary"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

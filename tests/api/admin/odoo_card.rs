@@ -6,8 +6,8 @@
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-use crate::admin::browser::{chromium_with, set_permission, Driver};
 use crate::helpers::admin::*;
+use crate::helpers::browser::{chromium_with, set_permission, Driver};
 use crate::helpers::peer::{Behaviour, Offline, PrinterPeer};
 use crate::helpers::TestApp;
 
@@ -169,7 +169,7 @@ async fn log_in(c: &Client, app: &TestApp) {
 
 /// Logs in on the admin page at `base` (`http://host:port`).
 async fn log_in_at(c: &Client, base: &str) {
-    crate::admin::browser::log_in_with_chromium(c, base).await;
+    crate::helpers::admin::log_in_with_chromium(c, base).await;
 }
 
 /// Clicks the card's test with `origin` typed; returns the summary and the lines.

@@ -14,9 +14,9 @@ use std::path::Path;
 use fantoccini::Locator;
 use serde_json::json;
 
-use crate::admin::browser::{artifact, chromium_in, Driver};
 use crate::helpers::admin::*;
 use crate::helpers::binary::Binary;
+use crate::helpers::browser::{artifact, chromium_in, Driver};
 
 /// The port Odoo is told to use. The picture shows it only when it was free.
 const PORT: u16 = 22548;
@@ -55,7 +55,7 @@ async fn the_admin_page_screenshot_is_regenerated_from_the_real_page() {
     let profile = tempfile::tempdir().unwrap();
     let c = chromium_in("en-US", &driver, profile.path(), true, &[]).await;
     c.set_window_size(WIDTH, 1000).await.unwrap();
-    crate::admin::browser::log_in_with_chromium(&c, &service.url("")).await;
+    crate::helpers::admin::log_in_with_chromium(&c, &service.url("")).await;
 
     // What the picture must show, checked in the page it is taken from.
     let text = |id: &str| {

@@ -3,6 +3,9 @@
 
 use std::path::Path;
 
+use fantoccini::{Client, Locator};
+use serde_json::json;
+
 use super::TestApp;
 
 /// A hash made by Python's bcrypt (`bcrypt.hashpw(b"motdepasse-python",
@@ -131,4 +134,59 @@ pub async fn https_app(data_dir: &Path) -> TestApp {
     let app = TestApp::start_in(data_dir).await;
     assert!(app.https_enabled());
     app
+}
+
+pub async fn type_into(c: &Client, name: &str, text: &str) {
+    let input = c
+        .find(Locator::Css(&format!("[name='{name}']")))
+        .await
+        .unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+}
+
+/// Logs in on the admin page at `base` (`http://host:port`) as a person does: the login
+/// form, the shop's password, then the configuration page.
+pub async fn log_in_with_chromium(c: &Client, base: &str) {
+    c.goto(&format!("{base}/config")).await.unwrap();
+    let password = c
+        .wait()
+        .for_element(Locator::Css("#login-form #password"))
+        .await
+        .unwrap();
+    password.send_keys(PYTHON_PASSWORD).await.unwrap();
+    c.find(Locator::Css("#login-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("config-form"))
+        .await
+        .unwrap();
+}
+
+/// Unfolds the "Advanced" section (a click on its summary, as a person does).
+pub async fn open_advanced(c: &Client) {
+    let open = c
+        .execute("return document.getElementById('advanced').open;", vec![])
+        .await
+        .unwrap();
+    if open != json!(true) {
+        // Scrolled to the middle first, as a person scrolls to it: at the bottom edge of
+        // the window the sticky save bar covers it.
+        c.execute(
+            "document.querySelector('#advanced > summary').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .unwrap();
+        c.find(Locator::Css("#advanced > summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
 }

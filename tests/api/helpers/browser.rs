@@ -1,14 +1,56 @@
-//! Headless Chromium for browser tests, driven over the W3C WebDriver protocol (plain
-//! JSON over HTTP to a chromedriver we start ourselves on a free loopback port).
+//! Headless Chromium for browser tests, driven over the W3C WebDriver protocol by a
+//! chromedriver we start ourselves on a free loopback port: `Browser` (plain JSON over
+//! HTTP: scripts run in a page) or `Driver` + fantoccini (`chromium_in`: clicks and
+//! forms, for the admin page).
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian: `chromium`,
 //! `chromium-driver`).
 
 use std::net::TcpListener;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Value};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// chromedriver on a free loopback port: (its process, its port).
+fn spawn_chromedriver() -> (Child, u16) {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    (child, port)
+}
+
+/// The switches of every test Chromium: headless, a fresh profile in `profile`, no
+/// background traffic of its own.
+fn headless_args(profile: &Path) -> Vec<String> {
+    [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([format!("--user-data-dir={}", profile.display())])
+    .collect()
+}
 
 pub struct Browser {
     driver: Child,
@@ -27,22 +69,13 @@ impl Browser {
 
     /// Same, with extra Chromium switches.
     pub async fn start_with(extra: &[String]) -> Browser {
-        for bin in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
+        for bin in [CHROMIUM, CHROMEDRIVER] {
             assert!(
                 std::path::Path::new(bin).exists(),
                 "{bin} is missing: apt-get install chromium chromium-driver"
             );
         }
-        let port = {
-            let l = TcpListener::bind("127.0.0.1:0").unwrap();
-            l.local_addr().unwrap().port()
-        };
-        let driver = Command::new("/usr/bin/chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
+        let (driver, port) = spawn_chromedriver();
         let base = format!("http://127.0.0.1:{port}");
         let client = reqwest::Client::builder().no_proxy().build().unwrap();
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -76,7 +109,7 @@ impl Browser {
         .collect::<Vec<_>>();
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args},
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
         }}});
         let mut browser = Browser {
             driver,
@@ -168,4 +201,115 @@ pub async fn serve_page(html: &'static str) -> String {
     );
     tokio::spawn(async move { axum::serve(listener, app).await });
     addr.to_string()
+}
+
+/// chromedriver for the fantoccini tests (`None`, with the reason printed, when Chromium
+/// is not installed).
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    pub fn start() -> Option<Driver> {
+        for exe in [CHROMIUM, CHROMEDRIVER] {
+            if !Path::new(exe).exists() {
+                eprintln!("SKIPPED: {exe} is missing (apt-get install chromium chromium-driver)");
+                return None;
+            }
+        }
+        let (child, port) = spawn_chromedriver();
+        let driver = Driver { child, port };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(driver)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sets a permission (`local-network-access`...) for `c`'s current page origin, through
+/// the W3C Permissions automation endpoint fantoccini has no method for; chromedriver's
+/// answer (`{"value": null}` when it took it).
+pub async fn set_permission(
+    driver: &Driver,
+    c: &Client,
+    name: &str,
+    state: &str,
+) -> serde_json::Value {
+    let session = c.session_id().await.unwrap().expect("a session");
+    let url = format!(
+        "http://127.0.0.1:{}/session/{session}/permissions",
+        driver.port
+    );
+    let res = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .post(url)
+        .json(&json!({"descriptor": {"name": name}, "state": state}))
+        .send()
+        .await
+        .expect("chromedriver answers");
+    res.json().await.unwrap_or_default()
+}
+
+/// A French Chromium (see [`chromium_in`]).
+pub async fn chromium_with(
+    driver: &Driver,
+    profile: &Path,
+    accept_insecure: bool,
+    extra: &[&str],
+) -> Client {
+    chromium_in("fr-FR", driver, profile, accept_insecure, extra).await
+}
+
+/// Chromium in `lang` (`fr-FR`, `en-US`); `accept_insecure`: WebDriver's
+/// `acceptInsecureCerts` (every certificate error ignored, page and fetches alike);
+/// `extra`: more switches.
+pub async fn chromium_in(
+    lang: &str,
+    driver: &Driver,
+    profile: &Path,
+    accept_insecure: bool,
+    extra: &[&str],
+) -> Client {
+    let mut args = headless_args(profile);
+    args.push(format!("--lang={lang}"));
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let caps = json!({
+        "acceptInsecureCerts": accept_insecure,
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": args,
+            "prefs": {"intl.accept_languages": format!("{lang},{}", &lang[..2])}
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("WebDriver session")
+}
+
+/// A file for a test artifact (screenshots), under `target/tmp/`.
+pub fn artifact(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(dir).unwrap();
+    dir.join(name)
 }
