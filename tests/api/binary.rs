@@ -3,7 +3,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use crate::helpers::binary::BIN;
+use crate::helpers::binary::{run, BIN};
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 use crate::helpers::ORIGINAL_INI;
 
@@ -17,18 +17,7 @@ fn data_dir_with(config: &str) -> tempfile::TempDir {
 fn bad_value_stops_start_up_with_a_precise_message() {
     let dir =
         data_dir_with(&ORIGINAL_INI.replace("retention_days = 30", "retention_days = trente"));
-    let out = Command::new(BIN)
-        .args([
-            "--data-dir",
-            dir.path().to_str().unwrap(),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-        ])
-        .output()
-        .unwrap();
+    let out = run(dir.path(), &["serve", "--host", "127.0.0.1", "--port", "0"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("config.ini"), "{err}");
@@ -50,10 +39,7 @@ fn open_drawer_command_kicks_once() {
         ("printer", "name", &peer.target()),
         ("cashdrawer", "command", "1b70011afa"),
     ]));
-    let out = Command::new(BIN)
-        .args(["--data-dir", dir.path().to_str().unwrap(), "open-drawer"])
-        .output()
-        .unwrap();
+    let out = run(dir.path(), &["open-drawer"]);
     assert!(
         out.status.success(),
         "{}",
@@ -72,10 +58,7 @@ fn open_drawer_command_fails_clearly_on_a_dead_printer() {
         "name",
         &format!("tcp://{}", crate::helpers::peer::refusing_addr()),
     )]));
-    let out = Command::new(BIN)
-        .args(["--data-dir", dir.path().to_str().unwrap(), "open-drawer"])
-        .output()
-        .unwrap();
+    let out = run(dir.path(), &["open-drawer"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("injoignable"));
 }
@@ -84,10 +67,7 @@ fn open_drawer_command_fails_clearly_on_a_dead_printer() {
 fn printers_command_shows_the_configured_printer_and_its_state() {
     let peer = PrinterPeer::start(Behaviour::Normal);
     let dir = data_dir_with(&crate::helpers::ini(&[("printer", "name", &peer.target())]));
-    let out = Command::new(BIN)
-        .args(["--data-dir", dir.path().to_str().unwrap(), "printers"])
-        .output()
-        .unwrap();
+    let out = run(dir.path(), &["printers"]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(&peer.target()), "{text}");

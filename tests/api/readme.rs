@@ -3,8 +3,8 @@
 //! README's quick-start log line, the config error message of `docs/configuration.md`, the
 //! `/status` answer of `docs/http-api.md`) are what the real service produces.
 
+use crate::helpers::binary::run;
 use std::collections::BTreeSet;
-use std::process::Command;
 
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 use crate::helpers::{ini, TestApp};
@@ -14,7 +14,6 @@ use serde_json::Value;
 const README: &str = include_str!("../../README.md");
 const CONFIGURATION: &str = include_str!("../../docs/configuration.md");
 const HTTP_API: &str = include_str!("../../docs/http-api.md");
-const BIN: &str = env!("CARGO_BIN_EXE_odoo-pos-cashdrawer");
 
 /// The text of the section of `doc` starting at `heading` (up to the next heading of the
 /// same or a higher level).
@@ -118,18 +117,7 @@ fn the_config_error_example_is_what_the_binary_prints() {
         "[logs]\nretention_days = trente\n",
     )
     .unwrap();
-    let out = Command::new(BIN)
-        .args([
-            "--data-dir",
-            dir.path().to_str().unwrap(),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-        ])
-        .output()
-        .unwrap();
+    let out = run(dir.path(), &["serve", "--host", "127.0.0.1", "--port", "0"]);
     assert!(!out.status.success());
     let printed = String::from_utf8_lossy(&out.stderr)
         .trim()

@@ -12,6 +12,17 @@ use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_odoo-pos-cashdrawer");
 
+/// Runs `odoo-pos-cashdrawer --data-dir DIR ARGS...` to its end (a CLI command, or a
+/// start-up that must fail) and returns what it printed.
+pub fn run(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
 pub struct Binary {
     pub addr: SocketAddr,
     pub dir: PathBuf,
