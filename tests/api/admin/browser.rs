@@ -40,28 +40,14 @@ async fn chromium_logs_in_changes_settings_sees_errors_and_logs_out() {
 
     // Not logged in: the page sends the browser to the login form.
     c.goto(&app.url("/config")).await.unwrap();
-    let password = c
-        .wait()
-        .for_element(Locator::Css("#login-form #password"))
-        .await
-        .unwrap();
+    let password = login_form(&c).await;
     assert!(c
         .current_url()
         .await
         .unwrap()
         .path()
         .ends_with("/config/login"));
-    password.send_keys(PYTHON_PASSWORD).await.unwrap();
-    c.find(Locator::Css("#login-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Id("config-form"))
-        .await
-        .unwrap();
+    submit_login(&c, password).await;
     assert_eq!(value_of(&c, "cashdrawer.command").await, "1b70001afa");
 
     // Drawer command from the preset list (the script copies it into the field),
@@ -216,24 +202,10 @@ async fn chromium_follows_https_only_to_tls_on_the_same_port_and_logs_in() {
     c.goto(&format!("http://127.0.0.1:{port}/config"))
         .await
         .unwrap();
-    let password = c
-        .wait()
-        .for_element(Locator::Css("#login-form #password"))
-        .await
-        .unwrap();
+    let password = login_form(&c).await;
     let url = c.current_url().await.unwrap();
     assert_eq!((url.scheme(), url.port()), ("https", Some(port)), "{url}");
-    password.send_keys(PYTHON_PASSWORD).await.unwrap();
-    c.find(Locator::Css("#login-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Id("config-form"))
-        .await
-        .unwrap();
+    submit_login(&c, password).await;
     // The Secure session cookie came back over TLS: the page is open, still in HTTPS.
     assert_eq!(c.current_url().await.unwrap().scheme(), "https");
     // The drawer route still answers plain HTTP (the Odoo module's call).
@@ -247,23 +219,9 @@ async fn chromium_follows_https_only_to_tls_on_the_same_port_and_logs_in() {
     c.goto(&format!("http://127.0.0.1:{port}/config"))
         .await
         .unwrap();
-    let password = c
-        .wait()
-        .for_element(Locator::Css("#login-form #password"))
-        .await
-        .unwrap();
+    let password = login_form(&c).await;
     assert_eq!(c.current_url().await.unwrap().scheme(), "http");
-    password.send_keys(PYTHON_PASSWORD).await.unwrap();
-    c.find(Locator::Css("#login-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Id("config-form"))
-        .await
-        .unwrap();
+    submit_login(&c, password).await;
     assert_eq!(c.current_url().await.unwrap().scheme(), "http");
     c.close().await.unwrap();
 }

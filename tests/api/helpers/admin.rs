@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
@@ -149,11 +150,21 @@ pub async fn type_into(c: &Client, name: &str, text: &str) {
 /// form, the shop's password, then the configuration page.
 pub async fn log_in_with_chromium(c: &Client, base: &str) {
     c.goto(&format!("{base}/config")).await.unwrap();
-    let password = c
-        .wait()
+    let password = login_form(c).await;
+    submit_login(c, password).await;
+}
+
+/// The login form's password field, once the page shows it.
+pub async fn login_form(c: &Client) -> Element {
+    c.wait()
         .for_element(Locator::Css("#login-form #password"))
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Types the shop's password into the login form, submits it, and waits for the
+/// configuration page.
+pub async fn submit_login(c: &Client, password: Element) {
     password.send_keys(PYTHON_PASSWORD).await.unwrap();
     c.find(Locator::Css("#login-form button"))
         .await
