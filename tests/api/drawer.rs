@@ -2,12 +2,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::helpers::odoo::{odoo_envelope, rpc, EPOS};
+use crate::helpers::odoo::{odoo_envelope, rpc, EPOS, PIN2};
 use crate::helpers::peer::{refusing_addr, Behaviour, Kick, Offline, PrinterPeer};
 use crate::helpers::{ini, TestApp, ORIGINAL_INI};
 use serde_json::json;
-
-const PIN2: &[u8] = &[0x1b, 0x70, 0x00, 0x1a, 0xfa];
 
 #[tokio::test]
 async fn odoo_module_request_opens_the_drawer_with_the_configured_bytes() {

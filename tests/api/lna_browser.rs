@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 use crate::helpers::binary::Binary;
 use crate::helpers::browser::Browser;
 use crate::helpers::netns::Namespace;
+use crate::helpers::odoo::PIN2;
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 use serde_json::{json, Value};
 
 const TAG: u8 = 33;
-const PIN2: &[u8] = &[0x1b, 0x70, 0x00, 0x1a, 0xfa];
 
 /// `fetch(url, {targetAddressSpace: "local"})` from the page, as Odoo's LNA builds do:
 /// `{status, body}` or `{failed}` (not `error`: WebDriver's own key).

@@ -7,13 +7,13 @@
 use std::time::{Duration, Instant};
 
 use crate::helpers::browser::Browser;
+use crate::helpers::odoo::PIN2;
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 use crate::helpers::TestApp;
 use cashdrawer::escpos::{Decoder, Event};
 use serde_json::{json, Value};
 
 const PAGE: &str = include_str!("../fixtures/odoo_pos_page.html");
-const PIN2: &[u8] = &[0x1b, 0x70, 0x00, 0x1a, 0xfa];
 
 /// Waits until the peer holds `n` jobs and the last one is complete (ends with `last`).
 fn jobs_when_done(peer: &PrinterPeer, n: usize, last: &[u8]) -> Vec<Vec<u8>> {

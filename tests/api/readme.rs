@@ -3,7 +3,7 @@
 //! README's quick-start log line, the config error message of `docs/configuration.md`, the
 //! `/status` answer of `docs/http-api.md`) are what the real service produces.
 
-use crate::helpers::binary::run;
+use crate::helpers::binary::{run, Binary};
 use std::collections::BTreeSet;
 
 use crate::helpers::peer::{Behaviour, PrinterPeer};
@@ -169,7 +169,7 @@ async fn the_quick_start_log_line_is_what_the_virtual_printer_logs() {
         + "the log shows\n`".len();
     let line = &quick[start..start + quick[start..].find('`').unwrap()];
     let dir = tempfile::tempdir().unwrap();
-    let svc = crate::helpers::log_lines::start(
+    let svc = Binary::start_with_config(
         dir.path(),
         Some(&ini(&[
             ("printer", "name", "virtual"),
@@ -177,7 +177,7 @@ async fn the_quick_start_log_line_is_what_the_virtual_printer_logs() {
         ])),
         &[],
     );
-    let res = crate::helpers::log_lines::client()
+    let res = crate::helpers::client()
         .get(svc.url("/open-cash-drawer"))
         .send()
         .await

@@ -4,15 +4,13 @@
 use crate::helpers::TestApp;
 
 #[cfg(unix)]
-const PIN2: &[u8] = &[0x1b, 0x70, 0x00, 0x1a, 0xfa];
-
 #[cfg(unix)]
 mod serial {
     use std::io::{Read, Write};
     use std::sync::{Arc, Mutex};
     use std::time::Duration;
 
-    use super::PIN2;
+    use crate::helpers::odoo::PIN2;
     use crate::helpers::TestApp;
     use serialport::SerialPort;
 

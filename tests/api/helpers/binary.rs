@@ -37,6 +37,14 @@ impl Binary {
         Self::start_on(dir, "127.0.0.1", env)
     }
 
+    /// The same, with this config.ini written first (when given).
+    pub fn start_with_config(dir: &Path, config_ini: Option<&str>, env: &[(&str, &str)]) -> Binary {
+        if let Some(ini) = config_ini {
+            std::fs::write(dir.join("config.ini"), ini).unwrap();
+        }
+        Self::start(dir, env)
+    }
+
     /// The same, listening on `host` (e.g. a namespace's host-side address, or 0.0.0.0
     /// for tests whose callers come from a network namespace).
     pub fn start_on(dir: &Path, host: &str, env: &[(&str, &str)]) -> Binary {

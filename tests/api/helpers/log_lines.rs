@@ -1,23 +1,8 @@
-//! The real binary, started on a temp data folder: the tracing subscriber and the log
-//! writer are process-wide, so each log test gets its own process and its own files.
-
-use std::path::Path;
+//! The operations log's lines, split into their documented columns (time, level,
+//! operation, outcome, duration, caller, message), for the tests that read the real
+//! binary's log files.
 
 use chrono::{DateTime, FixedOffset};
-
-use crate::helpers::binary::Binary;
-
-/// Starts the real binary on `dir` with this config.ini (when given) and environment.
-pub fn start(dir: &Path, config_ini: Option<&str>, env: &[(&str, &str)]) -> Binary {
-    if let Some(ini) = config_ini {
-        std::fs::write(dir.join("config.ini"), ini).unwrap();
-    }
-    Binary::start(dir, env)
-}
-
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().unwrap()
-}
 
 /// One line of the log, split into its columns; panics when the line is not in the
 /// documented format.

@@ -38,6 +38,11 @@ pub struct TestApp {
     _owned_dir: Option<tempfile::TempDir>,
 }
 
+/// A plain HTTP client (no proxy), for the tests that talk to the real binary.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
 /// Builds a config.ini text: `sections` is a list of (section, key, value) set over
 /// the defaults the service writes.
 pub fn ini(settings: &[(&str, &str, &str)]) -> String {
@@ -107,7 +112,7 @@ impl TestApp {
         TestApp {
             addr,
             state,
-            client: reqwest::Client::builder().no_proxy().build().unwrap(),
+            client: client(),
             data_dir: data_dir.to_path_buf(),
             https,
             shutdown,

@@ -4,8 +4,10 @@
 use std::fs;
 use std::time::Duration;
 
+use crate::helpers::binary::Binary;
+use crate::helpers::client;
 use crate::helpers::ini;
-use crate::helpers::log_lines::{client, lines};
+use crate::helpers::log_lines::lines;
 
 const CLOCK: &str = "CASHDRAWER_TEST_CLOCK";
 
@@ -26,7 +28,7 @@ async fn rotates_at_local_midnight_and_serves_the_past_day() {
     for d in ["2026-10-20", "2026-10-26", "2026-10-27"] {
         fs::write(logs.join(format!("cashdrawer.log.{d}")), format!("{d}\n")).unwrap();
     }
-    let svc = crate::helpers::log_lines::start(
+    let svc = Binary::start_with_config(
         dir.path(),
         None,
         &[(CLOCK, "2026-11-25T23:59:58.500+01:00")],
@@ -138,7 +140,7 @@ async fn retention_follows_the_configured_days_at_start() {
     )
     .unwrap();
     let clock = [(CLOCK, "2026-11-26T10:00:00+01:00")];
-    let svc = crate::helpers::log_lines::start(
+    let svc = Binary::start_with_config(
         dir.path(),
         Some(&ini(&[("logs", "retention_days", "10")])),
         &clock,
@@ -161,7 +163,7 @@ async fn retention_follows_the_configured_days_at_start() {
     );
     svc.stop();
 
-    let svc = crate::helpers::log_lines::start(
+    let svc = Binary::start_with_config(
         dir.path(),
         Some(&ini(&[("logs", "retention_days", "3")])),
         &clock,

@@ -8,15 +8,17 @@ use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::time::Duration;
 
+use crate::helpers::binary::Binary;
+use crate::helpers::client;
 use crate::helpers::ini;
-use crate::helpers::log_lines::{client, lines, parse};
+use crate::helpers::log_lines::{lines, parse};
 use crate::helpers::peer::{refusing_addr, Behaviour, PrinterPeer};
 
 #[tokio::test]
 async fn each_operation_leaves_one_line_with_its_fields() {
     let dir = tempfile::tempdir().unwrap();
     let peer = PrinterPeer::start(Behaviour::Normal);
-    let svc = crate::helpers::log_lines::start(
+    let svc = Binary::start_with_config(
         dir.path(),
         Some(&ini(&[("printer", "name", &peer.target())])),
         &[],
@@ -99,7 +101,7 @@ async fn each_operation_leaves_one_line_with_its_fields() {
 #[tokio::test]
 async fn nothing_a_caller_sends_can_start_a_line() {
     let dir = tempfile::tempdir().unwrap();
-    let svc = crate::helpers::log_lines::start(dir.path(), None, &[]);
+    let svc = Binary::start_with_config(dir.path(), None, &[]);
     let forged = "2020-01-01T00:00:00.000+00:00 INFO  drawer.open ok 1ms 6.6.6.6 faux";
     let enc = forged.replace(' ', "%20");
     let raw_requests = [
@@ -144,7 +146,7 @@ async fn repeated_printer_errors_are_summarized_not_dropped() {
         ("printer", "name", &target),
         ("printer", "connect_timeout_ms", "500"),
     ]);
-    let svc = crate::helpers::log_lines::start(dir.path(), Some(&config), &[]);
+    let svc = Binary::start_with_config(dir.path(), Some(&config), &[]);
     let http = client();
     for _ in 0..5 {
         let res = http.get(svc.url("/open-cash-drawer")).send().await.unwrap();
@@ -184,7 +186,7 @@ async fn repeated_printer_errors_are_summarized_not_dropped() {
 #[tokio::test]
 async fn a_thousand_concurrent_requests_give_a_thousand_whole_lines() {
     let dir = tempfile::tempdir().unwrap();
-    let svc = crate::helpers::log_lines::start(dir.path(), None, &[]);
+    let svc = Binary::start_with_config(dir.path(), None, &[]);
     let http = client();
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..1000 {

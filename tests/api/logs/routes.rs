@@ -4,7 +4,8 @@
 use std::fs;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::log_lines::client;
+use crate::helpers::binary::Binary;
+use crate::helpers::client;
 use crate::helpers::TestApp;
 
 #[tokio::test]
@@ -71,7 +72,7 @@ async fn purge_and_tail_are_refused_without_a_session() {
     let logs = dir.path().join("logs");
     fs::create_dir_all(&logs).unwrap();
     fs::write(logs.join("cashdrawer.log.2026-11-25"), "hier\n").unwrap();
-    let svc = crate::helpers::log_lines::start(dir.path(), None, &[]);
+    let svc = Binary::start_with_config(dir.path(), None, &[]);
     let http = client();
     let refused = [
         http.get(svc.url("/logs/purge")),
