@@ -56,7 +56,7 @@ mod serial {
     }
 
     /// A `file:` target on a character device (a pty's slave side, as /dev/usb/lp0 would
-    /// be; a regular file is refused since 1.1, see tests/attacks/admin_reach.rs) gets
+    /// be; a regular file is refused since 1.1, see attacks::admin_reach) gets
     /// the exact bytes.
     #[tokio::test(flavor = "multi_thread")]
     async fn device_file_receives_the_exact_bytes() {

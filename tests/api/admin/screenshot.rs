@@ -6,7 +6,7 @@
 //! picture to `target/tmp/`, and to `docs/admin-page.png` with `UPDATE_SCREENSHOT=1`:
 //!
 //! ```text
-//! UPDATE_SCREENSHOT=1 cargo test --test admin screenshot
+//! UPDATE_SCREENSHOT=1 cargo test --test api admin::screenshot
 //! ```
 
 use std::path::Path;

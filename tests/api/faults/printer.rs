@@ -4,7 +4,7 @@
 //!
 //! `PRINTER_ABSENT_SECONDS` sets how long it is away (default 3; the 30 s case
 //! is `PRINTER_ABSENT_SECONDS=30`). The other printer faults (refuses, stalls, resets
-//! mid-write, garbage status, offline) are in tests/drawer.rs.
+//! mid-write, garbage status, offline) are in the drawer module (tests/api/drawer.rs).
 
 use std::time::{Duration, Instant};
 
