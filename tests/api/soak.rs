@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::helpers::disk::Binary;
+use crate::helpers::binary::Binary;
 use crate::helpers::peer::{Behaviour, PrinterPeer};
 
 #[derive(Debug, Clone, Copy)]

@@ -9,6 +9,7 @@
 //! survive restarts; a session "from the future" is refused (unit test
 //! `auth::session::tests::a_clock_set_back_does_not_extend_or_break_sessions_beyond_the_jump`).
 
+use crate::helpers::binary::Binary;
 use crate::helpers::disk::*;
 
 const INI: &str = "[printer]\nname = virtual\n\n[invoice_printer]\nautoprint = false\n";

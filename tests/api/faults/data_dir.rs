@@ -5,6 +5,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
+use crate::helpers::binary::Binary;
 use crate::helpers::disk::*;
 
 const INI: &str = "[printer]\nname = virtual\n\n[invoice_printer]\nautoprint = false\n";

@@ -1,11 +1,12 @@
-//! The real binary on a data folder, with its stderr kept (the faults tested here are
-//! reported there), and a small tmpfs the tests mount, fill and remount read-only.
+//! For the fault tests: the real binary run to its end (a start-up that must fail, with
+//! its stderr), a client with a deadline, and a small tmpfs the tests mount, fill and
+//! remount read-only.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-pub use crate::helpers::binary::{Binary, BIN};
+use super::binary::BIN;
 
 /// Runs the binary to its end (it is expected not to start) and returns its exit status
 /// and stderr. `wrap` is a command run in front of it (`setpriv ...`), if any.
