@@ -1,7 +1,7 @@
 //! The flood scenario (issue 13 §4): drawer p99 from the till (127.0.0.1) while a LAN
 //! host holds 1,000 idle connections and streams large bodies, side by side with the
 //! quiet p99 of the same service in the same run. The LAN host is a network namespace
-//! (tests/common/netns.rs), so it needs root; without, the scenario says it was skipped.
+//! (tests/api/helpers/netns.rs), so it needs root; without, the scenario says it was skipped.
 //!
 //! The attacker runs on the same cores as the service (a real one has its own machine):
 //! its reconnect loop is paced (every 250 ms) so that what is measured is the service's
@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-#[path = "../tests/common/netns.rs"]
+#[path = "../tests/api/helpers/netns.rs"]
 #[allow(dead_code)]
 mod netns;
 

@@ -8,7 +8,7 @@ set -euo pipefail
 skipped() { [[ " ${SKIP:-} " == *" $1 "* ]]; }
 
 PACKAGES=(curl iproute2 cups cups-client chromium chromium-driver gcc-mingw-w64-x86-64 wrk bc
-  prometheus)  # prometheus: promtool and a real scraper for tests/metrics.rs (issue 16)
+  prometheus)  # prometheus: promtool and a real scraper for tests/api/metrics.rs (issue 16)
 # The bench's receipt peer, python-escpos, is installed by bench/run.sh in a venv.
 skipped bench || PACKAGES+=(python3 python3-venv)
 # The Windows step (scripts/test-windows.sh); wine with its recommended packages.

@@ -1,0 +1,92 @@
+//! The real binary killed (SIGKILL) in the middle of a print queue, then restarted:
+//! every invoice comes out exactly once, and the log tells what happened.
+#![cfg(unix)]
+
+use std::time::Duration;
+
+use crate::helpers::binary::Binary;
+use crate::helpers::invoices::*;
+
+#[test]
+fn sigkill_mid_queue_then_restart_prints_each_file_exactly_once() {
+    let data = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    // A slow printer with a small receive buffer: a job takes about half a second and
+    // little of it can sit in kernel buffers.
+    let printer = RawPrinter::start_with("127.0.0.1:0".parse().unwrap(), Some(16 * 1024));
+    printer.set_throttle(Some((16 * 1024, Duration::from_millis(10))));
+    std::fs::write(
+        data.path().join("config.ini"),
+        invoice_ini(folder.path(), Some(printer.addr), &[]),
+    )
+    .unwrap();
+    let size = 1_000_000;
+    let docs: Vec<Vec<u8>> = (0..6).map(|i| pdf(&format!("kill-{i}"), size)).collect();
+    for (i, d) in docs.iter().enumerate() {
+        drop_file(folder.path(), &format!("FAC-{i}.pdf"), d);
+    }
+    drop_file(folder.path(), "bad.pdf", b"<html>not a pdf</html>");
+
+    let mut first = Binary::start(data.path(), &[]);
+    let mid_job = wait_until(Duration::from_secs(60), || {
+        let done = docs.iter().filter(|d| printer.copies_of(d) == 1).count();
+        done >= 2 && printer.in_progress().is_some_and(|n| n > 0 && n < size / 2)
+    });
+    first.kill(); // SIGKILL
+    assert!(mid_job, "killed while a job was half sent");
+    let printed_before = docs.iter().filter(|d| printer.copies_of(d) == 1).count();
+    assert!(
+        printed_before < docs.len(),
+        "the queue was not finished at the kill"
+    );
+
+    printer.set_throttle(None);
+    let mut second = Binary::start(data.path(), &[]);
+    let all = wait_until(Duration::from_secs(60), || {
+        docs.iter().all(|d| printer.copies_of(d) >= 1) && files_in(folder.path()).is_empty()
+    });
+    // The journal says "done" once the file is gone and the journal saved: wait for it
+    // (on a loaded machine that can take longer than the printing) before the kill.
+    wait_until(Duration::from_secs(20), || {
+        (0..docs.len())
+            .all(|i| journal_state(data.path(), &format!("FAC-{i}.pdf")).as_deref() == Some("done"))
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    second.kill();
+    assert!(
+        all,
+        "every invoice printed after the restart; folder: {:?}",
+        files_in(folder.path())
+    );
+    for (i, d) in docs.iter().enumerate() {
+        assert_eq!(printer.copies_of(d), 1, "FAC-{i}.pdf printed exactly once");
+    }
+    // The only other job is the one cut by the kill: a strict beginning of an invoice,
+    // which a printer discards as incomplete.
+    let others: Vec<Vec<u8>> = printer
+        .jobs()
+        .into_iter()
+        .filter(|j| !docs.contains(j))
+        .collect();
+    assert_eq!(others.len(), 1, "one interrupted job");
+    assert!(docs
+        .iter()
+        .any(|d| d.starts_with(&others[0]) && others[0].len() < d.len()));
+    for i in 0..docs.len() {
+        assert_eq!(
+            journal_state(data.path(), &format!("FAC-{i}.pdf")).as_deref(),
+            Some("done")
+        );
+    }
+    let log = log_text(data.path());
+    assert!(
+        log.contains("non confirmée"),
+        "the restart says it reprints the unconfirmed job"
+    );
+    assert!(
+        log.contains("bad.pdf") && log.contains("mis de côté"),
+        "the non-PDF is logged"
+    );
+    assert!(log.contains("imprimé via socket"), "prints are logged");
+    assert!(sub(folder.path(), "rejected").join("bad.pdf").exists());
+}
