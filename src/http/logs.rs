@@ -4,6 +4,9 @@
 //! File names are never taken from the request: a day is parsed as a date and the
 //! name is built from it (`crate::logs::LogFiles::dated`), and any parameter not
 //! listed is refused with 400, so nothing outside the logs folder can be read.
+//!
+//! Owns these routes and their answer types, which the OpenAPI document uses as is.
+//! The files are [`crate::logs`]'s; must not import `app`, `cli` or other routes.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -14,11 +17,13 @@ use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::access::Peer;
+use super::apidoc::{AdminRefusal, NetworkRefusal};
 use super::logs_auth_seam::{check_csrf, require_admin, AdminSession};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::logs::rotate::parse_day;
 use crate::logs::{LogFile, LogFiles};
 use crate::state::AppState;
@@ -30,6 +35,45 @@ pub fn router() -> Router<AppState> {
         .route("/logs/list", get(list))
         .route("/logs/tail", get(tail))
         .route("/logs/purge", get(purge_get).post(purge_post))
+}
+
+/// One log file in `GET /logs/list`.
+#[derive(Serialize, ToSchema)]
+pub struct LogFileEntry {
+    name: String,
+    /// `YYYY-MM-DD`.
+    date: Option<String>,
+    /// Bytes.
+    size: u64,
+    /// The file being written.
+    current: bool,
+}
+
+/// `GET /logs/list`.
+#[derive(Serialize, ToSchema)]
+pub struct LogList {
+    /// `success`.
+    status: &'static str,
+    files: Vec<LogFileEntry>,
+}
+
+/// `GET /logs/tail`.
+#[derive(Serialize, ToSchema)]
+pub struct LogTail {
+    /// `success`.
+    status: &'static str,
+    lines: Vec<String>,
+}
+
+/// `GET|POST /logs/purge`.
+#[derive(Serialize, ToSchema)]
+pub struct LogPurge {
+    /// `success`.
+    status: &'static str,
+    /// `Journaux purgés`.
+    message: &'static str,
+    /// The rotated files deleted (the current one is emptied).
+    deleted: Vec<String>,
 }
 
 /// The longest wait for queued lines before a download or tail reads the file.
@@ -98,10 +142,10 @@ pub fn requested_day(uri: &Uri) -> Result<Option<chrono::NaiveDate>, ApiError> {
     params(("date" = Option<String>, Query, description = "A day `YYYY-MM-DD` (see `/logs/list`)", example = "2026-11-25")),
     responses(
         (status = 200, description = "The log file", content_type = "text/plain", body = String),
-        (status = 400, description = "Unknown or repeated parameter, or a date that is not `YYYY-MM-DD`", body = super::apidoc::ErrorBody,
+        (status = 400, description = "Unknown or repeated parameter, or a date that is not `YYYY-MM-DD`", body = ErrorBody,
             example = json!({"status": "error", "message": "date \"hier\" refusée: une date AAAA-MM-JJ est attendue (par exemple 2026-11-25), voir /logs/list"})),
-        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
-        (status = 404, description = "No log for that day", body = super::apidoc::ErrorBody,
+        NetworkRefusal,
+        (status = 404, description = "No log for that day", body = ErrorBody,
             example = json!({"status": "error", "message": "Aucun journal pour le 2026-01-01 (voir /logs/list)"})),
     ),
     extensions(("x-access-level" = json!("network")))
@@ -203,33 +247,33 @@ fn attachment_name(name: &str) -> String {
     summary = "List the log files",
     description = "Access level: **network** (`[server] allowed_networks`).\n\nThe current file first, then every rotated day, newest first. No parameter accepted.",
     responses(
-        (status = 200, description = "The files", body = super::apidoc::LogList),
-        (status = 400, description = "A parameter was given", body = super::apidoc::ErrorBody),
-        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
+        (status = 200, description = "The files", body = LogList),
+        (status = 400, description = "A parameter was given", body = ErrorBody),
+        NetworkRefusal,
     ),
     extensions(("x-access-level" = json!("network")))
 )]
-async fn list(State(state): State<AppState>, uri: Uri) -> Result<Json<Value>, ApiError> {
+async fn list(State(state): State<AppState>, uri: Uri) -> Result<Json<LogList>, ApiError> {
     params(&uri, &[])?;
     let files = files(&state);
     let current = files.current_file().map_err(anyhow::Error::from)?;
     let mut rotated = files.rotated().map_err(anyhow::Error::from)?;
     rotated.reverse();
-    let mut out = vec![json!({
-        "name": current.name,
-        "date": crate::logs::today().to_string(),
-        "size": current.size,
-        "current": true,
-    })];
+    let entry = |f: LogFile, date: Option<chrono::NaiveDate>, current| LogFileEntry {
+        name: f.name,
+        date: date.map(|d| d.to_string()),
+        size: f.size,
+        current,
+    };
+    let mut out = vec![entry(current, Some(crate::logs::today()), true)];
     out.extend(rotated.into_iter().map(|f| {
-        json!({
-            "name": f.name,
-            "date": f.date.map(|d| d.to_string()),
-            "size": f.size,
-            "current": false,
-        })
+        let date = f.date;
+        entry(f, date, false)
     }));
-    Ok(Json(json!({"status": "success", "files": out})))
+    Ok(Json(LogList {
+        status: "success",
+        files: out,
+    }))
 }
 
 /// A refused admin call: browsers asking for HTML go to the login page, API callers
@@ -265,11 +309,10 @@ fn refuse(op: &str, peer: &Peer, headers: &HeaderMap, err: ApiError) -> Response
         ("level" = Option<String>, Query, description = "`error`, `warn`, `info` (default) or `debug`: that level or more severe"),
     ),
     responses(
-        (status = 200, description = "The lines", body = super::apidoc::LogTail),
-        (status = 400, description = "Bad `lines` or `level`, or another parameter", body = super::apidoc::ErrorBody,
+        (status = 200, description = "The lines", body = LogTail),
+        (status = 400, description = "Bad `lines` or `level`, or another parameter", body = ErrorBody,
             example = json!({"status": "error", "message": "lines: un nombre de 1 à 1000 est attendu"})),
-        (status = 401, description = "No admin session", body = super::apidoc::ErrorBody),
-        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
+        AdminRefusal,
     ),
     extensions(("x-access-level" = json!("authenticated")))
 )]
@@ -283,7 +326,11 @@ async fn tail(
         return refuse("logs.tail", &peer, &headers, err);
     }
     match tail_lines(&state, &uri).await {
-        Ok(lines) => Json(json!({"status": "success", "lines": lines})).into_response(),
+        Ok(lines) => Json(LogTail {
+            status: "success",
+            lines,
+        })
+        .into_response(),
         Err(err) => err.into_response(),
     }
 }
@@ -337,10 +384,9 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Vec<String>, ApiError
         ("X-CSRF-Token" = Option<String>, Header, description = "Same, as a header"),
     ),
     responses(
-        (status = 200, description = "Logs purged", body = super::apidoc::LogPurge),
-        (status = 400, description = "Another parameter was given", body = super::apidoc::ErrorBody),
-        (status = 401, description = "No admin session", body = super::apidoc::ErrorBody),
-        (status = 403, description = "Missing or wrong CSRF token, foreign Origin, or network not allowed", body = super::apidoc::ErrorBody),
+        (status = 200, description = "Logs purged", body = LogPurge),
+        (status = 400, description = "Another parameter was given", body = ErrorBody),
+        AdminRefusal,
     ),
     extensions(("x-access-level" = json!("authenticated")))
 )]
@@ -366,10 +412,9 @@ async fn purge_get(
     description = "Access level: **authenticated** (admin session cookie and its CSRF token).\n\nAs `GET /logs/purge`; the token may also be the form field `csrf` or `csrf_token`.",
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`csrf=<token>` (or `csrf_token=<token>`)"),
     responses(
-        (status = 200, description = "Logs purged", body = super::apidoc::LogPurge),
-        (status = 400, description = "Another parameter was given", body = super::apidoc::ErrorBody),
-        (status = 401, description = "No admin session", body = super::apidoc::ErrorBody),
-        (status = 403, description = "Missing or wrong CSRF token, foreign Origin, or network not allowed", body = super::apidoc::ErrorBody),
+        (status = 200, description = "Logs purged", body = LogPurge),
+        (status = 400, description = "Another parameter was given", body = ErrorBody),
+        AdminRefusal,
     ),
     extensions(("x-access-level" = json!("authenticated")))
 )]
@@ -420,11 +465,11 @@ async fn purge(
         return err.into_response();
     }
     match purge_files(&state, &session, &peer).await {
-        Ok(deleted) => Json(json!({
-            "status": "success",
-            "message": "Journaux purgés",
-            "deleted": deleted,
-        }))
+        Ok(deleted) => Json(LogPurge {
+            status: "success",
+            message: "Journaux purgés",
+            deleted,
+        })
         .into_response(),
         Err(err) => err.into_response(),
     }

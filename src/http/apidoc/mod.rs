@@ -5,8 +5,13 @@
 //!
 //! The page's HTML, script and stylesheet are compiled into the binary: the till may
 //! be offline, and nothing is fetched from a CDN.
+//!
+//! Owns the document and the refusals shared by every route of an access level
+//! ([`refusals`]). The answers' shapes are the handlers' own answer types (`ToSchema`),
+//! not written again here. Imports the `http` route modules (for their paths) and
+//! nothing above `http`.
 
-mod schemas;
+mod refusals;
 
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
@@ -16,7 +21,9 @@ use axum::{Json, Router};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::OpenApi;
 
-pub(crate) use schemas::*;
+pub(crate) use super::drawer::Done;
+pub(crate) use crate::error::ErrorBody;
+pub use refusals::*;
 
 use crate::state::AppState;
 
@@ -96,7 +103,7 @@ pub fn router() -> Router<AppState> {
     description = "Access level: **network** (`[server] allowed_networks`).",
     responses(
         (status = 200, description = "The OpenAPI document", content_type = "application/json"),
-        (status = 403, description = "Caller's network not allowed", body = ErrorBody),
+        NetworkRefusal,
     ),
     extensions(("x-access-level" = json!("network")))
 )]
@@ -112,7 +119,7 @@ async fn openapi_json() -> Json<Document> {
     description = "Access level: **network** (`[server] allowed_networks`).\n\nRenders `/openapi.json` in the browser; no external resource.",
     responses(
         (status = 200, description = "The page", content_type = "text/html", body = String),
-        (status = 403, description = "Caller's network not allowed", body = ErrorBody),
+        NetworkRefusal,
     ),
     extensions(("x-access-level" = json!("network")))
 )]
@@ -129,7 +136,7 @@ async fn docs_page() -> Response {
     params(("file" = String, Path, description = "`docs.js` or `docs.css`")),
     responses(
         (status = 200, description = "The file", content_type = "text/javascript", body = String),
-        (status = 403, description = "Caller's network not allowed", body = ErrorBody),
+        NetworkRefusal,
         (status = 404, description = "Any other file name", body = ErrorBody),
     ),
     extensions(("x-access-level" = json!("network")))
