@@ -77,8 +77,7 @@ pub fn network_router() -> Router<AppState> {
         super::apidoc::LocalRefusal,
         (status = 503, description = "The printer could not be reached or refused the job", body = super::apidoc::ErrorBody,
             example = json!({"status": "error", "message": "Erreur lors de l'ouverture du tiroir: imprimante tcp://192.168.1.50:9100: plus de papier"})),
-    ),
-    extensions(("x-access-level" = json!("local")))
+    )
 )]
 async fn open_cash_drawer(
     State(state): State<AppState>,
@@ -125,8 +124,7 @@ async fn open_cash_drawer(
         (status = 200, description = "Live state", body = DrawerAnswer),
         super::apidoc::NetworkRefusal,
         (status = 503, description = "The printer did not answer", body = super::apidoc::ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
 async fn drawer_state(State(state): State<AppState>) -> Result<Json<DrawerAnswer>, ApiError> {
     let report = crate::drawer::report(&state).await?;

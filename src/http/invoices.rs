@@ -80,8 +80,7 @@ pub fn local_router() -> Router<AppState> {
     responses(
         (status = 200, description = "Invoice printing state", body = InvoicePrinterStatus),
         super::apidoc::NetworkRefusal,
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
 async fn status(
     State(state): State<AppState>,
@@ -123,8 +122,7 @@ async fn status(
         (status = 200, description = "Folder purged", body = InvoicePurge),
         super::apidoc::LocalRefusal,
         (status = 500, description = "Unexpected failure (details in the operations log)", body = super::apidoc::ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("local")))
+    )
 )]
 async fn purge(State(state): State<AppState>) -> Result<Json<InvoicePurge>, ApiError> {
     let invoices = state.invoices().clone();

@@ -34,7 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/logs", get(download))
         .route("/logs/list", get(list))
         .route("/logs/tail", get(tail))
-        .route("/logs/purge", get(purge_get).post(purge_post))
+        .route("/logs/purge", get(purge_route).post(purge_route))
 }
 
 /// One log file in `GET /logs/list`.
@@ -147,8 +147,7 @@ pub fn requested_day(uri: &Uri) -> Result<Option<chrono::NaiveDate>, ApiError> {
         NetworkRefusal,
         (status = 404, description = "No log for that day", body = ErrorBody,
             example = json!({"status": "error", "message": "Aucun journal pour le 2026-01-01 (voir /logs/list)"})),
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
 async fn download(
     State(state): State<AppState>,
@@ -250,8 +249,7 @@ fn attachment_name(name: &str) -> String {
         (status = 200, description = "The files", body = LogList),
         (status = 400, description = "A parameter was given", body = ErrorBody),
         NetworkRefusal,
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
 async fn list(State(state): State<AppState>, uri: Uri) -> Result<Json<LogList>, ApiError> {
     params(&uri, &[])?;
@@ -313,8 +311,7 @@ fn refuse(op: &str, peer: &Peer, headers: &HeaderMap, err: ApiError) -> Response
         (status = 400, description = "Bad `lines` or `level`, or another parameter", body = ErrorBody,
             example = json!({"status": "error", "message": "lines: un nombre de 1 à 1000 est attendu"})),
         AdminRefusal,
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
+    )
 )]
 async fn tail(
     State(state): State<AppState>,
@@ -371,54 +368,29 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Vec<String>, ApiError
     .map_err(|e| anyhow::Error::from(e).context("lecture du journal").into())
 }
 
-/// `GET /logs/purge?csrf=...` (admin, as the original, plus the CSRF token).
+/// `GET /logs/purge?csrf=...` (admin, as the original, plus the CSRF token) and `POST
+/// /logs/purge` with the form field `csrf` or `csrf_token`. On GET axum's `Form` reads
+/// the query, so one handler serves both: the token is the form's, the query's, or the
+/// `X-CSRF-Token` header's.
 #[utoipa::path(
-    get,
+    method(get, post),
     path = "/logs/purge",
     tag = "logs",
-    summary = "Purge the logs (original's GET form, with the CSRF token)",
-    description = "Access level: **authenticated** (admin session cookie and its CSRF token).\n\nDeletes every rotated file and empties the current one. The token is the session's, given as `csrf` or `csrf_token` in the query, or in the `X-CSRF-Token` header.",
+    summary = "Purge the logs (GET as the original, with the CSRF token; or POST)",
+    description = "Access level: **authenticated** (admin session cookie and its CSRF token).\n\nDeletes every rotated file and empties the current one. The token is the session's, given as `csrf` or `csrf_token` in the query or (POST) the form, or in the `X-CSRF-Token` header.",
     params(
         ("csrf" = Option<String>, Query, description = "The session's CSRF token"),
         ("csrf_token" = Option<String>, Query, description = "Same, under the other accepted name"),
         ("X-CSRF-Token" = Option<String>, Header, description = "Same, as a header"),
     ),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "POST: `csrf=<token>` (or `csrf_token=<token>`)"),
     responses(
         (status = 200, description = "Logs purged", body = LogPurge),
         (status = 400, description = "Another parameter was given", body = ErrorBody),
         AdminRefusal,
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
+    )
 )]
-async fn purge_get(
-    State(state): State<AppState>,
-    Extension(peer): Extension<Peer>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    let token = Query::<Vec<(String, String)>>::try_from_uri(&uri)
-        .ok()
-        .and_then(|q| token_in(&q.0));
-    purge(state, peer, headers, uri, token).await
-}
-
-/// `POST /logs/purge` with the form field `csrf` or `csrf_token` (or the query
-/// parameter, or the `X-CSRF-Token` header).
-#[utoipa::path(
-    post,
-    path = "/logs/purge",
-    tag = "logs",
-    summary = "Purge the logs",
-    description = "Access level: **authenticated** (admin session cookie and its CSRF token).\n\nAs `GET /logs/purge`; the token may also be the form field `csrf` or `csrf_token`.",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`csrf=<token>` (or `csrf_token=<token>`)"),
-    responses(
-        (status = 200, description = "Logs purged", body = LogPurge),
-        (status = 400, description = "Another parameter was given", body = ErrorBody),
-        AdminRefusal,
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
-)]
-async fn purge_post(
+async fn purge_route(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     headers: HeaderMap,

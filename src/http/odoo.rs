@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use utoipa::ToSchema;
+use utoipa::{IntoResponses, ToSchema};
 
 use super::apidoc::{EposRefusal, IotRefusal};
 use crate::error::ApiError;
@@ -106,8 +106,7 @@ fn xml(body: String) -> Response {
         (status = 200, description = "Epson answer envelope", content_type = "text/xml", body = String,
             example = json!("<?xml version=\"1.0\" encoding=\"utf-8\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><response success=\"true\" code=\"\" status=\"2\" battery=\"0\" xmlns=\"http://www.epson-pos.com/schemas/2011/03/epos-print\"></response></s:Body></s:Envelope>")),
         EposRefusal,
-    ),
-    extensions(("x-access-level" = json!("local")))
+    )
 )]
 async fn epos_print(
     State(state): State<AppState>,
@@ -189,8 +188,7 @@ fn percent_decoded(raw: &str) -> String {
     responses(
         (status = 200, description = "Epson answer envelope", content_type = "text/xml", body = String),
         EposRefusal,
-    ),
-    extensions(("x-access-level" = json!("local")))
+    )
 )]
 async fn epos_print_named(
     State(state): State<AppState>,
@@ -361,6 +359,22 @@ impl JsonRpcCall {
             result,
         })
     }
+
+    /// The answer of an action: whether it was done (the reason is in the log).
+    fn done(self, done: bool) -> RpcDone {
+        RpcDone(self.answer(json!(done)).0)
+    }
+}
+
+/// Done (`result: true`) or not (`result: false`)
+#[derive(IntoResponses)]
+#[response(status = 200, example = json!({"jsonrpc": "2.0", "id": 1, "result": true}))]
+pub struct RpcDone(JsonRpcAnswer);
+
+impl IntoResponse for RpcDone {
+    fn into_response(self) -> Response {
+        Json(self.0).into_response()
+    }
 }
 
 /// The JSON-RPC answer of the IoT box routes.
@@ -385,8 +399,7 @@ pub struct JsonRpcAnswer {
     responses(
         (status = 200, description = "The box is there", content_type = "text/plain", body = String, example = json!("ping")),
         IotRefusal,
-    ),
-    extensions(("x-access-level" = json!("local")))
+    )
 )]
 async fn hello() -> &'static str {
     "ping"
@@ -403,8 +416,7 @@ async fn hello() -> &'static str {
         (status = 200, description = "Handshake accepted", body = JsonRpcAnswer,
             example = json!({"jsonrpc": "2.0", "id": 1, "result": true})),
         IotRefusal,
-    ),
-    extensions(("x-access-level" = json!("local")))
+    )
 )]
 async fn handshake(body: Bytes) -> Json<JsonRpcAnswer> {
     JsonRpcCall::read(&body).answer(json!(true))
@@ -424,8 +436,7 @@ async fn handshake(body: Bytes) -> Json<JsonRpcAnswer> {
         (status = 200, description = "Printer status", body = JsonRpcAnswer,
             example = json!({"jsonrpc": "2.0", "id": 1, "result": {"printer": {"status": "connected", "messages": ["Imprimante prête"]}}})),
         IotRefusal,
-    ),
-    extensions(("x-access-level" = json!("local")))
+    )
 )]
 async fn status_json(State(state): State<AppState>, body: Bytes) -> Json<JsonRpcAnswer> {
     let call = JsonRpcCall::read(&body);
@@ -459,18 +470,13 @@ async fn status_json(State(state): State<AppState>, body: Bytes) -> Json<JsonRpc
     summary = "IoT box printer action: print a receipt or open the drawer",
     description = "Access level: **local**, or a caller in `[odoo] iot_allowed_networks`. Answers 404 when `[odoo] iot = false`.\n\n`params.data.action` is `print_receipt` (with `receipt`: a base64 JPEG, printed as an ESC/POS raster at `[odoo] paper_width`) or `cashbox` (opens the drawer). `result` is `true` when done, `false` otherwise (the reason is in the operations log). Bodies up to 16 MiB.",
     request_body = JsonRpcCall,
-    responses(
-        (status = 200, description = "Done (`result: true`) or not (`result: false`)", body = JsonRpcAnswer,
-            example = json!({"jsonrpc": "2.0", "id": 1, "result": true})),
-        IotRefusal,
-    ),
-    extensions(("x-access-level" = json!("local")))
+    responses(RpcDone, IotRefusal)
 )]
 async fn printer_action(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     body: Bytes,
-) -> Json<JsonRpcAnswer> {
+) -> RpcDone {
     let call = JsonRpcCall::read(&body);
     let done = match Action::from_params(&call.params) {
         Action::Cashbox => kick(&state, &peer).await,
@@ -481,7 +487,7 @@ async fn printer_action(
             false
         }
     };
-    call.answer(json!(done))
+    call.done(done)
 }
 
 #[utoipa::path(
@@ -491,20 +497,15 @@ async fn printer_action(
     summary = "IoT box: open the cash drawer",
     description = "Access level: **local**, or a caller in `[odoo] iot_allowed_networks`. Answers 404 when `[odoo] iot = false`.\n\n`result` is `true` when the drawer was opened.",
     request_body = JsonRpcCall,
-    responses(
-        (status = 200, description = "Done (`result: true`) or not (`result: false`)", body = JsonRpcAnswer,
-            example = json!({"jsonrpc": "2.0", "id": 1, "result": true})),
-        IotRefusal,
-    ),
-    extensions(("x-access-level" = json!("local")))
+    responses(RpcDone, IotRefusal)
 )]
 async fn open_cashbox(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     body: Bytes,
-) -> Json<JsonRpcAnswer> {
+) -> RpcDone {
     let done = kick(&state, &peer).await;
-    JsonRpcCall::read(&body).answer(json!(done))
+    JsonRpcCall::read(&body).done(done)
 }
 
 async fn kick(state: &AppState, peer: &Peer) -> bool {

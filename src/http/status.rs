@@ -149,8 +149,7 @@ fn named_printers(state: &AppState) -> Vec<NamedPrinter> {
     responses(
         (status = 200, description = "Service running", body = ServiceStatus),
         super::apidoc::NetworkRefusal,
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
 /// Never touches a printer: it reports the last known state, so monitoring stays fast
 /// and cannot be slowed by a dead printer.

@@ -49,8 +49,7 @@ const CSS: &str = include_str!("../../../assets/apidoc/docs.css");
         super::logs::download,
         super::logs::list,
         super::logs::tail,
-        super::logs::purge_get,
-        super::logs::purge_post,
+        super::logs::purge_route,
         super::odoo::epos_print,
         super::odoo::epos_print_named,
         super::odoo::hello,
@@ -84,7 +83,37 @@ pub fn document() -> Document {
     if let Some(item) = doc.paths.paths.get("/config").cloned() {
         doc.paths.paths.insert("/config/".to_string(), item);
     }
+    tag_access_levels(&mut doc);
     doc
+}
+
+/// Sets every operation's `x-access-level` from the first words of its description
+/// (`Access level: **local**`): each route states its level once, for readers and
+/// for machines alike.
+fn tag_access_levels(doc: &mut Document) {
+    let items = doc.paths.paths.values_mut();
+    let operations = items.flat_map(|i| {
+        [
+            &mut i.get,
+            &mut i.put,
+            &mut i.post,
+            &mut i.delete,
+            &mut i.options,
+            &mut i.head,
+            &mut i.patch,
+            &mut i.trace,
+        ]
+    });
+    for op in operations.flatten() {
+        let stated = op.description.as_deref().unwrap_or_default();
+        let level = stated
+            .strip_prefix("Access level: **")
+            .and_then(|d| d.split_once("**"));
+        if let Some((level, _)) = level {
+            let extensions = op.extensions.get_or_insert_with(Default::default);
+            extensions.insert("x-access-level".to_string(), level.into());
+        }
+    }
 }
 
 /// Network-level routes: the reference describes routes, it reveals no state.
@@ -104,8 +133,7 @@ pub fn router() -> Router<AppState> {
     responses(
         (status = 200, description = "The OpenAPI document", content_type = "application/json"),
         NetworkRefusal,
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
 async fn openapi_json() -> Json<Document> {
     Json(document())
@@ -120,8 +148,7 @@ async fn openapi_json() -> Json<Document> {
     responses(
         (status = 200, description = "The page", content_type = "text/html", body = String),
         NetworkRefusal,
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
 async fn docs_page() -> Response {
     page(HTML, "text/html; charset=utf-8")
@@ -138,8 +165,7 @@ async fn docs_page() -> Response {
         (status = 200, description = "The file", content_type = "text/javascript", body = String),
         NetworkRefusal,
         (status = 404, description = "Any other file name", body = ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
 async fn docs_asset(Path(file): Path<String>) -> Response {
     match file.as_str() {
