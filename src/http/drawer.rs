@@ -5,8 +5,7 @@
 //! `cli` or other routes.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -57,15 +56,6 @@ pub struct DrawerAnswer {
     printer_status: Option<PrinterStatus>,
 }
 
-/// Routes that open the drawer: wrapped in the local-only layer by [`super::router`].
-pub fn local_router() -> Router<AppState> {
-    Router::new().route("/open-cash-drawer", get(open_cash_drawer))
-}
-
-pub fn network_router() -> Router<AppState> {
-    Router::new().route("/drawer", get(drawer_state))
-}
-
 #[utoipa::path(
     get,
     path = "/open-cash-drawer",
@@ -79,7 +69,7 @@ pub fn network_router() -> Router<AppState> {
             example = json!({"status": "error", "message": "Erreur lors de l'ouverture du tiroir: imprimante tcp://192.168.1.50:9100: plus de papier"})),
     )
 )]
-async fn open_cash_drawer(
+pub(super) async fn open_cash_drawer(
     State(state): State<AppState>,
     axum::Extension(peer): axum::Extension<Peer>,
 ) -> Result<Json<Done>, ApiError> {
@@ -126,7 +116,9 @@ async fn open_cash_drawer(
         (status = 503, description = "The printer did not answer", body = super::apidoc::ErrorBody),
     )
 )]
-async fn drawer_state(State(state): State<AppState>) -> Result<Json<DrawerAnswer>, ApiError> {
+pub(super) async fn drawer_state(
+    State(state): State<AppState>,
+) -> Result<Json<DrawerAnswer>, ApiError> {
     let report = crate::drawer::report(&state).await?;
     Ok(Json(DrawerAnswer {
         status: "success",

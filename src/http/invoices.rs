@@ -6,8 +6,7 @@
 //! The queue is [`crate::invoices`]'s; must not import `app`, `cli` or other routes.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -63,14 +62,6 @@ pub struct InvoicePurge {
     kept: Vec<PurgeItem>,
 }
 
-pub fn network_router() -> Router<AppState> {
-    Router::new().route("/invoice-printer/status", get(status))
-}
-
-pub fn local_router() -> Router<AppState> {
-    Router::new().route("/invoice-printer/purge", get(purge))
-}
-
 #[utoipa::path(
     get,
     path = "/invoice-printer/status",
@@ -82,7 +73,7 @@ pub fn local_router() -> Router<AppState> {
         super::apidoc::NetworkRefusal,
     )
 )]
-async fn status(
+pub(super) async fn status(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
 ) -> Json<InvoicePrinterStatus> {
@@ -124,7 +115,7 @@ async fn status(
         (status = 500, description = "Unexpected failure (details in the operations log)", body = super::apidoc::ErrorBody),
     )
 )]
-async fn purge(State(state): State<AppState>) -> Result<Json<InvoicePurge>, ApiError> {
+pub(super) async fn purge(State(state): State<AppState>) -> Result<Json<InvoicePurge>, ApiError> {
     let invoices = state.invoices().clone();
     let report = tokio::task::spawn_blocking(move || invoices.purge())
         .await

@@ -142,31 +142,11 @@ pub fn epos_body_wanted(state: &AppState, path: &str) -> bool {
     match named_epos_path(path) {
         None => true,
         Some(raw) => {
-            let name = percent_decoded(raw);
+            // As axum's `Path` gives it: percent-decoded, lossy.
+            let name = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
             state.config().printers.get(&name).is_some()
         }
     }
-}
-
-/// The path segment as axum's `Path` gives it (percent-decoded, lossy).
-fn percent_decoded(raw: &str) -> String {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap() * 16 + hex(l).unwrap()) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// An ePOS request for a `[printers]` printer (kitchen, bar): the same protocol and

@@ -4,8 +4,7 @@
 //! uses as is. Reads state only: must not import `app`, `cli` or other routes.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -13,10 +12,6 @@ use crate::drawer::DrawerState;
 use crate::http::access::Peer;
 use crate::printer::{PrinterHealth, PrinterTarget};
 use crate::state::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new().route("/status", get(status))
-}
 
 /// What the shop should fix, in French (monitoring and the admin page show it).
 /// Additive: the original's keys are unchanged.
@@ -153,7 +148,7 @@ fn named_printers(state: &AppState) -> Vec<NamedPrinter> {
 )]
 /// Never touches a printer: it reports the last known state, so monitoring stays fast
 /// and cannot be slowed by a dead printer.
-async fn status(
+pub(super) async fn status(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
 ) -> Json<ServiceStatus> {
