@@ -25,7 +25,7 @@ use super::apidoc::{AdminRefusal, NetworkRefusal};
 use super::logs_auth_seam::{check_csrf, require_admin, AdminSession};
 use crate::error::{ApiError, ErrorBody};
 use crate::logs::rotate::parse_day;
-use crate::logs::{LogFile, LogFiles};
+use crate::logs::LogFile;
 use crate::state::AppState;
 
 /// Routes at the network level; purge and tail check the admin session themselves.
@@ -79,10 +79,6 @@ pub struct LogPurge {
 /// The longest wait for queued lines before a download or tail reads the file.
 const FLUSH_WAIT: Duration = Duration::from_millis(500);
 const MAX_TAIL: usize = 1000;
-
-fn files(state: &AppState) -> LogFiles {
-    state.log_files()
-}
 
 /// The query parameters, refused with 400 when one is not in `accepted`, repeated,
 /// or not valid.
@@ -155,33 +151,19 @@ async fn download(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let day = requested_day(&uri)?;
-    let files = files(&state);
-    let file = match day {
-        None => files.current_file().map_err(anyhow::Error::from)?,
-        Some(day) => {
-            let dated = files.dated(day);
-            if dated.is_file() {
-                LogFile {
-                    name: dated
-                        .file_name()
-                        .unwrap_or_default()
-                        .to_string_lossy()
-                        .into_owned(),
-                    date: Some(day),
-                    size: 0,
-                    path: dated,
-                }
-            } else if day == crate::logs::today() {
-                files.current_file().map_err(anyhow::Error::from)?
-            } else {
-                return Err(ApiError::NotFound(format!(
-                    "Aucun journal pour le {day} (voir /logs/list)"
-                )));
-            }
+    let files = state.log_files();
+    let path = match day {
+        Some(day) if files.dated(day).is_file() => files.dated(day),
+        Some(day) if day != crate::logs::today() => {
+            let missing = format!("Aucun journal pour le {day} (voir /logs/list)");
+            return Err(ApiError::NotFound(missing));
         }
+        // Today's lines are still in the current file until the rotation.
+        _ => files.current(),
     };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
     let _ = tokio::task::spawn_blocking(|| crate::logs::flush(FLUSH_WAIT)).await;
-    let (body, size) = match tokio::fs::File::open(&file.path).await {
+    let (body, size) = match tokio::fs::File::open(&path).await {
         Ok(f) => {
             let size = f.metadata().await.map(|m| m.len()).unwrap_or(0);
             (stream_file(f, size), size)
@@ -193,11 +175,9 @@ async fn download(
         op = "logs.download",
         outcome = "ok",
         peer = %peer.label(),
-        "journal {} téléchargé ({} octets)",
-        file.name,
-        size
+        "journal {name} téléchargé ({size} octets)"
     );
-    let disposition = format!("attachment; filename=\"{}\"", attachment_name(&file.name));
+    let disposition = format!("attachment; filename=\"{}\"", attachment_name(&name));
     Ok((
         [
             (
@@ -253,7 +233,7 @@ fn attachment_name(name: &str) -> String {
 )]
 async fn list(State(state): State<AppState>, uri: Uri) -> Result<Json<LogList>, ApiError> {
     params(&uri, &[])?;
-    let files = files(&state);
+    let files = state.log_files();
     let current = files.current_file().map_err(anyhow::Error::from)?;
     let mut rotated = files.rotated().map_err(anyhow::Error::from)?;
     rotated.reverse();
@@ -358,7 +338,7 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Vec<String>, ApiError
             }
         },
     };
-    let path = files(state).current();
+    let path = state.log_files().current();
     tokio::task::spawn_blocking(move || {
         crate::logs::flush(FLUSH_WAIT);
         crate::logs::tail::tail(&path, count, level)
@@ -452,7 +432,7 @@ async fn purge_files(
     session: &AdminSession,
     peer: &Peer,
 ) -> Result<Vec<String>, ApiError> {
-    let files = files(state);
+    let files = state.log_files();
     let deleted = tokio::task::spawn_blocking(move || {
         crate::logs::flush(FLUSH_WAIT);
         files.purge()

@@ -78,9 +78,7 @@ async fn guard(
     next: Next,
 ) -> Response {
     let peer = req.extensions().get::<Peer>().copied();
-    let refused =
-        crate::http::access::protocol_refusal(protocol, enabled, nets, peer, req.uri().path());
-    match refused {
+    match crate::http::access::protocol_refusal(protocol, enabled, nets, peer, req.uri().path()) {
         Some(refused) => refused,
         None => next.run(req).await,
     }
@@ -303,20 +301,16 @@ async fn run(printer: &Printer, job: Vec<u8>, prints: bool) -> Result<Outcome, P
 }
 
 /// Odoo's JSON-RPC call to the IoT box routes; only `id` (and `params` for actions)
-/// is read, and a body that is not a JSON object reads as `{"id": null, "params": {}}`.
-#[derive(Deserialize, ToSchema)]
+/// is read, and a body that is not a JSON object reads as `{"id": null, "params": null}`.
+#[derive(Default, Deserialize, ToSchema)]
 #[schema(example = json!({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"data": {"action": "cashbox"}}}))]
 pub struct JsonRpcCall {
     #[serde(default)]
     #[schema(value_type = Object)]
     id: Value,
-    #[serde(default = "empty_object")]
+    #[serde(default)]
     #[schema(value_type = Option<Object>)]
     params: Value,
-}
-
-fn empty_object() -> Value {
-    json!({})
 }
 
 impl JsonRpcCall {
@@ -324,10 +318,9 @@ impl JsonRpcCall {
     /// not cloned: `params` holds a receipt's hundreds of kilobytes of base64.
     fn read(body: &Bytes) -> JsonRpcCall {
         match serde_json::from_slice(body) {
-            Ok(object @ Value::Object(_)) => serde_json::from_value(object),
-            _ => serde_json::from_value(json!({})),
+            Ok(object @ Value::Object(_)) => serde_json::from_value(object).unwrap_or_default(),
+            _ => JsonRpcCall::default(),
         }
-        .expect("every field has a default and accepts any value")
     }
 
     /// The JSON-RPC 2.0 answer to this call, as Odoo's `rpc()` expects (`result` is
