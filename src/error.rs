@@ -20,7 +20,6 @@ use crate::printer::PrinterError;
 #[schema(example = json!({"status": "error", "message": "Accès refusé - Local uniquement"}))]
 pub struct ErrorBody {
     /// Always `error`.
-    #[schema(value_type = String)]
     pub status: &'static str,
     /// In French: what was wrong and what is accepted.
     pub message: String,

@@ -15,8 +15,7 @@ use axum::body::Body;
 use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -27,15 +26,6 @@ use crate::error::{ApiError, ErrorBody};
 use crate::logs::rotate::parse_day;
 use crate::logs::LogFile;
 use crate::state::AppState;
-
-/// Routes at the network level; purge and tail check the admin session themselves.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/logs", get(download))
-        .route("/logs/list", get(list))
-        .route("/logs/tail", get(tail))
-        .route("/logs/purge", get(purge_route).post(purge_route))
-}
 
 /// One log file in `GET /logs/list`.
 #[derive(Serialize, ToSchema)]
@@ -111,20 +101,18 @@ fn params(uri: &Uri, accepted: &[&str]) -> Result<HashMap<String, String>, ApiEr
     Ok(out)
 }
 
-fn bad_date(value: &str) -> ApiError {
-    ApiError::BadRequest(format!(
-        "date {:?} refusée: une date AAAA-MM-JJ est attendue (par exemple 2026-11-25), voir /logs/list",
-        crate::logs::escape(value)
-    ))
-}
-
 /// The day a download asks for (`None`: the current log), read from the request's
 /// query exactly as `GET /logs` reads it. Public for the fuzz target (`fuzz/`): the
 /// only place where a caller's text comes near a file name.
 pub fn requested_day(uri: &Uri) -> Result<Option<chrono::NaiveDate>, ApiError> {
     match params(uri, &["date"])?.get("date") {
         None => Ok(None),
-        Some(text) => parse_day(text).map(Some).ok_or_else(|| bad_date(text)),
+        Some(text) => parse_day(text).map(Some).ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "date {:?} refusée: une date AAAA-MM-JJ est attendue (par exemple 2026-11-25), voir /logs/list",
+                crate::logs::escape(text)
+            ))
+        }),
     }
 }
 
@@ -145,7 +133,7 @@ pub fn requested_day(uri: &Uri) -> Result<Option<chrono::NaiveDate>, ApiError> {
             example = json!({"status": "error", "message": "Aucun journal pour le 2026-01-01 (voir /logs/list)"})),
     )
 )]
-async fn download(
+pub(super) async fn download(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     uri: Uri,
@@ -231,7 +219,10 @@ fn attachment_name(name: &str) -> String {
         NetworkRefusal,
     )
 )]
-async fn list(State(state): State<AppState>, uri: Uri) -> Result<Json<LogList>, ApiError> {
+pub(super) async fn list(
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<Json<LogList>, ApiError> {
     params(&uri, &[])?;
     let files = state.log_files();
     let current = files.current_file().map_err(anyhow::Error::from)?;
@@ -293,7 +284,7 @@ fn refuse(op: &str, peer: &Peer, headers: &HeaderMap, err: ApiError) -> Response
         AdminRefusal,
     )
 )]
-async fn tail(
+pub(super) async fn tail(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     headers: HeaderMap,
@@ -370,7 +361,7 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Vec<String>, ApiError
         AdminRefusal,
     )
 )]
-async fn purge_route(
+pub(super) async fn purge_route(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     headers: HeaderMap,

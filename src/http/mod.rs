@@ -46,8 +46,17 @@ pub fn router(state: AppState) -> Router {
         .route("/status", get(status::status))
         .route("/drawer", get(drawer::drawer_state))
         .route("/invoice-printer/status", get(invoices::status))
-        .merge(logs::router())
-        .merge(apidoc::router())
+        .route("/logs", get(logs::download))
+        .route("/logs/list", get(logs::list))
+        // Tail and purge check the admin session themselves.
+        .route("/logs/tail", get(logs::tail))
+        .route(
+            "/logs/purge",
+            get(logs::purge_route).post(logs::purge_route),
+        )
+        .route("/openapi.json", get(apidoc::openapi_json))
+        .route("/docs", get(apidoc::docs_page))
+        .route("/docs/assets/{file}", get(apidoc::docs_asset))
         .merge(metrics::router())
         .route_layer(from_fn_with_state(
             state.clone(),

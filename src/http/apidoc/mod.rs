@@ -16,16 +16,13 @@ mod refusals;
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use utoipa::openapi::OpenApi as Document;
 use utoipa::OpenApi;
 
 pub(crate) use super::drawer::Done;
 pub(crate) use crate::error::ErrorBody;
 pub use refusals::*;
-
-use crate::state::AppState;
 
 const HTML: &str = include_str!("../../../assets/apidoc/docs.html");
 const JS: &str = include_str!("../../../assets/apidoc/docs.js");
@@ -116,14 +113,6 @@ fn tag_access_levels(doc: &mut Document) {
     }
 }
 
-/// Network-level routes: the reference describes routes, it reveals no state.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi_json))
-        .route("/docs", get(docs_page))
-        .route("/docs/assets/{file}", get(docs_asset))
-}
-
 #[utoipa::path(
     get,
     path = "/openapi.json",
@@ -135,7 +124,7 @@ pub fn router() -> Router<AppState> {
         NetworkRefusal,
     )
 )]
-async fn openapi_json() -> Json<Document> {
+pub(super) async fn openapi_json() -> Json<Document> {
     Json(document())
 }
 
@@ -150,7 +139,7 @@ async fn openapi_json() -> Json<Document> {
         NetworkRefusal,
     )
 )]
-async fn docs_page() -> Response {
+pub(super) async fn docs_page() -> Response {
     page(HTML, "text/html; charset=utf-8")
 }
 
@@ -167,7 +156,7 @@ async fn docs_page() -> Response {
         (status = 404, description = "Any other file name", body = ErrorBody),
     )
 )]
-async fn docs_asset(Path(file): Path<String>) -> Response {
+pub(super) async fn docs_asset(Path(file): Path<String>) -> Response {
     match file.as_str() {
         "docs.js" => page(JS, "text/javascript; charset=utf-8"),
         "docs.css" => page(CSS, "text/css; charset=utf-8"),
