@@ -293,17 +293,10 @@ pub(super) async fn tail(
     if let Err(err) = require_admin(&state, &headers) {
         return refuse("logs.tail", &peer, &headers, err);
     }
-    match tail_lines(&state, &uri).await {
-        Ok(lines) => Json(LogTail {
-            status: "success",
-            lines,
-        })
-        .into_response(),
-        Err(err) => err.into_response(),
-    }
+    tail_lines(&state, &uri).await.into_response()
 }
 
-async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Vec<String>, ApiError> {
+async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Json<LogTail>, ApiError> {
     let params = params(uri, &["lines", "level"])?;
     let count = match params.get("lines") {
         None => 100,
@@ -315,28 +308,32 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Vec<String>, ApiError
                 ApiError::BadRequest(format!("lines: un nombre de 1 à {MAX_TAIL} est attendu"))
             })?,
     };
-    let level = match params.get("level").map(|v| v.to_ascii_lowercase()) {
-        None => tracing::Level::INFO,
-        Some(v) => match v.as_str() {
-            "error" => tracing::Level::ERROR,
-            "warn" => tracing::Level::WARN,
-            "info" => tracing::Level::INFO,
-            "debug" => tracing::Level::DEBUG,
-            _ => {
-                return Err(ApiError::BadRequest(
-                    "level: error, warn, info ou debug est attendu".to_string(),
-                ))
-            }
-        },
+    let level = match params
+        .get("level")
+        .map(|v| v.to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("info") => tracing::Level::INFO,
+        Some("error") => tracing::Level::ERROR,
+        Some("warn") => tracing::Level::WARN,
+        Some("debug") => tracing::Level::DEBUG,
+        Some(_) => {
+            let expected = "level: error, warn, info ou debug est attendu";
+            return Err(ApiError::BadRequest(expected.to_string()));
+        }
     };
     let path = state.log_files().current();
-    tokio::task::spawn_blocking(move || {
+    let lines = tokio::task::spawn_blocking(move || {
         crate::logs::flush(FLUSH_WAIT);
         crate::logs::tail::tail(&path, count, level)
     })
     .await
     .map_err(anyhow::Error::from)?
-    .map_err(|e| anyhow::Error::from(e).context("lecture du journal").into())
+    .map_err(|e| anyhow::Error::from(e).context("lecture du journal"))?;
+    Ok(Json(LogTail {
+        status: "success",
+        lines,
+    }))
 }
 
 /// `GET /logs/purge?csrf=...` (admin, as the original, plus the CSRF token) and `POST
@@ -407,22 +404,14 @@ async fn purge(
     if let Err(err) = params(&uri, &TOKEN_FIELDS) {
         return err.into_response();
     }
-    match purge_files(&state, &session, &peer).await {
-        Ok(deleted) => Json(LogPurge {
-            status: "success",
-            message: "Journaux purgés",
-            deleted,
-        })
-        .into_response(),
-        Err(err) => err.into_response(),
-    }
+    purge_files(&state, &session, &peer).await.into_response()
 }
 
 async fn purge_files(
     state: &AppState,
     session: &AdminSession,
     peer: &Peer,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Json<LogPurge>, ApiError> {
     let files = state.log_files();
     let deleted = tokio::task::spawn_blocking(move || {
         crate::logs::flush(FLUSH_WAIT);
@@ -440,5 +429,9 @@ async fn purge_files(
         peer.ip(),
         deleted.len()
     );
-    Ok(deleted)
+    Ok(Json(LogPurge {
+        status: "success",
+        message: "Journaux purgés",
+        deleted,
+    }))
 }
