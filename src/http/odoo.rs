@@ -112,16 +112,8 @@ async fn epos_print(
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let printer = state.drawer_printer();
-    serve_epos(
-        &state,
-        &peer,
-        &query,
-        body,
-        crate::printer::DEFAULT_LABEL,
-        printer,
-    )
-    .await
+    let (label, printer) = (crate::printer::DEFAULT_LABEL, state.drawer_printer());
+    serve_epos(&state, &peer, &query, body, label, printer).await
 }
 
 /// The ePOS path of a named printer: `/<name>/cgi-bin/epos/service.cgi` gives `<name>`
