@@ -25,15 +25,6 @@ pub struct ErrorBody {
     pub message: String,
 }
 
-impl ErrorBody {
-    pub fn new(message: impl Into<String>) -> Self {
-        ErrorBody {
-            status: "error",
-            message: message.into(),
-        }
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// 400: the request itself is wrong; the message says what is accepted.
@@ -102,6 +93,11 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(err) = &self {
             tracing::error!(op = "http", outcome = "error", "internal error: {err:#}");
         }
-        (self.status(), Json(ErrorBody::new(self.public_message()))).into_response()
+        let message = self.public_message();
+        let body = ErrorBody {
+            status: "error",
+            message,
+        };
+        (self.status(), Json(body)).into_response()
     }
 }

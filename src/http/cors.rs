@@ -88,6 +88,14 @@ fn allow_origin_for(
     Some(HeaderValue::from_str(origin).unwrap_or(HeaderValue::from_static("null")))
 }
 
+fn origin_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::ORIGIN)?
+        .to_str()
+        .ok()
+        .map(str::to_string)
+}
+
 /// The origin part (`scheme://host[:port]`) of a `Referer`.
 fn referer_origin(headers: &HeaderMap) -> Option<String> {
     let referer = headers.get(header::REFERER)?.to_str().ok()?;
@@ -155,11 +163,7 @@ fn only_our_own_pages(path: &str) -> bool {
 
 /// The other site a browser request comes from, if any.
 fn foreign_site(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| referer_origin(headers));
+    let origin = origin_of(headers).or_else(|| referer_origin(headers));
     match origin {
         Some(o) if same_origin(state, &o, headers) => None,
         Some(o) => Some(o),
@@ -173,12 +177,7 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
             return refuse_origin(&site, req.uri().path(), true);
         }
     }
-    let origin = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .map(str::to_string);
-    let Some(origin) = origin else {
+    let Some(origin) = origin_of(req.headers()) else {
         if let Some(refused) = refuse_originless(&state, req.headers(), req.uri().path()) {
             return refused;
         }

@@ -358,18 +358,36 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Json<LogTail>, ApiErr
         AdminRefusal,
     )
 )]
-pub(super) async fn purge_route(
+pub(super) async fn purge(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     headers: HeaderMap,
     uri: Uri,
     form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Response {
+    let session = match require_admin(&state, &headers) {
+        Ok(s) => s,
+        Err(err) => return refuse("logs.purge", &peer, &headers, err),
+    };
     let from_query = Query::<Vec<(String, String)>>::try_from_uri(&uri)
         .ok()
         .and_then(|q| token_in(&q.0));
-    let token = form.ok().and_then(|f| token_in(&f.0)).or(from_query);
-    purge(state, peer, headers, uri, token).await
+    let header_token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let token = form
+        .ok()
+        .and_then(|f| token_in(&f.0))
+        .or(from_query)
+        .or(header_token);
+    if let Err(err) = check_csrf(&state, &session, &headers, token.as_deref()) {
+        return refuse("logs.purge", &peer, &headers, err);
+    }
+    if let Err(err) = params(&uri, &TOKEN_FIELDS) {
+        return err.into_response();
+    }
+    purge_files(&state, &session, &peer).await.into_response()
 }
 
 /// The CSRF token fields accepted: `csrf` (the admin page's forms) or `csrf_token`.
@@ -380,31 +398,6 @@ fn token_in(pairs: &[(String, String)]) -> Option<String> {
         .iter()
         .find(|(k, _)| TOKEN_FIELDS.contains(&k.as_str()))
         .map(|(_, v)| v.clone())
-}
-
-async fn purge(
-    state: AppState,
-    peer: Peer,
-    headers: HeaderMap,
-    uri: Uri,
-    token: Option<String>,
-) -> Response {
-    let session = match require_admin(&state, &headers) {
-        Ok(s) => s,
-        Err(err) => return refuse("logs.purge", &peer, &headers, err),
-    };
-    let header_token = headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let token = token.or(header_token);
-    if let Err(err) = check_csrf(&state, &session, &headers, token.as_deref()) {
-        return refuse("logs.purge", &peer, &headers, err);
-    }
-    if let Err(err) = params(&uri, &TOKEN_FIELDS) {
-        return err.into_response();
-    }
-    purge_files(&state, &session, &peer).await.into_response()
 }
 
 async fn purge_files(

@@ -50,10 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logs/list", get(logs::list))
         // Tail and purge check the admin session themselves.
         .route("/logs/tail", get(logs::tail))
-        .route(
-            "/logs/purge",
-            get(logs::purge_route).post(logs::purge_route),
-        )
+        .route("/logs/purge", get(logs::purge).post(logs::purge))
         .route("/openapi.json", get(apidoc::openapi_json))
         .route("/docs", get(apidoc::docs_page))
         .route("/docs/assets/{file}", get(apidoc::docs_asset))

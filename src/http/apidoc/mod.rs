@@ -46,7 +46,7 @@ const CSS: &str = include_str!("../../../assets/apidoc/docs.css");
         super::logs::download,
         super::logs::list,
         super::logs::tail,
-        super::logs::purge_route,
+        super::logs::purge,
         super::odoo::epos_print,
         super::odoo::epos_print_named,
         super::odoo::hello,
