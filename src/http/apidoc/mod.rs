@@ -7,9 +7,9 @@
 //! be offline, and nothing is fetched from a CDN.
 //!
 //! Owns the document and the refusals shared by every route of an access level
-//! ([`refusals`]). The answers' shapes are the handlers' own answer types (`ToSchema`),
-//! not written again here. Imports the `http` route modules (for their paths) and
-//! nothing above `http`.
+//! ([`NetworkRefusal`], [`AdminRefusal`], ...). The answers' shapes are the handlers'
+//! own answer types (`ToSchema`), not written again here. Imports the `http` route
+//! modules (for their paths) and nothing above `http`.
 
 mod refusals;
 
