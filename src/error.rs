@@ -3,13 +3,27 @@
 //!
 //! Messages stay in French where the original had them: the Odoo module and the shops
 //! read them. Internal faults are logged with their whole cause chain and never leak.
+//!
+//! Owns [`ApiError`] and its wire shape [`ErrorBody`], which the OpenAPI document
+//! references as is. Must not import `http` routes, `app` or `cli`.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::printer::PrinterError;
+
+/// Every error answer (except the ePOS route's Epson XML and the admin forms' HTML).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "error", "message": "Accès refusé - Local uniquement"}))]
+pub struct ErrorBody {
+    /// Always `error`.
+    pub status: &'static str,
+    /// In French: what was wrong and what is accepted.
+    pub message: String,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -79,7 +93,11 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(err) = &self {
             tracing::error!(op = "http", outcome = "error", "internal error: {err:#}");
         }
-        let body = json!({"status": "error", "message": self.public_message()});
+        let message = self.public_message();
+        let body = ErrorBody {
+            status: "error",
+            message,
+        };
         (self.status(), Json(body)).into_response()
     }
 }

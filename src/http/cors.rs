@@ -31,6 +31,8 @@
 //! An `Origin` equal to the `Host` counts as our own page only when that Host is one of
 //! the machine's names ([`crate::auth::host`]): under DNS rebinding a hostile page has
 //! `Origin: http://evil.example` and `Host: evil.example`, which 1.0.0 took for our own.
+//!
+//! Owns the CORS and origin middleware; must not import routes, `app` or `cli`.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -86,6 +88,14 @@ fn allow_origin_for(
     Some(HeaderValue::from_str(origin).unwrap_or(HeaderValue::from_static("null")))
 }
 
+fn origin_of(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::ORIGIN)?
+        .to_str()
+        .ok()
+        .map(str::to_string)
+}
+
 /// The origin part (`scheme://host[:port]`) of a `Referer`.
 fn referer_origin(headers: &HeaderMap) -> Option<String> {
     let referer = headers.get(header::REFERER)?.to_str().ok()?;
@@ -109,30 +119,38 @@ fn refuse_originless(state: &AppState, headers: &HeaderMap, path: &str) -> Optio
         Some(origin) if config.server.allowed_origins.allows(&origin) => return None,
         Some(origin) if same_origin(state, &origin, headers) => return None,
         Some(origin) => origin,
-        None => {
-            let site = headers
-                .get("sec-fetch-site")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            if !site.eq_ignore_ascii_case("cross-site") && !site.eq_ignore_ascii_case("same-site") {
-                return None;
-            }
-            "une page d'un autre site (sans Origin ni Referer)".to_string()
-        }
+        None => cross_site_fetch(headers)?,
+    };
+    Some(refuse_origin(&claimed, path, false))
+}
+
+/// A browser fetch that says it comes from another site (`Sec-Fetch-Site`), named for
+/// the refusal when it carries neither `Origin` nor `Referer`.
+fn cross_site_fetch(headers: &HeaderMap) -> Option<String> {
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let site = site.unwrap_or("");
+    (site.eq_ignore_ascii_case("cross-site") || site.eq_ignore_ascii_case("same-site"))
+        .then(|| "une page d'un autre site (sans Origin ni Referer)".to_string())
+}
+
+/// The refusal of `origin` on `path`, logged: not in `allowed_origins`, or (`only_ours`)
+/// on a route no other site may call at all.
+fn refuse_origin(origin: &str, path: &str, only_ours: bool) -> Response {
+    let (logged, answered) = match only_ours {
+        true => (
+            " (jamais depuis un autre site)",
+            "cette route n'accepte que les pages du service",
+        ),
+        false => ("", "autorisées: voir [server] allowed_origins"),
     };
     tracing::warn!(
         op = "access.denied",
         outcome = "denied",
-        "origine refusée {} pour {}",
-        crate::logs::escape(&claimed),
+        "origine refusée {} pour {}{logged}",
+        crate::logs::escape(origin),
         crate::logs::escape(path)
     );
-    Some(
-        ApiError::Forbidden(format!(
-            "Origine refusée: {claimed} (autorisées: voir [server] allowed_origins)"
-        ))
-        .into_response(),
-    )
+    ApiError::Forbidden(format!("Origine refusée: {origin} ({answered})")).into_response()
 }
 
 /// Routes that delete things: no other website may trigger them, whatever
@@ -145,47 +163,21 @@ fn only_our_own_pages(path: &str) -> bool {
 
 /// The other site a browser request comes from, if any.
 fn foreign_site(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| referer_origin(headers));
+    let origin = origin_of(headers).or_else(|| referer_origin(headers));
     match origin {
         Some(o) if same_origin(state, &o, headers) => None,
         Some(o) => Some(o),
-        None => {
-            let site = headers
-                .get("sec-fetch-site")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            (site.eq_ignore_ascii_case("cross-site") || site.eq_ignore_ascii_case("same-site"))
-                .then(|| "une page d'un autre site (sans Origin ni Referer)".to_string())
-        }
+        None => cross_site_fetch(headers),
     }
 }
 
 pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if only_our_own_pages(req.uri().path()) {
         if let Some(site) = foreign_site(&state, req.headers()) {
-            tracing::warn!(
-                op = "access.denied",
-                outcome = "denied",
-                "origine refusée {} pour {} (jamais depuis un autre site)",
-                crate::logs::escape(&site),
-                crate::logs::escape(req.uri().path())
-            );
-            return ApiError::Forbidden(format!(
-                "Origine refusée: {site} (cette route n'accepte que les pages du service)"
-            ))
-            .into_response();
+            return refuse_origin(&site, req.uri().path(), true);
         }
     }
-    let origin = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-        .map(str::to_string);
-    let Some(origin) = origin else {
+    let Some(origin) = origin_of(req.headers()) else {
         if let Some(refused) = refuse_originless(&state, req.headers(), req.uri().path()) {
             return refused;
         }
@@ -195,17 +187,7 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
     if !config.server.allowed_origins.allows(&origin)
         && !same_origin(&state, &origin, req.headers())
     {
-        tracing::warn!(
-            op = "access.denied",
-            outcome = "denied",
-            "origine refusée {} pour {}",
-            crate::logs::escape(&origin),
-            crate::logs::escape(req.uri().path())
-        );
-        return ApiError::Forbidden(format!(
-            "Origine refusée: {origin} (autorisées: voir [server] allowed_origins)"
-        ))
-        .into_response();
+        return refuse_origin(&origin, req.uri().path(), false);
     }
     let allow_origin = allow_origin_for(&state, &origin, req.headers(), req.uri().path());
     let is_preflight = req.method() == Method::OPTIONS

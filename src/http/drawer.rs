@@ -1,21 +1,59 @@
 //! `/open-cash-drawer` (local only, the Odoo module's call) and `/drawer` (network).
+//!
+//! Owns these routes and their answer types ([`Done`], [`DrawerAnswer`]), which the
+//! OpenAPI document uses as is. Opening is [`crate::drawer`]'s; must not import `app`,
+//! `cli` or other routes.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
-use serde_json::{json, Value};
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
+use crate::drawer::DrawerState;
 use crate::error::ApiError;
+use crate::escpos::PrinterStatus;
 use crate::http::access::Peer;
 use crate::state::AppState;
 
-/// Routes that open the drawer: wrapped in the local-only layer by [`super::router`].
-pub fn local_router() -> Router<AppState> {
-    Router::new().route("/open-cash-drawer", get(open_cash_drawer))
+/// A completed action.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"status": "success", "message": "Tiroir-caisse ouvert"}))]
+pub struct Done {
+    /// Always `success`.
+    status: &'static str,
+    message: String,
+    /// The printer's problem when the real-time pulse opened the drawer anyway. Absent
+    /// otherwise, and left out of the schema, whose properties are the usual answer's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(ignore)]
+    warning: Option<String>,
 }
 
-pub fn network_router() -> Router<AppState> {
-    Router::new().route("/drawer", get(drawer_state))
+impl Done {
+    pub fn new(message: impl Into<String>) -> Self {
+        Done {
+            status: "success",
+            message: message.into(),
+            warning: None,
+        }
+    }
+}
+
+/// `GET /drawer`.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"status": "success", "drawer": "closed", "printer": "tcp://192.168.1.50:9100", "printer_status": {"online": true, "cover_open": false, "paper": "ok", "drawer_pin3_high": false, "error": false}}))]
+pub struct DrawerAnswer {
+    /// `success`.
+    status: &'static str,
+    /// `open`, `closed` or `unknown`.
+    #[schema(value_type = String)]
+    drawer: DrawerState,
+    /// The drawer printer's target.
+    printer: String,
+    /// `online`, `cover_open`, `paper` (`ok`, `near_end`, `empty`), `drawer_pin3_high`,
+    /// `error`; `null` when the transport cannot read the status.
+    #[schema(value_type = Option<Object>)]
+    printer_status: Option<PrinterStatus>,
 }
 
 #[utoipa::path(
@@ -25,19 +63,16 @@ pub fn network_router() -> Router<AppState> {
     summary = "Open the cash drawer (the Odoo module's call)",
     description = "Access level: **local** (loopback callers only, and a known Host header).\n\nSends the configured `[cashdrawer] command` to the drawer printer `[printer] name`. On a printer that can report its status, the status (`DLE EOT`) is asked first: a dead or stalled printer is an error naming the cause, and nothing is sent. An offline printer (no paper, cover open, error) gets the real-time pulse `DLE DC4 1 m t` (`[cashdrawer] offline_kick = realtime`, the default: 200 with a `warning` naming the printer's problem) or nothing (`refuse`: 503). A kick is never left queued in the printer. A printer with 8 requests already waiting answers 503 at once.",
     responses(
-        (status = 200, description = "Drawer opened; `warning` (optional) names the printer's problem when the real-time pulse opened it", body = super::apidoc::Done,
-            example = json!({"status": "success", "message": "Tiroir-caisse ouvert"})),
-        (status = 403, description = "Network caller, or Host header not accepted", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
+        (status = 200, description = "Drawer opened; `warning` (optional) names the printer's problem when the real-time pulse opened it", body = Done),
+        super::apidoc::LocalRefusal,
         (status = 503, description = "The printer could not be reached or refused the job", body = super::apidoc::ErrorBody,
             example = json!({"status": "error", "message": "Erreur lors de l'ouverture du tiroir: imprimante tcp://192.168.1.50:9100: plus de papier"})),
-    ),
-    extensions(("x-access-level" = json!("local")))
+    )
 )]
-async fn open_cash_drawer(
+pub(super) async fn open_cash_drawer(
     State(state): State<AppState>,
     axum::Extension(peer): axum::Extension<Peer>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Done>, ApiError> {
     let printer = state.config().printer.target.to_string();
     match state
         .metrics()
@@ -46,7 +81,7 @@ async fn open_cash_drawer(
     {
         Ok(kicked) => {
             let ms = kicked.outcome.elapsed.as_millis() as u64;
-            let mut answer = json!({"status": "success", "message": "Tiroir-caisse ouvert"});
+            let mut answer = Done::new("Tiroir-caisse ouvert");
             match kicked.warning {
                 None => {
                     tracing::info!(op = "drawer.open", outcome = "ok", ms, peer = %peer.label(), printer = crate::printer::DEFAULT_LABEL,
@@ -55,7 +90,7 @@ async fn open_cash_drawer(
                 Some(warning) => {
                     tracing::warn!(op = "drawer.open", outcome = "warning", ms, peer = %peer.label(), printer = crate::printer::DEFAULT_LABEL,
                         "tiroir-caisse ouvert via {printer}, mais {warning}");
-                    answer["warning"] = json!(warning);
+                    answer.warning = Some(warning);
                 }
             }
             Ok(Json(answer))
@@ -76,18 +111,19 @@ async fn open_cash_drawer(
     summary = "Drawer sensor and printer status, read live",
     description = "Access level: **network** (`[server] allowed_networks`).\n\nAsks the drawer printer for its status (`DLE EOT`) now. `drawer` is `open`, `closed` or `unknown` (transport that cannot read, e.g. a spooler queue); its meaning follows `[cashdrawer] sensor_open_level`.",
     responses(
-        (status = 200, description = "Live state", body = super::apidoc::DrawerAnswer),
-        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
+        (status = 200, description = "Live state", body = DrawerAnswer),
+        super::apidoc::NetworkRefusal,
         (status = 503, description = "The printer did not answer", body = super::apidoc::ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
-async fn drawer_state(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub(super) async fn drawer_state(
+    State(state): State<AppState>,
+) -> Result<Json<DrawerAnswer>, ApiError> {
     let report = crate::drawer::report(&state).await?;
-    Ok(Json(json!({
-        "status": "success",
-        "drawer": report.drawer,
-        "printer": report.printer,
-        "printer_status": report.status,
-    })))
+    Ok(Json(DrawerAnswer {
+        status: "success",
+        drawer: report.drawer,
+        printer: report.printer,
+        printer_status: report.status,
+    }))
 }

@@ -4,6 +4,9 @@
 //! File names are never taken from the request: a day is parsed as a date and the
 //! name is built from it (`crate::logs::LogFiles::dated`), and any parameter not
 //! listed is refused with 400, so nothing outside the logs folder can be read.
+//!
+//! Owns these routes and their answer types, which the OpenAPI document uses as is.
+//! The files are [`crate::logs`]'s; must not import `app`, `cli` or other routes.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -12,33 +15,60 @@ use axum::body::Body;
 use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Extension, Json, Router};
-use serde_json::{json, Value};
+use axum::{Extension, Json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::access::Peer;
+use super::apidoc::{AdminRefusal, NetworkRefusal};
 use super::logs_auth_seam::{check_csrf, require_admin, AdminSession};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::logs::rotate::parse_day;
-use crate::logs::{LogFile, LogFiles};
+use crate::logs::LogFile;
 use crate::state::AppState;
 
-/// Routes at the network level; purge and tail check the admin session themselves.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/logs", get(download))
-        .route("/logs/list", get(list))
-        .route("/logs/tail", get(tail))
-        .route("/logs/purge", get(purge_get).post(purge_post))
+/// One log file in `GET /logs/list`.
+#[derive(Serialize, ToSchema)]
+pub struct LogFileEntry {
+    name: String,
+    /// `YYYY-MM-DD`.
+    date: Option<String>,
+    /// Bytes.
+    size: u64,
+    /// The file being written.
+    current: bool,
+}
+
+/// `GET /logs/list`.
+#[derive(Serialize, ToSchema)]
+pub struct LogList {
+    /// `success`.
+    status: &'static str,
+    files: Vec<LogFileEntry>,
+}
+
+/// `GET /logs/tail`.
+#[derive(Serialize, ToSchema)]
+pub struct LogTail {
+    /// `success`.
+    status: &'static str,
+    lines: Vec<String>,
+}
+
+/// `GET|POST /logs/purge`.
+#[derive(Serialize, ToSchema)]
+pub struct LogPurge {
+    /// `success`.
+    status: &'static str,
+    /// `Journaux purgés`.
+    message: &'static str,
+    /// The rotated files deleted (the current one is emptied).
+    deleted: Vec<String>,
 }
 
 /// The longest wait for queued lines before a download or tail reads the file.
 const FLUSH_WAIT: Duration = Duration::from_millis(500);
 const MAX_TAIL: usize = 1000;
-
-fn files(state: &AppState) -> LogFiles {
-    state.log_files()
-}
 
 /// The query parameters, refused with 400 when one is not in `accepted`, repeated,
 /// or not valid.
@@ -71,20 +101,18 @@ fn params(uri: &Uri, accepted: &[&str]) -> Result<HashMap<String, String>, ApiEr
     Ok(out)
 }
 
-fn bad_date(value: &str) -> ApiError {
-    ApiError::BadRequest(format!(
-        "date {:?} refusée: une date AAAA-MM-JJ est attendue (par exemple 2026-11-25), voir /logs/list",
-        crate::logs::escape(value)
-    ))
-}
-
 /// The day a download asks for (`None`: the current log), read from the request's
 /// query exactly as `GET /logs` reads it. Public for the fuzz target (`fuzz/`): the
 /// only place where a caller's text comes near a file name.
 pub fn requested_day(uri: &Uri) -> Result<Option<chrono::NaiveDate>, ApiError> {
     match params(uri, &["date"])?.get("date") {
         None => Ok(None),
-        Some(text) => parse_day(text).map(Some).ok_or_else(|| bad_date(text)),
+        Some(text) => parse_day(text).map(Some).ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "date {:?} refusée: une date AAAA-MM-JJ est attendue (par exemple 2026-11-25), voir /logs/list",
+                crate::logs::escape(text)
+            ))
+        }),
     }
 }
 
@@ -98,47 +126,32 @@ pub fn requested_day(uri: &Uri) -> Result<Option<chrono::NaiveDate>, ApiError> {
     params(("date" = Option<String>, Query, description = "A day `YYYY-MM-DD` (see `/logs/list`)", example = "2026-11-25")),
     responses(
         (status = 200, description = "The log file", content_type = "text/plain", body = String),
-        (status = 400, description = "Unknown or repeated parameter, or a date that is not `YYYY-MM-DD`", body = super::apidoc::ErrorBody,
+        (status = 400, description = "Unknown or repeated parameter, or a date that is not `YYYY-MM-DD`", body = ErrorBody,
             example = json!({"status": "error", "message": "date \"hier\" refusée: une date AAAA-MM-JJ est attendue (par exemple 2026-11-25), voir /logs/list"})),
-        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
-        (status = 404, description = "No log for that day", body = super::apidoc::ErrorBody,
+        NetworkRefusal,
+        (status = 404, description = "No log for that day", body = ErrorBody,
             example = json!({"status": "error", "message": "Aucun journal pour le 2026-01-01 (voir /logs/list)"})),
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
-async fn download(
+pub(super) async fn download(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let day = requested_day(&uri)?;
-    let files = files(&state);
-    let file = match day {
-        None => files.current_file().map_err(anyhow::Error::from)?,
-        Some(day) => {
-            let dated = files.dated(day);
-            if dated.is_file() {
-                LogFile {
-                    name: dated
-                        .file_name()
-                        .unwrap_or_default()
-                        .to_string_lossy()
-                        .into_owned(),
-                    date: Some(day),
-                    size: 0,
-                    path: dated,
-                }
-            } else if day == crate::logs::today() {
-                files.current_file().map_err(anyhow::Error::from)?
-            } else {
-                return Err(ApiError::NotFound(format!(
-                    "Aucun journal pour le {day} (voir /logs/list)"
-                )));
-            }
+    let files = state.log_files();
+    let path = match day {
+        Some(day) if files.dated(day).is_file() => files.dated(day),
+        Some(day) if day != crate::logs::today() => {
+            let missing = format!("Aucun journal pour le {day} (voir /logs/list)");
+            return Err(ApiError::NotFound(missing));
         }
+        // Today's lines are still in the current file until the rotation.
+        _ => files.current(),
     };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
     let _ = tokio::task::spawn_blocking(|| crate::logs::flush(FLUSH_WAIT)).await;
-    let (body, size) = match tokio::fs::File::open(&file.path).await {
+    let (body, size) = match tokio::fs::File::open(&path).await {
         Ok(f) => {
             let size = f.metadata().await.map(|m| m.len()).unwrap_or(0);
             (stream_file(f, size), size)
@@ -150,11 +163,9 @@ async fn download(
         op = "logs.download",
         outcome = "ok",
         peer = %peer.label(),
-        "journal {} téléchargé ({} octets)",
-        file.name,
-        size
+        "journal {name} téléchargé ({size} octets)"
     );
-    let disposition = format!("attachment; filename=\"{}\"", attachment_name(&file.name));
+    let disposition = format!("attachment; filename=\"{}\"", attachment_name(&name));
     Ok((
         [
             (
@@ -203,33 +214,35 @@ fn attachment_name(name: &str) -> String {
     summary = "List the log files",
     description = "Access level: **network** (`[server] allowed_networks`).\n\nThe current file first, then every rotated day, newest first. No parameter accepted.",
     responses(
-        (status = 200, description = "The files", body = super::apidoc::LogList),
-        (status = 400, description = "A parameter was given", body = super::apidoc::ErrorBody),
-        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("network")))
+        (status = 200, description = "The files", body = LogList),
+        (status = 400, description = "A parameter was given", body = ErrorBody),
+        NetworkRefusal,
+    )
 )]
-async fn list(State(state): State<AppState>, uri: Uri) -> Result<Json<Value>, ApiError> {
+pub(super) async fn list(
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<Json<LogList>, ApiError> {
     params(&uri, &[])?;
-    let files = files(&state);
+    let files = state.log_files();
     let current = files.current_file().map_err(anyhow::Error::from)?;
     let mut rotated = files.rotated().map_err(anyhow::Error::from)?;
     rotated.reverse();
-    let mut out = vec![json!({
-        "name": current.name,
-        "date": crate::logs::today().to_string(),
-        "size": current.size,
-        "current": true,
-    })];
+    let entry = |f: LogFile, date: Option<chrono::NaiveDate>, current| LogFileEntry {
+        name: f.name,
+        date: date.map(|d| d.to_string()),
+        size: f.size,
+        current,
+    };
+    let mut out = vec![entry(current, Some(crate::logs::today()), true)];
     out.extend(rotated.into_iter().map(|f| {
-        json!({
-            "name": f.name,
-            "date": f.date.map(|d| d.to_string()),
-            "size": f.size,
-            "current": false,
-        })
+        let date = f.date;
+        entry(f, date, false)
     }));
-    Ok(Json(json!({"status": "success", "files": out})))
+    Ok(Json(LogList {
+        status: "success",
+        files: out,
+    }))
 }
 
 /// A refused admin call: browsers asking for HTML go to the login page, API callers
@@ -265,15 +278,13 @@ fn refuse(op: &str, peer: &Peer, headers: &HeaderMap, err: ApiError) -> Response
         ("level" = Option<String>, Query, description = "`error`, `warn`, `info` (default) or `debug`: that level or more severe"),
     ),
     responses(
-        (status = 200, description = "The lines", body = super::apidoc::LogTail),
-        (status = 400, description = "Bad `lines` or `level`, or another parameter", body = super::apidoc::ErrorBody,
+        (status = 200, description = "The lines", body = LogTail),
+        (status = 400, description = "Bad `lines` or `level`, or another parameter", body = ErrorBody,
             example = json!({"status": "error", "message": "lines: un nombre de 1 à 1000 est attendu"})),
-        (status = 401, description = "No admin session", body = super::apidoc::ErrorBody),
-        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
+        AdminRefusal,
+    )
 )]
-async fn tail(
+pub(super) async fn tail(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     headers: HeaderMap,
@@ -282,13 +293,10 @@ async fn tail(
     if let Err(err) = require_admin(&state, &headers) {
         return refuse("logs.tail", &peer, &headers, err);
     }
-    match tail_lines(&state, &uri).await {
-        Ok(lines) => Json(json!({"status": "success", "lines": lines})).into_response(),
-        Err(err) => err.into_response(),
-    }
+    tail_lines(&state, &uri).await.into_response()
 }
 
-async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Vec<String>, ApiError> {
+async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Json<LogTail>, ApiError> {
     let params = params(uri, &["lines", "level"])?;
     let count = match params.get("lines") {
         None => 100,
@@ -300,91 +308,86 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Vec<String>, ApiError
                 ApiError::BadRequest(format!("lines: un nombre de 1 à {MAX_TAIL} est attendu"))
             })?,
     };
-    let level = match params.get("level").map(|v| v.to_ascii_lowercase()) {
-        None => tracing::Level::INFO,
-        Some(v) => match v.as_str() {
-            "error" => tracing::Level::ERROR,
-            "warn" => tracing::Level::WARN,
-            "info" => tracing::Level::INFO,
-            "debug" => tracing::Level::DEBUG,
-            _ => {
-                return Err(ApiError::BadRequest(
-                    "level: error, warn, info ou debug est attendu".to_string(),
-                ))
-            }
-        },
+    let level = match params
+        .get("level")
+        .map(|v| v.to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("info") => tracing::Level::INFO,
+        Some("error") => tracing::Level::ERROR,
+        Some("warn") => tracing::Level::WARN,
+        Some("debug") => tracing::Level::DEBUG,
+        Some(_) => {
+            let expected = "level: error, warn, info ou debug est attendu";
+            return Err(ApiError::BadRequest(expected.to_string()));
+        }
     };
-    let path = files(state).current();
-    tokio::task::spawn_blocking(move || {
+    let path = state.log_files().current();
+    let lines = tokio::task::spawn_blocking(move || {
         crate::logs::flush(FLUSH_WAIT);
         crate::logs::tail::tail(&path, count, level)
     })
     .await
     .map_err(anyhow::Error::from)?
-    .map_err(|e| anyhow::Error::from(e).context("lecture du journal").into())
+    .map_err(|e| anyhow::Error::from(e).context("lecture du journal"))?;
+    Ok(Json(LogTail {
+        status: "success",
+        lines,
+    }))
 }
 
-/// `GET /logs/purge?csrf=...` (admin, as the original, plus the CSRF token).
+/// `GET /logs/purge?csrf=...` (admin, as the original, plus the CSRF token) and `POST
+/// /logs/purge` with the form field `csrf` or `csrf_token`. On GET axum's `Form` reads
+/// the query, so one handler serves both: the token is the form's, the query's, or the
+/// `X-CSRF-Token` header's.
 #[utoipa::path(
-    get,
+    method(get, post),
     path = "/logs/purge",
     tag = "logs",
-    summary = "Purge the logs (original's GET form, with the CSRF token)",
-    description = "Access level: **authenticated** (admin session cookie and its CSRF token).\n\nDeletes every rotated file and empties the current one. The token is the session's, given as `csrf` or `csrf_token` in the query, or in the `X-CSRF-Token` header.",
+    summary = "Purge the logs (GET as the original, with the CSRF token; or POST)",
+    description = "Access level: **authenticated** (admin session cookie and its CSRF token).\n\nDeletes every rotated file and empties the current one. The token is the session's, given as `csrf` or `csrf_token` in the query or (POST) the form, or in the `X-CSRF-Token` header.",
     params(
         ("csrf" = Option<String>, Query, description = "The session's CSRF token"),
         ("csrf_token" = Option<String>, Query, description = "Same, under the other accepted name"),
         ("X-CSRF-Token" = Option<String>, Header, description = "Same, as a header"),
     ),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "POST: `csrf=<token>` (or `csrf_token=<token>`)"),
     responses(
-        (status = 200, description = "Logs purged", body = super::apidoc::LogPurge),
-        (status = 400, description = "Another parameter was given", body = super::apidoc::ErrorBody),
-        (status = 401, description = "No admin session", body = super::apidoc::ErrorBody),
-        (status = 403, description = "Missing or wrong CSRF token, foreign Origin, or network not allowed", body = super::apidoc::ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
+        (status = 200, description = "Logs purged", body = LogPurge),
+        (status = 400, description = "Another parameter was given", body = ErrorBody),
+        AdminRefusal,
+    )
 )]
-async fn purge_get(
-    State(state): State<AppState>,
-    Extension(peer): Extension<Peer>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    let token = Query::<Vec<(String, String)>>::try_from_uri(&uri)
-        .ok()
-        .and_then(|q| token_in(&q.0));
-    purge(state, peer, headers, uri, token).await
-}
-
-/// `POST /logs/purge` with the form field `csrf` or `csrf_token` (or the query
-/// parameter, or the `X-CSRF-Token` header).
-#[utoipa::path(
-    post,
-    path = "/logs/purge",
-    tag = "logs",
-    summary = "Purge the logs",
-    description = "Access level: **authenticated** (admin session cookie and its CSRF token).\n\nAs `GET /logs/purge`; the token may also be the form field `csrf` or `csrf_token`.",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`csrf=<token>` (or `csrf_token=<token>`)"),
-    responses(
-        (status = 200, description = "Logs purged", body = super::apidoc::LogPurge),
-        (status = 400, description = "Another parameter was given", body = super::apidoc::ErrorBody),
-        (status = 401, description = "No admin session", body = super::apidoc::ErrorBody),
-        (status = 403, description = "Missing or wrong CSRF token, foreign Origin, or network not allowed", body = super::apidoc::ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
-)]
-async fn purge_post(
+pub(super) async fn purge(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     headers: HeaderMap,
     uri: Uri,
     form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Response {
+    let session = match require_admin(&state, &headers) {
+        Ok(s) => s,
+        Err(err) => return refuse("logs.purge", &peer, &headers, err),
+    };
     let from_query = Query::<Vec<(String, String)>>::try_from_uri(&uri)
         .ok()
         .and_then(|q| token_in(&q.0));
-    let token = form.ok().and_then(|f| token_in(&f.0)).or(from_query);
-    purge(state, peer, headers, uri, token).await
+    let header_token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let token = form
+        .ok()
+        .and_then(|f| token_in(&f.0))
+        .or(from_query)
+        .or(header_token);
+    if let Err(err) = check_csrf(&state, &session, &headers, token.as_deref()) {
+        return refuse("logs.purge", &peer, &headers, err);
+    }
+    if let Err(err) = params(&uri, &TOKEN_FIELDS) {
+        return err.into_response();
+    }
+    purge_files(&state, &session, &peer).await.into_response()
 }
 
 /// The CSRF token fields accepted: `csrf` (the admin page's forms) or `csrf_token`.
@@ -397,45 +400,12 @@ fn token_in(pairs: &[(String, String)]) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
-async fn purge(
-    state: AppState,
-    peer: Peer,
-    headers: HeaderMap,
-    uri: Uri,
-    token: Option<String>,
-) -> Response {
-    let session = match require_admin(&state, &headers) {
-        Ok(s) => s,
-        Err(err) => return refuse("logs.purge", &peer, &headers, err),
-    };
-    let header_token = headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let token = token.or(header_token);
-    if let Err(err) = check_csrf(&state, &session, &headers, token.as_deref()) {
-        return refuse("logs.purge", &peer, &headers, err);
-    }
-    if let Err(err) = params(&uri, &TOKEN_FIELDS) {
-        return err.into_response();
-    }
-    match purge_files(&state, &session, &peer).await {
-        Ok(deleted) => Json(json!({
-            "status": "success",
-            "message": "Journaux purgés",
-            "deleted": deleted,
-        }))
-        .into_response(),
-        Err(err) => err.into_response(),
-    }
-}
-
 async fn purge_files(
     state: &AppState,
     session: &AdminSession,
     peer: &Peer,
-) -> Result<Vec<String>, ApiError> {
-    let files = files(state);
+) -> Result<Json<LogPurge>, ApiError> {
+    let files = state.log_files();
     let deleted = tokio::task::spawn_blocking(move || {
         crate::logs::flush(FLUSH_WAIT);
         files.purge()
@@ -452,5 +422,9 @@ async fn purge_files(
         peer.ip(),
         deleted.len()
     );
-    Ok(deleted)
+    Ok(Json(LogPurge {
+        status: "success",
+        message: "Journaux purgés",
+        deleted,
+    }))
 }

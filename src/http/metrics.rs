@@ -32,9 +32,8 @@ pub fn router() -> Router<AppState> {
         (status = 200, description = "The metrics", content_type = "text/plain", body = String),
         (status = 401, description = "`[metrics] token` is set and the request has no or a wrong bearer token", body = super::apidoc::ErrorBody,
             example = json!({"status": "error", "message": "Jeton d'accès aux métriques absent ou faux: envoyez Authorization: Bearer <jeton> ([metrics] token)"})),
-        (status = 403, description = "Caller's network not allowed", body = super::apidoc::ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("network")))
+        super::apidoc::NetworkRefusal,
+    )
 )]
 async fn metrics(
     State(state): State<AppState>,

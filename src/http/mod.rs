@@ -30,22 +30,30 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
+    // Every route that acts on the till (opens the drawer, deletes files): loopback only.
     let local = Router::new()
-        .merge(drawer::local_router())
-        .merge(invoices::local_router())
+        .route("/open-cash-drawer", get(drawer::open_cash_drawer))
+        .route("/invoice-printer/purge", get(invoices::purge))
         .route_layer(from_fn_with_state(state.clone(), access::require_local));
     let network = Router::new()
-        .merge(status::router())
-        .merge(drawer::network_router())
-        .merge(invoices::network_router())
-        .merge(logs::router())
-        .merge(apidoc::router())
+        .route("/status", get(status::status))
+        .route("/drawer", get(drawer::drawer_state))
+        .route("/invoice-printer/status", get(invoices::status))
+        .route("/logs", get(logs::download))
+        .route("/logs/list", get(logs::list))
+        // Tail and purge check the admin session themselves.
+        .route("/logs/tail", get(logs::tail))
+        .route("/logs/purge", get(logs::purge).post(logs::purge))
+        .route("/openapi.json", get(apidoc::openapi_json))
+        .route("/docs", get(apidoc::docs_page))
+        .route("/docs/assets/{file}", get(apidoc::docs_asset))
         .merge(metrics::router())
         .route_layer(from_fn_with_state(
             state.clone(),

@@ -2,6 +2,10 @@
 //! box `hw_proxy` routes. Both print and open the drawer, so each protocol is local
 //! only unless the caller is in its own allowed networks (`[odoo] epos_allowed_networks`,
 //! `iot_allowed_networks`), and answers 404 when switched off (`[odoo] epos`, `iot`).
+//!
+//! Owns these routes and the JSON-RPC shapes of the IoT box ([`JsonRpcCall`],
+//! [`JsonRpcAnswer`]), which the OpenAPI document uses as is. The protocols themselves
+//! are [`crate::odoo`]'s; must not import `app`, `cli` or other routes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,8 +18,11 @@ use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::{IntoResponses, ToSchema};
 
+use super::apidoc::{EposRefusal, IotRefusal};
 use crate::error::ApiError;
 use crate::http::access::Peer;
 use crate::odoo::epos::{self, Options};
@@ -71,9 +78,7 @@ async fn guard(
     next: Next,
 ) -> Response {
     let peer = req.extensions().get::<Peer>().copied();
-    let refused =
-        crate::http::access::protocol_refusal(protocol, enabled, nets, peer, req.uri().path());
-    match refused {
+    match crate::http::access::protocol_refusal(protocol, enabled, nets, peer, req.uri().path()) {
         Some(refused) => refused,
         None => next.run(req).await,
     }
@@ -98,12 +103,8 @@ fn xml(body: String) -> Response {
     responses(
         (status = 200, description = "Epson answer envelope", content_type = "text/xml", body = String,
             example = json!("<?xml version=\"1.0\" encoding=\"utf-8\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><response success=\"true\" code=\"\" status=\"2\" battery=\"0\" xmlns=\"http://www.epson-pos.com/schemas/2011/03/epos-print\"></response></s:Body></s:Envelope>")),
-        (status = 403, description = "Caller neither local nor in `[odoo] epos_allowed_networks`", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
-        (status = 404, description = "ePOS emulation switched off", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Protocole Odoo epos désactivé (voir [odoo] epos dans config.ini)"})),
-    ),
-    extensions(("x-access-level" = json!("local")))
+        EposRefusal,
+    )
 )]
 async fn epos_print(
     State(state): State<AppState>,
@@ -111,16 +112,8 @@ async fn epos_print(
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let printer = state.drawer_printer();
-    serve_epos(
-        &state,
-        &peer,
-        &query,
-        body,
-        crate::printer::DEFAULT_LABEL,
-        printer,
-    )
-    .await
+    let (label, printer) = (crate::printer::DEFAULT_LABEL, state.drawer_printer());
+    serve_epos(&state, &peer, &query, body, label, printer).await
 }
 
 /// The ePOS path of a named printer: `/<name>/cgi-bin/epos/service.cgi` gives `<name>`
@@ -139,31 +132,11 @@ pub fn epos_body_wanted(state: &AppState, path: &str) -> bool {
     match named_epos_path(path) {
         None => true,
         Some(raw) => {
-            let name = percent_decoded(raw);
+            // As axum's `Path` gives it: percent-decoded, lossy.
+            let name = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
             state.config().printers.get(&name).is_some()
         }
     }
-}
-
-/// The path segment as axum's `Path` gives it (percent-decoded, lossy).
-fn percent_decoded(raw: &str) -> String {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap() * 16 + hex(l).unwrap()) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// An ePOS request for a `[printers]` printer (kitchen, bar): the same protocol and
@@ -184,12 +157,8 @@ fn percent_decoded(raw: &str) -> String {
     request_body(content = String, content_type = "text/xml", description = "SOAP envelope with an `epos-print` element"),
     responses(
         (status = 200, description = "Epson answer envelope", content_type = "text/xml", body = String),
-        (status = 403, description = "Caller neither local nor in `[odoo] epos_allowed_networks`", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
-        (status = 404, description = "No printer of that name in `[printers]`, or ePOS emulation switched off", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Imprimante \"bar\" inconnue; imprimantes de [printers]: kitchen (l'adresse ePOS est 127.0.0.1:22548/<nom>)"})),
-    ),
-    extensions(("x-access-level" = json!("local")))
+        EposRefusal,
+    )
 )]
 async fn epos_print_named(
     State(state): State<AppState>,
@@ -323,12 +292,67 @@ async fn run(printer: &Printer, job: Vec<u8>, prints: bool) -> Result<Outcome, P
     printer.send(job, true).await
 }
 
-fn rpc_id(body: &Bytes) -> (Value, Value) {
-    let mut parsed: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let id = parsed.get_mut("id").map_or(Value::Null, Value::take);
-    // Taken, not cloned: `params` holds a receipt's hundreds of kilobytes of base64.
-    let params = parsed.get_mut("params").map_or(json!({}), Value::take);
-    (id, params)
+/// Odoo's JSON-RPC call to the IoT box routes; only `id` (and `params` for actions)
+/// is read, and a body that is not a JSON object reads as `{"id": null, "params": null}`.
+#[derive(Default, Deserialize, ToSchema)]
+#[schema(example = json!({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"data": {"action": "cashbox"}}}))]
+pub struct JsonRpcCall {
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    id: Value,
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    params: Value,
+}
+
+impl JsonRpcCall {
+    /// Never fails: the IoT box answers whatever the body. The parsed object is moved,
+    /// not cloned: `params` holds a receipt's hundreds of kilobytes of base64.
+    fn read(body: &Bytes) -> JsonRpcCall {
+        match serde_json::from_slice(body) {
+            Ok(object @ Value::Object(_)) => serde_json::from_value(object).unwrap_or_default(),
+            _ => JsonRpcCall::default(),
+        }
+    }
+
+    /// The JSON-RPC 2.0 answer to this call, as Odoo's `rpc()` expects (`result` is
+    /// what it returns).
+    fn answer(self, result: Value) -> Json<JsonRpcAnswer> {
+        Json(JsonRpcAnswer {
+            jsonrpc: "2.0",
+            id: self.id,
+            result,
+        })
+    }
+
+    /// The answer of an action: whether it was done (the reason is in the log).
+    fn done(self, done: bool) -> RpcDone {
+        RpcDone(self.answer(json!(done)).0)
+    }
+}
+
+/// Done (`result: true`) or not (`result: false`)
+#[derive(IntoResponses)]
+#[response(status = 200, example = json!({"jsonrpc": "2.0", "id": 1, "result": true}))]
+pub struct RpcDone(JsonRpcAnswer);
+
+impl IntoResponse for RpcDone {
+    fn into_response(self) -> Response {
+        Json(self.0).into_response()
+    }
+}
+
+/// The JSON-RPC answer of the IoT box routes.
+#[derive(Serialize, ToSchema)]
+pub struct JsonRpcAnswer {
+    /// `2.0`.
+    jsonrpc: &'static str,
+    /// The call's `id`, echoed.
+    #[schema(value_type = Object)]
+    id: Value,
+    /// `true`/`false`, or an object (`status_json`).
+    #[schema(value_type = Object)]
+    result: Value,
 }
 
 #[utoipa::path(
@@ -339,12 +363,8 @@ fn rpc_id(body: &Bytes) -> (Value, Value) {
     description = "Access level: **local**, or a caller in `[odoo] iot_allowed_networks`. Answers 404 when `[odoo] iot = false`.\n\nAnswers `ping` as an IoT box does.",
     responses(
         (status = 200, description = "The box is there", content_type = "text/plain", body = String, example = json!("ping")),
-        (status = 403, description = "Caller neither local nor in `[odoo] iot_allowed_networks`", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
-        (status = 404, description = "IoT emulation switched off", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Protocole Odoo iot désactivé (voir [odoo] iot dans config.ini)"})),
-    ),
-    extensions(("x-access-level" = json!("local")))
+        IotRefusal,
+    )
 )]
 async fn hello() -> &'static str {
     "ping"
@@ -356,20 +376,15 @@ async fn hello() -> &'static str {
     tag = "odoo-iot",
     summary = "IoT box handshake",
     description = "Access level: **local**, or a caller in `[odoo] iot_allowed_networks`. Answers 404 when `[odoo] iot = false`.\n\nJSON-RPC answer with `result: true`.",
-    request_body(content = super::apidoc::JsonRpcCall, description = "Odoo's JSON-RPC call; only `id` (and `params` for actions) is read", content_type = "application/json"),
+    request_body = JsonRpcCall,
     responses(
-        (status = 200, description = "Handshake accepted", body = super::apidoc::JsonRpcAnswer,
+        (status = 200, description = "Handshake accepted", body = JsonRpcAnswer,
             example = json!({"jsonrpc": "2.0", "id": 1, "result": true})),
-        (status = 403, description = "Caller neither local nor in `[odoo] iot_allowed_networks`", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
-        (status = 404, description = "IoT emulation switched off", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Protocole Odoo iot désactivé (voir [odoo] iot dans config.ini)"})),
-    ),
-    extensions(("x-access-level" = json!("local")))
+        IotRefusal,
+    )
 )]
-async fn handshake(body: Bytes) -> Json<Value> {
-    let (id, _) = rpc_id(&body);
-    Json(iot::rpc_result(&id, json!(true)))
+async fn handshake(body: Bytes) -> Json<JsonRpcAnswer> {
+    JsonRpcCall::read(&body).answer(json!(true))
 }
 
 /// The POS polls this every 5 s and gives up after 2.5 s. The printer is asked live; if
@@ -381,19 +396,15 @@ async fn handshake(body: Bytes) -> Json<Value> {
     tag = "odoo-iot",
     summary = "IoT box printer status (polled by the POS every 5 s)",
     description = "Access level: **local**, or a caller in `[odoo] iot_allowed_networks`. Answers 404 when `[odoo] iot = false`.\n\nAsks the printer live for at most 1.5 s (Odoo gives up at 2.5 s); if it is busy, the last known state is given. `result.printer.status` is `connected`, `error` (no paper, cover open, printer error) or `disconnected`, with a French message.",
-    request_body(content = super::apidoc::JsonRpcCall, description = "Odoo's JSON-RPC call; only `id` (and `params` for actions) is read", content_type = "application/json"),
+    request_body = JsonRpcCall,
     responses(
-        (status = 200, description = "Printer status", body = super::apidoc::JsonRpcAnswer,
+        (status = 200, description = "Printer status", body = JsonRpcAnswer,
             example = json!({"jsonrpc": "2.0", "id": 1, "result": {"printer": {"status": "connected", "messages": ["Imprimante prête"]}}})),
-        (status = 403, description = "Caller neither local nor in `[odoo] iot_allowed_networks`", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
-        (status = 404, description = "IoT emulation switched off", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Protocole Odoo iot désactivé (voir [odoo] iot dans config.ini)"})),
-    ),
-    extensions(("x-access-level" = json!("local")))
+        IotRefusal,
+    )
 )]
-async fn status_json(State(state): State<AppState>, body: Bytes) -> Json<Value> {
-    let (id, _) = rpc_id(&body);
+async fn status_json(State(state): State<AppState>, body: Bytes) -> Json<JsonRpcAnswer> {
+    let call = JsonRpcCall::read(&body);
     let printer = state.drawer_printer();
     let live = tokio::spawn({
         let printer = printer.clone();
@@ -414,10 +425,7 @@ async fn status_json(State(state): State<AppState>, body: Bytes) -> Json<Value> 
             }
         }
     };
-    Json(iot::rpc_result(
-        &id,
-        json!({"printer": iot::printer_status(status)}),
-    ))
+    call.answer(json!({"printer": iot::printer_status(status)}))
 }
 
 #[utoipa::path(
@@ -426,24 +434,16 @@ async fn status_json(State(state): State<AppState>, body: Bytes) -> Json<Value> 
     tag = "odoo-iot",
     summary = "IoT box printer action: print a receipt or open the drawer",
     description = "Access level: **local**, or a caller in `[odoo] iot_allowed_networks`. Answers 404 when `[odoo] iot = false`.\n\n`params.data.action` is `print_receipt` (with `receipt`: a base64 JPEG, printed as an ESC/POS raster at `[odoo] paper_width`) or `cashbox` (opens the drawer). `result` is `true` when done, `false` otherwise (the reason is in the operations log). Bodies up to 16 MiB.",
-    request_body(content = super::apidoc::JsonRpcCall, description = "Odoo's JSON-RPC call; only `id` (and `params` for actions) is read", content_type = "application/json"),
-    responses(
-        (status = 200, description = "Done (`result: true`) or not (`result: false`)", body = super::apidoc::JsonRpcAnswer,
-            example = json!({"jsonrpc": "2.0", "id": 1, "result": true})),
-        (status = 403, description = "Caller neither local nor in `[odoo] iot_allowed_networks`", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
-        (status = 404, description = "IoT emulation switched off", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Protocole Odoo iot désactivé (voir [odoo] iot dans config.ini)"})),
-    ),
-    extensions(("x-access-level" = json!("local")))
+    request_body = JsonRpcCall,
+    responses(RpcDone, IotRefusal)
 )]
 async fn printer_action(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     body: Bytes,
-) -> Json<Value> {
-    let (id, params) = rpc_id(&body);
-    let done = match Action::from_params(&params) {
+) -> RpcDone {
+    let call = JsonRpcCall::read(&body);
+    let done = match Action::from_params(&call.params) {
         Action::Cashbox => kick(&state, &peer).await,
         Action::PrintReceipt(receipt) => print_receipt(&state, &peer, receipt).await,
         Action::Unknown(other) => {
@@ -452,7 +452,7 @@ async fn printer_action(
             false
         }
     };
-    Json(iot::rpc_result(&id, json!(done)))
+    call.done(done)
 }
 
 #[utoipa::path(
@@ -461,25 +461,16 @@ async fn printer_action(
     tag = "odoo-iot",
     summary = "IoT box: open the cash drawer",
     description = "Access level: **local**, or a caller in `[odoo] iot_allowed_networks`. Answers 404 when `[odoo] iot = false`.\n\n`result` is `true` when the drawer was opened.",
-    request_body(content = super::apidoc::JsonRpcCall, description = "Odoo's JSON-RPC call; only `id` (and `params` for actions) is read", content_type = "application/json"),
-    responses(
-        (status = 200, description = "Done (`result: true`) or not (`result: false`)", body = super::apidoc::JsonRpcAnswer,
-            example = json!({"jsonrpc": "2.0", "id": 1, "result": true})),
-        (status = 403, description = "Caller neither local nor in `[odoo] iot_allowed_networks`", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - Local uniquement"})),
-        (status = 404, description = "IoT emulation switched off", body = super::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Protocole Odoo iot désactivé (voir [odoo] iot dans config.ini)"})),
-    ),
-    extensions(("x-access-level" = json!("local")))
+    request_body = JsonRpcCall,
+    responses(RpcDone, IotRefusal)
 )]
 async fn open_cashbox(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
     body: Bytes,
-) -> Json<Value> {
-    let (id, _) = rpc_id(&body);
+) -> RpcDone {
     let done = kick(&state, &peer).await;
-    Json(iot::rpc_result(&id, json!(done)))
+    JsonRpcCall::read(&body).done(done)
 }
 
 async fn kick(state: &AppState, peer: &Peer) -> bool {

@@ -9,6 +9,8 @@
 //! run out of file descriptors. A connection over a cap is closed as soon as it is
 //! accepted. An idle keep-alive connection is closed after `[server] header_timeout_s`
 //! (hyper's header read timeout also runs while waiting for the next request).
+//!
+//! Owns the accept loop and the connection caps; must not import routes, `app` or `cli`.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -309,8 +311,7 @@ pub async fn serve(
     graceful: &GracefulShutdown,
     stop: impl Future<Output = ()> + Send,
 ) {
-    let shutdown = stop;
-    tokio::pin!(shutdown);
+    tokio::pin!(stop);
     loop {
         let (stream, addr) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -322,12 +323,11 @@ pub async fn serve(
                     continue;
                 }
             },
-            _ = &mut shutdown => break,
+            _ = &mut stop => break,
         };
         // The accepted socket's own end: one of our addresses, the one dialled.
-        let local = match stream.local_addr() {
-            Ok(local) => local,
-            Err(_) => continue, // already gone
+        let Ok(local) = stream.local_addr() else {
+            continue; // already gone
         };
         let probe = Peer {
             addr,
@@ -351,11 +351,10 @@ pub async fn serve(
             let mut first = [0u8; 1];
             let peeked =
                 tokio::time::timeout(limits.header_read_timeout, stream.peek(&mut first)).await;
-            let is_tls = matches!(peeked, Ok(Ok(1))) && first[0] == 0x16;
             if !matches!(peeked, Ok(Ok(1))) {
                 return; // closed, failed or silent: nothing to serve
             }
-            let (io, scheme): (Box<dyn IoStream>, Scheme) = match (is_tls, tls) {
+            let (io, scheme): (Box<dyn IoStream>, Scheme) = match (first[0] == 0x16, tls) {
                 (true, Some(tls)) => {
                     match tokio::time::timeout(limits.header_read_timeout, tls.accept(stream)).await
                     {

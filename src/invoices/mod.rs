@@ -29,7 +29,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::config::InvoicePrinterConfig;
 use journal::{Journal, Key};
-pub use purge::PurgeReport;
+pub use purge::{PurgeItem, PurgeReport};
 use transport::Route;
 
 /// Subfolders of the watched folder; never scanned.

@@ -119,11 +119,6 @@ fn problem(s: &PrinterStatus) -> Option<&'static str> {
     }
 }
 
-/// A JSON-RPC 2.0 answer, as Odoo's `rpc()` expects (`result` is what it returns).
-pub fn rpc_result(id: &Value, result: Value) -> Value {
-    json!({"jsonrpc": "2.0", "id": id, "result": result})
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,8 +18,7 @@ const JS: &str = include_str!("../../../assets/admin/admin.js");
     responses(
         (status = 200, description = "The file", content_type = "text/css", body = String),
         (status = 404, description = "Any other file name"),
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
 pub async fn serve(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {

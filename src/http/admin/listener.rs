@@ -20,12 +20,8 @@ use crate::http::access::{Peer, Scheme};
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`csrf`"),
     responses(
         (status = 303, description = "Redirect to `/config?restarted=1` at the new address, or to `/config?restart_failed=1`"),
-        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Connexion administrateur requise (voir /config/login)"})),
-        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token (HTML page for form posts, JSON otherwise)", body = crate::http::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - le réseau de 192.168.2.7 n'est pas autorisé ([server] allowed_networks)"})),
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
+        crate::http::apidoc::AdminRefusal,
+    )
 )]
 pub async fn restart(
     State(admin): State<AdminState>,

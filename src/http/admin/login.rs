@@ -96,8 +96,7 @@ fn render_with_origin(
         (status = 200, description = "Login or first-run form; sets the login CSRF cookie", content_type = "text/html", body = String),
         (status = 303, description = "Already logged in: redirect to `/config`"),
         (status = 403, description = "First run from the network: the password must be created on the till", content_type = "text/html", body = String),
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
 pub async fn show(
     State(admin): State<AdminState>,
@@ -157,8 +156,7 @@ pub async fn show(
         (status = 401, description = "Wrong password", content_type = "text/html", body = String),
         (status = 403, description = "Missing or expired login token, foreign Origin, or first run from the network", content_type = "text/html", body = String),
         (status = 429, description = "Too many failures from this address: wait the given seconds", content_type = "text/html", body = String),
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
 pub async fn submit(
     State(admin): State<AdminState>,
@@ -406,8 +404,7 @@ fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer)
         (status = 303, description = "Logged out: redirect to `/config/login?m=bye`; without the token: to `/config`; without a session: to `/config/login`"),
         (status = 500, description = "The logout could not be recorded in the data folder (it would not survive a restart); the message names the file", body = crate::http::apidoc::ErrorBody),
         (status = 403, description = "Network not allowed or unknown Host", body = crate::http::apidoc::ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
+    )
 )]
 pub async fn logout_link(
     State(admin): State<AdminState>,
@@ -434,12 +431,8 @@ pub async fn logout_link(
     responses(
         (status = 303, description = "Logged out: redirect to `/config/login?m=bye`"),
         (status = 500, description = "The logout could not be recorded in the data folder (it would not survive a restart); the message names the file", body = crate::http::apidoc::ErrorBody),
-        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Connexion administrateur requise (voir /config/login)"})),
-        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token (HTML page for form posts, JSON otherwise)", body = crate::http::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - le réseau de 192.168.2.7 n'est pas autorisé ([server] allowed_networks)"})),
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
+        crate::http::apidoc::AdminRefusal,
+    )
 )]
 pub async fn logout(
     State(admin): State<AdminState>,

@@ -184,10 +184,8 @@ pub fn printer_check(
                 {"check": "printer", "level": "ok", "message": "✓ Imprimante du tiroir prête (tcp://192.168.1.50:9100)."}]})),
         (status = 400, description = "`origin` is not an origin", body = crate::http::apidoc::ErrorBody,
             example = json!({"status": "error", "message": "Adresse Odoo invalide: origine \"https://x/pos\" invalide: ...; attendu : https://maboutique.odoo.com (schéma et hôte, port permis, sans chemin)"})),
-        (status = 401, description = "No admin session", body = crate::http::apidoc::ErrorBody),
-        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token", body = crate::http::apidoc::ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
+        crate::http::apidoc::AdminRefusal,
+    )
 )]
 pub async fn odoo_check(
     State(admin): State<AdminState>,

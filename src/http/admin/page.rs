@@ -234,13 +234,9 @@ fn read_ini(admin: &AdminState) -> Result<Ini, ApiError> {
     responses(
         (status = 200, description = "The page", content_type = "text/html", body = String),
         (status = 303, description = "Browser without a session: redirect to `/config/login`"),
-        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Connexion administrateur requise (voir /config/login)"})),
-        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token (HTML page for form posts, JSON otherwise)", body = crate::http::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - le réseau de 192.168.2.7 n'est pas autorisé ([server] allowed_networks)"})),
+        crate::http::apidoc::AdminRefusal,
         (status = 308, description = "`https_only`: the same URL over HTTPS"),
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
+    )
 )]
 pub async fn show(
     State(admin): State<AdminState>,
@@ -291,12 +287,8 @@ pub async fn show(
     responses(
         (status = 303, description = "Saved: redirect to `/config?saved=1` (with `&restart=1` when the address, port or certificate changed)"),
         (status = 400, description = "Invalid fields: the page with a message per field", content_type = "text/html", body = String),
-        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Connexion administrateur requise (voir /config/login)"})),
-        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token (HTML page for form posts, JSON otherwise)", body = crate::http::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - le réseau de 192.168.2.7 n'est pas autorisé ([server] allowed_networks)"})),
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
+        crate::http::apidoc::AdminRefusal,
+    )
 )]
 pub async fn save(
     State(admin): State<AdminState>,
@@ -407,12 +399,8 @@ fn wants_html(headers: &HeaderMap) -> bool {
     responses(
         (status = 303, description = "Changed: redirect to `/config/login?m=changed`"),
         (status = 400, description = "Wrong current password, too short or not confirmed: the page with the message", content_type = "text/html", body = String),
-        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Connexion administrateur requise (voir /config/login)"})),
-        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token (HTML page for form posts, JSON otherwise)", body = crate::http::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - le réseau de 192.168.2.7 n'est pas autorisé ([server] allowed_networks)"})),
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
+        crate::http::apidoc::AdminRefusal,
+    )
 )]
 pub async fn change_password(
     State(admin): State<AdminState>,
@@ -496,13 +484,9 @@ pub async fn change_password(
     responses(
         (status = 200, description = "Drawer opened", body = crate::http::apidoc::Done,
             example = json!({"status": "success", "message": "Tiroir-caisse ouvert via TICKET en 42 ms"})),
-        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Connexion administrateur requise (voir /config/login)"})),
-        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token (HTML page for form posts, JSON otherwise)", body = crate::http::apidoc::ErrorBody,
-            example = json!({"status": "error", "message": "Accès refusé - le réseau de 192.168.2.7 n'est pas autorisé ([server] allowed_networks)"})),
+        crate::http::apidoc::AdminRefusal,
         (status = 503, description = "The printer could not be reached or refused the job", body = crate::http::apidoc::ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
+    )
 )]
 pub async fn test_drawer(
     State(admin): State<AdminState>,
@@ -549,12 +533,10 @@ pub async fn test_drawer(
     responses(
         (status = 200, description = "Test invoice dropped into the watched folder; it is printed next", body = crate::http::apidoc::Done,
             example = json!({"status": "success", "message": "Facture de test déposée (C:\\Users\\Public\\Downloads\\test-impression-20261126-143205123.pdf) : elle va être imprimée"})),
-        (status = 401, description = "No admin session (API callers; browsers asking for HTML are redirected to `/config/login`)", body = crate::http::apidoc::ErrorBody),
-        (status = 403, description = "Network not allowed, unknown Host, foreign Origin or bad CSRF token", body = crate::http::apidoc::ErrorBody),
+        crate::http::apidoc::AdminRefusal,
         (status = 503, description = "Automatic printing is off, not watching, or the folder is missing", body = crate::http::apidoc::ErrorBody,
             example = json!({"status": "error", "message": "Test d'impression impossible: impression automatique désactivée ([invoice_printer] autoprint = false)"})),
-    ),
-    extensions(("x-access-level" = json!("authenticated")))
+    )
 )]
 pub async fn test_print(
     State(admin): State<AdminState>,

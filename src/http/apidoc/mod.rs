@@ -5,20 +5,24 @@
 //!
 //! The page's HTML, script and stylesheet are compiled into the binary: the till may
 //! be offline, and nothing is fetched from a CDN.
+//!
+//! Owns the document and the refusals shared by every route of an access level
+//! ([`NetworkRefusal`], [`AdminRefusal`], ...). The answers' shapes are the handlers'
+//! own answer types (`ToSchema`), not written again here. Imports the `http` route
+//! modules (for their paths) and nothing above `http`.
 
-mod schemas;
+mod refusals;
 
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use utoipa::openapi::OpenApi as Document;
 use utoipa::OpenApi;
 
-pub(crate) use schemas::*;
-
-use crate::state::AppState;
+pub(crate) use super::drawer::Done;
+pub(crate) use crate::error::ErrorBody;
+pub use refusals::*;
 
 const HTML: &str = include_str!("../../../assets/apidoc/docs.html");
 const JS: &str = include_str!("../../../assets/apidoc/docs.js");
@@ -42,8 +46,7 @@ const CSS: &str = include_str!("../../../assets/apidoc/docs.css");
         super::logs::download,
         super::logs::list,
         super::logs::tail,
-        super::logs::purge_get,
-        super::logs::purge_post,
+        super::logs::purge,
         super::odoo::epos_print,
         super::odoo::epos_print_named,
         super::odoo::hello,
@@ -77,15 +80,37 @@ pub fn document() -> Document {
     if let Some(item) = doc.paths.paths.get("/config").cloned() {
         doc.paths.paths.insert("/config/".to_string(), item);
     }
+    tag_access_levels(&mut doc);
     doc
 }
 
-/// Network-level routes: the reference describes routes, it reveals no state.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi_json))
-        .route("/docs", get(docs_page))
-        .route("/docs/assets/{file}", get(docs_asset))
+/// Sets every operation's `x-access-level` from the first words of its description
+/// (`Access level: **local**`): each route states its level once, for readers and
+/// for machines alike.
+fn tag_access_levels(doc: &mut Document) {
+    let items = doc.paths.paths.values_mut();
+    let operations = items.flat_map(|i| {
+        [
+            &mut i.get,
+            &mut i.put,
+            &mut i.post,
+            &mut i.delete,
+            &mut i.options,
+            &mut i.head,
+            &mut i.patch,
+            &mut i.trace,
+        ]
+    });
+    for op in operations.flatten() {
+        let stated = op.description.as_deref().unwrap_or_default();
+        let level = stated
+            .strip_prefix("Access level: **")
+            .and_then(|d| d.split_once("**"));
+        if let Some((level, _)) = level {
+            let extensions = op.extensions.get_or_insert_with(Default::default);
+            extensions.insert("x-access-level".to_string(), level.into());
+        }
+    }
 }
 
 #[utoipa::path(
@@ -96,11 +121,10 @@ pub fn router() -> Router<AppState> {
     description = "Access level: **network** (`[server] allowed_networks`).",
     responses(
         (status = 200, description = "The OpenAPI document", content_type = "application/json"),
-        (status = 403, description = "Caller's network not allowed", body = ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("network")))
+        NetworkRefusal,
+    )
 )]
-async fn openapi_json() -> Json<Document> {
+pub(super) async fn openapi_json() -> Json<Document> {
     Json(document())
 }
 
@@ -112,11 +136,10 @@ async fn openapi_json() -> Json<Document> {
     description = "Access level: **network** (`[server] allowed_networks`).\n\nRenders `/openapi.json` in the browser; no external resource.",
     responses(
         (status = 200, description = "The page", content_type = "text/html", body = String),
-        (status = 403, description = "Caller's network not allowed", body = ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("network")))
+        NetworkRefusal,
+    )
 )]
-async fn docs_page() -> Response {
+pub(super) async fn docs_page() -> Response {
     page(HTML, "text/html; charset=utf-8")
 }
 
@@ -129,12 +152,11 @@ async fn docs_page() -> Response {
     params(("file" = String, Path, description = "`docs.js` or `docs.css`")),
     responses(
         (status = 200, description = "The file", content_type = "text/javascript", body = String),
-        (status = 403, description = "Caller's network not allowed", body = ErrorBody),
+        NetworkRefusal,
         (status = 404, description = "Any other file name", body = ErrorBody),
-    ),
-    extensions(("x-access-level" = json!("network")))
+    )
 )]
-async fn docs_asset(Path(file): Path<String>) -> Response {
+pub(super) async fn docs_asset(Path(file): Path<String>) -> Response {
     match file.as_str() {
         "docs.js" => page(JS, "text/javascript; charset=utf-8"),
         "docs.css" => page(CSS, "text/css; charset=utf-8"),
