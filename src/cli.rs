@@ -185,7 +185,7 @@ fn offline_state(data_dir: PathBuf) -> Result<AppState> {
 async fn open_drawer(data_dir: PathBuf) -> Result<()> {
     let state = offline_state(data_dir)?;
     let target = state.config().printer.target.clone();
-    let kicked = crate::drawer::open(&state).await?;
+    let kicked = crate::drawer::open(&state.drawer_printer(), &state.config().cashdrawer).await?;
     println!(
         "Tiroir-caisse ouvert via {target} en {} ms",
         kicked.outcome.elapsed.as_millis()

@@ -239,7 +239,9 @@ fn violations(src: &Path) -> Vec<String> {
         let me = owner(relative);
         let shown = relative.display().to_string().replace('\\', "/");
         let Some(mine) = layer(&me) else {
-            found.push(format!("{shown}: module `{me}` has no layer in tests/layering.rs"));
+            found.push(format!(
+                "{shown}: module `{me}` has no layer in tests/layering.rs"
+            ));
             continue;
         };
         let text = std::fs::read_to_string(&path).expect("readable source");

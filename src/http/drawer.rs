@@ -41,7 +41,10 @@ async fn open_cash_drawer(
     let printer = state.config().printer.target.to_string();
     match state
         .metrics()
-        .kick(crate::metrics::Route::Module, crate::drawer::open(&state))
+        .kick(
+            crate::metrics::Route::Module,
+            crate::drawer::open(&state.drawer_printer(), &state.config().cashdrawer),
+        )
         .await
     {
         Ok(kicked) => {
@@ -83,7 +86,7 @@ async fn open_cash_drawer(
     extensions(("x-access-level" = json!("network")))
 )]
 async fn drawer_state(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let report = crate::drawer::report(&state).await?;
+    let report = crate::drawer::report(&state.drawer_printer(), &state.config().cashdrawer).await?;
     Ok(Json(json!({
         "status": "success",
         "drawer": report.drawer,
