@@ -1,8 +1,9 @@
 //! System printer queues: the Windows spooler (RAW datatype) on Windows, CUPS elsewhere.
 //! Neither can report the printer's real-time status, so status is always unknown.
 
-use super::{PrinterError, Timeouts, Transport};
+use super::{PrinterError, PrinterErrorKind, Timeouts, Transport};
 use crate::escpos::PrinterStatus;
+use crate::platform::{QueueCause, QueueError};
 
 pub struct SystemTransport {
     name: String,
@@ -29,7 +30,7 @@ impl Transport for SystemTransport {
             &self.name,
             job,
             "odoo-pos-cashdrawer",
-            timeouts,
+            timeouts.write,
         )?;
         #[cfg(unix)]
         crate::platform::cups::print_raw(
@@ -39,6 +40,24 @@ impl Transport for SystemTransport {
             timeouts.connect + timeouts.write,
         )?;
         Ok(None)
+    }
+}
+
+/// A queue's refusal as a printer error: its kind from the cause, its text as is.
+impl From<QueueError> for PrinterError {
+    fn from(e: QueueError) -> Self {
+        let kind = match e.cause {
+            QueueCause::UnknownQueue | QueueCause::CannotOpen(_) => {
+                PrinterErrorKind::UnknownPrinter
+            }
+            QueueCause::NoLpCommand(_) | QueueCause::LpFailed(_) => PrinterErrorKind::Unreachable,
+            QueueCause::Timeout | QueueCause::JobStillWaiting { .. } => PrinterErrorKind::Timeout,
+            QueueCause::NotReady(_) | QueueCause::JobRefused { .. } => PrinterErrorKind::Offline,
+            QueueCause::Call { .. } | QueueCause::PartlyWritten { .. } | QueueCause::Wait(_) => {
+                PrinterErrorKind::Io
+            }
+        };
+        PrinterError::new(kind, e.to_string())
     }
 }
 

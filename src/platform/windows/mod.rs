@@ -1,9 +1,9 @@
-//! Windows-only code: the print spooler, PDF rendering for invoices, the service mode,
-//! the Event Log, and the system folders.
+//! Windows-only code: the print spooler, PDF rendering for invoices, the Event Log's
+//! Win32 calls, and the system folders. The native service entry, which runs the app,
+//! is in `crate::cli` (layer 8), above everything it starts.
 
 pub mod event_log;
 pub mod pdf_render;
-pub mod service;
 pub mod shell_print;
 pub mod spooler;
 

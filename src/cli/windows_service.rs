@@ -4,10 +4,12 @@
 //! The service runs the same `serve` as the console, on the ProgramData folder, and its
 //! stop request goes through [`Shutdown::trigger`], the same graceful path as Ctrl-C.
 //! It starts with the PC and the SCM restarts it when it fails (recovery actions).
+//!
+//! Part of the command line (layer 8, issue 15): it starts the whole app, so nothing
+//! below `cli` may call it.
 
 use std::ffi::{OsStr, OsString};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -36,10 +38,6 @@ const ERROR_SERVICE_EXISTS: i32 = 1073;
 const ERROR_SERVICE_DOES_NOT_EXIST: i32 = 1060;
 /// How long `stop`/`uninstall` wait for the service to reach Stopped.
 const STOP_WAIT: Duration = Duration::from_secs(20);
-
-/// The data folder `service run` serves. The SCM calls `service_main` through a C
-/// callback that carries no context, so this is the one place a value crosses it.
-static DATA_DIR: OnceLock<PathBuf> = OnceLock::new();
 
 fn manager(access: ServiceManagerAccess) -> Result<ServiceManager> {
     ServiceManager::local_computer(None::<&str>, access).context(
@@ -263,17 +261,21 @@ windows_service::define_windows_service!(ffi_service_main, service_main);
 
 /// `service run`: hands this thread to the SCM, which calls `service_main`. Run from a
 /// console it fails at once (error 1063): use `serve` there.
-pub fn run(data_dir: PathBuf) -> Result<()> {
-    let _ = DATA_DIR.set(data_dir);
+pub fn run() -> Result<()> {
     windows_service::service_dispatcher::start(SERVICE_NAME, ffi_service_main)
         .context("ceci est le point d'entrée du service Windows; en console, utiliser `serve`")
 }
 
+/// The SCM calls this through a C callback that carries no context; its arguments are
+/// those of `sc start`, not the registered command line. So the data folder is read
+/// again from the process's own command line (`[--data-dir DIR] service run`, or
+/// `ODOO_POS_DATA_DIR`), parsed as `main` parsed it, rather than kept in a static.
 fn service_main(_arguments: Vec<OsString>) {
-    let data_dir = DATA_DIR
-        .get()
-        .cloned()
-        .unwrap_or_else(crate::platform::default_data_dir);
+    use clap::Parser;
+    let data_dir = super::Cli::try_parse().map_or_else(
+        |_| crate::platform::default_data_dir(),
+        |cli| cli.data_dir(),
+    );
     if let Err(e) = run_service(&data_dir) {
         record_failure(&data_dir, &e);
     }
@@ -327,7 +329,7 @@ fn run_service(data_dir: &Path) -> Result<()> {
             stopping.await;
             let _ = report(handle, ServiceState::StopPending, 0);
         });
-        let served = runtime.block_on(crate::cli::serve_until(
+        let served = runtime.block_on(super::serve_until(
             data_dir.to_path_buf(),
             None,
             None,
