@@ -117,20 +117,11 @@ pub fn install(data_dir: Option<&Path>) -> Result<()> {
 
 /// Stops the service if it runs, then deletes it.
 pub fn uninstall() -> Result<()> {
-    let scm = manager(ServiceManagerAccess::CONNECT)?;
     let access = ServiceAccess::QUERY_STATUS | ServiceAccess::STOP | ServiceAccess::DELETE;
-    let service = match scm.open_service(SERVICE_NAME, access) {
-        Ok(s) => s,
-        Err(e) if os_code(&e) == Some(ERROR_SERVICE_DOES_NOT_EXIST) => {
-            println!("Service {SERVICE_NAME} absent: rien à désinstaller.");
-            return Ok(());
-        }
-        Err(e) => return Err(e).context("ouverture du service"),
+    let Some(service) = stopped(SERVICE_NAME, access, "ouverture du service")? else {
+        println!("Service {SERVICE_NAME} absent: rien à désinstaller.");
+        return Ok(());
     };
-    if service.query_status()?.current_state != ServiceState::Stopped {
-        let _ = service.stop();
-        wait_for(&service, ServiceState::Stopped)?;
-    }
     service.delete().context("suppression du service")?;
     println!("Service {SERVICE_NAME} désinstallé.");
     Ok(())
@@ -144,20 +135,16 @@ pub fn disable_legacy() -> Result<()> {
         ChangeServiceConfigW, ENUM_SERVICE_TYPE, SC_HANDLE, SERVICE_DISABLED, SERVICE_ERROR,
         SERVICE_NO_CHANGE,
     };
-    let scm = manager(ServiceManagerAccess::CONNECT)?;
     let access = ServiceAccess::QUERY_STATUS | ServiceAccess::STOP | ServiceAccess::CHANGE_CONFIG;
-    let service = match scm.open_service(LEGACY_SERVICE_NAME, access) {
-        Ok(s) => s,
-        Err(e) if os_code(&e) == Some(ERROR_SERVICE_DOES_NOT_EXIST) => {
-            println!("Ancien service {LEGACY_SERVICE_NAME} absent.");
-            return Ok(());
-        }
-        Err(e) => return Err(e).context(format!("ouverture de {LEGACY_SERVICE_NAME}")),
+    let Some(service) = stopped(
+        LEGACY_SERVICE_NAME,
+        access,
+        &format!("ouverture de {LEGACY_SERVICE_NAME}"),
+    )?
+    else {
+        println!("Ancien service {LEGACY_SERVICE_NAME} absent.");
+        return Ok(());
     };
-    if service.query_status()?.current_state != ServiceState::Stopped {
-        let _ = service.stop();
-        wait_for(&service, ServiceState::Stopped)?;
-    }
     // Only the start type changes; SERVICE_NO_CHANGE and nulls keep everything else.
     // SAFETY: the handle is open with CHANGE_CONFIG for the duration of the call.
     unsafe {
@@ -178,6 +165,26 @@ pub fn disable_legacy() -> Result<()> {
     .with_context(|| format!("désactivation de {LEGACY_SERVICE_NAME}"))?;
     println!("Ancien service {LEGACY_SERVICE_NAME} arrêté et désactivé (pas supprimé).");
     Ok(())
+}
+
+/// Service `name`, stopped if it ran; `None` when it is not installed. `opening`
+/// says what failed when it cannot be opened.
+fn stopped(
+    name: &str,
+    access: ServiceAccess,
+    opening: &str,
+) -> Result<Option<windows_service::service::Service>> {
+    let scm = manager(ServiceManagerAccess::CONNECT)?;
+    let service = match scm.open_service(name, access) {
+        Ok(s) => s,
+        Err(e) if os_code(&e) == Some(ERROR_SERVICE_DOES_NOT_EXIST) => return Ok(None),
+        Err(e) => return Err(e).context(opening.to_string()),
+    };
+    if service.query_status()?.current_state != ServiceState::Stopped {
+        let _ = service.stop();
+        wait_for(&service, ServiceState::Stopped)?;
+    }
+    Ok(Some(service))
 }
 
 fn open(access: ServiceAccess) -> Result<windows_service::service::Service> {

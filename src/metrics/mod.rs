@@ -178,7 +178,7 @@ impl Metrics {
     {
         let started = Instant::now();
         let result = kick.await;
-        self.record_kick(route, &result, started.elapsed());
+        self.record_kick(route, &result, Some(started.elapsed()));
         result
     }
 
@@ -220,14 +220,7 @@ impl Metrics {
             self.record_print(Route::Epos, printer, bytes, &result, elapsed);
         }
         if kicks {
-            let outcome = labels::outcome(&result);
-            self.inner
-                .kicks
-                .get_or_create(&KickLabels::new(Route::Epos, outcome))
-                .inc();
-            if !prints {
-                self.observe(&self.inner.kick_seconds, Route::Epos, elapsed);
-            }
+            self.record_kick(Route::Epos, &result, (!prints).then_some(elapsed));
         }
         result
     }
@@ -242,13 +235,21 @@ impl Metrics {
         self.inner.login_throttled.inc();
     }
 
-    fn record_kick<T>(&self, route: Route, result: &Result<T, PrinterError>, elapsed: Duration) {
+    /// Counts a kick, and times it when `elapsed` is given.
+    fn record_kick<T>(
+        &self,
+        route: Route,
+        result: &Result<T, PrinterError>,
+        elapsed: Option<Duration>,
+    ) {
         let outcome = labels::outcome(result);
         self.inner
             .kicks
             .get_or_create(&KickLabels::new(route, outcome))
             .inc();
-        self.observe(&self.inner.kick_seconds, route, elapsed);
+        if let Some(elapsed) = elapsed {
+            self.observe(&self.inner.kick_seconds, route, elapsed);
+        }
     }
 
     fn record_print<T>(

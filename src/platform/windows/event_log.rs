@@ -1,8 +1,9 @@
 //! The Windows Event Log's Win32 calls (issue 16): an event source registered once at
 //! start, one `ReportEventW` per event, deregistered when dropped.
 //!
-//! Layer 3 (issue 15): which events and what text is decided in `crate::logs::event_log`
-//! (tested on every platform), which calls this; nothing here imports the log.
+//! Layer 3 (issue 15): which events and what text is decided in the log
+//! (`logs::event_log`, tested on every platform), which calls this; nothing here
+//! imports the log.
 
 use windows::core::{HSTRING, PCWSTR};
 use windows::Win32::Foundation::HANDLE;

@@ -1,6 +1,6 @@
 //! Windows-only code: the print spooler, PDF rendering for invoices, the Event Log's
 //! Win32 calls, and the system folders. The native service entry, which runs the app,
-//! is in `crate::cli` (layer 8), above everything it starts.
+//! is in the command line module (`cli`, layer 8), above everything it starts.
 
 pub mod event_log;
 pub mod pdf_render;
