@@ -1,5 +1,5 @@
 //! The command line: `serve` (default), `open-drawer`, `printers`, `set-password`,
-//! `service` (Windows, in [`windows_service`]).
+//! `service` (Windows, in `windows_service`).
 //!
 //! Layer 8, the top (issue 15): may import every module; no module imports it but
 //! `main.rs`.
