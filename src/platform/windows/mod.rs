@@ -26,3 +26,8 @@ pub fn program_data() -> Option<PathBuf> {
         text.map(PathBuf::from)
     }
 }
+
+/// `s` as the NUL-terminated UTF-16 string Win32 calls take.
+fn wide(s: &str) -> Vec<u16> {
+    s.encode_utf16().chain(std::iter::once(0)).collect()
+}

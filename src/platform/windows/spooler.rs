@@ -23,11 +23,8 @@ use windows::Win32::Graphics::Printing::{
     PRINTER_STATUS_PAPER_OUT, PRINTER_STATUS_PAUSED, PRINTER_STATUS_USER_INTERVENTION,
 };
 
+use super::wide;
 use crate::platform::{QueueCause, QueueError, QueueSystem};
-
-fn wide(s: &str) -> Vec<u16> {
-    s.encode_utf16().chain(std::iter::once(0)).collect()
-}
 
 /// A buffer for the spooler's variable-size records, 8-byte aligned: the records start
 /// with pointers and u32s, and reading them from a byte vector would be misaligned.
