@@ -3,9 +3,16 @@
 //! The drawer hangs off the receipt printer's RJ-11/RJ-12 drawer port; it has no
 //! connection of its own. This module owns the kick command and the meaning of the
 //! printer's drawer-sensor bit; sending bytes is the [`crate::printer`] module's job.
+//!
+//! Layer 5 (issue 15), the service layer: [`open`] and [`report`] take the printer and
+//! `[cashdrawer]` they work on. Imports `config`, `printer` and `escpos`; never the
+//! service state, HTTP or the app.
 
 use std::fmt;
 use std::str::FromStr;
+
+use crate::config::CashdrawerConfig;
+use crate::printer::{Outcome, Printer, PrinterError, PrinterErrorKind};
 
 /// The bytes that kick the drawer, as configured in `[cashdrawer] command` (free hex,
 /// so any printer's dialect can be used).
@@ -278,7 +285,7 @@ pub fn realtime_form(job: &[u8]) -> Option<Vec<u8>> {
 /// A kick that reached the drawer.
 #[derive(Debug, Clone)]
 pub struct Kicked {
-    pub outcome: crate::printer::Outcome,
+    pub outcome: Outcome,
     /// The printer's problem when the drawer was opened by the real-time pulse (no
     /// paper, cover open): the kick worked, the printer still needs the cashier.
     pub warning: Option<String>,
@@ -294,11 +301,10 @@ pub struct Kicked {
 /// `?status=on`) keep the 1.0 behaviour: `job` is sent as is, since nothing tells
 /// whether the printer is offline.
 pub async fn kick(
-    printer: &crate::printer::Printer,
+    printer: &Printer,
     job: Vec<u8>,
     policy: OfflineKick,
-) -> Result<Kicked, crate::printer::PrinterError> {
-    use crate::printer::{PrinterError, PrinterErrorKind};
+) -> Result<Kicked, PrinterError> {
     if !printer.target().can_report_status() {
         let outcome = printer.send(job, true).await?;
         return Ok(Kicked {
@@ -355,13 +361,14 @@ pub async fn kick(
     }
 }
 
-/// Kicks the drawer with the configured `[cashdrawer] command` and `offline_kick`.
-pub async fn open(state: &crate::state::AppState) -> Result<Kicked, crate::printer::PrinterError> {
-    let config = state.config();
+/// Kicks the drawer hanging off `printer` with the configured `[cashdrawer] command`
+/// and `offline_kick`. The caller passes the printer and the section, not the whole
+/// service state: this layer sits below the state (issue 15).
+pub async fn open(printer: &Printer, config: &CashdrawerConfig) -> Result<Kicked, PrinterError> {
     kick(
-        &state.drawer_printer(),
-        config.cashdrawer.command.bytes().to_vec(),
-        config.cashdrawer.offline_kick,
+        printer,
+        config.command.bytes().to_vec(),
+        config.offline_kick,
     )
     .await
 }
@@ -374,11 +381,11 @@ pub struct DrawerReport {
     pub status: Option<crate::escpos::PrinterStatus>,
 }
 
+/// Reads the sensor of the drawer hanging off `printer`, as `config` says to read it.
 pub async fn report(
-    state: &crate::state::AppState,
-) -> Result<DrawerReport, crate::printer::PrinterError> {
-    let config = state.config();
-    let printer = state.drawer_printer();
+    printer: &Printer,
+    config: &CashdrawerConfig,
+) -> Result<DrawerReport, PrinterError> {
     let status = match printer.query_status().await {
         Ok(s) => s,
         // An offline printer still reports its sensor.
@@ -387,7 +394,7 @@ pub async fn report(
     };
     Ok(DrawerReport {
         drawer: status.map_or(DrawerState::Unknown, |s| {
-            DrawerState::from_pin3(s.drawer_pin3_high, config.cashdrawer.sensor_open_level)
+            DrawerState::from_pin3(s.drawer_pin3_high, config.sensor_open_level)
         }),
         printer: printer.target().to_string(),
         status,

@@ -76,7 +76,10 @@ pub(super) async fn open_cash_drawer(
     let printer = state.config().printer.target.to_string();
     match state
         .metrics()
-        .kick(crate::metrics::Route::Module, crate::drawer::open(&state))
+        .kick(
+            crate::metrics::Route::Module,
+            crate::drawer::open(&state.drawer_printer(), &state.config().cashdrawer),
+        )
         .await
     {
         Ok(kicked) => {
@@ -119,7 +122,7 @@ pub(super) async fn open_cash_drawer(
 pub(super) async fn drawer_state(
     State(state): State<AppState>,
 ) -> Result<Json<DrawerAnswer>, ApiError> {
-    let report = crate::drawer::report(&state).await?;
+    let report = crate::drawer::report(&state.drawer_printer(), &state.config().cashdrawer).await?;
     Ok(Json(DrawerAnswer {
         status: "success",
         drawer: report.drawer,

@@ -1,5 +1,9 @@
 //! `GET /metrics` (network level, like `/status`): the Prometheus exposition, with
 //! an optional bearer token (`[metrics] token`).
+//!
+//! Owns the scrape-time gathering: reads the service state into a
+//! [`crate::metrics::Snapshot`] that `crate::metrics` encodes, so the metrics layer
+//! never sees [`AppState`].
 
 use axum::extract::State;
 use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
@@ -8,9 +12,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::error::ApiError;
 use crate::http::access::Peer;
+use crate::metrics::Snapshot;
 use crate::state::AppState;
 
 const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -56,13 +63,41 @@ async fn metrics(
         }
     }
     let openmetrics = wants_openmetrics(&headers);
-    let body = state.metrics().encode(&state, openmetrics);
+    let body = state.metrics().encode(&snapshot(&state), openmetrics);
     let content_type = if openmetrics {
         OPENMETRICS
     } else {
         PROMETHEUS_TEXT
     };
     ([(CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// The states a scrape reports, as they are now. Nothing is probed: a dead printer
+/// never slows a scrape.
+pub fn snapshot(state: &AppState) -> Snapshot {
+    let drawer = state.drawer_printer();
+    let invoices = state.invoices();
+    let waited_ms = invoices
+        .oldest_waiting_ms()
+        .map_or(0, |ms| (crate::invoices::journal::now_ms() - ms).max(0));
+    Snapshot {
+        drawer_printer: drawer.target().to_string(),
+        drawer_health: drawer.health(),
+        invoices: invoices.status(),
+        oldest_invoice_age: Duration::from_millis(waited_ms as u64),
+        log_write_failures: crate::logs::write_failures(),
+        certificate: certificate_path(state),
+    }
+}
+
+/// The certificate the HTTPS listener loads: `[server] cert_file` (relative to the
+/// data folder), else the generated one.
+fn certificate_path(state: &AppState) -> PathBuf {
+    match &state.config().server.cert_file {
+        Some(c) if c.is_absolute() => c.clone(),
+        Some(c) => state.data_dir().join(c),
+        None => super::tls::generated_paths(state.data_dir()).0,
+    }
 }
 
 fn wants_openmetrics(headers: &HeaderMap) -> bool {

@@ -18,7 +18,7 @@ mod invoices;
 pub mod limits;
 pub mod logs;
 pub mod logs_auth_seam;
-mod metrics;
+pub mod metrics;
 pub(crate) mod odoo;
 mod request_log;
 pub mod restart;

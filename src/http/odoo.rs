@@ -476,7 +476,10 @@ async fn open_cashbox(
 async fn kick(state: &AppState, peer: &Peer) -> bool {
     match state
         .metrics()
-        .kick(crate::metrics::Route::HwProxy, crate::drawer::open(state))
+        .kick(
+            crate::metrics::Route::HwProxy,
+            crate::drawer::open(&state.drawer_printer(), &state.config().cashdrawer),
+        )
         .await
     {
         Ok(k) => {

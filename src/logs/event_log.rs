@@ -9,8 +9,8 @@
 //! second copy of the operations log.
 //!
 //! The choice and the text are platform-independent (and tested everywhere); the
-//! Win32 calls are in `crate::platform::windows::event_log`, which implements
-//! [`EventSink`].
+//! Win32 calls are in `crate::platform::windows::event_log`, which this module calls
+//! through its [`EventSink`] implementation (the platform never imports the log).
 
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
@@ -97,6 +97,34 @@ pub fn text(entry: &Entry) -> String {
 /// Where forwarded events are written: the Windows Event Log, or a test double.
 pub trait EventSink: Send + Sync + 'static {
     fn report(&self, event: &Forwarded);
+}
+
+/// On Windows, forwarded events go to the Application log through the platform's
+/// Win32 wrapper.
+#[cfg(windows)]
+impl EventSink for crate::platform::windows::event_log::EventLog {
+    fn report(&self, event: &Forwarded) {
+        use crate::platform::windows::event_log::Severity;
+        let severity = match event.kind {
+            EventKind::Error => Severity::Error,
+            EventKind::Warning => Severity::Warning,
+            EventKind::Information => Severity::Information,
+        };
+        self.write(severity, event.id, &event.text);
+    }
+}
+
+/// The tracing layer for the Windows Event Log; `None` (after one line on stderr) when
+/// the source cannot be registered, so logging goes on without it.
+#[cfg(windows)]
+pub fn windows_layer() -> Option<EventLogLayer<crate::platform::windows::event_log::EventLog>> {
+    match crate::platform::windows::event_log::EventLog::register(SOURCE) {
+        Ok(log) => Some(EventLogLayer::new(log)),
+        Err(e) => {
+            eprintln!("journal d'événements Windows indisponible (source \"{SOURCE}\"): {e}");
+            None
+        }
+    }
 }
 
 /// The tracing layer: forwards the events [`forward`] picks to its sink, which it owns

@@ -116,7 +116,7 @@ pub fn init_with_clock(
     let layer = line::LineLayer::new(clock.clone(), sink.clone(), format, journal);
     // Windows: start/stop, errors and security events also go to the Event Log.
     #[cfg(windows)]
-    let event_log = crate::platform::windows::event_log::layer();
+    let event_log = event_log::windows_layer();
     #[cfg(not(windows))]
     let event_log: Option<tracing_subscriber::layer::Identity> = None;
     let _ = tracing_subscriber::registry()

@@ -1,7 +1,7 @@
 //! The HTTPS certificate's end of validity, for the "expiring in < 30 days" alert.
 //!
 //! Read from the certificate file the listener loads (`[server] cert_file`, else the
-//! generated `tls/cert.pem`), parsed only when the file changed, with a minimal DER
+//! generated `tls/cert.pem`; the caller names it), parsed only when the file changed, with a minimal DER
 //! walk to `tbsCertificate.validity.notAfter` (RFC 5280 §4.1): no X.509 crate for
 //! one field.
 
@@ -12,8 +12,6 @@ use std::time::{Duration, SystemTime};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 
-use crate::state::AppState;
-
 /// The last parsed file: path, modification time, end of validity.
 #[derive(Default)]
 pub struct ExpiryCache {
@@ -23,26 +21,17 @@ pub struct ExpiryCache {
 impl ExpiryCache {
     /// `notAfter` of the first certificate of the served chain; `None` when there is
     /// no certificate file (HTTPS off) or it cannot be read.
-    pub fn not_after(&self, state: &AppState) -> Option<SystemTime> {
-        let path = certificate_path(state);
-        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+    pub fn not_after(&self, path: &Path) -> Option<SystemTime> {
+        let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
         let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((p, m, expiry)) = last.as_ref() {
-            if *p == path && *m == modified {
+            if p == path && *m == modified {
                 return *expiry;
             }
         }
-        let expiry = read_not_after(&path);
-        *last = Some((path, modified, expiry));
+        let expiry = read_not_after(path);
+        *last = Some((path.to_path_buf(), modified, expiry));
         expiry
-    }
-}
-
-fn certificate_path(state: &AppState) -> PathBuf {
-    match &state.config().server.cert_file {
-        Some(c) if c.is_absolute() => c.clone(),
-        Some(c) => state.data_dir().join(c),
-        None => crate::http::tls::generated_paths(state.data_dir()).0,
     }
 }
 

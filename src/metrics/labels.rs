@@ -20,17 +20,7 @@ pub enum Route {
 
 /// `ok`, or why the printer failed (the [`PrinterErrorKind`], snake_case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Outcome {
-    Ok,
-    Unreachable,
-    UnknownPrinter,
-    Timeout,
-    Io,
-    Offline,
-    BadAnswer,
-    /// The printer's queue was full: refused at once.
-    Busy,
-}
+pub struct Outcome(Option<PrinterErrorKind>);
 
 impl Route {
     pub fn as_str(self) -> &'static str {
@@ -45,15 +35,16 @@ impl Route {
 
 impl Outcome {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Ok => "ok",
-            Outcome::Unreachable => "unreachable",
-            Outcome::UnknownPrinter => "unknown_printer",
-            Outcome::Timeout => "timeout",
-            Outcome::Io => "io",
-            Outcome::Offline => "offline",
-            Outcome::BadAnswer => "bad_answer",
-            Outcome::Busy => "busy",
+        use PrinterErrorKind as K;
+        match self.0 {
+            None => "ok",
+            Some(K::Unreachable) => "unreachable",
+            Some(K::UnknownPrinter) => "unknown_printer",
+            Some(K::Timeout) => "timeout",
+            Some(K::Io) => "io",
+            Some(K::Offline) => "offline",
+            Some(K::BadAnswer) => "bad_answer",
+            Some(K::Busy) => "busy",
         }
     }
 }
@@ -71,18 +62,7 @@ impl EncodeLabelValue for Outcome {
 }
 
 pub fn outcome<T>(result: &Result<T, PrinterError>) -> Outcome {
-    match result {
-        Ok(_) => Outcome::Ok,
-        Err(e) => match e.kind {
-            PrinterErrorKind::Unreachable => Outcome::Unreachable,
-            PrinterErrorKind::UnknownPrinter => Outcome::UnknownPrinter,
-            PrinterErrorKind::Timeout => Outcome::Timeout,
-            PrinterErrorKind::Io => Outcome::Io,
-            PrinterErrorKind::Offline => Outcome::Offline,
-            PrinterErrorKind::BadAnswer => Outcome::BadAnswer,
-            PrinterErrorKind::Busy => Outcome::Busy,
-        },
-    }
+    Outcome(result.as_ref().err().map(|e| e.kind))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]

@@ -1,13 +1,18 @@
 //! Prometheus metrics (issue 16): what a chain with many tills alerts on, served by
-//! `GET /metrics` (see `crate::http::metrics`).
+//! `GET /metrics`.
+//!
+//! Layer 4 (issue 15): owns the metric families, their hooks and the text encoding.
+//! Imports only lower layers and its neighbours' values (`printer`, `invoices`); never
+//! the service state or HTTP: the route gathers a [`Snapshot`] and passes it in.
 //!
 //! Two kinds of values:
 //! - events (drawer kicks, print jobs, login failures) are counted when they happen,
 //!   through the one-line hooks below ([`Metrics::kick`], [`Metrics::print`],
 //!   [`Metrics::epos`], [`Metrics::login_failed`], [`Metrics::login_throttled`]);
 //! - states (printer health, invoice backlog, log write failures, certificate expiry,
-//!   process) are read at scrape time from the state that already holds them, so they
-//!   can never drift from what `/status` says, and cost nothing between scrapes.
+//!   process) are read at scrape time from the state that already holds them (given
+//!   as a [`Snapshot`]), so they can never drift from what `/status` says, and cost
+//!   nothing between scrapes.
 //!
 //! Labels are bounded: routes and outcomes are closed enums, printers are the
 //! configured ones. No file name, no peer address ever becomes a label.
@@ -29,6 +34,7 @@ use prometheus_client::registry::{Registry, Unit};
 
 pub use labels::Route;
 use labels::{JobLabels, KickLabels, RouteLabels};
+pub use scrape::Snapshot;
 
 use crate::printer::{PrinterError, PrinterTarget};
 
@@ -64,7 +70,7 @@ impl MetricsConfig {
     }
 }
 
-/// The service's metrics: one per [`crate::state::AppState`], cheap to clone.
+/// The service's metrics: one per service state, cheap to clone.
 #[derive(Clone)]
 pub struct Metrics {
     inner: Arc<Inner>,
@@ -172,7 +178,7 @@ impl Metrics {
     {
         let started = Instant::now();
         let result = kick.await;
-        self.record_kick(route, &result, started.elapsed());
+        self.record_kick(route, &result, Some(started.elapsed()));
         result
     }
 
@@ -214,14 +220,7 @@ impl Metrics {
             self.record_print(Route::Epos, printer, bytes, &result, elapsed);
         }
         if kicks {
-            let outcome = labels::outcome(&result);
-            self.inner
-                .kicks
-                .get_or_create(&KickLabels::new(Route::Epos, outcome))
-                .inc();
-            if !prints {
-                self.observe(&self.inner.kick_seconds, Route::Epos, elapsed);
-            }
+            self.record_kick(Route::Epos, &result, (!prints).then_some(elapsed));
         }
         result
     }
@@ -236,13 +235,21 @@ impl Metrics {
         self.inner.login_throttled.inc();
     }
 
-    fn record_kick<T>(&self, route: Route, result: &Result<T, PrinterError>, elapsed: Duration) {
+    /// Counts a kick, and times it when `elapsed` is given.
+    fn record_kick<T>(
+        &self,
+        route: Route,
+        result: &Result<T, PrinterError>,
+        elapsed: Option<Duration>,
+    ) {
         let outcome = labels::outcome(result);
         self.inner
             .kicks
             .get_or_create(&KickLabels::new(route, outcome))
             .inc();
-        self.observe(&self.inner.kick_seconds, route, elapsed);
+        if let Some(elapsed) = elapsed {
+            self.observe(&self.inner.kick_seconds, route, elapsed);
+        }
     }
 
     fn record_print<T>(
@@ -270,8 +277,8 @@ impl Metrics {
 
     /// The exposition of every metric: OpenMetrics text when `openmetrics` (what
     /// Prometheus asks for), else the Prometheus text format 0.0.4 (`curl`, promtool).
-    pub fn encode(&self, state: &crate::state::AppState, openmetrics: bool) -> String {
-        let now = scrape::registry(state, &self.inner.certificate, self.inner.started);
+    pub fn encode(&self, now: &Snapshot, openmetrics: bool) -> String {
+        let now = scrape::registry(now, &self.inner.certificate, self.inner.started);
         let mut out = String::with_capacity(8 * 1024);
         let written = if openmetrics {
             use prometheus_client::encoding::text;

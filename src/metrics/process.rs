@@ -19,6 +19,9 @@ pub fn register(process: &mut Registry, started: SystemTime) {
         Unit::Seconds,
         ConstGauge::new(super::scrape::unix_seconds(started)),
     );
+    if !cfg!(target_os = "linux") {
+        return;
+    }
     if let Some(rss) = resident_bytes() {
         process.register_with_unit(
             "resident_memory",
@@ -44,32 +47,27 @@ pub fn register(process: &mut Registry, started: SystemTime) {
 }
 
 /// `VmRSS` of `/proc/self/status` (kB).
-#[cfg(target_os = "linux")]
 fn resident_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     parse_vm_rss(&status)
 }
 
-#[cfg(any(target_os = "linux", test))]
 fn parse_vm_rss(status: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
 
-#[cfg(target_os = "linux")]
 fn open_fds() -> Option<usize> {
     Some(std::fs::read_dir("/proc/self/fd").ok()?.count())
 }
 
 /// The soft limit, from `/proc/self/limits`.
-#[cfg(target_os = "linux")]
 fn max_fds() -> Option<u64> {
     let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
     parse_max_open_files(&limits)
 }
 
-#[cfg(any(target_os = "linux", test))]
 fn parse_max_open_files(limits: &str) -> Option<u64> {
     let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
     line.trim_start_matches("Max open files")
@@ -77,21 +75,6 @@ fn parse_max_open_files(limits: &str) -> Option<u64> {
         .next()?
         .parse()
         .ok()
-}
-
-#[cfg(not(target_os = "linux"))]
-fn resident_bytes() -> Option<u64> {
-    None
-}
-
-#[cfg(not(target_os = "linux"))]
-fn open_fds() -> Option<usize> {
-    None
-}
-
-#[cfg(not(target_os = "linux"))]
-fn max_fds() -> Option<u64> {
-    None
 }
 
 #[cfg(test)]

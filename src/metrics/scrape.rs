@@ -1,9 +1,10 @@
-//! The metrics read at scrape time from the state that already holds them: printer
-//! health, the invoice backlog, log write failures, the certificate, the process.
-//! Built into a fresh registry per scrape, so a printer removed from the
-//! configuration disappears from the metrics with it.
+//! The metrics read at scrape time: printer health, the invoice backlog, log write
+//! failures, the certificate, the process. Encoded from a [`Snapshot`] of values the
+//! caller (`GET /metrics`) gathered, into a fresh registry per scrape, so a printer
+//! removed from the configuration disappears from the metrics with it.
 
-use std::time::SystemTime;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
 use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::family::Family;
@@ -14,20 +15,36 @@ use super::cert::ExpiryCache;
 use super::labels::{ConditionLabels, PrinterLabels};
 use super::process;
 use crate::escpos::{PaperState, PrinterStatus};
+use crate::invoices::StatusSnapshot;
 use crate::printer::PrinterHealth;
-use crate::state::AppState;
 
-pub fn registry(state: &AppState, certificate: &ExpiryCache, started: SystemTime) -> Registry {
+/// The states a scrape reports, read from the running service by the caller: the
+/// metrics never reach into the service state themselves.
+pub struct Snapshot {
+    /// The drawer printer (`[printer] name`) as its label shows it, and its health.
+    pub drawer_printer: String,
+    pub drawer_health: PrinterHealth,
+    /// Automatic invoice printing, including the invoice printer's last reach.
+    pub invoices: StatusSnapshot,
+    /// How long the longest-waiting invoice has waited; zero when none waits.
+    pub oldest_invoice_age: Duration,
+    /// Operations log lines lost since the start.
+    pub log_write_failures: u64,
+    /// The certificate file the HTTPS listener serves (it may not exist).
+    pub certificate: PathBuf,
+}
+
+pub fn registry(now: &Snapshot, certificate: &ExpiryCache, started: SystemTime) -> Registry {
     let mut root = Registry::default();
     let registry = root.sub_registry_with_prefix("cashdrawer");
-    printers(registry, state);
-    invoices(registry, state);
+    printers(registry, now);
+    invoices(registry, now);
     registry.register(
         "log_write_failures",
         "Operations log lines lost: write errors (disk full, read-only) or a stalled writer",
-        ConstCounter::new(crate::logs::write_failures()),
+        ConstCounter::new(now.log_write_failures),
     );
-    if let Some(expiry) = certificate.not_after(state) {
+    if let Some(expiry) = certificate.not_after(&now.certificate) {
         registry.register_with_unit(
             "tls_certificate_expiry_timestamp",
             "End of validity of the HTTPS certificate (Unix time)",
@@ -42,20 +59,18 @@ pub fn registry(state: &AppState, certificate: &ExpiryCache, started: SystemTime
 /// Reachability and last status of the drawer printer (`[printer] name`) and of the
 /// invoice printer (the route of the last print attempt). Nothing is probed: a dead
 /// printer never slows a scrape.
-fn printers(registry: &mut Registry, state: &AppState) {
+fn printers(registry: &mut Registry, now: &Snapshot) {
     let reachable = Family::<PrinterLabels, Gauge>::default();
     let conditions = Family::<ConditionLabels, Gauge>::default();
-    let drawer = state.drawer_printer();
-    let health = drawer.health();
     let labels = PrinterLabels {
         role: "drawer",
-        printer: drawer.target().to_string(),
+        printer: now.drawer_printer.clone(),
     };
-    drawer_gauges(&reachable, &conditions, labels, &health);
-    if let Some(reach) = state.invoices().status().printer {
+    drawer_gauges(&reachable, &conditions, labels, &now.drawer_health);
+    if let Some(reach) = &now.invoices.printer {
         let labels = PrinterLabels {
             role: "invoice",
-            printer: reach.route,
+            printer: reach.route.clone(),
         };
         reachable
             .get_or_create(&labels)
@@ -108,9 +123,8 @@ pub fn status_conditions(status: &PrinterStatus) -> [(&'static str, bool); 5] {
     ]
 }
 
-fn invoices(registry: &mut Registry, state: &AppState) {
-    let invoices = state.invoices();
-    let status = invoices.status();
+fn invoices(registry: &mut Registry, now: &Snapshot) {
+    let status = &now.invoices;
     registry.register(
         "invoice_queue_length",
         "Invoices detected and not printed yet (queued or printing)",
@@ -131,15 +145,11 @@ fn invoices(registry: &mut Registry, state: &AppState) {
         "Files moved to rejected/ (not a printable PDF), since the service started",
         ConstCounter::new(status.failures.rejected_files),
     );
-    let age = invoices
-        .oldest_waiting_ms()
-        .map(|ms| (crate::invoices::journal::now_ms() - ms).max(0) as f64 / 1000.0)
-        .unwrap_or(0.0);
     registry.register_with_unit(
         "invoice_oldest_queued_age",
         "Age of the longest-waiting invoice (since it was queued or its current attempt began); 0 when none waits",
         Unit::Seconds,
-        ConstGauge::new(age),
+        ConstGauge::new(now.oldest_invoice_age.as_secs_f64()),
     );
 }
 

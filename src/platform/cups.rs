@@ -1,6 +1,9 @@
 //! CUPS queues on Linux and macOS, through the `lp` and `lpstat` commands (present
 //! wherever CUPS is, no library to link). Jobs are sent raw: the bytes reach the printer
 //! unchanged, as the Windows spooler's RAW datatype does.
+//!
+//! Layer 3 (issue 15): imports nothing of the crate above `platform`; failures are
+//! [`QueueError`]s.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -8,29 +11,22 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::printer::{PrinterError, PrinterErrorKind};
+use super::{QueueCause, QueueError, QueueSystem};
 
 /// Sends `job` to queue `name` as a raw job, within `timeout`.
-pub fn print_raw(
-    name: &str,
-    job: &[u8],
-    title: &str,
-    timeout: Duration,
-) -> Result<(), PrinterError> {
-    let fail =
-        |kind, msg: String| PrinterError::new(kind, format!("imprimante {name} (CUPS): {msg}"));
+pub fn print_raw(name: &str, job: &[u8], title: &str, timeout: Duration) -> Result<(), QueueError> {
+    let fail = |cause| QueueError {
+        queue: name.to_string(),
+        system: QueueSystem::Cups,
+        cause,
+    };
     let mut child = Command::new("lp")
         .args(["-d", name, "-o", "raw", "-t", title])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| {
-            fail(
-                PrinterErrorKind::Unreachable,
-                format!("commande lp introuvable ({e}); CUPS est-il installé ?"),
-            )
-        })?;
+        .map_err(|e| fail(QueueCause::NoLpCommand(e.to_string())))?;
     let mut stdin = child.stdin.take().expect("piped stdin");
     let written = stdin.write_all(job);
     drop(stdin);
@@ -46,25 +42,20 @@ pub fn print_raw(
                     return Ok(());
                 }
                 let err = err.trim().to_string();
-                let kind = if err.contains("does not exist") || err.contains("n'existe pas") {
-                    PrinterErrorKind::UnknownPrinter
+                let cause = if err.contains("does not exist") || err.contains("n'existe pas") {
+                    QueueCause::UnknownQueue
                 } else {
-                    PrinterErrorKind::Unreachable
+                    QueueCause::LpFailed(err)
                 };
-                let msg = if kind == PrinterErrorKind::UnknownPrinter {
-                    "imprimante inconnue du système".to_string()
-                } else {
-                    format!("lp a échoué: {err}")
-                };
-                return Err(fail(kind, msg));
+                return Err(fail(cause));
             }
             Ok(None) if started.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(fail(PrinterErrorKind::Timeout, "délai dépassé".into()));
+                return Err(fail(QueueCause::Timeout));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(2)),
-            Err(e) => return Err(fail(PrinterErrorKind::Io, e.to_string())),
+            Err(e) => return Err(fail(QueueCause::Wait(e.to_string()))),
         }
     }
 }

@@ -1,8 +1,17 @@
-//! What differs between operating systems: default folders and the system printer
-//! queues (Windows spooler, CUPS). Everything OS-specific lives below this module, behind
+//! What differs between operating systems: default folders, the machine's names, the
+//! system printer queues (Windows spooler, CUPS), and the Win32 calls of the Windows
+//! Event Log and PDF printing. Everything OS-specific lives below this module, behind
 //! `#[cfg]`, so the rest of the code base is the same on every platform.
+//!
+//! Layer 3 (issue 15): may import `domain`, `escpos`, `atomic_file` and `config`,
+//! never `printer`, `logs` or anything above: its failures are its own
+//! ([`QueueError`]), and the callers (the printer layer, the log, the Windows service
+//! entry in `cli`) call into it, never the other way round.
 
 use std::path::PathBuf;
+
+mod queue_error;
+pub use queue_error::{QueueCause, QueueError, QueueSystem};
 
 #[cfg(unix)]
 pub mod cups;

@@ -50,7 +50,7 @@ impl Default for Timeouts {
 }
 
 /// Why a printer operation failed; decides the answer codes of every protocol we speak.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PrinterErrorKind {
     /// Nothing answers at that address, or the device cannot be opened.

@@ -18,6 +18,7 @@ mod drawer;
 mod faults;
 mod hostile_http;
 mod invoices;
+mod layering;
 mod lna_browser;
 mod logs;
 mod metrics;

@@ -499,7 +499,7 @@ pub async fn test_drawer(
         .metrics()
         .kick(
             crate::metrics::Route::Admin,
-            crate::drawer::open(&admin.app),
+            crate::drawer::open(&admin.app.drawer_printer(), &admin.app.config().cashdrawer),
         )
         .await
     {

@@ -1,9 +1,9 @@
-//! Windows-only code: the print spooler, PDF rendering for invoices, the service mode,
-//! the Event Log, and the system folders.
+//! Windows-only code: the print spooler, PDF rendering for invoices, the Event Log's
+//! Win32 calls, and the system folders. The native service entry, which runs the app,
+//! is in the command line module (`cli`, layer 8), above everything it starts.
 
 pub mod event_log;
 pub mod pdf_render;
-pub mod service;
 pub mod shell_print;
 pub mod spooler;
 
@@ -25,4 +25,9 @@ pub fn program_data() -> Option<PathBuf> {
         CoTaskMemFree(Some(path.0 as *const _));
         text.map(PathBuf::from)
     }
+}
+
+/// `s` as the NUL-terminated UTF-16 string Win32 calls take.
+fn wide(s: &str) -> Vec<u16> {
+    s.encode_utf16().chain(std::iter::once(0)).collect()
 }

@@ -22,11 +22,9 @@ use windows::Win32::Graphics::Gdi::{
 use windows::Win32::Storage::Xps::{EndDoc, EndPage, StartDocW, StartPage, DOCINFOW};
 use windows::Win32::System::Com::{CoInitializeEx, COINIT_MULTITHREADED};
 
-const MAX_DPI: f32 = 300.0;
+use super::wide;
 
-fn wide(s: &str) -> Vec<u16> {
-    s.encode_utf16().chain(std::iter::once(0)).collect()
-}
+const MAX_DPI: f32 = 300.0;
 
 /// A printer device context, deleted on drop.
 struct PrinterDc(HDC);

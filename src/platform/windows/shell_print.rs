@@ -10,9 +10,7 @@ use windows::core::PCWSTR;
 use windows::Win32::UI::Shell::ShellExecuteW;
 use windows::Win32::UI::WindowsAndMessaging::SW_HIDE;
 
-fn wide(s: &str) -> Vec<u16> {
-    s.encode_utf16().chain(std::iter::once(0)).collect()
-}
+use super::wide;
 
 /// Asks the registered PDF reader to print `file` on `printer`.
 pub fn print_to(file: &Path, printer: &str) -> Result<(), String> {

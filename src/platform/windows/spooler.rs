@@ -5,6 +5,9 @@
 //! before submitting (a paused or "use offline" queue would keep the job and print it
 //! later: a drawer popping minutes after the sale), and the job is watched for a bounded
 //! time after. A job the printer cannot print is cancelled and reported as an error.
+//!
+//! Layer 3 (issue 15): imports nothing of the crate above `platform`; failures are
+//! [`QueueError`]s, which the printer layer classifies.
 
 use std::time::{Duration, Instant};
 
@@ -20,11 +23,8 @@ use windows::Win32::Graphics::Printing::{
     PRINTER_STATUS_PAPER_OUT, PRINTER_STATUS_PAUSED, PRINTER_STATUS_USER_INTERVENTION,
 };
 
-use crate::printer::{PrinterError, PrinterErrorKind, Timeouts};
-
-fn wide(s: &str) -> Vec<u16> {
-    s.encode_utf16().chain(std::iter::once(0)).collect()
-}
+use super::wide;
+use crate::platform::{QueueCause, QueueError, QueueSystem};
 
 /// A buffer for the spooler's variable-size records, 8-byte aligned: the records start
 /// with pointers and u32s, and reading them from a byte vector would be misaligned.
@@ -57,31 +57,22 @@ impl Drop for Handle {
     }
 }
 
-/// Sends a RAW job to printer `name`; see the module doc for what is checked.
-pub fn print_raw(
-    name: &str,
-    job: &[u8],
-    title: &str,
-    timeouts: &Timeouts,
-) -> Result<(), PrinterError> {
-    let fail = |kind, msg: String| {
-        PrinterError::new(kind, format!("imprimante {name} (spouleur Windows): {msg}"))
+/// Sends a RAW job to printer `name`, watching it for at most `watch` once submitted;
+/// see the module doc for what is checked.
+pub fn print_raw(name: &str, job: &[u8], title: &str, watch: Duration) -> Result<(), QueueError> {
+    let fail = |cause| QueueError {
+        queue: name.to_string(),
+        system: QueueSystem::WindowsSpooler,
+        cause,
     };
     let wname = wide(name);
     let mut raw = PRINTER_HANDLE::default();
     // SAFETY: wname is NUL-terminated and outlives the call; raw is a valid out pointer.
-    unsafe { OpenPrinterW(PCWSTR(wname.as_ptr()), &mut raw, None) }.map_err(|e| {
-        fail(
-            PrinterErrorKind::UnknownPrinter,
-            format!("imprimante inconnue ou inaccessible ({e})"),
-        )
-    })?;
+    unsafe { OpenPrinterW(PCWSTR(wname.as_ptr()), &mut raw, None) }
+        .map_err(|e| fail(QueueCause::CannotOpen(e.to_string())))?;
     let handle = Handle(raw);
     if let Some(problem) = printer_problem(&handle) {
-        return Err(fail(
-            PrinterErrorKind::Offline,
-            format!("{problem}; rien n'a été envoyé"),
-        ));
+        return Err(fail(QueueCause::NotReady(problem)));
     }
     let mut doc_name = wide(title);
     let mut datatype = wide("RAW");
@@ -93,22 +84,19 @@ pub fn print_raw(
     // SAFETY: info points to NUL-terminated buffers that outlive the call.
     let job_id = unsafe { StartDocPrinterW(handle.0, 1, &info) };
     if job_id == 0 {
-        return Err(fail(
-            PrinterErrorKind::Io,
-            format!("StartDocPrinter: {}", windows::core::Error::from_thread()),
-        ));
+        return Err(fail(last_error("StartDocPrinter")));
     }
     // SAFETY: a document is open on the handle.
     unsafe {
         let _ = StartPagePrinter(handle.0);
     }
-    if let Err(msg) = write_all(&handle, job) {
+    if let Err(cause) = write_all(&handle, job) {
         // Abort rather than EndDoc: half a drawer command must not reach the printer.
         // SAFETY: a document is open on the handle.
         unsafe {
             let _ = AbortPrinter(handle.0);
         }
-        return Err(fail(PrinterErrorKind::Io, msg));
+        return Err(fail(cause));
     }
     // SAFETY: a page and a document are open on the handle.
     let ended = unsafe {
@@ -116,22 +104,27 @@ pub fn print_raw(
         EndDocPrinter(handle.0).as_bool()
     };
     if !ended {
-        return Err(fail(
-            PrinterErrorKind::Io,
-            format!("EndDocPrinter: {}", windows::core::Error::from_thread()),
-        ));
+        return Err(fail(last_error("EndDocPrinter")));
     }
-    watch_job(&handle, job_id, timeouts.write).map_err(|(kind, msg)| {
+    watch_job(&handle, job_id, watch).map_err(|cause| {
         // SAFETY: deleting our own job; failure only means it already left the queue.
         unsafe {
             let _ = SetJobW(handle.0, job_id, 0, None, JOB_CONTROL_DELETE);
         }
-        fail(kind, format!("{msg}; travail {job_id} annulé"))
+        fail(cause)
     })
 }
 
+/// The failure of spooler call `call`, with the thread's last Win32 error.
+fn last_error(call: &'static str) -> QueueCause {
+    QueueCause::Call {
+        call,
+        error: windows::core::Error::from_thread().to_string(),
+    }
+}
+
 /// WritePrinter may take fewer bytes than given: loop until all are written.
-fn write_all(handle: &Handle, job: &[u8]) -> Result<(), String> {
+fn write_all(handle: &Handle, job: &[u8]) -> Result<(), QueueCause> {
     let mut sent = 0usize;
     while sent < job.len() {
         let chunk = &job[sent..];
@@ -140,12 +133,11 @@ fn write_all(handle: &Handle, job: &[u8]) -> Result<(), String> {
         // SAFETY: chunk is valid for len bytes; written is a valid out pointer.
         let ok = unsafe { WritePrinter(handle.0, chunk.as_ptr().cast(), len, &mut written) };
         if !ok.as_bool() || written == 0 {
-            return Err(format!(
-                "WritePrinter: {} octets écrits sur {} ({})",
+            return Err(QueueCause::PartlyWritten {
                 sent,
-                job.len(),
-                windows::core::Error::from_thread()
-            ));
+                total: job.len(),
+                error: windows::core::Error::from_thread().to_string(),
+            });
         }
         sent += written as usize;
     }
@@ -206,11 +198,7 @@ fn job_problem(status: u32) -> Option<&'static str> {
 /// Polls the job until it is printed or gone from the queue (done), the job or the
 /// queue reports a problem (error), or `limit` passes. At the limit, a job the printer
 /// is taking (status "printing") is left to finish; one still waiting is a timeout.
-fn watch_job(
-    handle: &Handle,
-    job_id: u32,
-    limit: Duration,
-) -> Result<(), (PrinterErrorKind, String)> {
+fn watch_job(handle: &Handle, job_id: u32, limit: Duration) -> Result<(), QueueCause> {
     let started = Instant::now();
     loop {
         let mut needed = 0u32;
@@ -232,19 +220,19 @@ fn watch_job(
             return Ok(());
         }
         if let Some(p) = job_problem(status).or_else(|| printer_problem(handle)) {
-            return Err((PrinterErrorKind::Offline, p.to_string()));
+            return Err(QueueCause::JobRefused {
+                problem: p,
+                job: job_id,
+            });
         }
         if started.elapsed() >= limit {
             if status & JOB_STATUS_PRINTING != 0 {
                 return Ok(());
             }
-            return Err((
-                PrinterErrorKind::Timeout,
-                format!(
-                    "le travail attend toujours dans la file après {} ms",
-                    limit.as_millis()
-                ),
-            ));
+            return Err(QueueCause::JobStillWaiting {
+                ms: limit.as_millis(),
+                job: job_id,
+            });
         }
         std::thread::sleep(Duration::from_millis(20));
     }

@@ -1,5 +1,8 @@
 //! The command line: `serve` (default), `open-drawer`, `printers`, `set-password`,
-//! `service` (Windows).
+//! `service` (Windows, in `windows_service`).
+//!
+//! Layer 8, the top (issue 15): may import every module; no module imports it but
+//! `main.rs`.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -12,6 +15,9 @@ use crate::config::ConfigStore;
 use crate::platform::DATA_DIR_ENV;
 use crate::shutdown::Shutdown;
 use crate::state::AppState;
+
+#[cfg(windows)]
+pub mod windows_service;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -104,7 +110,7 @@ pub fn run(cli: Cli) -> Result<()> {
 /// `--data-dir` was given, so the installed service keeps serving that folder.
 #[cfg(windows)]
 fn service(action: ServiceAction, data_dir: PathBuf, explicit_dir: bool) -> Result<()> {
-    use crate::platform::windows::service;
+    use windows_service as service;
     match action {
         ServiceAction::Install => service::install(explicit_dir.then_some(data_dir.as_path())),
         ServiceAction::Uninstall => service::uninstall(),
@@ -112,7 +118,7 @@ fn service(action: ServiceAction, data_dir: PathBuf, explicit_dir: bool) -> Resu
         ServiceAction::Stop => service::stop(),
         ServiceAction::Status => service::status(),
         ServiceAction::DisableLegacy => service::disable_legacy(),
-        ServiceAction::Run => service::run(data_dir),
+        ServiceAction::Run => service::run(),
     }
 }
 
@@ -185,7 +191,7 @@ fn offline_state(data_dir: PathBuf) -> Result<AppState> {
 async fn open_drawer(data_dir: PathBuf) -> Result<()> {
     let state = offline_state(data_dir)?;
     let target = state.config().printer.target.clone();
-    let kicked = crate::drawer::open(&state).await?;
+    let kicked = crate::drawer::open(&state.drawer_printer(), &state.config().cashdrawer).await?;
     println!(
         "Tiroir-caisse ouvert via {target} en {} ms",
         kicked.outcome.elapsed.as_millis()

@@ -4,10 +4,12 @@
 //! The service runs the same `serve` as the console, on the ProgramData folder, and its
 //! stop request goes through [`Shutdown::trigger`], the same graceful path as Ctrl-C.
 //! It starts with the PC and the SCM restarts it when it fails (recovery actions).
+//!
+//! Part of the command line (layer 8, issue 15): it starts the whole app, so nothing
+//! below `cli` may call it.
 
 use std::ffi::{OsStr, OsString};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -36,10 +38,6 @@ const ERROR_SERVICE_EXISTS: i32 = 1073;
 const ERROR_SERVICE_DOES_NOT_EXIST: i32 = 1060;
 /// How long `stop`/`uninstall` wait for the service to reach Stopped.
 const STOP_WAIT: Duration = Duration::from_secs(20);
-
-/// The data folder `service run` serves. The SCM calls `service_main` through a C
-/// callback that carries no context, so this is the one place a value crosses it.
-static DATA_DIR: OnceLock<PathBuf> = OnceLock::new();
 
 fn manager(access: ServiceManagerAccess) -> Result<ServiceManager> {
     ServiceManager::local_computer(None::<&str>, access).context(
@@ -119,20 +117,11 @@ pub fn install(data_dir: Option<&Path>) -> Result<()> {
 
 /// Stops the service if it runs, then deletes it.
 pub fn uninstall() -> Result<()> {
-    let scm = manager(ServiceManagerAccess::CONNECT)?;
     let access = ServiceAccess::QUERY_STATUS | ServiceAccess::STOP | ServiceAccess::DELETE;
-    let service = match scm.open_service(SERVICE_NAME, access) {
-        Ok(s) => s,
-        Err(e) if os_code(&e) == Some(ERROR_SERVICE_DOES_NOT_EXIST) => {
-            println!("Service {SERVICE_NAME} absent: rien à désinstaller.");
-            return Ok(());
-        }
-        Err(e) => return Err(e).context("ouverture du service"),
+    let Some(service) = stopped(SERVICE_NAME, access, "ouverture du service")? else {
+        println!("Service {SERVICE_NAME} absent: rien à désinstaller.");
+        return Ok(());
     };
-    if service.query_status()?.current_state != ServiceState::Stopped {
-        let _ = service.stop();
-        wait_for(&service, ServiceState::Stopped)?;
-    }
     service.delete().context("suppression du service")?;
     println!("Service {SERVICE_NAME} désinstallé.");
     Ok(())
@@ -146,20 +135,16 @@ pub fn disable_legacy() -> Result<()> {
         ChangeServiceConfigW, ENUM_SERVICE_TYPE, SC_HANDLE, SERVICE_DISABLED, SERVICE_ERROR,
         SERVICE_NO_CHANGE,
     };
-    let scm = manager(ServiceManagerAccess::CONNECT)?;
     let access = ServiceAccess::QUERY_STATUS | ServiceAccess::STOP | ServiceAccess::CHANGE_CONFIG;
-    let service = match scm.open_service(LEGACY_SERVICE_NAME, access) {
-        Ok(s) => s,
-        Err(e) if os_code(&e) == Some(ERROR_SERVICE_DOES_NOT_EXIST) => {
-            println!("Ancien service {LEGACY_SERVICE_NAME} absent.");
-            return Ok(());
-        }
-        Err(e) => return Err(e).context(format!("ouverture de {LEGACY_SERVICE_NAME}")),
+    let Some(service) = stopped(
+        LEGACY_SERVICE_NAME,
+        access,
+        &format!("ouverture de {LEGACY_SERVICE_NAME}"),
+    )?
+    else {
+        println!("Ancien service {LEGACY_SERVICE_NAME} absent.");
+        return Ok(());
     };
-    if service.query_status()?.current_state != ServiceState::Stopped {
-        let _ = service.stop();
-        wait_for(&service, ServiceState::Stopped)?;
-    }
     // Only the start type changes; SERVICE_NO_CHANGE and nulls keep everything else.
     // SAFETY: the handle is open with CHANGE_CONFIG for the duration of the call.
     unsafe {
@@ -180,6 +165,26 @@ pub fn disable_legacy() -> Result<()> {
     .with_context(|| format!("désactivation de {LEGACY_SERVICE_NAME}"))?;
     println!("Ancien service {LEGACY_SERVICE_NAME} arrêté et désactivé (pas supprimé).");
     Ok(())
+}
+
+/// Service `name`, stopped if it ran; `None` when it is not installed. `opening`
+/// says what failed when it cannot be opened.
+fn stopped(
+    name: &str,
+    access: ServiceAccess,
+    opening: &str,
+) -> Result<Option<windows_service::service::Service>> {
+    let scm = manager(ServiceManagerAccess::CONNECT)?;
+    let service = match scm.open_service(name, access) {
+        Ok(s) => s,
+        Err(e) if os_code(&e) == Some(ERROR_SERVICE_DOES_NOT_EXIST) => return Ok(None),
+        Err(e) => return Err(e).context(opening.to_string()),
+    };
+    if service.query_status()?.current_state != ServiceState::Stopped {
+        let _ = service.stop();
+        wait_for(&service, ServiceState::Stopped)?;
+    }
+    Ok(Some(service))
 }
 
 fn open(access: ServiceAccess) -> Result<windows_service::service::Service> {
@@ -263,17 +268,21 @@ windows_service::define_windows_service!(ffi_service_main, service_main);
 
 /// `service run`: hands this thread to the SCM, which calls `service_main`. Run from a
 /// console it fails at once (error 1063): use `serve` there.
-pub fn run(data_dir: PathBuf) -> Result<()> {
-    let _ = DATA_DIR.set(data_dir);
+pub fn run() -> Result<()> {
     windows_service::service_dispatcher::start(SERVICE_NAME, ffi_service_main)
         .context("ceci est le point d'entrée du service Windows; en console, utiliser `serve`")
 }
 
+/// The SCM calls this through a C callback that carries no context; its arguments are
+/// those of `sc start`, not the registered command line. So the data folder is read
+/// again from the process's own command line (`[--data-dir DIR] service run`, or
+/// `ODOO_POS_DATA_DIR`), parsed as `main` parsed it, rather than kept in a static.
 fn service_main(_arguments: Vec<OsString>) {
-    let data_dir = DATA_DIR
-        .get()
-        .cloned()
-        .unwrap_or_else(crate::platform::default_data_dir);
+    use clap::Parser;
+    let data_dir = super::Cli::try_parse().map_or_else(
+        |_| crate::platform::default_data_dir(),
+        |cli| cli.data_dir(),
+    );
     if let Err(e) = run_service(&data_dir) {
         record_failure(&data_dir, &e);
     }
@@ -327,7 +336,7 @@ fn run_service(data_dir: &Path) -> Result<()> {
             stopping.await;
             let _ = report(handle, ServiceState::StopPending, 0);
         });
-        let served = runtime.block_on(crate::cli::serve_until(
+        let served = runtime.block_on(super::serve_until(
             data_dir.to_path_buf(),
             None,
             None,
