@@ -66,7 +66,7 @@ async fn iot_access(State(state): State<AppState>, req: Request, next: Next) -> 
 async fn guard(
     protocol: &str,
     enabled: bool,
-    nets: &[crate::config::IpNet],
+    nets: &[crate::domain::IpNet],
     req: Request,
     next: Next,
 ) -> Response {
@@ -117,7 +117,7 @@ async fn epos_print(
         &peer,
         &query,
         body,
-        crate::printer::DEFAULT_LABEL,
+        crate::domain::DEFAULT_LABEL,
         printer,
     )
     .await

@@ -17,7 +17,7 @@ pub fn router() -> Router<AppState> {
 /// Additive: the original's keys are unchanged.
 pub fn warnings(config: &crate::config::Config) -> Vec<String> {
     let mut out = Vec::new();
-    if config.server.allowed_origins == crate::config::AllowedOrigins::Any {
+    if config.server.allowed_origins == crate::domain::AllowedOrigins::Any {
         out.push(ANY_ORIGIN_WARNING.to_string());
     }
     out

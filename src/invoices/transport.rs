@@ -15,8 +15,8 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::document::Document;
-use super::ipp::{self, IppUri};
-use super::ipps::Fingerprint;
+use super::ipp;
+use crate::domain::{Fingerprint, IppUri};
 use crate::config::InvoicePrinterConfig;
 
 /// `Ipp(uri, pin)`: `pin` is the certificate fingerprint required over TLS

@@ -16,7 +16,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use tracing::Level;
 
 use super::clock::SharedClock;
-use super::line::{Entry, LogFormat};
+use super::line::Entry;
+use crate::domain::LogFormat;
 use super::rotate::{RotatingFile, Rotation};
 
 /// Lines waiting for the disk before new ones are counted instead of queued.
