@@ -246,7 +246,9 @@ mod tests {
             "../x",
             "C:\\Windows",
         ] {
-            let err = check_page_download_folder(&data, bad, default).unwrap_err();
+            let err = check_page_download_folder(&data, bad, default)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("config.ini sur la caisse"), "{bad}: {err}");
         }
         assert!(check_page_tls_file(&data, "").is_ok());
@@ -280,7 +282,9 @@ mod tests {
             "\\\\srv\\share",
             "//srv/share",
         ] {
-            let err = check_page_log_folder(dir.path(), bad).unwrap_err();
+            let err = check_page_log_folder(dir.path(), bad)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("dossier de données"), "{bad}: {err}");
         }
     }
@@ -298,7 +302,9 @@ mod tests {
         assert!(check_page_log_file(dir.path(), "logs", "cashdrawer.log").is_err());
         assert!(check_page_log_file(dir.path(), "logs", "other.log").is_ok());
         for not_a_log in ["config.ini", "session.key", ".log", "x.log.txt"] {
-            let err = check_page_log_file(dir.path(), ".", not_a_log).unwrap_err();
+            let err = check_page_log_file(dir.path(), ".", not_a_log)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(".log attendu"), "{not_a_log}: {err}");
         }
     }

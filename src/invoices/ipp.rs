@@ -258,6 +258,7 @@ mod tests {
         assert!(IppUri::parse("printer/ipp").is_err());
         assert!(IppUri::parse("ftp://printer/ipp")
             .unwrap_err()
+            .to_string()
             .contains("ipps://"));
         assert!(IppUri::parse("ipp://printer:x/ipp").is_err());
         assert!(IppUri::parse("ipp://[::1/ipp").is_err());

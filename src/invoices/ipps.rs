@@ -170,7 +170,7 @@ mod tests {
             format!("{} ", "3f".repeat(32)),
             "é".repeat(32),
         ] {
-            let err = Fingerprint::parse(&bad).unwrap_err();
+            let err = Fingerprint::parse(&bad).unwrap_err().to_string();
             assert!(err.contains("64 chiffres hexadécimaux"), "{bad}: {err}");
         }
     }

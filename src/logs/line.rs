@@ -431,6 +431,7 @@ mod tests {
         assert!("xml"
             .parse::<LogFormat>()
             .unwrap_err()
+            .to_string()
             .contains("text, json"));
         // The default is the text line, unchanged.
         assert_eq!(

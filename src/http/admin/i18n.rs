@@ -239,3 +239,6 @@ mod tests {
         assert_eq!(lang("de"), Lang::Fr);
     }
 }
+
+#[cfg(test)]
+mod english_errors;
