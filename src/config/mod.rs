@@ -254,7 +254,7 @@ pub struct LogsConfig {
     pub format: LogFormat,
 }
 
-/// Stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`): see [`crate::odoo`].
+/// Stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`): see the `odoo` module.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OdooConfig {
     pub epos: bool,
@@ -416,7 +416,9 @@ impl Config {
                 host: r.get("server", "host", values::parse_ip)?,
                 allowed_origins: r.get("server", "allowed_origins", values::parse_origins)?,
                 allowed_networks: r.get("server", "allowed_networks", parse_cidr_list)?,
-                allowed_hosts: r.get("server", "allowed_hosts", |v| Ok::<_, ParseError>(parse_list(v)))?,
+                allowed_hosts: r.get("server", "allowed_hosts", |v| {
+                    Ok::<_, ParseError>(parse_list(v))
+                })?,
                 header_timeout: r.get("server", "header_timeout_s", secs(1, 300))?,
                 https_only: r.get("server", "https_only", parse_bool)?,
                 cert_file: r.get("server", "cert_file", values::parse_optional_path)?,

@@ -26,11 +26,20 @@ pub enum PageError {
     LogFolder,
     LogFile,
     /// A symbolic link that leads out of the data folder.
-    Outside { resolved: PathBuf },
-    DownloadFolder { default: String, data_dir: PathBuf },
+    Outside {
+        resolved: PathBuf,
+    },
+    DownloadFolder {
+        default: String,
+        data_dir: PathBuf,
+    },
     TlsAuthority,
-    TlsFile { example: PathBuf },
-    HostName { name: String },
+    TlsFile {
+        example: PathBuf,
+    },
+    HostName {
+        name: String,
+    },
     Extensions,
 }
 
@@ -104,7 +113,7 @@ pub fn check_page_log_folder(data_dir: &Path, folder: &str) -> Result<(), PageEr
 /// folder.
 pub fn check_page_log_file(data_dir: &Path, folder: &str, filename: &str) -> Result<(), PageError> {
     if !filename.to_ascii_lowercase().ends_with(".log") || filename.len() <= 4 {
-return Err(PageError::LogFile);
+        return Err(PageError::LogFile);
     }
     stays_inside(data_dir, &data_dir.join(folder).join(filename))
 }
@@ -146,7 +155,7 @@ pub fn check_page_tls_file(data_dir: &Path, file: &str) -> Result<(), PageError>
         .iter()
         .any(|name| resolve(path) == resolve(&data_dir.join("tls").join(name)));
     if authority {
-return Err(PageError::TlsAuthority);
+        return Err(PageError::TlsAuthority);
     }
     if file.is_empty() || (path.is_absolute() && stays_inside(data_dir, path).is_ok()) {
         Ok(())
@@ -164,7 +173,7 @@ pub fn check_page_host_names(names: &[String]) -> Result<(), PageError> {
     let bad = names.iter().find(|n| !is_host_name(n));
     match bad {
         None => Ok(()),
-Some(n) => Err(PageError::HostName { name: n.clone() }),
+        Some(n) => Err(PageError::HostName { name: n.clone() }),
     }
 }
 
@@ -194,7 +203,7 @@ pub fn check_page_extensions(extensions: &[String]) -> Result<(), PageError> {
     if extensions.iter().all(|e| e.eq_ignore_ascii_case(".pdf")) {
         Ok(())
     } else {
-Err(PageError::Extensions)
+        Err(PageError::Extensions)
     }
 }
 
@@ -204,7 +213,7 @@ fn stays_inside(data_dir: &Path, path: &Path) -> Result<(), PageError> {
     if resolved.starts_with(&root) {
         Ok(())
     } else {
-Err(PageError::Outside { resolved })
+        Err(PageError::Outside { resolved })
     }
 }
 

@@ -67,7 +67,7 @@ impl DrawerCommand {
             return Err(ParseError::DrawerHex);
         }
         if cleaned.is_empty() || !cleaned.len().is_multiple_of(2) || cleaned.len() > 128 {
-return Err(ParseError::DrawerLength);
+            return Err(ParseError::DrawerLength);
         }
         let bytes = (0..cleaned.len())
             .step_by(2)
@@ -180,5 +180,4 @@ mod tests {
             .to_string()
             .contains("realtime"));
     }
-
 }

@@ -15,8 +15,14 @@ use super::printer_target::TargetError;
 pub enum ParseError {
     Bool,
     /// One word out of a fixed list, given in both languages.
-    Choice { fr: &'static str, en: &'static str },
-    Range { min: u64, max: u64 },
+    Choice {
+        fr: &'static str,
+        en: &'static str,
+    },
+    Range {
+        min: u64,
+        max: u64,
+    },
     Port,
     PortNonZero,
     Ip,
@@ -24,16 +30,25 @@ pub enum ParseError {
     Empty,
     FileName,
     Extensions,
-    Origin { origin: String },
+    Origin {
+        origin: String,
+    },
     BcryptHash,
-    NetAddress { text: String },
-    NetPrefix { text: String, max: u8 },
+    NetAddress {
+        text: String,
+    },
+    NetPrefix {
+        text: String,
+        max: u8,
+    },
     /// A network of a list, with the form the list takes.
     NetList(Box<ParseError>),
     PaperWidth,
     OptionalPath,
     /// A character that would start a new config.ini line.
-    IniChar { code: u32 },
+    IniChar {
+        code: u32,
+    },
     IniQuote,
     IniApostrophe,
     QueueName,
@@ -43,7 +58,9 @@ pub enum ParseError {
     /// A certificate pin on a route that is not encrypted.
     PinNeedsTls,
     MetricsToken,
-    Ipp { problem: IppProblem },
+    Ipp {
+        problem: IppProblem,
+    },
     Target(#[from] TargetError),
     Name(#[from] NameError),
 }
@@ -201,7 +218,10 @@ fn ipp_problem(problem: &IppProblem) -> [String; 2] {
             format!("adresse {a:?} invalide"),
             format!("invalid address {a:?}"),
         ],
-        IppProblem::Port(p) => [format!("port {p:?} invalide"), format!("invalid port {p:?}")],
+        IppProblem::Port(p) => [
+            format!("port {p:?} invalide"),
+            format!("invalid port {p:?}"),
+        ],
         IppProblem::NoHost => both(["hôte manquant", "missing host"]),
     }
 }

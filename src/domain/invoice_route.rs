@@ -22,9 +22,7 @@ pub struct IppUri {
 impl IppUri {
     pub fn parse(uri: &str) -> Result<IppUri, ParseError> {
         let refuse = |problem| ParseError::Ipp { problem };
-        let (scheme, rest) = uri
-            .split_once("://")
-            .ok_or(refuse(IppProblem::NoScheme))?;
+        let (scheme, rest) = uri.split_once("://").ok_or(refuse(IppProblem::NoScheme))?;
         let (default_port, tls) = match scheme.to_ascii_lowercase().as_str() {
             "ipp" => (631, false),
             "ipps" => (631, true),
@@ -85,7 +83,8 @@ impl Fingerprint {
         }
         let mut out = [0u8; 32];
         for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).map_err(|_| ParseError::Fingerprint)?;
+            *byte = u8::from_str_radix(&digits[2 * i..2 * i + 2], 16)
+                .map_err(|_| ParseError::Fingerprint)?;
         }
         Ok(Fingerprint(out))
     }
@@ -117,4 +116,3 @@ impl std::fmt::Debug for Fingerprint {
         write!(f, "Fingerprint({self})")
     }
 }
-

@@ -56,4 +56,3 @@ pub fn parse_cidr_list(v: &str) -> Result<Vec<IpNet>, ParseError> {
         .collect::<Result<_, _>>()
         .map_err(|e| ParseError::NetList(Box::new(e)))
 }
-

@@ -75,7 +75,7 @@ impl PrinterName {
             return Err(NameError::Charset);
         }
         if text == DEFAULT_LABEL {
-return Err(NameError::Default);
+            return Err(NameError::Default);
         }
         Ok(PrinterName(text.to_string()))
     }
@@ -119,10 +119,10 @@ impl NamedPrinters {
             };
             let name = PrinterName::parse(key).map_err(|e| refuse(e.into()))?;
             if list.iter().any(|(n, _)| *n == name) {
-return Err(refuse(NameError::Taken.into()));
+                return Err(refuse(NameError::Taken.into()));
             }
             if list.len() == MAX_NAMED {
-return Err(refuse(NameError::TooMany.into()));
+                return Err(refuse(NameError::TooMany.into()));
             }
             let target = PrinterTarget::parse(value).map_err(|e| refuse(e.into()))?;
             list.push((name, target));

@@ -50,14 +50,24 @@ pub enum TargetError {
         key: String,
         known: &'static [&'static str],
     },
-    TcpPort { port: String },
-    TcpHost { text: String },
+    TcpPort {
+        port: String,
+    },
+    TcpHost {
+        text: String,
+    },
     NoSerialPort,
-    Baud { value: String },
+    Baud {
+        value: String,
+    },
     NoPath,
-    Scheme { text: String },
+    Scheme {
+        text: String,
+    },
     /// `status=` that is not a boolean.
-    Flag { key: &'static str },
+    Flag {
+        key: &'static str,
+    },
 }
 
 impl Message for TargetError {
@@ -144,7 +154,7 @@ impl PrinterTarget {
             return Err(TargetError::Empty);
         }
         if text.chars().any(char::is_control) {
-return Err(TargetError::Control);
+            return Err(TargetError::Control);
         }
         if text.eq_ignore_ascii_case("virtual") {
             return Ok(PrinterTarget::Virtual);

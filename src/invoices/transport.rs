@@ -16,8 +16,8 @@ use tokio::net::TcpStream;
 
 use super::document::Document;
 use super::ipp;
-use crate::domain::{Fingerprint, IppUri};
 use crate::config::InvoicePrinterConfig;
+use crate::domain::{Fingerprint, IppUri};
 
 /// `Ipp(uri, pin)`: `pin` is the certificate fingerprint required over TLS
 /// (`ipps_fingerprint`).

@@ -19,8 +19,8 @@ use tracing_subscriber::layer::{Context, Layer};
 
 use super::clock::SharedClock;
 use super::repeats::Repeats;
-use crate::domain::LogFormat;
 use super::writer::Sink;
+use crate::domain::LogFormat;
 
 /// The parts of a line.
 #[derive(Debug, Clone, Default)]

@@ -13,8 +13,8 @@ use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use super::exchange::{query_status, write_job};
-use super::{PrinterError, PrinterErrorKind, PrinterTarget, Timeouts, Transport};
 use super::target::{CheckError, NotDevice};
+use super::{PrinterError, PrinterErrorKind, PrinterTarget, Timeouts, Transport};
 use crate::escpos::PrinterStatus;
 
 /// Whether `path` names a device (at save time). On Unix: a character device (a symbolic

@@ -59,7 +59,11 @@ impl Message for CheckError {
                 let what = lang.pick(what.words());
                 let accepted = lang.pick(ACCEPTED);
                 let [fr, en] = [" n'est pas un périphérique (", " is not a device ("];
-                format!("{}{}{what}); {accepted}", path.display(), lang.pick([fr, en]))
+                format!(
+                    "{}{}{what}); {accepted}",
+                    path.display(),
+                    lang.pick([fr, en])
+                )
             }
             CheckError::ThisService { host, port } => lang.pick([
                 format!(
@@ -125,5 +129,4 @@ impl PrinterTarget {
             Ok(())
         }
     }
-
 }

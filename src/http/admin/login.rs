@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 
 use super::i18n::Texts;
-use crate::domain::Lang;
 use super::{html, session_of, AdminSession, AdminState};
 use crate::auth::session::{login_cookie, session_cookie, Sessions};
 use crate::auth::{password, same_secret};
+use crate::domain::Lang;
 use crate::http::access::{Peer, Scheme};
 
 #[derive(Template)]

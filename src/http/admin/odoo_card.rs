@@ -10,9 +10,9 @@ use std::net::IpAddr;
 
 use axum::http::{header, HeaderMap};
 
-use crate::domain::Lang;
 use crate::config::Config;
 use crate::domain::AllowedOrigins;
+use crate::domain::Lang;
 
 /// At most this many LAN addresses are listed (a till has one or two; a machine with
 /// dozens of virtual interfaces must not make the page endless).

@@ -14,11 +14,11 @@ use serde_json::json;
 
 use super::fields::{self, GroupView};
 use super::i18n::Texts;
-use crate::domain::Lang;
 use super::{html, AdminSession, AdminState};
 use crate::auth::password;
 use crate::auth::session::{session_cookie, Sessions};
 use crate::config::SaveError;
+use crate::domain::Lang;
 use crate::error::ApiError;
 use crate::http::access::Peer;
 

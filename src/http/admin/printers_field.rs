@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use ini::Ini;
 
 use super::fields::{Field, Kind};
-use crate::domain::Lang;
 use crate::config::PRINTERS_SECTION;
+use crate::domain::Lang;
 use crate::domain::{NamedPrinters, PrinterTarget, Text};
 
 /// The page's field for the whole section (form name `printers.entries`).
@@ -180,9 +180,7 @@ pub fn view(
         label: lang.pick(FIELD.label),
         help: lang.pick(FIELD.help),
         value,
-        error: error
-            .map(|e| e.get(lang).to_string())
-            .unwrap_or_default(),
+        error: error.map(|e| e.get(lang).to_string()).unwrap_or_default(),
         list: printers
             .iter()
             .map(|(name, target)| {

@@ -8,9 +8,17 @@ use crate::domain::{Lang, Message};
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.message(Lang::Fr))]
 pub enum PemError {
-    CertUnreadable { path: PathBuf, detail: String },
-    NoCert { path: PathBuf },
-    KeyUnreadable { path: PathBuf, detail: String },
+    CertUnreadable {
+        path: PathBuf,
+        detail: String,
+    },
+    NoCert {
+        path: PathBuf,
+    },
+    KeyUnreadable {
+        path: PathBuf,
+        detail: String,
+    },
     /// rustls refused the pair (the key is not the certificate's).
     Mismatch {
         cert: PathBuf,

@@ -20,7 +20,8 @@ use windows::Win32::Graphics::Printing::{
     PRINTER_STATUS_PAPER_OUT, PRINTER_STATUS_PAUSED, PRINTER_STATUS_USER_INTERVENTION,
 };
 
-use crate::printer::{PrinterError, PrinterErrorKind, Timeouts};
+use crate::domain::Timeouts;
+use crate::printer::{PrinterError, PrinterErrorKind};
 
 fn wide(s: &str) -> Vec<u16> {
     s.encode_utf16().chain(std::iter::once(0)).collect()
