@@ -10,7 +10,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::domain::{Lang, Message};
+use crate::domain::{told, Lang, Message};
 
 const ACCEPTED: [&str; 2] = [
     "dossier relatif au dossier de données attendu, sans « .. », sans lecteur (C:) \
@@ -43,50 +43,44 @@ pub enum PageError {
     Extensions,
 }
 
+#[rustfmt::skip]
 impl Message for PageError {
     fn message(&self, lang: Lang) -> String {
         use PageError as E;
-        let [fr, en] = match self {
-            E::LogFolder => ACCEPTED.map(str::to_string),
-            E::LogFile => [
-                "nom de fichier en .log attendu (par exemple cashdrawer.log): le journal ne peut pas être un autre fichier du dossier de données".into(),
-                "a .log file name expected (for example cashdrawer.log): the log cannot be another file of the data folder".into(),
-            ],
-            E::Outside { resolved } => [
-                format!("{} sort du dossier de données par un lien symbolique; {}", resolved.display(), ACCEPTED[0]),
-                format!("{} leaves the data folder through a symbolic link; {}", resolved.display(), ACCEPTED[1]),
-            ],
-            E::DownloadFolder { default, data_dir } => [
-                format!("depuis cette page, le dossier de téléchargement par défaut ({default}) ou un dossier \
-                         du dossier de données ({}); un autre dossier se règle dans config.ini sur la caisse", data_dir.display()),
-                format!("from this page, the default download folder ({default}) or a folder inside \
-                         the data folder ({}); another folder is set in config.ini on the till", data_dir.display()),
-            ],
-            E::TlsAuthority => [
-                "depuis cette page, pas l'autorité de certification locale (tls/ca.pem, \
-                 tls/ca-key.pem): le certificat servi est tls/cert.pem et sa clé tls/key.pem".into(),
-                "from this page, not the local certificate authority (tls/ca.pem, tls/ca-key.pem): \
-                 the certificate served is tls/cert.pem and its key tls/key.pem".into(),
-            ],
-            E::TlsFile { example } => [
-                format!("depuis cette page, un fichier du dossier de données attendu, chemin complet \
-                         (par exemple {}); un autre chemin se règle dans config.ini sur la caisse", example.display()),
-                format!("from this page, a file inside the data folder expected, full path (for example {}); \
-                         another path is set in config.ini on the till", example.display()),
-            ],
-            E::HostName { name } => [
-                format!("{name:?}: nom d'hôte attendu (lettres, chiffres, '-' et '.', sans '*'), par exemple \
-                         caisse1.boutique.lan, ou une adresse IP"),
-                format!("{name:?}: host name expected (letters, digits, '-' and '.', no '*'), for example \
-                         caisse1.boutique.lan, or an IP address"),
-            ],
-            E::Extensions => [
-                "depuis cette page, .pdf seulement (les factures); d'autres extensions se règlent \
-                 dans config.ini sur la caisse".into(),
-                "from this page, .pdf only (invoices); other extensions are set in config.ini on the till".into(),
-            ],
-        };
-        lang.pick([fr, en])
+        let accepted = lang.pick(ACCEPTED);
+        match self {
+            E::LogFolder => accepted.to_string(),
+            E::LogFile => told! {lang,
+                "nom de fichier en .log attendu (par exemple cashdrawer.log): le journal ne peut pas être un autre fichier du dossier de données",
+                "a .log file name expected (for example cashdrawer.log): the log cannot be another file of the data folder"},
+            E::Outside { resolved } => {
+                let resolved = resolved.display();
+                told! {lang,
+                    "{resolved} sort du dossier de données par un lien symbolique; {accepted}",
+                    "{resolved} leaves the data folder through a symbolic link; {accepted}"}
+            }
+            E::DownloadFolder { default, data_dir } => {
+                let data_dir = data_dir.display();
+                told! {lang,
+                    "depuis cette page, le dossier de téléchargement par défaut ({default}) ou un dossier du dossier de données ({data_dir}); un autre dossier se règle dans config.ini sur la caisse",
+                    "from this page, the default download folder ({default}) or a folder inside the data folder ({data_dir}); another folder is set in config.ini on the till"}
+            }
+            E::TlsAuthority => told! {lang,
+                "depuis cette page, pas l'autorité de certification locale (tls/ca.pem, tls/ca-key.pem): le certificat servi est tls/cert.pem et sa clé tls/key.pem",
+                "from this page, not the local certificate authority (tls/ca.pem, tls/ca-key.pem): the certificate served is tls/cert.pem and its key tls/key.pem"},
+            E::TlsFile { example } => {
+                let example = example.display();
+                told! {lang,
+                    "depuis cette page, un fichier du dossier de données attendu, chemin complet (par exemple {example}); un autre chemin se règle dans config.ini sur la caisse",
+                    "from this page, a file inside the data folder expected, full path (for example {example}); another path is set in config.ini on the till"}
+            }
+            E::HostName { name } => told! {lang,
+                "{name:?}: nom d'hôte attendu (lettres, chiffres, '-' et '.', sans '*'), par exemple caisse1.boutique.lan, ou une adresse IP",
+                "{name:?}: host name expected (letters, digits, '-' and '.', no '*'), for example caisse1.boutique.lan, or an IP address"},
+            E::Extensions => told! {lang,
+                "depuis cette page, .pdf seulement (les factures); d'autres extensions se règlent dans config.ini sur la caisse",
+                "from this page, .pdf only (invoices); other extensions are set in config.ini on the till"},
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 //!
 //! Imports only `domain` itself.
 
-use super::lang::{Lang, Message};
+use super::lang::{told, Lang, Message};
 use super::printer_name::NameError;
 use super::printer_target::TargetError;
 
@@ -88,140 +88,86 @@ const IPP: [&str; 2] = [
     "accepted: ipp://host[:port]/path (e.g. ipp://192.168.1.50/ipp/print), ipps://host[:port]/path (encrypted IPP, TLS), http:// or https://host:port/path",
 ];
 
-/// Both languages of a fixed text.
-fn both(pair: [&str; 2]) -> [String; 2] {
-    pair.map(str::to_string)
-}
-
+#[rustfmt::skip]
 impl Message for ParseError {
     fn message(&self, lang: Lang) -> String {
         use ParseError as E;
-        let pair: [String; 2] = match self {
-            E::Bool => both([
-                "valeurs acceptées: true/false, yes/no, on/off, 1/0",
-                "accepted values: true/false, yes/no, on/off, 1/0",
-            ]),
-            E::Choice { fr, en } => [
-                format!("valeurs acceptées: {fr}"),
-                format!("accepted values: {en}"),
-            ],
-            E::Range { min, max } => [
-                format!("nombre entier entre {min} et {max} attendu"),
-                format!("whole number between {min} and {max} expected"),
-            ],
-            E::Port => both([
-                "port entre 0 et 65535 attendu (0 = choisi par le système)",
-                "port between 0 and 65535 expected (0 = chosen by the system)",
-            ]),
-            E::PortNonZero => both([
-                "port entre 1 et 65535 attendu",
-                "port between 1 and 65535 expected",
-            ]),
-            E::Ip => both([
+        let (line, hex, ipp) = (lang.pick(INI_LINE), lang.pick(DRAWER_HEX), lang.pick(IPP));
+        match self {
+            E::Bool => told! {lang, "valeurs acceptées: true/false, yes/no, on/off, 1/0", "accepted values: true/false, yes/no, on/off, 1/0"},
+            E::Choice { fr, en } => told! {lang, "valeurs acceptées: {fr}", "accepted values: {en}"},
+            E::Range { min, max } => told! {lang, "nombre entier entre {min} et {max} attendu", "whole number between {min} and {max} expected"},
+            E::Port => told! {lang, "port entre 0 et 65535 attendu (0 = choisi par le système)", "port between 0 and 65535 expected (0 = chosen by the system)"},
+            E::PortNonZero => told! {lang, "port entre 1 et 65535 attendu", "port between 1 and 65535 expected"},
+            E::Ip => told! {lang,
                 "adresse IP attendue, par exemple 0.0.0.0 (toutes), 127.0.0.1 (locale) ou ::",
-                "IP address expected, for example 0.0.0.0 (all), 127.0.0.1 (local only) or ::",
-            ]),
-            E::HostOrEmpty => both([
-                "adresse IP ou nom d'hôte attendu (ou vide)",
-                "IP address or host name expected (or empty)",
-            ]),
-            E::Empty => both([
-                "une valeur non vide est attendue",
-                "a non-empty value is expected",
-            ]),
-            E::FileName => both([
+                "IP address expected, for example 0.0.0.0 (all), 127.0.0.1 (local only) or ::"},
+            E::HostOrEmpty => told! {lang, "adresse IP ou nom d'hôte attendu (ou vide)", "IP address or host name expected (or empty)"},
+            E::Empty => told! {lang, "une valeur non vide est attendue", "a non-empty value is expected"},
+            E::FileName => told! {lang,
                 "nom de fichier simple attendu, sans dossier (par exemple cashdrawer.log)",
-                "plain file name expected, without a folder (for example cashdrawer.log)",
-            ]),
-            E::Extensions => both([
+                "plain file name expected, without a folder (for example cashdrawer.log)"},
+            E::Extensions => told! {lang,
                 "liste d'extensions attendue, par exemple .pdf ou .pdf,.PDF",
-                "list of extensions expected, for example .pdf or .pdf,.PDF",
-            ]),
-            E::Origin { origin } => [
-                format!("origine {origin:?} invalide: * ou une liste d'origines comme https://maboutique.odoo.com (schéma et hôte, sans chemin)"),
-                format!("invalid origin {origin:?}: * or a list of origins such as https://myshop.odoo.com (scheme and host, no path)"),
-            ],
-            E::BcryptHash => both([
+                "list of extensions expected, for example .pdf or .pdf,.PDF"},
+            E::Origin { origin } => told! {lang,
+                "origine {origin:?} invalide: * ou une liste d'origines comme https://maboutique.odoo.com (schéma et hôte, sans chemin)",
+                "invalid origin {origin:?}: * or a list of origins such as https://myshop.odoo.com (scheme and host, no path)"},
+            E::BcryptHash => told! {lang,
                 "empreinte bcrypt attendue ($2b$...), ou vide pour recréer le mot de passe",
-                "bcrypt hash expected ($2b$...), or empty to create the password again",
-            ]),
-            E::NetAddress { text } => [
-                format!("{text:?}: adresse invalide"),
-                format!("{text:?}: invalid address"),
-            ],
-            E::NetPrefix { text, max } => [
-                format!("{text:?}: préfixe invalide (0 à {max})"),
-                format!("{text:?}: invalid prefix (0 to {max})"),
-            ],
-            E::NetList(inner) => [
-                format!("{}; liste de réseaux CIDR attendue, par exemple 192.168.1.0/24, 10.0.0.5", inner.message(Lang::Fr)),
-                format!("{}; list of CIDR networks expected, for example 192.168.1.0/24, 10.0.0.5", inner.message(Lang::En)),
-            ],
-            E::PaperWidth => both([
-                "largeur en points attendue: 384 (58 mm), 576 (80 mm), 58mm ou 80mm",
-                "width in dots expected: 384 (58 mm), 576 (80 mm), 58mm or 80mm",
-            ]),
-            E::OptionalPath => both([
-                "chemin de fichier attendu (ou vide)",
-                "file path expected (or empty)",
-            ]),
-            E::IniChar { code } => [
-                format!("caractère U+{code:04X} refusé (retour à la ligne, contrôle ou mise en forme invisible); accepté: {}", INI_LINE[0]),
-                format!("character U+{code:04X} refused (line break, control or invisible formatting); accepted: {}", INI_LINE[1]),
-            ],
-            E::IniQuote => [
-                format!("guillemet droit \" refusé (config.ini le lit comme le début d'une valeur entre guillemets); accepté: {}", INI_LINE[0]),
-                format!("straight quote \" refused (config.ini reads it as the start of a quoted value); accepted: {}", INI_LINE[1]),
-            ],
-            E::IniApostrophe => [
-                format!("apostrophe en tête de valeur refusée (config.ini la lit comme le début d'une valeur entre apostrophes); accepté: {}", INI_LINE[0]),
-                format!("apostrophe at the start of a value refused (config.ini reads it as the start of a quoted value); accepted: {}", INI_LINE[1]),
-            ],
-            E::QueueName => both([
-                "nom de file d'impression système (FACTURE) ou nom@ip:port (par exemple FACTURE@192.168.1.60:9100), ou vide",
-                "system print queue name (FACTURE) or name@ip:port (for example FACTURE@192.168.1.60:9100), or empty",
-            ]),
-            E::DrawerHex => both(DRAWER_HEX),
-            E::DrawerLength => [
-                format!("{} (nombre pair de chiffres, 1 à 64 octets)", DRAWER_HEX[0]),
-                format!("{} (an even number of digits, 1 to 64 bytes)", DRAWER_HEX[1]),
-            ],
-            E::Fingerprint => both([
-                "empreinte SHA-256 du certificat de l'imprimante attendue: 64 chiffres hexadécimaux, séparés ou non par « : » (ex. 3F:A2:…:9C), ou vide (certificat non vérifié, empreinte notée dans le journal)",
-                "SHA-256 fingerprint of the printer's certificate expected: 64 hexadecimal digits, with or without “:” between them (e.g. 3F:A2:…:9C), or empty (certificate not verified, its fingerprint written in the log)",
-            ]),
-            E::PinNeedsTls => both([
-                "empreinte utilisable seulement avec ipp_uri en ipps:// ou https:// (chiffré); videz-la ou passez ipp_uri en ipps://",
-                "a fingerprint only works with an ipps:// or https:// ipp_uri (encrypted); empty it or change ipp_uri to ipps://",
-            ]),
-            E::MetricsToken => both([
-                "jeton de 16 à 256 caractères ASCII visibles attendu (sans espace), ou vide pour aucun jeton",
-                "token of 16 to 256 visible ASCII characters expected (no space), or empty for no token",
-            ]),
-            E::Ipp { problem } => {
-                let [fr, en] = ipp_problem(problem);
-                [format!("{fr}; {}", IPP[0]), format!("{en}; {}", IPP[1])]
+                "bcrypt hash expected ($2b$...), or empty to create the password again"},
+            E::NetAddress { text } => told! {lang, "{text:?}: adresse invalide", "{text:?}: invalid address"},
+            E::NetPrefix { text, max } => told! {lang, "{text:?}: préfixe invalide (0 à {max})", "{text:?}: invalid prefix (0 to {max})"},
+            E::NetList(inner) => {
+                let inner = inner.message(lang);
+                told! {lang,
+                    "{inner}; liste de réseaux CIDR attendue, par exemple 192.168.1.0/24, 10.0.0.5",
+                    "{inner}; list of CIDR networks expected, for example 192.168.1.0/24, 10.0.0.5"}
             }
-            E::Target(e) => return e.message(lang),
-            E::Name(e) => return e.message(lang),
-        };
-        let [fr, en] = pair;
-        lang.pick([fr, en])
+            E::PaperWidth => told! {lang,
+                "largeur en points attendue: 384 (58 mm), 576 (80 mm), 58mm ou 80mm",
+                "width in dots expected: 384 (58 mm), 576 (80 mm), 58mm or 80mm"},
+            E::OptionalPath => told! {lang, "chemin de fichier attendu (ou vide)", "file path expected (or empty)"},
+            E::IniChar { code } => told! {lang,
+                "caractère U+{code:04X} refusé (retour à la ligne, contrôle ou mise en forme invisible); accepté: {line}",
+                "character U+{code:04X} refused (line break, control or invisible formatting); accepted: {line}"},
+            E::IniQuote => told! {lang,
+                "guillemet droit \" refusé (config.ini le lit comme le début d'une valeur entre guillemets); accepté: {line}",
+                "straight quote \" refused (config.ini reads it as the start of a quoted value); accepted: {line}"},
+            E::IniApostrophe => told! {lang,
+                "apostrophe en tête de valeur refusée (config.ini la lit comme le début d'une valeur entre apostrophes); accepté: {line}",
+                "apostrophe at the start of a value refused (config.ini reads it as the start of a quoted value); accepted: {line}"},
+            E::QueueName => told! {lang,
+                "nom de file d'impression système (FACTURE) ou nom@ip:port (par exemple FACTURE@192.168.1.60:9100), ou vide",
+                "system print queue name (FACTURE) or name@ip:port (for example FACTURE@192.168.1.60:9100), or empty"},
+            E::DrawerHex => hex.to_string(),
+            E::DrawerLength => told! {lang, "{hex} (nombre pair de chiffres, 1 à 64 octets)", "{hex} (an even number of digits, 1 to 64 bytes)"},
+            E::Fingerprint => told! {lang,
+                "empreinte SHA-256 du certificat de l'imprimante attendue: 64 chiffres hexadécimaux, séparés ou non par « : » (ex. 3F:A2:…:9C), ou vide (certificat non vérifié, empreinte notée dans le journal)",
+                "SHA-256 fingerprint of the printer's certificate expected: 64 hexadecimal digits, with or without “:” between them (e.g. 3F:A2:…:9C), or empty (certificate not verified, its fingerprint written in the log)"},
+            E::PinNeedsTls => told! {lang,
+                "empreinte utilisable seulement avec ipp_uri en ipps:// ou https:// (chiffré); videz-la ou passez ipp_uri en ipps://",
+                "a fingerprint only works with an ipps:// or https:// ipp_uri (encrypted); empty it or change ipp_uri to ipps://"},
+            E::MetricsToken => told! {lang,
+                "jeton de 16 à 256 caractères ASCII visibles attendu (sans espace), ou vide pour aucun jeton",
+                "token of 16 to 256 visible ASCII characters expected (no space), or empty for no token"},
+            E::Ipp { problem } => {
+                let problem = ipp_problem(problem, lang);
+                format!("{problem}; {ipp}")
+            }
+            E::Target(e) => e.message(lang),
+            E::Name(e) => e.message(lang),
+        }
     }
 }
 
-fn ipp_problem(problem: &IppProblem) -> [String; 2] {
+#[rustfmt::skip]
+fn ipp_problem(problem: &IppProblem, lang: Lang) -> String {
     match problem {
-        IppProblem::NoScheme => both(["schéma manquant", "missing scheme"]),
-        IppProblem::Scheme(s) => [format!("schéma {s} inconnu"), format!("unknown scheme {s}")],
-        IppProblem::Address(a) => [
-            format!("adresse {a:?} invalide"),
-            format!("invalid address {a:?}"),
-        ],
-        IppProblem::Port(p) => [
-            format!("port {p:?} invalide"),
-            format!("invalid port {p:?}"),
-        ],
-        IppProblem::NoHost => both(["hôte manquant", "missing host"]),
+        IppProblem::NoScheme => told! {lang, "schéma manquant", "missing scheme"},
+        IppProblem::Scheme(s) => told! {lang, "schéma {s} inconnu", "unknown scheme {s}"},
+        IppProblem::Address(a) => told! {lang, "adresse {a:?} invalide", "invalid address {a:?}"},
+        IppProblem::Port(p) => told! {lang, "port {p:?} invalide", "invalid port {p:?}"},
+        IppProblem::NoHost => told! {lang, "hôte manquant", "missing host"},
     }
 }

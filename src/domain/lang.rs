@@ -30,6 +30,18 @@ impl Lang {
     }
 }
 
+/// One message in `lang`: the French or the English `format!` of the same values (only
+/// the one asked for is built).
+macro_rules! told {
+    ($lang:expr, $fr:literal, $en:literal $(,)?) => {
+        match $lang {
+            $crate::domain::Lang::Fr => format!($fr),
+            $crate::domain::Lang::En => format!($en),
+        }
+    };
+}
+pub(crate) use told;
+
 /// An error that can be told in either language. The French text is the one the JSON
 /// answers and the log carry; `Display` of every domain error is it.
 pub trait Message {

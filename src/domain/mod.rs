@@ -21,6 +21,7 @@ pub mod values;
 pub use drawer::{DrawerCommand, OfflineKick, SensorOpenLevel, PRESETS};
 pub use error::{IppProblem, ParseError};
 pub use invoice_route::{Fingerprint, IppUri};
+pub(crate) use lang::told;
 pub use lang::{Lang, Message, Text};
 pub use log_format::LogFormat;
 pub use net::{parse_cidr_list, IpNet};

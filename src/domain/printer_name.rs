@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use super::lang::{Lang, Message};
+use super::lang::{told, Lang, Message};
 use super::{ParseError, PrinterTarget};
 
 /// At most this many named printers: one per kitchen station or bar is a handful.
@@ -37,23 +37,21 @@ pub enum NameError {
     TooMany,
 }
 
+#[rustfmt::skip]
 impl Message for NameError {
     fn message(&self, lang: Lang) -> String {
         let accepted = lang.pick(ACCEPTED_NAME);
         match self {
             NameError::Charset => accepted.to_string(),
-            NameError::Default => lang.pick([
-                format!("default désigne déjà l'imprimante [printer] name; accepté: {accepted}"),
-                format!("default already means the [printer] name printer; accepted: {accepted}"),
-            ]),
-            NameError::Taken => lang.pick([
-                format!("nom déjà utilisé plus haut dans [printers]; chaque nom une seule fois ({accepted})"),
-                format!("name already used above in [printers]; each name only once ({accepted})"),
-            ]),
-            NameError::TooMany => lang.pick([
-                format!("au plus {MAX_NAMED} imprimantes nommées dans [printers]"),
-                format!("at most {MAX_NAMED} named printers in [printers]"),
-            ]),
+            NameError::Default => told! {lang,
+                "default désigne déjà l'imprimante [printer] name; accepté: {accepted}",
+                "default already means the [printer] name printer; accepted: {accepted}"},
+            NameError::Taken => told! {lang,
+                "nom déjà utilisé plus haut dans [printers]; chaque nom une seule fois ({accepted})",
+                "name already used above in [printers]; each name only once ({accepted})"},
+            NameError::TooMany => told! {lang,
+                "au plus {MAX_NAMED} imprimantes nommées dans [printers]",
+                "at most {MAX_NAMED} named printers in [printers]"},
         }
     }
 }

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use super::lang::{Lang, Message};
+use super::lang::{told, Lang, Message};
 use super::ParseError;
 
 /// A printer as configured. A bare name is a system queue (Windows spooler, CUPS);
@@ -70,49 +70,38 @@ pub enum TargetError {
     },
 }
 
+#[rustfmt::skip]
 impl Message for TargetError {
     fn message(&self, lang: Lang) -> String {
         use TargetError as E;
-        let [fr, en] = match self {
-            E::Empty => [
-                format!("valeur vide; attendu: {}", ACCEPTED[0]),
-                format!("empty value; expected: {}", ACCEPTED[1]),
-            ],
-            E::Control => [
-                format!("caractère de contrôle dans la valeur; attendu: {}", ACCEPTED[0]),
-                format!("control character in the value; expected: {}", ACCEPTED[1]),
-            ],
-            E::UnknownParam { key, known } => [
-                format!("paramètre {key:?} inconnu (acceptés: {})", known.join(", ")),
-                format!("unknown parameter {key:?} (accepted: {})", known.join(", ")),
-            ],
-            E::TcpPort { port } => [
-                format!("port {port:?} invalide dans tcp://; attendu tcp://192.168.1.50:9100"),
-                format!("invalid port {port:?} in tcp://; expected tcp://192.168.1.50:9100"),
-            ],
-            E::TcpHost { text } => [
-                format!("hôte invalide dans {text:?}; attendu tcp://192.168.1.50:9100"),
-                format!("invalid host in {text:?}; expected tcp://192.168.1.50:9100"),
-            ],
-            E::NoSerialPort => [
-                "port série manquant; attendu serial:COM3?baud=9600 ou serial:/dev/ttyUSB0?baud=19200".into(),
-                "missing serial port; expected serial:COM3?baud=9600 or serial:/dev/ttyUSB0?baud=19200".into(),
-            ],
-            E::Baud { value } => [
-                format!("baud={value:?} invalide; attendu 9600, 19200, 38400, 115200..."),
-                format!("invalid baud={value:?}; expected 9600, 19200, 38400, 115200..."),
-            ],
-            E::NoPath => [
-                "chemin manquant; attendu file:/dev/usb/lp0".into(),
-                "missing path; expected file:/dev/usb/lp0".into(),
-            ],
-            E::Scheme { text } => [
-                format!("schéma inconnu dans {text:?}; attendu: {}", ACCEPTED[0]),
-                format!("unknown scheme in {text:?}; expected: {}", ACCEPTED[1]),
-            ],
-            E::Flag { key } => return format!("{key}: {}", ParseError::Bool.message(lang)),
-        };
-        lang.pick([fr, en])
+        let accepted = lang.pick(ACCEPTED);
+        match self {
+            E::Empty => told! {lang, "valeur vide; attendu: {accepted}", "empty value; expected: {accepted}"},
+            E::Control => told! {lang,
+                "caractère de contrôle dans la valeur; attendu: {accepted}",
+                "control character in the value; expected: {accepted}"},
+            E::UnknownParam { key, known } => {
+                let known = known.join(", ");
+                told! {lang, "paramètre {key:?} inconnu (acceptés: {known})", "unknown parameter {key:?} (accepted: {known})"}
+            }
+            E::TcpPort { port } => told! {lang,
+                "port {port:?} invalide dans tcp://; attendu tcp://192.168.1.50:9100",
+                "invalid port {port:?} in tcp://; expected tcp://192.168.1.50:9100"},
+            E::TcpHost { text } => told! {lang,
+                "hôte invalide dans {text:?}; attendu tcp://192.168.1.50:9100",
+                "invalid host in {text:?}; expected tcp://192.168.1.50:9100"},
+            E::NoSerialPort => told! {lang,
+                "port série manquant; attendu serial:COM3?baud=9600 ou serial:/dev/ttyUSB0?baud=19200",
+                "missing serial port; expected serial:COM3?baud=9600 or serial:/dev/ttyUSB0?baud=19200"},
+            E::Baud { value } => told! {lang,
+                "baud={value:?} invalide; attendu 9600, 19200, 38400, 115200...",
+                "invalid baud={value:?}; expected 9600, 19200, 38400, 115200..."},
+            E::NoPath => told! {lang, "chemin manquant; attendu file:/dev/usb/lp0", "missing path; expected file:/dev/usb/lp0"},
+            E::Scheme { text } => told! {lang,
+                "schéma inconnu dans {text:?}; attendu: {accepted}",
+                "unknown scheme in {text:?}; expected: {accepted}"},
+            E::Flag { key } => format!("{key}: {}", ParseError::Bool.message(lang)),
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::domain::{Lang, Message, PrinterTarget};
+use crate::domain::{told, Lang, Message, PrinterTarget};
 
 /// A target refused by what it points at on this machine.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -52,29 +52,19 @@ const ACCEPTED: [&str; 2] = [
     "file: and usb: name a device, for example LPT1, COM3 or \\\\.\\COM10",
 ];
 
+#[rustfmt::skip]
 impl Message for CheckError {
     fn message(&self, lang: Lang) -> String {
         match self {
             CheckError::NotADevice { path, what } => {
-                let what = lang.pick(what.words());
-                let accepted = lang.pick(ACCEPTED);
-                let [fr, en] = [" n'est pas un périphérique (", " is not a device ("];
-                format!(
-                    "{}{}{what}); {accepted}",
-                    path.display(),
-                    lang.pick([fr, en])
-                )
+                let (path, what, accepted) = (path.display(), lang.pick(what.words()), lang.pick(ACCEPTED));
+                told! {lang,
+                    "{path} n'est pas un périphérique ({what}); {accepted}",
+                    "{path} is not a device ({what}); {accepted}"}
             }
-            CheckError::ThisService { host, port } => lang.pick([
-                format!(
-                    "tcp://{host}:{port} est ce service lui-même (port {port} de cette machine); \
-                     attendu: l'adresse et le port de l'imprimante (souvent 9100)"
-                ),
-                format!(
-                    "tcp://{host}:{port} is this service itself (port {port} of this machine); \
-                     expected: the printer's address and port (often 9100)"
-                ),
-            ]),
+            CheckError::ThisService { host, port } => told! {lang,
+                "tcp://{host}:{port} est ce service lui-même (port {port} de cette machine); attendu: l'adresse et le port de l'imprimante (souvent 9100)",
+                "tcp://{host}:{port} is this service itself (port {port} of this machine); expected: the printer's address and port (often 9100)"},
         }
     }
 }

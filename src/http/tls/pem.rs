@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::domain::{Lang, Message};
+use crate::domain::{told, Lang, Message};
 
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.message(Lang::Fr))]
@@ -27,34 +27,28 @@ pub enum PemError {
     },
 }
 
+#[rustfmt::skip]
 impl Message for PemError {
     fn message(&self, lang: Lang) -> String {
-        let [fr, en] = match self {
-            PemError::CertUnreadable { path, detail } => [
-                format!("{}: certificat PEM illisible ({detail})", path.display()),
-                format!("{}: unreadable PEM certificate ({detail})", path.display()),
-            ],
-            PemError::NoCert { path } => [
-                format!("{}: aucun certificat PEM trouvé", path.display()),
-                format!("{}: no PEM certificate found", path.display()),
-            ],
-            PemError::KeyUnreadable { path, detail } => [
-                format!("{}: clé privée PEM illisible ({detail})", path.display()),
-                format!("{}: unreadable PEM private key ({detail})", path.display()),
-            ],
-            PemError::Mismatch { cert, key, detail } => [
-                format!(
-                    "{} et {} ne vont pas ensemble: certificat ou clé refusé: {detail}",
-                    cert.display(),
-                    key.display()
-                ),
-                format!(
-                    "{} and {} do not match: certificate or key refused: {detail}",
-                    cert.display(),
-                    key.display()
-                ),
-            ],
-        };
-        lang.pick([fr, en])
+        match self {
+            PemError::CertUnreadable { path, detail } => {
+                let path = path.display();
+                told! {lang, "{path}: certificat PEM illisible ({detail})", "{path}: unreadable PEM certificate ({detail})"}
+            }
+            PemError::NoCert { path } => {
+                let path = path.display();
+                told! {lang, "{path}: aucun certificat PEM trouvé", "{path}: no PEM certificate found"}
+            }
+            PemError::KeyUnreadable { path, detail } => {
+                let path = path.display();
+                told! {lang, "{path}: clé privée PEM illisible ({detail})", "{path}: unreadable PEM private key ({detail})"}
+            }
+            PemError::Mismatch { cert, key, detail } => {
+                let (cert, key) = (cert.display(), key.display());
+                told! {lang,
+                    "{cert} et {key} ne vont pas ensemble: certificat ou clé refusé: {detail}",
+                    "{cert} and {key} do not match: certificate or key refused: {detail}"}
+            }
+        }
     }
 }
