@@ -36,7 +36,8 @@ pub struct ConfigError {
     pub section: String,
     pub key: String,
     pub value: String,
-    pub reason: ParseError,
+    /// Boxed: the error stays small on the `Ok` path of every parser.
+    pub reason: Box<ParseError>,
 }
 
 /// One key of config.ini, with its default written by the service on first run.
@@ -299,7 +300,7 @@ impl Reader<'_> {
             section: section.to_string(),
             key: key.to_string(),
             value,
-            reason: reason.into(),
+            reason: Box::new(reason.into()),
         })
     }
 }
@@ -318,7 +319,7 @@ impl Reader<'_> {
             section: PRINTERS_SECTION.to_string(),
             key: e.key,
             value: e.value,
-            reason: e.reason,
+            reason: Box::new(e.reason),
         })
     }
 }

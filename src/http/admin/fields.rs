@@ -382,7 +382,7 @@ pub fn validate(ini: &Ini, file: &str) -> Result<Config, BTreeMap<String, Text>>
             Err(e) if e.section == crate::config::PRINTERS_SECTION => {
                 let name = super::printers_field::form_name();
                 let entry = format!("{} = {:?}: ", e.key, e.value);
-                let reason = Text::of(&e.reason).after([&entry, &entry]);
+                let reason = Text::of(&*e.reason).after([&entry, &entry]);
                 if errors.insert(name, reason).is_some() {
                     return Err(errors);
                 }
@@ -390,7 +390,7 @@ pub fn validate(ini: &Ini, file: &str) -> Result<Config, BTreeMap<String, Text>>
             }
             Err(e) => {
                 let name = format!("{}.{}", e.section, e.key);
-                if errors.insert(name, Text::of(&e.reason)).is_some() {
+                if errors.insert(name, Text::of(&*e.reason)).is_some() {
                     return Err(errors); // the default itself is refused: stop here
                 }
                 let default = default_of(&e.section, &e.key);
