@@ -3,6 +3,7 @@
 //!
 //! `main.rs` only parses the command line; everything that can be tested lives here.
 //! One module per capability:
+//! - [`domain`]: the values and their parsers, typed bilingual errors (the bottom layer);
 //! - [`config`]: config.ini, its typed values and atomic writes;
 //! - [`printer`]: printer targets, transports and the per-printer serialized queue;
 //! - [`drawer`]: the drawer-kick command and the drawer sensor;
@@ -20,6 +21,7 @@ pub mod atomic_file;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod domain;
 pub mod drawer;
 pub mod error;
 pub mod escpos;

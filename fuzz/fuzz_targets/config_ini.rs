@@ -7,6 +7,6 @@ fuzz_target!(|data: &[u8]| {
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if let Ok(ini) = ini::Ini::load_from_str_noescape(text) {
         let _ = cashdrawer::config::Config::from_ini(&ini, "fuzz.ini");
-        let _ = cashdrawer::config::parse_cidr_list(text);
+        let _ = cashdrawer::domain::parse_cidr_list(text);
     }
 });

@@ -1,31 +1,31 @@
 //! config.ini: the original service's file, read as it is, turned into typed values.
 //!
 //! Owns the meaning of every key, its default, and what is accepted. Does not touch
-//! printers or the HTTP server: they receive a parsed [`Config`].
+//! printers or the HTTP server: they receive a parsed [`Config`]. Imports `domain` (the
+//! values and their parsers) and `atomic_file` only; never a module above it.
 //!
 //! Unknown sections and keys are kept on write, so a config.ini shared with the original
 //! service (or edited by hand) loses nothing.
 
 mod paths;
 mod store;
-mod values;
 
 pub use paths::{
     check_page_download_folder, check_page_extensions, check_page_host_names, check_page_log_file,
-    check_page_log_folder, check_page_tls_file, is_host_name,
+    check_page_log_folder, check_page_tls_file, is_host_name, PageError,
 };
 pub use store::{ConfigStore, LoadOutcome, SaveError};
-pub use values::{
-    check_ini_text, parse_bool, parse_cidr_list, parse_extensions, parse_list, parse_origins, IpNet,
-};
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use ini::Ini;
 
-use crate::drawer::{DrawerCommand, SensorOpenLevel};
-use crate::printer::PrinterTarget;
+use crate::domain::values::{self, parse_bool, parse_list};
+use crate::domain::{
+    parse_cidr_list, AllowedOrigins, DrawerCommand, Fingerprint, IpNet, IppUri, LogFormat,
+    NamedPrinters, OfflineKick, ParseError, PrinterTarget, SensorOpenLevel, Timeouts,
+};
 
 /// A value in config.ini that is not accepted. The message names the file, the section,
 /// the key, the value and what is accepted, so a shop owner can fix it by hand.
@@ -36,7 +36,8 @@ pub struct ConfigError {
     pub section: String,
     pub key: String,
     pub value: String,
-    pub reason: String,
+    /// Boxed: the error stays small on the `Ok` path of every parser.
+    pub reason: Box<ParseError>,
 }
 
 /// One key of config.ini, with its default written by the service on first run.
@@ -67,7 +68,7 @@ keys! {
     "invoice_printer"."name" = "FACTURE";
     "invoice_printer"."printer_ip" = "";
     "invoice_printer"."printer_port" = "9100";
-    "invoice_printer"."download_folder" = crate::platform::default_download_folder();
+    "invoice_printer"."download_folder" = default_download_folder();
     "invoice_printer"."scan_frequency" = "5";
     "invoice_printer"."open_delay" = "10";
     "invoice_printer"."purge_on_start" = "true";
@@ -104,6 +105,18 @@ keys! {
     "metrics"."token" = "";
 }
 
+/// The browser download folder the invoice watcher defaults to.
+pub fn default_download_folder() -> String {
+    if cfg!(windows) {
+        r"C:\Users\Public\Downloads".to_string()
+    } else {
+        let home = std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."));
+        home.join("Downloads").display().to_string()
+    }
+}
+
 /// The drawer printer written into a new config.ini: the Windows spooler queue `TICKET`
 /// on Windows (as the original), the built-in virtual printer elsewhere so that a fresh
 /// machine with no hardware runs the service out of the box.
@@ -124,9 +137,9 @@ pub struct Config {
     pub server: ServerConfig,
     pub logs: LogsConfig,
     pub odoo: OdooConfig,
-    pub metrics: crate::metrics::MetricsConfig,
+    pub metrics: MetricsConfig,
     /// `[printers]`: kitchen, bar... each with its own ePOS address and queue.
-    pub printers: crate::printer::NamedPrinters,
+    pub printers: NamedPrinters,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -139,7 +152,7 @@ pub struct AuthConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrinterConfig {
     pub target: PrinterTarget,
-    pub timeouts: crate::printer::Timeouts,
+    pub timeouts: Timeouts,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -147,7 +160,7 @@ pub struct CashdrawerConfig {
     pub command: DrawerCommand,
     pub sensor_open_level: SensorOpenLevel,
     /// A kick while the printer is offline: real-time pulse, or nothing.
-    pub offline_kick: crate::drawer::OfflineKick,
+    pub offline_kick: OfflineKick,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -179,10 +192,10 @@ pub struct InvoicePrinterConfig {
     /// Wrap raw socket jobs in PJL `ENTER LANGUAGE=PDF` (`pjl`).
     pub pjl: bool,
     /// Driverless printer or CUPS queue reached by IPP (`ipp_uri`, empty = none).
-    pub ipp_uri: Option<crate::invoices::ipp::IppUri>,
+    pub ipp_uri: Option<IppUri>,
     /// SHA-256 of the IPPS printer's certificate (`ipps_fingerprint`): only that
     /// certificate is accepted; `None` = encrypted but not authenticated.
-    pub ipps_fingerprint: Option<crate::invoices::ipps::Fingerprint>,
+    pub ipps_fingerprint: Option<Fingerprint>,
     /// External print command, last resort (`command`; `{file}` and `{printer}` are
     /// replaced).
     pub command: String,
@@ -210,18 +223,25 @@ pub struct ServerConfig {
     pub key_file: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AllowedOrigins {
-    Any,
-    List(Vec<String>),
+/// `[metrics]` of config.ini.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MetricsConfig {
+    /// `token`: when set, `/metrics` requires `Authorization: Bearer <token>`.
+    pub token: Option<String>,
 }
 
-impl AllowedOrigins {
-    pub fn allows(&self, origin: &str) -> bool {
-        match self {
-            AllowedOrigins::Any => true,
-            AllowedOrigins::List(list) => list.iter().any(|o| o.eq_ignore_ascii_case(origin)),
+impl MetricsConfig {
+    /// Parses `[metrics] token`: empty = no token; else 16 to 256 visible ASCII
+    /// characters (a header value, and long enough not to be guessed).
+    pub fn parse_token(v: &str) -> Result<Option<String>, ParseError> {
+        if v.is_empty() {
+            return Ok(None);
         }
+        let visible = v.bytes().all(|b| b.is_ascii_graphic());
+        if !visible || !(16..=256).contains(&v.len()) {
+            return Err(ParseError::MetricsToken);
+        }
+        Ok(Some(v.to_string()))
     }
 }
 
@@ -232,10 +252,10 @@ pub struct LogsConfig {
     pub filename: String,
     pub retention_days: u32,
     /// `text` (default) or `json`, for the file and stderr; applied at the next start.
-    pub format: crate::logs::LogFormat,
+    pub format: LogFormat,
 }
 
-/// Stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`): see [`crate::odoo`].
+/// Stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`): see the `odoo` module.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OdooConfig {
     pub epos: bool,
@@ -268,11 +288,11 @@ impl Reader<'_> {
     }
 
     /// Parses one key; the parser's `Err` is the "accepted" part of the message.
-    pub fn get<T>(
+    pub fn get<T, E: Into<ParseError>>(
         &self,
         section: &str,
         key: &str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Result<T, ConfigError> {
         let value = self.raw(section, key);
         parse(&value).map_err(|reason| ConfigError {
@@ -280,7 +300,7 @@ impl Reader<'_> {
             section: section.to_string(),
             key: key.to_string(),
             value,
-            reason,
+            reason: Box::new(reason.into()),
         })
     }
 }
@@ -288,18 +308,18 @@ impl Reader<'_> {
 impl Reader<'_> {
     /// `[printers]`: a section of names chosen by the shop, so not in [`KEYS`]; an
     /// absent section is no named printer. The error names the entry's key.
-    pub fn named_printers(&self) -> Result<crate::printer::NamedPrinters, ConfigError> {
+    pub fn named_printers(&self) -> Result<NamedPrinters, ConfigError> {
         let entries = self
             .ini
             .section(Some(PRINTERS_SECTION))
             .map(|props| props.iter().collect::<Vec<_>>())
             .unwrap_or_default();
-        crate::printer::NamedPrinters::parse(entries).map_err(|e| ConfigError {
+        NamedPrinters::parse(entries).map_err(|e| ConfigError {
             file: self.file.clone(),
             section: PRINTERS_SECTION.to_string(),
             key: e.key,
             value: e.value,
-            reason: e.reason,
+            reason: Box::new(e.reason),
         })
     }
 }
@@ -329,7 +349,7 @@ impl Config {
             },
             printer: PrinterConfig {
                 target: r.get("printer", "name", PrinterTarget::parse)?,
-                timeouts: crate::printer::Timeouts {
+                timeouts: Timeouts {
                     connect: r.get("printer", "connect_timeout_ms", ms(50, 60_000))?,
                     write: r.get("printer", "write_timeout_ms", ms(50, 60_000))?,
                 },
@@ -376,18 +396,16 @@ impl Config {
                     if v.is_empty() {
                         Ok(None)
                     } else {
-                        crate::invoices::ipp::IppUri::parse(v).map(Some)
+                        IppUri::parse(v).map(Some)
                     }
                 })?,
                 ipps_fingerprint: r.get("invoice_printer", "ipps_fingerprint", |v| {
-                    let pin = crate::invoices::ipps::Fingerprint::parse_optional(v)?;
+                    let pin = Fingerprint::parse_optional(v)?;
                     // A pin on a plain-text route would look like protection and be none.
                     let uri = r.raw("invoice_printer", "ipp_uri").to_ascii_lowercase();
                     if pin.is_some() && !(uri.starts_with("ipps://") || uri.starts_with("https://"))
                     {
-                        return Err("empreinte utilisable seulement avec ipp_uri en ipps:// ou \
-                                    https:// (chiffré); videz-la ou passez ipp_uri en ipps://"
-                            .into());
+                        return Err(ParseError::PinNeedsTls);
                     }
                     Ok(pin)
                 })?,
@@ -399,7 +417,9 @@ impl Config {
                 host: r.get("server", "host", values::parse_ip)?,
                 allowed_origins: r.get("server", "allowed_origins", values::parse_origins)?,
                 allowed_networks: r.get("server", "allowed_networks", parse_cidr_list)?,
-                allowed_hosts: r.get("server", "allowed_hosts", |v| Ok(parse_list(v)))?,
+                allowed_hosts: r.get("server", "allowed_hosts", |v| {
+                    Ok::<_, ParseError>(parse_list(v))
+                })?,
                 header_timeout: r.get("server", "header_timeout_s", secs(1, 300))?,
                 https_only: r.get("server", "https_only", parse_bool)?,
                 cert_file: r.get("server", "cert_file", values::parse_optional_path)?,
@@ -422,12 +442,8 @@ impl Config {
                 iot_allowed_networks: r.get("odoo", "iot_allowed_networks", parse_cidr_list)?,
                 paper_width: r.get("odoo", "paper_width", values::parse_paper_width)?,
             },
-            metrics: crate::metrics::MetricsConfig {
-                token: r.get(
-                    "metrics",
-                    "token",
-                    crate::metrics::MetricsConfig::parse_token,
-                )?,
+            metrics: MetricsConfig {
+                token: r.get("metrics", "token", MetricsConfig::parse_token)?,
             },
             printers: r.named_printers()?,
         })

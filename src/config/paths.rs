@@ -5,15 +5,88 @@
 //! rule is the page's: config.ini edited on the till (by someone who already has the
 //! machine) may still name an absolute folder, and [`super::Config::from_ini`] accepts it.
 
+//!
+//! Imports `domain` only.
+
 use std::path::{Component, Path, PathBuf};
 
-const ACCEPTED: &str =
+use crate::domain::{told, Lang, Message};
+
+const ACCEPTED: [&str; 2] = [
     "dossier relatif au dossier de données attendu, sans « .. », sans lecteur (C:) \
-     ni chemin réseau (\\\\serveur), par exemple logs ou journal/caisse";
+     ni chemin réseau (\\\\serveur), par exemple logs ou journal/caisse",
+    "folder relative to the data folder expected, without “..”, without a drive (C:) \
+     or network path (\\\\server), for example logs or journal/till",
+];
+
+/// A path or name the admin page may not set (config.ini on the till still may).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message(Lang::Fr))]
+pub enum PageError {
+    LogFolder,
+    LogFile,
+    /// A symbolic link that leads out of the data folder.
+    Outside {
+        resolved: PathBuf,
+    },
+    DownloadFolder {
+        default: String,
+        data_dir: PathBuf,
+    },
+    TlsAuthority,
+    TlsFile {
+        example: PathBuf,
+    },
+    HostName {
+        name: String,
+    },
+    Extensions,
+}
+
+#[rustfmt::skip]
+impl Message for PageError {
+    fn message(&self, lang: Lang) -> String {
+        use PageError as E;
+        let accepted = lang.pick(ACCEPTED);
+        match self {
+            E::LogFolder => accepted.to_string(),
+            E::LogFile => told! {lang,
+                "nom de fichier en .log attendu (par exemple cashdrawer.log): le journal ne peut pas être un autre fichier du dossier de données",
+                "a .log file name expected (for example cashdrawer.log): the log cannot be another file of the data folder"},
+            E::Outside { resolved } => {
+                let resolved = resolved.display();
+                told! {lang,
+                    "{resolved} sort du dossier de données par un lien symbolique; {accepted}",
+                    "{resolved} leaves the data folder through a symbolic link; {accepted}"}
+            }
+            E::DownloadFolder { default, data_dir } => {
+                let data_dir = data_dir.display();
+                told! {lang,
+                    "depuis cette page, le dossier de téléchargement par défaut ({default}) ou un dossier du dossier de données ({data_dir}); un autre dossier se règle dans config.ini sur la caisse",
+                    "from this page, the default download folder ({default}) or a folder inside the data folder ({data_dir}); another folder is set in config.ini on the till"}
+            }
+            E::TlsAuthority => told! {lang,
+                "depuis cette page, pas l'autorité de certification locale (tls/ca.pem, tls/ca-key.pem): le certificat servi est tls/cert.pem et sa clé tls/key.pem",
+                "from this page, not the local certificate authority (tls/ca.pem, tls/ca-key.pem): the certificate served is tls/cert.pem and its key tls/key.pem"},
+            E::TlsFile { example } => {
+                let example = example.display();
+                told! {lang,
+                    "depuis cette page, un fichier du dossier de données attendu, chemin complet (par exemple {example}); un autre chemin se règle dans config.ini sur la caisse",
+                    "from this page, a file inside the data folder expected, full path (for example {example}); another path is set in config.ini on the till"}
+            }
+            E::HostName { name } => told! {lang,
+                "{name:?}: nom d'hôte attendu (lettres, chiffres, '-' et '.', sans '*'), par exemple caisse1.boutique.lan, ou une adresse IP",
+                "{name:?}: host name expected (letters, digits, '-' and '.', no '*'), for example caisse1.boutique.lan, or an IP address"},
+            E::Extensions => told! {lang,
+                "depuis cette page, .pdf seulement (les factures); d'autres extensions se règlent dans config.ini sur la caisse",
+                "from this page, .pdf only (invoices); other extensions are set in config.ini on the till"},
+        }
+    }
+}
 
 /// `[logs] folder` as typed on the page: relative, no `..`, no drive, no UNC path, and
 /// not leaving the data folder through a symbolic link that exists now.
-pub fn check_page_log_folder(data_dir: &Path, folder: &str) -> Result<(), String> {
+pub fn check_page_log_folder(data_dir: &Path, folder: &str) -> Result<(), PageError> {
     let lexically_inside = !folder.is_empty()
         && !folder.starts_with(['/', '\\'])
         && !folder.contains(':')
@@ -22,7 +95,7 @@ pub fn check_page_log_folder(data_dir: &Path, folder: &str) -> Result<(), String
             .components()
             .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
     if !lexically_inside {
-        return Err(ACCEPTED.into());
+        return Err(PageError::LogFolder);
     }
     stays_inside(data_dir, &data_dir.join(folder))
 }
@@ -32,12 +105,9 @@ pub fn check_page_log_folder(data_dir: &Path, folder: &str) -> Result<(), String
 /// `filename = config.ini` would have `GET /logs` serve the password hash, and a key
 /// file the session key), and no symbolic link already there leading out of the data
 /// folder.
-pub fn check_page_log_file(data_dir: &Path, folder: &str, filename: &str) -> Result<(), String> {
+pub fn check_page_log_file(data_dir: &Path, folder: &str, filename: &str) -> Result<(), PageError> {
     if !filename.to_ascii_lowercase().ends_with(".log") || filename.len() <= 4 {
-        return Err(
-            "nom de fichier en .log attendu (par exemple cashdrawer.log): le journal ne peut pas être un autre fichier du dossier de données"
-                .into(),
-        );
+        return Err(PageError::LogFile);
     }
     stays_inside(data_dir, &data_dir.join(folder).join(filename))
 }
@@ -52,7 +122,7 @@ pub fn check_page_download_folder(
     data_dir: &Path,
     folder: &str,
     default: &str,
-) -> Result<(), String> {
+) -> Result<(), PageError> {
     let path = Path::new(folder);
     let same_as_default =
         resolve(path) == resolve(Path::new(default)) || folder.eq_ignore_ascii_case(default);
@@ -60,11 +130,10 @@ pub fn check_page_download_folder(
     if same_as_default || inside {
         Ok(())
     } else {
-        Err(format!(
-            "depuis cette page, le dossier de téléchargement par défaut ({default}) ou un dossier \
-             du dossier de données ({}); un autre dossier se règle dans config.ini sur la caisse",
-            data_dir.display()
-        ))
+        Err(PageError::DownloadFolder {
+            default: default.to_string(),
+            data_dir: data_dir.to_path_buf(),
+        })
     }
 }
 
@@ -72,7 +141,7 @@ pub fn check_page_download_folder(
 /// inside the data folder. The service reads these files and reports what it finds, so
 /// any path would make the page an oracle on the machine's files; a certificate of the
 /// shop's own is copied into the data folder first, or set in config.ini on the till.
-pub fn check_page_tls_file(data_dir: &Path, file: &str) -> Result<(), String> {
+pub fn check_page_tls_file(data_dir: &Path, file: &str) -> Result<(), PageError> {
     let path = Path::new(file);
     // The local certificate authority is never the certificate served: its key would
     // then be used on line, and the shop's trust in it would cover anything served.
@@ -80,34 +149,25 @@ pub fn check_page_tls_file(data_dir: &Path, file: &str) -> Result<(), String> {
         .iter()
         .any(|name| resolve(path) == resolve(&data_dir.join("tls").join(name)));
     if authority {
-        return Err(
-            "depuis cette page, pas l'autorité de certification locale (tls/ca.pem, \
-             tls/ca-key.pem): le certificat servi est tls/cert.pem et sa clé tls/key.pem"
-                .into(),
-        );
+        return Err(PageError::TlsAuthority);
     }
     if file.is_empty() || (path.is_absolute() && stays_inside(data_dir, path).is_ok()) {
         Ok(())
     } else {
-        Err(format!(
-            "depuis cette page, un fichier du dossier de données attendu, chemin complet \
-             (par exemple {}); un autre chemin se règle dans config.ini sur la caisse",
-            data_dir.join("tls").join("cert.pem").display()
-        ))
+        Err(PageError::TlsFile {
+            example: data_dir.join("tls").join("cert.pem"),
+        })
     }
 }
 
 /// `[server] allowed_hosts` as typed on the page: host names (letters, digits, `-`, `.`)
 /// or IP addresses. The local certificate authority signs these names: a `*` or a
 /// name of another form would have it vouch for other sites.
-pub fn check_page_host_names(names: &[String]) -> Result<(), String> {
+pub fn check_page_host_names(names: &[String]) -> Result<(), PageError> {
     let bad = names.iter().find(|n| !is_host_name(n));
     match bad {
         None => Ok(()),
-        Some(n) => Err(format!(
-            "{n:?}: nom d'hôte attendu (lettres, chiffres, '-' et '.', sans '*'), par exemple \
-             caisse1.boutique.lan, ou une adresse IP"
-        )),
+        Some(n) => Err(PageError::HostName { name: n.clone() }),
     }
 }
 
@@ -133,28 +193,21 @@ pub fn is_host_name(name: &str) -> bool {
 
 /// `[invoice_printer] file_extensions` as typed on the page: PDF only. The watcher
 /// deletes what it printed; from the page, only invoices may be taken.
-pub fn check_page_extensions(extensions: &[String]) -> Result<(), String> {
+pub fn check_page_extensions(extensions: &[String]) -> Result<(), PageError> {
     if extensions.iter().all(|e| e.eq_ignore_ascii_case(".pdf")) {
         Ok(())
     } else {
-        Err(
-            "depuis cette page, .pdf seulement (les factures); d'autres extensions se règlent \
-             dans config.ini sur la caisse"
-                .into(),
-        )
+        Err(PageError::Extensions)
     }
 }
 
-fn stays_inside(data_dir: &Path, path: &Path) -> Result<(), String> {
+fn stays_inside(data_dir: &Path, path: &Path) -> Result<(), PageError> {
     let root = resolve(data_dir);
     let resolved = resolve(path);
     if resolved.starts_with(&root) {
         Ok(())
     } else {
-        Err(format!(
-            "{} sort du dossier de données par un lien symbolique; {ACCEPTED}",
-            resolved.display()
-        ))
+        Err(PageError::Outside { resolved })
     }
 }
 
@@ -196,7 +249,9 @@ mod tests {
             "../x",
             "C:\\Windows",
         ] {
-            let err = check_page_download_folder(&data, bad, default).unwrap_err();
+            let err = check_page_download_folder(&data, bad, default)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("config.ini sur la caisse"), "{bad}: {err}");
         }
         assert!(check_page_tls_file(&data, "").is_ok());
@@ -230,7 +285,9 @@ mod tests {
             "\\\\srv\\share",
             "//srv/share",
         ] {
-            let err = check_page_log_folder(dir.path(), bad).unwrap_err();
+            let err = check_page_log_folder(dir.path(), bad)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains("dossier de données"), "{bad}: {err}");
         }
     }
@@ -248,7 +305,9 @@ mod tests {
         assert!(check_page_log_file(dir.path(), "logs", "cashdrawer.log").is_err());
         assert!(check_page_log_file(dir.path(), "logs", "other.log").is_ok());
         for not_a_log in ["config.ini", "session.key", ".log", "x.log.txt"] {
-            let err = check_page_log_file(dir.path(), ".", not_a_log).unwrap_err();
+            let err = check_page_log_file(dir.path(), ".", not_a_log)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(".log attendu"), "{not_a_log}: {err}");
         }
     }

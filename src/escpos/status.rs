@@ -21,7 +21,7 @@ pub struct PrinterStatus {
     pub cover_open: bool,
     pub paper: PaperState,
     /// Drawer-kick connector pin 3 level (the drawer sensor); its meaning for open/closed
-    /// is configured, see [`crate::drawer::SensorOpenLevel`].
+    /// is configured, see [`crate::domain::SensorOpenLevel`].
     pub drawer_pin3_high: bool,
     /// An error stopped printing (cutter jam, overheating, ...).
     pub error: bool,

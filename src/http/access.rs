@@ -20,7 +20,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::config::IpNet;
+use crate::domain::IpNet;
 use crate::error::ApiError;
 use crate::state::AppState;
 

@@ -112,7 +112,7 @@ fn referer_origin(headers: &HeaderMap) -> Option<String> {
 /// Returns the refusal, if any.
 fn refuse_originless(state: &AppState, headers: &HeaderMap, path: &str) -> Option<Response> {
     let config = state.config();
-    if config.server.allowed_origins == crate::config::AllowedOrigins::Any {
+    if config.server.allowed_origins == crate::domain::AllowedOrigins::Any {
         return None;
     }
     let claimed = match referer_origin(headers) {

@@ -87,11 +87,11 @@ pub(super) async fn open_cash_drawer(
             let mut answer = Done::new("Tiroir-caisse ouvert");
             match kicked.warning {
                 None => {
-                    tracing::info!(op = "drawer.open", outcome = "ok", ms, peer = %peer.label(), printer = crate::printer::DEFAULT_LABEL,
+                    tracing::info!(op = "drawer.open", outcome = "ok", ms, peer = %peer.label(), printer = crate::domain::DEFAULT_LABEL,
                     "tiroir-caisse ouvert via {printer}")
                 }
                 Some(warning) => {
-                    tracing::warn!(op = "drawer.open", outcome = "warning", ms, peer = %peer.label(), printer = crate::printer::DEFAULT_LABEL,
+                    tracing::warn!(op = "drawer.open", outcome = "warning", ms, peer = %peer.label(), printer = crate::domain::DEFAULT_LABEL,
                         "tiroir-caisse ouvert via {printer}, mais {warning}");
                     answer.warning = Some(warning);
                 }
@@ -99,7 +99,7 @@ pub(super) async fn open_cash_drawer(
             Ok(Json(answer))
         }
         Err(e) => {
-            tracing::error!(op = "drawer.open", outcome = "error", peer = %peer.label(), printer = crate::printer::DEFAULT_LABEL, "échec de l'ouverture du tiroir: {e}");
+            tracing::error!(op = "drawer.open", outcome = "error", peer = %peer.label(), printer = crate::domain::DEFAULT_LABEL, "échec de l'ouverture du tiroir: {e}");
             Err(ApiError::Unavailable(format!(
                 "Erreur lors de l'ouverture du tiroir: {e}"
             )))

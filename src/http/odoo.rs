@@ -73,7 +73,7 @@ async fn iot_access(State(state): State<AppState>, req: Request, next: Next) -> 
 async fn guard(
     protocol: &str,
     enabled: bool,
-    nets: &[crate::config::IpNet],
+    nets: &[crate::domain::IpNet],
     req: Request,
     next: Next,
 ) -> Response {
@@ -112,7 +112,7 @@ async fn epos_print(
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let (label, printer) = (crate::printer::DEFAULT_LABEL, state.drawer_printer());
+    let (label, printer) = (crate::domain::DEFAULT_LABEL, state.drawer_printer());
     serve_epos(&state, &peer, &query, body, label, printer).await
 }
 

@@ -10,14 +10,15 @@ use utoipa::ToSchema;
 
 use crate::drawer::DrawerState;
 use crate::http::access::Peer;
-use crate::printer::{PrinterHealth, PrinterTarget};
+use crate::domain::PrinterTarget;
+use crate::printer::PrinterHealth;
 use crate::state::AppState;
 
 /// What the shop should fix, in French (monitoring and the admin page show it).
 /// Additive: the original's keys are unchanged.
 pub fn warnings(config: &crate::config::Config) -> Vec<String> {
     let mut out = Vec::new();
-    if config.server.allowed_origins == crate::config::AllowedOrigins::Any {
+    if config.server.allowed_origins == crate::domain::AllowedOrigins::Any {
         out.push(ANY_ORIGIN_WARNING.to_string());
     }
     out

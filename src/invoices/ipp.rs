@@ -17,73 +17,8 @@ use tokio::net::TcpStream;
 use tokio_util::io::ReaderStream;
 
 use super::document::Document;
-use super::ipps::{self, Fingerprint};
-
-/// `ipp://host[:port]/path` (port 631 by default), `ipps://` (TLS, also 631: printers
-/// and CUPS serve both on one port), `http://` (80) or `https://` (443).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IppUri {
-    pub host: String,
-    pub port: u16,
-    pub path: String,
-    /// The URI as written, sent as `printer-uri`.
-    pub uri: String,
-    /// `ipps://` or `https://`: the request goes over TLS.
-    pub tls: bool,
-}
-
-impl IppUri {
-    pub fn parse(uri: &str) -> Result<IppUri, String> {
-        let accepted = "accepté: ipp://hôte[:port]/chemin (ex. ipp://192.168.1.50/ipp/print), \
-                        ipps://hôte[:port]/chemin (IPP chiffré, TLS), http:// ou https://hôte:port/chemin";
-        let (scheme, rest) = uri
-            .split_once("://")
-            .ok_or_else(|| format!("schéma manquant; {accepted}"))?;
-        let (default_port, tls) = match scheme.to_ascii_lowercase().as_str() {
-            "ipp" => (631, false),
-            "ipps" => (631, true),
-            "http" => (80, false),
-            "https" => (443, true),
-            _ => return Err(format!("schéma {scheme} inconnu; {accepted}")),
-        };
-        let (authority, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/ipp/print"),
-        };
-        // `[v6]` or `[v6]:port`, else `host` or `host:port`.
-        let (host, port) = match authority.strip_prefix('[') {
-            Some(inner) => match inner.split_once(']') {
-                Some((h, "")) => (h, None),
-                Some((h, after)) => match after.strip_prefix(':') {
-                    Some(p) => (h, Some(p)),
-                    None => return Err(format!("adresse {authority:?} invalide; {accepted}")),
-                },
-                None => return Err(format!("adresse {authority:?} invalide; {accepted}")),
-            },
-            None => match authority.rsplit_once(':') {
-                Some((h, p)) => (h, Some(p)),
-                None => (authority, None),
-            },
-        };
-        let port = match port {
-            Some(p) => p
-                .parse::<u16>()
-                .map_err(|_| format!("port {p:?} invalide; {accepted}"))?,
-            None => default_port,
-        };
-        let host = host.to_string();
-        if host.is_empty() {
-            return Err(format!("hôte manquant; {accepted}"));
-        }
-        Ok(IppUri {
-            host,
-            port,
-            path: path.to_string(),
-            uri: uri.to_string(),
-            tls,
-        })
-    }
-}
+use super::ipps;
+use crate::domain::{Fingerprint, IppUri};
 
 fn attr(out: &mut Vec<u8>, tag: u8, name: &str, value: &str) {
     out.push(tag);
@@ -323,6 +258,7 @@ mod tests {
         assert!(IppUri::parse("printer/ipp").is_err());
         assert!(IppUri::parse("ftp://printer/ipp")
             .unwrap_err()
+            .to_string()
             .contains("ipps://"));
         assert!(IppUri::parse("ipp://printer:x/ipp").is_err());
         assert!(IppUri::parse("ipp://[::1/ipp").is_err());

@@ -19,57 +19,11 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
-/// SHA-256 of a certificate's DER encoding, shown as `AB:CD:…` (the form browsers and
-/// `openssl x509 -fingerprint -sha256` print).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Fingerprint(pub [u8; 32]);
+use crate::domain::Fingerprint;
 
 impl Fingerprint {
     pub fn of(der: &[u8]) -> Fingerprint {
         Fingerprint(Sha256::digest(der).into())
-    }
-
-    /// 64 hexadecimal digits, either case, optionally separated by `:`.
-    pub fn parse(v: &str) -> Result<Fingerprint, String> {
-        let accepted = "empreinte SHA-256 du certificat de l'imprimante attendue: 64 chiffres \
-                        hexadécimaux, séparés ou non par « : » (ex. 3F:A2:…:9C), ou vide \
-                        (certificat non vérifié, empreinte notée dans le journal)";
-        let digits: String = v.chars().filter(|c| *c != ':').collect();
-        if digits.len() != 64 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(accepted.into());
-        }
-        let mut out = [0u8; 32];
-        for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).map_err(|_| accepted)?;
-        }
-        Ok(Fingerprint(out))
-    }
-
-    /// Empty = no pin.
-    pub fn parse_optional(v: &str) -> Result<Option<Fingerprint>, String> {
-        if v.is_empty() {
-            Ok(None)
-        } else {
-            Fingerprint::parse(v).map(Some)
-        }
-    }
-}
-
-impl std::fmt::Display for Fingerprint {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, b) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(":")?;
-            }
-            write!(f, "{b:02X}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::fmt::Debug for Fingerprint {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Fingerprint({self})")
     }
 }
 
@@ -212,7 +166,7 @@ mod tests {
             format!("{} ", "3f".repeat(32)),
             "é".repeat(32),
         ] {
-            let err = Fingerprint::parse(&bad).unwrap_err();
+            let err = Fingerprint::parse(&bad).unwrap_err().to_string();
             assert!(err.contains("64 chiffres hexadécimaux"), "{bad}: {err}");
         }
     }

@@ -15,9 +15,9 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::document::Document;
-use super::ipp::{self, IppUri};
-use super::ipps::Fingerprint;
+use super::ipp;
 use crate::config::InvoicePrinterConfig;
+use crate::domain::{Fingerprint, IppUri};
 
 /// `Ipp(uri, pin)`: `pin` is the certificate fingerprint required over TLS
 /// (`ipps_fingerprint`).

@@ -20,6 +20,7 @@ use tracing_subscriber::layer::{Context, Layer};
 use super::clock::SharedClock;
 use super::repeats::Repeats;
 use super::writer::Sink;
+use crate::domain::LogFormat;
 
 /// The parts of a line.
 #[derive(Debug, Clone, Default)]
@@ -78,27 +79,6 @@ pub(crate) fn needs_escape(c: char) -> bool {
                 | '\u{200f}'
                 | '\u{061c}'
         )
-}
-
-/// `[logs] format`: the French-reading text columns (default, unchanged), or one JSON
-/// object per line for log shippers (Loki, Elastic, Graylog) that should not have to
-/// parse columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LogFormat {
-    #[default]
-    Text,
-    Json,
-}
-
-impl std::str::FromStr for LogFormat {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "text" => Ok(LogFormat::Text),
-            "json" => Ok(LogFormat::Json),
-            _ => Err("valeurs acceptées: text, json".into()),
-        }
-    }
 }
 
 impl LogFormat {
@@ -451,6 +431,7 @@ mod tests {
         assert!("xml"
             .parse::<LogFormat>()
             .unwrap_err()
+            .to_string()
             .contains("text, json"));
         // The default is the text line, unchanged.
         assert_eq!(

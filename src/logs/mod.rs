@@ -35,7 +35,6 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 pub use clock::{Clock, SharedClock, TEST_CLOCK_ENV};
-pub use line::LogFormat;
 pub use rotate::{LogFile, LogFiles};
 pub use writer::LogGuard;
 

@@ -16,8 +16,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use tracing::Level;
 
 use super::clock::SharedClock;
-use super::line::{Entry, LogFormat};
+use super::line::Entry;
 use super::rotate::{RotatingFile, Rotation};
+use crate::domain::LogFormat;
 
 /// Lines waiting for the disk before new ones are counted instead of queued.
 pub const CHANNEL_CAPACITY: usize = 16 * 1024;

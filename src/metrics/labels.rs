@@ -3,7 +3,8 @@
 
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 
-use crate::printer::{PrinterError, PrinterErrorKind, PrinterTarget};
+use crate::domain::PrinterTarget;
+use crate::printer::{PrinterError, PrinterErrorKind};
 
 /// How the drawer was asked to open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

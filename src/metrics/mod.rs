@@ -36,7 +36,8 @@ pub use labels::Route;
 use labels::{JobLabels, KickLabels, RouteLabels};
 pub use scrape::Snapshot;
 
-use crate::printer::{PrinterError, PrinterTarget};
+use crate::domain::PrinterTarget;
+use crate::printer::PrinterError;
 
 /// Bounds (seconds) of the kick latency histogram: a kick is a few ms on a healthy
 /// printer; the printer timeouts (2 s by default, up to 60 s) bound the slow end.
@@ -48,29 +49,7 @@ const RECEIPT_BUCKETS: [f64; 12] = [
     0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
 ];
 
-/// `[metrics]` of config.ini.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct MetricsConfig {
-    /// `token`: when set, `/metrics` requires `Authorization: Bearer <token>`.
-    pub token: Option<String>,
-}
-
-impl MetricsConfig {
-    /// Parses `[metrics] token`: empty = no token; else 16 to 256 visible ASCII
-    /// characters (a header value, and long enough not to be guessed).
-    pub fn parse_token(v: &str) -> Result<Option<String>, String> {
-        if v.is_empty() {
-            return Ok(None);
-        }
-        let visible = v.bytes().all(|b| b.is_ascii_graphic());
-        if !visible || !(16..=256).contains(&v.len()) {
-            return Err("jeton de 16 à 256 caractères ASCII visibles attendu (sans espace), ou vide pour aucun jeton".into());
-        }
-        Ok(Some(v.to_string()))
-    }
-}
-
-/// The service's metrics: one per service state, cheap to clone.
+/// The service's metrics: one per [`crate::state::AppState`], cheap to clone.
 #[derive(Clone)]
 pub struct Metrics {
     inner: Arc<Inner>,

@@ -1,4 +1,5 @@
 use super::*;
+use crate::config::MetricsConfig;
 use crate::printer::PrinterErrorKind;
 
 fn ok() -> Result<crate::printer::Outcome, PrinterError> {
@@ -70,7 +71,7 @@ fn token_is_optional_and_must_be_long_visible_ascii() {
         "accentué-0123456789",
         &"x".repeat(257),
     ] {
-        let err = MetricsConfig::parse_token(bad).unwrap_err();
+        let err = MetricsConfig::parse_token(bad).unwrap_err().to_string();
         assert!(err.contains("16 à 256"), "{err}");
     }
 }

@@ -65,18 +65,6 @@ fn is_root() -> bool {
     false
 }
 
-/// The browser download folder the invoice watcher defaults to.
-pub fn default_download_folder() -> String {
-    if cfg!(windows) {
-        r"C:\Users\Public\Downloads".to_string()
-    } else {
-        let home = std::env::var_os("HOME")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("."));
-        home.join("Downloads").display().to_string()
-    }
-}
-
 // Admin page, authentication and HTTPS (issue 3).
 mod hostname;
 pub use hostname::{machine_addresses, machine_name};

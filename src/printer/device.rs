@@ -13,20 +13,14 @@ use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use super::exchange::{query_status, write_job};
+use super::target::{CheckError, NotDevice};
 use super::{PrinterError, PrinterErrorKind, PrinterTarget, Timeouts, Transport};
 use crate::escpos::PrinterStatus;
-
-#[cfg(unix)]
-const ACCEPTED: &str =
-    "file: et usb: visent un périphérique caractère, par exemple /dev/usb/lp0 ou /dev/ttyUSB0";
-#[cfg(not(unix))]
-const ACCEPTED: &str =
-    "file: et usb: visent un nom de périphérique, par exemple LPT1, COM3 ou \\\\.\\COM10";
 
 /// Whether `path` names a device (at save time). On Unix: a character device (a symbolic
 /// link to one is fine), or a path under `/dev/` that does not exist yet (a printer not
 /// plugged in). On Windows: a device name.
-pub fn check_path(path: &Path) -> Result<(), String> {
+pub fn check_path(path: &Path) -> Result<(), CheckError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -34,7 +28,7 @@ pub fn check_path(path: &Path) -> Result<(), String> {
             Ok(meta) if meta.file_type().is_char_device() => Ok(()),
             Ok(meta) => Err(not_a_device(path, kind_of(&meta.file_type()))),
             Err(_) if path.starts_with("/dev/") => Ok(()),
-            Err(_) => Err(not_a_device(path, "introuvable")),
+            Err(_) => Err(not_a_device(path, NotDevice::Missing)),
         }
     }
     #[cfg(not(unix))]
@@ -42,31 +36,31 @@ pub fn check_path(path: &Path) -> Result<(), String> {
         if is_windows_device_name(&path.to_string_lossy()) {
             Ok(())
         } else {
-            Err(not_a_device(path, "pas un nom de périphérique"))
+            Err(not_a_device(path, NotDevice::NoDeviceName))
         }
     }
 }
 
-fn not_a_device(path: &Path, what: &str) -> String {
-    format!(
-        "{} n'est pas un périphérique ({what}); {ACCEPTED}",
-        path.display()
-    )
+fn not_a_device(path: &Path, what: NotDevice) -> CheckError {
+    CheckError::NotADevice {
+        path: path.to_path_buf(),
+        what,
+    }
 }
 
 #[cfg(unix)]
-fn kind_of(t: &std::fs::FileType) -> &'static str {
+fn kind_of(t: &std::fs::FileType) -> NotDevice {
     use std::os::unix::fs::FileTypeExt;
     if t.is_dir() {
-        "dossier"
+        NotDevice::Folder
     } else if t.is_fifo() {
-        "tube nommé"
+        NotDevice::NamedPipe
     } else if t.is_socket() {
-        "socket"
+        NotDevice::Socket
     } else if t.is_block_device() {
-        "périphérique bloc"
+        NotDevice::BlockDevice
     } else {
-        "fichier ordinaire"
+        NotDevice::RegularFile
     }
 }
 
@@ -99,7 +93,7 @@ fn check_opened(file: &File, target: &PrinterTarget, path: &Path) -> Result<(), 
         if !meta.file_type().is_char_device() {
             return Err(refused(
                 target,
-                &not_a_device(path, kind_of(&meta.file_type())),
+                &not_a_device(path, kind_of(&meta.file_type())).to_string(),
             ));
         }
     }
@@ -137,7 +131,7 @@ impl Transport for DeviceTransport {
         // path keeps its own clear "cannot open" error below.
         if let Err(why) = check_path(&self.path) {
             if self.path.exists() || cfg!(not(unix)) {
-                return Err(refused(&self.target, &why));
+                return Err(refused(&self.target, &why.to_string()));
             }
         }
         let mut file = OpenOptions::new()
@@ -166,12 +160,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("x.txt");
         std::fs::write(&file, "x").unwrap();
-        let err = check_path(&file).unwrap_err();
+        let err = check_path(&file).unwrap_err().to_string();
         assert!(
             err.contains("n'est pas un périphérique (fichier ordinaire)"),
             "{err}"
         );
-        assert!(check_path(dir.path()).unwrap_err().contains("dossier"));
+        assert!(check_path(dir.path())
+            .unwrap_err()
+            .to_string()
+            .contains("dossier"));
         assert!(check_path(&dir.path().join("absent")).is_err());
     }
 

@@ -11,17 +11,14 @@
 
 mod device;
 mod exchange;
-mod named;
 mod pool;
 mod serial;
 mod system;
-mod target;
+pub mod target;
 mod tcp;
 pub mod virtual_printer;
 
-pub use named::{NamedEntryError, NamedPrinters, PrinterName, DEFAULT_LABEL, MAX_NAMED};
 pub use pool::PrinterPool;
-pub use target::PrinterTarget;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -29,25 +26,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde::Serialize;
 
+use crate::domain::{PrinterTarget, Timeouts};
 use crate::escpos::PrinterStatus;
-
-/// Bounds for every printer operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timeouts {
-    /// Connecting (TCP) or opening (serial, device, spooler).
-    pub connect: Duration,
-    /// Each write, and each status read.
-    pub write: Duration,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts {
-            connect: Duration::from_secs(2),
-            write: Duration::from_secs(2),
-        }
-    }
-}
 
 /// Why a printer operation failed; decides the answer codes of every protocol we speak.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

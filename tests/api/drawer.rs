@@ -35,7 +35,7 @@ async fn command_variations_reach_the_printer_exactly() {
         let app = TestApp::with_printer(&peer.target(), &[("cashdrawer", "command", hex)]).await;
         let (status, _) = app.odoo_open_drawer().await;
         assert_eq!(status, 200);
-        let expected: Vec<u8> = cashdrawer::drawer::DrawerCommand::parse_hex(hex)
+        let expected: Vec<u8> = cashdrawer::domain::DrawerCommand::parse_hex(hex)
             .unwrap()
             .bytes()
             .to_vec();

@@ -323,7 +323,7 @@ async fn a_lan_caller_gets_the_epos_access_rules_on_a_named_printer() {
 
     let nets = format!("{}/32", ns.ns_ip);
     let mut config = (*app.state.config()).clone();
-    config.odoo.epos_allowed_networks = cashdrawer::config::parse_cidr_list(&nets).unwrap();
+    config.odoo.epos_allowed_networks = cashdrawer::domain::parse_cidr_list(&nets).unwrap();
     app.state.replace_config(config);
     let (status, _, body) = ns.raw(app.addr, request(&ticket("LAN-OK")));
     assert_eq!(status, 200, "{body}");

@@ -11,8 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 use ini::Ini;
 
 use crate::config::{Config, KEYS};
+use crate::domain::Text;
 
-use super::i18n::Lang;
+use crate::domain::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -233,13 +234,13 @@ fn default_of(section: &str, key: &str) -> String {
 /// Copies the submitted values of the page's own fields into `ini` (any other form key,
 /// such as `invoice_printer.command` or `auth.salt`, is ignored); fields absent from the
 /// form keep their value. Returns the fields whose value changed, and a text-rule error
-/// ([`crate::config::check_ini_text`]) for each value that cannot be one config.ini line.
+/// ([`crate::domain::check_ini_text`]) for each value that cannot be one config.ini line.
 /// Refused values are still copied, so that the page shows them back; the caller never
 /// writes `ini` while there is an error.
 pub fn apply(
     ini: &mut Ini,
     form: &HashMap<String, String>,
-) -> (Vec<&'static Field>, BTreeMap<String, String>) {
+) -> (Vec<&'static Field>, BTreeMap<String, Text>) {
     let mut changed = Vec::new();
     let mut errors = BTreeMap::new();
     for field in all_fields() {
@@ -247,8 +248,8 @@ pub fn apply(
             continue;
         };
         let value = value.trim().to_string();
-        if let Err(reason) = crate::config::check_ini_text(&value) {
-            errors.insert(form_name(field), reason);
+        if let Err(reason) = crate::domain::check_ini_text(&value) {
+            errors.insert(form_name(field), Text::of(&reason));
         }
         if raw_value(ini, field.section, field.key) != value {
             changed.push(field);
@@ -268,7 +269,7 @@ pub fn check_form(
     data_dir: &std::path::Path,
     file: &str,
     service_ports: &[u16],
-) -> Result<(Config, Vec<&'static Field>), BTreeMap<String, String>> {
+) -> Result<(Config, Vec<&'static Field>), BTreeMap<String, Text>> {
     let (mut changed, mut errors) = apply(ini, form);
     let mut ports = service_ports.to_vec();
     ports.extend(raw_value(ini, "server", "port").trim().parse::<u16>());
@@ -305,61 +306,61 @@ fn page_limits(
     changed: &[&'static Field],
     data_dir: &std::path::Path,
     service_ports: &[u16],
-) -> BTreeMap<String, String> {
+) -> BTreeMap<String, Text> {
     let mut errors = BTreeMap::new();
     let was_changed = |s: &str, k: &str| changed.iter().any(|f| f.section == s && f.key == k);
     let folder = raw_value(ini, "logs", "folder");
     let filename = raw_value(ini, "logs", "filename");
     if was_changed("logs", "folder") {
         if let Err(e) = crate::config::check_page_log_folder(data_dir, &folder) {
-            errors.insert("logs.folder".to_string(), e);
+            errors.insert("logs.folder".to_string(), Text::of(&e));
         }
     }
     if (was_changed("logs", "folder") || was_changed("logs", "filename"))
         && !errors.contains_key("logs.folder")
     {
         if let Err(e) = crate::config::check_page_log_file(data_dir, &folder, &filename) {
-            errors.insert("logs.filename".to_string(), e);
+            errors.insert("logs.filename".to_string(), Text::of(&e));
         }
     }
     if was_changed("invoice_printer", "download_folder") {
         let folder = raw_value(ini, "invoice_printer", "download_folder");
-        let default = crate::platform::default_download_folder();
+        let default = crate::config::default_download_folder();
         if let Err(e) = crate::config::check_page_download_folder(data_dir, &folder, &default) {
-            errors.insert("invoice_printer.download_folder".to_string(), e);
+            errors.insert("invoice_printer.download_folder".to_string(), Text::of(&e));
         }
     }
     if was_changed("invoice_printer", "file_extensions") {
         let value = raw_value(ini, "invoice_printer", "file_extensions");
-        if let Ok(list) = crate::config::parse_extensions(&value) {
+        if let Ok(list) = crate::domain::parse_extensions(&value) {
             if let Err(e) = crate::config::check_page_extensions(&list) {
-                errors.insert("invoice_printer.file_extensions".to_string(), e);
+                errors.insert("invoice_printer.file_extensions".to_string(), Text::of(&e));
             }
         }
     }
     if was_changed("server", "allowed_hosts") {
-        let list = crate::config::parse_list(&raw_value(ini, "server", "allowed_hosts"));
+        let list = crate::domain::parse_list(&raw_value(ini, "server", "allowed_hosts"));
         if let Err(e) = crate::config::check_page_host_names(&list) {
-            errors.insert("server.allowed_hosts".to_string(), e);
+            errors.insert("server.allowed_hosts".to_string(), Text::of(&e));
         }
     }
     for key in ["cert_file", "key_file"] {
         if was_changed("server", key) {
             let file = raw_value(ini, "server", key);
             if let Err(e) = crate::config::check_page_tls_file(data_dir, &file) {
-                errors.insert(format!("server.{key}"), e);
+                errors.insert(format!("server.{key}"), Text::of(&e));
             }
         }
     }
     if was_changed("printer", "name") {
         // A value the parser refuses is already reported by `validate`.
-        if let Ok(target) = crate::printer::PrinterTarget::parse(&raw_value(ini, "printer", "name"))
+        if let Ok(target) = crate::domain::PrinterTarget::parse(&raw_value(ini, "printer", "name"))
         {
             if let Err(e) = target
                 .check_device()
                 .and_then(|()| target.check_not_this_service(service_ports))
             {
-                errors.insert("printer.name".to_string(), e);
+                errors.insert("printer.name".to_string(), Text::of(&e));
             }
         }
     }
@@ -368,7 +369,7 @@ fn page_limits(
 
 /// Checks the whole document with the config module's parsers and collects every
 /// error (not only the first) by form field name.
-pub fn validate(ini: &Ini, file: &str) -> Result<Config, BTreeMap<String, String>> {
+pub fn validate(ini: &Ini, file: &str) -> Result<Config, BTreeMap<String, Text>> {
     let mut scratch = ini.clone();
     let mut errors = BTreeMap::new();
     for _ in 0..=KEYS.len() {
@@ -380,7 +381,8 @@ pub fn validate(ini: &Ini, file: &str) -> Result<Config, BTreeMap<String, String
             // `[printers]` (edited by hand) is one field on the page: without it.
             Err(e) if e.section == crate::config::PRINTERS_SECTION => {
                 let name = super::printers_field::form_name();
-                let reason = format!("{} = {:?}: {}", e.key, e.value, e.reason);
+                let entry = format!("{} = {:?}: ", e.key, e.value);
+                let reason = Text::of(&*e.reason).after([&entry, &entry]);
                 if errors.insert(name, reason).is_some() {
                     return Err(errors);
                 }
@@ -388,7 +390,7 @@ pub fn validate(ini: &Ini, file: &str) -> Result<Config, BTreeMap<String, String
             }
             Err(e) => {
                 let name = format!("{}.{}", e.section, e.key);
-                if errors.insert(name, e.reason.clone()).is_some() {
+                if errors.insert(name, Text::of(&*e.reason)).is_some() {
                     return Err(errors); // the default itself is refused: stop here
                 }
                 let default = default_of(&e.section, &e.key);
@@ -402,25 +404,31 @@ pub fn validate(ini: &Ini, file: &str) -> Result<Config, BTreeMap<String, String
 }
 
 /// A configured certificate must come with its key, and both must load.
-fn tls_pair_errors(config: &Config) -> Result<(), BTreeMap<String, String>> {
+fn tls_pair_errors(config: &Config) -> Result<(), BTreeMap<String, Text>> {
     let mut errors = BTreeMap::new();
     match (&config.server.cert_file, &config.server.key_file) {
         (None, None) => {}
         (Some(_), None) => {
             errors.insert(
                 "server.key_file".into(),
-                "la clé privée est nécessaire avec le certificat".into(),
+                Text::new([
+                    "la clé privée est nécessaire avec le certificat",
+                    "the private key is needed with the certificate",
+                ]),
             );
         }
         (None, Some(_)) => {
             errors.insert(
                 "server.cert_file".into(),
-                "le certificat est nécessaire avec la clé privée".into(),
+                Text::new([
+                    "le certificat est nécessaire avec la clé privée",
+                    "the certificate is needed with the private key",
+                ]),
             );
         }
         (Some(cert), Some(key)) => {
             if let Err(e) = crate::http::tls::load_pem_pair(cert, key) {
-                errors.insert("server.cert_file".into(), format!("{e:#}"));
+                errors.insert("server.cert_file".into(), Text::of(&e));
             }
         }
     }
@@ -458,7 +466,7 @@ pub struct GroupView {
 pub fn views(
     lang: Lang,
     value_of: impl Fn(&Field) -> String,
-    errors: &BTreeMap<String, String>,
+    errors: &BTreeMap<String, Text>,
 ) -> Vec<GroupView> {
     GROUPS
         .iter()
@@ -485,7 +493,7 @@ pub fn views(
                     FieldView {
                         error: errors
                             .get(&name)
-                            .map(|e| super::i18n_errors::field_error(lang, e))
+                            .map(|e| e.get(lang).to_string())
                             .unwrap_or_default(),
                         value: value_of(field),
                         name,

@@ -3,12 +3,9 @@
 
 use axum::http::{header, HeaderMap};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Fr,
-    En,
-}
+use crate::domain::Lang;
 
+/// The page's side of [`Lang`]: which one a browser asks for, and the page's texts in it.
 impl Lang {
     /// The first of fr/en in the browser's preference order; French when neither.
     pub fn from_headers(headers: &HeaderMap) -> Lang {
@@ -52,15 +49,6 @@ impl Lang {
             Lang::Fr => &FR,
             Lang::En => &EN,
         }
-    }
-
-    pub fn is_en(self) -> bool {
-        self == Lang::En
-    }
-
-    /// Picks the French or English member of a pair.
-    pub fn pick(self, pair: [&'static str; 2]) -> &'static str {
-        pair[usize::from(self.is_en())]
     }
 }
 
@@ -251,3 +239,6 @@ mod tests {
         assert_eq!(lang("de"), Lang::Fr);
     }
 }
+
+#[cfg(test)]
+mod english_errors;

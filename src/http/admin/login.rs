@@ -9,10 +9,11 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 
-use super::i18n::{Lang, Texts};
+use super::i18n::Texts;
 use super::{html, session_of, AdminSession, AdminState};
 use crate::auth::session::{login_cookie, session_cookie, Sessions};
 use crate::auth::{password, same_secret};
+use crate::domain::Lang;
 use crate::http::access::{Peer, Scheme};
 
 #[derive(Template)]
@@ -264,9 +265,9 @@ pub(crate) fn first_run_origins(input: &str, en: bool) -> Result<Option<String>,
         origins.push(format!("{scheme}://{host}"));
     }
     let value = origins.join(", ");
-    match crate::config::parse_origins(&value) {
-        Ok(crate::config::AllowedOrigins::List(_)) => Ok(Some(value)),
-        Ok(crate::config::AllowedOrigins::Any) | Err(_) => refused(input),
+    match crate::domain::parse_origins(&value) {
+        Ok(crate::domain::AllowedOrigins::List(_)) => Ok(Some(value)),
+        Ok(crate::domain::AllowedOrigins::Any) | Err(_) => refused(input),
     }
 }
 

@@ -9,7 +9,6 @@
 mod assets;
 mod fields;
 pub mod i18n;
-mod i18n_errors;
 mod listener;
 mod login;
 mod odoo_card;
@@ -257,6 +256,6 @@ pub fn check_config_form(
     ini: &mut ini::Ini,
     form: &std::collections::HashMap<String, String>,
     data_dir: &std::path::Path,
-) -> Result<crate::config::Config, std::collections::BTreeMap<String, String>> {
+) -> Result<crate::config::Config, std::collections::BTreeMap<String, crate::domain::Text>> {
     fields::check_form(ini, form, data_dir, "config.ini", &[]).map(|(config, _)| config)
 }

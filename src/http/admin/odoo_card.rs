@@ -10,8 +10,9 @@ use std::net::IpAddr;
 
 use axum::http::{header, HeaderMap};
 
-use super::i18n::Lang;
-use crate::config::{AllowedOrigins, Config};
+use crate::config::Config;
+use crate::domain::AllowedOrigins;
+use crate::domain::Lang;
 
 /// At most this many LAN addresses are listed (a till has one or two; a machine with
 /// dozens of virtual interfaces must not make the page endless).
@@ -191,7 +192,7 @@ mod tests {
                 assert!(odoo_keeps(address), "{address}");
                 // The card says to allow it in `[odoo] epos_allowed_networks`.
                 let ip = address.rsplit_once(':').unwrap().0;
-                crate::config::parse_cidr_list(ip).unwrap();
+                crate::domain::parse_cidr_list(ip).unwrap();
             }
             assert!(!odoo_keeps("localhost:22548"), "the card's warning is true");
             assert_eq!(

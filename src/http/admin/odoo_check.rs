@@ -13,9 +13,10 @@ use axum::{Extension, Form, Json};
 use serde::Serialize;
 use serde_json::json;
 
-use super::i18n::Lang;
 use super::{AdminSession, AdminState};
-use crate::config::{AllowedOrigins, Config};
+use crate::config::Config;
+use crate::domain::AllowedOrigins;
+use crate::domain::Lang;
 use crate::escpos::{PaperState, PrinterStatus};
 use crate::http::access::Peer;
 use crate::printer::PrinterError;

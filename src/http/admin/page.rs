@@ -13,11 +13,12 @@ use ini::Ini;
 use serde_json::json;
 
 use super::fields::{self, GroupView};
-use super::i18n::{Lang, Texts};
+use super::i18n::Texts;
 use super::{html, AdminSession, AdminState};
 use crate::auth::password;
 use crate::auth::session::{session_cookie, Sessions};
 use crate::config::SaveError;
+use crate::domain::Lang;
 use crate::error::ApiError;
 use crate::http::access::Peer;
 
@@ -82,7 +83,7 @@ struct View<'a> {
     headers: &'a HeaderMap,
     session_csrf: String,
     ini: &'a Ini,
-    errors: BTreeMap<String, String>,
+    errors: BTreeMap<String, crate::domain::Text>,
     notice: String,
     error: String,
     restart: bool,
@@ -174,7 +175,7 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
             },
         ),
         printers,
-        presets: crate::drawer::PRESETS
+        presets: crate::domain::PRESETS
             .iter()
             .map(|(_, hex, label)| {
                 (

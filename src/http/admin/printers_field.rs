@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use ini::Ini;
 
 use super::fields::{Field, Kind};
-use super::i18n::Lang;
 use crate::config::PRINTERS_SECTION;
-use crate::printer::{NamedPrinters, PrinterTarget};
+use crate::domain::Lang;
+use crate::domain::{NamedPrinters, PrinterTarget, Text};
 
 /// The page's field for the whole section (form name `printers.entries`).
 pub static FIELD: Field = Field {
@@ -52,11 +52,12 @@ pub fn text_of(ini: &Ini) -> String {
 }
 
 /// Reads the textarea into entries. The error names the line and what is accepted.
-fn parse_text(text: &str) -> Result<Vec<(String, String)>, String> {
+fn parse_text(text: &str) -> Result<Vec<(String, String)>, Text> {
     if text.len() > MAX_TEXT {
-        return Err(format!(
-            "texte trop long (au plus {MAX_TEXT} octets); une ligne nom = imprimante par imprimante"
-        ));
+        return Err(Text {
+            fr: format!("texte trop long (au plus {MAX_TEXT} octets); une ligne nom = imprimante par imprimante"),
+            en: format!("text too long (at most {MAX_TEXT} bytes); one line name = printer for each printer"),
+        });
     }
     let mut entries = Vec::new();
     for (n, line) in text.split('\n').enumerate() {
@@ -64,15 +65,19 @@ fn parse_text(text: &str) -> Result<Vec<(String, String)>, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let at = |reason: String| format!("ligne {}: {reason}", n + 1);
+        let at = |reason: Text| {
+            reason.after([&format!("ligne {}: ", n + 1), &format!("line {}: ", n + 1)])
+        };
         let Some((name, target)) = line.split_once('=') else {
-            return Err(at(
-                "nom = imprimante attendu, par exemple kitchen = tcp://192.168.1.60:9100".into(),
-            ));
+            return Err(at(Text::new([
+                "nom = imprimante attendu, par exemple kitchen = tcp://192.168.1.60:9100",
+                "name = printer expected, for example kitchen = tcp://192.168.1.60:9100",
+            ])));
         };
         let (name, target) = (name.trim(), target.trim());
-        crate::config::check_ini_text(name).map_err(at)?;
-        crate::config::check_ini_text(target).map_err(at)?;
+        let checked = |v| crate::domain::check_ini_text(v).map_err(|e| at(Text::of(&e)));
+        checked(name)?;
+        checked(target)?;
         entries.push((name.to_string(), target.to_string()));
     }
     NamedPrinters::parse(entries.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(|e| {
@@ -80,11 +85,11 @@ fn parse_text(text: &str) -> Result<Vec<(String, String)>, String> {
             .split('\n')
             .position(|l| l.split_once('=').is_some_and(|(k, _)| k.trim() == e.key))
             .map_or(0, |i| i + 1);
-        format!(
-            "ligne {line} ({}): {}",
-            crate::logs::escape(&e.key),
-            e.reason
-        )
+        let key = crate::logs::escape(&e.key);
+        Text::of(&e.reason).after([
+            &format!("ligne {line} ({key}): "),
+            &format!("line {line} ({key}): "),
+        ])
     })?;
     Ok(entries)
 }
@@ -92,7 +97,7 @@ fn parse_text(text: &str) -> Result<Vec<(String, String)>, String> {
 /// A `file:`/`usb:` target that is new or changed must be a device, and a `tcp://` one
 /// not this service (as `[printer] name` on the page); an entry kept as it was passes,
 /// so a hand-edited file still saves.
-fn check_devices(before: &Ini, entries: &[(String, String)], ports: &[u16]) -> Result<(), String> {
+fn check_devices(before: &Ini, entries: &[(String, String)], ports: &[u16]) -> Result<(), Text> {
     for (name, target) in entries {
         let unchanged =
             before.get_from(Some(PRINTERS_SECTION), name).map(str::trim) == Some(target.as_str());
@@ -102,7 +107,10 @@ fn check_devices(before: &Ini, entries: &[(String, String)], ports: &[u16]) -> R
         if let Ok(t) = PrinterTarget::parse(target) {
             t.check_device()
                 .and_then(|()| t.check_not_this_service(ports))
-                .map_err(|e| format!("{name}: {e}"))?;
+                .map_err(|e| {
+                    let name = format!("{name}: ");
+                    Text::of(&e).after([&name, &name])
+                })?;
         }
     }
     Ok(())
@@ -115,12 +123,12 @@ pub fn apply(
     ini: &mut Ini,
     form: &HashMap<String, String>,
     service_ports: &[u16],
-) -> Option<Result<bool, String>> {
+) -> Option<Result<bool, Text>> {
     let text = form.get(&form_name())?;
     Some(replace_section(ini, text, service_ports))
 }
 
-fn replace_section(ini: &mut Ini, text: &str, service_ports: &[u16]) -> Result<bool, String> {
+fn replace_section(ini: &mut Ini, text: &str, service_ports: &[u16]) -> Result<bool, Text> {
     let entries = parse_text(text)?;
     check_devices(ini, &entries, service_ports)?;
     let before: Vec<(String, String)> = ini
@@ -158,7 +166,7 @@ pub struct NamedView {
 pub fn view(
     lang: Lang,
     value: String,
-    error: Option<&String>,
+    error: Option<&Text>,
     printers: &NamedPrinters,
     port: u16,
     health_of: impl Fn(&PrinterTarget) -> crate::printer::PrinterHealth,
@@ -172,9 +180,7 @@ pub fn view(
         label: lang.pick(FIELD.label),
         help: lang.pick(FIELD.help),
         value,
-        error: error
-            .map(|e| super::i18n_errors::field_error(lang, e))
-            .unwrap_or_default(),
+        error: error.map(|e| e.get(lang).to_string()).unwrap_or_default(),
         list: printers
             .iter()
             .map(|(name, target)| {

@@ -5,6 +5,7 @@
 //! the machine's addresses change ([`renew`]), with no restart and no new trust step.
 
 pub mod ca;
+mod pem;
 pub mod renew;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +16,8 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsAcceptor;
+
+pub use self::pem::PemError;
 
 use self::ca::LocalCa;
 use self::renew::{LeafResolver, Renewal};
@@ -58,21 +61,26 @@ impl TlsTerminator for RustlsTerminator {
 type Pair = (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>);
 
 /// Reads a PEM certificate chain and its private key, and checks they go together.
-pub fn load_pem_pair(cert: &Path, key: &Path) -> Result<Pair> {
+pub fn load_pem_pair(cert: &Path, key: &Path) -> Result<Pair, PemError> {
     let chain = CertificateDer::pem_file_iter(cert)
         .and_then(|it| it.collect::<Result<Vec<_>, _>>())
-        .map_err(|e| anyhow::anyhow!("{}: certificat PEM illisible ({e})", cert.display()))?;
+        .map_err(|e| PemError::CertUnreadable {
+            path: cert.to_path_buf(),
+            detail: e.to_string(),
+        })?;
     if chain.is_empty() {
-        anyhow::bail!("{}: aucun certificat PEM trouvé", cert.display());
+        return Err(PemError::NoCert {
+            path: cert.to_path_buf(),
+        });
     }
-    let private = PrivateKeyDer::from_pem_file(key)
-        .map_err(|e| anyhow::anyhow!("{}: clé privée PEM illisible ({e})", key.display()))?;
-    server_config(chain.clone(), private.clone_key()).with_context(|| {
-        format!(
-            "{} et {} ne vont pas ensemble",
-            cert.display(),
-            key.display()
-        )
+    let private = PrivateKeyDer::from_pem_file(key).map_err(|e| PemError::KeyUnreadable {
+        path: key.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    server_config(chain.clone(), private.clone_key()).map_err(|e| PemError::Mismatch {
+        cert: cert.to_path_buf(),
+        key: key.to_path_buf(),
+        detail: e.root_cause().to_string(),
     })?;
     Ok((chain, private))
 }

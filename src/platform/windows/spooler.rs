@@ -25,6 +25,7 @@ use windows::Win32::Graphics::Printing::{
 
 use super::wide;
 use crate::platform::{QueueCause, QueueError, QueueSystem};
+use crate::domain::Timeouts;
 
 /// A buffer for the spooler's variable-size records, 8-byte aligned: the records start
 /// with pointers and u32s, and reading them from a byte vector would be misaligned.

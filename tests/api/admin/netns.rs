@@ -77,7 +77,7 @@ async fn network_callers_first_run_refused_and_allowed_networks_enforced() {
     assert_eq!(status, 200);
     let mut config = (*app.state.config()).clone();
     config.server.allowed_networks =
-        vec![cashdrawer::config::IpNet::parse("192.168.77.0/24").unwrap()];
+        vec![cashdrawer::domain::IpNet::parse("192.168.77.0/24").unwrap()];
     app.state.replace_config(config.clone());
     for path in ["/status", "/config/login", "/drawer"] {
         let (status, body) = tokio::task::block_in_place(|| request(&ns, to, "GET", path, ""));
@@ -90,7 +90,7 @@ async fn network_callers_first_run_refused_and_allowed_networks_enforced() {
         "loopback always allowed"
     );
     config.server.allowed_networks =
-        vec![cashdrawer::config::IpNet::parse(&format!("{}/30", ns.host_ip)).unwrap()];
+        vec![cashdrawer::domain::IpNet::parse(&format!("{}/30", ns.host_ip)).unwrap()];
     app.state.replace_config(config);
     let (status, _) = tokio::task::block_in_place(|| request(&ns, to, "GET", "/status", ""));
     assert_eq!(status, 200);

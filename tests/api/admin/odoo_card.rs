@@ -366,7 +366,8 @@ async fn chromium_is_told_when_local_network_access_is_denied() {
 /// accepted by the parser it goes to (issue 14: an example must never be refused).
 #[test]
 fn every_example_of_the_odoo_and_admin_docs_is_accepted() {
-    use cashdrawer::config::{parse_cidr_list, parse_origins, Config, KEYS};
+    use cashdrawer::config::{Config, KEYS};
+    use cashdrawer::domain::{parse_cidr_list, parse_origins};
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let (mut assignments, mut origins, mut addresses) = (0, 0, 0);
     for doc in ["docs/odoo.md", "docs/admin.md", "docs/troubleshooting.md"] {

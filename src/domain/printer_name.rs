@@ -2,12 +2,15 @@
 //! order tickets to, each reached at its own ePOS address (`/<name>/cgi-bin/epos/...`).
 //!
 //! A name becomes a URL path segment, a log field and an INI key: hence a strict,
-//! lower-case charset, and a bounded count. Each printer gets its own [`super::Printer`]
-//! from the pool (own queue), so a dead kitchen printer never holds the receipt printer.
+//! lower-case charset, and a bounded count. Each printer gets its own queue in
+//! `printer`'s pool, so a dead kitchen printer never holds the receipt printer.
+//!
+//! Imports only `domain` itself.
 
 use std::fmt;
 
-use super::PrinterTarget;
+use super::lang::{told, Lang, Message};
+use super::{ParseError, PrinterTarget};
 
 /// At most this many named printers: one per kitchen station or bar is a handful.
 pub const MAX_NAMED: usize = 16;
@@ -17,16 +20,48 @@ pub const NAME_MAX: usize = 32;
 /// that `printer=default` in the log always means that one.
 pub const DEFAULT_LABEL: &str = "default";
 
-const ACCEPTED_NAME: &str = "nom de 1 à 32 caractères parmi a-z, 0-9, _ et - (minuscules, \
-                             commençant par une lettre ou un chiffre), autre que default; \
-                             par exemple kitchen = tcp://192.168.1.60:9100";
+const ACCEPTED_NAME: [&str; 2] = [
+    "nom de 1 à 32 caractères parmi a-z, 0-9, _ et - (minuscules, commençant par une \
+     lettre ou un chiffre), autre que default; par exemple kitchen = tcp://192.168.1.60:9100",
+    "name of 1 to 32 characters among a-z, 0-9, _ and - (lower-case, starting with a \
+     letter or a digit), other than default; for example kitchen = tcp://192.168.1.60:9100",
+];
+
+/// Why a `[printers]` name is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message(Lang::Fr))]
+pub enum NameError {
+    Charset,
+    Default,
+    Taken,
+    TooMany,
+}
+
+#[rustfmt::skip]
+impl Message for NameError {
+    fn message(&self, lang: Lang) -> String {
+        let accepted = lang.pick(ACCEPTED_NAME);
+        match self {
+            NameError::Charset => accepted.to_string(),
+            NameError::Default => told! {lang,
+                "default désigne déjà l'imprimante [printer] name; accepté: {accepted}",
+                "default already means the [printer] name printer; accepted: {accepted}"},
+            NameError::Taken => told! {lang,
+                "nom déjà utilisé plus haut dans [printers]; chaque nom une seule fois ({accepted})",
+                "name already used above in [printers]; each name only once ({accepted})"},
+            NameError::TooMany => told! {lang,
+                "au plus {MAX_NAMED} imprimantes nommées dans [printers]",
+                "at most {MAX_NAMED} named printers in [printers]"},
+        }
+    }
+}
 
 /// A printer's name, as in `[printers] kitchen = ...`: `[a-z0-9][a-z0-9_-]{0,31}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PrinterName(String);
 
 impl PrinterName {
-    pub fn parse(text: &str) -> Result<PrinterName, String> {
+    pub fn parse(text: &str) -> Result<PrinterName, NameError> {
         let first_ok = text
             .bytes()
             .next()
@@ -35,12 +70,10 @@ impl PrinterName {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
         if !first_ok || !rest_ok || text.len() > NAME_MAX {
-            return Err(ACCEPTED_NAME.to_string());
+            return Err(NameError::Charset);
         }
         if text == DEFAULT_LABEL {
-            return Err(format!(
-                "default désigne déjà l'imprimante [printer] name; accepté: {ACCEPTED_NAME}"
-            ));
+            return Err(NameError::Default);
         }
         Ok(PrinterName(text.to_string()))
     }
@@ -61,7 +94,7 @@ impl fmt::Display for PrinterName {
 pub struct NamedEntryError {
     pub key: String,
     pub value: String,
-    pub reason: String,
+    pub reason: ParseError,
 }
 
 /// The `[printers]` section, in the file's order.
@@ -77,23 +110,19 @@ impl NamedPrinters {
         let mut list: Vec<(PrinterName, PrinterTarget)> = Vec::new();
         for (key, value) in entries {
             let (key, value) = (key.trim(), value.trim());
-            let refuse = |reason: String| NamedEntryError {
+            let refuse = |reason: ParseError| NamedEntryError {
                 key: key.to_string(),
                 value: value.to_string(),
                 reason,
             };
-            let name = PrinterName::parse(key).map_err(refuse)?;
+            let name = PrinterName::parse(key).map_err(|e| refuse(e.into()))?;
             if list.iter().any(|(n, _)| *n == name) {
-                return Err(refuse(format!(
-                    "nom déjà utilisé plus haut dans [printers]; chaque nom une seule fois ({ACCEPTED_NAME})"
-                )));
+                return Err(refuse(NameError::Taken.into()));
             }
             if list.len() == MAX_NAMED {
-                return Err(refuse(format!(
-                    "au plus {MAX_NAMED} imprimantes nommées dans [printers]"
-                )));
+                return Err(refuse(NameError::TooMany.into()));
             }
-            let target = PrinterTarget::parse(value).map_err(refuse)?;
+            let target = PrinterTarget::parse(value).map_err(|e| refuse(e.into()))?;
             list.push((name, target));
         }
         Ok(NamedPrinters(list))
@@ -160,7 +189,7 @@ mod tests {
             "default",
             &"a".repeat(33),
         ] {
-            let e = PrinterName::parse(bad).unwrap_err();
+            let e = PrinterName::parse(bad).unwrap_err().to_string();
             assert!(e.contains("a-z"), "{bad}: {e}");
         }
     }
@@ -175,10 +204,14 @@ mod tests {
 
         let dup = NamedPrinters::parse([("bar", "virtual"), ("bar", "virtual")]).unwrap_err();
         assert_eq!(dup.key, "bar");
-        assert!(dup.reason.contains("déjà utilisé"), "{}", dup.reason);
+        assert!(
+            dup.reason.to_string().contains("déjà utilisé"),
+            "{}",
+            dup.reason
+        );
 
         let bad = NamedPrinters::parse([("kitchen", "ftp://x")]).unwrap_err();
-        assert!(bad.reason.contains("tcp://"), "{}", bad.reason);
+        assert!(bad.reason.to_string().contains("tcp://"), "{}", bad.reason);
 
         let names: Vec<String> = (0..=MAX_NAMED).map(|i| format!("p{i}")).collect();
         let many = NamedPrinters::parse(names.iter().map(|n| (n.as_str(), "virtual")));

@@ -1,0 +1,183 @@
+//! The drawer's configured values: the kick command (`[cashdrawer] command`), which
+//! sensor level means open, and what to do with a kick while the printer is offline.
+//! Sending them is `drawer`'s and `printer`'s job.
+//!
+//! Imports only `domain` itself.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::ParseError;
+
+/// The bytes that kick the drawer, as configured in `[cashdrawer] command` (free hex,
+/// so any printer's dialect can be used).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawerCommand(Vec<u8>);
+
+/// Usual commands, offered as presets on the admin page and documented in the README.
+pub const PRESETS: &[(&str, &str, [&str; 2])] = &[
+    (
+        "pin2",
+        "1b70001afa",
+        [
+            "ESC p 0 — broche 2 (tiroir 1), 52 ms / 500 ms",
+            "ESC p 0 — pin 2 (drawer 1), 52 ms / 500 ms",
+        ],
+    ),
+    (
+        "pin5",
+        "1b70011afa",
+        [
+            "ESC p 1 — broche 5 (tiroir 2), 52 ms / 500 ms",
+            "ESC p 1 — pin 5 (drawer 2), 52 ms / 500 ms",
+        ],
+    ),
+    (
+        "both",
+        "1b70001afa1b70011afa",
+        [
+            "Broches 2 puis 5 (tiroirs câblés sur l'une ou l'autre)",
+            "Pin 2 then pin 5 (drawers wired to either)",
+        ],
+    ),
+    (
+        "realtime",
+        "1014010005",
+        [
+            "DLE DC4 1 0 5 — temps réel, broche 2, 500 ms (fonctionne même imprimante hors ligne ou tampon plein)",
+            "DLE DC4 1 0 5 — real time, pin 2, 500 ms (works even with the printer offline or its buffer full)",
+        ],
+    ),
+];
+
+impl DrawerCommand {
+    /// Parses `[cashdrawer] command`: hex digits, spaces, `:` and `-` allowed between
+    /// bytes, an optional `0x` prefix. At most 64 bytes: a kick is a handful of bytes, and
+    /// the limit keeps a typo from sending a wall of data to the printer.
+    pub fn parse_hex(text: &str) -> Result<DrawerCommand, ParseError> {
+        let cleaned: String = text
+            .trim()
+            .trim_start_matches("0x")
+            .chars()
+            .filter(|c| !matches!(c, ' ' | ':' | '-'))
+            .collect();
+        // Checked before slicing: a non-ASCII character would split a UTF-8 sequence
+        // (found by the config fuzzer).
+        if !cleaned.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(ParseError::DrawerHex);
+        }
+        if cleaned.is_empty() || !cleaned.len().is_multiple_of(2) || cleaned.len() > 128 {
+            return Err(ParseError::DrawerLength);
+        }
+        let bytes = (0..cleaned.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&cleaned[i..i + 2], 16))
+            .collect::<Result<Vec<u8>, _>>()
+            .map_err(|_| ParseError::DrawerHex)?;
+        Ok(DrawerCommand(bytes))
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl fmt::Display for DrawerCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+/// Which level of the printer's drawer-sensor line (connector pin 3) means "open".
+/// Drawers differ; Epson's default (and ours) is low = open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SensorOpenLevel {
+    Low,
+    High,
+}
+
+impl FromStr for SensorOpenLevel {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Ok(SensorOpenLevel::Low),
+            "high" => Ok(SensorOpenLevel::High),
+            _ => Err(ParseError::Choice {
+                fr: "low, high",
+                en: "low, high",
+            }),
+        }
+    }
+}
+
+/// What to do when the printer says it is offline (no paper, cover open, error) at the
+/// moment of a kick: `[cashdrawer] offline_kick`. An offline Epson-compatible printer
+/// keeps an `ESC p` in its buffer and runs it when it recovers, minutes later, in front
+/// of whoever stands at the till; real-time commands run at once, even offline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfflineKick {
+    /// Send the real-time pulse `DLE DC4 1 m t` instead: the drawer opens now.
+    Realtime,
+    /// Send nothing and answer the printer's problem.
+    Refuse,
+}
+
+impl FromStr for OfflineKick {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        match s.to_ascii_lowercase().as_str() {
+            "realtime" => Ok(OfflineKick::Realtime),
+            "refuse" => Ok(OfflineKick::Refuse),
+            _ => Err(ParseError::Choice {
+                fr: "realtime (impulsion temps réel), refuse (ne rien envoyer)",
+                en: "realtime (real-time pulse), refuse (send nothing)",
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_usual_commands_and_refuses_garbage() {
+        assert_eq!(
+            DrawerCommand::parse_hex("1b70001afa").unwrap().bytes(),
+            &[0x1b, 0x70, 0, 0x1a, 0xfa]
+        );
+        assert_eq!(
+            DrawerCommand::parse_hex(" 1B 70 01 1A FA ")
+                .unwrap()
+                .to_hex(),
+            "1b70011afa"
+        );
+        assert_eq!(
+            DrawerCommand::parse_hex("0x10:14:01:00:05")
+                .unwrap()
+                .bytes(),
+            &[0x10, 0x14, 1, 0, 5]
+        );
+        for bad in ["", "1b7", "zz", "1b70 0g", "1bé0", "é1", &"00".repeat(65)] {
+            assert!(DrawerCommand::parse_hex(bad).is_err(), "{bad}");
+        }
+        for (_, hex, _) in PRESETS {
+            assert!(DrawerCommand::parse_hex(hex).is_ok());
+        }
+    }
+
+    #[test]
+    fn offline_kick_values() {
+        assert_eq!("realtime".parse(), Ok(OfflineKick::Realtime));
+        assert_eq!("Refuse".parse(), Ok(OfflineKick::Refuse));
+        assert!("later"
+            .parse::<OfflineKick>()
+            .unwrap_err()
+            .to_string()
+            .contains("realtime"));
+    }
+}
