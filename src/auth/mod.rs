@@ -1,8 +1,10 @@
 //! Who may administer the service: the admin password (bcrypt), cookie sessions,
 //! CSRF tokens, login throttling and the Host-header check against DNS rebinding.
 //!
-//! Owns the security decisions; the admin page itself (`crate::http::admin`) only asks
-//! this module. It never stores the password, only its bcrypt hash in config.ini.
+//! Owns the security decisions, on plain values (header texts, tokens, hashes); the
+//! HTTP layer turns them into answers. It must not import HTTP types, the service
+//! state or anything above it. It never stores the password, only its bcrypt hash in
+//! config.ini.
 
 pub mod cli;
 pub mod csrf;
@@ -29,6 +31,16 @@ impl Auth {
     pub fn load(data_dir: &Path) -> Auth {
         Auth {
             sessions: Sessions::load_or_create(data_dir),
+            throttle: Throttle::default(),
+            setup_lock: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Sessions under a key of this process only, for a state nothing serves: no file
+    /// is written in the data folder.
+    pub fn in_memory() -> Auth {
+        Auth {
+            sessions: Sessions::with_key(cookie::Key::generate()),
             throttle: Throttle::default(),
             setup_lock: tokio::sync::Mutex::new(()),
         }

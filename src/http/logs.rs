@@ -10,14 +10,14 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Form, Query, State};
-use axum::http::{header, HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{header, HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 
 use super::access::Peer;
-use super::logs_auth_seam::{check_csrf, require_admin, AdminSession};
+use super::auth::{check_csrf, header_token, refuse_log_csrf, AdminSession};
 use crate::error::ApiError;
 use crate::logs::rotate::parse_day;
 use crate::logs::{LogFile, LogFiles};
@@ -128,7 +128,7 @@ async fn download(
                     size: 0,
                     path: dated,
                 }
-            } else if day == crate::logs::today() {
+            } else if day == state.log().today() {
                 files.current_file().map_err(anyhow::Error::from)?
             } else {
                 return Err(ApiError::NotFound(format!(
@@ -137,7 +137,8 @@ async fn download(
             }
         }
     };
-    let _ = tokio::task::spawn_blocking(|| crate::logs::flush(FLUSH_WAIT)).await;
+    let log = state.log().clone();
+    let _ = tokio::task::spawn_blocking(move || log.flush(FLUSH_WAIT)).await;
     let (body, size) = match tokio::fs::File::open(&file.path).await {
         Ok(f) => {
             let size = f.metadata().await.map(|m| m.len()).unwrap_or(0);
@@ -217,7 +218,7 @@ async fn list(State(state): State<AppState>, uri: Uri) -> Result<Json<Value>, Ap
     rotated.reverse();
     let mut out = vec![json!({
         "name": current.name,
-        "date": crate::logs::today().to_string(),
+        "date": state.log().today().to_string(),
         "size": current.size,
         "current": true,
     })];
@@ -234,24 +235,6 @@ async fn list(State(state): State<AppState>, uri: Uri) -> Result<Json<Value>, Ap
 
 /// A refused admin call: browsers asking for HTML go to the login page, API callers
 /// get the JSON error. Either way the refusal is logged with its reason.
-fn refuse(op: &str, peer: &Peer, headers: &HeaderMap, err: ApiError) -> Response {
-    tracing::warn!(
-        op,
-        outcome = "denied",
-        peer = %peer.label(),
-        "refusé: {}",
-        err.public_message()
-    );
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    if wants_html && err.status() == StatusCode::UNAUTHORIZED {
-        return Redirect::to("/config/login").into_response();
-    }
-    err.into_response()
-}
-
 /// `GET /logs/tail?lines=N&level=...` (admin): the last N lines (1 to 1000, default
 /// 100) at that level or more severe (error, warn, info, debug; default info).
 #[utoipa::path(
@@ -275,13 +258,9 @@ fn refuse(op: &str, peer: &Peer, headers: &HeaderMap, err: ApiError) -> Response
 )]
 async fn tail(
     State(state): State<AppState>,
-    Extension(peer): Extension<Peer>,
-    headers: HeaderMap,
+    _: AdminSession,
     uri: Uri,
 ) -> Response {
-    if let Err(err) = require_admin(&state, &headers) {
-        return refuse("logs.tail", &peer, &headers, err);
-    }
     match tail_lines(&state, &uri).await {
         Ok(lines) => Json(json!({"status": "success", "lines": lines})).into_response(),
         Err(err) => err.into_response(),
@@ -315,8 +294,9 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Vec<String>, ApiError
         },
     };
     let path = files(state).current();
+    let log = state.log().clone();
     tokio::task::spawn_blocking(move || {
-        crate::logs::flush(FLUSH_WAIT);
+        log.flush(FLUSH_WAIT);
         crate::logs::tail::tail(&path, count, level)
     })
     .await
@@ -347,13 +327,14 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Vec<String>, ApiError
 async fn purge_get(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
+    session: AdminSession,
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
     let token = Query::<Vec<(String, String)>>::try_from_uri(&uri)
         .ok()
         .and_then(|q| token_in(&q.0));
-    purge(state, peer, headers, uri, token).await
+    purge(state, peer, session, headers, uri, token).await
 }
 
 /// `POST /logs/purge` with the form field `csrf` or `csrf_token` (or the query
@@ -376,6 +357,7 @@ async fn purge_get(
 async fn purge_post(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
+    session: AdminSession,
     headers: HeaderMap,
     uri: Uri,
     form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
@@ -384,7 +366,7 @@ async fn purge_post(
         .ok()
         .and_then(|q| token_in(&q.0));
     let token = form.ok().and_then(|f| token_in(&f.0)).or(from_query);
-    purge(state, peer, headers, uri, token).await
+    purge(state, peer, session, headers, uri, token).await
 }
 
 /// The CSRF token fields accepted: `csrf` (the admin page's forms) or `csrf_token`.
@@ -400,26 +382,19 @@ fn token_in(pairs: &[(String, String)]) -> Option<String> {
 async fn purge(
     state: AppState,
     peer: Peer,
+    AdminSession(session): AdminSession,
     headers: HeaderMap,
     uri: Uri,
     token: Option<String>,
 ) -> Response {
-    let session = match require_admin(&state, &headers) {
-        Ok(s) => s,
-        Err(err) => return refuse("logs.purge", &peer, &headers, err),
-    };
-    let header_token = headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let token = token.or(header_token);
-    if let Err(err) = check_csrf(&state, &session, &headers, token.as_deref()) {
-        return refuse("logs.purge", &peer, &headers, err);
+    let token = token.or_else(|| header_token(&headers));
+    if check_csrf(&headers, Some(&session.csrf), token.as_deref()).is_err() {
+        return refuse_log_csrf("logs.purge", &peer, &headers);
     }
     if let Err(err) = params(&uri, &TOKEN_FIELDS) {
         return err.into_response();
     }
-    match purge_files(&state, &session, &peer).await {
+    match purge_files(&state, &peer).await {
         Ok(deleted) => Json(json!({
             "status": "success",
             "message": "Journaux purgés",
@@ -430,14 +405,11 @@ async fn purge(
     }
 }
 
-async fn purge_files(
-    state: &AppState,
-    session: &AdminSession,
-    peer: &Peer,
-) -> Result<Vec<String>, ApiError> {
+async fn purge_files(state: &AppState, peer: &Peer) -> Result<Vec<String>, ApiError> {
     let files = files(state);
+    let log = state.log().clone();
     let deleted = tokio::task::spawn_blocking(move || {
-        crate::logs::flush(FLUSH_WAIT);
+        log.flush(FLUSH_WAIT);
         files.purge()
     })
     .await
@@ -447,8 +419,7 @@ async fn purge_files(
         op = "logs.purge",
         outcome = "ok",
         peer = %peer.label(),
-        "journaux purgés par {} depuis {}: {} fichier(s) supprimé(s), fichier courant vidé",
-        crate::logs::escape(&session.user),
+        "journaux purgés par admin depuis {}: {} fichier(s) supprimé(s), fichier courant vidé",
         peer.ip(),
         deleted.len()
     );

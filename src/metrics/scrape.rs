@@ -25,7 +25,7 @@ pub fn registry(state: &AppState, certificate: &ExpiryCache, started: SystemTime
     registry.register(
         "log_write_failures",
         "Operations log lines lost: write errors (disk full, read-only) or a stalled writer",
-        ConstCounter::new(crate::logs::write_failures()),
+        ConstCounter::new(state.log().write_failures()),
     );
     if let Some(expiry) = certificate.not_after(state) {
         registry.register_with_unit(

@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 
 use super::i18n::{Lang, Texts};
-use super::{html, session_of, AdminSession, AdminState};
+use super::{html, AdminSession};
+use crate::http::auth::session;
+use crate::state::AppState;
 use crate::auth::session::{login_cookie, session_cookie, Sessions};
 use crate::auth::{password, same_secret};
 use crate::http::access::{Peer, Scheme};
@@ -100,14 +102,14 @@ fn render_with_origin(
     extensions(("x-access-level" = json!("network")))
 )]
 pub async fn show(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
     let t = lang.texts();
-    let hash = password::current_hash(&admin.app);
+    let hash = admin.password_hash();
     if hash.is_empty() && !peer.is_local() {
         return render(
             StatusCode::FORBIDDEN,
@@ -119,7 +121,7 @@ pub async fn show(
             None,
         );
     }
-    if session_of(&headers, peer.scheme == Scheme::Https, &admin).is_some() {
+    if session(&admin, &headers, peer.scheme == Scheme::Https).is_some() {
         return Redirect::to("/config").into_response();
     }
     let notice = match query.get("m").map(String::as_str) {
@@ -129,7 +131,7 @@ pub async fn show(
         _ => "",
     };
     let (token, cookie) = admin
-        .auth
+        .auth()
         .sessions
         .login_token(peer.scheme == Scheme::Https);
     let mode = if hash.is_empty() { "setup" } else { "login" };
@@ -161,19 +163,16 @@ pub async fn show(
     extensions(("x-access-level" = json!("network")))
 )]
 pub async fn submit(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
-    let token = admin
-        .auth
-        .sessions
-        .read_login_token(&headers, peer.scheme == Scheme::Https)
+    let token = crate::http::auth::login_token(&admin, &headers, peer.scheme == Scheme::Https)
         .unwrap_or_default();
     let given = form.get("password").cloned().unwrap_or_default();
-    let hash = password::current_hash(&admin.app);
+    let hash = admin.password_hash();
     if hash.is_empty() {
         let first_run = FirstRun {
             password: given,
@@ -183,10 +182,10 @@ pub async fn submit(
         return setup(admin, peer, lang, token, first_run).await;
     }
     let ip = peer.ip();
-    let attempt = match admin.auth.throttle.begin(ip) {
+    let attempt = match admin.auth().throttle.begin(ip) {
         Ok(attempt) => attempt,
         Err(denied) => {
-            admin.app.metrics().login_throttled();
+            admin.metrics().login_throttled();
             tracing::warn!(op = "auth.login", outcome = "denied", peer = %ip, "connexion refusée depuis {ip}: {denied}");
             let msg = lang
                 .texts()
@@ -209,7 +208,7 @@ pub async fn submit(
         return open_session(&admin, &hash, peer);
     }
     let count = attempt.failed();
-    admin.app.metrics().login_failed();
+    admin.metrics().login_failed();
     tracing::warn!(op = "auth.login", outcome = "denied", always = true, peer = %ip, "échec de connexion depuis {ip} ({count} échec(s) de suite)");
     render(
         StatusCode::UNAUTHORIZED,
@@ -289,7 +288,7 @@ fn store_first_run(
 }
 
 async fn setup(
-    admin: AdminState,
+    admin: AppState,
     peer: Peer,
     lang: Lang,
     token: String,
@@ -308,8 +307,8 @@ async fn setup(
             None,
         );
     }
-    let _guard = admin.auth.setup_lock.lock().await;
-    if !password::current_hash(&admin.app).is_empty() {
+    let _guard = admin.auth().setup_lock.lock().await;
+    if !admin.password_hash().is_empty() {
         return Redirect::to("/config/login").into_response(); // someone was faster
     }
     let checked = password::check_new(&form.password, &form.confirm)
@@ -333,13 +332,13 @@ async fn setup(
     };
     let stored = match password::hash_async(form.password).await {
         Ok(hash) => {
-            store_first_run(admin.app.store(), &hash, origins.as_deref()).map(|c| (hash, c))
+            store_first_run(admin.store(), &hash, origins.as_deref()).map(|c| (hash, c))
         }
         Err(e) => Err(e),
     };
     match stored {
         Ok((hash, config)) => {
-            admin.app.replace_config(config);
+            admin.replace_config(config);
             match &origins {
                 Some(o) => tracing::info!(op = "auth.setup", outcome = "ok", peer = %ip,
                     "mot de passe administrateur créé; [server] allowed_origins = {o}"),
@@ -352,13 +351,13 @@ async fn setup(
     }
 }
 
-fn open_session(admin: &AdminState, hash: &str, peer: Peer) -> Response {
+fn open_session(admin: &AppState, hash: &str, peer: Peer) -> Response {
     let secure = peer.scheme == Scheme::Https;
-    let session = admin.auth.sessions.open(hash);
-    let lifetime = admin.app.config().auth.session_lifetime;
+    let session = admin.auth().sessions.open(hash);
+    let lifetime = admin.config().auth.session_lifetime;
     let mut res = Redirect::to("/config").into_response();
     for c in [
-        admin.auth.sessions.cookie(&session, secure, lifetime),
+        admin.auth().sessions.cookie(&session, secure, lifetime),
         Sessions::clear(login_cookie(secure), "/config/login", secure),
     ] {
         if let Ok(v) = c.parse() {
@@ -370,11 +369,11 @@ fn open_session(admin: &AdminState, hash: &str, peer: Peer) -> Response {
 
 /// Ends the session and sends the browser to the login page; if the logout could not be
 /// recorded (data folder read-only, disk full), a 500 says so instead of pretending.
-fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer) -> Response {
+fn close_session(admin: &AppState, session: &crate::auth::Session, peer: Peer) -> Response {
     let recorded = admin
-        .auth
+        .auth()
         .sessions
-        .revoke(session, admin.app.config().auth.session_lifetime);
+        .revoke(session, admin.config().auth.session_lifetime);
     let mut res = match recorded {
         Ok(()) => {
             tracing::info!(op = "auth.logout", outcome = "ok", peer = %peer.label(), "déconnexion administrateur");
@@ -410,12 +409,12 @@ fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer)
     extensions(("x-access-level" = json!("authenticated")))
 )]
 pub async fn logout_link(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(session) = session_of(&headers, peer.scheme == Scheme::Https, &admin) else {
+    let Some(session) = session(&admin, &headers, peer.scheme == Scheme::Https) else {
         return Redirect::to("/config/login").into_response();
     };
     match query.get("csrf") {
@@ -442,7 +441,7 @@ pub async fn logout_link(
     extensions(("x-access-level" = json!("authenticated")))
 )]
 pub async fn logout(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     AdminSession(session): AdminSession,
 ) -> Response {

@@ -14,7 +14,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::i18n::Lang;
-use super::{AdminSession, AdminState};
+use super::AdminSession;
+use crate::state::AppState;
 use crate::config::{AllowedOrigins, Config};
 use crate::escpos::{PaperState, PrinterStatus};
 use crate::http::access::Peer;
@@ -190,7 +191,7 @@ pub fn printer_check(
     extensions(("x-access-level" = json!("authenticated")))
 )]
 pub async fn odoo_check(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     AdminSession(_): AdminSession,
     headers: HeaderMap,
@@ -209,8 +210,8 @@ pub async fn odoo_check(
                 .into_response();
         }
     };
-    let config = admin.app.config();
-    let printer = admin.app.drawer_printer();
+    let config = admin.config();
+    let printer = admin.drawer_printer();
     let target = printer.target().to_string();
     let checks = [
         origin_check(lang, &config, &origins),

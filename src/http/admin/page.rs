@@ -14,7 +14,8 @@ use serde_json::json;
 
 use super::fields::{self, GroupView};
 use super::i18n::{Lang, Texts};
-use super::{html, AdminSession, AdminState};
+use super::{html, AdminSession};
+use crate::state::AppState;
 use crate::auth::password;
 use crate::auth::session::{session_cookie, Sessions};
 use crate::config::SaveError;
@@ -64,8 +65,8 @@ fn is_operation(line: &str) -> bool {
 }
 
 /// The last `n` operations in today's log, newest first.
-fn last_operations(admin: &AdminState, n: usize) -> Vec<String> {
-    let path = admin.app.log_files().current();
+fn last_operations(admin: &AppState, n: usize) -> Vec<String> {
+    let path = admin.log_files().current();
     let lines = crate::logs::tail::tail(&path, 300, tracing::Level::INFO).unwrap_or_default();
     lines
         .into_iter()
@@ -91,9 +92,9 @@ struct View<'a> {
     named_text: Option<String>,
 }
 
-async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Response {
-    let config = admin.app.config();
-    let drawer = admin.app.drawer_printer();
+async fn render(admin: &AppState, status: StatusCode, view: View<'_>) -> Response {
+    let config = admin.config();
+    let drawer = admin.drawer_printer();
     let health = drawer.health();
     let t = view.lang.texts();
     let printer_state = match (&health.reachable, &health.last_error) {
@@ -121,7 +122,7 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
     .and_then(|r| r.ok())
     .and_then(|r| r.ok())
     .unwrap_or_default();
-    let origins_warning = if crate::http::status::warnings(&admin.app.config()).is_empty() {
+    let origins_warning = if crate::http::status::warnings(&admin.config()).is_empty() {
         ""
     } else {
         view.lang.pick(crate::http::status::ANY_ORIGIN_WARNINGS)
@@ -150,7 +151,7 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
         error: view.error,
         restart: view.restart,
         version: crate::VERSION,
-        uptime: human_duration(admin.app.uptime()),
+        uptime: human_duration(admin.uptime()),
         printer_target: drawer.target().to_string(),
         printer_state,
         sensor,
@@ -161,13 +162,11 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
             view.errors.get(&super::printers_field::form_name()),
             &config.printers,
             admin
-                .app
                 .listener_control()
                 .current()
                 .map_or(config.server.port, |a| a.port()),
             |t| {
                 admin
-                    .app
                     .printers()
                     .get(t, config.printer.timeouts)
                     .health()
@@ -208,9 +207,9 @@ fn human_duration(d: Duration) -> String {
 /// config.ini as it is on disk. Deleted or unreadable while the service runs: the
 /// service goes on with the configuration it last loaded, and the page says so instead
 /// of showing (and then saving) a form built from nothing.
-fn read_ini(admin: &AdminState) -> Result<Ini, ApiError> {
-    admin.app.store().read_ini().map_err(|e| {
-        let path = admin.app.store().path().display().to_string();
+fn read_ini(admin: &AppState) -> Result<Ini, ApiError> {
+    admin.store().read_ini().map_err(|e| {
+        let path = admin.store().path().display().to_string();
         tracing::error!(op = "config.read", outcome = "error", "{:#}", e);
         ApiError::Unavailable(format!(
             "{path} est absent ou illisible ({}): le service continue avec la dernière configuration valide chargée; rien ne peut être enregistré avant que le fichier soit rétabli (ou le service redémarré, qui le recrée avec les valeurs par défaut s'il manque)",
@@ -243,7 +242,7 @@ fn read_ini(admin: &AdminState) -> Result<Ini, ApiError> {
     extensions(("x-access-level" = json!("authenticated")))
 )]
 pub async fn show(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     AdminSession(session): AdminSession,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
@@ -299,7 +298,7 @@ pub async fn show(
     extensions(("x-access-level" = json!("authenticated")))
 )]
 pub async fn save(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     AdminSession(session): AdminSession,
     headers: HeaderMap,
@@ -310,9 +309,8 @@ pub async fn save(
         Ok(ini) => ini,
         Err(e) => return e.into_response(),
     };
-    let file = admin.app.store().path().display().to_string();
+    let file = admin.store().path().display().to_string();
     let listening: Vec<u16> = admin
-        .app
         .listener_control()
         .current()
         .map(|a| a.port())
@@ -321,7 +319,7 @@ pub async fn save(
     let (config, changed) = match fields::check_form(
         &mut ini,
         &form,
-        admin.app.data_dir(),
+        admin.data_dir(),
         &file,
         &listening,
     ) {
@@ -345,10 +343,10 @@ pub async fn save(
         }
     };
     let names: Vec<String> = changed.iter().map(|f| fields::form_name(f)).collect();
-    match admin.app.store().save_checked(&ini) {
+    match admin.store().save_checked(&ini) {
         Ok(saved) => {
             debug_assert_eq!(saved, config);
-            admin.app.replace_config(saved);
+            admin.replace_config(saved);
             tracing::info!(op = "config.save", outcome = "ok", peer = %peer.label(), "configuration enregistrée (modifié: {})", if names.is_empty() { "rien".to_string() } else { names.join(", ") });
             let restart = changed.iter().any(|f| f.restart);
             Redirect::to(if restart {
@@ -415,7 +413,7 @@ fn wants_html(headers: &HeaderMap) -> bool {
     extensions(("x-access-level" = json!("authenticated")))
 )]
 pub async fn change_password(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     AdminSession(session): AdminSession,
     headers: HeaderMap,
@@ -424,8 +422,8 @@ pub async fn change_password(
     let lang = Lang::from_headers(&headers);
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let ip = peer.ip();
-    let hash = password::current_hash(&admin.app);
-    let problem = match admin.auth.throttle.begin(ip) {
+    let hash = admin.password_hash();
+    let problem = match admin.auth().throttle.begin(ip) {
         Err(denied) => {
             tracing::warn!(op = "auth.password", outcome = "denied", always = true, peer = %ip, "changement de mot de passe refusé depuis {ip}: {denied}");
             Some(
@@ -467,12 +465,12 @@ pub async fn change_password(
         return render(&admin, StatusCode::BAD_REQUEST, view).await;
     }
     let stored = match password::hash_async(get("new")).await {
-        Ok(hash) => password::store_hash(admin.app.store(), &hash),
+        Ok(hash) => password::store_hash(admin.store(), &hash),
         Err(e) => Err(e),
     };
     match stored {
         Ok(config) => {
-            admin.app.replace_config(config);
+            admin.replace_config(config);
             tracing::info!(op = "auth.password", outcome = "ok", peer = %ip, "mot de passe administrateur changé; toutes les sessions sont fermées");
             let mut res = Redirect::to("/config/login?m=changed").into_response();
             let secure = peer.scheme == crate::http::access::Scheme::Https;
@@ -505,17 +503,16 @@ pub async fn change_password(
     extensions(("x-access-level" = json!("authenticated")))
 )]
 pub async fn test_drawer(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     AdminSession(_): AdminSession,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let target = admin.app.config().printer.target.to_string();
+    let target = admin.config().printer.target.to_string();
     match admin
-        .app
         .metrics()
         .kick(
             crate::metrics::Route::Admin,
-            crate::drawer::open(&admin.app),
+            crate::drawer::open(&admin),
         )
         .await
     {
@@ -557,11 +554,11 @@ pub async fn test_drawer(
     extensions(("x-access-level" = json!("authenticated")))
 )]
 pub async fn test_print(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     AdminSession(_): AdminSession,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    match admin.app.invoices().print_test_page() {
+    match admin.invoices().print_test_page() {
         Ok(path) => {
             tracing::info!(op = "invoice.test", outcome = "ok", peer = %peer.label(), "facture de test déposée: {}", path.display());
             Ok(Json(json!({
