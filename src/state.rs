@@ -17,7 +17,7 @@ use crate::logs::LogControl;
 use crate::printer::{Printer, PrinterPool};
 
 /// The running listener as handlers see it: the address served, and moving it to
-/// another (admin page). Implemented by the serving loop (`crate::app`), which owns it.
+/// another (admin page). Implemented by the serving loop, which owns it.
 pub trait Listener: Send + Sync {
     /// The address served now; `None` when nothing serves this state.
     fn current(&self) -> Option<SocketAddr>;

@@ -94,7 +94,10 @@ mod tests {
             Err(Refusal::Invalid)
         );
         assert!(!foreign_origin(None, Some("localhost:22548")));
-        assert!(!foreign_origin(Some("http://LOCALHOST:22548"), Some("localhost:22548")));
+        assert!(!foreign_origin(
+            Some("http://LOCALHOST:22548"),
+            Some("localhost:22548")
+        ));
         assert!(foreign_origin(Some("http://localhost:22548"), None));
     }
 }

@@ -238,14 +238,7 @@ impl Sessions {
 
     /// A `Set-Cookie` value that deletes cookie `name`.
     pub fn clear(name: &'static str, path: &'static str, secure: bool) -> String {
-        Cookie::build((name, ""))
-            .path(path)
-            .http_only(true)
-            .same_site(SameSite::Strict)
-            .secure(secure)
-            .max_age(cookie::time::Duration::ZERO)
-            .build()
-            .to_string()
+        set_cookie(name, String::new(), path, secure, Duration::ZERO)
     }
 
     fn encrypted(
@@ -263,14 +256,7 @@ impl Sessions {
             .expect("cookie just added")
             .value()
             .to_string();
-        Cookie::build((name, sealed))
-            .path(path)
-            .http_only(true)
-            .same_site(SameSite::Strict)
-            .secure(secure)
-            .max_age(cookie::time::Duration::seconds(lifetime.as_secs() as i64))
-            .build()
-            .to_string()
+        set_cookie(name, sealed, path, secure, lifetime)
     }
 
     fn decrypt(&self, cookies: &str, name: &str) -> Option<String> {
@@ -283,6 +269,19 @@ impl Sessions {
             .find_map(|c| private.decrypt(c))
             .map(|c| c.value().to_string())
     }
+}
+
+/// A `Set-Cookie` value kept from other sites (SameSite=Strict) and from scripts
+/// (HttpOnly), sent over HTTPS only when `secure`.
+fn set_cookie(name: &str, value: String, path: &str, secure: bool, lifetime: Duration) -> String {
+    Cookie::build((name, value))
+        .path(path)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .max_age(cookie::time::Duration::seconds(lifetime.as_secs() as i64))
+        .build()
+        .to_string()
 }
 
 /// Writes a secret file (session key, revoked ids) with the one atomic helper: a crash or

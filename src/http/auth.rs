@@ -58,7 +58,8 @@ where
 /// `logs.tail` for `/logs/tail`: the admin-only log routes answer refusals in their own
 /// words (the original's) and log them under their operation.
 fn log_route_op(path: &str) -> Option<String> {
-    path.strip_prefix("/logs/").map(|rest| format!("logs.{rest}"))
+    path.strip_prefix("/logs/")
+        .map(|rest| format!("logs.{rest}"))
 }
 
 /// The valid admin session of a request (`https`: it came over TLS), if any.

@@ -256,11 +256,7 @@ async fn list(State(state): State<AppState>, uri: Uri) -> Result<Json<Value>, Ap
     ),
     extensions(("x-access-level" = json!("authenticated")))
 )]
-async fn tail(
-    State(state): State<AppState>,
-    _: AdminSession,
-    uri: Uri,
-) -> Response {
+async fn tail(State(state): State<AppState>, _: AdminSession, uri: Uri) -> Response {
     match tail_lines(&state, &uri).await {
         Ok(lines) => Json(json!({"status": "success", "lines": lines})).into_response(),
         Err(err) => err.into_response(),

@@ -69,11 +69,6 @@ pub fn log_files(data_dir: &Path, config: &Config) -> LogFiles {
     )
 }
 
-/// Where the current log file of a data folder is.
-pub fn log_path(data_dir: &Path, config: &Config) -> std::path::PathBuf {
-    log_files(data_dir, config).current()
-}
-
 /// What the running writer shares with the rest of the process.
 struct Control {
     sink: writer::Sink,
@@ -111,14 +106,8 @@ pub fn init_with_clock(
     let journal = journald::Journald::detect();
     let echo_stderr = journal.is_none();
     let with_journal = journal.is_some();
-    let (sink, guard) = writer::spawn(
-        file,
-        clock.clone(),
-        retention_days,
-        echo_stderr,
-        format,
-    )
-    .context("démarrage du fil d'écriture du journal")?;
+    let (sink, guard) = writer::spawn(file, clock.clone(), retention_days, echo_stderr, format)
+        .context("démarrage du fil d'écriture du journal")?;
     let layer = line::LineLayer::new(clock.clone(), sink.clone(), format, journal);
     // Windows: start/stop, errors and security events also go to the Event Log.
     #[cfg(windows)]

@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
 use super::AdminSession;
-use crate::state::AppState;
 use crate::http::access::{Peer, Scheme};
+use crate::state::AppState;
 
 #[utoipa::path(
     post,

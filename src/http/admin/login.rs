@@ -11,11 +11,11 @@ use axum::{Extension, Form};
 
 use super::i18n::{Lang, Texts};
 use super::{html, AdminSession};
-use crate::http::auth::session;
-use crate::state::AppState;
 use crate::auth::session::{login_cookie, session_cookie, Sessions};
 use crate::auth::{password, same_secret};
 use crate::http::access::{Peer, Scheme};
+use crate::http::auth::session;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "admin/login.html")]
@@ -39,52 +39,56 @@ const ORIGIN_HELP: [&str; 2] = [
     "For example https://myshop.odoo.com: only pages at this address will be able to open the drawer and print ([server] allowed_origins). Optional but advised: left empty, any website open on the till can.",
 ];
 
+/// What a login page shows besides its mode and token; empty by default.
+#[derive(Default)]
+struct Shown {
+    notice: String,
+    error: String,
+    /// First run: the Odoo address as typed, kept when the form is refused.
+    origin: String,
+    /// A `Set-Cookie` value (the login form's token).
+    cookie: Option<String>,
+}
+
 fn render(
     status: StatusCode,
     lang: Lang,
     mode: &'static str,
     csrf: String,
-    notice: String,
-    error: String,
-    cookie: Option<String>,
-) -> Response {
-    render_with_origin(
-        status,
-        lang,
-        (mode, csrf),
-        notice,
-        error,
-        String::new(),
-        cookie,
-    )
-}
-
-fn render_with_origin(
-    status: StatusCode,
-    lang: Lang,
-    (mode, csrf): (&'static str, String),
-    notice: String,
-    error: String,
-    origin: String,
-    cookie: Option<String>,
+    shown: Shown,
 ) -> Response {
     let page = LoginPage {
         t: lang.texts(),
         mode,
         csrf,
-        notice,
-        error,
-        origin,
+        notice: shown.notice,
+        error: shown.error,
+        origin: shown.origin,
         origin_label: lang.pick(ORIGIN_LABEL),
         origin_help: lang.pick(ORIGIN_HELP),
     };
     let mut res = html(status, page.render());
-    if let Some(cookie) = cookie {
-        if let Ok(v) = cookie.parse() {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
+    if let Some(cookie) = shown.cookie {
+        set_cookie(&mut res, cookie);
     }
     res
+}
+
+/// The first-run page for a network caller: the password is created on the till.
+fn remote(lang: Lang) -> Response {
+    render(
+        StatusCode::FORBIDDEN,
+        lang,
+        "remote",
+        String::new(),
+        Shown::default(),
+    )
+}
+
+fn set_cookie(res: &mut Response, cookie: String) {
+    if let Ok(v) = cookie.parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
 }
 
 #[utoipa::path(
@@ -111,15 +115,7 @@ pub async fn show(
     let t = lang.texts();
     let hash = admin.password_hash();
     if hash.is_empty() && !peer.is_local() {
-        return render(
-            StatusCode::FORBIDDEN,
-            lang,
-            "remote",
-            String::new(),
-            String::new(),
-            String::new(),
-            None,
-        );
+        return remote(lang);
     }
     if session(&admin, &headers, peer.scheme == Scheme::Https).is_some() {
         return Redirect::to("/config").into_response();
@@ -135,15 +131,12 @@ pub async fn show(
         .sessions
         .login_token(peer.scheme == Scheme::Https);
     let mode = if hash.is_empty() { "setup" } else { "login" };
-    render(
-        StatusCode::OK,
-        lang,
-        mode,
-        token,
-        notice.into(),
-        String::new(),
-        Some(cookie),
-    )
+    let shown = Shown {
+        notice: notice.into(),
+        cookie: Some(cookie),
+        ..Shown::default()
+    };
+    render(StatusCode::OK, lang, mode, token, shown)
 }
 
 #[utoipa::path(
@@ -191,15 +184,11 @@ pub async fn submit(
                 .texts()
                 .too_many
                 .replace("{s}", &denied.seconds().to_string());
-            return render(
-                StatusCode::TOO_MANY_REQUESTS,
-                lang,
-                "login",
-                token,
-                String::new(),
-                msg,
-                None,
-            );
+            let shown = Shown {
+                error: msg,
+                ..Shown::default()
+            };
+            return render(StatusCode::TOO_MANY_REQUESTS, lang, "login", token, shown);
         }
     };
     if password::verify_async(given, hash.clone()).await {
@@ -210,15 +199,11 @@ pub async fn submit(
     let count = attempt.failed();
     admin.metrics().login_failed();
     tracing::warn!(op = "auth.login", outcome = "denied", always = true, peer = %ip, "échec de connexion depuis {ip} ({count} échec(s) de suite)");
-    render(
-        StatusCode::UNAUTHORIZED,
-        lang,
-        "login",
-        token,
-        String::new(),
-        lang.texts().wrong_password.into(),
-        None,
-    )
+    let shown = Shown {
+        error: lang.texts().wrong_password.into(),
+        ..Shown::default()
+    };
+    render(StatusCode::UNAUTHORIZED, lang, "login", token, shown)
 }
 
 /// What the first-run form sends.
@@ -287,25 +272,11 @@ fn store_first_run(
     store.save(&ini)
 }
 
-async fn setup(
-    admin: AppState,
-    peer: Peer,
-    lang: Lang,
-    token: String,
-    form: FirstRun,
-) -> Response {
+async fn setup(admin: AppState, peer: Peer, lang: Lang, token: String, form: FirstRun) -> Response {
     let ip = peer.ip();
     if !peer.is_local() {
         tracing::warn!(op = "auth.setup", outcome = "denied", peer = %ip, "création du mot de passe refusée depuis {ip} (local uniquement)");
-        return render(
-            StatusCode::FORBIDDEN,
-            lang,
-            "remote",
-            String::new(),
-            String::new(),
-            String::new(),
-            None,
-        );
+        return remote(lang);
     }
     let _guard = admin.auth().setup_lock.lock().await;
     if !admin.password_hash().is_empty() {
@@ -319,21 +290,16 @@ async fn setup(
         Err(message) => {
             tracing::warn!(op = "auth.setup", outcome = "error", peer = %ip,
                 "création du mot de passe refusée: {}", crate::logs::escape(&message));
-            return render_with_origin(
-                StatusCode::BAD_REQUEST,
-                lang,
-                ("setup", token),
-                String::new(),
-                message,
-                form.origin,
-                None,
-            );
+            let shown = Shown {
+                error: message,
+                origin: form.origin,
+                ..Shown::default()
+            };
+            return render(StatusCode::BAD_REQUEST, lang, "setup", token, shown);
         }
     };
     let stored = match password::hash_async(form.password).await {
-        Ok(hash) => {
-            store_first_run(admin.store(), &hash, origins.as_deref()).map(|c| (hash, c))
-        }
+        Ok(hash) => store_first_run(admin.store(), &hash, origins.as_deref()).map(|c| (hash, c)),
         Err(e) => Err(e),
     };
     match stored {
@@ -356,14 +322,14 @@ fn open_session(admin: &AppState, hash: &str, peer: Peer) -> Response {
     let session = admin.auth().sessions.open(hash);
     let lifetime = admin.config().auth.session_lifetime;
     let mut res = Redirect::to("/config").into_response();
-    for c in [
+    set_cookie(
+        &mut res,
         admin.auth().sessions.cookie(&session, secure, lifetime),
+    );
+    set_cookie(
+        &mut res,
         Sessions::clear(login_cookie(secure), "/config/login", secure),
-    ] {
-        if let Ok(v) = c.parse() {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
+    );
     res
 }
 
@@ -386,9 +352,10 @@ fn close_session(admin: &AppState, session: &crate::auth::Session, peer: Peer) -
         }
     };
     let secure = peer.scheme == Scheme::Https;
-    if let Ok(v) = Sessions::clear(session_cookie(secure), "/", secure).parse() {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    set_cookie(
+        &mut res,
+        Sessions::clear(session_cookie(secure), "/", secure),
+    );
     res
 }
 

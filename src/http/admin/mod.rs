@@ -28,8 +28,8 @@ use axum::Router;
 
 use crate::error::ApiError;
 use crate::http::access::{Peer, Scheme};
-use crate::http::auth::{check_csrf, cross_origin, refuse_csrf, wants_html};
 pub use crate::http::auth::AdminSession;
+use crate::http::auth::{check_csrf, cross_origin, refuse_csrf, wants_html};
 use crate::state::AppState;
 
 /// The admin routes, with their layers, ready to merge into the service's router.
@@ -103,7 +103,12 @@ async fn require_csrf(State(state): State<AppState>, req: Request, next: Next) -
     let html = wants_html(req.headers());
     // Before the session: a foreign page learns nothing, not even whether one is open.
     if cross_origin(req.headers()) {
-        return refuse_csrf(&peer, &path, crate::auth::csrf::Refusal::ForeignOrigin, html);
+        return refuse_csrf(
+            &peer,
+            &path,
+            crate::auth::csrf::Refusal::ForeignOrigin,
+            html,
+        );
     }
     let expected = if path == "/config/login" {
         crate::http::auth::login_token(&state, req.headers(), https)

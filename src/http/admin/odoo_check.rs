@@ -15,11 +15,11 @@ use serde_json::json;
 
 use super::i18n::Lang;
 use super::AdminSession;
-use crate::state::AppState;
 use crate::config::{AllowedOrigins, Config};
 use crate::escpos::{PaperState, PrinterStatus};
 use crate::http::access::Peer;
 use crate::printer::PrinterError;
+use crate::state::AppState;
 
 /// Longest origin accepted: a scheme, a DNS name (253) and a port.
 const MAX_ORIGIN_LEN: usize = 300;

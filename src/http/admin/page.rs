@@ -15,12 +15,12 @@ use serde_json::json;
 use super::fields::{self, GroupView};
 use super::i18n::{Lang, Texts};
 use super::{html, AdminSession};
-use crate::state::AppState;
 use crate::auth::password;
 use crate::auth::session::{session_cookie, Sessions};
 use crate::config::SaveError;
 use crate::error::ApiError;
 use crate::http::access::Peer;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "admin/config.html")]
@@ -165,12 +165,7 @@ async fn render(admin: &AppState, status: StatusCode, view: View<'_>) -> Respons
                 .listener_control()
                 .current()
                 .map_or(config.server.port, |a| a.port()),
-            |t| {
-                admin
-                    .printers()
-                    .get(t, config.printer.timeouts)
-                    .health()
-            },
+            |t| admin.printers().get(t, config.printer.timeouts).health(),
         ),
         printers,
         presets: crate::drawer::PRESETS
@@ -361,7 +356,7 @@ pub async fn save(
             // disagree. Nothing was written; say which key, as JSON or on the page.
             let message = e.to_string();
             tracing::error!(op = "config.save", outcome = "error", peer = %peer.label(), "{message}");
-            if !wants_html(&headers) {
+            if !crate::http::auth::wants_html(&headers) {
                 return (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     Json(json!({"status": "error", "message": message})),
@@ -385,14 +380,6 @@ pub async fn save(
         Err(e) => ApiError::Internal(anyhow::Error::new(e).context("enregistrement de config.ini"))
             .into_response(),
     }
-}
-
-/// A browser's form post asks for HTML; scripts and API clients get JSON.
-fn wants_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"))
 }
 
 #[utoipa::path(
@@ -510,10 +497,7 @@ pub async fn test_drawer(
     let target = admin.config().printer.target.to_string();
     match admin
         .metrics()
-        .kick(
-            crate::metrics::Route::Admin,
-            crate::drawer::open(&admin),
-        )
+        .kick(crate::metrics::Route::Admin, crate::drawer::open(&admin))
         .await
     {
         Ok(kicked) => {
