@@ -1,7 +1,7 @@
 //! Builds the service from a data folder and runs it: load config, build the whole
 //! state (authentication, log control, listener control), bind, serve.
 //!
-//! Owns the serving loop and the [`listener::ListenerControl`] that moves it; it may
+//! Owns the serving loop and the listener control that moves it; it may
 //! import every layer but `cli` and the Windows service entry, which call it.
 
 mod listener;
@@ -101,7 +101,7 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves. The admin page may move the service to another
-    /// address meanwhile (see [`listener`]); the router, and so the sessions
+    /// address meanwhile (see [`crate::state::Listener`]); the router, and so the sessions
     /// and login counters, are kept across such restarts.
     pub async fn run_until(
         self,

@@ -2,6 +2,7 @@
 //! ([`check_csrf`]), for the admin page (`/config/...`) and the admin-only log routes
 //! (`/logs/tail`, `/logs/purge`). The decisions are [`crate::auth`]'s; this module reads
 //! the request for them and turns refusals into answers, each route keeping its text.
+//! Part of the HTTP layer: it must not import `app` or `cli`.
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;

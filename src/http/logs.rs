@@ -233,8 +233,6 @@ async fn list(State(state): State<AppState>, uri: Uri) -> Result<Json<Value>, Ap
     Ok(Json(json!({"status": "success", "files": out})))
 }
 
-/// A refused admin call: browsers asking for HTML go to the login page, API callers
-/// get the JSON error. Either way the refusal is logged with its reason.
 /// `GET /logs/tail?lines=N&level=...` (admin): the last N lines (1 to 1000, default
 /// 100) at that level or more severe (error, warn, info, debug; default info).
 #[utoipa::path(
