@@ -92,10 +92,6 @@ impl Application {
         self.listener.local_addr().expect("bound listener")
     }
 
-    pub fn port(&self) -> u16 {
-        self.local_addr().port()
-    }
-
     pub fn state(&self) -> AppState {
         self.state.clone()
     }

@@ -17,26 +17,22 @@ use crate::logs::LogControl;
 use crate::printer::{Printer, PrinterPool};
 
 /// The running listener as handlers see it: the address served, and moving it to
-/// another (admin page). Implemented by the serving loop, which owns it.
+/// another (admin page). Implemented by the serving loop, which owns it; the defaults
+/// are those of a state nothing serves (one-shot commands such as `open-drawer`).
 pub trait Listener: Send + Sync {
     /// The address served now; `None` when nothing serves this state.
-    fn current(&self) -> Option<SocketAddr>;
-    /// Moves the service to `want` (port 0 = any free port); returns the address served.
-    fn restart(&self, want: SocketAddr) -> anyhow::Result<SocketAddr>;
-}
-
-/// The listener of a state nothing serves (one-shot commands such as `open-drawer`).
-struct NotServed;
-
-impl Listener for NotServed {
     fn current(&self) -> Option<SocketAddr> {
         None
     }
 
-    fn restart(&self, _: SocketAddr) -> anyhow::Result<SocketAddr> {
+    /// Moves the service to `want` (port 0 = any free port); returns the address served.
+    fn restart(&self, _want: SocketAddr) -> anyhow::Result<SocketAddr> {
         anyhow::bail!("le service n'est pas démarré par l'application")
     }
 }
+
+struct NotServed;
+impl Listener for NotServed {}
 
 /// What the layers above hand the state when they build it.
 pub struct Services {
@@ -70,11 +66,8 @@ struct Inner {
     config: RwLock<Arc<Config>>,
     printers: PrinterPool,
     started: Instant,
-    /// Restarting the listener from the admin page (issue 3).
-    listener: Arc<dyn Listener>,
-    /// Admin sessions and login counters (issue 3).
-    auth: Auth,
-    log: LogControl,
+    /// Admin sessions and login counters, the log writer, the listener (issue 3).
+    services: Services,
     invoices: Invoices,
     /// `[logs]` as loaded at start: the folder and file name apply at the next start
     /// (the page says so), so the log served, tailed and purged is the one written now.
@@ -102,9 +95,7 @@ impl AppState {
                 config: RwLock::new(Arc::new(config)),
                 printers: PrinterPool::new(),
                 started: Instant::now(),
-                listener: services.listener,
-                auth: services.auth,
-                log: services.log,
+                services,
                 invoices,
                 logs_at_start,
                 metrics: crate::metrics::Metrics::new(),
@@ -134,10 +125,7 @@ impl AppState {
 
     /// The log files of this run (`[logs] folder` and `filename` as loaded at start).
     pub fn log_files(&self) -> crate::logs::LogFiles {
-        crate::logs::LogFiles::new(
-            self.inner.data_dir.join(&self.inner.logs_at_start.folder),
-            self.inner.logs_at_start.filename.clone(),
-        )
+        crate::logs::log_files(&self.inner.data_dir, &self.inner.logs_at_start)
     }
 
     pub fn printers(&self) -> &PrinterPool {
@@ -189,18 +177,18 @@ impl AppState {
     }
 
     pub fn listener_control(&self) -> &dyn Listener {
-        &*self.inner.listener
+        &*self.inner.services.listener
     }
 
     /// The admin authentication state of this data folder: one per service, shared by
     /// the admin page and the other admin-only routes (`/logs/purge`, `/logs/tail`).
     pub fn auth(&self) -> &Auth {
-        &self.inner.auth
+        &self.inner.services.auth
     }
 
     /// The running log writer: flush before reading the file, count lost lines.
     pub fn log(&self) -> &LogControl {
-        &self.inner.log
+        &self.inner.services.log
     }
 
     /// The admin password hash in force. The file wins over memory: `set-password` may

@@ -29,18 +29,18 @@ pub struct Auth {
 impl Auth {
     /// Loads the session key of this data folder (creating it on first run).
     pub fn load(data_dir: &Path) -> Auth {
-        Auth {
-            sessions: Sessions::load_or_create(data_dir),
-            throttle: Throttle::default(),
-            setup_lock: tokio::sync::Mutex::new(()),
-        }
+        Auth::with(Sessions::load_or_create(data_dir))
     }
 
     /// Sessions under a key of this process only, for a state nothing serves: no file
     /// is written in the data folder.
     pub fn in_memory() -> Auth {
+        Auth::with(Sessions::with_key(cookie::Key::generate()))
+    }
+
+    fn with(sessions: Sessions) -> Auth {
         Auth {
-            sessions: Sessions::with_key(cookie::Key::generate()),
+            sessions,
             throttle: Throttle::default(),
             setup_lock: tokio::sync::Mutex::new(()),
         }

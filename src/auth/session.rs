@@ -20,11 +20,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use cookie::{Cookie, CookieJar, Key, SameSite};
 use serde::{Deserialize, Serialize};
 
-/// The admin session, over plain HTTP.
-pub const SESSION_COOKIE: &str = "cashdrawer_session";
-/// The anti-CSRF token of the login and first-run forms, before any session exists.
-pub const LOGIN_COOKIE: &str = "cashdrawer_login";
-
 /// The session cookie's name. Over HTTPS it carries the `__Secure-` prefix: browsers never
 /// let plain HTTP overwrite a `Secure` cookie of the same name, so an admin who once logged
 /// in over HTTPS could not log in over HTTP any more if both used one name.
@@ -32,16 +27,17 @@ pub fn session_cookie(secure: bool) -> &'static str {
     if secure {
         "__Secure-cashdrawer_session"
     } else {
-        SESSION_COOKIE
+        "cashdrawer_session"
     }
 }
 
-/// The login-form cookie's name (same reason).
+/// The login-form cookie's name (same reason): the anti-CSRF token of the login and
+/// first-run forms, before any session exists.
 pub fn login_cookie(secure: bool) -> &'static str {
     if secure {
         "__Secure-cashdrawer_login"
     } else {
-        LOGIN_COOKIE
+        "cashdrawer_login"
     }
 }
 const KEY_FILE: &str = "session.key";

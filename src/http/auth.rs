@@ -145,17 +145,21 @@ pub fn refuse_csrf(peer: &str, path: &str, refusal: Refusal, html: bool) -> Resp
     ApiError::Forbidden(message).into_response()
 }
 
-/// The log routes' 403 for a refused CSRF token, logged under `op`.
-pub fn refuse_log_csrf(op: &str, peer: &Peer, headers: &HeaderMap) -> Response {
-    let err = ApiError::Forbidden(
+/// The log routes' 403 for a refused CSRF token.
+pub fn log_csrf_refused() -> ApiError {
+    ApiError::Forbidden(
         "Jeton CSRF manquant ou invalide: rechargez la page d'administration".to_string(),
-    );
-    refuse_log_route(op, Some(peer), headers, err)
+    )
 }
 
 /// A log route's refusal: a `denied` line under `op`, then `err`, except that a browser
 /// asking for HTML without a session is sent to the login page.
-fn refuse_log_route(op: &str, peer: Option<&Peer>, headers: &HeaderMap, err: ApiError) -> Response {
+pub fn refuse_log_route(
+    op: &str,
+    peer: Option<&Peer>,
+    headers: &HeaderMap,
+    err: ApiError,
+) -> Response {
     let peer = peer.map_or_else(|| "inconnu".to_string(), Peer::label);
     tracing::warn!(
         op,

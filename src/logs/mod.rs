@@ -62,11 +62,8 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The log files of a data folder (`[logs] folder` is relative to it unless absolute).
-pub fn log_files(data_dir: &Path, config: &Config) -> LogFiles {
-    LogFiles::new(
-        data_dir.join(&config.logs.folder),
-        config.logs.filename.clone(),
-    )
+pub fn log_files(data_dir: &Path, logs: &crate::config::LogsConfig) -> LogFiles {
+    LogFiles::new(data_dir.join(&logs.folder), logs.filename.clone())
 }
 
 /// What the running writer shares with the rest of the process.
@@ -87,15 +84,8 @@ pub struct LogControl(Option<Arc<Control>>);
 /// second call keeps the first subscriber). Keep the guard alive: dropping it writes
 /// what is queued and stops the thread.
 pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, LogGuard)> {
-    init_with_clock(data_dir, config, clock::process_clock())
-}
-
-pub fn init_with_clock(
-    data_dir: &Path,
-    config: &Config,
-    clock: SharedClock,
-) -> anyhow::Result<(LogControl, LogGuard)> {
-    let files = log_files(data_dir, config);
+    let clock = clock::process_clock();
+    let files = log_files(data_dir, &config.logs);
     let current = files.current();
     let (file, rotation) = rotate::RotatingFile::open(files, clock.today())
         .with_context(|| format!("ouverture du journal {}", current.display()))?;

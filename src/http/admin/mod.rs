@@ -81,10 +81,11 @@ pub fn router(state: AppState) -> Router<AppState> {
 ))]
 pub struct AdminApi;
 
-pub(crate) fn peer_of(req_ext: &axum::http::Extensions) -> (String, bool, bool) {
+/// The caller's address for the log, and whether it came over TLS.
+fn peer_of(req_ext: &axum::http::Extensions) -> (String, bool) {
     match req_ext.get::<Peer>() {
-        Some(p) => (p.ip().to_string(), p.is_local(), p.scheme == Scheme::Https),
-        None => ("inconnu".into(), false, false),
+        Some(p) => (p.ip().to_string(), p.scheme == Scheme::Https),
+        None => ("inconnu".into(), false),
     }
 }
 
@@ -98,7 +99,7 @@ async fn require_csrf(State(state): State<AppState>, req: Request, next: Next) -
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let (peer, _, https) = peer_of(req.extensions());
+    let (peer, https) = peer_of(req.extensions());
     let path = req.uri().path().to_string();
     let html = wants_html(req.headers());
     // Before the session: a foreign page learns nothing, not even whether one is open.
@@ -138,7 +139,7 @@ async fn require_csrf(State(state): State<AppState>, req: Request, next: Next) -
 
 /// With `[server] https_only`, plain-HTTP requests to the admin page go to HTTPS.
 async fn https_only(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let (_, _, https) = peer_of(req.extensions());
+    let (_, https) = peer_of(req.extensions());
     if https || !state.config().server.https_only {
         return next.run(req).await;
     }
