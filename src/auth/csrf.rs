@@ -81,23 +81,22 @@ mod tests {
 
     #[test]
     fn check_refuses_a_foreign_origin_and_any_token_but_the_expected_one() {
-        assert_eq!(check(false, Some("ab12"), Some("ab12")), Ok(()));
-        assert_eq!(
-            check(true, Some("ab12"), Some("ab12")),
-            Err(Refusal::ForeignOrigin)
-        );
-        assert_eq!(check(false, Some("ab12"), None), Err(Refusal::Missing));
-        assert_eq!(check(false, None, Some("ab12")), Err(Refusal::Expired));
-        assert_eq!(check(false, None, None), Err(Refusal::Missing));
-        assert_eq!(
-            check(false, Some("ab12"), Some("ab13")),
-            Err(Refusal::Invalid)
-        );
-        assert!(!foreign_origin(None, Some("localhost:22548")));
-        assert!(!foreign_origin(
-            Some("http://LOCALHOST:22548"),
-            Some("localhost:22548")
-        ));
+        use Refusal::*;
+        let (e, other) = (Some("ab12"), Some("ab13"));
+        for (foreign, expected, given, answer) in [
+            (false, e, e, Ok(())),
+            (true, e, e, Err(ForeignOrigin)),
+            (false, e, None, Err(Missing)),
+            (false, None, None, Err(Missing)),
+            (false, None, e, Err(Expired)),
+            (false, e, other, Err(Invalid)),
+        ] {
+            let got = check(foreign, expected, given);
+            assert_eq!(got, answer, "{foreign} {given:?}");
+        }
+        let host = Some("localhost:22548");
+        assert!(!foreign_origin(None, host));
+        assert!(!foreign_origin(Some("http://LOCALHOST:22548"), host));
         assert!(foreign_origin(Some("http://localhost:22548"), None));
     }
 }

@@ -135,21 +135,9 @@ pub fn refuse_csrf(peer: &str, path: &str, refusal: Refusal, html: bool) -> Resp
              <body><main><p class=\"alert\" id=\"error\">{message}</p>\
              <p><a class=\"button\" href=\"/config\">/config</a></p></main></body></html>"
         );
-        return (
-            StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            body,
-        )
-            .into_response();
+        return crate::http::admin::html(StatusCode::FORBIDDEN, Ok(body));
     }
     ApiError::Forbidden(message).into_response()
-}
-
-/// The log routes' 403 for a refused CSRF token.
-pub fn log_csrf_refused() -> ApiError {
-    ApiError::Forbidden(
-        "Jeton CSRF manquant ou invalide: rechargez la page d'administration".to_string(),
-    )
 }
 
 /// A log route's refusal: a `denied` line under `op`, then `err`, except that a browser

@@ -17,7 +17,7 @@ use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 
 use super::access::Peer;
-use super::auth::{check_csrf, header_token, log_csrf_refused, refuse_log_route, AdminSession};
+use super::auth::{check_csrf, header_token, refuse_log_route, AdminSession};
 use crate::error::ApiError;
 use crate::logs::rotate::parse_day;
 use crate::logs::{LogFile, LogFiles};
@@ -383,7 +383,9 @@ async fn purge(
 ) -> Response {
     let token = token.or_else(|| header_token(&headers));
     if check_csrf(&headers, Some(&session.csrf), token.as_deref()).is_err() {
-        return refuse_log_route("logs.purge", Some(&peer), &headers, log_csrf_refused());
+        let text = "Jeton CSRF manquant ou invalide: rechargez la page d'administration";
+        let err = ApiError::Forbidden(text.to_string());
+        return refuse_log_route("logs.purge", Some(&peer), &headers, err);
     }
     if let Err(err) = params(&uri, &TOKEN_FIELDS) {
         return err.into_response();
