@@ -29,7 +29,13 @@ where
         let state = AppState::from_ref(state);
         let peer = parts.extensions.get::<Peer>();
         let https = peer.is_some_and(|p| p.scheme == Scheme::Https);
-        let log_route = log_route_op(parts.uri.path());
+        // The admin-only log routes answer refusals in their own words (the original's)
+        // and log them under their operation (`logs.tail` for `/logs/tail`).
+        let log_route = parts
+            .uri
+            .path()
+            .strip_prefix("/logs/")
+            .map(|r| format!("logs.{r}"));
         let found = match log_route {
             // The log routes have always taken either cookie name: browsers send the
             // `__Secure-` one over HTTPS only, so this grants nothing more.
@@ -56,13 +62,6 @@ where
     }
 }
 
-/// `logs.tail` for `/logs/tail`: the admin-only log routes answer refusals in their own
-/// words (the original's) and log them under their operation.
-fn log_route_op(path: &str) -> Option<String> {
-    path.strip_prefix("/logs/")
-        .map(|rest| format!("logs.{rest}"))
-}
-
 /// The valid admin session of a request (`https`: it came over TLS), if any.
 pub fn session(state: &AppState, headers: &HeaderMap, https: bool) -> Option<Session> {
     let hash = state.password_hash();
@@ -71,16 +70,8 @@ pub fn session(state: &AppState, headers: &HeaderMap, https: bool) -> Option<Ses
     state.auth().sessions.read(&cookies, https, &hash, lifetime)
 }
 
-/// The login form's token this browser was given, if still valid.
-pub fn login_token(state: &AppState, headers: &HeaderMap, https: bool) -> Option<String> {
-    state
-        .auth()
-        .sessions
-        .read_login_token(&cookie_header(headers), https)
-}
-
 /// Every `Cookie` header of the request as one text (HTTP/2 may send several).
-fn cookie_header(headers: &HeaderMap) -> String {
+pub fn cookie_header(headers: &HeaderMap) -> String {
     let values: Vec<&str> = headers
         .get_all(header::COOKIE)
         .iter()

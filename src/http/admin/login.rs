@@ -85,7 +85,7 @@ fn remote(lang: Lang) -> Response {
     )
 }
 
-fn set_cookie(res: &mut Response, cookie: String) {
+pub(super) fn set_cookie(res: &mut Response, cookie: String) {
     if let Ok(v) = cookie.parse() {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -162,8 +162,10 @@ pub async fn submit(
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
-    let token = crate::http::auth::login_token(&admin, &headers, peer.scheme == Scheme::Https)
-        .unwrap_or_default();
+    let cookies = crate::http::auth::cookie_header(&headers);
+    let https = peer.scheme == Scheme::Https;
+    let token = admin.auth().sessions.read_login_token(&cookies, https);
+    let token = token.unwrap_or_default();
     let given = form.get("password").cloned().unwrap_or_default();
     let hash = admin.password_hash();
     if hash.is_empty() {

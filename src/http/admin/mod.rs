@@ -112,7 +112,8 @@ async fn require_csrf(State(state): State<AppState>, req: Request, next: Next) -
         );
     }
     let expected = if path == "/config/login" {
-        crate::http::auth::login_token(&state, req.headers(), https)
+        let cookies = crate::http::auth::cookie_header(req.headers());
+        state.auth().sessions.read_login_token(&cookies, https)
     } else {
         match crate::http::auth::session(&state, req.headers(), https) {
             Some(session) => Some(session.csrf),

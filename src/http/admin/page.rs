@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
 use ini::Ini;
@@ -461,9 +461,8 @@ pub async fn change_password(
             tracing::info!(op = "auth.password", outcome = "ok", peer = %ip, "mot de passe administrateur changé; toutes les sessions sont fermées");
             let mut res = Redirect::to("/config/login?m=changed").into_response();
             let secure = peer.scheme == crate::http::access::Scheme::Https;
-            if let Ok(v) = Sessions::clear(session_cookie(secure), "/", secure).parse() {
-                res.headers_mut().append(header::SET_COOKIE, v);
-            }
+            let cleared = Sessions::clear(session_cookie(secure), "/", secure);
+            super::login::set_cookie(&mut res, cleared);
             res
         }
         Err(e) => ApiError::Internal(e).into_response(),
