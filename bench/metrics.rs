@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use cashdrawer::config::{Config, ConfigStore};
 use cashdrawer::metrics::{Metrics, Route};
 use cashdrawer::printer::{Outcome, PrinterError};
-use cashdrawer::state::AppState;
+use cashdrawer::state::{AppState, Services};
 
 fn ok() -> Result<Outcome, PrinterError> {
     Ok(Outcome {
@@ -50,7 +50,7 @@ fn main() {
         let dir = std::env::temp_dir().join(format!("metrics-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let store = ConfigStore::new(dir.join("config.ini"));
-        let state = AppState::new(dir.clone(), store, Config::defaults());
+        let state = AppState::new(dir.clone(), store, Config::defaults(), Services::offline());
         for _ in 0..100 {
             let _ = state.metrics().kick(Route::Module, async { ok() }).await;
         }

@@ -1,4 +1,10 @@
-//! Builds the service from a data folder and runs it: load config, bind, serve.
+//! Builds the service from a data folder and runs it: load config, build the whole
+//! state (authentication, log control, listener control), bind, serve.
+//!
+//! Owns the serving loop and the listener control that moves it; it may
+//! import every layer but `cli` and the Windows service entry, which call it.
+
+mod listener;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -9,7 +15,9 @@ use tokio::net::TcpListener;
 
 use crate::config::ConfigStore;
 use crate::http::server::{self, ConnectionCaps, Connections, Limits, TlsTerminator};
-use crate::state::AppState;
+use crate::logs::LogControl;
+use crate::state::{AppState, Services};
+use listener::{ListenerControl, Rebind};
 
 /// What the command line decided.
 #[derive(Debug, Clone, Default)]
@@ -22,14 +30,22 @@ pub struct Settings {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    /// The serving loop's end of the state's [`crate::state::Listener`].
+    control: Arc<ListenerControl>,
     /// HTTPS on the same port (issue 3); `None` serves plain HTTP only.
     tls: Option<Arc<dyn TlsTerminator>>,
 }
 
 impl Application {
     /// Loads (or creates) config.ini and binds the listener; fails with a message naming
-    /// the bad value or the busy port.
+    /// the bad value or the busy port. No log writer: see [`Application::build_logged`].
     pub async fn build(settings: Settings) -> Result<Application> {
+        Self::build_logged(settings, LogControl::default()).await
+    }
+
+    /// [`Application::build`], with the log writer `log` started by `crate::logs::init`
+    /// (the log routes flush it, the metrics count its lost lines).
+    pub async fn build_logged(settings: Settings, log: LogControl) -> Result<Application> {
         let store = ConfigStore::new(settings.data_dir.join("config.ini"));
         let (config, _) = store.load_or_create()?;
         let addr = settings
@@ -53,28 +69,19 @@ impl Application {
                 None
             }
         };
-        let state = AppState::new(settings.data_dir, store, config);
+        let control = Arc::new(ListenerControl::default());
+        let services = Services {
+            auth: crate::auth::Auth::load(&settings.data_dir),
+            log,
+            listener: control.clone(),
+        };
+        let state = AppState::new(settings.data_dir, store, config, services);
         Ok(Application {
             listener,
             state,
+            control,
             tls,
         })
-    }
-
-    /// Same, on a listener the caller already bound (tests, service managers).
-    /// HTTPS is off on such a listener unless [`Application::with_tls`] adds it.
-    pub fn with_listener(state: AppState, listener: TcpListener) -> Application {
-        Application {
-            listener,
-            state,
-            tls: None,
-        }
-    }
-
-    /// Serves HTTPS on the same port with `tls`.
-    pub fn with_tls(mut self, tls: Arc<dyn TlsTerminator>) -> Application {
-        self.tls = Some(tls);
-        self
     }
 
     pub fn https_enabled(&self) -> bool {
@@ -85,16 +92,12 @@ impl Application {
         self.listener.local_addr().expect("bound listener")
     }
 
-    pub fn port(&self) -> u16 {
-        self.local_addr().port()
-    }
-
     pub fn state(&self) -> AppState {
         self.state.clone()
     }
 
     /// Serves until `shutdown` resolves. The admin page may move the service to another
-    /// address meanwhile (see [`crate::http::restart`]); the router, and so the sessions
+    /// address meanwhile (see [`crate::state::Listener`]); the router, and so the sessions
     /// and login counters, are kept across such restarts.
     pub async fn run_until(
         self,
@@ -103,13 +106,14 @@ impl Application {
         let Application {
             mut listener,
             state,
+            control: listener_control,
             mut tls,
         } = self;
         let connections = Connections::new(connection_caps(raise_open_files_limit()));
         // Invoice printing runs beside the server, never blocks it, and stops with it.
         state.invoices().start();
         let router = crate::http::router(state.clone());
-        let mut control = state.listener_control().attach(listener.local_addr()?);
+        let mut control = listener_control.attach(listener.local_addr()?);
         // One tracker for the whole run: connections outlive listener restarts and are
         // drained only when the service stops.
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -150,11 +154,11 @@ impl Application {
                     state.invoices().stop();
                     return Ok(());
                 }
-                Some(crate::http::restart::Rebind::Keep) => TcpListener::from_std(spare)?,
-                Some(crate::http::restart::Rebind::New(l)) => l,
+                Some(Rebind::Keep) => TcpListener::from_std(spare)?,
+                Some(Rebind::New(l)) => l,
             };
             let addr = listener.local_addr()?;
-            state.listener_control().set_current(addr);
+            listener_control.set_current(addr);
             let config = state.config();
             match crate::http::tls::load_or_generate(state.data_dir(), &config.server) {
                 Ok(t) => tls = Some(watched(t)),

@@ -4,22 +4,14 @@
 use tokio::sync::watch;
 
 /// A cloneable trigger: `trigger()` from anywhere, `wait()` in the server.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Shutdown {
     tx: watch::Sender<bool>,
 }
 
-impl Default for Shutdown {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Shutdown {
     pub fn new() -> Self {
-        Shutdown {
-            tx: watch::channel(false).0,
-        }
+        Self::default()
     }
 
     pub fn trigger(&self) {

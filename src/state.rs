@@ -1,12 +1,59 @@
-//! The state every handler shares, passed explicitly (no globals): cheap to clone.
+//! The state every handler shares, passed explicitly (no globals): cheap to clone, and
+//! built whole at start (authentication, log control, listener handle included).
+//!
+//! Owns the shared values and the [`Listener`] trait the serving loop implements; it
+//! must not import `http`, `app` or `cli`: what they lend it comes in through
+//! [`Services`].
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
+use crate::auth::Auth;
 use crate::config::{Config, ConfigStore};
 use crate::invoices::Invoices;
+use crate::logs::LogControl;
 use crate::printer::{Printer, PrinterPool};
+
+/// The running listener as handlers see it: the address served, and moving it to
+/// another (admin page). Implemented by the serving loop, which owns it; the defaults
+/// are those of a state nothing serves (one-shot commands such as `open-drawer`).
+pub trait Listener: Send + Sync {
+    /// The address served now; `None` when nothing serves this state.
+    fn current(&self) -> Option<SocketAddr> {
+        None
+    }
+
+    /// Moves the service to `want` (port 0 = any free port); returns the address served.
+    fn restart(&self, _want: SocketAddr) -> anyhow::Result<SocketAddr> {
+        anyhow::bail!("le service n'est pas démarré par l'application")
+    }
+}
+
+struct NotServed;
+impl Listener for NotServed {}
+
+/// What the layers above hand the state when they build it.
+pub struct Services {
+    /// Sessions, login counters, first-run lock: loaded once, at start.
+    pub auth: Auth,
+    /// The running log writer (`crate::logs::init`), or none.
+    pub log: LogControl,
+    pub listener: Arc<dyn Listener>,
+}
+
+impl Services {
+    /// For a state nothing serves: sessions in memory only (no key file is written),
+    /// no log writer, no listener.
+    pub fn offline() -> Services {
+        Services {
+            auth: Auth::in_memory(),
+            log: LogControl::default(),
+            listener: Arc::new(NotServed),
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -19,10 +66,8 @@ struct Inner {
     config: RwLock<Arc<Config>>,
     printers: PrinterPool,
     started: Instant,
-    /// Restarting the listener from the admin page (issue 3).
-    listener: crate::http::restart::ListenerControl,
-    /// Admin sessions and login counters (issue 3), loaded on first use.
-    auth: std::sync::OnceLock<Arc<crate::auth::Auth>>,
+    /// Admin sessions and login counters, the log writer, the listener (issue 3).
+    services: Services,
     invoices: Invoices,
     /// `[logs]` as loaded at start: the folder and file name apply at the next start
     /// (the page says so), so the log served, tailed and purged is the one written now.
@@ -35,7 +80,12 @@ struct Inner {
 }
 
 impl AppState {
-    pub fn new(data_dir: PathBuf, store: ConfigStore, config: Config) -> AppState {
+    pub fn new(
+        data_dir: PathBuf,
+        store: ConfigStore,
+        config: Config,
+        services: Services,
+    ) -> AppState {
         let invoices = Invoices::new(&data_dir, config.invoice_printer.clone());
         let logs_at_start = config.logs.clone();
         AppState {
@@ -45,8 +95,7 @@ impl AppState {
                 config: RwLock::new(Arc::new(config)),
                 printers: PrinterPool::new(),
                 started: Instant::now(),
-                listener: Default::default(),
-                auth: std::sync::OnceLock::new(),
+                services,
                 invoices,
                 logs_at_start,
                 metrics: crate::metrics::Metrics::new(),
@@ -76,10 +125,7 @@ impl AppState {
 
     /// The log files of this run (`[logs] folder` and `filename` as loaded at start).
     pub fn log_files(&self) -> crate::logs::LogFiles {
-        crate::logs::LogFiles::new(
-            self.inner.data_dir.join(&self.inner.logs_at_start.folder),
-            self.inner.logs_at_start.filename.clone(),
-        )
+        crate::logs::log_files(&self.inner.data_dir, &self.inner.logs_at_start)
     }
 
     pub fn printers(&self) -> &PrinterPool {
@@ -130,15 +176,34 @@ impl AppState {
         self.inner.started.elapsed()
     }
 
-    pub fn listener_control(&self) -> &crate::http::restart::ListenerControl {
-        &self.inner.listener
+    pub fn listener_control(&self) -> &dyn Listener {
+        &*self.inner.services.listener
     }
 
     /// The admin authentication state of this data folder: one per service, shared by
     /// the admin page and the other admin-only routes (`/logs/purge`, `/logs/tail`).
-    pub fn auth(&self) -> &Arc<crate::auth::Auth> {
-        self.inner
-            .auth
-            .get_or_init(|| Arc::new(crate::auth::Auth::load(&self.inner.data_dir)))
+    pub fn auth(&self) -> &Auth {
+        &self.inner.services.auth
+    }
+
+    /// The running log writer: flush before reading the file, count lost lines.
+    pub fn log(&self) -> &LogControl {
+        &self.inner.services.log
+    }
+
+    /// The admin password hash in force. The file wins over memory: `set-password` may
+    /// have changed it while the service runs, and the admin who just reset it must be
+    /// able to log in; the running configuration then takes it.
+    pub fn password_hash(&self) -> String {
+        let in_memory = self.config().auth.password_hash.clone();
+        match crate::auth::password::hash_on_disk(self.store()) {
+            Some(h) if h != in_memory => {
+                let mut config = (*self.config()).clone();
+                config.auth.password_hash = h.clone();
+                self.replace_config(config);
+                h
+            }
+            _ => in_memory,
+        }
     }
 }

@@ -1,15 +1,37 @@
 //! CSRF: every state-changing admin request carries a token bound to the session (or,
 //! for the login and first-run forms, to the login cookie), in the form field `csrf`
-//! or the header `X-CSRF-Token`. SameSite=Strict cookies already keep other sites'
-//! requests out; the token also covers browsers that ignore SameSite.
-
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-
-use crate::error::ApiError;
+//! or the header `X-CSRF-Token`, and no foreign `Origin`. SameSite=Strict cookies
+//! already keep other sites' requests out; the token also covers browsers that ignore
+//! SameSite. This module decides on the texts of the request; the HTTP layer reads them
+//! and answers.
 
 pub const HEADER: &str = "x-csrf-token";
 pub const FIELD: &str = "csrf";
+
+/// Why a state-changing request is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// `Origin` names another site than the one the request was sent to.
+    ForeignOrigin,
+    /// No token sent.
+    Missing,
+    /// A token sent, but nothing to compare it with (login cookie expired or absent).
+    Expired,
+    /// A token sent that is not the expected one.
+    Invalid,
+}
+
+impl Refusal {
+    /// The reason, as the refusal page and the log line give it (fixed texts only).
+    pub fn why(self) -> &'static str {
+        match self {
+            Refusal::ForeignOrigin => "origine étrangère",
+            Refusal::Missing => "jeton CSRF manquant",
+            Refusal::Expired => "jeton de connexion expiré ou absent",
+            Refusal::Invalid => "jeton CSRF invalide",
+        }
+    }
+}
 
 /// The `csrf` field of an `application/x-www-form-urlencoded` body. Tokens are hex, so
 /// a value needing percent-decoding is simply not a token.
@@ -21,63 +43,34 @@ pub fn form_field(body: &[u8]) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-pub fn header_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-}
-
-/// An `Origin` naming another site than the one the request was sent to.
-pub fn cross_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+/// Whether an `Origin` header names another site than the `Host` the request was sent
+/// to (`null`, from a sandboxed page or a redirect, is foreign too). No `Origin`: not a
+/// cross-site browser request.
+pub fn foreign_origin(origin: Option<&str>, host: Option<&str>) -> bool {
+    let Some(origin) = origin else {
         return false;
     };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
     let origin_host = origin
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"));
-    !origin_host.is_some_and(|o| o.eq_ignore_ascii_case(host))
+    !origin_host.is_some_and(|o| o.eq_ignore_ascii_case(host.unwrap_or_default()))
 }
 
-/// The 403 answer, logged with the caller's address: a short page for a browser that
-/// asked for HTML (a form post), the usual JSON error otherwise.
-pub fn refuse(peer: &str, path: &str, why: &str, html: bool) -> Response {
-    tracing::warn!(
-        op = "auth.csrf",
-        outcome = "denied",
-        peer = %peer,
-        "requête refusée sur {} depuis {peer}: {why}",
-        crate::logs::escape(path)
-    );
-    // `why` is one of our fixed texts, never caller input: no escaping needed.
-    let message =
-        format!("Requête refusée: {why}. Rechargez la page d'administration et recommencez.");
-    if html {
-        let body = format!(
-            "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>403</title><link rel=\"stylesheet\" href=\"/config/assets/admin.css\"></head>\
-             <body><main><p class=\"alert\" id=\"error\">{message}</p>\
-             <p><a class=\"button\" href=\"/config\">/config</a></p></main></body></html>"
-        );
-        return (
-            StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            body,
-        )
-            .into_response();
+/// The one check of a state-changing request: no foreign origin, and the token `given`
+/// is the `expected` one (compared in constant time).
+pub fn check(foreign: bool, expected: Option<&str>, given: Option<&str>) -> Result<(), Refusal> {
+    match (foreign, expected, given) {
+        (true, _, _) => Err(Refusal::ForeignOrigin),
+        (_, Some(e), Some(g)) if super::same_secret(e, g) => Ok(()),
+        (_, _, None) => Err(Refusal::Missing),
+        (_, None, Some(_)) => Err(Refusal::Expired),
+        (_, Some(_), Some(_)) => Err(Refusal::Invalid),
     }
-    ApiError::Forbidden(message).into_response()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
     #[test]
     fn finds_the_field() {
@@ -87,21 +80,23 @@ mod tests {
     }
 
     #[test]
-    fn origin_checks() {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_static("localhost:22548"));
-        assert!(!cross_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://localhost:22548"),
-        );
-        assert!(!cross_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
-        );
-        assert!(cross_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
-        assert!(cross_origin(&h));
+    fn check_refuses_a_foreign_origin_and_any_token_but_the_expected_one() {
+        use Refusal::*;
+        let (e, other) = (Some("ab12"), Some("ab13"));
+        for (foreign, expected, given, answer) in [
+            (false, e, e, Ok(())),
+            (true, e, e, Err(ForeignOrigin)),
+            (false, e, None, Err(Missing)),
+            (false, None, None, Err(Missing)),
+            (false, None, e, Err(Expired)),
+            (false, e, other, Err(Invalid)),
+        ] {
+            let got = check(foreign, expected, given);
+            assert_eq!(got, answer, "{foreign} {given:?}");
+        }
+        let host = Some("localhost:22548");
+        assert!(!foreign_origin(None, host));
+        assert!(!foreign_origin(Some("http://LOCALHOST:22548"), host));
+        assert!(foreign_origin(Some("http://localhost:22548"), None));
     }
 }

@@ -2,8 +2,8 @@
 //! is re-pointed at 127.0.0.1 reaches us with `Host: evil.example`, and to the browser it
 //! is then *same-origin* with us: CORS hides nothing from it and its `Origin` equals the
 //! `Host`. So the name the request was sent to is the only thing that tells it apart,
-//! and every route checks it (the layer, `crate::http::host_check`, sits outermost in
-//! the router). This module decides; it knows nothing of HTTP types.
+//! and every route checks it (the HTTP layer applies it outermost in the router). This
+//! module decides on the header's text; it knows nothing of HTTP types.
 //!
 //! Accepted: `localhost`, any IP literal (a page can only be *at* an IP address if it
 //! is our own origin, so an address cannot be a rebinding), the machine's name (and

@@ -1,8 +1,10 @@
 //! Who may administer the service: the admin password (bcrypt), cookie sessions,
 //! CSRF tokens, login throttling and the Host-header check against DNS rebinding.
 //!
-//! Owns the security decisions; the admin page itself (`crate::http::admin`) only asks
-//! this module. It never stores the password, only its bcrypt hash in config.ini.
+//! Owns the security decisions, on plain values (header texts, tokens, hashes); the
+//! HTTP layer turns them into answers. It must not import HTTP types, the service
+//! state or anything above it. It never stores the password, only its bcrypt hash in
+//! config.ini.
 
 pub mod cli;
 pub mod csrf;
@@ -27,8 +29,18 @@ pub struct Auth {
 impl Auth {
     /// Loads the session key of this data folder (creating it on first run).
     pub fn load(data_dir: &Path) -> Auth {
+        Auth::with(Sessions::load_or_create(data_dir))
+    }
+
+    /// Sessions under a key of this process only, for a state nothing serves: no file
+    /// is written in the data folder.
+    pub fn in_memory() -> Auth {
+        Auth::with(Sessions::with_key(cookie::Key::generate()))
+    }
+
+    fn with(sessions: Sessions) -> Auth {
         Auth {
-            sessions: Sessions::load_or_create(data_dir),
+            sessions,
             throttle: Throttle::default(),
             setup_lock: tokio::sync::Mutex::new(()),
         }

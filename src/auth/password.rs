@@ -4,7 +4,6 @@
 use anyhow::{Context, Result};
 
 use crate::config::{Config, ConfigStore};
-use crate::state::AppState;
 
 pub const BCRYPT_COST: u32 = 12;
 /// The original accepted 6; 8 is the least a shop network deserves.
@@ -87,28 +86,17 @@ pub fn store_hash(store: &ConfigStore, hash: &str) -> Result<Config> {
     store.save(&ini)
 }
 
-/// The current hash. The file wins over memory: `set-password` may have changed it
-/// while the service runs, and the admin who just reset it must be able to log in.
-pub fn current_hash(state: &AppState) -> String {
-    let in_memory = state.config().auth.password_hash.clone();
-    let on_disk = state
-        .store()
+/// The hash in `[auth] password_hash` of the file, if it reads and looks like a bcrypt
+/// hash (or is empty: no password yet). The service state prefers it to its own copy.
+pub fn hash_on_disk(store: &ConfigStore) -> Option<String> {
+    store
         .read_ini()
         .ok()
         .and_then(|ini| {
             ini.get_from(Some("auth"), "password_hash")
                 .map(|h| h.trim().to_string())
         })
-        .filter(|h| h.is_empty() || (h.len() == 60 && h.starts_with("$2")));
-    match on_disk {
-        Some(h) if h != in_memory => {
-            let mut config = (*state.config()).clone();
-            config.auth.password_hash = h.clone();
-            state.replace_config(config);
-            h
-        }
-        _ => in_memory,
-    }
+        .filter(|h| h.is_empty() || (h.len() == 60 && h.starts_with("$2")))
 }
 
 #[cfg(test)]

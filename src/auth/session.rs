@@ -8,20 +8,17 @@
 //! - it was logged out (its id is revoked);
 //! - the password changed: each session carries a fingerprint of the hash it was opened
 //!   under, so a new hash ends every session at once.
+//!
+//! Reads the text of the request's `Cookie` header(s) and writes `Set-Cookie` values;
+//! it knows no HTTP types.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::http::{header, HeaderMap};
 use cookie::{Cookie, CookieJar, Key, SameSite};
 use serde::{Deserialize, Serialize};
-
-/// The admin session, over plain HTTP.
-pub const SESSION_COOKIE: &str = "cashdrawer_session";
-/// The anti-CSRF token of the login and first-run forms, before any session exists.
-pub const LOGIN_COOKIE: &str = "cashdrawer_login";
 
 /// The session cookie's name. Over HTTPS it carries the `__Secure-` prefix: browsers never
 /// let plain HTTP overwrite a `Secure` cookie of the same name, so an admin who once logged
@@ -30,16 +27,17 @@ pub fn session_cookie(secure: bool) -> &'static str {
     if secure {
         "__Secure-cashdrawer_session"
     } else {
-        SESSION_COOKIE
+        "cashdrawer_session"
     }
 }
 
-/// The login-form cookie's name (same reason).
+/// The login-form cookie's name (same reason): the anti-CSRF token of the login and
+/// first-run forms, before any session exists.
 pub fn login_cookie(secure: bool) -> &'static str {
     if secure {
         "__Secure-cashdrawer_login"
     } else {
-        LOGIN_COOKIE
+        "cashdrawer_login"
     }
 }
 const KEY_FILE: &str = "session.key";
@@ -151,22 +149,23 @@ impl Sessions {
         self.encrypted(session_cookie(secure), value, "/", secure, lifetime)
     }
 
-    /// The valid session of this request (`secure`: it came over HTTPS), if any.
+    /// The valid session in the `Cookie` header text `cookies` (several headers joined
+    /// by `; `) of a request (`secure`: it came over HTTPS), if any.
     pub fn read(
         &self,
-        headers: &HeaderMap,
+        cookies: &str,
         secure: bool,
         hash: &str,
         lifetime: Duration,
     ) -> Option<Session> {
-        self.read_at(headers, secure, hash, lifetime, now_secs())
+        self.read_at(cookies, secure, hash, lifetime, now_secs())
     }
 
     /// [`Sessions::read`] at wall-clock time `now` (seconds since the epoch). A session
     /// issued after `now` (the clock was set back) is refused: the admin logs in again.
     fn read_at(
         &self,
-        headers: &HeaderMap,
+        cookies: &str,
         secure: bool,
         hash: &str,
         lifetime: Duration,
@@ -175,7 +174,7 @@ impl Sessions {
         if hash.is_empty() {
             return None;
         }
-        let value = self.decrypt(headers, session_cookie(secure))?;
+        let value = self.decrypt(cookies, session_cookie(secure))?;
         let session: Session = serde_json::from_str(&value).ok()?;
         let fresh =
             session.issued <= now + 5 && now.saturating_sub(session.issued) < lifetime.as_secs();
@@ -225,8 +224,8 @@ impl Sessions {
     }
 
     /// The login form token this browser was given, if still valid.
-    pub fn read_login_token(&self, headers: &HeaderMap, secure: bool) -> Option<String> {
-        let value = self.decrypt(headers, login_cookie(secure))?;
+    pub fn read_login_token(&self, cookies: &str, secure: bool) -> Option<String> {
+        let value = self.decrypt(cookies, login_cookie(secure))?;
         let (issued, token) = value.split_once('.')?;
         let issued: u64 = issued.parse().ok()?;
         (now_secs().saturating_sub(issued) < LOGIN_TOKEN_LIFETIME.as_secs())
@@ -235,14 +234,7 @@ impl Sessions {
 
     /// A `Set-Cookie` value that deletes cookie `name`.
     pub fn clear(name: &'static str, path: &'static str, secure: bool) -> String {
-        Cookie::build((name, ""))
-            .path(path)
-            .http_only(true)
-            .same_site(SameSite::Strict)
-            .secure(secure)
-            .max_age(cookie::time::Duration::ZERO)
-            .build()
-            .to_string()
+        set_cookie(name, String::new(), path, secure, Duration::ZERO)
     }
 
     fn encrypted(
@@ -260,29 +252,32 @@ impl Sessions {
             .expect("cookie just added")
             .value()
             .to_string();
-        Cookie::build((name, sealed))
-            .path(path)
-            .http_only(true)
-            .same_site(SameSite::Strict)
-            .secure(secure)
-            .max_age(cookie::time::Duration::seconds(lifetime.as_secs() as i64))
-            .build()
-            .to_string()
+        set_cookie(name, sealed, path, secure, lifetime)
     }
 
-    fn decrypt(&self, headers: &HeaderMap, name: &str) -> Option<String> {
+    fn decrypt(&self, cookies: &str, name: &str) -> Option<String> {
         let jar = CookieJar::new();
         let private = jar.private(&self.key);
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|h| h.to_str().ok())
-            .flat_map(|h| h.split(';'))
+        cookies
+            .split(';')
             .filter_map(|c| Cookie::parse(c.trim().to_string()).ok())
             .filter(|c| c.name() == name)
             .find_map(|c| private.decrypt(c))
             .map(|c| c.value().to_string())
     }
+}
+
+/// A `Set-Cookie` value kept from other sites (SameSite=Strict) and from scripts
+/// (HttpOnly), sent over HTTPS only when `secure`.
+fn set_cookie(name: &str, value: String, path: &str, secure: bool, lifetime: Duration) -> String {
+    Cookie::build((name, value))
+        .path(path)
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .max_age(cookie::time::Duration::seconds(lifetime.as_secs() as i64))
+        .build()
+        .to_string()
 }
 
 /// Writes a secret file (session key, revoked ids) with the one atomic helper: a crash or
@@ -294,13 +289,10 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
-    fn headers_with(set_cookie: &str) -> HeaderMap {
-        let pair = set_cookie.split(';').next().unwrap().to_string();
-        let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_str(&pair).unwrap());
-        h
+    /// The `Cookie` header a browser sends back for this `Set-Cookie`.
+    fn headers_with(set_cookie: &str) -> String {
+        set_cookie.split(';').next().unwrap().to_string()
     }
 
     const HASH: &str = "$2b$12$NSQqshq9D.sbHM.8dfvJ5eFCI6o8C9td9YhsoLBlQANpLMJ2F0QS.";

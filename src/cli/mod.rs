@@ -14,7 +14,7 @@ use crate::app::{Application, Settings};
 use crate::config::ConfigStore;
 use crate::platform::DATA_DIR_ENV;
 use crate::shutdown::Shutdown;
-use crate::state::AppState;
+use crate::state::{AppState, Services};
 
 #[cfg(windows)]
 pub mod windows_service;
@@ -155,17 +155,20 @@ pub async fn serve_until(
 ) -> Result<()> {
     let store = ConfigStore::new(data_dir.join("config.ini"));
     let (config, outcome) = store.load_or_create()?;
-    let _guard = crate::logs::init(&data_dir, &config)?;
+    let (log, _guard) = crate::logs::init(&data_dir, &config)?;
     let listen = (host.is_some() || port.is_some()).then(|| {
         SocketAddr::new(
             host.unwrap_or(config.server.host),
             port.unwrap_or(config.server.port),
         )
     });
-    let app = Application::build(Settings {
-        data_dir: data_dir.clone(),
-        listen,
-    })
+    let app = Application::build_logged(
+        Settings {
+            data_dir: data_dir.clone(),
+            listen,
+        },
+        log,
+    )
     .await?;
     tracing::info!(
         op = "service.start",
@@ -185,7 +188,7 @@ pub async fn serve_until(
 fn offline_state(data_dir: PathBuf) -> Result<AppState> {
     let store = ConfigStore::new(data_dir.join("config.ini"));
     let (config, _) = store.load_or_create()?;
-    Ok(AppState::new(data_dir, store, config))
+    Ok(AppState::new(data_dir, store, config, Services::offline()))
 }
 
 async fn open_drawer(data_dir: PathBuf) -> Result<()> {

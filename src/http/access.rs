@@ -209,7 +209,7 @@ pub fn body_needed(level: Level, req: &Request, state: &AppState) -> bool {
                 .extensions()
                 .get::<Peer>()
                 .is_some_and(|p| p.scheme == Scheme::Https);
-            crate::http::admin::service_session(state, req.headers(), https).is_some()
+            crate::http::auth::session(state, req.headers(), https).is_some()
         }
         _ => true,
     }

@@ -13,15 +13,15 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Form, Query, State};
-use axum::http::{header, HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{header, HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::access::Peer;
 use super::apidoc::{AdminRefusal, NetworkRefusal};
-use super::logs_auth_seam::{check_csrf, require_admin, AdminSession};
+use super::auth::{check_csrf, header_token, refuse_log_route, AdminSession};
 use crate::error::{ApiError, ErrorBody};
 use crate::logs::rotate::parse_day;
 use crate::logs::LogFile;
@@ -142,7 +142,7 @@ pub(super) async fn download(
     let files = state.log_files();
     let path = match day {
         Some(day) if files.dated(day).is_file() => files.dated(day),
-        Some(day) if day != crate::logs::today() => {
+        Some(day) if day != state.log().today() => {
             let missing = format!("Aucun journal pour le {day} (voir /logs/list)");
             return Err(ApiError::NotFound(missing));
         }
@@ -150,7 +150,8 @@ pub(super) async fn download(
         _ => files.current(),
     };
     let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let _ = tokio::task::spawn_blocking(|| crate::logs::flush(FLUSH_WAIT)).await;
+    let log = state.log().clone();
+    let _ = tokio::task::spawn_blocking(move || log.flush(FLUSH_WAIT)).await;
     let (body, size) = match tokio::fs::File::open(&path).await {
         Ok(f) => {
             let size = f.metadata().await.map(|m| m.len()).unwrap_or(0);
@@ -234,7 +235,7 @@ pub(super) async fn list(
         size: f.size,
         current,
     };
-    let mut out = vec![entry(current, Some(crate::logs::today()), true)];
+    let mut out = vec![entry(current, Some(state.log().today()), true)];
     out.extend(rotated.into_iter().map(|f| {
         let date = f.date;
         entry(f, date, false)
@@ -243,26 +244,6 @@ pub(super) async fn list(
         status: "success",
         files: out,
     }))
-}
-
-/// A refused admin call: browsers asking for HTML go to the login page, API callers
-/// get the JSON error. Either way the refusal is logged with its reason.
-fn refuse(op: &str, peer: &Peer, headers: &HeaderMap, err: ApiError) -> Response {
-    tracing::warn!(
-        op,
-        outcome = "denied",
-        peer = %peer.label(),
-        "refusé: {}",
-        err.public_message()
-    );
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    if wants_html && err.status() == StatusCode::UNAUTHORIZED {
-        return Redirect::to("/config/login").into_response();
-    }
-    err.into_response()
 }
 
 /// `GET /logs/tail?lines=N&level=...` (admin): the last N lines (1 to 1000, default
@@ -284,15 +265,7 @@ fn refuse(op: &str, peer: &Peer, headers: &HeaderMap, err: ApiError) -> Response
         AdminRefusal,
     )
 )]
-pub(super) async fn tail(
-    State(state): State<AppState>,
-    Extension(peer): Extension<Peer>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    if let Err(err) = require_admin(&state, &headers) {
-        return refuse("logs.tail", &peer, &headers, err);
-    }
+pub(super) async fn tail(State(state): State<AppState>, _: AdminSession, uri: Uri) -> Response {
     tail_lines(&state, &uri).await.into_response()
 }
 
@@ -323,8 +296,9 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Json<LogTail>, ApiErr
         }
     };
     let path = state.log_files().current();
+    let log = state.log().clone();
     let lines = tokio::task::spawn_blocking(move || {
-        crate::logs::flush(FLUSH_WAIT);
+        log.flush(FLUSH_WAIT);
         crate::logs::tail::tail(&path, count, level)
     })
     .await
@@ -361,33 +335,28 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Json<LogTail>, ApiErr
 pub(super) async fn purge(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,
+    AdminSession(session): AdminSession,
     headers: HeaderMap,
     uri: Uri,
     form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let session = match require_admin(&state, &headers) {
-        Ok(s) => s,
-        Err(err) => return refuse("logs.purge", &peer, &headers, err),
-    };
     let from_query = Query::<Vec<(String, String)>>::try_from_uri(&uri)
         .ok()
         .and_then(|q| token_in(&q.0));
-    let header_token = headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
     let token = form
         .ok()
         .and_then(|f| token_in(&f.0))
         .or(from_query)
-        .or(header_token);
-    if let Err(err) = check_csrf(&state, &session, &headers, token.as_deref()) {
-        return refuse("logs.purge", &peer, &headers, err);
+        .or_else(|| header_token(&headers));
+    if check_csrf(&headers, Some(&session.csrf), token.as_deref()).is_err() {
+        let text = "Jeton CSRF manquant ou invalide: rechargez la page d'administration";
+        let err = ApiError::Forbidden(text.to_string());
+        return refuse_log_route("logs.purge", Some(&peer), &headers, err);
     }
     if let Err(err) = params(&uri, &TOKEN_FIELDS) {
         return err.into_response();
     }
-    purge_files(&state, &session, &peer).await.into_response()
+    purge_files(&state, &peer).await.into_response()
 }
 
 /// The CSRF token fields accepted: `csrf` (the admin page's forms) or `csrf_token`.
@@ -400,14 +369,11 @@ fn token_in(pairs: &[(String, String)]) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
-async fn purge_files(
-    state: &AppState,
-    session: &AdminSession,
-    peer: &Peer,
-) -> Result<Json<LogPurge>, ApiError> {
+async fn purge_files(state: &AppState, peer: &Peer) -> Result<Json<LogPurge>, ApiError> {
     let files = state.log_files();
+    let log = state.log().clone();
     let deleted = tokio::task::spawn_blocking(move || {
-        crate::logs::flush(FLUSH_WAIT);
+        log.flush(FLUSH_WAIT);
         files.purge()
     })
     .await
@@ -417,8 +383,7 @@ async fn purge_files(
         op = "logs.purge",
         outcome = "ok",
         peer = %peer.label(),
-        "journaux purgés par {} depuis {}: {} fichier(s) supprimé(s), fichier courant vidé",
-        crate::logs::escape(&session.user),
+        "journaux purgés par admin depuis {}: {} fichier(s) supprimé(s), fichier courant vidé",
         peer.ip(),
         deleted.len()
     );

@@ -85,7 +85,7 @@ pub fn snapshot(state: &AppState) -> Snapshot {
         drawer_health: drawer.health(),
         invoices: invoices.status(),
         oldest_invoice_age: Duration::from_millis(waited_ms as u64),
-        log_write_failures: crate::logs::write_failures(),
+        log_write_failures: state.log().write_failures(),
         certificate: certificate_path(state),
     }
 }

@@ -11,17 +11,16 @@
 pub mod access;
 pub mod admin;
 pub mod apidoc;
+pub mod auth;
 pub mod cors;
 mod drawer;
 mod host_check;
 mod invoices;
 pub mod limits;
 pub mod logs;
-pub mod logs_auth_seam;
 pub mod metrics;
 pub(crate) mod odoo;
 mod request_log;
-pub mod restart;
 pub mod server;
 mod status;
 pub mod tls;

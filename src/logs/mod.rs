@@ -9,9 +9,11 @@
 //!
 //! Other modules only emit `tracing` events with the fields `op` (drawer.open,
 //! status, ...), `outcome` (ok/error/denied), `ms`, `peer`; text from callers goes
-//! through [`escape`]. This module owns the format, the files and their lifetime; it
-//! knows nothing of HTTP: the routes that read the files are in `crate::http::logs`, and
-//! the line logged for every request in `crate::http::request_log`.
+//! through [`escape`]. This module owns the format, the files and their lifetime, and
+//! the [`LogControl`] of the running writer, which [`init`] returns and the service
+//! state holds (no global of its own: only the tracing subscriber is process-wide).
+//! It must not import the layers above it (no HTTP, no service state): the routes that
+//! read the files and the per-request line are the HTTP layer's.
 
 pub mod clock;
 pub mod event_log;
@@ -25,8 +27,8 @@ mod writer;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::AtomicU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -59,41 +61,30 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The log files of a data folder (`[logs] folder` is relative to it unless absolute).
-pub fn log_files(data_dir: &Path, config: &Config) -> LogFiles {
-    LogFiles::new(
-        data_dir.join(&config.logs.folder),
-        config.logs.filename.clone(),
-    )
-}
-
-/// Where the current log file of a data folder is.
-pub fn log_path(data_dir: &Path, config: &Config) -> std::path::PathBuf {
-    log_files(data_dir, config).current()
+pub fn log_files(data_dir: &Path, logs: &crate::config::LogsConfig) -> LogFiles {
+    LogFiles::new(data_dir.join(&logs.folder), logs.filename.clone())
 }
 
 /// What the running writer shares with the rest of the process.
 struct Control {
     sink: writer::Sink,
     clock: SharedClock,
-    retention_days: Arc<AtomicU32>,
 }
 
-/// Set once by [`init`]: the log writer is process-wide, like the tracing subscriber.
-static CONTROL: OnceLock<Control> = OnceLock::new();
+/// The handle on the running log writer that [`init`] returns: the service state holds
+/// it, so the log routes can flush and the metrics count lost lines. The default one
+/// has no writer (in-process tests, one-shot commands): nothing to flush, nothing lost,
+/// today is the local date.
+#[derive(Clone, Default)]
+pub struct LogControl(Option<Arc<Control>>);
 
 /// Opens the log (rotating a file left from an earlier day, applying retention), starts
-/// the writer thread and installs the global subscriber. Keep the guard alive: dropping
-/// it writes what is queued and stops the thread.
-pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<LogGuard> {
-    init_with_clock(data_dir, config, clock::process_clock())
-}
-
-pub fn init_with_clock(
-    data_dir: &Path,
-    config: &Config,
-    clock: SharedClock,
-) -> anyhow::Result<LogGuard> {
-    let files = log_files(data_dir, config);
+/// the writer thread and installs the process-wide subscriber (once per process: a
+/// second call keeps the first subscriber). Keep the guard alive: dropping it writes
+/// what is queued and stops the thread.
+pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, LogGuard)> {
+    let clock = clock::process_clock();
+    let files = log_files(data_dir, &config.logs);
     let current = files.current();
     let (file, rotation) = rotate::RotatingFile::open(files, clock.today())
         .with_context(|| format!("ouverture du journal {}", current.display()))?;
@@ -104,14 +95,8 @@ pub fn init_with_clock(
     let journal = journald::Journald::detect();
     let echo_stderr = journal.is_none();
     let with_journal = journal.is_some();
-    let (sink, guard) = writer::spawn(
-        file,
-        clock.clone(),
-        retention_days.clone(),
-        echo_stderr,
-        format,
-    )
-    .context("démarrage du fil d'écriture du journal")?;
+    let (sink, guard) = writer::spawn(file, clock.clone(), retention_days, echo_stderr, format)
+        .context("démarrage du fil d'écriture du journal")?;
     let layer = line::LineLayer::new(clock.clone(), sink.clone(), format, journal);
     // Windows: start/stop, errors and security events also go to the Event Log.
     #[cfg(windows)]
@@ -122,11 +107,7 @@ pub fn init_with_clock(
         .with(layer)
         .with(event_log)
         .try_init();
-    let _ = CONTROL.set(Control {
-        sink,
-        clock,
-        retention_days,
-    });
+    let control = LogControl(Some(Arc::new(Control { sink, clock })));
     if with_journal {
         tracing::info!(
             op = "logs.journald",
@@ -141,56 +122,29 @@ pub fn init_with_clock(
             "journal d'un jour précédent archivé au démarrage dans {name}"
         );
     }
-    Ok(guard)
+    Ok((control, guard))
 }
 
-/// Today for the log: the writer's clock when it runs, the local date otherwise.
-pub fn today() -> chrono::NaiveDate {
-    match CONTROL.get() {
-        Some(c) => c.clock.today(),
-        None => clock::SystemClock.today(),
+impl LogControl {
+    /// Today for the log: the writer's clock when it runs, the local date otherwise.
+    pub fn today(&self) -> chrono::NaiveDate {
+        match &self.0 {
+            Some(c) => c.clock.today(),
+            None => clock::SystemClock.today(),
+        }
     }
-}
 
-/// Waits (at most `within`) until the lines logged so far are in the file, so a
-/// download includes the request that asked for it. False when no writer runs.
-pub fn flush(within: Duration) -> bool {
-    CONTROL.get().is_some_and(|c| c.sink.flush(within))
-}
-
-/// Log lines lost since the start (write errors, stalled writer): the
-/// `cashdrawer_log_write_failures_total` metric. 0 when no writer runs.
-pub fn write_failures() -> u64 {
-    CONTROL.get().map_or(0, |c| c.sink.failures())
-}
-
-/// Applies a new configuration to the running log (today: `retention_days`, used at
-/// the next rotation). Folder and file name changes take effect at the next start.
-pub fn apply_config(config: &Config) {
-    if let Some(c) = CONTROL.get() {
-        c.retention_days
-            .store(config.logs.retention_days, Ordering::Relaxed);
+    /// Waits (at most `within`) until the lines logged so far are in the file, so a
+    /// download includes the request that asked for it. False when no writer runs.
+    pub fn flush(&self, within: Duration) -> bool {
+        self.0.as_ref().is_some_and(|c| c.sink.flush(within))
     }
-}
 
-/// Logs a saved configuration (`op = config.save`) with the names of the keys that
-/// changed, never their values, so never the password or its hash, and applies it to
-/// the log. For the admin page's save handler; `who` says who saved (session user).
-pub fn config_saved(old: &Ini, new: &Ini, config: &Config, peer: &str, who: &str) {
-    apply_config(config);
-    let changed = changed_keys(old, new);
-    let list = if changed.is_empty() {
-        "aucune clé modifiée".to_string()
-    } else {
-        changed.join(", ")
-    };
-    tracing::info!(
-        op = "config.save",
-        outcome = "ok",
-        peer = %escape(peer),
-        "configuration enregistrée par {}: {list}",
-        escape(who)
-    );
+    /// Log lines lost since the start (write errors, stalled writer): the
+    /// `cashdrawer_log_write_failures_total` metric. 0 when no writer runs.
+    pub fn write_failures(&self) -> u64 {
+        self.0.as_ref().map_or(0, |c| c.sink.failures())
+    }
 }
 
 /// `section.key` of every key added, removed or changed between two files; the

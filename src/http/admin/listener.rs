@@ -8,8 +8,9 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
-use super::{AdminSession, AdminState};
+use super::AdminSession;
 use crate::http::access::{Peer, Scheme};
+use crate::state::AppState;
 
 #[utoipa::path(
     post,
@@ -24,14 +25,14 @@ use crate::http::access::{Peer, Scheme};
     )
 )]
 pub async fn restart(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     AdminSession(_): AdminSession,
     headers: HeaderMap,
 ) -> Response {
-    let config = admin.app.config();
+    let config = admin.config();
     let want = SocketAddr::new(config.server.host, config.server.port);
-    match admin.app.listener_control().restart(want).await {
+    match admin.listener_control().restart(want) {
         Ok(served) => {
             tracing::info!(op = "service.restart", outcome = "ok", peer = %peer.label(), "redémarrage de l'écoute demandé depuis la page d'administration: {served}");
             let https = peer.scheme == Scheme::Https || config.server.https_only;

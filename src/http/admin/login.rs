@@ -10,11 +10,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 
 use super::i18n::Texts;
-use super::{html, session_of, AdminSession, AdminState};
+use super::{html, AdminSession};
 use crate::auth::session::{login_cookie, session_cookie, Sessions};
 use crate::auth::{password, same_secret};
 use crate::domain::Lang;
 use crate::http::access::{Peer, Scheme};
+use crate::http::auth::session;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "admin/login.html")]
@@ -38,52 +40,56 @@ const ORIGIN_HELP: [&str; 2] = [
     "For example https://myshop.odoo.com: only pages at this address will be able to open the drawer and print ([server] allowed_origins). Optional but advised: left empty, any website open on the till can.",
 ];
 
+/// What a login page shows besides its mode and token; empty by default.
+#[derive(Default)]
+struct Shown {
+    notice: String,
+    error: String,
+    /// First run: the Odoo address as typed, kept when the form is refused.
+    origin: String,
+    /// A `Set-Cookie` value (the login form's token).
+    cookie: Option<String>,
+}
+
 fn render(
     status: StatusCode,
     lang: Lang,
     mode: &'static str,
     csrf: String,
-    notice: String,
-    error: String,
-    cookie: Option<String>,
-) -> Response {
-    render_with_origin(
-        status,
-        lang,
-        (mode, csrf),
-        notice,
-        error,
-        String::new(),
-        cookie,
-    )
-}
-
-fn render_with_origin(
-    status: StatusCode,
-    lang: Lang,
-    (mode, csrf): (&'static str, String),
-    notice: String,
-    error: String,
-    origin: String,
-    cookie: Option<String>,
+    shown: Shown,
 ) -> Response {
     let page = LoginPage {
         t: lang.texts(),
         mode,
         csrf,
-        notice,
-        error,
-        origin,
+        notice: shown.notice,
+        error: shown.error,
+        origin: shown.origin,
         origin_label: lang.pick(ORIGIN_LABEL),
         origin_help: lang.pick(ORIGIN_HELP),
     };
     let mut res = html(status, page.render());
-    if let Some(cookie) = cookie {
-        if let Ok(v) = cookie.parse() {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
+    if let Some(cookie) = shown.cookie {
+        set_cookie(&mut res, cookie);
     }
     res
+}
+
+/// The first-run page for a network caller: the password is created on the till.
+fn remote(lang: Lang) -> Response {
+    render(
+        StatusCode::FORBIDDEN,
+        lang,
+        "remote",
+        String::new(),
+        Shown::default(),
+    )
+}
+
+pub(super) fn set_cookie(res: &mut Response, cookie: String) {
+    if let Ok(v) = cookie.parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
 }
 
 #[utoipa::path(
@@ -100,26 +106,18 @@ fn render_with_origin(
     )
 )]
 pub async fn show(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
     let t = lang.texts();
-    let hash = password::current_hash(&admin.app);
+    let hash = admin.password_hash();
     if hash.is_empty() && !peer.is_local() {
-        return render(
-            StatusCode::FORBIDDEN,
-            lang,
-            "remote",
-            String::new(),
-            String::new(),
-            String::new(),
-            None,
-        );
+        return remote(lang);
     }
-    if session_of(&headers, peer.scheme == Scheme::Https, &admin).is_some() {
+    if session(&admin, &headers, peer.scheme == Scheme::Https).is_some() {
         return Redirect::to("/config").into_response();
     }
     let notice = match query.get("m").map(String::as_str) {
@@ -129,19 +127,16 @@ pub async fn show(
         _ => "",
     };
     let (token, cookie) = admin
-        .auth
+        .auth()
         .sessions
         .login_token(peer.scheme == Scheme::Https);
     let mode = if hash.is_empty() { "setup" } else { "login" };
-    render(
-        StatusCode::OK,
-        lang,
-        mode,
-        token,
-        notice.into(),
-        String::new(),
-        Some(cookie),
-    )
+    let shown = Shown {
+        notice: notice.into(),
+        cookie: Some(cookie),
+        ..Shown::default()
+    };
+    render(StatusCode::OK, lang, mode, token, shown)
 }
 
 #[utoipa::path(
@@ -160,19 +155,18 @@ pub async fn show(
     )
 )]
 pub async fn submit(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
     let lang = Lang::from_headers(&headers);
-    let token = admin
-        .auth
-        .sessions
-        .read_login_token(&headers, peer.scheme == Scheme::Https)
-        .unwrap_or_default();
+    let cookies = crate::http::auth::cookie_header(&headers);
+    let https = peer.scheme == Scheme::Https;
+    let token = admin.auth().sessions.read_login_token(&cookies, https);
+    let token = token.unwrap_or_default();
     let given = form.get("password").cloned().unwrap_or_default();
-    let hash = password::current_hash(&admin.app);
+    let hash = admin.password_hash();
     if hash.is_empty() {
         let first_run = FirstRun {
             password: given,
@@ -182,24 +176,20 @@ pub async fn submit(
         return setup(admin, peer, lang, token, first_run).await;
     }
     let ip = peer.ip();
-    let attempt = match admin.auth.throttle.begin(ip) {
+    let attempt = match admin.auth().throttle.begin(ip) {
         Ok(attempt) => attempt,
         Err(denied) => {
-            admin.app.metrics().login_throttled();
+            admin.metrics().login_throttled();
             tracing::warn!(op = "auth.login", outcome = "denied", peer = %ip, "connexion refusée depuis {ip}: {denied}");
             let msg = lang
                 .texts()
                 .too_many
                 .replace("{s}", &denied.seconds().to_string());
-            return render(
-                StatusCode::TOO_MANY_REQUESTS,
-                lang,
-                "login",
-                token,
-                String::new(),
-                msg,
-                None,
-            );
+            let shown = Shown {
+                error: msg,
+                ..Shown::default()
+            };
+            return render(StatusCode::TOO_MANY_REQUESTS, lang, "login", token, shown);
         }
     };
     if password::verify_async(given, hash.clone()).await {
@@ -208,17 +198,13 @@ pub async fn submit(
         return open_session(&admin, &hash, peer);
     }
     let count = attempt.failed();
-    admin.app.metrics().login_failed();
+    admin.metrics().login_failed();
     tracing::warn!(op = "auth.login", outcome = "denied", always = true, peer = %ip, "échec de connexion depuis {ip} ({count} échec(s) de suite)");
-    render(
-        StatusCode::UNAUTHORIZED,
-        lang,
-        "login",
-        token,
-        String::new(),
-        lang.texts().wrong_password.into(),
-        None,
-    )
+    let shown = Shown {
+        error: lang.texts().wrong_password.into(),
+        ..Shown::default()
+    };
+    render(StatusCode::UNAUTHORIZED, lang, "login", token, shown)
 }
 
 /// What the first-run form sends.
@@ -287,28 +273,14 @@ fn store_first_run(
     store.save(&ini)
 }
 
-async fn setup(
-    admin: AdminState,
-    peer: Peer,
-    lang: Lang,
-    token: String,
-    form: FirstRun,
-) -> Response {
+async fn setup(admin: AppState, peer: Peer, lang: Lang, token: String, form: FirstRun) -> Response {
     let ip = peer.ip();
     if !peer.is_local() {
         tracing::warn!(op = "auth.setup", outcome = "denied", peer = %ip, "création du mot de passe refusée depuis {ip} (local uniquement)");
-        return render(
-            StatusCode::FORBIDDEN,
-            lang,
-            "remote",
-            String::new(),
-            String::new(),
-            String::new(),
-            None,
-        );
+        return remote(lang);
     }
-    let _guard = admin.auth.setup_lock.lock().await;
-    if !password::current_hash(&admin.app).is_empty() {
+    let _guard = admin.auth().setup_lock.lock().await;
+    if !admin.password_hash().is_empty() {
         return Redirect::to("/config/login").into_response(); // someone was faster
     }
     let checked = password::check_new(&form.password, &form.confirm)
@@ -319,26 +291,21 @@ async fn setup(
         Err(message) => {
             tracing::warn!(op = "auth.setup", outcome = "error", peer = %ip,
                 "création du mot de passe refusée: {}", crate::logs::escape(&message));
-            return render_with_origin(
-                StatusCode::BAD_REQUEST,
-                lang,
-                ("setup", token),
-                String::new(),
-                message,
-                form.origin,
-                None,
-            );
+            let shown = Shown {
+                error: message,
+                origin: form.origin,
+                ..Shown::default()
+            };
+            return render(StatusCode::BAD_REQUEST, lang, "setup", token, shown);
         }
     };
     let stored = match password::hash_async(form.password).await {
-        Ok(hash) => {
-            store_first_run(admin.app.store(), &hash, origins.as_deref()).map(|c| (hash, c))
-        }
+        Ok(hash) => store_first_run(admin.store(), &hash, origins.as_deref()).map(|c| (hash, c)),
         Err(e) => Err(e),
     };
     match stored {
         Ok((hash, config)) => {
-            admin.app.replace_config(config);
+            admin.replace_config(config);
             match &origins {
                 Some(o) => tracing::info!(op = "auth.setup", outcome = "ok", peer = %ip,
                     "mot de passe administrateur créé; [server] allowed_origins = {o}"),
@@ -351,29 +318,29 @@ async fn setup(
     }
 }
 
-fn open_session(admin: &AdminState, hash: &str, peer: Peer) -> Response {
+fn open_session(admin: &AppState, hash: &str, peer: Peer) -> Response {
     let secure = peer.scheme == Scheme::Https;
-    let session = admin.auth.sessions.open(hash);
-    let lifetime = admin.app.config().auth.session_lifetime;
+    let session = admin.auth().sessions.open(hash);
+    let lifetime = admin.config().auth.session_lifetime;
     let mut res = Redirect::to("/config").into_response();
-    for c in [
-        admin.auth.sessions.cookie(&session, secure, lifetime),
+    set_cookie(
+        &mut res,
+        admin.auth().sessions.cookie(&session, secure, lifetime),
+    );
+    set_cookie(
+        &mut res,
         Sessions::clear(login_cookie(secure), "/config/login", secure),
-    ] {
-        if let Ok(v) = c.parse() {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
+    );
     res
 }
 
 /// Ends the session and sends the browser to the login page; if the logout could not be
 /// recorded (data folder read-only, disk full), a 500 says so instead of pretending.
-fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer) -> Response {
+fn close_session(admin: &AppState, session: &crate::auth::Session, peer: Peer) -> Response {
     let recorded = admin
-        .auth
+        .auth()
         .sessions
-        .revoke(session, admin.app.config().auth.session_lifetime);
+        .revoke(session, admin.config().auth.session_lifetime);
     let mut res = match recorded {
         Ok(()) => {
             tracing::info!(op = "auth.logout", outcome = "ok", peer = %peer.label(), "déconnexion administrateur");
@@ -386,9 +353,10 @@ fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer)
         }
     };
     let secure = peer.scheme == Scheme::Https;
-    if let Ok(v) = Sessions::clear(session_cookie(secure), "/", secure).parse() {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    set_cookie(
+        &mut res,
+        Sessions::clear(session_cookie(secure), "/", secure),
+    );
     res
 }
 
@@ -408,12 +376,12 @@ fn close_session(admin: &AdminState, session: &crate::auth::Session, peer: Peer)
     )
 )]
 pub async fn logout_link(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(session) = session_of(&headers, peer.scheme == Scheme::Https, &admin) else {
+    let Some(session) = session(&admin, &headers, peer.scheme == Scheme::Https) else {
         return Redirect::to("/config/login").into_response();
     };
     match query.get("csrf") {
@@ -436,7 +404,7 @@ pub async fn logout_link(
     )
 )]
 pub async fn logout(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     AdminSession(session): AdminSession,
 ) -> Response {

@@ -4,7 +4,8 @@
 //!
 //! Every route here sits behind, from the outside in: `[server] allowed_networks`, the
 //! Host-header check, the HTTPS-only redirect, then the CSRF check of state-changing
-//! requests. Authentication itself is the [`AdminSession`] extractor.
+//! requests ([`crate::http::auth::check_csrf`]). Authentication itself is the
+//! [`AdminSession`] extractor, shared with the admin-only log routes.
 
 mod assets;
 mod fields;
@@ -16,36 +17,22 @@ mod odoo_check;
 mod page;
 mod printers_field;
 
-use std::sync::Arc;
-
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::auth::{csrf, password, Auth, Session};
 use crate::error::ApiError;
 use crate::http::access::{Peer, Scheme};
-use crate::state::AppState as ServiceState;
+pub use crate::http::auth::AdminSession;
+use crate::http::auth::{check_csrf, cross_origin, refuse_csrf, wants_html};
 use crate::state::AppState;
-
-/// What the admin handlers share: the service state and the authentication state.
-#[derive(Clone)]
-pub struct AdminState {
-    pub app: AppState,
-    pub auth: Arc<Auth>,
-}
 
 /// The admin routes, with their layers, ready to merge into the service's router.
 pub fn router(state: AppState) -> Router<AppState> {
-    let admin = AdminState {
-        auth: state.auth().clone(),
-        app: state.clone(),
-    };
     Router::new()
         .route("/config", get(page::show))
         .route("/config/", get(page::show))
@@ -61,7 +48,7 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(login::logout_link).post(login::logout),
         )
         .route("/config/assets/{file}", get(assets::serve))
-        .route_layer(from_fn_with_state(admin.clone(), require_csrf))
+        .route_layer(from_fn_with_state(state.clone(), require_csrf))
         .route_layer(from_fn_with_state(state.clone(), https_only))
         .route_layer(from_fn(security_headers))
         .route_layer(from_fn_with_state(
@@ -72,7 +59,6 @@ pub fn router(state: AppState) -> Router<AppState> {
             state,
             crate::http::access::require_allowed_network,
         ))
-        .with_state(admin)
 }
 
 /// The admin routes' part of the API reference (`/openapi.json`), listed here because
@@ -94,51 +80,11 @@ pub fn router(state: AppState) -> Router<AppState> {
 ))]
 pub struct AdminApi;
 
-/// A logged-in administrator. Without a valid session: browsers asking for HTML are
-/// sent to the login page, API callers get 401 JSON.
-pub struct AdminSession(pub Session);
-
-impl FromRequestParts<AdminState> for AdminSession {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AdminState) -> Result<Self, Response> {
-        let (_, _, https) = peer_of(&parts.extensions);
-        match session_of(&parts.headers, https, state) {
-            Some(s) => Ok(AdminSession(s)),
-            None if wants_html(&parts.headers) => {
-                Err(Redirect::to("/config/login").into_response())
-            }
-            None => Err(ApiError::Unauthorized(
-                "Connexion administrateur requise (voir /config/login)".into(),
-            )
-            .into_response()),
-        }
-    }
-}
-
-/// The valid session of a request (`https`: it came over TLS), if any.
-pub(crate) fn session_of(headers: &HeaderMap, https: bool, state: &AdminState) -> Option<Session> {
-    service_session(&state.app, headers, https)
-}
-
-/// The admin session of a request, for admin-only routes outside this module.
-pub fn service_session(state: &ServiceState, headers: &HeaderMap, https: bool) -> Option<Session> {
-    let hash = password::current_hash(state);
-    let lifetime = state.config().auth.session_lifetime;
-    state.auth().sessions.read(headers, https, &hash, lifetime)
-}
-
-pub(crate) fn wants_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"))
-}
-
-pub(crate) fn peer_of(req_ext: &axum::http::Extensions) -> (String, bool, bool) {
+/// The caller's address for the log, and whether it came over TLS.
+fn peer_of(req_ext: &axum::http::Extensions) -> (String, bool) {
     match req_ext.get::<Peer>() {
-        Some(p) => (p.ip().to_string(), p.is_local(), p.scheme == Scheme::Https),
-        None => ("inconnu".into(), false, false),
+        Some(p) => (p.ip().to_string(), p.scheme == Scheme::Https),
+        None => ("inconnu".into(), false),
     }
 }
 
@@ -148,20 +94,27 @@ const MAX_FORM_BYTES: usize = 64 * 1024;
 /// Every state-changing request carries the token of its session (or, for the login
 /// form, of its login cookie) and no foreign `Origin`; otherwise 403 and a log line.
 /// Requests without a session go on to the handler, which answers 401.
-async fn require_csrf(State(admin): State<AdminState>, req: Request, next: Next) -> Response {
+async fn require_csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let (peer, _, https) = peer_of(req.extensions());
+    let (peer, https) = peer_of(req.extensions());
     let path = req.uri().path().to_string();
     let html = wants_html(req.headers());
-    if csrf::cross_origin(req.headers()) {
-        return csrf::refuse(&peer, &path, "origine étrangère", html);
+    // Before the session: a foreign page learns nothing, not even whether one is open.
+    if cross_origin(req.headers()) {
+        return refuse_csrf(
+            &peer,
+            &path,
+            crate::auth::csrf::Refusal::ForeignOrigin,
+            html,
+        );
     }
     let expected = if path == "/config/login" {
-        admin.auth.sessions.read_login_token(req.headers(), https)
+        let cookies = crate::http::auth::cookie_header(req.headers());
+        state.auth().sessions.read_login_token(&cookies, https)
     } else {
-        match session_of(req.headers(), https, &admin) {
+        match crate::http::auth::session(&state, req.headers(), https) {
             Some(session) => Some(session.csrf),
             None => return next.run(req).await,
         }
@@ -173,21 +126,20 @@ async fn require_csrf(State(admin): State<AdminState>, req: Request, next: Next)
         ))
         .into_response();
     };
-    let given = csrf::header_token(&parts.headers).or_else(|| csrf::form_field(&bytes));
-    match (expected, given) {
-        (Some(e), Some(g)) if crate::auth::same_secret(&e, &g) => {
+    let given = crate::http::auth::header_token(&parts.headers)
+        .or_else(|| crate::auth::csrf::form_field(&bytes));
+    match check_csrf(&parts.headers, expected.as_deref(), given.as_deref()) {
+        Ok(()) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await
         }
-        (_, None) => csrf::refuse(&peer, &path, "jeton CSRF manquant", html),
-        (None, Some(_)) => csrf::refuse(&peer, &path, "jeton de connexion expiré ou absent", html),
-        (Some(_), Some(_)) => csrf::refuse(&peer, &path, "jeton CSRF invalide", html),
+        Err(refusal) => refuse_csrf(&peer, &path, refusal, html),
     }
 }
 
 /// With `[server] https_only`, plain-HTTP requests to the admin page go to HTTPS.
 async fn https_only(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let (_, _, https) = peer_of(req.extensions());
+    let (_, https) = peer_of(req.extensions());
     if https || !state.config().server.https_only {
         return next.run(req).await;
     }

@@ -13,13 +13,14 @@ use axum::{Extension, Form, Json};
 use serde::Serialize;
 use serde_json::json;
 
-use super::{AdminSession, AdminState};
+use super::AdminSession;
 use crate::config::Config;
 use crate::domain::AllowedOrigins;
 use crate::domain::Lang;
 use crate::escpos::{PaperState, PrinterStatus};
 use crate::http::access::Peer;
 use crate::printer::PrinterError;
+use crate::state::AppState;
 
 /// Longest origin accepted: a scheme, a DNS name (253) and a port.
 const MAX_ORIGIN_LEN: usize = 300;
@@ -189,7 +190,7 @@ pub fn printer_check(
     )
 )]
 pub async fn odoo_check(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     AdminSession(_): AdminSession,
     headers: HeaderMap,
@@ -208,8 +209,8 @@ pub async fn odoo_check(
                 .into_response();
         }
     };
-    let config = admin.app.config();
-    let printer = admin.app.drawer_printer();
+    let config = admin.config();
+    let printer = admin.drawer_printer();
     let target = printer.target().to_string();
     let checks = [
         origin_check(lang, &config, &origins),

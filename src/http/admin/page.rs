@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
 use ini::Ini;
@@ -14,13 +14,14 @@ use serde_json::json;
 
 use super::fields::{self, GroupView};
 use super::i18n::Texts;
-use super::{html, AdminSession, AdminState};
+use super::{html, AdminSession};
 use crate::auth::password;
 use crate::auth::session::{session_cookie, Sessions};
 use crate::config::SaveError;
 use crate::domain::Lang;
 use crate::error::ApiError;
 use crate::http::access::Peer;
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "admin/config.html")]
@@ -65,8 +66,8 @@ fn is_operation(line: &str) -> bool {
 }
 
 /// The last `n` operations in today's log, newest first.
-fn last_operations(admin: &AdminState, n: usize) -> Vec<String> {
-    let path = admin.app.log_files().current();
+fn last_operations(admin: &AppState, n: usize) -> Vec<String> {
+    let path = admin.log_files().current();
     let lines = crate::logs::tail::tail(&path, 300, tracing::Level::INFO).unwrap_or_default();
     lines
         .into_iter()
@@ -92,9 +93,9 @@ struct View<'a> {
     named_text: Option<String>,
 }
 
-async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Response {
-    let config = admin.app.config();
-    let drawer = admin.app.drawer_printer();
+async fn render(admin: &AppState, status: StatusCode, view: View<'_>) -> Response {
+    let config = admin.config();
+    let drawer = admin.drawer_printer();
     let health = drawer.health();
     let t = view.lang.texts();
     let printer_state = match (&health.reachable, &health.last_error) {
@@ -122,7 +123,7 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
     .and_then(|r| r.ok())
     .and_then(|r| r.ok())
     .unwrap_or_default();
-    let origins_warning = if crate::http::status::warnings(&admin.app.config()).is_empty() {
+    let origins_warning = if crate::http::status::warnings(&admin.config()).is_empty() {
         ""
     } else {
         view.lang.pick(crate::http::status::ANY_ORIGIN_WARNINGS)
@@ -151,7 +152,7 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
         error: view.error,
         restart: view.restart,
         version: crate::VERSION,
-        uptime: human_duration(admin.app.uptime()),
+        uptime: human_duration(admin.uptime()),
         printer_target: drawer.target().to_string(),
         printer_state,
         sensor,
@@ -162,17 +163,10 @@ async fn render(admin: &AdminState, status: StatusCode, view: View<'_>) -> Respo
             view.errors.get(&super::printers_field::form_name()),
             &config.printers,
             admin
-                .app
                 .listener_control()
                 .current()
                 .map_or(config.server.port, |a| a.port()),
-            |t| {
-                admin
-                    .app
-                    .printers()
-                    .get(t, config.printer.timeouts)
-                    .health()
-            },
+            |t| admin.printers().get(t, config.printer.timeouts).health(),
         ),
         printers,
         presets: crate::domain::PRESETS
@@ -209,9 +203,9 @@ fn human_duration(d: Duration) -> String {
 /// config.ini as it is on disk. Deleted or unreadable while the service runs: the
 /// service goes on with the configuration it last loaded, and the page says so instead
 /// of showing (and then saving) a form built from nothing.
-fn read_ini(admin: &AdminState) -> Result<Ini, ApiError> {
-    admin.app.store().read_ini().map_err(|e| {
-        let path = admin.app.store().path().display().to_string();
+fn read_ini(admin: &AppState) -> Result<Ini, ApiError> {
+    admin.store().read_ini().map_err(|e| {
+        let path = admin.store().path().display().to_string();
         tracing::error!(op = "config.read", outcome = "error", "{:#}", e);
         ApiError::Unavailable(format!(
             "{path} est absent ou illisible ({}): le service continue avec la dernière configuration valide chargée; rien ne peut être enregistré avant que le fichier soit rétabli (ou le service redémarré, qui le recrée avec les valeurs par défaut s'il manque)",
@@ -240,7 +234,7 @@ fn read_ini(admin: &AdminState) -> Result<Ini, ApiError> {
     )
 )]
 pub async fn show(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     AdminSession(session): AdminSession,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
@@ -292,7 +286,7 @@ pub async fn show(
     )
 )]
 pub async fn save(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     AdminSession(session): AdminSession,
     headers: HeaderMap,
@@ -303,9 +297,8 @@ pub async fn save(
         Ok(ini) => ini,
         Err(e) => return e.into_response(),
     };
-    let file = admin.app.store().path().display().to_string();
+    let file = admin.store().path().display().to_string();
     let listening: Vec<u16> = admin
-        .app
         .listener_control()
         .current()
         .map(|a| a.port())
@@ -314,7 +307,7 @@ pub async fn save(
     let (config, changed) = match fields::check_form(
         &mut ini,
         &form,
-        admin.app.data_dir(),
+        admin.data_dir(),
         &file,
         &listening,
     ) {
@@ -338,10 +331,10 @@ pub async fn save(
         }
     };
     let names: Vec<String> = changed.iter().map(|f| fields::form_name(f)).collect();
-    match admin.app.store().save_checked(&ini) {
+    match admin.store().save_checked(&ini) {
         Ok(saved) => {
             debug_assert_eq!(saved, config);
-            admin.app.replace_config(saved);
+            admin.replace_config(saved);
             tracing::info!(op = "config.save", outcome = "ok", peer = %peer.label(), "configuration enregistrée (modifié: {})", if names.is_empty() { "rien".to_string() } else { names.join(", ") });
             let restart = changed.iter().any(|f| f.restart);
             Redirect::to(if restart {
@@ -356,7 +349,7 @@ pub async fn save(
             // disagree. Nothing was written; say which key, as JSON or on the page.
             let message = e.to_string();
             tracing::error!(op = "config.save", outcome = "error", peer = %peer.label(), "{message}");
-            if !wants_html(&headers) {
+            if !crate::http::auth::wants_html(&headers) {
                 return (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     Json(json!({"status": "error", "message": message})),
@@ -382,14 +375,6 @@ pub async fn save(
     }
 }
 
-/// A browser's form post asks for HTML; scripts and API clients get JSON.
-fn wants_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"))
-}
-
 #[utoipa::path(
     post,
     path = "/config/password",
@@ -404,7 +389,7 @@ fn wants_html(headers: &HeaderMap) -> bool {
     )
 )]
 pub async fn change_password(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     AdminSession(session): AdminSession,
     headers: HeaderMap,
@@ -413,8 +398,8 @@ pub async fn change_password(
     let lang = Lang::from_headers(&headers);
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let ip = peer.ip();
-    let hash = password::current_hash(&admin.app);
-    let problem = match admin.auth.throttle.begin(ip) {
+    let hash = admin.password_hash();
+    let problem = match admin.auth().throttle.begin(ip) {
         Err(denied) => {
             tracing::warn!(op = "auth.password", outcome = "denied", always = true, peer = %ip, "changement de mot de passe refusé depuis {ip}: {denied}");
             Some(
@@ -456,18 +441,17 @@ pub async fn change_password(
         return render(&admin, StatusCode::BAD_REQUEST, view).await;
     }
     let stored = match password::hash_async(get("new")).await {
-        Ok(hash) => password::store_hash(admin.app.store(), &hash),
+        Ok(hash) => password::store_hash(admin.store(), &hash),
         Err(e) => Err(e),
     };
     match stored {
         Ok(config) => {
-            admin.app.replace_config(config);
+            admin.replace_config(config);
             tracing::info!(op = "auth.password", outcome = "ok", peer = %ip, "mot de passe administrateur changé; toutes les sessions sont fermées");
             let mut res = Redirect::to("/config/login?m=changed").into_response();
             let secure = peer.scheme == crate::http::access::Scheme::Https;
-            if let Ok(v) = Sessions::clear(session_cookie(secure), "/", secure).parse() {
-                res.headers_mut().append(header::SET_COOKIE, v);
-            }
+            let cleared = Sessions::clear(session_cookie(secure), "/", secure);
+            super::login::set_cookie(&mut res, cleared);
             res
         }
         Err(e) => ApiError::Internal(e).into_response(),
@@ -490,17 +474,16 @@ pub async fn change_password(
     )
 )]
 pub async fn test_drawer(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     AdminSession(_): AdminSession,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let target = admin.app.config().printer.target.to_string();
+    let target = admin.config().printer.target.to_string();
     match admin
-        .app
         .metrics()
         .kick(
             crate::metrics::Route::Admin,
-            crate::drawer::open(&admin.app.drawer_printer(), &admin.app.config().cashdrawer),
+            crate::drawer::open(&admin.drawer_printer(), &admin.config().cashdrawer),
         )
         .await
     {
@@ -540,11 +523,11 @@ pub async fn test_drawer(
     )
 )]
 pub async fn test_print(
-    State(admin): State<AdminState>,
+    State(admin): State<AppState>,
     Extension(peer): Extension<Peer>,
     AdminSession(_): AdminSession,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    match admin.app.invoices().print_test_page() {
+    match admin.invoices().print_test_page() {
         Ok(path) => {
             tracing::info!(op = "invoice.test", outcome = "ok", peer = %peer.label(), "facture de test déposée: {}", path.display());
             Ok(Json(json!({

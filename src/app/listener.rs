@@ -1,10 +1,11 @@
 //! Restarting the listener from the admin page, so a new port, address or certificate
 //! applies without touching the Windows service.
 //!
-//! The admin handler binds the new address itself (so "port already in use" is told to
-//! the admin right away), then hands the listener to [`crate::app::Application`], which
-//! stops serving the old one (open requests finish) and serves the new one. Sessions and
-//! login counters survive: the router is not rebuilt.
+//! The admin handler asks [`crate::state::Listener::restart`], which binds the new
+//! address at once (so "port already in use" is told to the admin right away) and hands
+//! the listener to the serving loop of [`super::Application`], which stops serving the
+//! old one (open requests finish) and serves the new one. Sessions and login counters
+//! survive: the router is not rebuilt.
 
 use std::net::SocketAddr;
 use std::sync::Mutex;
@@ -21,7 +22,7 @@ pub enum Rebind {
     New(TcpListener),
 }
 
-/// The link between the admin page and the running [`crate::app::Application`].
+/// The link between the admin page and the running [`super::Application`].
 #[derive(Default)]
 pub struct ListenerControl {
     inner: Mutex<Option<(mpsc::UnboundedSender<Rebind>, SocketAddr)>>,
@@ -40,9 +41,10 @@ impl ListenerControl {
             *addr = current;
         }
     }
+}
 
-    /// The address served now, if the service is running.
-    pub fn current(&self) -> Option<SocketAddr> {
+impl crate::state::Listener for ListenerControl {
+    fn current(&self) -> Option<SocketAddr> {
         self.inner
             .lock()
             .expect("listener control")
@@ -50,8 +52,7 @@ impl ListenerControl {
             .map(|(_, a)| *a)
     }
 
-    /// Moves the service to `want` (port 0 = any free port); returns the address served.
-    pub async fn restart(&self, want: SocketAddr) -> Result<SocketAddr> {
+    fn restart(&self, want: SocketAddr) -> Result<SocketAddr> {
         let current = self
             .current()
             .context("le service n'est pas démarré par l'application")?;
