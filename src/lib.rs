@@ -2,19 +2,23 @@
 //! open the cash drawer and print on the till's printers.
 //!
 //! `main.rs` only parses the command line; everything that can be tested lives here.
-//! One module per capability:
-//! - [`domain`]: the values and their parsers, typed bilingual errors (the bottom layer);
-//! - [`config`]: config.ini, its typed values and atomic writes;
-//! - [`printer`]: printer targets, transports and the per-printer serialized queue;
-//! - [`drawer`]: the drawer-kick command and the drawer sensor;
-//! - [`http`]: routes, access levels, CORS, and the listener;
-//! - [`invoices`]: automatic printing of the invoice PDFs downloaded from Odoo;
-//! - [`logs`]: the operations log;
-//! - [`platform`]: OS-specific paths and system printers;
-//! - [`odoo`]: stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`).
-//! - [`auth`]: admin password, sessions, CSRF, login throttling, Host check;
-//! - [`metrics`]: Prometheus metrics (`/metrics`), hooks and scrape-time gauges;
-//! - [`atomic_file`]: the one "temp file, fsync, rename" write every file goes through.
+//! One module per capability, in layers; a module imports only its own layer and those
+//! below it (`tests/api/layering.rs` fails otherwise), and takes what it needs from
+//! above as an argument:
+//! 1. [`domain`] (values, their parsers, typed errors told in French or English),
+//!    [`escpos`] (the printer language), [`atomic_file`];
+//! 2. [`config`]: config.ini, loaded, checked and written whole;
+//! 3. [`platform`]: OS paths, system print queues, the Windows Event Log, with its own
+//!    error type;
+//! 4. [`printer`] (transports and per-printer queues), [`invoices`] (the watched
+//!    download folder), [`logs`] (the operations log, no HTTP), [`auth`] (password,
+//!    sessions, CSRF and throttling decisions, no HTTP), [`metrics`] (encoding only);
+//! 5. [`drawer`] and [`odoo`]: the services built on a printer (kick, sensor, ePOS and
+//!    IoT-box protocols);
+//! 6. [`state`] (what handlers share, built whole at start), [`http`] (extractors,
+//!    middleware, routes, OpenAPI) and [`error`] (the error that maps to JSON);
+//! 7. [`app`] (the listener, `serve_until`, its restart control) and [`shutdown`];
+//! 8. [`cli`]: the commands and the Windows service entry.
 
 pub mod app;
 pub mod atomic_file;

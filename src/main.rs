@@ -1,3 +1,6 @@
+//! The executable: parses the command line and hands it to [`cashdrawer::cli`] (the top
+//! layer); nothing else lives here, so everything can be tested through the library.
+
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {

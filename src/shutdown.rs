@@ -1,5 +1,6 @@
 //! One shutdown future, fed by Ctrl-C, SIGTERM and (on Windows) the service manager's
 //! stop request, so every way of stopping goes through the same graceful path.
+//! Layer 7, beside [`crate::app`]: imports nothing of the crate.
 
 use tokio::sync::watch;
 

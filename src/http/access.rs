@@ -12,7 +12,7 @@
 //! also drops such an IPv4 packet on arrival as a martian source unless
 //! `net.ipv4.conf.*.accept_local` is set (and even with it set the handshake never
 //! completes, checked by hand); for IPv6, and on Windows, we rely on the handshake alone.
-//! `tests/self_connection.rs` checks both sides.
+//! `tests/api/self_connection.rs` checks both sides.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -403,7 +403,7 @@ mod tests {
     }
 
     /// The early classification agrees with every route of the API reference (which
-    /// `tests/openapi.rs` holds to the router): a route it missed would be served with
+    /// `tests/api/openapi.rs` holds to the router): a route it missed would be served with
     /// an empty body, one it put at a looser level would read bodies it should refuse.
     #[test]
     fn every_documented_route_has_its_level() {

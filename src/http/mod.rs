@@ -7,6 +7,9 @@
 //!
 //! Around all of them, outermost first: the Host check (DNS rebinding, every route),
 //! CORS and `allowed_origins` ([`cors`]), the request log, the body limit.
+//!
+//! Layer 6: imports the layers below (services, printers, auth decisions, config,
+//! domain); never [`crate::app`] or [`crate::cli`], which start it.
 
 pub mod access;
 pub mod admin;

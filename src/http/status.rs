@@ -8,9 +8,9 @@ use axum::{Extension, Json};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::PrinterTarget;
 use crate::drawer::DrawerState;
 use crate::http::access::Peer;
-use crate::domain::PrinterTarget;
 use crate::printer::PrinterHealth;
 use crate::state::AppState;
 

@@ -1,7 +1,7 @@
 //! The API reference: the OpenAPI 3 document built from the handlers' own
 //! `#[utoipa::path]` annotations (`GET /openapi.json`) and a page that renders it
 //! (`GET /docs`). Being generated from the code, it cannot drift from the routes; the
-//! test `tests/openapi.rs` fails when a `.route(` exists that the document lacks.
+//! test `tests/api/openapi.rs` fails when a `.route(` exists that the document lacks.
 //!
 //! The page's HTML, script and stylesheet are compiled into the binary: the till may
 //! be offline, and nothing is fetched from a CDN.

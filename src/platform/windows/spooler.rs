@@ -24,8 +24,8 @@ use windows::Win32::Graphics::Printing::{
 };
 
 use super::wide;
-use crate::platform::{QueueCause, QueueError, QueueSystem};
 use crate::domain::Timeouts;
+use crate::platform::{QueueCause, QueueError, QueueSystem};
 
 /// A buffer for the spooler's variable-size records, 8-byte aligned: the records start
 /// with pointers and u32s, and reading them from a byte vector would be misaligned.
