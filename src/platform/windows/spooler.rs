@@ -24,7 +24,6 @@ use windows::Win32::Graphics::Printing::{
 };
 
 use super::wide;
-use crate::domain::Timeouts;
 use crate::platform::{QueueCause, QueueError, QueueSystem};
 
 /// A buffer for the spooler's variable-size records, 8-byte aligned: the records start
