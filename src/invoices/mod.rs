@@ -54,6 +54,7 @@ pub(crate) struct Shared {
 }
 
 /// What is happening now; the journal is the part that survives restarts.
+#[derive(Default)]
 pub(crate) struct Runtime {
     journal: Option<Journal>,
     /// Invoices queued or printing in this run, with their state.
@@ -64,10 +65,7 @@ pub(crate) struct Runtime {
     watching: bool,
     last_printed: Option<LastPrinted>,
     printed_count: u64,
-    failed_files: u64,
-    failed_attempts: u64,
-    rejected_files: u64,
-    last_error: Option<String>,
+    failures: Failures,
     reach: Option<Reach>,
 }
 
@@ -110,7 +108,7 @@ pub struct StatusSnapshot {
     pub printer: Option<Reach>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Failures {
     pub failed_files: u64,
     pub failed_attempts: u64,
@@ -143,17 +141,7 @@ impl Invoices {
                 config,
                 runtime: Mutex::new(Runtime {
                     journal,
-                    active: HashMap::new(),
-                    removing: HashSet::new(),
-                    queues: HashMap::new(),
-                    watching: false,
-                    last_printed: None,
-                    printed_count: 0,
-                    failed_files: 0,
-                    failed_attempts: 0,
-                    rejected_files: 0,
-                    last_error: None,
-                    reach: None,
+                    ..Runtime::default()
                 }),
                 stop: watch::channel(false).0,
                 first_start,
@@ -235,12 +223,7 @@ impl Invoices {
             in_progress: count(Activity::Printing),
             printed: rt.printed_count,
             last_printed: rt.last_printed.clone(),
-            failures: Failures {
-                failed_files: rt.failed_files,
-                failed_attempts: rt.failed_attempts,
-                rejected_files: rt.rejected_files,
-                last_error: rt.last_error.clone(),
-            },
+            failures: rt.failures.clone(),
             printer: rt.reach.clone(),
         }
     }

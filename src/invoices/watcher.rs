@@ -342,8 +342,8 @@ impl Scanner {
         let moved = move_into(path, FAILED_DIR);
         {
             let mut rt = self.shared.lock();
-            rt.failed_files += 1;
-            rt.last_error = Some(format!("{name}: {why}"));
+            rt.failures.failed_files += 1;
+            rt.failures.last_error = Some(format!("{name}: {why}"));
             rt.journal_do(|j| j.record(entry));
         }
         match moved {
@@ -371,7 +371,7 @@ impl Scanner {
         };
         {
             let mut rt = self.shared.lock();
-            rt.rejected_files += 1;
+            rt.failures.rejected_files += 1;
             rt.journal_do(|j| j.record(entry));
         }
         let moved = move_into(path, REJECTED_DIR);
