@@ -207,6 +207,16 @@ impl Visit for Entry {
 }
 
 impl Entry {
+    /// A line the log writes about itself (no peer, no duration).
+    pub fn own(op: &str, outcome: &str, message: String) -> Entry {
+        Entry {
+            op: Some(op.to_string()),
+            outcome: Some(outcome.to_string()),
+            message,
+            ..Entry::default()
+        }
+    }
+
     fn set(&mut self, field: &Field, value: String) {
         match field.name() {
             "message" => self.message = value,
@@ -289,11 +299,8 @@ impl<S: Subscriber> Layer<S> for LineLayer {
                 super::flood::Decision::Skip => return,
                 super::flood::Decision::Write(Some(summary)) => {
                     let line = Entry {
-                        op: Some("log.refusals".to_string()),
-                        outcome: Some("denied".to_string()),
                         peer: entry.peer.clone(),
-                        message: summary,
-                        ..Entry::default()
+                        ..Entry::own("log.refusals", "denied", summary)
                     };
                     self.emit(now, Level::WARN, &line);
                 }
