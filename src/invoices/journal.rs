@@ -155,7 +155,8 @@ impl Journal {
 
     /// Records `entry` (replacing the one with the same key) and writes the journal.
     pub fn record(&mut self, entry: Entry) -> Result<()> {
-        self.entries.retain(|e| !(e.name == entry.name && e.sha256 == entry.sha256));
+        self.entries
+            .retain(|e| !(e.name == entry.name && e.sha256 == entry.sha256));
         self.entries.push(entry);
         self.save()
     }

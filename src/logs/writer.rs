@@ -316,7 +316,9 @@ impl Worker {
 
     fn own_line(&mut self, level: Level, op: &str, outcome: &str, message: String) {
         let now = self.clock.now();
-        let text = self.format.line(now, level, &Entry::own(op, outcome, message));
+        let text = self
+            .format
+            .line(now, level, &Entry::own(op, outcome, message));
         if self.echo_stderr {
             let _ = std::io::stderr().lock().write_all(text.as_bytes());
         }

@@ -29,7 +29,13 @@ impl PrinterPool {
         // the pool does not grow with every config save.
         map.retain(|(t, k), _| t != target || *k == key.1);
         map.entry(key)
-            .or_insert_with(|| Arc::new(Printer::new(target.clone(), transport_for(target), timeouts)))
+            .or_insert_with(|| {
+                Arc::new(Printer::new(
+                    target.clone(),
+                    transport_for(target),
+                    timeouts,
+                ))
+            })
             .clone()
     }
 }

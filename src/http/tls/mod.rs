@@ -67,39 +67,32 @@ pub fn load_pem_pair(cert: &Path, key: &Path) -> Result<Pair> {
     }
     let private = PrivateKeyDer::from_pem_file(key)
         .map_err(|e| anyhow::anyhow!("{}: clé privée PEM illisible ({e})", key.display()))?;
-    server_config(chain.clone(), private.clone_key()).with_context(|| {
-        format!(
-            "{} et {} ne vont pas ensemble",
-            cert.display(),
-            key.display()
-        )
-    })?;
+    server_builder()?
+        .with_single_cert(chain.clone(), private.clone_key())
+        .with_context(|| {
+            format!(
+                "{} et {} ne vont pas ensemble",
+                cert.display(),
+                key.display()
+            )
+        })?;
     Ok((chain, private))
 }
 
-fn server_config(
-    chain: Vec<CertificateDer<'static>>,
-    key: PrivateKeyDer<'static>,
-) -> Result<rustls::ServerConfig> {
+/// rustls with the ring provider and its default protocol versions, no client
+/// certificates; the certificate is chosen by the caller.
+fn server_builder(
+) -> Result<rustls::ConfigBuilder<rustls::ServerConfig, rustls::server::WantsServerCert>> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+    Ok(rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .context("versions TLS")?
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .context("certificat ou clé refusé")?;
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(config)
+        .with_no_client_auth())
 }
 
-/// The server configuration serving whatever `resolver` holds.
+/// The server configuration serving whatever `resolver` holds, HTTP/1.1 only.
 fn resolver_config(resolver: Arc<LeafResolver>) -> Result<rustls::ServerConfig> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .context("versions TLS")?
-        .with_no_client_auth()
-        .with_cert_resolver(resolver);
+    let mut config = server_builder()?.with_cert_resolver(resolver);
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
 }
@@ -232,13 +225,7 @@ fn resolve(data_dir: &Path, path: &Path) -> PathBuf {
 /// The TLS keys and certificates are written with the one atomic helper for files
 /// (`private`: the service's account only): a crash mid-write never leaves half a key
 /// that would stop HTTPS at the next start.
-fn write_file(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
-    use crate::atomic_file::Access;
-    let access = if private {
-        Access::Private
-    } else {
-        Access::Shared
-    };
+fn write_file(path: &Path, bytes: &[u8], access: crate::atomic_file::Access) -> Result<()> {
     crate::atomic_file::write(path, bytes, access)
         .with_context(|| format!("écriture de {}", path.display()))
 }
