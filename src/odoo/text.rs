@@ -39,7 +39,10 @@ pub fn encode_pc858(text: &str) -> Vec<u8> {
 
 /// The PC858 byte of a non-ASCII character, from [`HIGH`].
 fn high_byte(c: char) -> Option<u8> {
-    let at = HIGH.iter().flat_map(|row| row.chars()).position(|h| h == c)?;
+    let at = HIGH
+        .iter()
+        .flat_map(|row| row.chars())
+        .position(|h| h == c)?;
     Some(0x80 + at as u8)
 }
 
