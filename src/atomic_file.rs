@@ -4,6 +4,8 @@
 //! (session key, revoked sessions, TLS keys).
 //!
 //! A leaf module: it imports nothing from the crate, so every layer may use it.
+//!
+//! Layer 1, beside `domain`: imports nothing of the crate.
 
 use std::fs;
 use std::io::{self, Write};

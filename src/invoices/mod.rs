@@ -7,6 +7,9 @@
 //! rescan), `queue` (one worker per printer, retries), [`transport`], [`ipp`] and
 //! [`ipps`] (how bytes reach the printer). It never touches the drawer printer, and nothing here ever
 //! makes an HTTP request wait for a printer: handlers only read [`Invoices::status`].
+//!
+//! Layer 4: imports only `domain`, `escpos`, `atomic_file`, `config` and `platform`; never
+//! `drawer`, `odoo`, `http`, `state`, `app` or `cli`.
 
 pub mod check;
 mod document;

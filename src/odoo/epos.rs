@@ -6,6 +6,9 @@
 //! open the drawer. The other common elements of Epson's schema are supported too
 //! (`text`, `feed`, `sound`, `command`); any other element is logged and skipped, and its
 //! children are read as if it were not there.
+//!
+//! Owns the envelope's parsing and its ESC/POS encoding; imports no printer, `http`,
+//! `state`, `app` nor `cli` (it turns text into bytes, it sends nothing).
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;

@@ -2,6 +2,9 @@
 //! `<response success="..." code="..." status="..."/>`. `code` is one of Epson's error
 //! codes (Odoo shows it, with extra help for `DeviceNotFound` and `EPTR_REC_EMPTY`);
 //! `status` is Epson's ASB bit field, built from the printer's real status.
+//!
+//! Owns the answer's text and codes; imports only `escpos` and `printer` (for its
+//! errors), never `http`, `state`, `app` or `cli`.
 
 use crate::escpos::{PaperState, PrinterStatus};
 use crate::printer::{PrinterError, PrinterErrorKind};

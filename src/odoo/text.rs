@@ -1,5 +1,7 @@
 //! Text for ESC/POS printers: code page PC858 (Western European with €), selected by
 //! `ESC t 19`, which nearly every ESC/POS printer has. French receipts need é, à, ç, €.
+//!
+//! Owns the code page; imports nothing of the crate.
 
 /// `ESC t 19`: select PC858.
 pub const SELECT_PC858: [u8; 3] = [0x1b, b't', 19];

@@ -8,6 +8,9 @@
 //! most [`MAX_WAITING`] requests wait behind the one running: a stalled printer answers
 //! every caller in time instead of piling them up. This module knows nothing of drawers,
 //! receipts or invoices: it sends bytes.
+//!
+//! Layer 4: imports only `domain`, `escpos`, `config` and `platform`; never `drawer`,
+//! `odoo`, `http`, `state`, `app` or `cli`.
 
 mod device;
 mod exchange;

@@ -3,6 +3,8 @@
 //! as is, never reissued), else a leaf issued by the service's local CA ([`ca`]) kept in
 //! `<data dir>/tls/`: devices trust the CA once, and the leaf is reissued from it when
 //! the machine's addresses change ([`renew`]), with no restart and no new trust step.
+//!
+//! Owns the certificates and the TLS terminator; must not import routes, `app` or `cli`.
 
 pub mod ca;
 pub mod renew;
