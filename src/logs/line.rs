@@ -181,24 +181,12 @@ fn token(v: &str) -> String {
     escape_controls(v).replace(' ', "_")
 }
 
-/// Collects an event's fields into an [`Entry`].
+/// Collects an event's fields into an [`Entry`]. Numbers come through `record_debug`
+/// (tracing's default), whose text is their decimal: `ms` parses it back, and a
+/// negative `ms` is no duration.
 impl Visit for Entry {
     fn record_str(&mut self, field: &Field, value: &str) {
         self.set(field, value.to_string());
-    }
-
-    fn record_u64(&mut self, field: &Field, value: u64) {
-        match field.name() {
-            "ms" => self.ms = Some(value),
-            _ => self.set(field, value.to_string()),
-        }
-    }
-
-    fn record_i64(&mut self, field: &Field, value: i64) {
-        match field.name() {
-            "ms" => self.ms = u64::try_from(value).ok(),
-            _ => self.set(field, value.to_string()),
-        }
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
