@@ -457,7 +457,7 @@ pub fn transport_for(target: &PrinterTarget) -> Arc<dyn Transport> {
         PrinterTarget::File { path, .. } => {
             Arc::new(device::DeviceTransport::new(target.clone(), path.clone()))
         }
-        PrinterTarget::Virtual => Arc::new(virtual_printer::VirtualPrinter::new()),
+        PrinterTarget::Virtual => Arc::new(virtual_printer::VirtualPrinter::default()),
     }
 }
 
