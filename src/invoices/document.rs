@@ -17,7 +17,10 @@ const CHUNK: usize = 64 * 1024;
 /// Hex SHA-256 of what `reader` yields, and how many bytes that was.
 pub(crate) fn sha256_of(reader: impl Read) -> io::Result<(String, u64)> {
     let mut hasher = Sha256::new();
-    let total = io::copy(&mut io::BufReader::with_capacity(CHUNK, reader), &mut hasher)?;
+    let total = io::copy(
+        &mut io::BufReader::with_capacity(CHUNK, reader),
+        &mut hasher,
+    )?;
     Ok((format!("{:x}", hasher.finalize()), total))
 }
 

@@ -220,11 +220,6 @@ pub fn pjl_head(title: &str) -> Vec<u8> {
 /// What follows the PDF in a PJL job.
 pub const PJL_TAIL: &[u8] = b"\x1b%-12345X@PJL EOJ\r\n\x1b%-12345X";
 
-/// The whole PJL job around `pdf` (what the socket route streams).
-pub fn wrap_pjl(title: &str, pdf: &[u8]) -> Vec<u8> {
-    [&pjl_head(title)[..], pdf, PJL_TAIL].concat()
-}
-
 #[cfg(unix)]
 async fn system_print(
     name: &str,
@@ -331,6 +326,11 @@ async fn run(args: Vec<String>, timeout: Duration) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole PJL job around `pdf` (what the socket route streams).
+    fn wrap_pjl(title: &str, pdf: &[u8]) -> Vec<u8> {
+        [&pjl_head(title)[..], pdf, PJL_TAIL].concat()
+    }
 
     #[test]
     fn names_with_address() {
