@@ -104,11 +104,7 @@ fn resolver_config(resolver: Arc<LeafResolver>) -> Result<rustls::ServerConfig> 
 /// certificate for that address), and the names in `[server] allowed_hosts`. When the
 /// addresses change the leaf is reissued ([`renew`]).
 pub fn generated_names(allowed_hosts: &[String]) -> Vec<String> {
-    let mut names = vec![
-        "localhost".to_string(),
-        "127.0.0.1".to_string(),
-        "::1".to_string(),
-    ];
+    let mut names = ["localhost", "127.0.0.1", "::1"].map(String::from).to_vec();
     if let Some(machine) = crate::platform::machine_name() {
         names.push(machine.clone());
         names.push(format!("{machine}.local"));
