@@ -26,7 +26,7 @@ pub use named::{NamedEntryError, NamedPrinters, PrinterName, DEFAULT_LABEL, MAX_
 pub use pool::PrinterPool;
 pub use target::PrinterTarget;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -286,17 +286,17 @@ impl Printer {
                 // The status may come back after the caller was already told "délai
                 // dépassé": then nothing is sent, or a kick answered as failed would
                 // still open the drawer (1.1.0 adversarial review).
-                let late = std::sync::atomic::AtomicBool::new(false);
+                let late = AtomicBool::new(false);
                 let in_time = |status: Option<&PrinterStatus>| {
                     if Instant::now() + SEND_MARGIN >= deadline {
-                        late.store(true, std::sync::atomic::Ordering::SeqCst);
+                        late.store(true, Ordering::SeqCst);
                         Vec::new()
                     } else {
                         choose(status)
                     }
                 };
                 let status = t.run_after_status(&in_time, timeouts)?;
-                if late.load(std::sync::atomic::Ordering::SeqCst) {
+                if late.load(Ordering::SeqCst) {
                     return Err(PrinterError::new(
                         PrinterErrorKind::Timeout,
                         format!(
@@ -469,7 +469,6 @@ pub fn system_printers() -> anyhow::Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicBool;
 
     /// A transport whose every call blocks for `hold`, far past the printer's bound (a
     /// device write that cannot time out), and notes any call that overlaps another.
