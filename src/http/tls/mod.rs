@@ -71,6 +71,7 @@ pub fn load_pem_pair(cert: &Path, key: &Path) -> Result<Pair> {
         .map_err(|e| anyhow::anyhow!("{}: clé privée PEM illisible ({e})", key.display()))?;
     server_builder()?
         .with_single_cert(chain.clone(), private.clone_key())
+        .context("certificat ou clé refusé")
         .with_context(|| {
             format!(
                 "{} et {} ne vont pas ensemble",
