@@ -3,7 +3,8 @@
 //! rename. The one helper behind config.ini, the invoice journal and every secret file
 //! (session key, revoked sessions, TLS keys).
 //!
-//! A leaf module: it imports nothing from the crate, so every layer may use it.
+//! A leaf module (layer 1, beside `domain`): it imports nothing from the crate, so every
+//! layer may use it.
 
 use std::fs;
 use std::io::{self, Write};

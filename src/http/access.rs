@@ -13,6 +13,9 @@
 //! `net.ipv4.conf.*.accept_local` is set (and even with it set the handshake never
 //! completes, checked by hand); for IPv6, and on Windows, we rely on the handshake alone.
 //! `tests/api/self_connection.rs` checks both sides.
+//!
+//! Owns the caller's classification and the access middleware; must not import routes,
+//! `app` or `cli`.
 
 use std::net::{IpAddr, SocketAddr};
 

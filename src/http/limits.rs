@@ -13,6 +13,8 @@
 //! ([`crate::http::access::early_refusal`]): a refused caller is answered at once with
 //! `Connection: close`, and its body is never read. A body no handler will look at (a
 //! path no route has, an admin action without a session) is not read either.
+//!
+//! Owns the body-limit middleware; must not import routes, `app` or `cli`.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};

@@ -144,10 +144,6 @@ impl Connections {
         })
     }
 
-    pub fn caps(&self) -> ConnectionCaps {
-        self.caps
-    }
-
     /// Connections open now.
     pub fn open(&self) -> usize {
         self.lock().total

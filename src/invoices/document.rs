@@ -15,27 +15,13 @@ use super::check::{Content, EOF_WINDOW, HEAD};
 const CHUNK: usize = 64 * 1024;
 
 /// Hex SHA-256 of what `reader` yields, and how many bytes that was.
-pub(crate) fn sha256_of(mut reader: impl Read) -> io::Result<(String, u64)> {
+pub(crate) fn sha256_of(reader: impl Read) -> io::Result<(String, u64)> {
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; CHUNK];
-    let mut total = 0u64;
-    loop {
-        match reader.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                hasher.update(&buf[..n]);
-                total += n as u64;
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let hex = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok((hex, total))
+    let total = io::copy(
+        &mut io::BufReader::with_capacity(CHUNK, reader),
+        &mut hasher,
+    )?;
+    Ok((format!("{:x}", hasher.finalize()), total))
 }
 
 /// Hex SHA-256 of the file at `path`.

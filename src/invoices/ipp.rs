@@ -51,11 +51,6 @@ pub fn print_job_attributes(uri: &str, job_name: &str, request_id: u32) -> Vec<u
     out
 }
 
-/// The whole Print-Job request body: attributes, then the document.
-pub fn print_job_request(uri: &str, job_name: &str, request_id: u32, pdf: &[u8]) -> Vec<u8> {
-    [&print_job_attributes(uri, job_name, request_id)[..], pdf].concat()
-}
-
 /// Sends the PDF; `Ok` only when the printer answers an IPP successful-ok status.
 /// `pin` is the certificate fingerprint required over TLS (see [`super::ipps`]).
 pub(crate) async fn print(
@@ -242,6 +237,11 @@ fn cause(e: &hyper::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole Print-Job request body: attributes, then the document.
+    fn print_job_request(uri: &str, job_name: &str, request_id: u32, pdf: &[u8]) -> Vec<u8> {
+        [&print_job_attributes(uri, job_name, request_id)[..], pdf].concat()
+    }
 
     #[test]
     fn parses_uris() {

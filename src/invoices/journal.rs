@@ -69,11 +69,28 @@ pub struct Key {
 }
 
 impl Entry {
+    /// A first entry for an invoice: stamped now, no attempt, no error.
+    pub fn new(name: String, size: u64, sha256: String, state: JobState) -> Entry {
+        Entry {
+            name,
+            size,
+            sha256,
+            state,
+            time_ms: now_ms(),
+            attempts: 0,
+            error: None,
+        }
+    }
+
     pub fn key(&self) -> Key {
         Key {
             name: self.name.clone(),
             sha256: self.sha256.clone(),
         }
+    }
+
+    fn is(&self, key: &Key) -> bool {
+        self.name == key.name && self.sha256 == key.sha256
     }
 }
 
@@ -94,13 +111,9 @@ impl Journal {
     /// backlog rule does not make old files print.
     pub fn load(data_dir: &Path) -> Result<Journal> {
         let path = data_dir.join(JOURNAL_FILE);
-        match std::fs::read(&path) {
+        let (entries, first_start) = match std::fs::read(&path) {
             Ok(bytes) => match serde_json::from_slice::<Vec<Entry>>(&bytes) {
-                Ok(entries) => Ok(Journal {
-                    path,
-                    entries,
-                    first_start: false,
-                }),
+                Ok(entries) => (entries, false),
                 Err(e) => {
                     let aside = path.with_extension("json.corrupt");
                     tracing::error!(
@@ -110,20 +123,17 @@ impl Journal {
                         aside.display()
                     );
                     std::fs::rename(&path, &aside).context("mise de côté du journal")?;
-                    Ok(Journal {
-                        path,
-                        entries: Vec::new(),
-                        first_start: false,
-                    })
+                    (Vec::new(), false)
                 }
             },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Journal {
-                path,
-                entries: Vec::new(),
-                first_start: true,
-            }),
-            Err(e) => Err(e).with_context(|| format!("lecture de {}", path.display())),
-        }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), true),
+            Err(e) => return Err(e).with_context(|| format!("lecture de {}", path.display())),
+        };
+        Ok(Journal {
+            path,
+            entries,
+            first_start,
+        })
     }
 
     /// Writes the journal if it does not exist yet, so that the next start is not taken
@@ -136,10 +146,7 @@ impl Journal {
     }
 
     pub fn get(&self, key: &Key) -> Option<&Entry> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|e| e.name == key.name && e.sha256 == key.sha256)
+        self.entries.iter().rev().find(|e| e.is(key))
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -148,21 +155,15 @@ impl Journal {
 
     /// Records `entry` (replacing the one with the same key) and writes the journal.
     pub fn record(&mut self, entry: Entry) -> Result<()> {
-        let key = entry.key();
         self.entries
-            .retain(|e| !(e.name == key.name && e.sha256 == key.sha256));
+            .retain(|e| !(e.name == entry.name && e.sha256 == entry.sha256));
         self.entries.push(entry);
         self.save()
     }
 
     /// Changes the state of `key`, if known, and writes the journal.
     pub fn set_state(&mut self, key: &Key, state: JobState, error: Option<String>) -> Result<()> {
-        if let Some(e) = self
-            .entries
-            .iter_mut()
-            .rev()
-            .find(|e| e.name == key.name && e.sha256 == key.sha256)
-        {
+        if let Some(e) = self.entries.iter_mut().rev().find(|e| e.is(key)) {
             e.state = state;
             e.time_ms = now_ms();
             if state == JobState::Printing {
@@ -194,15 +195,7 @@ mod tests {
     use super::*;
 
     fn entry(name: &str, sha: &str, state: JobState) -> Entry {
-        Entry {
-            name: name.into(),
-            size: 10,
-            sha256: sha.into(),
-            state,
-            time_ms: now_ms(),
-            attempts: 0,
-            error: None,
-        }
+        Entry::new(name.into(), 10, sha.into(), state)
     }
 
     #[test]

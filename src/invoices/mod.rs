@@ -7,6 +7,9 @@
 //! rescan), `queue` (one worker per printer, retries), [`transport`], [`ipp`] and
 //! [`ipps`] (how bytes reach the printer). It never touches the drawer printer, and nothing here ever
 //! makes an HTTP request wait for a printer: handlers only read [`Invoices::status`].
+//!
+//! Layer 4: imports only `domain`, `escpos`, `atomic_file`, `config` and `platform`; never
+//! `drawer`, `odoo`, `http`, `state`, `app` or `cli`.
 
 pub mod check;
 mod document;
@@ -54,6 +57,7 @@ pub(crate) struct Shared {
 }
 
 /// What is happening now; the journal is the part that survives restarts.
+#[derive(Default)]
 pub(crate) struct Runtime {
     journal: Option<Journal>,
     /// Invoices queued or printing in this run, with their state.
@@ -64,10 +68,7 @@ pub(crate) struct Runtime {
     watching: bool,
     last_printed: Option<LastPrinted>,
     printed_count: u64,
-    failed_files: u64,
-    failed_attempts: u64,
-    rejected_files: u64,
-    last_error: Option<String>,
+    failures: Failures,
     reach: Option<Reach>,
 }
 
@@ -110,7 +111,7 @@ pub struct StatusSnapshot {
     pub printer: Option<Reach>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Failures {
     pub failed_files: u64,
     pub failed_attempts: u64,
@@ -143,17 +144,7 @@ impl Invoices {
                 config,
                 runtime: Mutex::new(Runtime {
                     journal,
-                    active: HashMap::new(),
-                    removing: HashSet::new(),
-                    queues: HashMap::new(),
-                    watching: false,
-                    last_printed: None,
-                    printed_count: 0,
-                    failed_files: 0,
-                    failed_attempts: 0,
-                    rejected_files: 0,
-                    last_error: None,
-                    reach: None,
+                    ..Runtime::default()
                 }),
                 stop: watch::channel(false).0,
                 first_start,
@@ -235,12 +226,7 @@ impl Invoices {
             in_progress: count(Activity::Printing),
             printed: rt.printed_count,
             last_printed: rt.last_printed.clone(),
-            failures: Failures {
-                failed_files: rt.failed_files,
-                failed_attempts: rt.failed_attempts,
-                rejected_files: rt.rejected_files,
-                last_error: rt.last_error.clone(),
-            },
+            failures: rt.failures.clone(),
             printer: rt.reach.clone(),
         }
     }

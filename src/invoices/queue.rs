@@ -23,20 +23,11 @@ pub(crate) struct Job {
     pub key: Key,
 }
 
-/// The printer a job goes to: its routes, so that two configured printers never share
-/// a worker and one printer never has two.
-fn printer_key(shared: &Shared) -> String {
-    shared
-        .routes
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(" | ")
-}
-
-/// Hands `job` to its printer's worker, starting the worker on first use.
+/// Hands `job` to its printer's worker, starting the worker on first use. A printer is
+/// known by its routes, so two configured printers never share a worker and one
+/// printer never has two.
 pub(crate) fn enqueue(shared: &Arc<Shared>, rt: &mut Runtime, job: Job) {
-    let printer = printer_key(shared);
+    let printer = shared.route_names().join(" | ");
     let tx = rt.queues.entry(printer).or_insert_with(|| {
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::runtime::Handle::current().spawn(worker(shared.clone(), rx));
@@ -139,8 +130,8 @@ async fn process(
         let error = errors.join("; ");
         {
             let mut rt = shared.lock();
-            rt.failed_attempts += 1;
-            rt.last_error = Some(format!("{}: {error}", job.key.name));
+            rt.failures.failed_attempts += 1;
+            rt.failures.last_error = Some(format!("{}: {error}", job.key.name));
         }
         if attempt >= config.retries {
             fail(shared, &job, &error, attempt);
@@ -193,7 +184,7 @@ fn fail(shared: &Shared, job: &Job, error: &str, attempts: u32) {
     {
         let mut rt = shared.lock();
         rt.active.remove(&job.key);
-        rt.failed_files += 1;
+        rt.failures.failed_files += 1;
         rt.journal_do(|j| j.set_state(&job.key, JobState::Failed, Some(error.to_string())));
     }
     let to = moved.as_ref().map_or_else(

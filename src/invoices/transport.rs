@@ -53,10 +53,8 @@ pub fn split_name(name: &str) -> (String, Option<(String, Option<u16>)>) {
         None => (name.trim().to_string(), None),
         Some((queue, addr)) => {
             let addr = addr.trim();
-            let direct = match addr.rsplit_once(':') {
-                Some((h, p)) if p.parse::<u16>().is_ok() => {
-                    (h.to_string(), Some(p.parse::<u16>().unwrap_or(9100)))
-                }
+            let direct = match addr.rsplit_once(':').map(|(h, p)| (h, p.parse::<u16>())) {
+                Some((h, Ok(port))) => (h.to_string(), Some(port)),
                 _ => (addr.to_string(), None),
             };
             (queue.trim().to_string(), Some(direct))
@@ -91,15 +89,11 @@ pub fn routes(config: &InvoicePrinterConfig) -> Vec<Route> {
             printer: queue.clone(),
         });
     }
-    if !queue.is_empty() && system_printing_available() {
+    if !queue.is_empty() && cfg!(any(unix, windows)) {
         let at = out.len() - usize::from(!config.command.is_empty());
         out.insert(at, Route::System { name: queue });
     }
     out
-}
-
-fn system_printing_available() -> bool {
-    cfg!(any(unix, windows))
 }
 
 /// Sends the document through one route. `Ok` means the printer (or the system queue)
@@ -111,10 +105,7 @@ pub(crate) async fn send(
     doc: &Document,
     timeout: Duration,
 ) -> Result<(), String> {
-    let title = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let title = super::file_name(path);
     match route {
         Route::Socket { host, port, pjl } => {
             let (head, tail) = if *pjl {
@@ -229,11 +220,6 @@ pub fn pjl_head(title: &str) -> Vec<u8> {
 /// What follows the PDF in a PJL job.
 pub const PJL_TAIL: &[u8] = b"\x1b%-12345X@PJL EOJ\r\n\x1b%-12345X";
 
-/// The whole PJL job around `pdf` (what the socket route streams).
-pub fn wrap_pjl(title: &str, pdf: &[u8]) -> Vec<u8> {
-    [&pjl_head(title)[..], pdf, PJL_TAIL].concat()
-}
-
 #[cfg(unix)]
 async fn system_print(
     name: &str,
@@ -241,16 +227,9 @@ async fn system_print(
     title: &str,
     timeout: Duration,
 ) -> Result<(), String> {
-    let args = vec![
-        "lp".to_string(),
-        "-d".to_string(),
-        name.to_string(),
-        "-t".to_string(),
-        title.to_string(),
-        "--".to_string(),
-        path.display().to_string(),
-    ];
-    run(args, timeout).await
+    let path = path.display().to_string();
+    let args = ["lp", "-d", name, "-t", title, "--", &path].map(String::from);
+    run(args.to_vec(), timeout).await
 }
 
 #[cfg(windows)]
@@ -347,6 +326,11 @@ async fn run(args: Vec<String>, timeout: Duration) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole PJL job around `pdf` (what the socket route streams).
+    fn wrap_pjl(title: &str, pdf: &[u8]) -> Vec<u8> {
+        [&pjl_head(title)[..], pdf, PJL_TAIL].concat()
+    }
 
     #[test]
     fn names_with_address() {

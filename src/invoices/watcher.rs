@@ -334,21 +334,16 @@ impl Scanner {
             "{size} octets, plus que la limite de {} Mo ([invoice_printer] max_size_mb)",
             limit / (1024 * 1024)
         );
+        // The hash is not computed: reading the file is what the limit prevents.
         let entry = Entry {
-            name: name.clone(),
-            size,
-            // Not computed: reading it is what the limit prevents.
-            sha256: String::new(),
-            state: JobState::Failed,
-            time_ms: now_ms(),
-            attempts: 0,
             error: Some(why.clone()),
+            ..Entry::new(name.clone(), size, String::new(), JobState::Failed)
         };
         let moved = move_into(path, FAILED_DIR);
         {
             let mut rt = self.shared.lock();
-            rt.failed_files += 1;
-            rt.last_error = Some(format!("{name}: {why}"));
+            rt.failures.failed_files += 1;
+            rt.failures.last_error = Some(format!("{name}: {why}"));
             rt.journal_do(|j| j.record(entry));
         }
         match moved {
@@ -371,17 +366,12 @@ impl Scanner {
     fn set_aside(&self, path: &Path, size: u64, sha256: String, content: Content) {
         let name = file_name(path);
         let entry = Entry {
-            name: name.clone(),
-            size,
-            sha256,
-            state: JobState::Rejected,
-            time_ms: now_ms(),
-            attempts: 0,
             error: Some(content.describe().to_string()),
+            ..Entry::new(name.clone(), size, sha256, JobState::Rejected)
         };
         {
             let mut rt = self.shared.lock();
-            rt.rejected_files += 1;
+            rt.failures.rejected_files += 1;
             rt.journal_do(|j| j.record(entry));
         }
         let moved = move_into(path, REJECTED_DIR);
@@ -441,15 +431,7 @@ fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTi
             );
         }
         _ if initial && is_stale(shared, mtime) => {
-            let entry = Entry {
-                name: key.name.clone(),
-                size,
-                sha256: key.sha256.clone(),
-                state: JobState::Stale,
-                time_ms: now_ms(),
-                attempts: 0,
-                error: None,
-            };
+            let entry = Entry::new(key.name.clone(), size, key.sha256.clone(), JobState::Stale);
             rt.journal_do(|j| j.record(entry));
             drop(rt);
             let age = shared.config.stale_age.as_secs() / 60;
@@ -472,16 +454,11 @@ fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTi
         }
     }
     let entry = Entry {
-        name: key.name.clone(),
-        size,
-        sha256: key.sha256.clone(),
-        state: JobState::Queued,
-        time_ms: now_ms(),
         attempts: known
             .as_ref()
             .filter(|e| e.state.unconfirmed())
             .map_or(0, |e| e.attempts),
-        error: None,
+        ..Entry::new(key.name.clone(), size, key.sha256.clone(), JobState::Queued)
     };
     rt.active.insert(key.clone(), Activity::Queued);
     rt.journal_do(|j| j.record(entry));

@@ -79,11 +79,6 @@ impl ManualClock {
     pub fn set(&self, rfc3339: &str) {
         *self.0.lock().unwrap() = DateTime::parse_from_rfc3339(rfc3339).unwrap();
     }
-
-    pub fn advance(&self, d: chrono::Duration) {
-        let mut now = self.0.lock().unwrap();
-        *now += d;
-    }
 }
 
 #[cfg(test)]

@@ -81,10 +81,7 @@ pub fn text(entry: &Entry) -> String {
     ];
     for (name, value) in fields {
         if let Some(value) = value {
-            out.push_str("\r\n");
-            out.push_str(name);
-            out.push_str(": ");
-            out.push_str(&escape_controls(value));
+            out = format!("{out}\r\n{name}: {}", escape_controls(value));
         }
     }
     if out.chars().count() > MAX_CHARS {

@@ -99,29 +99,24 @@ const JSON_KEYS: [&str; 7] = ["time", "level", "op", "outcome", "peer", "ms", "m
 /// characters; the Unicode line separators are escaped too, as in the text format,
 /// so a line-based reader never sees two lines.
 pub fn format_json(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> String {
-    let mut object = serde_json::Map::new();
-    object.insert(
-        "time".into(),
-        time.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string().into(),
-    );
-    object.insert("level".into(), level.as_str().into());
-    object.insert("op".into(), entry.op.clone().into());
-    object.insert("outcome".into(), entry.outcome.clone().into());
-    object.insert("peer".into(), entry.peer.clone().into());
-    object.insert("ms".into(), entry.ms.into());
-    object.insert(
-        "message".into(),
-        format!("{}{}", entry.message, entry.suffix).into(),
-    );
+    let mut object = serde_json::json!({
+        "time": time.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string(),
+        "level": level.as_str(),
+        "op": entry.op,
+        "outcome": entry.outcome,
+        "peer": entry.peer,
+        "ms": entry.ms,
+        "message": format!("{}{}", entry.message, entry.suffix),
+    });
     for (key, value) in &entry.extra {
         let key = if JSON_KEYS.contains(key) {
             format!("field_{key}")
         } else {
             key.to_string()
         };
-        object.insert(key, value.clone().into());
+        object[key] = value.as_str().into();
     }
-    let mut line = serde_json::Value::Object(object)
+    let mut line = object
         .to_string()
         .replace('\u{2028}', "\\u2028")
         .replace('\u{2029}', "\\u2029");
@@ -161,24 +156,12 @@ fn token(v: &str) -> String {
     escape_controls(v).replace(' ', "_")
 }
 
-/// Collects an event's fields into an [`Entry`].
+/// Collects an event's fields into an [`Entry`]. Numbers come through `record_debug`
+/// (tracing's default), whose text is their decimal: `ms` parses it back, and a
+/// negative `ms` is no duration.
 impl Visit for Entry {
     fn record_str(&mut self, field: &Field, value: &str) {
         self.set(field, value.to_string());
-    }
-
-    fn record_u64(&mut self, field: &Field, value: u64) {
-        match field.name() {
-            "ms" => self.ms = Some(value),
-            _ => self.set(field, value.to_string()),
-        }
-    }
-
-    fn record_i64(&mut self, field: &Field, value: i64) {
-        match field.name() {
-            "ms" => self.ms = u64::try_from(value).ok(),
-            _ => self.set(field, value.to_string()),
-        }
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
@@ -187,6 +170,16 @@ impl Visit for Entry {
 }
 
 impl Entry {
+    /// A line the log writes about itself (no peer, no duration).
+    pub fn own(op: &str, outcome: &str, message: String) -> Entry {
+        Entry {
+            op: Some(op.to_string()),
+            outcome: Some(outcome.to_string()),
+            message,
+            ..Entry::default()
+        }
+    }
+
     fn set(&mut self, field: &Field, value: String) {
         match field.name() {
             "message" => self.message = value,
@@ -269,11 +262,8 @@ impl<S: Subscriber> Layer<S> for LineLayer {
                 super::flood::Decision::Skip => return,
                 super::flood::Decision::Write(Some(summary)) => {
                     let line = Entry {
-                        op: Some("log.refusals".to_string()),
-                        outcome: Some("denied".to_string()),
                         peer: entry.peer.clone(),
-                        message: summary,
-                        ..Entry::default()
+                        ..Entry::own("log.refusals", "denied", summary)
                     };
                     self.emit(now, Level::WARN, &line);
                 }
@@ -393,6 +383,22 @@ mod tests {
             "a\\u{202d}b\\u{2067}"
         );
         assert_eq!(escape_controls("é ü €"), "é ü €", "ordinary text untouched");
+    }
+
+    /// An extra field named like a column cannot replace the column.
+    #[test]
+    fn a_json_field_named_like_a_column_is_renamed() {
+        let time = DateTime::parse_from_rfc3339("2026-11-26T14:32:05.118+01:00").unwrap();
+        let entry = Entry {
+            extra: vec![("op", "forged".into()), ("printer", "k".into())],
+            ..Entry::own("drawer.open", "ok", "ouvert".into())
+        };
+        let v: serde_json::Value =
+            serde_json::from_str(&format_json(time, Level::INFO, &entry)).unwrap();
+        assert_eq!(
+            (&v["op"], &v["field_op"], &v["printer"]),
+            (&"drawer.open".into(), &"forged".into(), &"k".into())
+        );
     }
 
     #[test]

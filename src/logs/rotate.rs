@@ -55,10 +55,8 @@ impl LogFiles {
     /// The rotated files, oldest first.
     pub fn rotated(&self) -> io::Result<Vec<LogFile>> {
         let mut out = Vec::new();
-        let entries = match fs::read_dir(&self.dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
-            Err(e) => return Err(e),
+        let Some(entries) = unless_missing(fs::read_dir(&self.dir))? else {
+            return Ok(out);
         };
         for entry in entries {
             let entry = entry?;
@@ -95,9 +93,7 @@ impl LogFiles {
         }
         Ok(deleted)
     }
-}
 
-impl LogFiles {
     /// Deletes every rotated file and empties the current one (the writer appends to
     /// it, so it goes on at the start). Returns the deleted names.
     pub fn purge(&self) -> io::Result<Vec<String>> {
@@ -106,10 +102,8 @@ impl LogFiles {
             fs::remove_file(&file.path)?;
             deleted.push(file.name);
         }
-        match OpenOptions::new().write(true).open(self.current()) {
-            Ok(f) => f.set_len(0)?,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
+        if let Some(f) = unless_missing(OpenOptions::new().write(true).open(self.current()))? {
+            f.set_len(0)?;
         }
         Ok(deleted)
     }
@@ -117,11 +111,7 @@ impl LogFiles {
     /// The current file with its size (0 when not created yet).
     pub fn current_file(&self) -> io::Result<LogFile> {
         let path = self.current();
-        let size = match fs::metadata(&path) {
-            Ok(m) => m.len(),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => 0,
-            Err(e) => return Err(e),
-        };
+        let size = unless_missing(fs::metadata(&path))?.map_or(0, |m| m.len());
         Ok(LogFile {
             name: self.name.clone(),
             date: None,
@@ -158,7 +148,6 @@ pub struct RotatingFile {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Rotation {
     pub archived: Option<String>,
-    pub deleted: Vec<String>,
 }
 
 impl RotatingFile {
@@ -186,10 +175,6 @@ impl RotatingFile {
 
     pub fn files(&self) -> &LogFiles {
         &self.files
-    }
-
-    pub fn day(&self) -> NaiveDate {
-        self.day
     }
 
     /// Moves to `today` if the day changed: the current file becomes the dated file
@@ -233,6 +218,16 @@ impl RotatingFile {
     }
 }
 
+/// `Ok(None)` for a file or folder that is not there: the normal case before the first
+/// line, not an error.
+fn unless_missing<T>(result: io::Result<T>) -> io::Result<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 fn open_append(path: &Path) -> io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
 }
@@ -240,10 +235,8 @@ fn open_append(path: &Path) -> io::Result<File> {
 /// The day an existing current file belongs to: the date of its first line, or its
 /// modification day; `None` when it is absent or empty.
 fn day_of_existing(path: &Path) -> io::Result<Option<NaiveDate>> {
-    let meta = match fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
+    let Some(meta) = unless_missing(fs::metadata(path))? else {
+        return Ok(None);
     };
     if meta.len() == 0 {
         return Ok(None);

@@ -74,12 +74,8 @@ impl Sink {
         let day = time.date_naive();
         let lost = self.dropped.swap(0, Ordering::Relaxed);
         if lost > 0 {
-            let entry = Entry {
-                op: Some("logs.write".into()),
-                outcome: Some("error".into()),
-                message: format!("{lost} ligne(s) de journal perdue(s): écriture trop lente"),
-                ..Entry::default()
-            };
+            let message = format!("{lost} ligne(s) de journal perdue(s): écriture trop lente");
+            let entry = Entry::own("logs.write", "error", message);
             let notice = self.format.line(time, Level::WARN, &entry);
             if self.tx.try_send(Msg::Line { day, text: notice }).is_err() {
                 self.dropped.fetch_add(lost, Ordering::Relaxed);
@@ -321,13 +317,9 @@ impl Worker {
 
     fn own_line(&mut self, level: Level, op: &str, outcome: &str, message: String) {
         let now = self.clock.now();
-        let entry = Entry {
-            op: Some(op.to_string()),
-            outcome: Some(outcome.to_string()),
-            message,
-            ..Entry::default()
-        };
-        let text = self.format.line(now, level, &entry);
+        let text = self
+            .format
+            .line(now, level, &Entry::own(op, outcome, message));
         if self.echo_stderr {
             let _ = std::io::stderr().lock().write_all(text.as_bytes());
         }

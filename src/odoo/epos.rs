@@ -6,6 +6,9 @@
 //! open the drawer. The other common elements of Epson's schema are supported too
 //! (`text`, `feed`, `sound`, `command`); any other element is logged and skipped, and its
 //! children are read as if it were not there.
+//!
+//! Owns the envelope's parsing and its ESC/POS encoding; imports no printer, `http`,
+//! `state`, `app` nor `cli` (it turns text into bytes, it sends nothing).
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -58,15 +61,11 @@ pub fn parse(body: &str) -> Result<Vec<Element>, SchemaError> {
             }
             Event::End(e) if e.local_name().as_ref() == b"epos-print" => inside = false,
             Event::Start(e) if inside => {
-                if let Some(done) = open.take() {
-                    elements.push(done);
-                }
+                elements.extend(open.take());
                 open = Some(element(&e)?);
             }
             Event::Empty(e) if inside => {
-                if let Some(done) = open.take() {
-                    elements.push(done);
-                }
+                elements.extend(open.take());
                 elements.push(element(&e)?);
             }
             Event::Text(t) if inside => {
@@ -83,9 +82,7 @@ pub fn parse(body: &str) -> Result<Vec<Element>, SchemaError> {
                 }
             }
             Event::End(_) if inside => {
-                if let Some(done) = open.take() {
-                    elements.push(done);
-                }
+                elements.extend(open.take());
             }
             Event::Eof => break,
             _ => {}
@@ -278,17 +275,16 @@ fn text_element(el: &Element) -> Vec<u8> {
     if let Some(font) = el.attr("font") {
         out.extend_from_slice(&[0x1b, b'M', u8::from(font == "font_b")]);
     }
-    if let Some(em) = el.flag("em") {
-        out.extend_from_slice(&[0x1b, b'E', u8::from(em)]);
-    }
-    if let Some(ul) = el.flag("ul") {
-        out.extend_from_slice(&[0x1b, b'-', u8::from(ul)]);
-    }
-    if let Some(rev) = el.flag("reverse") {
-        out.extend_from_slice(&[0x1d, b'B', u8::from(rev)]);
-    }
-    if let Some(smooth) = el.flag("smooth") {
-        out.extend_from_slice(&[0x1d, b'b', u8::from(smooth)]);
+    let switches = [
+        ("em", [0x1b, b'E']),
+        ("ul", [0x1b, b'-']),
+        ("reverse", [0x1d, b'B']),
+        ("smooth", [0x1d, b'b']),
+    ];
+    for (key, [a, b]) in switches {
+        if let Some(on) = el.flag(key) {
+            out.extend_from_slice(&[a, b, u8::from(on)]);
+        }
     }
     let scale = |key: &str, double: &str| -> Option<u8> {
         let n = el.attr(key).and_then(|v| v.parse::<u8>().ok());

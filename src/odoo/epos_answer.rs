@@ -2,6 +2,9 @@
 //! `<response success="..." code="..." status="..."/>`. `code` is one of Epson's error
 //! codes (Odoo shows it, with extra help for `DeviceNotFound` and `EPTR_REC_EMPTY`);
 //! `status` is Epson's ASB bit field, built from the printer's real status.
+//!
+//! Owns the answer's text and codes; imports only `escpos` and `printer` (for its
+//! errors), never `http`, `state`, `app` or `cli`.
 
 use crate::escpos::{PaperState, PrinterStatus};
 use crate::printer::{PrinterError, PrinterErrorKind};
@@ -86,17 +89,16 @@ pub fn asb(status: Option<&PrinterStatus>, printed: bool, answered: bool) -> u32
         bits |= ASB_NO_RESPONSE;
     }
     if let Some(s) = status {
-        if s.drawer_pin3_high {
-            bits |= ASB_DRAWER_KICK;
-        }
-        if !s.online {
-            bits |= ASB_OFF_LINE;
-        }
-        if s.cover_open {
-            bits |= ASB_COVER_OPEN;
-        }
-        if s.error {
-            bits |= ASB_MECHANICAL_ERR;
+        let flags = [
+            (s.drawer_pin3_high, ASB_DRAWER_KICK),
+            (!s.online, ASB_OFF_LINE),
+            (s.cover_open, ASB_COVER_OPEN),
+            (s.error, ASB_MECHANICAL_ERR),
+        ];
+        for (set, bit) in flags {
+            if set {
+                bits |= bit;
+            }
         }
         bits |= match s.paper {
             PaperState::Ok => 0,

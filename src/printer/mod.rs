@@ -8,6 +8,9 @@
 //! most [`MAX_WAITING`] requests wait behind the one running: a stalled printer answers
 //! every caller in time instead of piling them up. This module knows nothing of drawers,
 //! receipts or invoices: it sends bytes.
+//!
+//! Layer 4: imports only `domain`, `escpos`, `config` and `platform`; never `drawer`,
+//! `odoo`, `http`, `state`, `app` or `cli`.
 
 mod device;
 mod exchange;
@@ -20,7 +23,7 @@ pub mod virtual_printer;
 
 pub use pool::PrinterPool;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -263,17 +266,17 @@ impl Printer {
                 // The status may come back after the caller was already told "délai
                 // dépassé": then nothing is sent, or a kick answered as failed would
                 // still open the drawer (1.1.0 adversarial review).
-                let late = std::sync::atomic::AtomicBool::new(false);
+                let late = AtomicBool::new(false);
                 let in_time = |status: Option<&PrinterStatus>| {
                     if Instant::now() + SEND_MARGIN >= deadline {
-                        late.store(true, std::sync::atomic::Ordering::SeqCst);
+                        late.store(true, Ordering::SeqCst);
                         Vec::new()
                     } else {
                         choose(status)
                     }
                 };
                 let status = t.run_after_status(&in_time, timeouts)?;
-                if late.load(std::sync::atomic::Ordering::SeqCst) {
+                if late.load(Ordering::SeqCst) {
                     return Err(PrinterError::new(
                         PrinterErrorKind::Timeout,
                         format!(
@@ -434,7 +437,7 @@ pub fn transport_for(target: &PrinterTarget) -> Arc<dyn Transport> {
         PrinterTarget::File { path, .. } => {
             Arc::new(device::DeviceTransport::new(target.clone(), path.clone()))
         }
-        PrinterTarget::Virtual => Arc::new(virtual_printer::VirtualPrinter::new()),
+        PrinterTarget::Virtual => Arc::new(virtual_printer::VirtualPrinter::default()),
     }
 }
 
@@ -446,7 +449,6 @@ pub fn system_printers() -> anyhow::Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicBool;
 
     /// A transport whose every call blocks for `hold`, far past the printer's bound (a
     /// device write that cannot time out), and notes any call that overlaps another.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::{transport_for, Printer, PrinterTarget, Timeouts, Transport};
+use super::{transport_for, Printer, PrinterTarget, Timeouts};
 
 #[derive(Default)]
 pub struct PrinterPool {
@@ -20,16 +20,6 @@ impl PrinterPool {
 
     /// The printer for `target`, created on first use.
     pub fn get(&self, target: &PrinterTarget, timeouts: Timeouts) -> Arc<Printer> {
-        self.get_with(target, timeouts, || transport_for(target))
-    }
-
-    /// Same as [`PrinterPool::get`] with a given transport (tests, platform transports).
-    pub fn get_with(
-        &self,
-        target: &PrinterTarget,
-        timeouts: Timeouts,
-        make: impl FnOnce() -> Arc<dyn Transport>,
-    ) -> Arc<Printer> {
         let key = (
             target.clone(),
             (timeouts.connect.as_millis(), timeouts.write.as_millis()),
@@ -39,7 +29,13 @@ impl PrinterPool {
         // the pool does not grow with every config save.
         map.retain(|(t, k), _| t != target || *k == key.1);
         map.entry(key)
-            .or_insert_with(|| Arc::new(Printer::new(target.clone(), make(), timeouts)))
+            .or_insert_with(|| {
+                Arc::new(Printer::new(
+                    target.clone(),
+                    transport_for(target),
+                    timeouts,
+                ))
+            })
             .clone()
     }
 }

@@ -16,9 +16,7 @@ impl SerialTransport {
     pub fn new(target: PrinterTarget, path: String, baud: u32) -> Self {
         SerialTransport { target, path, baud }
     }
-}
 
-impl SerialTransport {
     /// The port, opened within the connect timeout, reads and writes bounded by the
     /// write timeout.
     fn open(&self, timeouts: &Timeouts) -> Result<Box<dyn serialport::SerialPort>, PrinterError> {

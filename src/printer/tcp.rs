@@ -42,9 +42,7 @@ impl TcpTransport {
         e.message = format!("{} (injoignable)", e.message);
         Err(e)
     }
-}
 
-impl TcpTransport {
     /// Connected, with Nagle off and both socket timeouts set.
     fn open(&self, timeouts: &Timeouts) -> Result<TcpStream, PrinterError> {
         let stream = self.connect(timeouts)?;

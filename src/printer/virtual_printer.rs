@@ -3,7 +3,6 @@
 //! drawer sensor, and answers status queries. It lets the service run, and be tried from
 //! Odoo, on a machine with no hardware.
 
-use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -12,37 +11,16 @@ use crate::escpos::{Decoder, Event, PaperState, PrinterStatus};
 
 /// How long the simulated drawer stays open after a kick (a cashier closing it).
 pub const SIMULATED_OPEN_TIME: Duration = Duration::from_secs(3);
-const HISTORY: usize = 200;
 
+/// The simulated drawer: open until this instant after a kick.
+#[derive(Default)]
 pub struct VirtualPrinter {
-    inner: Mutex<Inner>,
-}
-
-struct Inner {
-    open_until: Option<Instant>,
-    history: VecDeque<String>,
-    kicks: u64,
-}
-
-impl Default for VirtualPrinter {
-    fn default() -> Self {
-        Self::new()
-    }
+    open_until: Mutex<Option<Instant>>,
 }
 
 impl VirtualPrinter {
-    pub fn new() -> Self {
-        VirtualPrinter {
-            inner: Mutex::new(Inner {
-                open_until: None,
-                history: VecDeque::new(),
-                kicks: 0,
-            }),
-        }
-    }
-
-    fn status(inner: &Inner) -> PrinterStatus {
-        let open = inner.open_until.is_some_and(|t| Instant::now() < t);
+    fn status(open_until: Option<Instant>) -> PrinterStatus {
+        let open = open_until.is_some_and(|t| Instant::now() < t);
         PrinterStatus {
             online: true,
             cover_open: false,
@@ -51,17 +29,6 @@ impl VirtualPrinter {
             drawer_pin3_high: !open,
             error: false,
         }
-    }
-
-    /// The last decoded events, oldest first.
-    pub fn history(&self) -> Vec<String> {
-        self.inner
-            .lock()
-            .expect("virtual printer")
-            .history
-            .iter()
-            .cloned()
-            .collect()
     }
 }
 
@@ -75,11 +42,10 @@ impl Transport for VirtualPrinter {
         let mut decoder = Decoder::new();
         let mut events = decoder.feed(job);
         events.extend(decoder.finish());
-        let mut inner = self.inner.lock().expect("virtual printer");
+        let mut open_until = self.open_until.lock().expect("virtual printer");
         for event in &events {
             if matches!(event, Event::DrawerKick { .. } | Event::RealtimeKick { .. }) {
-                inner.open_until = Some(Instant::now() + SIMULATED_OPEN_TIME);
-                inner.kicks += 1;
+                *open_until = Some(Instant::now() + SIMULATED_OPEN_TIME);
             }
             let line = match event {
                 // Raster payloads are not worth a log line each.
@@ -93,11 +59,7 @@ impl Transport for VirtualPrinter {
                 outcome = "ok",
                 "imprimante virtuelle: {line}"
             );
-            if inner.history.len() == HISTORY {
-                inner.history.pop_front();
-            }
-            inner.history.push_back(line);
         }
-        Ok(query.then(|| Self::status(&inner)))
+        Ok(query.then(|| Self::status(*open_until)))
     }
 }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::atomic_file::Access;
 use anyhow::{Context, Result};
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
@@ -96,8 +97,8 @@ impl LocalCa {
             .context("génération de l'autorité locale")?;
         let dir = cert_path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).with_context(|| format!("création de {}", dir.display()))?;
-        super::write_file(key_path, key.serialize_pem().as_bytes(), true)?;
-        super::write_file(&cert_path, cert.pem().as_bytes(), false)?;
+        super::write_file(key_path, key.serialize_pem().as_bytes(), Access::Private)?;
+        super::write_file(&cert_path, cert.pem().as_bytes(), Access::Shared)?;
         tracing::warn!(
             op = "tls.ca",
             outcome = "ok",

@@ -3,6 +3,8 @@
 //! as is, never reissued), else a leaf issued by the service's local CA ([`ca`]) kept in
 //! `<data dir>/tls/`: devices trust the CA once, and the leaf is reissued from it when
 //! the machine's addresses change ([`renew`]), with no restart and no new trust step.
+//!
+//! Owns the certificates and the TLS terminator; must not import routes, `app` or `cli`.
 
 pub mod ca;
 mod pem;
@@ -77,7 +79,9 @@ pub fn load_pem_pair(cert: &Path, key: &Path) -> Result<Pair, PemError> {
         path: key.to_path_buf(),
         detail: e.to_string(),
     })?;
-    server_config(chain.clone(), private.clone_key()).map_err(|e| PemError::Mismatch {
+    let checked = server_builder()
+        .and_then(|builder| Ok(builder.with_single_cert(chain.clone(), private.clone_key())?));
+    checked.map_err(|e| PemError::Mismatch {
         cert: cert.to_path_buf(),
         key: key.to_path_buf(),
         detail: e.root_cause().to_string(),
@@ -85,29 +89,20 @@ pub fn load_pem_pair(cert: &Path, key: &Path) -> Result<Pair, PemError> {
     Ok((chain, private))
 }
 
-fn server_config(
-    chain: Vec<CertificateDer<'static>>,
-    key: PrivateKeyDer<'static>,
-) -> Result<rustls::ServerConfig> {
+/// rustls with the ring provider and its default protocol versions, no client
+/// certificates; the certificate is chosen by the caller.
+fn server_builder(
+) -> Result<rustls::ConfigBuilder<rustls::ServerConfig, rustls::server::WantsServerCert>> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+    Ok(rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .context("versions TLS")?
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .context("certificat ou clé refusé")?;
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(config)
+        .with_no_client_auth())
 }
 
-/// The server configuration serving whatever `resolver` holds.
+/// The server configuration serving whatever `resolver` holds, HTTP/1.1 only.
 fn resolver_config(resolver: Arc<LeafResolver>) -> Result<rustls::ServerConfig> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .context("versions TLS")?
-        .with_no_client_auth()
-        .with_cert_resolver(resolver);
+    let mut config = server_builder()?.with_cert_resolver(resolver);
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
 }
@@ -117,11 +112,7 @@ fn resolver_config(resolver: Arc<LeafResolver>) -> Result<rustls::ServerConfig> 
 /// certificate for that address), and the names in `[server] allowed_hosts`. When the
 /// addresses change the leaf is reissued ([`renew`]).
 pub fn generated_names(allowed_hosts: &[String]) -> Vec<String> {
-    let mut names = vec![
-        "localhost".to_string(),
-        "127.0.0.1".to_string(),
-        "::1".to_string(),
-    ];
+    let mut names = ["localhost", "127.0.0.1", "::1"].map(String::from).to_vec();
     if let Some(machine) = crate::platform::machine_name() {
         names.push(machine.clone());
         names.push(format!("{machine}.local"));
@@ -240,13 +231,7 @@ fn resolve(data_dir: &Path, path: &Path) -> PathBuf {
 /// The TLS keys and certificates are written with the one atomic helper for files
 /// (`private`: the service's account only): a crash mid-write never leaves half a key
 /// that would stop HTTPS at the next start.
-fn write_file(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
-    use crate::atomic_file::Access;
-    let access = if private {
-        Access::Private
-    } else {
-        Access::Shared
-    };
+fn write_file(path: &Path, bytes: &[u8], access: crate::atomic_file::Access) -> Result<()> {
     crate::atomic_file::write(path, bytes, access)
         .with_context(|| format!("écriture de {}", path.display()))
 }
@@ -255,16 +240,6 @@ fn write_file(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
 mod tests {
     use super::*;
     use std::time::Duration;
-
-    #[test]
-    fn generates_once_and_reuses() {
-        let dir = tempfile::tempdir().unwrap();
-        let server = crate::config::Config::defaults().server;
-        let first = load_or_generate(dir.path(), &server).unwrap();
-        let pem = std::fs::read(&first.cert_path).unwrap();
-        let second = load_or_generate(dir.path(), &server).unwrap();
-        assert_eq!(pem, std::fs::read(&second.cert_path).unwrap());
-    }
 
     #[test]
     fn mismatched_pair_is_refused() {

@@ -14,6 +14,7 @@ use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
 
 use super::ca::{LocalCa, RENEW_BEFORE};
+use crate::atomic_file::Access;
 
 /// How often the machine's addresses are looked at: one `getifaddrs` and a comparison.
 pub const CHECK_EVERY: Duration = Duration::from_secs(30);
@@ -93,8 +94,8 @@ impl Renewal {
     /// returns it for the resolver.
     pub fn issue(&self, names: &[String]) -> Result<Arc<CertifiedKey>> {
         let leaf = self.ca.issue(names)?;
-        super::write_file(&self.key, leaf.key_pem.as_bytes(), true)?;
-        super::write_file(&self.cert, leaf.cert_pem.as_bytes(), false)?;
+        super::write_file(&self.key, leaf.key_pem.as_bytes(), Access::Private)?;
+        super::write_file(&self.cert, leaf.cert_pem.as_bytes(), Access::Shared)?;
         let chain =
             vec![CertificateDer::from_pem_slice(leaf.cert_pem.as_bytes())
                 .context("certificat émis")?];
