@@ -11,8 +11,9 @@ mod paths;
 mod store;
 
 pub use paths::{
-    check_page_download_folder, check_page_extensions, check_page_host_names, check_page_log_file,
-    check_page_log_folder, check_page_tls_file, is_host_name, PageError,
+    check_page_download_folder, check_page_extensions, check_page_host_names,
+    check_page_listen_address, check_page_log_file, check_page_log_folder, check_page_tls_file,
+    is_host_name, PageError,
 };
 pub use store::{ConfigStore, LoadOutcome, SaveError};
 

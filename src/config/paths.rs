@@ -41,6 +41,10 @@ pub enum PageError {
         name: String,
     },
     Extensions,
+    /// A listen address the till's own browser (which calls 127.0.0.1) would not reach.
+    ListenAddress {
+        host: String,
+    },
 }
 
 #[rustfmt::skip]
@@ -77,6 +81,9 @@ impl Message for PageError {
             E::HostName { name } => told! {lang,
                 "{name:?}: nom d'hôte attendu (lettres, chiffres, '-' et '.', sans '*'), par exemple caisse1.boutique.lan, ou une adresse IP",
                 "{name:?}: host name expected (letters, digits, '-' and '.', no '*'), for example caisse1.boutique.lan, or an IP address"},
+            E::ListenAddress { host } => told! {lang,
+                "depuis cette page, 0.0.0.0 (tout le réseau) ou 127.0.0.1 (la caisse seule): {host} couperait la caisse elle-même (Odoo appelle 127.0.0.1); une autre adresse se règle dans config.ini sur la caisse",
+                "from this page, 0.0.0.0 (whole network) or 127.0.0.1 (this till only): {host} would cut the till itself off (Odoo calls 127.0.0.1); another address is set in config.ini on the till"},
             E::Extensions => told! {lang,
                 "depuis cette page, .pdf seulement (les factures); d'autres extensions se règlent dans config.ini sur la caisse",
                 "from this page, .pdf only (invoices); other extensions are set in config.ini on the till"},
@@ -168,6 +175,19 @@ pub fn check_page_host_names(names: &[String]) -> Result<(), PageError> {
     match bad {
         None => Ok(()),
         Some(n) => Err(PageError::HostName { name: n.clone() }),
+    }
+}
+
+/// `[server] host` as typed on the page: an address the till's own 127.0.0.1 reaches, so
+/// a leaked password cannot take the service away from the POS on the till (a value the
+/// parser refuses is reported by the parser).
+pub fn check_page_listen_address(host: &str) -> Result<(), PageError> {
+    match host.trim() {
+        "0.0.0.0" | "127.0.0.1" => Ok(()),
+        h if h.parse::<std::net::IpAddr>().is_err() => Ok(()),
+        h => Err(PageError::ListenAddress {
+            host: h.to_string(),
+        }),
     }
 }
 

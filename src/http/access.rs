@@ -124,6 +124,9 @@ const SESSION_ROUTES: &[&str] = &[
     "/config/odoo-check",
     "/config/restart",
     "/config/logout",
+    // Admin-only although not under /config: their bodies wait for the session too.
+    "/logs/tail",
+    "/logs/purge",
 ];
 
 const NETWORK_ROUTES: &[&str] = &[
@@ -133,8 +136,6 @@ const NETWORK_ROUTES: &[&str] = &[
     "/invoice-printer/status",
     "/logs",
     "/logs/list",
-    "/logs/tail",
-    "/logs/purge",
     "/openapi.json",
     "/docs",
     "/config",
@@ -212,7 +213,8 @@ pub fn body_needed(level: Level, req: &Request, state: &AppState) -> bool {
                 .extensions()
                 .get::<Peer>()
                 .is_some_and(|p| p.scheme == Scheme::Https);
-            crate::http::auth::session(state, req.headers(), https).is_some()
+            let path = req.uri().path();
+            crate::http::auth::route_session(state, path, req.headers(), https).is_some()
         }
         _ => true,
     }

@@ -36,14 +36,7 @@ where
             .path()
             .strip_prefix("/logs/")
             .map(|r| format!("logs.{r}"));
-        let found = match log_route {
-            // The log routes have always taken either cookie name: browsers send the
-            // `__Secure-` one over HTTPS only, so this grants nothing more.
-            Some(_) => session(&state, &parts.headers, true)
-                .or_else(|| session(&state, &parts.headers, false)),
-            None => session(&state, &parts.headers, https),
-        };
-        if let Some(s) = found {
+        if let Some(s) = route_session(&state, parts.uri.path(), &parts.headers, https) {
             return Ok(AdminSession(s));
         }
         Err(match log_route {
@@ -59,6 +52,22 @@ where
             )
             .into_response(),
         })
+    }
+}
+
+/// The admin session a request to `path` carries, as that route takes it. The log routes
+/// have always taken either cookie name: browsers send the `__Secure-` one over HTTPS
+/// only, so this grants nothing more.
+pub fn route_session(
+    state: &AppState,
+    path: &str,
+    headers: &HeaderMap,
+    https: bool,
+) -> Option<Session> {
+    if path.starts_with("/logs/") {
+        session(state, headers, true).or_else(|| session(state, headers, false))
+    } else {
+        session(state, headers, https)
     }
 }
 

@@ -24,7 +24,11 @@ pub fn redact_query(uri: &Uri) -> String {
         .split('&')
         .map(|pair| {
             let name = pair.split('=').next().unwrap_or_default();
-            let secret = SECRET_PARAMS.iter().any(|s| name.eq_ignore_ascii_case(s));
+            // Compared as the handlers read it: `%63srf` is `csrf` to them.
+            let decoded = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+            let secret = SECRET_PARAMS
+                .iter()
+                .any(|s| decoded.eq_ignore_ascii_case(s));
             if secret && pair.contains('=') {
                 format!("{name}=***")
             } else {
@@ -78,5 +82,16 @@ mod tests {
         );
         let plain: Uri = "/status".parse().unwrap();
         assert_eq!(redact_query(&plain), "/status");
+    }
+
+    #[test]
+    fn a_percent_encoded_secret_name_is_redacted_too() {
+        let uri: Uri = "/logs/purge?%63srf=s3cr3t&%70assword=x&a%3D=1"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            redact_query(&uri),
+            "/logs/purge?%63srf=***&%70assword=***&a%3D=1"
+        );
     }
 }

@@ -338,6 +338,12 @@ fn page_limits(
             }
         }
     }
+    if was_changed("server", "host") {
+        let host = raw_value(ini, "server", "host");
+        if let Err(e) = crate::config::check_page_listen_address(&host) {
+            errors.insert("server.host".to_string(), Text::of(&e));
+        }
+    }
     if was_changed("server", "allowed_hosts") {
         let list = crate::domain::parse_list(&raw_value(ini, "server", "allowed_hosts"));
         if let Err(e) = crate::config::check_page_host_names(&list) {

@@ -254,3 +254,34 @@ async fn the_page_never_has_the_local_ca_vouch_for_other_sites() {
     .await;
     assert_eq!(res.status, 303, "host names and addresses are accepted");
 }
+
+/// Third review: with the admin password, `server.host = <LAN address>` and the restart
+/// button took the service off 127.0.0.1, where the POS on the till calls it. From the
+/// page the listen address is 0.0.0.0 or 127.0.0.1.
+#[tokio::test]
+async fn the_page_cannot_take_the_service_off_the_tills_loopback() {
+    let app = TestApp::spawn(&ini_with_password(&[])).await;
+    let client = browser();
+    let csrf = logged_in(&client, &app.url("")).await;
+    let before = std::fs::read(app.config_path()).unwrap();
+    for host in ["10.251.0.1", "192.168.1.20", "::1", "127.0.0.2"] {
+        let res = post_form(
+            &client,
+            &app.url("/config/save"),
+            &[("csrf", &csrf), ("server.host", host)],
+        )
+        .await;
+        assert_eq!(res.status, 400, "{host}");
+        assert!(res.body.contains("couperait la caisse"), "{host}");
+        assert_eq!(std::fs::read(app.config_path()).unwrap(), before, "{host}");
+    }
+    for host in ["127.0.0.1", "0.0.0.0"] {
+        let res = post_form(
+            &client,
+            &app.url("/config/save"),
+            &[("csrf", &csrf), ("server.host", host)],
+        )
+        .await;
+        assert_eq!(res.status, 303, "{host} is accepted");
+    }
+}

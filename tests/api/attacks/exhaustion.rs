@@ -222,6 +222,36 @@ mod rlimit {
     }
 }
 
+/// An allowed caller (here the till itself) without an admin session, announcing a body
+/// under the size limit: the admin-only log routes, like the admin page's actions, answer 401 on the head and never wait for
+/// the announced body (the third review found `/logs/purge` and `/logs/tail` read 64 KiB,
+/// or waited 10 s for it, before looking at the session).
+#[test]
+fn admin_log_routes_without_a_session_are_answered_on_the_head() {
+    let dir = data_dir(&[]);
+    let svc = Binary::start_on(dir.path(), "127.0.0.1", &[]);
+    let host = svc.addr.to_string();
+    for (method, path) in [
+        ("POST", "/logs/purge"),
+        ("GET", "/logs/tail"),
+        ("POST", "/config/save"),
+    ] {
+        let head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 60000\r\n\r\n");
+        let seen = big_body_attack(svc.addr, &head);
+        let answer = seen.answer_on_head.unwrap_or_else(|| {
+            panic!(
+                "{path}: no answer on the head ({} body bytes then taken)",
+                seen.body_sent
+            )
+        });
+        assert!(answer.starts_with("HTTP/1.1 401"), "{path}: {answer}");
+        assert!(
+            answer.to_ascii_lowercase().contains("connection: close"),
+            "{path}: the refused connection is closed: {answer}"
+        );
+    }
+}
+
 /// Starts the binary as a service manager would: soft descriptor limit 1024, hard
 /// limit higher (systemd's default). This process's own limit is restored at once.
 fn start_with_usual_soft_limit(dir: &Path) -> Binary {
