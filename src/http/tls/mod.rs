@@ -242,6 +242,16 @@ mod tests {
     use std::time::Duration;
 
     #[test]
+    fn generates_once_and_reuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = crate::config::Config::defaults().server;
+        let first = load_or_generate(dir.path(), &server).unwrap();
+        let pem = std::fs::read(&first.cert_path).unwrap();
+        let second = load_or_generate(dir.path(), &server).unwrap();
+        assert_eq!(pem, std::fs::read(&second.cert_path).unwrap());
+    }
+
+    #[test]
     fn mismatched_pair_is_refused() {
         let a = tempfile::tempdir().unwrap();
         let b = tempfile::tempdir().unwrap();
