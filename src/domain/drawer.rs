@@ -7,7 +7,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::ParseError;
+use super::{choose, ParseError};
 
 /// The bytes that kick the drawer, as configured in `[cashdrawer] command` (free hex,
 /// so any printer's dialect can be used).
@@ -103,14 +103,11 @@ pub enum SensorOpenLevel {
 impl FromStr for SensorOpenLevel {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
-        match s.to_ascii_lowercase().as_str() {
-            "low" => Ok(SensorOpenLevel::Low),
-            "high" => Ok(SensorOpenLevel::High),
-            _ => Err(ParseError::Choice {
-                fr: "low, high",
-                en: "low, high",
-            }),
-        }
+        let options = [
+            ("low", SensorOpenLevel::Low),
+            ("high", SensorOpenLevel::High),
+        ];
+        choose(s, &options, "low, high", "low, high")
     }
 }
 
@@ -129,14 +126,16 @@ pub enum OfflineKick {
 impl FromStr for OfflineKick {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
-        match s.to_ascii_lowercase().as_str() {
-            "realtime" => Ok(OfflineKick::Realtime),
-            "refuse" => Ok(OfflineKick::Refuse),
-            _ => Err(ParseError::Choice {
-                fr: "realtime (impulsion temps réel), refuse (ne rien envoyer)",
-                en: "realtime (real-time pulse), refuse (send nothing)",
-            }),
-        }
+        let options = [
+            ("realtime", OfflineKick::Realtime),
+            ("refuse", OfflineKick::Refuse),
+        ];
+        choose(
+            s,
+            &options,
+            "realtime (impulsion temps réel), refuse (ne rien envoyer)",
+            "realtime (real-time pulse), refuse (send nothing)",
+        )
     }
 }
 

@@ -8,6 +8,19 @@ use super::lang::{told, Lang, Message};
 use super::printer_name::NameError;
 use super::printer_target::TargetError;
 
+/// One of `options` (case does not matter), or [`ParseError::Choice`] with the accepted
+/// words told in French (`fr`) and English (`en`).
+pub fn choose<T: Copy>(
+    s: &str,
+    options: &[(&str, T)],
+    fr: &'static str,
+    en: &'static str,
+) -> Result<T, ParseError> {
+    let s = s.to_ascii_lowercase();
+    let found = options.iter().find(|(word, _)| *word == s);
+    found.map(|&(_, v)| v).ok_or(ParseError::Choice { fr, en })
+}
+
 /// A refused value. The variants carry what the message needs (the value, the bounds);
 /// the "what is accepted" wording lives in [`Message::message`] only.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -19,13 +19,7 @@ pub enum LogFormat {
 impl FromStr for LogFormat {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
-        match s.to_ascii_lowercase().as_str() {
-            "text" => Ok(LogFormat::Text),
-            "json" => Ok(LogFormat::Json),
-            _ => Err(ParseError::Choice {
-                fr: "text, json",
-                en: "text, json",
-            }),
-        }
+        let options = [("text", LogFormat::Text), ("json", LogFormat::Json)];
+        super::choose(s, &options, "text, json", "text, json")
     }
 }

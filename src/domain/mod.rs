@@ -19,7 +19,7 @@ mod timeouts;
 pub mod values;
 
 pub use drawer::{DrawerCommand, OfflineKick, SensorOpenLevel, PRESETS};
-pub use error::{IppProblem, ParseError};
+pub use error::{choose, IppProblem, ParseError};
 pub use invoice_route::{Fingerprint, IppUri};
 pub(crate) use lang::told;
 pub use lang::{Lang, Message, Text};

@@ -9,7 +9,7 @@
 //! CORS and `allowed_origins` ([`cors`]), the request log, the body limit.
 //!
 //! Layer 6: imports the layers below (services, printers, auth decisions, config,
-//! domain); never [`crate::app`] or [`crate::cli`], which start it.
+//! domain); never the `app` or `cli` layers, which start it.
 
 pub mod access;
 pub mod admin;

@@ -49,7 +49,7 @@ const RECEIPT_BUCKETS: [f64; 12] = [
     0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
 ];
 
-/// The service's metrics: one per [`crate::state::AppState`], cheap to clone.
+/// The service's metrics: one per service state (which holds it), cheap to clone.
 #[derive(Clone)]
 pub struct Metrics {
     inner: Arc<Inner>,
