@@ -29,6 +29,9 @@ where
         let state = AppState::from_ref(state);
         let peer = parts.extensions.get::<Peer>();
         let https = peer.is_some_and(|p| p.scheme == Scheme::Https);
+        if let Some(s) = route_session(&state, parts.uri.path(), &parts.headers, https) {
+            return Ok(AdminSession(s));
+        }
         // The admin-only log routes answer refusals in their own words (the original's)
         // and log them under their operation (`logs.tail` for `/logs/tail`).
         let log_route = parts
@@ -36,9 +39,6 @@ where
             .path()
             .strip_prefix("/logs/")
             .map(|r| format!("logs.{r}"));
-        if let Some(s) = route_session(&state, parts.uri.path(), &parts.headers, https) {
-            return Ok(AdminSession(s));
-        }
         Err(match log_route {
             Some(op) => refuse_log_route(
                 &op,
