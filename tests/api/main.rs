@@ -35,3 +35,4 @@ mod service_cli;
 mod soak;
 mod tls_renewal;
 mod transports;
+mod unit;

@@ -1,0 +1,1 @@
+//! Tests of src/http/admin and src/auth.

@@ -1,0 +1,1 @@
+//! Tests of src/config, src/domain, src/cli, src/metrics, src/app and the top-level files.

@@ -1,0 +1,1 @@
+//! Tests of src/http (but src/http/admin).

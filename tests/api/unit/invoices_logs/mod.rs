@@ -1,0 +1,1 @@
+//! Tests of src/invoices and src/logs.

@@ -1,0 +1,1 @@
+//! Tests of src/odoo/raster.rs and src/odoo/iot.rs.
