@@ -268,9 +268,3 @@ fn archive(files: &LogFiles, day: NaiveDate) -> io::Result<String> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default())
 }
-
-#[cfg(test)]
-mod tests;
-
-#[cfg(test)]
-mod clock_jump;

@@ -1,4 +1,11 @@
-use super::*;
+//! Unit tests of `logs::rotate`.
+
+use std::fs;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use cashdrawer::logs::rotate::*;
 
 fn day(s: &str) -> NaiveDate {
     parse_day(s).unwrap()

@@ -2,7 +2,11 @@
 //! backwards, no dated file overwritten, every line kept, and the next real midnight
 //! rotates once.
 
-use super::*;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use cashdrawer::logs::rotate::*;
 
 fn day(s: &str) -> NaiveDate {
     parse_day(s).unwrap()
