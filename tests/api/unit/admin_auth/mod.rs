@@ -1,1 +1,7 @@
 //! Tests of src/http/admin and src/auth.
+
+mod csrf;
+mod host;
+mod password;
+mod session;
+mod throttle;
