@@ -239,6 +239,3 @@ mod tests {
         assert_eq!(lang("de"), Lang::Fr);
     }
 }
-
-#[cfg(test)]
-mod english_errors;

@@ -8,14 +8,14 @@
 //! [`AdminSession`] extractor, shared with the admin-only log routes.
 
 mod assets;
-mod fields;
+pub mod fields;
 pub mod i18n;
 mod listener;
 mod login;
 mod odoo_card;
-mod odoo_check;
+pub mod odoo_check;
 mod page;
-mod printers_field;
+pub mod printers_field;
 
 use axum::body::Body;
 use axum::extract::{Request, State};

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use ini::Ini;
 
-use crate::config::{self, KEYS};
-use crate::domain::{check_ini_text, Lang, Message, ParseError, PrinterTarget, Text};
-use crate::http::admin::{fields::validate, printers_field};
+use cashdrawer::config::{self, KEYS};
+use cashdrawer::domain::{check_ini_text, Lang, Message, ParseError, PrinterTarget, Text};
+use cashdrawer::http::admin::{fields::validate, printers_field};
 
 /// Words and letters that only French text has here (user values in the tests have none).
 const FRENCH: &str = "attendu|accepté|valeur|invalide|entre| et | ou |chiffres|nom d'|chemin|\
@@ -231,7 +231,7 @@ fn values_and_paths_pass_through() {
         address.message(Lang::En),
         "\"a \\\" : adresse invalide\": invalid address"
     );
-    let pair = crate::http::tls::PemError::Mismatch {
+    let pair = cashdrawer::http::tls::PemError::Mismatch {
         cert: "C:\\certs\\a.pem".into(),
         key: "C:\\certs\\b.pem".into(),
         detail: "x".into(),
