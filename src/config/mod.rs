@@ -455,6 +455,3 @@ impl Config {
         Config::from_ini(&Ini::new(), "defaults").expect("built-in defaults are valid")
     }
 }
-
-#[cfg(test)]
-mod tests;

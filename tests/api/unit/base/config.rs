@@ -1,8 +1,10 @@
-use super::*;
+//! Tests of `src/config`.
+use cashdrawer::config::*;
+use cashdrawer::domain::*;
+use std::path::PathBuf;
 use std::time::Duration;
 
-/// The original service's config.ini, as Windows Notepad saves it (BOM + CRLF).
-pub const ORIGINAL_INI: &str = "\u{feff}[auth]\r\npassword_hash = \r\nsalt = \r\n\r\n[printer]\r\nname = TICKET\r\n\r\n[cashdrawer]\r\ncommand = 1b70001afa\r\n\r\n[invoice_printer]\r\nautoprint = true\r\nname = FACTURE\r\nprinter_ip = \r\nprinter_port = 9100\r\ndownload_folder = C:\\Users\\Public\\Downloads\r\nscan_frequency = 5\r\nopen_delay = 10\r\npurge_on_start = true\r\nfile_extensions = .pdf\r\n\r\n[server]\r\nport = 22548\r\nhost = 0.0.0.0\r\n\r\n[logs]\r\nfolder = logs\r\nfilename = cashdrawer.log\r\nretention_days = 30\r\n";
+use crate::helpers::ORIGINAL_INI;
 
 fn load(text: &str) -> Result<Config, String> {
     let dir = tempfile::tempdir().unwrap();
