@@ -223,14 +223,9 @@ impl Gray {
     }
 }
 
-/// Floyd–Steinberg state across the rows of one picture: the error diffused into the
-/// row being scanned, the error for the row below, and the dots of the last row.
-///
-/// Integer arithmetic (sixteenths of a grey level) and the error in flight in registers.
-/// This runs for every dot of a JPEG receipt, a million of them: the rows are walked
-/// with zipped slice iterators (no bounds checks, no index arithmetic for the serpentine
-/// order) and the dots land one byte each, packed into bits in a separate pass, so the
-/// loop's only carried dependency is the error passed to the next dot.
+/// Floyd–Steinberg state across rows, in sixteenths of a grey level. It runs for a
+/// million dots per receipt: zipped slice iterators avoid bounds checks, so the only
+/// carried dependency is the error passed to the next dot.
 struct Diffuser {
     err_in: Vec<i32>,
     err_out: Vec<i32>,
@@ -295,23 +290,15 @@ const fn quantise(v: i32) -> (bool, i32) {
     (black, old - if black { 0 } else { 255 * 16 })
 }
 
-/// The range of a dot's grey plus error before clamping. A dot leaves an error in
-/// [-2032, 2047] (its clamped grey minus black or white); the row below receives from
-/// three dots at most 9/16 of that ([-1143, 1149]), the next dot 7/16 ([-889, 895]).
-/// `ahead_bounds_hold` checks these sums.
+/// The range of a dot's grey plus error before clamping (checked by `ahead_bounds_hold`).
 const V_MIN: i32 = -2032;
 const V_MAX: i32 = 255 * 16 + 1149 + 895;
 
-/// What a dot diffuses, by `v - V_MIN` (an immutable table computed at compile time; a
-/// `static`, so one copy, not one per use): 7/16 of its error to the next dot, 3/16, 5/16
-/// and 1/16 to the row below (rounded toward zero, as `e * k / 16`). The 7/16 is the
-/// only value carried from dot to dot: read from this table, the carried chain is one
-/// addition and one load instead of clamp, compare, select, multiply and divide, and
-/// the four divisions leave the loop (a dot is about 20 instructions instead of 45).
+/// What a dot diffuses (7/16, 3/16, 5/16, 1/16 of its error), by `v - V_MIN`: the
+/// carried chain becomes one addition and one load instead of clamp, select and divide.
 static SHARES: [Shares; (V_MAX - V_MIN + 1) as usize] = shares_table();
 
-/// One entry of [`SHARES`]. `i16`: the table (8,157 entries, 64 KB) stays mostly in the
-/// first-level cache on a receipt, whose dots are mostly near white or black.
+/// One entry of [`SHARES`]; `i16` keeps the table mostly in the first-level cache.
 #[derive(Clone, Copy)]
 struct Shares {
     ahead: i16,
@@ -342,12 +329,8 @@ const fn shares_table() -> [Shares; (V_MAX - V_MIN + 1) as usize] {
     table
 }
 
-/// One row of Floyd–Steinberg in scan order: `first` is the first dot scanned (grey,
-/// error received, its dot), `cells` the others with, each, the slot of the row below
-/// one step behind it (where the error is final once this dot has added its 3/16),
-/// `last` the slot under the last dot. 7/16 go to the next dot of the row, 3/16, 5/16
-/// and 1/16 to the dots below behind, under and ahead; what would fall off the picture
-/// is dropped.
+/// One row in scan order: each cell writes the slot below one step behind it (final
+/// once this dot added its 3/16); what would fall off the picture is dropped.
 #[inline(always)]
 fn diffuse<'a>(
     first: (u8, i32, &mut u8),
@@ -356,16 +339,11 @@ fn diffuse<'a>(
 ) {
     let (black, e) = quantise(i32::from(first.0) * 16 + first.1);
     *first.2 = u8::from(black);
-    // ahead: 7/16 of the last error, for this dot; behind: the row below's sum so far at
-    // the previous dot; under: at this dot.
     let (ahead, mut behind, mut under) = (e * 7 / 16, e * 5 / 16, e / 16);
-    // The carried value as a pointer-sized offset, so the chain is one addition, one
-    // load, nothing else (no sign extension or re-association in between).
+    // Pointer-sized, so the carried chain has no sign extension.
     let mut ahead = ahead as isize;
     for (((&px, &err), dot), slot) in cells {
         let base = (i32::from(px) * 16 + err - V_MIN) as isize;
-        // `base + ahead` is `v - V_MIN`, never out of range (see V_MIN); were it, the
-        // index would panic.
         let at = (base + ahead) as usize;
         let share = SHARES[at];
         ahead = share.ahead as isize;
