@@ -223,14 +223,9 @@ impl Gray {
     }
 }
 
-/// Floyd–Steinberg state across the rows of one picture: the error diffused into the
-/// row being scanned, the error for the row below, and the dots of the last row.
-///
-/// Integer arithmetic (sixteenths of a grey level) and the error in flight in registers.
-/// This runs for every dot of a JPEG receipt, a million of them: the rows are walked
-/// with zipped slice iterators (no bounds checks, no index arithmetic for the serpentine
-/// order) and the dots land one byte each, packed into bits in a separate pass, so the
-/// loop's only carried dependency is the error passed to the next dot.
+/// Floyd–Steinberg state across rows, in sixteenths of a grey level. It runs for a
+/// million dots per receipt: zipped slice iterators avoid bounds checks, so the only
+/// carried dependency is the error passed to the next dot.
 struct Diffuser {
     err_in: Vec<i32>,
     err_out: Vec<i32>,
@@ -295,23 +290,15 @@ const fn quantise(v: i32) -> (bool, i32) {
     (black, old - if black { 0 } else { 255 * 16 })
 }
 
-/// The range of a dot's grey plus error before clamping. A dot leaves an error in
-/// [-2032, 2047] (its clamped grey minus black or white); the row below receives from
-/// three dots at most 9/16 of that ([-1143, 1149]), the next dot 7/16 ([-889, 895]).
-/// `ahead_bounds_hold` checks these sums.
+/// The range of a dot's grey plus error before clamping (checked by `ahead_bounds_hold`).
 const V_MIN: i32 = -2032;
 const V_MAX: i32 = 255 * 16 + 1149 + 895;
 
-/// What a dot diffuses, by `v - V_MIN` (an immutable table computed at compile time; a
-/// `static`, so one copy, not one per use): 7/16 of its error to the next dot, 3/16, 5/16
-/// and 1/16 to the row below (rounded toward zero, as `e * k / 16`). The 7/16 is the
-/// only value carried from dot to dot: read from this table, the carried chain is one
-/// addition and one load instead of clamp, compare, select, multiply and divide, and
-/// the four divisions leave the loop (a dot is about 20 instructions instead of 45).
+/// What a dot diffuses (7/16, 3/16, 5/16, 1/16 of its error), by `v - V_MIN`: the
+/// carried chain becomes one addition and one load instead of clamp, select and divide.
 static SHARES: [Shares; (V_MAX - V_MIN + 1) as usize] = shares_table();
 
-/// One entry of [`SHARES`]. `i16`: the table (8,157 entries, 64 KB) stays mostly in the
-/// first-level cache on a receipt, whose dots are mostly near white or black.
+/// One entry of [`SHARES`]; `i16` keeps the table mostly in the first-level cache.
 #[derive(Clone, Copy)]
 struct Shares {
     ahead: i16,
@@ -342,12 +329,8 @@ const fn shares_table() -> [Shares; (V_MAX - V_MIN + 1) as usize] {
     table
 }
 
-/// One row of Floyd–Steinberg in scan order: `first` is the first dot scanned (grey,
-/// error received, its dot), `cells` the others with, each, the slot of the row below
-/// one step behind it (where the error is final once this dot has added its 3/16),
-/// `last` the slot under the last dot. 7/16 go to the next dot of the row, 3/16, 5/16
-/// and 1/16 to the dots below behind, under and ahead; what would fall off the picture
-/// is dropped.
+/// One row in scan order: each cell writes the slot below one step behind it (final
+/// once this dot added its 3/16); what would fall off the picture is dropped.
 #[inline(always)]
 fn diffuse<'a>(
     first: (u8, i32, &mut u8),
@@ -356,16 +339,11 @@ fn diffuse<'a>(
 ) {
     let (black, e) = quantise(i32::from(first.0) * 16 + first.1);
     *first.2 = u8::from(black);
-    // ahead: 7/16 of the last error, for this dot; behind: the row below's sum so far at
-    // the previous dot; under: at this dot.
     let (ahead, mut behind, mut under) = (e * 7 / 16, e * 5 / 16, e / 16);
-    // The carried value as a pointer-sized offset, so the chain is one addition, one
-    // load, nothing else (no sign extension or re-association in between).
+    // Pointer-sized, so the carried chain has no sign extension.
     let mut ahead = ahead as isize;
     for (((&px, &err), dot), slot) in cells {
         let base = (i32::from(px) * 16 + err - V_MIN) as isize;
-        // `base + ahead` is `v - V_MIN`, never out of range (see V_MIN); were it, the
-        // index would panic.
         let at = (base + ahead) as usize;
         let share = SHARES[at];
         ahead = share.ahead as isize;
@@ -399,21 +377,6 @@ fn span(i: usize, out: usize, len: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
-    /// `golden_gray(20, 30).dither().to_escpos()` as the 1.1.0 code wrote it.
-    const GOLDEN_SMALL: &[u8] = &[
-        0x1d, 0x76, 0x30, 0x00, 0x03, 0x00, 0x1e, 0x00, 0xfe, 0xa8, 0x00, 0xfd, 0xd2, 0x80, 0xeb,
-        0x28, 0x00, 0xfe, 0xd5, 0x40, 0xf7, 0x50, 0x00, 0xfa, 0xaa, 0x80, 0xff, 0x52, 0x00, 0x00,
-        0x3e, 0x00, 0x07, 0xc0, 0x00, 0xf8, 0x01, 0xf0, 0x00, 0x3e, 0x00, 0x07, 0xc0, 0x00, 0xf8,
-        0x01, 0xf0, 0x00, 0x3e, 0x00, 0xaa, 0xac, 0x80, 0x37, 0x29, 0x20, 0x2a, 0x8a, 0x50, 0xea,
-        0x64, 0xd0, 0x59, 0xcd, 0x30, 0x5a, 0x6b, 0x40, 0xd6, 0x65, 0x60, 0x11, 0x08, 0x10, 0x30,
-        0x42, 0x50, 0x95, 0x09, 0x10, 0x10, 0x40, 0x50, 0x59, 0x25, 0x10, 0x10, 0x08, 0x50, 0x92,
-        0xa2, 0x10, 0xfe, 0xa8, 0x80, 0xfb, 0x52, 0x00,
-    ];
-    /// SHA-256 digests of the 1.1.0 code's output (see `golden_digest_of_a_scaled_receipt`).
-    const GOLDEN_FIT: &str = "2027d7d4957ae133c25c59d7a16ac89ceeebb0b542f9dd33c689a0f3b3d4c838";
-    const GOLDEN_ESCPOS: &str = "d0b4d7e12f5ac89048378cfd3906ed185027623464c20d5e2bbbcf545883b1a2";
-    const GOLDEN_WIDE: &str = "548cdd5fe9801258bb0104e19a09ce5c23f43e1005033a16d1dd1057217f74b5";
-
     /// The table of [`SHARES`] covers every value a dot can see: the extreme errors a
     /// dot leaves, diffused as `diffuse` does, stay within `V_MIN..=V_MAX`.
     #[test]
@@ -424,194 +387,5 @@ mod tests {
         let below = |e: i32| e / 16 + e * 5 / 16 + e * 3 / 16;
         assert_eq!(V_MIN, below(lo) + lo * 7 / 16);
         assert_eq!(V_MAX, 255 * 16 + below(hi) + hi * 7 / 16);
-    }
-
-    #[test]
-    fn rows_skip_padding_bits_like_epson() {
-        // 10 dots wide: 2 bytes per row, the last 6 bits of each row are padding.
-        let data = [0b1000_0000, 0b0111_1111, 0b0000_0000, 0b1100_0000];
-        let b = Bitmap::from_rows(&data, 10, 2);
-        let row = |y: usize| -> String {
-            (0..10)
-                .map(|x| if b.dots[y * 10 + x] { '#' } else { '.' })
-                .collect()
-        };
-        assert_eq!(row(0), "#........#");
-        assert_eq!(row(1), "........##");
-        assert_eq!(b.to_rows(), vec![0x80, 0x40, 0x00, 0xc0]);
-        // Short data prints white.
-        assert!(Bitmap::from_rows(&[0xff], 8, 3).dots[8..]
-            .iter()
-            .all(|d| !d));
-    }
-
-    #[test]
-    fn escpos_bands_carry_width_height_and_rows() {
-        let b = Bitmap::from_rows(&vec![0xaa; 2 * 300], 16, 300);
-        let bytes = b.to_escpos();
-        let mut d = crate::escpos::Decoder::new();
-        let mut events = d.feed(&bytes);
-        events.extend(d.finish());
-        let mut heights = Vec::new();
-        let mut data = Vec::new();
-        for e in events {
-            match e {
-                crate::escpos::Event::Raster {
-                    width_bytes,
-                    height,
-                    data: d,
-                } => {
-                    assert_eq!(width_bytes, 2);
-                    heights.push(height);
-                    data.extend(d);
-                }
-                other => panic!("unexpected {other:?}"),
-            }
-        }
-        assert_eq!(heights, vec![128, 128, 44]);
-        assert_eq!(Bitmap::from_rows(&data, 16, 300), b);
-    }
-
-    #[test]
-    fn data_never_spells_a_real_time_command() {
-        // Row 0 ends with DLE, row 1 starts with EOT: the pair spans rows.
-        let b = Bitmap::from_rows(&[0xff, 0x10, 0x04, 0x01, 0x10, 0x14, 0x10, 0x42], 16, 4);
-        let bytes = b.to_escpos();
-        assert_eq!(
-            &bytes[8..],
-            &[0xff, 0x00, 0x04, 0x01, 0x00, 0x14, 0x10, 0x42]
-        );
-    }
-
-    #[test]
-    fn scaling_keeps_aspect_and_grey_level() {
-        let g = Gray {
-            width: 1000,
-            height: 200,
-            pixels: vec![100; 200_000],
-        };
-        let s = g.fit_width(576);
-        assert_eq!((s.width, s.height), (576, 115));
-        assert!(s.pixels.iter().all(|&p| p == 100));
-        let bits = s.dither();
-        let black = bits.dots.iter().filter(|&&d| d).count() as f64 / bits.dots.len() as f64;
-        // 100/255 grey is 61 % black.
-        assert!((black - (1.0 - 100.0 / 255.0)).abs() < 0.02, "{black}");
-    }
-
-    #[test]
-    fn narrow_bitmaps_are_kept_dot_for_dot() {
-        let b = Bitmap::from_rows(&[0x5a; 40], 64, 5);
-        assert_eq!(b.clone().fit_width(576), b);
-        let wide = Bitmap::from_rows(&vec![0xff; 100 * 10], 800, 10).fit_width(400);
-        assert_eq!((wide.width, wide.height), (400, 5));
-        assert!(wide.dots.iter().all(|&d| d));
-    }
-
-    /// A deterministic picture with everything the encoder meets: grey levels for the
-    /// dithering, hard black and white edges, and bytes spelling `DLE EOT` once packed.
-    fn golden_gray(width: usize, height: usize) -> Gray {
-        let mut seed = 0x2545_f491_u32;
-        let pixels = (0..width * height)
-            .map(|i| {
-                let (x, y) = (i % width, i / width);
-                seed ^= seed << 13;
-                seed ^= seed >> 17;
-                seed ^= seed << 5;
-                match (y / 7) % 4 {
-                    0 => ((x * 255) / width.max(1)) as u8,
-                    1 => {
-                        if (x / 5 + y) % 3 == 0 {
-                            0
-                        } else {
-                            255
-                        }
-                    }
-                    2 => (seed >> 24) as u8,
-                    _ => {
-                        if x % 16 == 3 {
-                            0
-                        } else {
-                            200
-                        }
-                    }
-                }
-            })
-            .collect();
-        Gray {
-            width,
-            height,
-            pixels,
-        }
-    }
-
-    fn sha256_hex(bytes: &[u8]) -> String {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
-
-    /// Pins the exact bytes of dithering and `GS v 0` encoding on a tiny picture, so a
-    /// faster implementation is proven byte-identical to the one it replaced.
-    #[test]
-    fn golden_bytes_of_a_small_dithered_picture() {
-        let bytes = golden_gray(20, 30).dither().to_escpos();
-        assert_eq!(bytes, GOLDEN_SMALL);
-        assert_eq!(golden_gray(20, 30).dither_to_escpos(), GOLDEN_SMALL);
-    }
-
-    /// The same on a receipt-sized picture wider than the paper: scaling, serpentine
-    /// error diffusion, bands and the real-time command guard, all pinned by one digest.
-    #[test]
-    fn golden_digest_of_a_scaled_receipt() {
-        let g = golden_gray(700, 333);
-        let gray_fit = g.clone().fit_width(576);
-        let bitmap = gray_fit.dither();
-        let escpos = bitmap.to_escpos();
-        let rows = bitmap.to_rows();
-        let back = Bitmap::from_rows(&rows, bitmap.width, bitmap.height);
-        let wide = Bitmap::from_rows(&escpos, 803, 150).fit_width(576);
-        assert_eq!(back, bitmap);
-        assert_eq!(sha256_hex(&gray_fit.pixels), GOLDEN_FIT);
-        assert_eq!(sha256_hex(&escpos), GOLDEN_ESCPOS);
-        assert_eq!(sha256_hex(&gray_fit.dither_to_escpos()), GOLDEN_ESCPOS);
-        assert_eq!(sha256_hex(&wide.to_escpos()), GOLDEN_WIDE);
-    }
-
-    /// The ePOS fast path writes what the general one (unpack, fit, pack) writes: widths
-    /// on and off a byte boundary, padding bits set, short and long data, wider than
-    /// the paper.
-    #[test]
-    fn rows_to_escpos_is_the_general_path() {
-        let mut seed = 7u32;
-        let data: Vec<u8> = (0..4000)
-            .map(|_| {
-                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
-                (seed >> 16) as u8
-            })
-            .collect();
-        for (w, h) in [
-            (8, 10),
-            (13, 40),
-            (64, 50),
-            (200, 20),
-            (203, 7),
-            (1, 3),
-            (300, 9),
-        ] {
-            for len in [0, 5, usize::div_ceil(w, 8) * h, data.len()] {
-                let d = &data[..len.min(data.len())];
-                let general = Bitmap::from_rows(d, w, h).fit_width(120).to_escpos();
-                assert_eq!(
-                    rows_to_escpos(d, w, h, 120),
-                    general,
-                    "{w}x{h}, {len} bytes"
-                );
-            }
-        }
-        assert!(rows_to_escpos(&data, 0, 5, 576).is_empty());
-        assert!(rows_to_escpos(&data, 5, 0, 576).is_empty());
     }
 }

@@ -1,1 +1,3 @@
 //! Tests of src/odoo/raster.rs and src/odoo/iot.rs.
+mod iot;
+mod raster;
