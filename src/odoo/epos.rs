@@ -380,6 +380,3 @@ fn hex(content: &str) -> Result<Vec<u8>, SchemaError> {
         .collect::<Result<_, _>>()
         .map_err(|_| SchemaError("<command>: chiffres hexadécimaux attendus".into()))
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,4 +1,6 @@
-use super::*;
+//! Moved from `src/odoo/epos/tests.rs`.
+
+use cashdrawer::odoo::epos::*;
 use base64::Engine as _;
 
 /// The envelope of Odoo 17+ (`ePOSPrint([...])`: the `ePOSLayout` template's inner
