@@ -1,8 +1,8 @@
 //! Moved from `src/drawer/mod.rs`.
 
-use cashdrawer::drawer::*;
 use cashdrawer::domain::SensorOpenLevel;
 use cashdrawer::domain::{DrawerCommand, PRESETS};
+use cashdrawer::drawer::*;
 
 #[test]
 fn realtime_form_of_usual_kicks() {

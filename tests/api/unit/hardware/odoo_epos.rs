@@ -1,7 +1,7 @@
 //! Moved from `src/odoo/epos/tests.rs`.
 
-use cashdrawer::odoo::epos::*;
 use base64::Engine as _;
+use cashdrawer::odoo::epos::*;
 
 /// The envelope of Odoo 17+ (`ePOSPrint([...])`: the `ePOSLayout` template's inner
 /// HTML with the children appended and `xmlns=""` removed).

@@ -1,8 +1,8 @@
 //! Moved from `src/printer/system.rs`.
 
+use cashdrawer::platform::QueueSystem::{Cups, WindowsSpooler as Win};
 use cashdrawer::platform::{QueueCause, QueueError};
 use cashdrawer::printer::{PrinterError, PrinterErrorKind};
-use cashdrawer::platform::QueueSystem::{Cups, WindowsSpooler as Win};
 use PrinterErrorKind as K;
 
 /// The kinds (they pick the ePOS code and the metric label) and the texts, word for
