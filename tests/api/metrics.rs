@@ -450,7 +450,7 @@ async fn json_log_format_writes_one_object_per_line_to_the_file_and_stderr() {
         .find(|o| o["op"] == "service.start")
         .expect("start line");
     assert!(start["ms"].is_null() && start["peer"].is_null(), "{start}");
-    let stderr = svc.stderr_lines("\"op\":\"drawer.open\"");
+    let stderr = svc.wait_stderr_lines("\"op\":\"drawer.open\"");
     assert_eq!(stderr.len(), 1, "{stderr:?}");
     let echoed: Value = serde_json::from_str(&stderr[0]).unwrap();
     assert_eq!(echoed, *kick, "stderr has the same object");

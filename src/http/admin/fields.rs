@@ -261,7 +261,7 @@ pub fn apply(
 
 /// The whole check of a submitted form against the config.ini it changes: text rule,
 /// each key's parser, the TLS pair, then the page's own limits on what it changed
-/// ([`page_limits`]). Every error by field name, the first reason per field.
+/// (`page_limits`). Every error by field name, the first reason per field.
 /// `service_ports`: the ports this service listens on, which no `tcp://` printer may be.
 pub fn check_form(
     ini: &mut Ini,

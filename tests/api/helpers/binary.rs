@@ -149,6 +149,19 @@ impl Binary {
             .collect()
     }
 
+    /// [`Binary::stderr_lines`] once one has come (or after 10 s): stderr is read by its
+    /// own thread, so a line already in the log file may not be there yet.
+    pub fn wait_stderr_lines(&self, needle: &str) -> Vec<String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let lines = self.stderr_lines(needle);
+            if !lines.is_empty() || std::time::Instant::now() > deadline {
+                return lines;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// Hard stop (SIGKILL on Unix), as a power cut or a crash would end it.
     pub fn kill(&mut self) {
         self.child.kill().unwrap();

@@ -1,3 +1,3 @@
 //! Tests of src/odoo/raster.rs and src/odoo/iot.rs.
+mod dither;
 mod iot;
-mod raster;
