@@ -236,7 +236,15 @@ else
     fail "service Windows: /status ne répond pas sur le port $SERVICE_PORT"
     SERVICE_UP=0
 fi
-STATUS_OUT=$(win service status)
+# Seen in CI under load: the first wine call after the installer's service start printed
+# nothing (timeout or a wine start-up hiccup), so `service status` gets three tries and
+# each empty try says how it ended.
+for try in 1 2 3; do
+    STATUS_OUT=$(win service status; echo "(code ${PIPESTATUS[0]})")
+    grep -q 'Service ' <<<"$STATUS_OUT" && break
+    echo "  service status, essai $try: aucune sortie $STATUS_OUT"
+    sleep 2
+done
 echo "$STATUS_OUT"
 check "service status: démarré, démarrage automatique" bash -c \
     "grep -q 'démarré' <<<\"\$1\" && grep -q 'AutoStart' <<<\"\$1\"" _ "$STATUS_OUT"

@@ -20,6 +20,16 @@
 //! 7. [`app`] (the listener, `serve_until`, its restart control) and [`shutdown`];
 //! 8. [`cli`]: the commands and the Windows service entry.
 
+/// One line of the operations log, with its two fields first:
+/// `op!(info, "invoice.remove", "ok"; peer = %ip, "{name}: supprimé")`. The `op` and
+/// `outcome` fields are what the log file, the Event Log and the metrics sort by; the
+/// macro keeps every call site from spelling them out.
+macro_rules! op {
+    ($level:ident, $op:expr, $outcome:expr; $($rest:tt)+) => {
+        ::tracing::$level!(op = $op, outcome = $outcome, $($rest)+)
+    };
+}
+
 pub mod app;
 pub mod atomic_file;
 pub mod auth;

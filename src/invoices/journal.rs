@@ -176,6 +176,23 @@ impl Journal {
         self.save()
     }
 
+    /// Marks `done` each `printed` entry whose file is no longer in the folder; writes
+    /// the journal only when one changed.
+    pub fn finish_removed(&mut self, present: impl Fn(&str) -> bool) -> Result<()> {
+        let mut changed = false;
+        for e in &mut self.entries {
+            if e.state == JobState::Printed && !present(&e.name) {
+                e.state = JobState::Done;
+                e.time_ms = now_ms();
+                changed = true;
+            }
+        }
+        if changed {
+            self.save()?;
+        }
+        Ok(())
+    }
+
     /// Replaces the journal through the shared atomic helper (temp file, fsync, rename):
     /// a crash leaves either the old or the new journal, never half of one.
     fn save(&mut self) -> Result<()> {

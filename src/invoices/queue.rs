@@ -233,11 +233,7 @@ pub(crate) fn schedule_removal(shared: Arc<Shared>, key: Key, path: PathBuf, del
                 } else {
                     "supprimé"
                 };
-                tracing::info!(
-                    op = "invoice.remove",
-                    outcome = "ok",
-                    "{name}: imprimé, {what}"
-                );
+                op!(info, "invoice.remove", "ok"; "{name}: imprimé, {what}");
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 rt.journal_do(|j| j.set_state(&key, JobState::Done, None));

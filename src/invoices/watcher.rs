@@ -69,6 +69,14 @@ pub(super) async fn run(shared: Arc<Shared>) {
         writers: Writers::default(),
     };
     scanner.initial = scanner.list().into_iter().map(|(p, _, _)| p).collect();
+    if !scanner.folder_error && folder.is_dir() {
+        // A kill between removing a printed file and saving "done" leaves it "printed"
+        // with no file, which no scan would ever offer again.
+        let present: HashSet<String> = scanner.initial.iter().map(|p| file_name(p)).collect();
+        shared
+            .lock()
+            .journal_do(|j| j.finish_removed(|name| present.contains(name)));
+    }
     loop {
         if watcher.is_none() && folder.is_dir() {
             watcher = watch_events(&folder, tx.clone(), scanner.writers.clone());

@@ -91,3 +91,36 @@ fn sigkill_mid_queue_then_restart_prints_each_file_exactly_once() {
     assert!(log.contains("imprimé via socket"), "prints are logged");
     assert!(sub(folder.path(), "rejected").join("bad.pdf").exists());
 }
+
+/// A kill between removing a printed invoice and saving "done" leaves a "printed"
+/// entry with no file. The next start finishes it, and leaves a file still there alone.
+#[test]
+fn a_printed_entry_whose_file_is_gone_is_done_after_a_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let printer = RawPrinter::start();
+    std::fs::write(
+        data.path().join("config.ini"),
+        invoice_ini(folder.path(), Some(printer.addr), &[]),
+    )
+    .unwrap();
+    let journal = serde_json::json!([
+        {"name": "FAC-gone.pdf", "size": 10, "sha256": "00", "state": "printed", "time_ms": 1},
+    ]);
+    std::fs::write(
+        data.path().join("invoices-journal.json"),
+        serde_json::to_vec(&journal).unwrap(),
+    )
+    .unwrap();
+    let mut service = Binary::start(data.path(), &[]);
+    let done = wait_until(Duration::from_secs(20), || {
+        journal_state(data.path(), "FAC-gone.pdf").as_deref() == Some("done")
+    });
+    service.kill();
+    assert!(
+        done,
+        "journal: {:?}",
+        journal_state(data.path(), "FAC-gone.pdf")
+    );
+    assert!(printer.jobs().is_empty(), "nothing printed");
+}
