@@ -11,8 +11,8 @@ mod assets;
 pub mod fields;
 pub mod i18n;
 mod listener;
-mod login;
-mod odoo_card;
+pub mod login;
+pub mod odoo_card;
 pub mod odoo_check;
 mod page;
 pub mod printers_field;
@@ -158,7 +158,7 @@ async fn https_only(State(state): State<AppState>, req: Request, next: Next) -> 
 
 /// The admin pages' Content-Security-Policy. The config page adds the till's own LAN
 /// addresses to `connect-src` (the Odoo card's Local Network Access test).
-pub(super) const CSP: &str = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+pub const CSP: &str = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 /// The page is never framed, cached, or allowed to load anything from elsewhere (a page
 /// that set a narrower-or-equal policy of its own keeps it).

@@ -10,13 +10,14 @@ use std::net::IpAddr;
 
 use axum::http::{header, HeaderMap};
 
+use super::i18n::texts;
 use crate::config::Config;
 use crate::domain::AllowedOrigins;
 use crate::domain::Lang;
 
 /// At most this many LAN addresses are listed (a till has one or two; a machine with
 /// dozens of virtual interfaces must not make the page endless).
-const MAX_LAN_ADDRESSES: usize = 8;
+pub const MAX_LAN_ADDRESSES: usize = 8;
 
 /// What the card shows.
 pub struct OdooCard {
@@ -27,63 +28,38 @@ pub struct OdooCard {
     pub lan: Vec<String>,
     /// The Odoo address the test starts with: the first of `[server] allowed_origins`.
     pub origin: String,
-    pub t: CardTexts,
+    pub t: &'static CardTexts,
 }
 
-/// The card's fixed words, in the page's language.
-pub struct CardTexts {
-    pub intro: &'static str,
-    pub epos_mode: &'static str,
-    pub epos_where: &'static str,
-    pub iot_mode: &'static str,
-    pub iot_where: &'static str,
-    pub lan: &'static str,
-    pub no_lan: &'static str,
-    pub no_localhost: &'static str,
-    pub test_origin: &'static str,
-    pub test_button: &'static str,
+texts! {
+    /// The card's fixed words, in the page's language.
+    CardTexts in CARD_FR, CARD_EN;
+    intro: "Ce qu'il faut taper dans Odoo, sur cette caisse. Choisissez l'imprimante Epson ePOS pour une nouvelle installation.",
+        "What to type in Odoo, on this till. Choose the Epson ePOS printer for a new installation.";
+    epos_mode: "Imprimante Epson ePOS — Odoo 17, 18 et 19 (recommandé)", "Epson ePOS printer — Odoo 17, 18 and 19 (recommended)";
+    epos_where: "Point de Vente → Configuration → Paramètres, ePos Printer, champ « Epson Receipt Printer IP Address » (en 19 : l'imprimante de type ePOS, même champ) :",
+        "Point of Sale → Configuration → Settings, ePos Printer, field “Epson Receipt Printer IP Address” (in 19: the printer of type ePOS, same field):";
+    iot_mode: "IoT box (hw_proxy) — Odoo 17, 18 et 19 ; Odoo la retire après la 19 (master) : préférez ePOS", "IoT box (hw_proxy) — Odoo 17, 18 and 19; Odoo is removing it after 19 (master): prefer ePOS";
+    iot_where: "Même page, IoT Box, champ « IoT Box IP Address » (le port doit être écrit) :", "Same page, IoT Box, field “IoT Box IP Address” (the port must be written):";
+    lan: "Si votre Odoo utilise Local Network Access (paramètre point_of_sale.use_lna) et refuse 127.0.0.1, l'adresse réseau de la caisse, à autoriser aussi dans « Réseaux autorisés (ePOS) » :",
+        "If your Odoo uses Local Network Access (parameter point_of_sale.use_lna) and refuses 127.0.0.1, the till's network address, to allow in “Allowed networks (ePOS)” too:";
+    no_lan: "aucune adresse réseau trouvée", "no network address found";
+    no_localhost: "N'écrivez pas localhost : à l'enregistrement, Odoo remplace une adresse sans point par un nom Epson « certifié » (…omnilinkcert.epson.biz) qui ne mène pas à la caisse, et l'impression s'arrête ; 127.0.0.1 a des points, Odoo le garde.",
+        "Do not type localhost: when the setting is saved, Odoo replaces an address without a dot by an Epson “certified” name (…omnilinkcert.epson.biz) that does not lead to the till, and printing stops; 127.0.0.1 has dots, Odoo keeps it.";
+    test_origin: "Adresse de votre page Odoo, pour le test", "Address of your Odoo page, for the test";
+    test_button: "Tester comme Odoo", "Test as Odoo does";
     /// Shown by the script; `{addr}` is the HTTPS address tested.
-    pub msg_cert: &'static str,
-    pub msg_cert_ok: &'static str,
-    pub msg_cert_not_needed: &'static str,
-    pub msg_unreachable: &'static str,
+    msg_cert: "✗ Certificat non reconnu : ce navigateur refuse {addr}, l'adresse qu'appelle un Odoo en https. Faites confiance au certificat du service (aide : « certificat HTTPS »), puis redémarrez le navigateur.",
+        "✗ Certificate not trusted: this browser refuses {addr}, the address an Odoo on https calls. Trust the service's certificate (help: “HTTPS certificate”), then restart the browser.";
+    msg_cert_ok: "✓ HTTPS : ce navigateur accepte le certificat de {addr}.", "✓ HTTPS: this browser accepts the certificate of {addr}.";
+    msg_cert_not_needed: "✓ HTTPS non nécessaire : votre Odoo est en http.", "✓ HTTPS not needed: your Odoo is on http.";
+    msg_unreachable: "✗ Service injoignable depuis ce navigateur à {addr}.", "✗ Service unreachable from this browser at {addr}.";
     /// The LAN address refused by the browser (Local Network Access), then reached.
-    pub msg_lna_denied: &'static str,
-    pub msg_lna_ok: &'static str,
-    pub msg_all_ok: &'static str,
-    pub msg_problems: &'static str,
-}
-
-impl CardTexts {
-    fn new(lang: Lang) -> CardTexts {
-        let p = |pair| lang.pick(pair);
-        CardTexts {
-            intro: p(["Ce qu'il faut taper dans Odoo, sur cette caisse. Choisissez l'imprimante Epson ePOS pour une nouvelle installation.",
-                      "What to type in Odoo, on this till. Choose the Epson ePOS printer for a new installation."]),
-            epos_mode: p(["Imprimante Epson ePOS — Odoo 17, 18 et 19 (recommandé)", "Epson ePOS printer — Odoo 17, 18 and 19 (recommended)"]),
-            epos_where: p(["Point de Vente → Configuration → Paramètres, ePos Printer, champ « Epson Receipt Printer IP Address » (en 19 : l'imprimante de type ePOS, même champ) :",
-                           "Point of Sale → Configuration → Settings, ePos Printer, field “Epson Receipt Printer IP Address” (in 19: the printer of type ePOS, same field):"]),
-            iot_mode: p(["IoT box (hw_proxy) — Odoo 17, 18 et 19 ; Odoo la retire après la 19 (master) : préférez ePOS", "IoT box (hw_proxy) — Odoo 17, 18 and 19; Odoo is removing it after 19 (master): prefer ePOS"]),
-            iot_where: p(["Même page, IoT Box, champ « IoT Box IP Address » (le port doit être écrit) :", "Same page, IoT Box, field “IoT Box IP Address” (the port must be written):"]),
-            lan: p(["Si votre Odoo utilise Local Network Access (paramètre point_of_sale.use_lna) et refuse 127.0.0.1, l'adresse réseau de la caisse, à autoriser aussi dans « Réseaux autorisés (ePOS) » :",
-                    "If your Odoo uses Local Network Access (parameter point_of_sale.use_lna) and refuses 127.0.0.1, the till's network address, to allow in “Allowed networks (ePOS)” too:"]),
-            no_lan: p(["aucune adresse réseau trouvée", "no network address found"]),
-            no_localhost: p(["N'écrivez pas localhost : à l'enregistrement, Odoo remplace une adresse sans point par un nom Epson « certifié » (…omnilinkcert.epson.biz) qui ne mène pas à la caisse, et l'impression s'arrête ; 127.0.0.1 a des points, Odoo le garde.",
-                             "Do not type localhost: when the setting is saved, Odoo replaces an address without a dot by an Epson “certified” name (…omnilinkcert.epson.biz) that does not lead to the till, and printing stops; 127.0.0.1 has dots, Odoo keeps it."]),
-            test_origin: p(["Adresse de votre page Odoo, pour le test", "Address of your Odoo page, for the test"]),
-            test_button: p(["Tester comme Odoo", "Test as Odoo does"]),
-            msg_cert: p(["✗ Certificat non reconnu : ce navigateur refuse {addr}, l'adresse qu'appelle un Odoo en https. Faites confiance au certificat du service (aide : « certificat HTTPS »), puis redémarrez le navigateur.",
-                         "✗ Certificate not trusted: this browser refuses {addr}, the address an Odoo on https calls. Trust the service's certificate (help: “HTTPS certificate”), then restart the browser."]),
-            msg_cert_ok: p(["✓ HTTPS : ce navigateur accepte le certificat de {addr}.", "✓ HTTPS: this browser accepts the certificate of {addr}."]),
-            msg_cert_not_needed: p(["✓ HTTPS non nécessaire : votre Odoo est en http.", "✓ HTTPS not needed: your Odoo is on http."]),
-            msg_unreachable: p(["✗ Service injoignable depuis ce navigateur à {addr}.", "✗ Service unreachable from this browser at {addr}."]),
-            msg_lna_denied: p(["⚠ Accès au réseau local refusé par le navigateur, ou adresse réseau injoignable : pour les Odoo qui utilisent l'adresse réseau de la caisse, autorisez l'accès au réseau local dans l'onglet d'Odoo (icône à gauche de l'adresse → Paramètres du site).",
-                               "⚠ Local Network Access denied by the browser, or the LAN address unreachable: for Odoo builds that use the till's LAN address, allow local network access in Odoo's tab (icon left of the address → Site settings)."]),
-            msg_lna_ok: p(["✓ Adresse réseau {addr} joignable (accès au réseau local autorisé).", "✓ LAN address {addr} reachable (Local Network Access allowed)."]),
-            msg_all_ok: p(["Tout est prêt : Odoo pourra imprimer et ouvrir le tiroir.", "All set: Odoo will be able to print and open the drawer."]),
-            msg_problems: p(["Odoo ne pourra pas imprimer : corrigez les points marqués ✗.", "Odoo will not be able to print: fix the points marked ✗."]),
-        }
-    }
+    msg_lna_denied: "⚠ Accès au réseau local refusé par le navigateur, ou adresse réseau injoignable : pour les Odoo qui utilisent l'adresse réseau de la caisse, autorisez l'accès au réseau local dans l'onglet d'Odoo (icône à gauche de l'adresse → Paramètres du site).",
+        "⚠ Local Network Access denied by the browser, or the LAN address unreachable: for Odoo builds that use the till's LAN address, allow local network access in Odoo's tab (icon left of the address → Site settings).";
+    msg_lna_ok: "✓ Adresse réseau {addr} joignable (accès au réseau local autorisé).", "✓ LAN address {addr} reachable (Local Network Access allowed).";
+    msg_all_ok: "Tout est prêt : Odoo pourra imprimer et ouvrir le tiroir.", "All set: Odoo will be able to print and open the drawer.";
+    msg_problems: "Odoo ne pourra pas imprimer : corrigez les points marqués ✗.", "Odoo will not be able to print: fix the points marked ✗.";
 }
 
 /// The card for a page reached with `headers` (its `Host` gives the port the browser
@@ -102,7 +78,7 @@ pub fn card(lang: Lang, headers: &HeaderMap, config: &Config, addresses: &[IpAdd
             AllowedOrigins::List(list) => list.first().cloned().unwrap_or_default(),
             AllowedOrigins::Any => String::new(),
         },
-        t: CardTexts::new(lang),
+        t: lang.pick([&CARD_FR, &CARD_EN]),
     }
 }
 
@@ -123,89 +99,4 @@ impl OdooCard {
 fn host_port(headers: &HeaderMap) -> Option<u16> {
     let host = headers.get(header::HOST)?.to_str().ok()?;
     host.parse::<axum::http::uri::Authority>().ok()?.port_u16()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::http::HeaderValue;
-
-    fn config() -> Config {
-        Config::from_ini(&ini::Ini::new(), "config.ini").unwrap()
-    }
-
-    #[test]
-    fn addresses_have_dots_and_the_port_the_browser_used() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::HOST, HeaderValue::from_static("localhost:40123"));
-        let lan: Vec<IpAddr> = vec!["192.168.1.20".parse().unwrap(), "fd00::5".parse().unwrap()];
-        let c = card(Lang::Fr, &headers, &config(), &lan);
-        assert_eq!(c.loopback, "127.0.0.1:40123");
-        assert_eq!(c.lan, ["192.168.1.20:40123"]);
-        // No Host (or no port in it): the configured port.
-        let c = card(Lang::En, &HeaderMap::new(), &config(), &[]);
-        assert_eq!(c.loopback, "127.0.0.1:22548");
-        let many: Vec<IpAddr> = (1..=50).map(|i| IpAddr::from([10, 0, 0, i])).collect();
-        assert_eq!(
-            card(Lang::Fr, &headers, &config(), &many).lan.len(),
-            MAX_LAN_ADDRESSES
-        );
-    }
-
-    /// The page may call its LAN addresses and nothing else outside itself.
-    #[test]
-    fn the_page_may_connect_to_its_lan_addresses_only() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:22548"));
-        let lan: Vec<IpAddr> = vec!["192.168.1.20".parse().unwrap()];
-        let csp = card(Lang::Fr, &headers, &config(), &lan).content_security_policy();
-        assert!(csp.starts_with(super::super::CSP), "{csp}");
-        assert!(
-            csp.ends_with("; connect-src 'self' http://192.168.1.20:22548"),
-            "{csp}"
-        );
-        let none = card(Lang::Fr, &headers, &config(), &[]).content_security_policy();
-        assert!(none.ends_with("; connect-src 'self'"), "{none}");
-    }
-
-    /// Odoo's `format_epson_certified_domain` keeps an address only `if "." in` it.
-    fn odoo_keeps(address: &str) -> bool {
-        address.contains('.')
-    }
-
-    /// Every address the card tells to type survives Odoo's rewrite, and every example
-    /// it gives is accepted by the parser of the field it goes to (issue 14).
-    #[test]
-    fn every_address_and_example_of_the_card_is_accepted() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:22548"));
-        let lan: Vec<IpAddr> = vec!["192.168.1.20".parse().unwrap(), "fd00::5".parse().unwrap()];
-        let mut ini = ini::Ini::new();
-        ini.with_section(Some("server"))
-            .set("allowed_origins", "https://maboutique.odoo.com");
-        let config = Config::from_ini(&ini, "config.ini").unwrap();
-        for lang in [Lang::Fr, Lang::En] {
-            let c = card(lang, &headers, &config, &lan);
-            assert!(odoo_keeps(&c.loopback), "{}", c.loopback);
-            assert!(!c.lan.is_empty());
-            for address in &c.lan {
-                assert!(odoo_keeps(address), "{address}");
-                // The card says to allow it in `[odoo] epos_allowed_networks`.
-                let ip = address.rsplit_once(':').unwrap().0;
-                crate::domain::parse_cidr_list(ip).unwrap();
-            }
-            assert!(!odoo_keeps("localhost:22548"), "the card's warning is true");
-            assert_eq!(
-                super::super::odoo_check::parse_origins(&c.origin, lang).unwrap(),
-                ["https://maboutique.odoo.com"]
-            );
-            assert!(
-                c.t.no_localhost.contains("localhost") && c.t.no_localhost.contains("127.0.0.1")
-            );
-        }
-        for example in ["https://maboutique.odoo.com", "https://myshop.odoo.com"] {
-            let parsed = super::super::odoo_check::parse_origins(example, Lang::Fr).unwrap();
-            assert_eq!(parsed, [example]);
-        }
-    }
 }

@@ -77,13 +77,9 @@ fn last_operations(admin: &AppState, n: usize) -> Vec<String> {
         .collect()
 }
 
-/// What differs between one rendering of the page and another.
-struct View<'a> {
-    lang: Lang,
-    /// The request's headers: its `Host` names the port the browser used.
-    headers: &'a HeaderMap,
-    session_csrf: String,
-    ini: &'a Ini,
+/// What differs between one rendering of the page and another; nothing by default.
+#[derive(Default)]
+struct Shown {
     errors: BTreeMap<String, crate::domain::Text>,
     notice: String,
     error: String,
@@ -93,16 +89,22 @@ struct View<'a> {
     named_text: Option<String>,
 }
 
-async fn render(admin: &AppState, status: StatusCode, view: View<'_>) -> Response {
+/// The page for a request with `headers` (its `Host` names the port the browser used).
+async fn render(
+    admin: &AppState,
+    status: StatusCode,
+    lang: Lang,
+    headers: &HeaderMap,
+    csrf: String,
+    ini: &Ini,
+    shown: Shown,
+) -> Response {
     let config = admin.config();
     let drawer = admin.drawer_printer();
     let health = drawer.health();
-    let t = view.lang.texts();
-    let printer_state = match (&health.reachable, &health.last_error) {
-        (None, _) => "—".to_string(),
-        (Some(true), _) => "OK".to_string(),
-        (Some(false), Some(e)) => e.clone(),
-        (Some(false), None) => view.lang.pick(["hors ligne", "offline"]).to_string(),
+    let printer_state = match health.reachable {
+        None => "—".to_string(),
+        _ => super::printers_field::health_text(lang, &health),
     };
     let sensor = health.status.map_or("—".to_string(), |s| {
         format!(
@@ -126,17 +128,17 @@ async fn render(admin: &AppState, status: StatusCode, view: View<'_>) -> Respons
     let origins_warning = if crate::http::status::warnings(&admin.config()).is_empty() {
         ""
     } else {
-        view.lang.pick(crate::http::status::ANY_ORIGIN_WARNINGS)
+        lang.pick(crate::http::status::ANY_ORIGIN_WARNINGS)
     };
     let addresses = tokio::task::spawn_blocking(crate::platform::machine_addresses)
         .await
         .unwrap_or_default();
     let groups = fields::views(
-        view.lang,
-        |f| fields::raw_value(view.ini, f.section, f.key),
-        &view.errors,
+        lang,
+        |f| fields::raw_value(ini, f.section, f.key),
+        &shown.errors,
     );
-    let odoo = super::odoo_card::card(view.lang, view.headers, &config, &addresses);
+    let odoo = super::odoo_card::card(lang, headers, &config, &addresses);
     let csp = odoo.content_security_policy();
     let page = ConfigPage {
         advanced_open: groups
@@ -144,23 +146,24 @@ async fn render(admin: &AppState, status: StatusCode, view: View<'_>) -> Respons
             .any(|g| g.advanced && g.fields.iter().any(|f| !f.error.is_empty())),
         groups,
         odoo,
-        advanced: view.lang.pick(["Avancé", "Advanced"]),
+        advanced: lang.pick(["Avancé", "Advanced"]),
         origins_warning,
-        t,
-        csrf: view.session_csrf,
-        notice: view.notice,
-        error: view.error,
-        restart: view.restart,
+        t: lang.texts(),
+        csrf,
+        notice: shown.notice,
+        error: shown.error,
+        restart: shown.restart,
         version: crate::VERSION,
         uptime: human_duration(admin.uptime()),
         printer_target: drawer.target().to_string(),
         printer_state,
         sensor,
         named: super::printers_field::view(
-            view.lang,
-            view.named_text
-                .unwrap_or_else(|| super::printers_field::text_of(view.ini)),
-            view.errors.get(&super::printers_field::form_name()),
+            lang,
+            shown
+                .named_text
+                .unwrap_or_else(|| super::printers_field::text_of(ini)),
+            shown.errors.get(&super::printers_field::form_name()),
             &config.printers,
             admin
                 .listener_control()
@@ -171,14 +174,9 @@ async fn render(admin: &AppState, status: StatusCode, view: View<'_>) -> Respons
         printers,
         presets: crate::domain::PRESETS
             .iter()
-            .map(|(_, hex, label)| {
-                (
-                    hex.to_string(),
-                    format!("{} ({hex})", view.lang.pick(*label)),
-                )
-            })
+            .map(|(_, hex, label)| (hex.to_string(), format!("{} ({hex})", lang.pick(*label))))
             .collect(),
-        pw_error: view.pw_error,
+        pw_error: shown.pw_error,
         last_ops: last_operations(admin, 8),
     };
     let mut res = html(status, page.render());
@@ -206,7 +204,7 @@ fn human_duration(d: Duration) -> String {
 fn read_ini(admin: &AppState) -> Result<Ini, ApiError> {
     admin.store().read_ini().map_err(|e| {
         let path = admin.store().path().display().to_string();
-        tracing::error!(op = "config.read", outcome = "error", "{:#}", e);
+        op!(error, "config.read", "error"; "{:#}", e);
         ApiError::Unavailable(format!(
             "{path} est absent ou illisible ({}): le service continue avec la dernière configuration valide chargée; rien ne peut être enregistré avant que le fichier soit rétabli (ou le service redémarré, qui le recrée avec les valeurs par défaut s'il manque)",
             crate::logs::escape(&format!("{:#}", e.root_cause()))
@@ -238,12 +236,9 @@ pub async fn show(
     AdminSession(session): AdminSession,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
     let lang = Lang::from_headers(&headers);
-    let ini = match read_ini(&admin) {
-        Ok(ini) => ini,
-        Err(e) => return e.into_response(),
-    };
+    let ini = read_ini(&admin)?;
     let t = lang.texts();
     let notice = if query.contains_key("restarted") {
         t.restarted
@@ -257,19 +252,22 @@ pub async fn show(
     } else {
         ""
     };
-    let view = View {
-        headers: &headers,
-        lang,
-        session_csrf: session.csrf,
-        ini: &ini,
-        errors: BTreeMap::new(),
+    let shown = Shown {
         notice: notice.into(),
         error: error.into(),
         restart: query.contains_key("restart"),
-        pw_error: String::new(),
-        named_text: None,
+        ..Shown::default()
     };
-    render(&admin, StatusCode::OK, view).await
+    Ok(render(
+        &admin,
+        StatusCode::OK,
+        lang,
+        &headers,
+        session.csrf,
+        &ini,
+        shown,
+    )
+    .await)
 }
 
 #[utoipa::path(
@@ -291,12 +289,9 @@ pub async fn save(
     AdminSession(session): AdminSession,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let lang = Lang::from_headers(&headers);
-    let mut ini = match read_ini(&admin) {
-        Ok(ini) => ini,
-        Err(e) => return e.into_response(),
-    };
+    let mut ini = read_ini(&admin)?;
     let file = admin.store().path().display().to_string();
     let listening: Vec<u16> = admin
         .listener_control()
@@ -314,20 +309,15 @@ pub async fn save(
         Ok(checked) => checked,
         Err(errors) => {
             let bad: Vec<&str> = errors.keys().map(String::as_str).collect();
-            tracing::warn!(op = "config.save", outcome = "error", peer = %peer.label(), "configuration refusée, rien n'est enregistré (champs invalides: {})", bad.join(", "));
-            let view = View {
-                headers: &headers,
-                lang,
-                session_csrf: session.csrf,
-                ini: &ini,
+            op!(warn, "config.save", "error"; peer = %peer.label(), "configuration refusée, rien n'est enregistré (champs invalides: {})", bad.join(", "));
+            let shown = Shown {
                 errors,
-                notice: String::new(),
                 error: lang.texts().not_saved.into(),
-                restart: false,
-                pw_error: String::new(),
                 named_text: form.get(&super::printers_field::form_name()).cloned(),
+                ..Shown::default()
             };
-            return render(&admin, StatusCode::BAD_REQUEST, view).await;
+            let status = StatusCode::BAD_REQUEST;
+            return Ok(render(&admin, status, lang, &headers, session.csrf, &ini, shown).await);
         }
     };
     let names: Vec<String> = changed.iter().map(|f| fields::form_name(f)).collect();
@@ -335,43 +325,35 @@ pub async fn save(
         Ok(saved) => {
             debug_assert_eq!(saved, config);
             admin.replace_config(saved);
-            tracing::info!(op = "config.save", outcome = "ok", peer = %peer.label(), "configuration enregistrée (modifié: {})", if names.is_empty() { "rien".to_string() } else { names.join(", ") });
+            op!(info, "config.save", "ok"; peer = %peer.label(), "configuration enregistrée (modifié: {})", if names.is_empty() { "rien".to_string() } else { names.join(", ") });
             let restart = changed.iter().any(|f| f.restart);
-            Redirect::to(if restart {
+            Ok(Redirect::to(if restart {
                 "/config?saved=1&restart=1"
             } else {
                 "/config?saved=1"
             })
-            .into_response()
+            .into_response())
         }
         Err(e @ (SaveError::Mismatch { .. } | SaveError::Unreadable(_))) => {
             // Not the admin's typing (every value passed its rules): our writer and reader
             // disagree. Nothing was written; say which key, as JSON or on the page.
             let message = e.to_string();
-            tracing::error!(op = "config.save", outcome = "error", peer = %peer.label(), "{message}");
+            op!(error, "config.save", "error"; peer = %peer.label(), "{message}");
+            let status = StatusCode::INTERNAL_SERVER_ERROR;
             if !crate::http::auth::wants_html(&headers) {
-                return (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    Json(json!({"status": "error", "message": message})),
-                )
-                    .into_response();
+                return Ok(
+                    (status, Json(json!({"status": "error", "message": message}))).into_response(),
+                );
             }
-            let view = View {
-                headers: &headers,
-                lang,
-                session_csrf: session.csrf,
-                ini: &ini,
-                errors: BTreeMap::new(),
-                notice: String::new(),
+            let shown = Shown {
                 error: message,
-                restart: false,
-                pw_error: String::new(),
-                named_text: None,
+                ..Shown::default()
             };
-            render(&admin, StatusCode::INTERNAL_SERVER_ERROR, view).await
+            Ok(render(&admin, status, lang, &headers, session.csrf, &ini, shown).await)
         }
-        Err(e) => ApiError::Internal(anyhow::Error::new(e).context("enregistrement de config.ini"))
-            .into_response(),
+        Err(e) => Err(ApiError::Internal(
+            anyhow::Error::new(e).context("enregistrement de config.ini"),
+        )),
     }
 }
 
@@ -394,14 +376,14 @@ pub async fn change_password(
     AdminSession(session): AdminSession,
     headers: HeaderMap,
     Form(form): Form<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let lang = Lang::from_headers(&headers);
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let ip = peer.ip();
     let hash = admin.password_hash();
     let problem = match admin.auth().throttle.begin(ip) {
         Err(denied) => {
-            tracing::warn!(op = "auth.password", outcome = "denied", always = true, peer = %ip, "changement de mot de passe refusé depuis {ip}: {denied}");
+            op!(warn, "auth.password", "denied"; always = true, peer = %ip, "changement de mot de passe refusé depuis {ip}: {denied}");
             Some(
                 lang.texts()
                     .too_many
@@ -416,46 +398,31 @@ pub async fn change_password(
                     .map(|p| p.message(lang.is_en()))
             } else {
                 let count = attempt.failed();
-                tracing::warn!(op = "auth.password", outcome = "denied", always = true, peer = %ip, "changement de mot de passe refusé depuis {ip}: mot de passe actuel faux ({count} échec(s))");
+                op!(warn, "auth.password", "denied"; always = true, peer = %ip, "changement de mot de passe refusé depuis {ip}: mot de passe actuel faux ({count} échec(s))");
                 Some(lang.texts().wrong_password.to_string())
             }
         }
     };
     if let Some(pw_error) = problem {
-        let ini = match read_ini(&admin) {
-            Ok(ini) => ini,
-            Err(e) => return e.into_response(),
-        };
-        let view = View {
-            headers: &headers,
-            lang,
-            session_csrf: session.csrf,
-            ini: &ini,
-            errors: BTreeMap::new(),
-            notice: String::new(),
-            error: String::new(),
-            restart: false,
+        let ini = read_ini(&admin)?;
+        let shown = Shown {
             pw_error,
-            named_text: None,
+            ..Shown::default()
         };
-        return render(&admin, StatusCode::BAD_REQUEST, view).await;
+        let status = StatusCode::BAD_REQUEST;
+        return Ok(render(&admin, status, lang, &headers, session.csrf, &ini, shown).await);
     }
-    let stored = match password::hash_async(get("new")).await {
-        Ok(hash) => password::store_hash(admin.store(), &hash),
-        Err(e) => Err(e),
-    };
-    match stored {
-        Ok(config) => {
-            admin.replace_config(config);
-            tracing::info!(op = "auth.password", outcome = "ok", peer = %ip, "mot de passe administrateur changé; toutes les sessions sont fermées");
-            let mut res = Redirect::to("/config/login?m=changed").into_response();
-            let secure = peer.scheme == crate::http::access::Scheme::Https;
-            let cleared = Sessions::clear(session_cookie(secure), "/", secure);
-            super::login::set_cookie(&mut res, cleared);
-            res
-        }
-        Err(e) => ApiError::Internal(e).into_response(),
-    }
+    let hash = password::hash_async(get("new")).await;
+    let config = hash.and_then(|hash| password::store_hash(admin.store(), &hash));
+    admin.replace_config(config.map_err(ApiError::Internal)?);
+    op!(info, "auth.password", "ok"; peer = %ip, "mot de passe administrateur changé; toutes les sessions sont fermées");
+    let mut res = Redirect::to("/config/login?m=changed").into_response();
+    let secure = peer.scheme == crate::http::access::Scheme::Https;
+    super::login::set_cookie(
+        &mut res,
+        Sessions::clear(session_cookie(secure), "/", secure),
+    );
+    Ok(res)
 }
 
 /// The page's "open the drawer" button: same path as the Odoo module's call.
@@ -488,16 +455,16 @@ pub async fn test_drawer(
         .await
     {
         Ok(kicked) => {
-            let outcome = kicked.outcome;
-            tracing::info!(op = "drawer.open", outcome = "ok", ms = outcome.elapsed.as_millis() as u64, peer = %peer.label(), "tiroir-caisse ouvert via {target} (test depuis la page d'administration)");
-            let mut answer = json!({"status": "success", "message": format!("Tiroir-caisse ouvert via {target} en {} ms", outcome.elapsed.as_millis())});
+            let ms = kicked.outcome.elapsed.as_millis();
+            op!(info, "drawer.open", "ok"; ms = ms as u64, peer = %peer.label(), "tiroir-caisse ouvert via {target} (test depuis la page d'administration)");
+            let mut answer = json!({"status": "success", "message": format!("Tiroir-caisse ouvert via {target} en {ms} ms")});
             if let Some(w) = kicked.warning {
                 answer["warning"] = json!(w);
             }
             Ok(Json(answer))
         }
         Err(e) => {
-            tracing::error!(op = "drawer.open", outcome = "error", peer = %peer.label(), "test d'ouverture du tiroir: {e}");
+            op!(error, "drawer.open", "error"; peer = %peer.label(), "test d'ouverture du tiroir: {e}");
             Err(ApiError::Unavailable(format!(
                 "Erreur lors de l'ouverture du tiroir: {e}"
             )))
@@ -529,14 +496,14 @@ pub async fn test_print(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     match admin.invoices().print_test_page() {
         Ok(path) => {
-            tracing::info!(op = "invoice.test", outcome = "ok", peer = %peer.label(), "facture de test déposée: {}", path.display());
+            op!(info, "invoice.test", "ok"; peer = %peer.label(), "facture de test déposée: {}", path.display());
             Ok(Json(json!({
                 "status": "success",
                 "message": format!("Facture de test déposée ({}) : elle va être imprimée", path.display())
             })))
         }
         Err(e) => {
-            tracing::warn!(op = "invoice.test", outcome = "error", peer = %peer.label(), "test d'impression refusé: {e}");
+            op!(warn, "invoice.test", "error"; peer = %peer.label(), "test d'impression refusé: {e}");
             Err(ApiError::Unavailable(format!(
                 "Test d'impression impossible: {e}"
             )))

@@ -196,7 +196,7 @@ pub fn view(
 }
 
 /// The last known state in a few words (never a live probe: the page stays fast).
-fn health_text(lang: Lang, health: &crate::printer::PrinterHealth) -> String {
+pub(super) fn health_text(lang: Lang, health: &crate::printer::PrinterHealth) -> String {
     match (&health.reachable, &health.last_error) {
         (None, _) => lang
             .pick(["pas encore utilisée", "not used yet"])

@@ -90,3 +90,26 @@ fn another_key_cannot_read_and_tampering_fails() {
     tampered.replace_range(25..26, if &set[25..26] == "A" { "B" } else { "A" });
     assert_eq!(a.read(&headers_with(&tampered), false, HASH, life), None);
 }
+
+#[test]
+fn a_clock_set_back_does_not_extend_or_break_sessions_beyond_the_jump() {
+    let s = Sessions::with_key(Key::generate());
+    let life = Duration::from_secs(3600);
+    let session = s.open(HASH);
+    let h = headers_with(&s.cookie(&session, false, life));
+    let issued = session.issued;
+    let read = |now| s.read_at(&h, false, HASH, life, now);
+    assert!(read(issued + 10).is_some());
+    // Set back an hour right after login: a session "from the future" is refused.
+    assert_eq!(read(issued + 10 - 3600), None);
+    // Expired, then set back an hour: valid again only while inside its lifetime as
+    // the clock now reads it, never past `issued + lifetime`.
+    assert_eq!(read(issued + 3600 + 60), None);
+    assert!(read(issued + 3600 + 60 - 3600).is_some());
+    assert_eq!(read(issued + 3600), None);
+    // A logged-out session stays out whatever the clock says.
+    s.revoke(&session, life).unwrap();
+    for now in [issued + 10 - 3600, issued + 10, issued + 3600 - 1] {
+        assert_eq!(read(now), None, "{now}");
+    }
+}
