@@ -1,6 +1,5 @@
-//! `odoo-pos-cashdrawer set-password`: resets the admin password from the till itself,
-//! for an admin who forgot it. Reads from the terminal (twice, without echo) or, when
-//! stdin is not a terminal, the first line of stdin.
+//! `odoo-pos-cashdrawer set-password`: resets a forgotten admin password on the till,
+//! read twice from the terminal without echo, or the first line of a piped stdin.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;

@@ -1,9 +1,6 @@
-//! CSRF: every state-changing admin request carries a token bound to the session (or,
-//! for the login and first-run forms, to the login cookie), in the form field `csrf`
-//! or the header `X-CSRF-Token`, and no foreign `Origin`. SameSite=Strict cookies
-//! already keep other sites' requests out; the token also covers browsers that ignore
-//! SameSite. This module decides on the texts of the request; the HTTP layer reads them
-//! and answers.
+//! CSRF: every state-changing admin request carries a token bound to the session (or
+//! the login cookie), in the field `csrf` or the header `X-CSRF-Token`, and no foreign
+//! `Origin`; this covers browsers that ignore SameSite. Decides on header texts only.
 
 pub const HEADER: &str = "x-csrf-token";
 pub const FIELD: &str = "csrf";
@@ -11,13 +8,10 @@ pub const FIELD: &str = "csrf";
 /// Why a state-changing request is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    /// `Origin` names another site than the one the request was sent to.
     ForeignOrigin,
-    /// No token sent.
     Missing,
-    /// A token sent, but nothing to compare it with (login cookie expired or absent).
+    /// Nothing to compare the token with (login cookie expired or absent).
     Expired,
-    /// A token sent that is not the expected one.
     Invalid,
 }
 
@@ -33,8 +27,7 @@ impl Refusal {
     }
 }
 
-/// The `csrf` field of an `application/x-www-form-urlencoded` body. Tokens are hex, so
-/// a value needing percent-decoding is simply not a token.
+/// The `csrf` field of a form body (tokens are hex: no percent-decoding).
 pub fn form_field(body: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
     text.split('&')
@@ -43,9 +36,8 @@ pub fn form_field(body: &[u8]) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// Whether an `Origin` header names another site than the `Host` the request was sent
-/// to (`null`, from a sandboxed page or a redirect, is foreign too). No `Origin`: not a
-/// cross-site browser request.
+/// Whether `Origin` names another site than `Host` (`null` too); none is no cross-site
+/// browser request.
 pub fn foreign_origin(origin: Option<&str>, host: Option<&str>) -> bool {
     let Some(origin) = origin else {
         return false;
@@ -56,8 +48,7 @@ pub fn foreign_origin(origin: Option<&str>, host: Option<&str>) -> bool {
     !origin_host.is_some_and(|o| o.eq_ignore_ascii_case(host.unwrap_or_default()))
 }
 
-/// The one check of a state-changing request: no foreign origin, and the token `given`
-/// is the `expected` one (compared in constant time).
+/// No foreign origin, and the token `given` is the `expected` one (constant time).
 pub fn check(foreign: bool, expected: Option<&str>, given: Option<&str>) -> Result<(), Refusal> {
     match (foreign, expected, given) {
         (true, _, _) => Err(Refusal::ForeignOrigin),

@@ -1,19 +1,11 @@
-//! The Host-header check, against DNS rebinding: a web page at `evil.example` whose name
-//! is re-pointed at 127.0.0.1 reaches us with `Host: evil.example`, and to the browser it
-//! is then *same-origin* with us: CORS hides nothing from it and its `Origin` equals the
-//! `Host`. So the name the request was sent to is the only thing that tells it apart,
-//! and every route checks it (the HTTP layer applies it outermost in the router). This
-//! module decides on the header's text; it knows nothing of HTTP types.
-//!
-//! Accepted: `localhost`, any IP literal (a page can only be *at* an IP address if it
-//! is our own origin, so an address cannot be a rebinding), the machine's name (and
-//! `<name>.local`), and the names in `[server] allowed_hosts`. A request without Host
-//! (HTTP/1.0 tools) is not a browser and passes: browsers, Odoo's POS included, always
-//! send one.
+//! The Host-header check against DNS rebinding: a page at `evil.example` re-pointed at
+//! 127.0.0.1 is same-origin with us to the browser, and only `Host` tells it apart.
+//! Accepted: `localhost`, IP literals (no rebinding can use one), the machine's name
+//! (and `<name>.local`), `[server] allowed_hosts`. No Host (HTTP/1.0 tools, never a
+//! browser) passes. Decides on the header's text; no HTTP types.
 
-/// The host part of a Host header: no port, no brackets, lower-case, no final dot.
-/// Empty (so never known) when the header is not `host[:port]`: `[::1]evil.example` or
-/// `localhost:x` are no name a browser sends, and must not pass as `::1` or `localhost`.
+/// The host part of a Host header: no port, no brackets, lower-case, no final dot;
+/// empty (never known) when it is not `host[:port]` (`[::1]evil.example`, `localhost:x`).
 pub fn host_name(header: &str) -> String {
     let header = header.trim();
     let (host, port) = if let Some(rest) = header.strip_prefix('[') {

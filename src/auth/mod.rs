@@ -1,10 +1,7 @@
-//! Who may administer the service: the admin password (bcrypt), cookie sessions,
-//! CSRF tokens, login throttling and the Host-header check against DNS rebinding.
-//!
-//! Owns the security decisions, on plain values (header texts, tokens, hashes); the
-//! HTTP layer turns them into answers. It must not import HTTP types, the service
-//! state or anything above it. It never stores the password, only its bcrypt hash in
-//! config.ini.
+//! Who may administer the service: the admin password (bcrypt hash only), cookie
+//! sessions, CSRF tokens, login throttling, the Host-header check. Decides on plain
+//! values (header texts, tokens, hashes); must not import HTTP types, the service state
+//! or anything above it.
 
 pub mod cli;
 pub mod csrf;
@@ -18,8 +15,7 @@ use std::path::Path;
 pub use session::{Session, Sessions};
 pub use throttle::Throttle;
 
-/// Everything the admin routes share: session keys, failed-login counters, and a lock
-/// so that two first-run setups cannot race each other.
+/// What the admin routes share; `setup_lock` keeps two first-run setups from racing.
 pub struct Auth {
     pub sessions: Sessions,
     pub throttle: Throttle,
@@ -32,8 +28,7 @@ impl Auth {
         Auth::with(Sessions::load_or_create(data_dir))
     }
 
-    /// Sessions under a key of this process only, for a state nothing serves: no file
-    /// is written in the data folder.
+    /// Sessions under a key of this process only, nothing written (a state nothing serves).
     pub fn in_memory() -> Auth {
         Auth::with(Sessions::with_key(cookie::Key::generate()))
     }

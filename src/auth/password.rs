@@ -38,7 +38,6 @@ impl PasswordProblem {
     }
 }
 
-/// Checks a new password and its confirmation.
 pub fn check_new(password: &str, confirmation: &str) -> Result<(), PasswordProblem> {
     if password.chars().count() < MIN_CHARS {
         return Err(PasswordProblem::TooShort);
@@ -75,19 +74,15 @@ pub async fn hash_async(password: String) -> Result<String> {
         .context("calcul de l'empreinte bcrypt")?
 }
 
-/// Writes `hash` into `[auth] password_hash`, keeping every other key as it is.
-///
-/// The file must be there and readable (it is created at start): had it been deleted
-/// while the service runs, writing a file with only `[auth]` would replace the running
-/// configuration by the defaults (printer, allowed networks...). The error names the file.
+/// Writes `hash` into `[auth] password_hash`, keeping every other key. The file must be
+/// readable: writing only `[auth]` would reset the rest to the defaults.
 pub fn store_hash(store: &ConfigStore, hash: &str) -> Result<Config> {
     let mut ini = store.read_ini()?;
     ini.with_section(Some("auth")).set("password_hash", hash);
     store.save(&ini)
 }
 
-/// The hash in `[auth] password_hash` of the file, if it reads and looks like a bcrypt
-/// hash (or is empty: no password yet). The service state prefers it to its own copy.
+/// `[auth] password_hash` of the file, if it reads and is a bcrypt hash or empty.
 pub fn hash_on_disk(store: &ConfigStore) -> Option<String> {
     store
         .read_ini()

@@ -1,16 +1,8 @@
-//! Cookie sessions, signed and encrypted (AES-256-GCM through the `cookie` crate's
-//! private jar) with a key kept in the data folder, so sessions survive a restart of
-//! the listener.
-//!
-//! Nothing is stored server-side except the ids of sessions logged out before they
-//! expired. A session ends when:
-//! - its lifetime (`[auth] session_minutes`) has passed since login;
-//! - it was logged out (its id is revoked);
-//! - the password changed: each session carries a fingerprint of the hash it was opened
-//!   under, so a new hash ends every session at once.
-//!
-//! Reads the text of the request's `Cookie` header(s) and writes `Set-Cookie` values;
-//! it knows no HTTP types.
+//! Cookie sessions, encrypted (AES-256-GCM, the `cookie` crate's private jar) under a
+//! key kept in the data folder. Server-side only the ids logged out before expiry are
+//! kept. A session ends with its lifetime, its logout, or a new password (it carries a
+//! fingerprint of the hash it was opened under). Works on the text of `Cookie` headers
+//! and writes `Set-Cookie` values: no HTTP types.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,9 +12,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use cookie::{Cookie, CookieJar, Key, SameSite};
 use serde::{Deserialize, Serialize};
 
-/// The session cookie's name. Over HTTPS it carries the `__Secure-` prefix: browsers never
-/// let plain HTTP overwrite a `Secure` cookie of the same name, so an admin who once logged
-/// in over HTTPS could not log in over HTTP any more if both used one name.
+/// The session cookie's name: `__Secure-` over HTTPS, since plain HTTP may never
+/// overwrite a `Secure` cookie of the same name (no HTTP login after an HTTPS one).
 pub fn session_cookie(secure: bool) -> &'static str {
     if secure {
         "__Secure-cashdrawer_session"
@@ -31,8 +22,7 @@ pub fn session_cookie(secure: bool) -> &'static str {
     }
 }
 
-/// The login-form cookie's name (same reason): the anti-CSRF token of the login and
-/// first-run forms, before any session exists.
+/// The name of the cookie with the login and first-run forms' anti-CSRF token.
 pub fn login_cookie(secure: bool) -> &'static str {
     if secure {
         "__Secure-cashdrawer_login"
@@ -46,8 +36,7 @@ const LOGIN_TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Session {
     pub id: String,
-    /// Sent back by every state-changing request (form field `csrf` or header
-    /// `X-CSRF-Token`).
+    /// Sent back by every state-changing request.
     pub csrf: String,
     /// Login time, seconds since the Unix epoch.
     pub issued: u64,
@@ -96,12 +85,8 @@ impl Sessions {
             _ => {
                 let key = Key::generate();
                 if let Err(e) = write_private(&path, key.master()) {
-                    tracing::error!(
-                        op = "auth.key",
-                        outcome = "error",
-                        "clé de session non enregistrée dans {}: {e} (les sessions ne survivront pas à un redémarrage)",
-                        path.display()
-                    );
+                    op!(error, "auth.key", "error";
+                        "clé de session non enregistrée dans {}: {e} (les sessions ne survivront pas à un redémarrage)", path.display());
                 }
                 key
             }
@@ -116,9 +101,9 @@ impl Sessions {
             .filter(|(_, until)| *until > now)
             .collect();
         Sessions {
-            key,
             revoked: Mutex::new(revoked),
             revoked_file: Some(revoked_file),
+            ..Sessions::with_key(key)
         }
     }
 
@@ -144,13 +129,11 @@ impl Sessions {
     /// The `Set-Cookie` value carrying `session`.
     pub fn cookie(&self, session: &Session, secure: bool, lifetime: Duration) -> String {
         let value = serde_json::to_string(session).expect("session serializes");
-        // Path `/`: the admin-only routes outside /config (`/logs/purge`, `/logs/tail`)
-        // need it too; SameSite=Strict and HttpOnly keep it from other sites and scripts.
+        // Path `/`: `/logs/purge` and `/logs/tail` are admin-only too.
         self.encrypted(session_cookie(secure), value, "/", secure, lifetime)
     }
 
-    /// The valid session in the `Cookie` header text `cookies` (several headers joined
-    /// by `; `) of a request (`secure`: it came over HTTPS), if any.
+    /// The valid session in `cookies` (the `Cookie` headers joined by `; `), if any.
     pub fn read(
         &self,
         cookies: &str,
@@ -161,8 +144,8 @@ impl Sessions {
         self.read_at(cookies, secure, hash, lifetime, now_secs())
     }
 
-    /// [`Sessions::read`] at wall-clock time `now` (seconds since the epoch). A session
-    /// issued after `now` (the clock was set back) is refused: the admin logs in again.
+    /// [`Sessions::read`] at `now` (Unix seconds). A session issued after `now` (the clock
+    /// was set back) is refused.
     pub fn read_at(
         &self,
         cookies: &str,
@@ -187,9 +170,8 @@ impl Sessions {
         (fresh && same_password && !revoked).then_some(session)
     }
 
-    /// Logs `session` out for good (the cookie is also cleared, but a copy of it must
-    /// not work either). The id is refused at once in this process; the error says that
-    /// the list could not be written, so the logout would not survive a restart.
+    /// Logs `session` out for good, so that a copy of its cookie fails too: at once in
+    /// this process; the error says the logout would not survive a restart.
     pub fn revoke(&self, session: &Session, lifetime: Duration) -> Result<(), RevokeError> {
         let now = now_secs();
         let mut revoked = self.revoked.lock().expect("revoked lock");
@@ -213,13 +195,8 @@ impl Sessions {
     pub fn login_token(&self, secure: bool) -> (String, String) {
         let token = crate::auth::random_token();
         let value = format!("{}.{token}", now_secs());
-        let cookie = self.encrypted(
-            login_cookie(secure),
-            value,
-            "/config/login",
-            secure,
-            LOGIN_TOKEN_LIFETIME,
-        );
+        let name = login_cookie(secure);
+        let cookie = self.encrypted(name, value, "/config/login", secure, LOGIN_TOKEN_LIFETIME);
         (token, cookie)
     }
 
@@ -280,8 +257,7 @@ fn set_cookie(name: &str, value: String, path: &str, secure: bool, lifetime: Dur
         .to_string()
 }
 
-/// Writes a secret file (session key, revoked ids) with the one atomic helper: a crash or
-/// a full disk never leaves half a list, which would revive logged-out sessions.
+/// Writes a secret file atomically: half a revoked list would revive sessions.
 fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     crate::atomic_file::write(path, bytes, crate::atomic_file::Access::Private)
 }

@@ -1,14 +1,8 @@
-//! Login throttling per caller address (IPv6: per /64): 5 free failures, then waits that double
-//! (1 s, 2 s, 4 s, ... up to 15 min). Counters are forgotten one hour after the last
-//! failure, and a successful login clears them.
-//!
-//! The check is atomic: [`Throttle::begin`] reserves the attempt (counts it as a failure)
-//! *before* the bcrypt check, under the same lock that decides whether the caller may
-//! try, and allows one check in flight per caller. A second attempt from the same
-//! address while one is being checked is refused as throttled ([`Denied::InFlight`]), it
-//! does not wait: a burst of concurrent guesses therefore costs the attacker exactly what
-//! the same guesses sent one by one would (1.0.0 checked 40 concurrent guesses, and the
-//! right password in the burst logged in).
+//! Login throttling per caller (IPv6: per /64): 5 free failures, then waits that double
+//! up to 15 min; forgotten an hour after the last failure or at a success.
+//! [`Throttle::begin`] counts the attempt as a failure *before* the bcrypt check, under
+//! the lock that decides, and refuses a second check in flight from the same caller
+//! ([`Denied::InFlight`]): a burst of concurrent guesses costs what sequential ones do.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -55,9 +49,8 @@ impl Denied {
     }
 }
 
-/// A reserved attempt: it already counts as a failure. [`Attempt::succeeded`] clears the
-/// caller's counter; dropping it otherwise (wrong password, cancelled request) keeps the
-/// failure and frees the caller's check slot.
+/// A reserved attempt, already counted as a failure; [`Attempt::succeeded`] clears the
+/// caller's counter, dropping it otherwise keeps the failure and frees the check slot.
 #[must_use = "an attempt must end in succeeded() or failed()"]
 pub struct Attempt<'a> {
     throttle: &'a Throttle,
@@ -67,12 +60,11 @@ pub struct Attempt<'a> {
 }
 
 impl Attempt<'_> {
-    /// The password was right: the caller's failures are forgotten.
     pub fn succeeded(mut self) {
         self.succeeded = true;
     }
 
-    /// The password was wrong; returns the number of failures in a row, this one included.
+    /// The password was wrong: the failures in a row, this one included.
     pub fn failed(self) -> u32 {
         self.count
     }
@@ -99,8 +91,7 @@ pub fn wait_after(count: u32) -> Duration {
     Duration::from_secs(1u64 << exp).min(MAX_WAIT)
 }
 
-/// The unit counted: an IPv4 address, or an IPv6 /64 (one machine usually owns a whole
-/// /64 and could otherwise change address at every attempt).
+/// The unit counted: an IPv4 address, or an IPv6 /64 (which one machine usually owns).
 fn caller(ip: IpAddr) -> IpAddr {
     match ip.to_canonical() {
         IpAddr::V6(v6) => {
@@ -119,9 +110,8 @@ impl Throttle {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Reserves a password check for `ip`: refused while it must wait or while another of
-    /// its checks runs; otherwise counted as a failure at once, so that concurrent
-    /// attempts see it.
+    /// Reserves a password check for `ip`, counted as a failure at once; refused while it
+    /// must wait or another of its checks runs.
     pub fn begin(&self, ip: IpAddr) -> Result<Attempt<'_>, Denied> {
         let caller = caller(ip);
         let mut map = self.lock();
@@ -161,8 +151,7 @@ impl Throttle {
     pub fn remaining(&self, ip: IpAddr) -> Option<Duration> {
         let map = self.lock();
         let entry = map.get(&caller(ip))?;
-        let until = entry.last + wait_after(entry.count);
-        until
+        (entry.last + wait_after(entry.count))
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())
     }

@@ -11,9 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use ini::Ini;
 
 use crate::config::{Config, KEYS};
-use crate::domain::Text;
-
-use crate::domain::Lang;
+use crate::domain::{Lang, Message, Text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -307,70 +305,70 @@ fn page_limits(
     data_dir: &std::path::Path,
     service_ports: &[u16],
 ) -> BTreeMap<String, Text> {
+    use crate::config as c;
     let mut errors = BTreeMap::new();
     let was_changed = |s: &str, k: &str| changed.iter().any(|f| f.section == s && f.key == k);
     let folder = raw_value(ini, "logs", "folder");
-    let filename = raw_value(ini, "logs", "filename");
     if was_changed("logs", "folder") {
-        if let Err(e) = crate::config::check_page_log_folder(data_dir, &folder) {
-            errors.insert("logs.folder".to_string(), Text::of(&e));
-        }
+        let checked = c::check_page_log_folder(data_dir, &folder);
+        refuse(&mut errors, "logs.folder", checked);
     }
     if (was_changed("logs", "folder") || was_changed("logs", "filename"))
         && !errors.contains_key("logs.folder")
     {
-        if let Err(e) = crate::config::check_page_log_file(data_dir, &folder, &filename) {
-            errors.insert("logs.filename".to_string(), Text::of(&e));
-        }
+        let filename = raw_value(ini, "logs", "filename");
+        let checked = c::check_page_log_file(data_dir, &folder, &filename);
+        refuse(&mut errors, "logs.filename", checked);
     }
     if was_changed("invoice_printer", "download_folder") {
         let folder = raw_value(ini, "invoice_printer", "download_folder");
-        let default = crate::config::default_download_folder();
-        if let Err(e) = crate::config::check_page_download_folder(data_dir, &folder, &default) {
-            errors.insert("invoice_printer.download_folder".to_string(), Text::of(&e));
-        }
+        let checked =
+            c::check_page_download_folder(data_dir, &folder, &c::default_download_folder());
+        refuse(&mut errors, "invoice_printer.download_folder", checked);
     }
     if was_changed("invoice_printer", "file_extensions") {
         let value = raw_value(ini, "invoice_printer", "file_extensions");
         if let Ok(list) = crate::domain::parse_extensions(&value) {
-            if let Err(e) = crate::config::check_page_extensions(&list) {
-                errors.insert("invoice_printer.file_extensions".to_string(), Text::of(&e));
-            }
+            let checked = c::check_page_extensions(&list);
+            refuse(&mut errors, "invoice_printer.file_extensions", checked);
         }
     }
     if was_changed("server", "host") {
-        let host = raw_value(ini, "server", "host");
-        if let Err(e) = crate::config::check_page_listen_address(&host) {
-            errors.insert("server.host".to_string(), Text::of(&e));
-        }
+        let checked = c::check_page_listen_address(&raw_value(ini, "server", "host"));
+        refuse(&mut errors, "server.host", checked);
     }
     if was_changed("server", "allowed_hosts") {
         let list = crate::domain::parse_list(&raw_value(ini, "server", "allowed_hosts"));
-        if let Err(e) = crate::config::check_page_host_names(&list) {
-            errors.insert("server.allowed_hosts".to_string(), Text::of(&e));
-        }
+        refuse(
+            &mut errors,
+            "server.allowed_hosts",
+            c::check_page_host_names(&list),
+        );
     }
     for key in ["cert_file", "key_file"] {
         if was_changed("server", key) {
-            let file = raw_value(ini, "server", key);
-            if let Err(e) = crate::config::check_page_tls_file(data_dir, &file) {
-                errors.insert(format!("server.{key}"), Text::of(&e));
-            }
+            let checked = c::check_page_tls_file(data_dir, &raw_value(ini, "server", key));
+            refuse(&mut errors, &format!("server.{key}"), checked);
         }
     }
     if was_changed("printer", "name") {
         // A value the parser refuses is already reported by `validate`.
         if let Ok(target) = crate::domain::PrinterTarget::parse(&raw_value(ini, "printer", "name"))
         {
-            if let Err(e) = target
+            let checked = target
                 .check_device()
-                .and_then(|()| target.check_not_this_service(service_ports))
-            {
-                errors.insert("printer.name".to_string(), Text::of(&e));
-            }
+                .and_then(|()| target.check_not_this_service(service_ports));
+            refuse(&mut errors, "printer.name", checked);
         }
     }
     errors
+}
+
+/// Files the reason of a refused check under the form field `name`.
+fn refuse<E: Message>(errors: &mut BTreeMap<String, Text>, name: &str, checked: Result<(), E>) {
+    if let Err(e) = checked {
+        errors.insert(name.to_string(), Text::of(&e));
+    }
 }
 
 /// Checks the whole document with the config module's parsers and collects every
@@ -411,38 +409,28 @@ pub fn validate(ini: &Ini, file: &str) -> Result<Config, BTreeMap<String, Text>>
 
 /// A configured certificate must come with its key, and both must load.
 fn tls_pair_errors(config: &Config) -> Result<(), BTreeMap<String, Text>> {
-    let mut errors = BTreeMap::new();
-    match (&config.server.cert_file, &config.server.key_file) {
-        (None, None) => {}
-        (Some(_), None) => {
-            errors.insert(
-                "server.key_file".into(),
-                Text::new([
-                    "la clé privée est nécessaire avec le certificat",
-                    "the private key is needed with the certificate",
-                ]),
-            );
-        }
-        (None, Some(_)) => {
-            errors.insert(
-                "server.cert_file".into(),
-                Text::new([
-                    "le certificat est nécessaire avec la clé privée",
-                    "the certificate is needed with the private key",
-                ]),
-            );
-        }
-        (Some(cert), Some(key)) => {
-            if let Err(e) = crate::http::tls::load_pem_pair(cert, key) {
-                errors.insert("server.cert_file".into(), Text::of(&e));
-            }
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+    let (name, reason) = match (&config.server.cert_file, &config.server.key_file) {
+        (None, None) => return Ok(()),
+        (Some(_), None) => (
+            "server.key_file",
+            Text::new([
+                "la clé privée est nécessaire avec le certificat",
+                "the private key is needed with the certificate",
+            ]),
+        ),
+        (None, Some(_)) => (
+            "server.cert_file",
+            Text::new([
+                "le certificat est nécessaire avec la clé privée",
+                "the certificate is needed with the private key",
+            ]),
+        ),
+        (Some(cert), Some(key)) => match crate::http::tls::load_pem_pair(cert, key) {
+            Ok(_) => return Ok(()),
+            Err(e) => ("server.cert_file", Text::of(&e)),
+        },
+    };
+    Err(BTreeMap::from([(name.to_string(), reason)]))
 }
 
 /// One field as the template shows it.
