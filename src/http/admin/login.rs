@@ -25,15 +25,12 @@ struct LoginPage {
     /// "login", "setup" (first run, local caller) or "remote" (first run, network caller).
     mode: &'static str,
     csrf: String,
-    notice: String,
-    error: String,
-    /// First run: the shop's Odoo address as typed (kept when the form is refused).
-    origin: String,
+    shown: Shown,
     origin_label: &'static str,
     origin_help: &'static str,
 }
 
-/// First-run form texts (the Odoo address), in the page's two languages.
+/// First-run form texts (the Odoo address).
 const ORIGIN_LABEL: [&str; 2] = ["Adresse Odoo de la boutique", "The shop's Odoo address"];
 const ORIGIN_HELP: [&str; 2] = [
     "Par exemple https://maboutique.odoo.com : seules les pages de cette adresse pourront ouvrir le tiroir et imprimer ([server] allowed_origins). Facultatif mais conseillé : vide, n'importe quel site ouvert sur la caisse le peut.",
@@ -51,25 +48,33 @@ struct Shown {
     cookie: Option<String>,
 }
 
+impl Shown {
+    fn error(error: String) -> Shown {
+        Shown {
+            error,
+            ..Shown::default()
+        }
+    }
+}
+
 fn render(
     status: StatusCode,
     lang: Lang,
     mode: &'static str,
     csrf: String,
-    shown: Shown,
+    mut shown: Shown,
 ) -> Response {
+    let cookie = shown.cookie.take();
     let page = LoginPage {
         t: lang.texts(),
         mode,
         csrf,
-        notice: shown.notice,
-        error: shown.error,
-        origin: shown.origin,
+        shown,
         origin_label: lang.pick(ORIGIN_LABEL),
         origin_help: lang.pick(ORIGIN_HELP),
     };
     let mut res = html(status, page.render());
-    if let Some(cookie) = shown.cookie {
+    if let Some(cookie) = cookie {
         set_cookie(&mut res, cookie);
     }
     res
@@ -162,16 +167,16 @@ pub async fn submit(
 ) -> Response {
     let lang = Lang::from_headers(&headers);
     let cookies = crate::http::auth::cookie_header(&headers);
-    let https = peer.scheme == Scheme::Https;
-    let token = admin.auth().sessions.read_login_token(&cookies, https);
+    let sessions = &admin.auth().sessions;
+    let token = sessions.read_login_token(&cookies, peer.scheme == Scheme::Https);
     let token = token.unwrap_or_default();
-    let given = form.get("password").cloned().unwrap_or_default();
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let hash = admin.password_hash();
     if hash.is_empty() {
         let first_run = FirstRun {
-            password: given,
-            confirm: form.get("confirm").cloned().unwrap_or_default(),
-            origin: form.get("odoo_origin").cloned().unwrap_or_default(),
+            password: get("password"),
+            confirm: get("confirm"),
+            origin: get("odoo_origin"),
         };
         return setup(admin, peer, lang, token, first_run).await;
     }
@@ -180,30 +185,25 @@ pub async fn submit(
         Ok(attempt) => attempt,
         Err(denied) => {
             admin.metrics().login_throttled();
-            tracing::warn!(op = "auth.login", outcome = "denied", peer = %ip, "connexion refusée depuis {ip}: {denied}");
+            op!(warn, "auth.login", "denied"; peer = %ip, "connexion refusée depuis {ip}: {denied}");
             let msg = lang
                 .texts()
                 .too_many
                 .replace("{s}", &denied.seconds().to_string());
-            let shown = Shown {
-                error: msg,
-                ..Shown::default()
-            };
-            return render(StatusCode::TOO_MANY_REQUESTS, lang, "login", token, shown);
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            return render(status, lang, "login", token, Shown::error(msg));
         }
     };
-    if password::verify_async(given, hash.clone()).await {
+    if password::verify_async(get("password"), hash.clone()).await {
         attempt.succeeded();
-        tracing::info!(op = "auth.login", outcome = "ok", peer = %ip, "connexion administrateur depuis {ip}");
+        op!(info, "auth.login", "ok"; peer = %ip, "connexion administrateur depuis {ip}");
         return open_session(&admin, &hash, peer);
     }
     let count = attempt.failed();
     admin.metrics().login_failed();
-    tracing::warn!(op = "auth.login", outcome = "denied", always = true, peer = %ip, "échec de connexion depuis {ip} ({count} échec(s) de suite)");
-    let shown = Shown {
-        error: lang.texts().wrong_password.into(),
-        ..Shown::default()
-    };
+    op!(warn, "auth.login", "denied"; always = true, peer = %ip,
+        "échec de connexion depuis {ip} ({count} échec(s) de suite)");
+    let shown = Shown::error(lang.texts().wrong_password.into());
     render(StatusCode::UNAUTHORIZED, lang, "login", token, shown)
 }
 
@@ -215,12 +215,10 @@ struct FirstRun {
     origin: String,
 }
 
-/// The first-run Odoo address, checked and reduced to what `[server] allowed_origins`
-/// holds: `None` when left empty (the default `*` stays), else the origins, lower-case,
-/// each cut to `scheme://host[:port]` (a URL pasted from the browser's address bar is
-/// fine). Only letters, digits and `.-:[]` may make a host, so nothing but an origin can
-/// reach config.ini; the result then goes through the key's own parser. The error says
-/// what was wrong and what is accepted.
+/// The first-run Odoo address as `[server] allowed_origins` holds it: `None` when empty
+/// (`*` stays), else the origins, lower-case, each cut to `scheme://host[:port]` (a
+/// pasted URL is fine). Hosts are letters, digits and `.-:[]` only, so nothing but an
+/// origin reaches config.ini; the key's own parser then checks the result.
 pub fn first_run_origins(input: &str, en: bool) -> Result<Option<String>, String> {
     let input = input.trim();
     if input.is_empty() {
@@ -258,7 +256,7 @@ pub fn first_run_origins(input: &str, en: bool) -> Result<Option<String>, String
 }
 
 /// Writes the first password's hash, and `[server] allowed_origins` when given, in one
-/// save through the config store (which parses the whole file before writing it).
+/// checked save.
 fn store_first_run(
     store: &crate::config::ConfigStore,
     hash: &str,
@@ -276,7 +274,7 @@ fn store_first_run(
 async fn setup(admin: AppState, peer: Peer, lang: Lang, token: String, form: FirstRun) -> Response {
     let ip = peer.ip();
     if !peer.is_local() {
-        tracing::warn!(op = "auth.setup", outcome = "denied", peer = %ip, "création du mot de passe refusée depuis {ip} (local uniquement)");
+        op!(warn, "auth.setup", "denied"; peer = %ip, "création du mot de passe refusée depuis {ip} (local uniquement)");
         return remote(lang);
     }
     let _guard = admin.auth().setup_lock.lock().await;
@@ -289,33 +287,30 @@ async fn setup(admin: AppState, peer: Peer, lang: Lang, token: String, form: Fir
     let origins = match checked {
         Ok(origins) => origins,
         Err(message) => {
-            tracing::warn!(op = "auth.setup", outcome = "error", peer = %ip,
+            op!(warn, "auth.setup", "error"; peer = %ip,
                 "création du mot de passe refusée: {}", crate::logs::escape(&message));
             let shown = Shown {
-                error: message,
                 origin: form.origin,
-                ..Shown::default()
+                ..Shown::error(message)
             };
             return render(StatusCode::BAD_REQUEST, lang, "setup", token, shown);
         }
     };
-    let stored = match password::hash_async(form.password).await {
-        Ok(hash) => store_first_run(admin.store(), &hash, origins.as_deref()).map(|c| (hash, c)),
-        Err(e) => Err(e),
+    let stored = password::hash_async(form.password).await.and_then(|hash| {
+        store_first_run(admin.store(), &hash, origins.as_deref()).map(|c| (hash, c))
+    });
+    let (hash, config) = match stored {
+        Ok(stored) => stored,
+        Err(e) => return crate::error::ApiError::Internal(e).into_response(),
     };
-    match stored {
-        Ok((hash, config)) => {
-            admin.replace_config(config);
-            match &origins {
-                Some(o) => tracing::info!(op = "auth.setup", outcome = "ok", peer = %ip,
-                    "mot de passe administrateur créé; [server] allowed_origins = {o}"),
-                None => tracing::info!(op = "auth.setup", outcome = "ok", peer = %ip,
-                    "mot de passe administrateur créé; [server] allowed_origins reste * (aucune adresse Odoo donnée)"),
-            }
-            open_session(&admin, &hash, peer)
-        }
-        Err(e) => crate::error::ApiError::Internal(e).into_response(),
+    admin.replace_config(config);
+    match &origins {
+        Some(o) => op!(info, "auth.setup", "ok"; peer = %ip,
+            "mot de passe administrateur créé; [server] allowed_origins = {o}"),
+        None => op!(info, "auth.setup", "ok"; peer = %ip,
+            "mot de passe administrateur créé; [server] allowed_origins reste * (aucune adresse Odoo donnée)"),
     }
+    open_session(&admin, &hash, peer)
 }
 
 fn open_session(admin: &AppState, hash: &str, peer: Peer) -> Response {
@@ -327,27 +322,22 @@ fn open_session(admin: &AppState, hash: &str, peer: Peer) -> Response {
         &mut res,
         admin.auth().sessions.cookie(&session, secure, lifetime),
     );
-    set_cookie(
-        &mut res,
-        Sessions::clear(login_cookie(secure), "/config/login", secure),
-    );
+    let cleared = Sessions::clear(login_cookie(secure), "/config/login", secure);
+    set_cookie(&mut res, cleared);
     res
 }
 
 /// Ends the session and sends the browser to the login page; if the logout could not be
 /// recorded (data folder read-only, disk full), a 500 says so instead of pretending.
 fn close_session(admin: &AppState, session: &crate::auth::Session, peer: Peer) -> Response {
-    let recorded = admin
-        .auth()
-        .sessions
-        .revoke(session, admin.config().auth.session_lifetime);
-    let mut res = match recorded {
+    let lifetime = admin.config().auth.session_lifetime;
+    let mut res = match admin.auth().sessions.revoke(session, lifetime) {
         Ok(()) => {
-            tracing::info!(op = "auth.logout", outcome = "ok", peer = %peer.label(), "déconnexion administrateur");
+            op!(info, "auth.logout", "ok"; peer = %peer.label(), "déconnexion administrateur");
             Redirect::to("/config/login?m=bye").into_response()
         }
         Err(e) => {
-            tracing::error!(op = "auth.logout", outcome = "error", peer = %peer.label(), "déconnexion non enregistrée: {e}");
+            op!(error, "auth.logout", "error"; peer = %peer.label(), "déconnexion non enregistrée: {e}");
             let body = serde_json::json!({"status": "error", "message": format!("Déconnexion non enregistrée: {e}")});
             (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
         }
