@@ -28,30 +28,23 @@ use crate::state::AppState;
 struct ConfigPage {
     t: &'static Texts,
     csrf: String,
-    notice: String,
-    error: String,
-    restart: bool,
+    shown: Shown,
     version: &'static str,
     uptime: String,
     printer_target: String,
     printer_state: String,
     sensor: String,
     groups: Vec<GroupView>,
-    /// `[printers]`: the textarea and the ePOS address of each printer.
     named: super::printers_field::NamedView,
     printers: Vec<String>,
     /// (hex, label) of the usual drawer commands.
     presets: Vec<(String, String)>,
-    pw_error: String,
-    /// The last operations from the log (drawer, receipts, invoices, config, logins).
     last_ops: Vec<String>,
     /// Shown while `[server] allowed_origins = *` (empty otherwise).
     origins_warning: &'static str,
-    /// What to type in Odoo, and the words of its test.
     odoo: super::odoo_card::OdooCard,
-    /// The "Advanced" section's title.
+    /// The "Advanced" section's title, and whether it is open (one of its fields refused).
     advanced: &'static str,
-    /// The "Advanced" section is open: one of its fields was refused.
     advanced_open: bool,
 }
 
@@ -97,7 +90,7 @@ async fn render(
     headers: &HeaderMap,
     csrf: String,
     ini: &Ini,
-    shown: Shown,
+    mut shown: Shown,
 ) -> Response {
     let config = admin.config();
     let drawer = admin.drawer_printer();
@@ -106,15 +99,10 @@ async fn render(
         None => "—".to_string(),
         _ => super::printers_field::health_text(lang, &health),
     };
+    let level = config.cashdrawer.sensor_open_level;
     let sensor = health.status.map_or("—".to_string(), |s| {
-        format!(
-            "{:?}",
-            crate::drawer::DrawerState::from_pin3(
-                s.drawer_pin3_high,
-                config.cashdrawer.sensor_open_level
-            )
-        )
-        .to_lowercase()
+        let state = crate::drawer::DrawerState::from_pin3(s.drawer_pin3_high, level);
+        format!("{state:?}").to_lowercase()
     });
     let printers = tokio::time::timeout(
         Duration::from_secs(3),
@@ -122,8 +110,7 @@ async fn render(
     )
     .await
     .ok()
-    .and_then(|r| r.ok())
-    .and_then(|r| r.ok())
+    .and_then(|r| r.ok()?.ok())
     .unwrap_or_default();
     let origins_warning = if crate::http::status::warnings(&admin.config()).is_empty() {
         ""
@@ -133,13 +120,14 @@ async fn render(
     let addresses = tokio::task::spawn_blocking(crate::platform::machine_addresses)
         .await
         .unwrap_or_default();
-    let groups = fields::views(
-        lang,
-        |f| fields::raw_value(ini, f.section, f.key),
-        &shown.errors,
-    );
+    let value_of = |f: &fields::Field| fields::raw_value(ini, f.section, f.key);
+    let groups = fields::views(lang, value_of, &shown.errors);
     let odoo = super::odoo_card::card(lang, headers, &config, &addresses);
     let csp = odoo.content_security_policy();
+    let port = admin
+        .listener_control()
+        .current()
+        .map_or(config.server.port, |a| a.port());
     let page = ConfigPage {
         advanced_open: groups
             .iter()
@@ -150,9 +138,6 @@ async fn render(
         origins_warning,
         t: lang.texts(),
         csrf,
-        notice: shown.notice,
-        error: shown.error,
-        restart: shown.restart,
         version: crate::VERSION,
         uptime: human_duration(admin.uptime()),
         printer_target: drawer.target().to_string(),
@@ -162,13 +147,11 @@ async fn render(
             lang,
             shown
                 .named_text
+                .take()
                 .unwrap_or_else(|| super::printers_field::text_of(ini)),
             shown.errors.get(&super::printers_field::form_name()),
             &config.printers,
-            admin
-                .listener_control()
-                .current()
-                .map_or(config.server.port, |a| a.port()),
+            port,
             |t| admin.printers().get(t, config.printer.timeouts).health(),
         ),
         printers,
@@ -176,7 +159,7 @@ async fn render(
             .iter()
             .map(|(_, hex, label)| (hex.to_string(), format!("{} ({hex})", lang.pick(*label))))
             .collect(),
-        pw_error: shown.pw_error,
+        shown,
         last_ops: last_operations(admin, 8),
     };
     let mut res = html(status, page.render());
@@ -198,9 +181,8 @@ fn human_duration(d: Duration) -> String {
     }
 }
 
-/// config.ini as it is on disk. Deleted or unreadable while the service runs: the
-/// service goes on with the configuration it last loaded, and the page says so instead
-/// of showing (and then saving) a form built from nothing.
+/// config.ini as it is on disk; if it is gone, the page says so rather than show (and
+/// then save) a form built from nothing.
 fn read_ini(admin: &AppState) -> Result<Ini, ApiError> {
     admin.store().read_ini().map_err(|e| {
         let path = admin.store().path().display().to_string();
@@ -258,7 +240,7 @@ pub async fn show(
         restart: query.contains_key("restart"),
         ..Shown::default()
     };
-    Ok(render(
+    let page = render(
         &admin,
         StatusCode::OK,
         lang,
@@ -266,8 +248,8 @@ pub async fn show(
         session.csrf,
         &ini,
         shown,
-    )
-    .await)
+    );
+    Ok(page.await)
 }
 
 #[utoipa::path(
@@ -299,13 +281,8 @@ pub async fn save(
         .map(|a| a.port())
         .into_iter()
         .collect();
-    let (config, changed) = match fields::check_form(
-        &mut ini,
-        &form,
-        admin.data_dir(),
-        &file,
-        &listening,
-    ) {
+    let checked = fields::check_form(&mut ini, &form, admin.data_dir(), &file, &listening);
+    let (config, changed) = match checked {
         Ok(checked) => checked,
         Err(errors) => {
             let bad: Vec<&str> = errors.keys().map(String::as_str).collect();
