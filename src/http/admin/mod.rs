@@ -1,11 +1,8 @@
 //! The admin page (`/config`): login, first-run password, the configuration form,
-//! password change, drawer test, the Odoo card and its test. French by default, English on request; CSS and JS are
-//! compiled into the binary (no CDN: the till may be offline).
-//!
-//! Every route here sits behind, from the outside in: `[server] allowed_networks`, the
-//! Host-header check, the HTTPS-only redirect, then the CSRF check of state-changing
-//! requests ([`crate::http::auth::check_csrf`]). Authentication itself is the
-//! [`AdminSession`] extractor, shared with the admin-only log routes.
+//! password change, drawer and print tests, the Odoo card, in French or English.
+//! Every route sits behind, outside in: `[server] allowed_networks`, the Host check, the
+//! HTTPS-only redirect, the CSRF check; [`AdminSession`] authenticates. Must not import
+//! [`crate::app`] or [`crate::cli`].
 
 mod assets;
 pub mod fields;
@@ -17,7 +14,6 @@ pub mod odoo_check;
 mod page;
 pub mod printers_field;
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
@@ -25,6 +21,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::auth::csrf::Refusal;
 use crate::error::ApiError;
 use crate::http::access::{Peer, Scheme};
 pub use crate::http::auth::AdminSession;
@@ -61,8 +58,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         ))
 }
 
-/// The admin routes' part of the API reference (`/openapi.json`), listed here because
-/// their handlers are private to this module.
+/// The admin routes' part of the API reference (`/openapi.json`).
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
     page::show,
@@ -91,9 +87,8 @@ fn peer_of(req_ext: &axum::http::Extensions) -> (String, bool) {
 /// Largest form accepted by the admin routes.
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
-/// Every state-changing request carries the token of its session (or, for the login
-/// form, of its login cookie) and no foreign `Origin`; otherwise 403 and a log line.
-/// Requests without a session go on to the handler, which answers 401.
+/// A state-changing request carries its session's (or login cookie's) token and no
+/// foreign `Origin`, or gets a 403; one without a session goes on to the handler's 401.
 async fn require_csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
@@ -103,12 +98,7 @@ async fn require_csrf(State(state): State<AppState>, req: Request, next: Next) -
     let html = wants_html(req.headers());
     // Before the session: a foreign page learns nothing, not even whether one is open.
     if cross_origin(req.headers()) {
-        return refuse_csrf(
-            &peer,
-            &path,
-            crate::auth::csrf::Refusal::ForeignOrigin,
-            html,
-        );
+        return refuse_csrf(&peer, &path, Refusal::ForeignOrigin, html);
     }
     let expected = if path == "/config/login" {
         let cookies = crate::http::auth::cookie_header(req.headers());
@@ -129,10 +119,7 @@ async fn require_csrf(State(state): State<AppState>, req: Request, next: Next) -
     let given = crate::http::auth::header_token(&parts.headers)
         .or_else(|| crate::auth::csrf::form_field(&bytes));
     match check_csrf(&parts.headers, expected.as_deref(), given.as_deref()) {
-        Ok(()) => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
-        }
+        Ok(()) => next.run(Request::from_parts(parts, bytes.into())).await,
         Err(refusal) => refuse_csrf(&peer, &path, refusal, html),
     }
 }
@@ -156,54 +143,35 @@ async fn https_only(State(state): State<AppState>, req: Request, next: Next) -> 
     (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, target)]).into_response()
 }
 
-/// The admin pages' Content-Security-Policy. The config page adds the till's own LAN
-/// addresses to `connect-src` (the Odoo card's Local Network Access test).
+/// The admin pages' Content-Security-Policy (the config page adds `connect-src`).
 pub const CSP: &str = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 /// The page is never framed, cached, or allowed to load anything from elsewhere (a page
-/// that set a narrower-or-equal policy of its own keeps it).
+/// that set a policy or cache header of its own keeps it).
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        );
-    }
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    // Not `no-referrer`: with it Chromium sends `Origin: null` on the page's own form
-    // posts, which the CSRF check must refuse.
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    if !h.contains_key(header::CACHE_CONTROL) {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
+    let set = HeaderValue::from_static;
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(set(CSP));
+    h.insert(header::X_FRAME_OPTIONS, set("DENY"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, set("nosniff"));
+    // Not `no-referrer`: Chromium then sends `Origin: null` on the page's own posts.
+    h.insert(header::REFERRER_POLICY, set("same-origin"));
+    h.entry(header::CACHE_CONTROL).or_insert(set("no-store"));
     res
 }
 
 /// An HTML answer from a rendered template.
 pub(crate) fn html(status: StatusCode, body: Result<String, askama::Error>) -> Response {
+    let html = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
     match body {
-        Ok(text) => (
-            status,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            text,
-        )
-            .into_response(),
+        Ok(text) => (status, html, text).into_response(),
         Err(e) => ApiError::Internal(anyhow::anyhow!("rendu de la page: {e}")).into_response(),
     }
 }
 
-/// What the save route does with a submitted configuration form, without the session
-/// and the file: every field applied to `ini`, then the whole document checked (errors
-/// by field name). Public for the fuzz target (`fuzz/`), which feeds it arbitrary forms.
+/// The save route's check of a submitted form, without session or file: for the fuzz
+/// target (`fuzz/`).
 pub fn check_config_form(
     ini: &mut ini::Ini,
     form: &std::collections::HashMap<String, String>,
