@@ -1,5 +1,4 @@
-//! The page's stylesheet and script, compiled into the binary so the page works on a
-//! till with no Internet access.
+//! The page's stylesheet and script, compiled in: the till may have no Internet.
 
 use axum::extract::Path;
 use axum::http::{header, StatusCode};

@@ -34,7 +34,7 @@ pub async fn restart(
     let want = SocketAddr::new(config.server.host, config.server.port);
     match admin.listener_control().restart(want) {
         Ok(served) => {
-            tracing::info!(op = "service.restart", outcome = "ok", peer = %peer.label(), "redémarrage de l'écoute demandé depuis la page d'administration: {served}");
+            op!(info, "service.restart", "ok"; peer = %peer.label(), "redémarrage de l'écoute demandé depuis la page d'administration: {served}");
             let https = peer.scheme == Scheme::Https || config.server.https_only;
             let host = headers
                 .get(header::HOST)
@@ -46,15 +46,11 @@ pub async fn restart(
             } else {
                 host
             };
-            let scheme = if https { "https" } else { "http" };
-            Redirect::to(&format!(
-                "{scheme}://{host}:{}/config?restarted=1",
-                served.port()
-            ))
-            .into_response()
+            let (scheme, port) = (if https { "https" } else { "http" }, served.port());
+            Redirect::to(&format!("{scheme}://{host}:{port}/config?restarted=1")).into_response()
         }
         Err(e) => {
-            tracing::error!(op = "service.restart", outcome = "error", peer = %peer.label(), "redémarrage de l'écoute impossible: {e:#}");
+            op!(error, "service.restart", "error"; peer = %peer.label(), "redémarrage de l'écoute impossible: {e:#}");
             Redirect::to("/config?restart_failed=1").into_response()
         }
     }

@@ -1,8 +1,6 @@
-//! `POST /config/odoo-check`: the server half of the Odoo card's test button. What the
-//! browser cannot see from the admin page (whose origin is the service's own): whether
-//! the shop's Odoo origin passes `[server] allowed_origins`, whether a stock-Odoo mode is
-//! on, and the drawer printer's state, asked without kicking. The browser half (is the
-//! HTTPS certificate trusted) is in the page's script.
+//! `POST /config/odoo-check`: the server half of the Odoo card's test, what the page's
+//! script cannot see: whether the Odoo origin passes `[server] allowed_origins`, whether
+//! a stock-Odoo mode is on, the drawer printer's state (asked without kicking).
 
 use std::collections::HashMap;
 
@@ -30,7 +28,7 @@ const MAX_ORIGIN_LEN: usize = 300;
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Ok,
-    /// Odoo works, but something is worth changing (any origin allowed...).
+    /// Odoo works, but something is worth changing.
     Warn,
     /// Odoo's request will fail.
     Error,
@@ -44,9 +42,7 @@ pub struct Check {
     pub message: String,
 }
 
-/// The Odoo page's origins as typed (the POS address pasted whole is reduced to its
-/// origin, as on the first-run form); empty when nothing was typed. The error says what
-/// was wrong and what is accepted.
+/// The Odoo page's origins as typed, reduced as on the first-run form.
 pub fn parse_origins(text: &str, lang: Lang) -> Result<Vec<String>, String> {
     if text.len() > MAX_ORIGIN_LEN {
         return Err(lang
@@ -159,10 +155,10 @@ pub fn printer_check(
             ])
             .replace("{target}", target),
         ),
-        Err(e) => match e.status.as_ref().and_then(|s| cause(lang, s)) {
-            Some(why) => (Level::Error, problem(why)),
-            None => (Level::Error, problem(&e.message)),
-        },
+        Err(e) => {
+            let why = e.status.as_ref().and_then(|s| cause(lang, s));
+            (Level::Error, problem(why.unwrap_or(&e.message)))
+        }
     };
     Check {
         check: "printer",
@@ -201,7 +197,7 @@ pub async fn odoo_check(
     let origins = match parse_origins(typed, lang) {
         Ok(origins) => origins,
         Err(message) => {
-            tracing::warn!(op = "config.odoo_check", outcome = "error", peer = %peer.label(), "test Odoo refusé: {}", crate::logs::escape(&message));
+            op!(warn, "config.odoo_check", "error"; peer = %peer.label(), "test Odoo refusé: {}", crate::logs::escape(&message));
             return (
                 StatusCode::BAD_REQUEST,
                 Json(json!({"status": "error", "message": message})),
@@ -219,6 +215,6 @@ pub async fn odoo_check(
     ];
     let ready = checks.iter().all(|c| c.level != Level::Error);
     let summary: Vec<&str> = checks.iter().map(|c| c.message.as_str()).collect();
-    tracing::info!(op = "config.odoo_check", outcome = if ready { "ok" } else { "error" }, peer = %peer.label(), "test Odoo ({}): {}", crate::logs::escape(&origins.join(", ")), crate::logs::escape(&summary.join(" ")));
+    op!(info, "config.odoo_check", if ready { "ok" } else { "error" }; peer = %peer.label(), "test Odoo ({}): {}", crate::logs::escape(&origins.join(", ")), crate::logs::escape(&summary.join(" ")));
     Json(json!({"status": "success", "ready": ready, "checks": checks})).into_response()
 }

@@ -1,10 +1,7 @@
-//! The `[printers]` section on the admin page: one textarea of `name = target` lines.
-//!
-//! The section's keys are chosen by the shop, so they cannot be fields of
-//! [`super::fields::GROUPS`]. The rule of the page still holds: what is written comes
-//! from this one form field, into `[printers]` only, and only as entries that passed
-//! the name parser, the one-line text rule, the target parser and (for a new or changed
-//! `file:`/`usb:` target) the device check. Any refused line and nothing is written.
+//! The `[printers]` section on the admin page: one textarea of `name = target` lines
+//! (the shop chooses the keys, so they are no [`super::fields::GROUPS`] fields). Only
+//! entries that pass the name, text and target rules (and, new or changed, the device
+//! check) are written, into `[printers]` only; one refused line and nothing is.
 
 use std::collections::HashMap;
 
@@ -34,7 +31,6 @@ pub static FIELD: Field = Field {
 /// Longest textarea accepted: 16 lines of a 32-character name and a long target.
 pub const MAX_TEXT: usize = 8 * 1024;
 
-/// The form name of the textarea.
 pub fn form_name() -> String {
     super::fields::form_name(&FIELD)
 }
@@ -51,7 +47,7 @@ pub fn text_of(ini: &Ini) -> String {
         .unwrap_or_default()
 }
 
-/// Reads the textarea into entries. The error names the line and what is accepted.
+/// Reads the textarea into entries; the error names the line.
 fn parse_text(text: &str) -> Result<Vec<(String, String)>, Text> {
     if text.len() > MAX_TEXT {
         return Err(Text {
@@ -94,9 +90,8 @@ fn parse_text(text: &str) -> Result<Vec<(String, String)>, Text> {
     Ok(entries)
 }
 
-/// A `file:`/`usb:` target that is new or changed must be a device, and a `tcp://` one
-/// not this service (as `[printer] name` on the page); an entry kept as it was passes,
-/// so a hand-edited file still saves.
+/// A new or changed `file:`/`usb:` target must be a device, and a `tcp://` one not this
+/// service; an entry kept as it was passes, so a hand-edited file still saves.
 fn check_devices(before: &Ini, entries: &[(String, String)], ports: &[u16]) -> Result<(), Text> {
     for (name, target) in entries {
         let unchanged =
@@ -116,9 +111,8 @@ fn check_devices(before: &Ini, entries: &[(String, String)], ports: &[u16]) -> R
     Ok(())
 }
 
-/// Applies the submitted textarea to `ini`, replacing `[printers]` as a whole. `None`:
-/// the form did not carry the field (the section is left alone); `Some(Ok(changed))`;
-/// `Some(Err(reason))`: nothing was changed in `ini`.
+/// Replaces `[printers]` by the submitted textarea: `None` without the field, else
+/// whether it changed, or why nothing was.
 pub fn apply(
     ini: &mut Ini,
     form: &HashMap<String, String>,
@@ -161,8 +155,8 @@ pub struct NamedView {
     pub list: Vec<(String, String, String, String)>,
 }
 
-/// `value` is what the textarea holds (the file's section, or what was just submitted);
-/// the list is the configuration in force, with each printer's ePOS address on `port`.
+/// `value` is what the textarea holds; the list is the configuration in force, with
+/// each printer's ePOS address on `port`.
 pub fn view(
     lang: Lang,
     value: String,
@@ -195,7 +189,7 @@ pub fn view(
     }
 }
 
-/// The last known state in a few words (never a live probe: the page stays fast).
+/// The last known state (never a live probe: the page stays fast).
 pub(super) fn health_text(lang: Lang, health: &crate::printer::PrinterHealth) -> String {
     match (&health.reachable, &health.last_error) {
         (None, _) => lang
