@@ -1,10 +1,8 @@
 //! The editable keys of config.ini, grouped as on the page, and how a submitted form
-//! becomes a new config.ini: every field checked by the config module's own parsers,
-//! every error reported next to its field, nothing written unless all are valid.
-//!
-//! Not editable here on purpose: `[auth]` hashes (password forms only) and
-//! `[invoice_printer] command`, which runs a program on the till: a web page must not be
-//! able to turn an admin password into code execution; it is edited in config.ini.
+//! becomes a new config.ini: every field checked by the config parsers, each error next
+//! to its field, nothing written unless all are valid. Not editable on purpose: `[auth]`
+//! hashes and `[invoice_printer] command` (a web page must not turn an admin password
+//! into code execution).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -18,7 +16,6 @@ pub enum Kind {
     Text,
     Number,
     Bool,
-    /// A fixed list of values.
     Choice(&'static [&'static str]),
     /// A printer: typed, or picked from the detected printers.
     Printer,
@@ -36,14 +33,11 @@ pub struct Field {
     pub restart: bool,
 }
 
-/// Where a group sits on the page. The page shows first what a shop sets up once (the
-/// drawer printer, the Odoo card, the invoice printer and its folder), and folds the rest
-/// under "Advanced": a new group only declares its place.
+/// Where a group sits: open at the top (what a shop sets up once), or folded under
+/// "Advanced"; in [`GROUPS`] order in each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
-    /// Open at the top of the form, in [`GROUPS`] order.
     Basic,
-    /// Inside the folded "Advanced" section, in [`GROUPS`] order.
     Advanced,
 }
 
@@ -72,139 +66,98 @@ const fn f(
     }
 }
 
-/// The group whose fieldset also holds the Odoo card (what to type in Odoo, the test).
+const fn g(
+    id: &'static str,
+    title: [&'static str; 2],
+    place: Place,
+    fields: &'static [Field],
+) -> Group {
+    Group {
+        id,
+        title,
+        place,
+        fields,
+    }
+}
+
+/// The group whose fieldset also holds the Odoo card.
 pub const ODOO_CARD_GROUP: &str = "odoo";
 
 pub const GROUPS: &[Group] = &[
-    Group {
-        id: "drawer",
-        title: ["Imprimante du tiroir", "Drawer printer"],
-        place: Place::Basic,
-        fields: &[
-            f("printer", "name", Kind::Printer, ["Imprimante", "Printer"],
-              ["Nom d'imprimante système (TICKET), tcp://192.168.1.50:9100, serial:///dev/ttyUSB0?baud=9600, usb:///dev/usb/lp0 ou virtual.",
-               "System printer name (TICKET), tcp://192.168.1.50:9100, serial:///dev/ttyUSB0?baud=9600, usb:///dev/usb/lp0 or virtual."], false),
-            f("cashdrawer", "command", Kind::Command, ["Commande d'ouverture", "Kick command"],
-              ["Octets en hexadécimal envoyés à l'imprimante.", "Bytes sent to the printer, in hex."], false),
-            f("cashdrawer", "sensor_open_level", Kind::Choice(&["low", "high"]), ["Niveau « ouvert » du capteur", "Sensor level meaning open"],
-              ["low pour la plupart des tiroirs (Epson).", "low for most drawers (Epson)."], false),
-            f("cashdrawer", "offline_kick", Kind::Choice(&["realtime", "refuse"]), ["Tiroir, imprimante hors ligne", "Kick, printer offline"],
-              ["realtime : impulsion temps réel (DLE DC4), le tiroir s'ouvre quand même ; refuse : rien n'est envoyé. Jamais d'ouverture différée.",
-               "realtime: real-time pulse (DLE DC4), the drawer opens anyway; refuse: nothing is sent. Never a late kick."], false),
-        ],
-    },
-    Group {
-        id: ODOO_CARD_GROUP,
-        title: ["Odoo", "Odoo"],
-        place: Place::Basic,
-        fields: &[
-            f("server", "allowed_origins", Kind::Text, ["Adresse de votre Odoo (origines autorisées)", "Your Odoo address (allowed origins)"],
-              ["https://maboutique.odoo.com, ou * pour toute page (déconseillé)", "https://myshop.odoo.com, or * for any page (not advised)"], false),
-        ],
-    },
-    Group {
-        id: "invoice",
-        title: ["Imprimante des factures", "Invoice printer"],
-        place: Place::Basic,
-        fields: &[
-            f("invoice_printer", "autoprint", Kind::Bool, ["Impression automatique", "Automatic printing"], ["", ""], true),
-            f("invoice_printer", "name", Kind::Printer, ["Imprimante", "Printer"], ["FACTURE, ou FACTURE@192.168.1.60:9100 pour l'imprimante réseau", "FACTURE, or FACTURE@192.168.1.60:9100 for the network printer"], true),
-            f("invoice_printer", "printer_ip", Kind::Text, ["Adresse IP", "IP address"], ["Vide = imprimante système", "Empty = system printer"], true),
-            f("invoice_printer", "printer_port", Kind::Number, ["Port", "Port"], ["9100 en général", "usually 9100"], true),
-            f("invoice_printer", "download_folder", Kind::Text, ["Dossier surveillé", "Watched folder"], ["", ""], true),
-        ],
-    },
-    Group {
-        id: "timeouts",
-        title: ["Délais", "Timeouts"],
-        place: Place::Advanced,
-        fields: &[
-            f("printer", "connect_timeout_ms", Kind::Number, ["Délai de connexion à l'imprimante du tiroir (ms)", "Drawer printer connect timeout (ms)"], ["50 à 60000", "50 to 60000"], false),
-            f("printer", "write_timeout_ms", Kind::Number, ["Délai d'écriture à l'imprimante du tiroir (ms)", "Drawer printer write timeout (ms)"], ["50 à 60000", "50 to 60000"], false),
-            f("invoice_printer", "scan_frequency", Kind::Number, ["Fréquence de scan (s)", "Scan period (s)"], ["1 à 3600", "1 to 3600"], true),
-            f("invoice_printer", "open_delay", Kind::Number, ["Délai avant suppression (s)", "Delay before removal (s)"], ["0 à 3600", "0 to 3600"], true),
-            f("invoice_printer", "stable_ms", Kind::Number, ["Intervalle de contrôle de taille (ms)", "Size check interval (ms)"], ["", ""], true),
-            f("invoice_printer", "print_timeout", Kind::Number, ["Durée maximale d'une impression (s)", "Print timeout (s)"], ["", ""], true),
-        ],
-    },
-    Group {
-        id: "invoice-files",
-        title: ["Factures: fichiers", "Invoices: files"],
-        place: Place::Advanced,
-        fields: &[
-            f("invoice_printer", "file_extensions", Kind::Text, ["Extensions", "Extensions"], [".pdf", ".pdf"], true),
-            f("invoice_printer", "purge_on_start", Kind::Bool, ["Purger au démarrage", "Purge at start"], ["", ""], true),
-            f("invoice_printer", "keep_printed", Kind::Bool, ["Garder les factures imprimées (printed/)", "Keep printed invoices (printed/)"], ["", ""], true),
-            f("invoice_printer", "stale_age", Kind::Number, ["Ancienneté ignorée au démarrage (min)", "Age ignored at start (min)"], ["0 = règle désactivée", "0 = rule off"], true),
-            f("invoice_printer", "max_size_mb", Kind::Number, ["Taille maximale d'une facture (Mo)", "Largest invoice (MB)"], ["1 à 2048, au-delà: failed/", "1 to 2048, larger: failed/"], true),
-        ],
-    },
-    Group {
-        id: "ipp",
-        title: ["Factures: IPP et PJL", "Invoices: IPP and PJL"],
-        place: Place::Advanced,
-        fields: &[
-            f("invoice_printer", "ipp_uri", Kind::Text, ["Adresse IPP", "IPP address"],
-              ["ipp://192.168.1.50/ipp/print (vide = non utilisé)", "ipp://192.168.1.50/ipp/print (empty = not used)"], false),
-            f("invoice_printer", "ipps_fingerprint", Kind::Text, ["Empreinte du certificat (ipps)", "Certificate fingerprint (ipps)"],
-              ["SHA-256, 64 chiffres hexa (« : » permis); vide = chiffré sans vérification, empreinte dans le journal",
-               "SHA-256, 64 hex digits (“:” allowed); empty = encrypted, not verified, fingerprint in the log"], false),
-            f("invoice_printer", "pjl", Kind::Bool, ["Enveloppe PJL (socket)", "PJL wrapper (socket)"], ["", ""], true),
-        ],
-    },
-    Group {
-        id: "retries",
-        title: ["Factures: nouveaux essais", "Invoices: retries"],
-        place: Place::Advanced,
-        fields: &[
-            f("invoice_printer", "retries", Kind::Number, ["Essais", "Attempts"], ["1 à 100, puis failed/", "1 to 100, then failed/"], true),
-            f("invoice_printer", "retry_delay", Kind::Number, ["Délai avant nouvel essai (s)", "Retry delay (s)"], ["doublé à chaque essai", "doubled at each attempt"], true),
-        ],
-    },
-    Group {
-        id: "odoo-protocols",
-        title: ["Odoo POS sans module (ePOS, IoT box)", "Stock Odoo POS (ePOS, IoT box)"],
-        place: Place::Advanced,
-        fields: &[
-            f("odoo", "epos", Kind::Bool, ["Imprimante Epson ePOS émulée", "Emulated Epson ePOS printer"], ["", ""], false),
-            f("odoo", "epos_allowed_networks", Kind::Text, ["Réseaux autorisés (ePOS)", "Allowed networks (ePOS)"], ["ex. 192.168.1.0/24", "e.g. 192.168.1.0/24"], false),
-            f("odoo", "iot", Kind::Bool, ["IoT box émulée (hw_proxy)", "Emulated IoT box (hw_proxy)"], ["", ""], false),
-            f("odoo", "iot_allowed_networks", Kind::Text, ["Réseaux autorisés (IoT)", "Allowed networks (IoT)"], ["", ""], false),
-            f("odoo", "paper_width", Kind::Text, ["Largeur du papier (points)", "Paper width (dots)"], ["576 = 80 mm, 384 = 58 mm", "576 = 80 mm, 384 = 58 mm"], false),
-        ],
-    },
-    Group {
-        id: "service",
-        title: ["Service et réseaux", "Service and networks"],
-        place: Place::Advanced,
-        fields: &[
-            f("server", "host", Kind::Text, ["Adresse d'écoute", "Listen address"], ["0.0.0.0 = tout le réseau, 127.0.0.1 = la caisse seule", "0.0.0.0 = whole network, 127.0.0.1 = this till only"], true),
-            f("server", "port", Kind::Number, ["Port", "Port"], ["22548 par défaut", "22548 by default"], true),
-            f("server", "https_only", Kind::Bool, ["HTTPS obligatoire pour cette page", "HTTPS required for this page"], ["Le tiroir reste accessible en HTTP.", "The drawer stays reachable over HTTP."], false),
-            f("server", "allowed_networks", Kind::Text, ["Réseaux autorisés", "Allowed networks"], ["Vide = tous; ex. 192.168.1.0/24", "Empty = all; e.g. 192.168.1.0/24"], false),
-            f("server", "allowed_hosts", Kind::Text, ["Noms d'hôte acceptés", "Accepted host names"], ["En plus de localhost, des adresses IP et du nom de la machine", "Besides localhost, IP addresses and the machine name"], false),
-            f("auth", "session_minutes", Kind::Number, ["Durée de session (min)", "Session length (min)"], ["1 à 1440", "1 to 1440"], false),
-        ],
-    },
-    Group {
-        id: "tls",
-        title: ["Certificat HTTPS", "HTTPS certificate"],
-        place: Place::Advanced,
-        fields: &[
-            f("server", "cert_file", Kind::Text, ["Certificat (PEM)", "Certificate (PEM)"], ["Vide = certificat auto-signé généré", "Empty = generated self-signed certificate"], true),
-            f("server", "key_file", Kind::Text, ["Clé privée (PEM)", "Private key (PEM)"], ["", ""], true),
-        ],
-    },
-    Group {
-        id: "logs",
-        title: ["Journal", "Log"],
-        place: Place::Advanced,
-        fields: &[
-            f("logs", "retention_days", Kind::Number, ["Conservation (jours)", "Retention (days)"], ["1 à 3650", "1 to 3650"], false),
-            f("logs", "folder", Kind::Text, ["Dossier", "Folder"], ["Relatif au dossier de données", "Relative to the data folder"], true),
-            f("logs", "filename", Kind::Text, ["Nom du fichier", "File name"], ["", ""], true),
-        ],
-    },
+    g("drawer", ["Imprimante du tiroir", "Drawer printer"], Place::Basic, &[
+        f("printer", "name", Kind::Printer, ["Imprimante", "Printer"],
+          ["Nom d'imprimante système (TICKET), tcp://192.168.1.50:9100, serial:///dev/ttyUSB0?baud=9600, usb:///dev/usb/lp0 ou virtual.",
+           "System printer name (TICKET), tcp://192.168.1.50:9100, serial:///dev/ttyUSB0?baud=9600, usb:///dev/usb/lp0 or virtual."], false),
+        f("cashdrawer", "command", Kind::Command, ["Commande d'ouverture", "Kick command"],
+          ["Octets en hexadécimal envoyés à l'imprimante.", "Bytes sent to the printer, in hex."], false),
+        f("cashdrawer", "sensor_open_level", Kind::Choice(&["low", "high"]), ["Niveau « ouvert » du capteur", "Sensor level meaning open"],
+          ["low pour la plupart des tiroirs (Epson).", "low for most drawers (Epson)."], false),
+        f("cashdrawer", "offline_kick", Kind::Choice(&["realtime", "refuse"]), ["Tiroir, imprimante hors ligne", "Kick, printer offline"],
+          ["realtime : impulsion temps réel (DLE DC4), le tiroir s'ouvre quand même ; refuse : rien n'est envoyé. Jamais d'ouverture différée.",
+           "realtime: real-time pulse (DLE DC4), the drawer opens anyway; refuse: nothing is sent. Never a late kick."], false),
+    ]),
+    g(ODOO_CARD_GROUP, ["Odoo", "Odoo"], Place::Basic, &[
+        f("server", "allowed_origins", Kind::Text, ["Adresse de votre Odoo (origines autorisées)", "Your Odoo address (allowed origins)"],
+          ["https://maboutique.odoo.com, ou * pour toute page (déconseillé)", "https://myshop.odoo.com, or * for any page (not advised)"], false),
+    ]),
+    g("invoice", ["Imprimante des factures", "Invoice printer"], Place::Basic, &[
+        f("invoice_printer", "autoprint", Kind::Bool, ["Impression automatique", "Automatic printing"], ["", ""], true),
+        f("invoice_printer", "name", Kind::Printer, ["Imprimante", "Printer"], ["FACTURE, ou FACTURE@192.168.1.60:9100 pour l'imprimante réseau", "FACTURE, or FACTURE@192.168.1.60:9100 for the network printer"], true),
+        f("invoice_printer", "printer_ip", Kind::Text, ["Adresse IP", "IP address"], ["Vide = imprimante système", "Empty = system printer"], true),
+        f("invoice_printer", "printer_port", Kind::Number, ["Port", "Port"], ["9100 en général", "usually 9100"], true),
+        f("invoice_printer", "download_folder", Kind::Text, ["Dossier surveillé", "Watched folder"], ["", ""], true),
+    ]),
+    g("timeouts", ["Délais", "Timeouts"], Place::Advanced, &[
+        f("printer", "connect_timeout_ms", Kind::Number, ["Délai de connexion à l'imprimante du tiroir (ms)", "Drawer printer connect timeout (ms)"], ["50 à 60000", "50 to 60000"], false),
+        f("printer", "write_timeout_ms", Kind::Number, ["Délai d'écriture à l'imprimante du tiroir (ms)", "Drawer printer write timeout (ms)"], ["50 à 60000", "50 to 60000"], false),
+        f("invoice_printer", "scan_frequency", Kind::Number, ["Fréquence de scan (s)", "Scan period (s)"], ["1 à 3600", "1 to 3600"], true),
+        f("invoice_printer", "open_delay", Kind::Number, ["Délai avant suppression (s)", "Delay before removal (s)"], ["0 à 3600", "0 to 3600"], true),
+        f("invoice_printer", "stable_ms", Kind::Number, ["Intervalle de contrôle de taille (ms)", "Size check interval (ms)"], ["", ""], true),
+        f("invoice_printer", "print_timeout", Kind::Number, ["Durée maximale d'une impression (s)", "Print timeout (s)"], ["", ""], true),
+    ]),
+    g("invoice-files", ["Factures: fichiers", "Invoices: files"], Place::Advanced, &[
+        f("invoice_printer", "file_extensions", Kind::Text, ["Extensions", "Extensions"], [".pdf", ".pdf"], true),
+        f("invoice_printer", "purge_on_start", Kind::Bool, ["Purger au démarrage", "Purge at start"], ["", ""], true),
+        f("invoice_printer", "keep_printed", Kind::Bool, ["Garder les factures imprimées (printed/)", "Keep printed invoices (printed/)"], ["", ""], true),
+        f("invoice_printer", "stale_age", Kind::Number, ["Ancienneté ignorée au démarrage (min)", "Age ignored at start (min)"], ["0 = règle désactivée", "0 = rule off"], true),
+        f("invoice_printer", "max_size_mb", Kind::Number, ["Taille maximale d'une facture (Mo)", "Largest invoice (MB)"], ["1 à 2048, au-delà: failed/", "1 to 2048, larger: failed/"], true),
+    ]),
+    g("ipp", ["Factures: IPP et PJL", "Invoices: IPP and PJL"], Place::Advanced, &[
+        f("invoice_printer", "ipp_uri", Kind::Text, ["Adresse IPP", "IPP address"],
+          ["ipp://192.168.1.50/ipp/print (vide = non utilisé)", "ipp://192.168.1.50/ipp/print (empty = not used)"], false),
+        f("invoice_printer", "ipps_fingerprint", Kind::Text, ["Empreinte du certificat (ipps)", "Certificate fingerprint (ipps)"],
+          ["SHA-256, 64 chiffres hexa (« : » permis); vide = chiffré sans vérification, empreinte dans le journal",
+           "SHA-256, 64 hex digits (“:” allowed); empty = encrypted, not verified, fingerprint in the log"], false),
+        f("invoice_printer", "pjl", Kind::Bool, ["Enveloppe PJL (socket)", "PJL wrapper (socket)"], ["", ""], true),
+    ]),
+    g("retries", ["Factures: nouveaux essais", "Invoices: retries"], Place::Advanced, &[
+        f("invoice_printer", "retries", Kind::Number, ["Essais", "Attempts"], ["1 à 100, puis failed/", "1 to 100, then failed/"], true),
+        f("invoice_printer", "retry_delay", Kind::Number, ["Délai avant nouvel essai (s)", "Retry delay (s)"], ["doublé à chaque essai", "doubled at each attempt"], true),
+    ]),
+    g("odoo-protocols", ["Odoo POS sans module (ePOS, IoT box)", "Stock Odoo POS (ePOS, IoT box)"], Place::Advanced, &[
+        f("odoo", "epos", Kind::Bool, ["Imprimante Epson ePOS émulée", "Emulated Epson ePOS printer"], ["", ""], false),
+        f("odoo", "epos_allowed_networks", Kind::Text, ["Réseaux autorisés (ePOS)", "Allowed networks (ePOS)"], ["ex. 192.168.1.0/24", "e.g. 192.168.1.0/24"], false),
+        f("odoo", "iot", Kind::Bool, ["IoT box émulée (hw_proxy)", "Emulated IoT box (hw_proxy)"], ["", ""], false),
+        f("odoo", "iot_allowed_networks", Kind::Text, ["Réseaux autorisés (IoT)", "Allowed networks (IoT)"], ["", ""], false),
+        f("odoo", "paper_width", Kind::Text, ["Largeur du papier (points)", "Paper width (dots)"], ["576 = 80 mm, 384 = 58 mm", "576 = 80 mm, 384 = 58 mm"], false),
+    ]),
+    g("service", ["Service et réseaux", "Service and networks"], Place::Advanced, &[
+        f("server", "host", Kind::Text, ["Adresse d'écoute", "Listen address"], ["0.0.0.0 = tout le réseau, 127.0.0.1 = la caisse seule", "0.0.0.0 = whole network, 127.0.0.1 = this till only"], true),
+        f("server", "port", Kind::Number, ["Port", "Port"], ["22548 par défaut", "22548 by default"], true),
+        f("server", "https_only", Kind::Bool, ["HTTPS obligatoire pour cette page", "HTTPS required for this page"], ["Le tiroir reste accessible en HTTP.", "The drawer stays reachable over HTTP."], false),
+        f("server", "allowed_networks", Kind::Text, ["Réseaux autorisés", "Allowed networks"], ["Vide = tous; ex. 192.168.1.0/24", "Empty = all; e.g. 192.168.1.0/24"], false),
+        f("server", "allowed_hosts", Kind::Text, ["Noms d'hôte acceptés", "Accepted host names"], ["En plus de localhost, des adresses IP et du nom de la machine", "Besides localhost, IP addresses and the machine name"], false),
+        f("auth", "session_minutes", Kind::Number, ["Durée de session (min)", "Session length (min)"], ["1 à 1440", "1 to 1440"], false),
+    ]),
+    g("tls", ["Certificat HTTPS", "HTTPS certificate"], Place::Advanced, &[
+        f("server", "cert_file", Kind::Text, ["Certificat (PEM)", "Certificate (PEM)"], ["Vide = certificat auto-signé généré", "Empty = generated self-signed certificate"], true),
+        f("server", "key_file", Kind::Text, ["Clé privée (PEM)", "Private key (PEM)"], ["", ""], true),
+    ]),
+    g("logs", ["Journal", "Log"], Place::Advanced, &[
+        f("logs", "retention_days", Kind::Number, ["Conservation (jours)", "Retention (days)"], ["1 à 3650", "1 to 3650"], false),
+        f("logs", "folder", Kind::Text, ["Dossier", "Folder"], ["Relatif au dossier de données", "Relative to the data folder"], true),
+        f("logs", "filename", Kind::Text, ["Nom du fichier", "File name"], ["", ""], true),
+    ]),
 ];
 
 pub fn all_fields() -> impl Iterator<Item = &'static Field> {
@@ -229,12 +182,9 @@ fn default_of(section: &str, key: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Copies the submitted values of the page's own fields into `ini` (any other form key,
-/// such as `invoice_printer.command` or `auth.salt`, is ignored); fields absent from the
-/// form keep their value. Returns the fields whose value changed, and a text-rule error
-/// ([`crate::domain::check_ini_text`]) for each value that cannot be one config.ini line.
-/// Refused values are still copied, so that the page shows them back; the caller never
-/// writes `ini` while there is an error.
+/// Copies the submitted values of the page's own fields into `ini` (other form keys are
+/// ignored); returns the fields changed, and the text-rule error of each value that
+/// cannot be one config.ini line (copied anyway, to be shown back, never written).
 pub fn apply(
     ini: &mut Ini,
     form: &HashMap<String, String>,
@@ -257,10 +207,9 @@ pub fn apply(
     (changed, errors)
 }
 
-/// The whole check of a submitted form against the config.ini it changes: text rule,
-/// each key's parser, the TLS pair, then the page's own limits on what it changed
-/// (`page_limits`). Every error by field name, the first reason per field.
-/// `service_ports`: the ports this service listens on, which no `tcp://` printer may be.
+/// The whole check of a submitted form: text rule, each key's parser, the TLS pair, then
+/// the page's own limits on what it changed; errors by field name. `service_ports`: the
+/// ports no `tcp://` printer may be.
 pub fn check_form(
     ini: &mut Ini,
     form: &HashMap<String, String>,
@@ -284,8 +233,8 @@ pub fn check_form(
             errors.entry(name.clone()).or_insert_with(|| reason.clone());
         }
     }
-    // The page's own limits win over a parser's reason: a TLS file outside the data
-    // folder is refused for where it is, never described by what it holds.
+    // The page's limits win: a TLS file outside the data folder is never described by
+    // what it holds.
     for (name, reason) in page_limits(ini, &changed, data_dir, &ports) {
         errors.insert(name, reason);
     }
@@ -295,10 +244,9 @@ pub fn check_form(
     }
 }
 
-/// What the page may set, beyond what config.ini edited on the till may: the log stays
-/// inside the data folder, and a `file:`/`usb:` printer is a device. Checked on the
-/// fields the form changes only, so a till whose config.ini was edited by hand (an
-/// absolute log folder) can still save its other settings from the page.
+/// What the page may set, beyond config.ini edited on the till: the log inside the data
+/// folder, a `file:`/`usb:` printer that is a device... Checked on changed fields only,
+/// so a hand-edited config.ini can still be saved from the page.
 fn page_limits(
     ini: &Ini,
     changed: &[&'static Field],
@@ -308,6 +256,7 @@ fn page_limits(
     use crate::config as c;
     let mut errors = BTreeMap::new();
     let was_changed = |s: &str, k: &str| changed.iter().any(|f| f.section == s && f.key == k);
+    let new_value = |s: &str, k: &str| was_changed(s, k).then(|| raw_value(ini, s, k));
     let folder = raw_value(ini, "logs", "folder");
     if was_changed("logs", "folder") {
         let checked = c::check_page_log_folder(data_dir, &folder);
@@ -320,46 +269,40 @@ fn page_limits(
         let checked = c::check_page_log_file(data_dir, &folder, &filename);
         refuse(&mut errors, "logs.filename", checked);
     }
-    if was_changed("invoice_printer", "download_folder") {
-        let folder = raw_value(ini, "invoice_printer", "download_folder");
-        let checked =
-            c::check_page_download_folder(data_dir, &folder, &c::default_download_folder());
+    if let Some(folder) = new_value("invoice_printer", "download_folder") {
+        let default = c::default_download_folder();
+        let checked = c::check_page_download_folder(data_dir, &folder, &default);
         refuse(&mut errors, "invoice_printer.download_folder", checked);
     }
-    if was_changed("invoice_printer", "file_extensions") {
-        let value = raw_value(ini, "invoice_printer", "file_extensions");
-        if let Ok(list) = crate::domain::parse_extensions(&value) {
-            let checked = c::check_page_extensions(&list);
-            refuse(&mut errors, "invoice_printer.file_extensions", checked);
-        }
+    let extensions = new_value("invoice_printer", "file_extensions");
+    if let Some(Ok(list)) = extensions.map(|v| crate::domain::parse_extensions(&v)) {
+        let checked = c::check_page_extensions(&list);
+        refuse(&mut errors, "invoice_printer.file_extensions", checked);
     }
-    if was_changed("server", "host") {
-        let checked = c::check_page_listen_address(&raw_value(ini, "server", "host"));
-        refuse(&mut errors, "server.host", checked);
-    }
-    if was_changed("server", "allowed_hosts") {
-        let list = crate::domain::parse_list(&raw_value(ini, "server", "allowed_hosts"));
+    if let Some(host) = new_value("server", "host") {
         refuse(
             &mut errors,
-            "server.allowed_hosts",
-            c::check_page_host_names(&list),
+            "server.host",
+            c::check_page_listen_address(&host),
         );
     }
+    if let Some(hosts) = new_value("server", "allowed_hosts") {
+        let checked = c::check_page_host_names(&crate::domain::parse_list(&hosts));
+        refuse(&mut errors, "server.allowed_hosts", checked);
+    }
     for key in ["cert_file", "key_file"] {
-        if was_changed("server", key) {
-            let checked = c::check_page_tls_file(data_dir, &raw_value(ini, "server", key));
+        if let Some(file) = new_value("server", key) {
+            let checked = c::check_page_tls_file(data_dir, &file);
             refuse(&mut errors, &format!("server.{key}"), checked);
         }
     }
-    if was_changed("printer", "name") {
-        // A value the parser refuses is already reported by `validate`.
-        if let Ok(target) = crate::domain::PrinterTarget::parse(&raw_value(ini, "printer", "name"))
-        {
-            let checked = target
-                .check_device()
-                .and_then(|()| target.check_not_this_service(service_ports));
-            refuse(&mut errors, "printer.name", checked);
-        }
+    // A value the parser refuses is already reported by `validate`.
+    let target = new_value("printer", "name").map(|v| crate::domain::PrinterTarget::parse(&v));
+    if let Some(Ok(target)) = target {
+        let checked = target
+            .check_device()
+            .and_then(|()| target.check_not_this_service(service_ports));
+        refuse(&mut errors, "printer.name", checked);
     }
     errors
 }
