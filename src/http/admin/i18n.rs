@@ -122,6 +122,9 @@ texts! {
     logs_level: "Niveau", "Level";
     logs_lines: "Lignes", "Lines";
     logs_purge: "Purger les journaux", "Purge the logs";
+    origin_label: "Adresse Odoo de la boutique", "The shop's Odoo address";
+    origin_help: "Par exemple https://maboutique.odoo.com : seules les pages de cette adresse pourront ouvrir le tiroir et imprimer ([server] allowed_origins). Facultatif mais conseillé : vide, n'importe quel site ouvert sur la caisse le peut.",
+        "For example https://myshop.odoo.com: only pages at this address will be able to open the drawer and print ([server] allowed_origins). Optional but advised: left empty, any website open on the till can.";
     logs_purge_confirm: "Supprimer les anciens journaux et vider le journal du jour ?",
         "Delete the old logs and empty today's log?";
 }

@@ -26,16 +26,7 @@ struct LoginPage {
     mode: &'static str,
     csrf: String,
     shown: Shown,
-    origin_label: &'static str,
-    origin_help: &'static str,
 }
-
-/// First-run form texts (the Odoo address).
-const ORIGIN_LABEL: [&str; 2] = ["Adresse Odoo de la boutique", "The shop's Odoo address"];
-const ORIGIN_HELP: [&str; 2] = [
-    "Par exemple https://maboutique.odoo.com : seules les pages de cette adresse pourront ouvrir le tiroir et imprimer ([server] allowed_origins). Facultatif mais conseillé : vide, n'importe quel site ouvert sur la caisse le peut.",
-    "For example https://myshop.odoo.com: only pages at this address will be able to open the drawer and print ([server] allowed_origins). Optional but advised: left empty, any website open on the till can.",
-];
 
 /// What a login page shows besides its mode and token; empty by default.
 #[derive(Default)]
@@ -44,8 +35,6 @@ struct Shown {
     error: String,
     /// First run: the Odoo address as typed, kept when the form is refused.
     origin: String,
-    /// A `Set-Cookie` value (the login form's token).
-    cookie: Option<String>,
 }
 
 impl Shown {
@@ -62,33 +51,25 @@ fn render(
     lang: Lang,
     mode: &'static str,
     csrf: String,
-    mut shown: Shown,
+    shown: Shown,
 ) -> Response {
-    let cookie = shown.cookie.take();
-    let page = LoginPage {
-        t: lang.texts(),
-        mode,
-        csrf,
-        shown,
-        origin_label: lang.pick(ORIGIN_LABEL),
-        origin_help: lang.pick(ORIGIN_HELP),
-    };
-    let mut res = html(status, page.render());
-    if let Some(cookie) = cookie {
-        set_cookie(&mut res, cookie);
-    }
-    res
+    let t = lang.texts();
+    html(
+        status,
+        LoginPage {
+            t,
+            mode,
+            csrf,
+            shown,
+        }
+        .render(),
+    )
 }
 
 /// The first-run page for a network caller: the password is created on the till.
 fn remote(lang: Lang) -> Response {
-    render(
-        StatusCode::FORBIDDEN,
-        lang,
-        "remote",
-        String::new(),
-        Shown::default(),
-    )
+    let status = StatusCode::FORBIDDEN;
+    render(status, lang, "remote", String::new(), Shown::default())
 }
 
 pub(super) fn set_cookie(res: &mut Response, cookie: String) {
@@ -131,17 +112,16 @@ pub async fn show(
         Some("expired") => t.session_expired,
         _ => "",
     };
-    let (token, cookie) = admin
-        .auth()
-        .sessions
-        .login_token(peer.scheme == Scheme::Https);
+    let sessions = &admin.auth().sessions;
+    let (token, cookie) = sessions.login_token(peer.scheme == Scheme::Https);
     let mode = if hash.is_empty() { "setup" } else { "login" };
     let shown = Shown {
         notice: notice.into(),
-        cookie: Some(cookie),
         ..Shown::default()
     };
-    render(StatusCode::OK, lang, mode, token, shown)
+    let mut res = render(StatusCode::OK, lang, mode, token, shown);
+    set_cookie(&mut res, cookie);
+    res
 }
 
 #[utoipa::path(

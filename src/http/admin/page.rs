@@ -48,8 +48,8 @@ struct ConfigPage {
     advanced_open: bool,
 }
 
-/// Operations worth showing in the status card: not the per-request lines, not the
-/// virtual printer's decoding, not the service's own start/stop.
+/// Operations worth showing in the status card (not requests, virtual printer decoding,
+/// start/stop).
 fn is_operation(line: &str) -> bool {
     let op = line.split_whitespace().nth(2).unwrap_or("");
     !(op.starts_with("http.")
@@ -61,8 +61,8 @@ fn is_operation(line: &str) -> bool {
 /// The last `n` operations in today's log, newest first.
 fn last_operations(admin: &AppState, n: usize) -> Vec<String> {
     let path = admin.log_files().current();
-    let lines = crate::logs::tail::tail(&path, 300, tracing::Level::INFO).unwrap_or_default();
-    lines
+    crate::logs::tail::tail(&path, 300, tracing::Level::INFO)
+        .unwrap_or_default()
         .into_iter()
         .rev()
         .filter(|l| is_operation(l))
@@ -312,8 +312,7 @@ pub async fn save(
             .into_response())
         }
         Err(e @ (SaveError::Mismatch { .. } | SaveError::Unreadable(_))) => {
-            // Not the admin's typing (every value passed its rules): our writer and reader
-            // disagree. Nothing was written; say which key, as JSON or on the page.
+            // Not the admin's typing: our writer and reader disagree. Nothing was written.
             let message = e.to_string();
             op!(error, "config.save", "error"; peer = %peer.label(), "{message}");
             let status = StatusCode::INTERNAL_SERVER_ERROR;
@@ -361,11 +360,8 @@ pub async fn change_password(
     let problem = match admin.auth().throttle.begin(ip) {
         Err(denied) => {
             op!(warn, "auth.password", "denied"; always = true, peer = %ip, "changement de mot de passe refusé depuis {ip}: {denied}");
-            Some(
-                lang.texts()
-                    .too_many
-                    .replace("{s}", &denied.seconds().to_string()),
-            )
+            let wait = denied.seconds().to_string();
+            Some(lang.texts().too_many.replace("{s}", &wait))
         }
         Ok(attempt) => {
             if password::verify_async(get("current"), hash).await {
@@ -395,10 +391,8 @@ pub async fn change_password(
     op!(info, "auth.password", "ok"; peer = %ip, "mot de passe administrateur changé; toutes les sessions sont fermées");
     let mut res = Redirect::to("/config/login?m=changed").into_response();
     let secure = peer.scheme == crate::http::access::Scheme::Https;
-    super::login::set_cookie(
-        &mut res,
-        Sessions::clear(session_cookie(secure), "/", secure),
-    );
+    let cleared = Sessions::clear(session_cookie(secure), "/", secure);
+    super::login::set_cookie(&mut res, cleared);
     Ok(res)
 }
 
@@ -422,13 +416,12 @@ pub async fn test_drawer(
     Extension(peer): Extension<Peer>,
     AdminSession(_): AdminSession,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let target = admin.config().printer.target.to_string();
+    let (config, printer) = (admin.config(), admin.drawer_printer());
+    let target = config.printer.target.to_string();
+    let kick = crate::drawer::open(&printer, &config.cashdrawer);
     match admin
         .metrics()
-        .kick(
-            crate::metrics::Route::Admin,
-            crate::drawer::open(&admin.drawer_printer(), &admin.config().cashdrawer),
-        )
+        .kick(crate::metrics::Route::Admin, kick)
         .await
     {
         Ok(kicked) => {
@@ -449,8 +442,7 @@ pub async fn test_drawer(
     }
 }
 
-/// The page's "test print" button: a test invoice goes through the whole automatic
-/// printing pipeline (watched folder, checks, journal, printer).
+/// The page's "test print" button: a test invoice through the whole automatic pipeline.
 #[utoipa::path(
     post,
     path = "/config/test-print",
