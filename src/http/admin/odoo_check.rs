@@ -130,31 +130,23 @@ pub fn printer_check(
     target: &str,
     answer: Result<Option<PrinterStatus>, PrinterError>,
 ) -> Check {
+    let pick = |pair: [&str; 2]| lang.pick(pair).replace("{target}", target);
     let problem = |why: &str| {
-        lang.pick([
+        pick([
             "✗ Imprimante du tiroir hors service ({target}) : {why}. Odoo affichera « impression échouée ».",
             "✗ Drawer printer not ready ({target}): {why}. Odoo will show “printing failed”.",
         ])
-        .replace("{target}", target)
         .replace("{why}", why)
     };
     let (level, message) = match answer {
         Ok(Some(status)) => match cause(lang, &status) {
             Some(why) => (Level::Error, problem(why)),
-            None => (
-                Level::Ok,
-                lang.pick(["✓ Imprimante du tiroir prête ({target}).", "✓ Drawer printer ready ({target})."])
-                    .replace("{target}", target),
-            ),
+            None => (Level::Ok, pick(["✓ Imprimante du tiroir prête ({target}).", "✓ Drawer printer ready ({target})."])),
         },
-        Ok(None) => (
-            Level::Warn,
-            lang.pick([
-                "⚠ L'imprimante {target} (file d'attente système) ne donne pas son état : ouvrez le tiroir avec le bouton de test.",
-                "⚠ The printer {target} (system queue) does not report its state: open the drawer with the test button.",
-            ])
-            .replace("{target}", target),
-        ),
+        Ok(None) => (Level::Warn, pick([
+            "⚠ L'imprimante {target} (file d'attente système) ne donne pas son état : ouvrez le tiroir avec le bouton de test.",
+            "⚠ The printer {target} (system queue) does not report its state: open the drawer with the test button.",
+        ])),
         Err(e) => {
             let why = e.status.as_ref().and_then(|s| cause(lang, s));
             (Level::Error, problem(why.unwrap_or(&e.message)))

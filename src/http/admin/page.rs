@@ -240,15 +240,8 @@ pub async fn show(
         restart: query.contains_key("restart"),
         ..Shown::default()
     };
-    let page = render(
-        &admin,
-        StatusCode::OK,
-        lang,
-        &headers,
-        session.csrf,
-        &ini,
-        shown,
-    );
+    let status = StatusCode::OK;
+    let page = render(&admin, status, lang, &headers, session.csrf, &ini, shown);
     Ok(page.await)
 }
 
