@@ -1,8 +1,7 @@
-//! Cookie sessions, encrypted (AES-256-GCM, the `cookie` crate's private jar) under a
-//! key kept in the data folder. Server-side only the ids logged out before expiry are
-//! kept. A session ends with its lifetime, its logout, or a new password (it carries a
-//! fingerprint of the hash it was opened under). Works on the text of `Cookie` headers
-//! and writes `Set-Cookie` values: no HTTP types.
+//! Cookie sessions, encrypted (the `cookie` crate's private jar) under a key kept in the
+//! data folder; only logged-out ids are stored. A session ends with its lifetime, its
+//! logout, or a new password (it carries a fingerprint of the hash). Works on header
+//! texts: no HTTP types.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -56,7 +55,6 @@ pub struct Sessions {
     key: Key,
     /// Logged-out session ids, with the time they would have expired anyway.
     revoked: Mutex<HashMap<String, u64>>,
-    /// Where the logged-out ids are kept, so a restart does not revive them.
     revoked_file: Option<PathBuf>,
 }
 
@@ -116,7 +114,6 @@ impl Sessions {
         }
     }
 
-    /// A new session under the password hash `hash`.
     pub fn open(&self, hash: &str) -> Session {
         Session {
             id: crate::auth::random_token(),
@@ -144,8 +141,7 @@ impl Sessions {
         self.read_at(cookies, secure, hash, lifetime, now_secs())
     }
 
-    /// [`Sessions::read`] at `now` (Unix seconds). A session issued after `now` (the clock
-    /// was set back) is refused.
+    /// [`Sessions::read`] at `now` (Unix seconds); one issued after `now` is refused.
     pub fn read_at(
         &self,
         cookies: &str,
@@ -244,8 +240,7 @@ impl Sessions {
     }
 }
 
-/// A `Set-Cookie` value kept from other sites (SameSite=Strict) and from scripts
-/// (HttpOnly), sent over HTTPS only when `secure`.
+/// A `Set-Cookie` value kept from other sites and scripts, HTTPS-only when `secure`.
 fn set_cookie(name: &str, value: String, path: &str, secure: bool, lifetime: Duration) -> String {
     Cookie::build((name, value))
         .path(path)

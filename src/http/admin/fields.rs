@@ -17,9 +17,7 @@ pub enum Kind {
     Number,
     Bool,
     Choice(&'static [&'static str]),
-    /// A printer: typed, or picked from the detected printers.
     Printer,
-    /// The drawer command: typed hex, or a preset.
     Command,
 }
 
@@ -182,9 +180,8 @@ fn default_of(section: &str, key: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Copies the submitted values of the page's own fields into `ini` (other form keys are
-/// ignored); returns the fields changed, and the text-rule error of each value that
-/// cannot be one config.ini line (copied anyway, to be shown back, never written).
+/// Copies the page's own fields of `form` into `ini`; returns the fields changed and the
+/// values that cannot be one config.ini line (copied anyway, to be shown back).
 pub fn apply(
     ini: &mut Ini,
     form: &HashMap<String, String>,
@@ -207,9 +204,8 @@ pub fn apply(
     (changed, errors)
 }
 
-/// The whole check of a submitted form: text rule, each key's parser, the TLS pair, then
-/// the page's own limits on what it changed; errors by field name. `service_ports`: the
-/// ports no `tcp://` printer may be.
+/// The whole check of a submitted form, errors by field name. `service_ports`: the ports
+/// no `tcp://` printer may be.
 pub fn check_form(
     ini: &mut Ini,
     form: &HashMap<String, String>,
@@ -233,8 +229,7 @@ pub fn check_form(
             errors.entry(name.clone()).or_insert_with(|| reason.clone());
         }
     }
-    // The page's limits win: a TLS file outside the data folder is never described by
-    // what it holds.
+    // The page's limits win: a TLS file outside the data folder is not read.
     for (name, reason) in page_limits(ini, &changed, data_dir, &ports) {
         errors.insert(name, reason);
     }
@@ -244,9 +239,8 @@ pub fn check_form(
     }
 }
 
-/// What the page may set, beyond config.ini edited on the till: the log inside the data
-/// folder, a `file:`/`usb:` printer that is a device... Checked on changed fields only,
-/// so a hand-edited config.ini can still be saved from the page.
+/// What the page may set, beyond config.ini edited on the till (the log inside the data
+/// folder...), on changed fields only: a hand-edited config.ini can still be saved.
 fn page_limits(
     ini: &Ini,
     changed: &[&'static Field],
@@ -314,8 +308,7 @@ fn refuse<E: Message>(errors: &mut BTreeMap<String, Text>, name: &str, checked: 
     }
 }
 
-/// Checks the whole document with the config module's parsers and collects every
-/// error (not only the first) by form field name.
+/// Checks the whole document with the config parsers: every error, by form field name.
 pub fn validate(ini: &Ini, file: &str) -> Result<Config, BTreeMap<String, Text>> {
     let mut scratch = ini.clone();
     let mut errors = BTreeMap::new();
@@ -391,15 +384,12 @@ pub struct FieldView {
 pub struct GroupView {
     pub id: &'static str,
     pub title: &'static str,
-    /// Folded under "Advanced" ([`Place::Advanced`]).
     pub advanced: bool,
-    /// This fieldset also holds the Odoo card.
     pub odoo_card: bool,
     pub fields: Vec<FieldView>,
 }
 
-/// The page's groups with `values` (what the file has, or what was just submitted) and
-/// `errors` by field name (the parsers' French, translated on the English page).
+/// The page's groups with their values and `errors` by field name.
 pub fn views(
     lang: Lang,
     value_of: impl Fn(&Field) -> String,

@@ -45,6 +45,13 @@ impl Lang {
     }
 }
 
+impl Texts {
+    /// The throttled caller's message.
+    pub fn too_many(&self, denied: crate::auth::throttle::Denied) -> String {
+        self.too_many.replace("{s}", &denied.seconds().to_string())
+    }
+}
+
 /// Declares a struct of fixed texts and its French and English values, one row a text:
 /// `name: "français", "English";`.
 macro_rules! texts {

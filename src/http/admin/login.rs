@@ -153,12 +153,7 @@ pub async fn submit(
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let hash = admin.password_hash();
     if hash.is_empty() {
-        let first_run = FirstRun {
-            password: get("password"),
-            confirm: get("confirm"),
-            origin: get("odoo_origin"),
-        };
-        return setup(admin, peer, lang, token, first_run).await;
+        return setup(admin, peer, lang, token, &form).await;
     }
     let ip = peer.ip();
     let attempt = match admin.auth().throttle.begin(ip) {
@@ -166,12 +161,8 @@ pub async fn submit(
         Err(denied) => {
             admin.metrics().login_throttled();
             op!(warn, "auth.login", "denied"; peer = %ip, "connexion refusée depuis {ip}: {denied}");
-            let msg = lang
-                .texts()
-                .too_many
-                .replace("{s}", &denied.seconds().to_string());
-            let status = StatusCode::TOO_MANY_REQUESTS;
-            return render(status, lang, "login", token, Shown::error(msg));
+            let shown = Shown::error(lang.texts().too_many(denied));
+            return render(StatusCode::TOO_MANY_REQUESTS, lang, "login", token, shown);
         }
     };
     if password::verify_async(get("password"), hash.clone()).await {
@@ -185,14 +176,6 @@ pub async fn submit(
         "échec de connexion depuis {ip} ({count} échec(s) de suite)");
     let shown = Shown::error(lang.texts().wrong_password.into());
     render(StatusCode::UNAUTHORIZED, lang, "login", token, shown)
-}
-
-/// What the first-run form sends.
-struct FirstRun {
-    password: String,
-    confirm: String,
-    /// The shop's Odoo address, for `[server] allowed_origins` (may be empty).
-    origin: String,
 }
 
 /// The first-run Odoo address as `[server] allowed_origins` holds it: `None` when empty
@@ -251,8 +234,16 @@ fn store_first_run(
     store.save(&ini)
 }
 
-async fn setup(admin: AppState, peer: Peer, lang: Lang, token: String, form: FirstRun) -> Response {
-    let ip = peer.ip();
+/// The first-run form: `password`, `confirm` and `odoo_origin` (may be empty).
+async fn setup(
+    admin: AppState,
+    peer: Peer,
+    lang: Lang,
+    token: String,
+    form: &HashMap<String, String>,
+) -> Response {
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let (ip, password, origin) = (peer.ip(), get("password"), get("odoo_origin"));
     if !peer.is_local() {
         op!(warn, "auth.setup", "denied"; peer = %ip, "création du mot de passe refusée depuis {ip} (local uniquement)");
         return remote(lang);
@@ -261,22 +252,22 @@ async fn setup(admin: AppState, peer: Peer, lang: Lang, token: String, form: Fir
     if !admin.password_hash().is_empty() {
         return Redirect::to("/config/login").into_response(); // someone was faster
     }
-    let checked = password::check_new(&form.password, &form.confirm)
+    let checked = password::check_new(&password, &get("confirm"))
         .map_err(|problem| problem.message(lang.is_en()))
-        .and_then(|()| first_run_origins(&form.origin, lang.is_en()));
+        .and_then(|()| first_run_origins(&origin, lang.is_en()));
     let origins = match checked {
         Ok(origins) => origins,
         Err(message) => {
             op!(warn, "auth.setup", "error"; peer = %ip,
                 "création du mot de passe refusée: {}", crate::logs::escape(&message));
             let shown = Shown {
-                origin: form.origin,
+                origin,
                 ..Shown::error(message)
             };
             return render(StatusCode::BAD_REQUEST, lang, "setup", token, shown);
         }
     };
-    let stored = password::hash_async(form.password).await.and_then(|hash| {
+    let stored = password::hash_async(password).await.and_then(|hash| {
         store_first_run(admin.store(), &hash, origins.as_deref()).map(|c| (hash, c))
     });
     let (hash, config) = match stored {

@@ -84,7 +84,6 @@ fn peer_of(req_ext: &axum::http::Extensions) -> (String, bool) {
     }
 }
 
-/// Largest form accepted by the admin routes.
 const MAX_FORM_BYTES: usize = 64 * 1024;
 
 /// A state-changing request carries its session's (or login cookie's) token and no

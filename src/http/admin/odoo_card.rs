@@ -1,10 +1,7 @@
 //! The Odoo card of the admin page: what to type in Odoo for each mode, with this
-//! machine's real addresses, and the words its test button shows.
-//!
-//! The addresses always have dots (`127.0.0.1:22548`, never `localhost:22548`): Odoo
-//! passes the ePOS address through `format_epson_certified_domain` when it is saved, and
-//! an address without a dot is replaced by an Epson "certified domain"
-//! (`<hash>.omnilinkcert.epson.biz`) that does not reach the till (docs/odoo.md).
+//! machine's addresses, and the words of its test. The addresses always have dots
+//! (`127.0.0.1`, never `localhost`): Odoo replaces an ePOS address without one by an
+//! Epson "certified domain" that does not reach the till (docs/odoo.md).
 
 use std::net::IpAddr;
 
@@ -15,11 +12,9 @@ use crate::config::Config;
 use crate::domain::AllowedOrigins;
 use crate::domain::Lang;
 
-/// At most this many LAN addresses are listed (a till has one or two; a machine with
-/// dozens of virtual interfaces must not make the page endless).
+/// At most this many LAN addresses are listed (some machines have dozens of interfaces).
 pub const MAX_LAN_ADDRESSES: usize = 8;
 
-/// What the card shows.
 pub struct OdooCard {
     /// `127.0.0.1:<port>`: what to type in Odoo on this till.
     pub loopback: String,
@@ -62,8 +57,7 @@ texts! {
     msg_problems: "Odoo ne pourra pas imprimer : corrigez les points marqués ✗.", "Odoo will not be able to print: fix the points marked ✗.";
 }
 
-/// The card for a page reached with `headers` (its `Host` gives the port the browser
-/// used), `addresses` being this machine's LAN addresses.
+/// The card for a page reached with `headers` (its `Host` gives the port).
 pub fn card(lang: Lang, headers: &HeaderMap, config: &Config, addresses: &[IpAddr]) -> OdooCard {
     let port = host_port(headers).unwrap_or(config.server.port);
     OdooCard {
@@ -83,8 +77,7 @@ pub fn card(lang: Lang, headers: &HeaderMap, config: &Config, addresses: &[IpAdd
 }
 
 impl OdooCard {
-    /// The admin CSP plus `connect-src` for the listed LAN addresses only (over http, as
-    /// the test calls them): the script may reach the till itself, nothing else.
+    /// The admin CSP plus `connect-src` for the till itself and its listed LAN addresses.
     pub fn content_security_policy(&self) -> String {
         let mut csp = format!("{}; connect-src 'self'", super::CSP);
         for address in &self.lan {

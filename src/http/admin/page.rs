@@ -353,8 +353,7 @@ pub async fn change_password(
     let problem = match admin.auth().throttle.begin(ip) {
         Err(denied) => {
             op!(warn, "auth.password", "denied"; always = true, peer = %ip, "changement de mot de passe refusé depuis {ip}: {denied}");
-            let wait = denied.seconds().to_string();
-            Some(lang.texts().too_many.replace("{s}", &wait))
+            Some(lang.texts().too_many(denied))
         }
         Ok(attempt) => {
             if password::verify_async(get("current"), hash).await {
