@@ -21,19 +21,16 @@ pub enum PasswordProblem {
 
 impl PasswordProblem {
     pub fn message(self, english: bool) -> String {
+        use PasswordProblem::*;
         match (self, english) {
-            (PasswordProblem::TooShort, false) => {
-                format!("Au moins {MIN_CHARS} caractères sont nécessaires.")
-            }
-            (PasswordProblem::TooShort, true) => format!("At least {MIN_CHARS} characters."),
-            (PasswordProblem::TooLong, false) => {
+            (TooShort, false) => format!("Au moins {MIN_CHARS} caractères sont nécessaires."),
+            (TooShort, true) => format!("At least {MIN_CHARS} characters."),
+            (TooLong, false) => {
                 format!("{MAX_BYTES} octets au plus (environ {MAX_BYTES} caractères sans accents).")
             }
-            (PasswordProblem::TooLong, true) => format!("At most {MAX_BYTES} bytes."),
-            (PasswordProblem::Mismatch, false) => {
-                "La confirmation ne correspond pas au mot de passe.".into()
-            }
-            (PasswordProblem::Mismatch, true) => "The confirmation does not match.".into(),
+            (TooLong, true) => format!("At most {MAX_BYTES} bytes."),
+            (Mismatch, false) => "La confirmation ne correspond pas au mot de passe.".into(),
+            (Mismatch, true) => "The confirmation does not match.".into(),
         }
     }
 }

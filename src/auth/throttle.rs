@@ -94,10 +94,7 @@ pub fn wait_after(count: u32) -> Duration {
 /// The unit counted: an IPv4 address, or an IPv6 /64 (which one machine usually owns).
 fn caller(ip: IpAddr) -> IpAddr {
     match ip.to_canonical() {
-        IpAddr::V6(v6) => {
-            let bits = u128::from(v6) & !((1u128 << 64) - 1);
-            IpAddr::V6(bits.into())
-        }
+        IpAddr::V6(v6) => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
         v4 => v4,
     }
 }

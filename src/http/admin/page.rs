@@ -268,12 +268,7 @@ pub async fn save(
     let lang = Lang::from_headers(&headers);
     let mut ini = read_ini(&admin)?;
     let file = admin.store().path().display().to_string();
-    let listening: Vec<u16> = admin
-        .listener_control()
-        .current()
-        .map(|a| a.port())
-        .into_iter()
-        .collect();
+    let listening = Vec::from_iter(admin.listener_control().current().map(|a| a.port()));
     let checked = fields::check_form(&mut ini, &form, admin.data_dir(), &file, &listening);
     let (config, changed) = match checked {
         Ok(checked) => checked,
@@ -310,9 +305,8 @@ pub async fn save(
             op!(error, "config.save", "error"; peer = %peer.label(), "{message}");
             let status = StatusCode::INTERNAL_SERVER_ERROR;
             if !crate::http::auth::wants_html(&headers) {
-                return Ok(
-                    (status, Json(json!({"status": "error", "message": message}))).into_response(),
-                );
+                let body = json!({"status": "error", "message": message});
+                return Ok((status, Json(body)).into_response());
             }
             let shown = Shown {
                 error: message,
