@@ -21,11 +21,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::auth::csrf::Refusal;
+use crate::auth::csrf::{form_field, Refusal};
 use crate::error::ApiError;
-use crate::http::access::{Peer, Scheme};
+use crate::http::access::{require_allowed_network, Peer, Scheme};
 pub use crate::http::auth::AdminSession;
-use crate::http::auth::{check_csrf, cross_origin, refuse_csrf, wants_html};
+use crate::http::auth::{check_csrf, cross_origin, header_token, refuse_csrf, wants_html};
+use crate::http::host_check::require_known_host;
 use crate::state::AppState;
 
 /// The admin routes, with their layers, ready to merge into the service's router.
@@ -48,14 +49,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route_layer(from_fn_with_state(state.clone(), require_csrf))
         .route_layer(from_fn_with_state(state.clone(), https_only))
         .route_layer(from_fn(security_headers))
-        .route_layer(from_fn_with_state(
-            state.clone(),
-            crate::http::host_check::require_known_host,
-        ))
-        .route_layer(from_fn_with_state(
-            state,
-            crate::http::access::require_allowed_network,
-        ))
+        .route_layer(from_fn_with_state(state.clone(), require_known_host))
+        .route_layer(from_fn_with_state(state, require_allowed_network))
 }
 
 /// The admin routes' part of the API reference (`/openapi.json`).
@@ -110,13 +105,10 @@ async fn require_csrf(State(state): State<AppState>, req: Request, next: Next) -
     };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
-        return ApiError::BadRequest(format!(
-            "Formulaire trop grand (au plus {MAX_FORM_BYTES} octets)"
-        ))
-        .into_response();
+        let too_big = format!("Formulaire trop grand (au plus {MAX_FORM_BYTES} octets)");
+        return ApiError::BadRequest(too_big).into_response();
     };
-    let given = crate::http::auth::header_token(&parts.headers)
-        .or_else(|| crate::auth::csrf::form_field(&bytes));
+    let given = header_token(&parts.headers).or_else(|| form_field(&bytes));
     match check_csrf(&parts.headers, expected.as_deref(), given.as_deref()) {
         Ok(()) => next.run(Request::from_parts(parts, bytes.into())).await,
         Err(refusal) => refuse_csrf(&peer, &path, refusal, html),
