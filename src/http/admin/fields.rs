@@ -274,11 +274,8 @@ fn page_limits(
         refuse(&mut errors, "invoice_printer.file_extensions", checked);
     }
     if let Some(host) = new_value("server", "host") {
-        refuse(
-            &mut errors,
-            "server.host",
-            c::check_page_listen_address(&host),
-        );
+        let checked = c::check_page_listen_address(&host);
+        refuse(&mut errors, "server.host", checked);
     }
     if let Some(hosts) = new_value("server", "allowed_hosts") {
         let checked = c::check_page_host_names(&crate::domain::parse_list(&hosts));

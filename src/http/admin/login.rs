@@ -54,16 +54,13 @@ fn render(
     shown: Shown,
 ) -> Response {
     let t = lang.texts();
-    html(
-        status,
-        LoginPage {
-            t,
-            mode,
-            csrf,
-            shown,
-        }
-        .render(),
-    )
+    let page = LoginPage {
+        t,
+        mode,
+        csrf,
+        shown,
+    };
+    html(status, page.render())
 }
 
 /// The first-run page for a network caller: the password is created on the till.
@@ -289,10 +286,8 @@ fn open_session(admin: &AppState, hash: &str, peer: Peer) -> Response {
     let session = admin.auth().sessions.open(hash);
     let lifetime = admin.config().auth.session_lifetime;
     let mut res = Redirect::to("/config").into_response();
-    set_cookie(
-        &mut res,
-        admin.auth().sessions.cookie(&session, secure, lifetime),
-    );
+    let cookie = admin.auth().sessions.cookie(&session, secure, lifetime);
+    set_cookie(&mut res, cookie);
     let cleared = Sessions::clear(login_cookie(secure), "/config/login", secure);
     set_cookie(&mut res, cleared);
     res
@@ -314,10 +309,8 @@ fn close_session(admin: &AppState, session: &crate::auth::Session, peer: Peer) -
         }
     };
     let secure = peer.scheme == Scheme::Https;
-    set_cookie(
-        &mut res,
-        Sessions::clear(session_cookie(secure), "/", secure),
-    );
+    let cleared = Sessions::clear(session_cookie(secure), "/", secure);
+    set_cookie(&mut res, cleared);
     res
 }
 

@@ -127,10 +127,8 @@ async fn https_only(State(state): State<AppState>, req: Request, next: Next) -> 
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost")
         .to_string();
-    let target = format!(
-        "https://{host}{}",
-        req.uri().path_and_query().map_or("/config", |p| p.as_str())
-    );
+    let path = req.uri().path_and_query().map_or("/config", |p| p.as_str());
+    let target = format!("https://{host}{path}");
     (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, target)]).into_response()
 }
 

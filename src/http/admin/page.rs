@@ -20,7 +20,8 @@ use crate::auth::session::{session_cookie, Sessions};
 use crate::config::SaveError;
 use crate::domain::Lang;
 use crate::error::ApiError;
-use crate::http::access::Peer;
+use crate::http::access::{Peer, Scheme};
+use crate::metrics::Route;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -376,7 +377,7 @@ pub async fn change_password(
     admin.replace_config(config.map_err(ApiError::Internal)?);
     op!(info, "auth.password", "ok"; peer = %ip, "mot de passe administrateur changé; toutes les sessions sont fermées");
     let mut res = Redirect::to("/config/login?m=changed").into_response();
-    let secure = peer.scheme == crate::http::access::Scheme::Https;
+    let secure = peer.scheme == Scheme::Https;
     let cleared = Sessions::clear(session_cookie(secure), "/", secure);
     super::login::set_cookie(&mut res, cleared);
     Ok(res)
@@ -405,11 +406,7 @@ pub async fn test_drawer(
     let (config, printer) = (admin.config(), admin.drawer_printer());
     let target = config.printer.target.to_string();
     let kick = crate::drawer::open(&printer, &config.cashdrawer);
-    match admin
-        .metrics()
-        .kick(crate::metrics::Route::Admin, kick)
-        .await
-    {
+    match admin.metrics().kick(Route::Admin, kick).await {
         Ok(kicked) => {
             let ms = kicked.outcome.elapsed.as_millis();
             op!(info, "drawer.open", "ok"; ms = ms as u64, peer = %peer.label(), "tiroir-caisse ouvert via {target} (test depuis la page d'administration)");
@@ -421,9 +418,8 @@ pub async fn test_drawer(
         }
         Err(e) => {
             op!(error, "drawer.open", "error"; peer = %peer.label(), "test d'ouverture du tiroir: {e}");
-            Err(ApiError::Unavailable(format!(
-                "Erreur lors de l'ouverture du tiroir: {e}"
-            )))
+            let message = format!("Erreur lors de l'ouverture du tiroir: {e}");
+            Err(ApiError::Unavailable(message))
         }
     }
 }
@@ -459,9 +455,8 @@ pub async fn test_print(
         }
         Err(e) => {
             op!(warn, "invoice.test", "error"; peer = %peer.label(), "test d'impression refusé: {e}");
-            Err(ApiError::Unavailable(format!(
-                "Test d'impression impossible: {e}"
-            )))
+            let message = format!("Test d'impression impossible: {e}");
+            Err(ApiError::Unavailable(message))
         }
     }
 }
