@@ -190,15 +190,11 @@ pub async fn odoo_check(
         Ok(origins) => origins,
         Err(message) => {
             op!(warn, "config.odoo_check", "error"; peer = %peer.label(), "test Odoo refusé: {}", crate::logs::escape(&message));
-            return (
-                StatusCode::BAD_REQUEST,
-                Json(json!({"status": "error", "message": message})),
-            )
-                .into_response();
+            let body = json!({"status": "error", "message": message});
+            return (StatusCode::BAD_REQUEST, Json(body)).into_response();
         }
     };
-    let config = admin.config();
-    let printer = admin.drawer_printer();
+    let (config, printer) = (admin.config(), admin.drawer_printer());
     let target = printer.target().to_string();
     let checks = [
         origin_check(lang, &config, &origins),
