@@ -14,21 +14,14 @@ use serde::{Deserialize, Serialize};
 /// The session cookie's name: `__Secure-` over HTTPS, since plain HTTP may never
 /// overwrite a `Secure` cookie of the same name (no HTTP login after an HTTPS one).
 pub fn session_cookie(secure: bool) -> &'static str {
-    if secure {
-        "__Secure-cashdrawer_session"
-    } else {
-        "cashdrawer_session"
-    }
+    ["cashdrawer_session", "__Secure-cashdrawer_session"][usize::from(secure)]
 }
 
 /// The name of the cookie with the login and first-run forms' anti-CSRF token.
 pub fn login_cookie(secure: bool) -> &'static str {
-    if secure {
-        "__Secure-cashdrawer_login"
-    } else {
-        "cashdrawer_login"
-    }
+    ["cashdrawer_login", "__Secure-cashdrawer_login"][usize::from(secure)]
 }
+
 const KEY_FILE: &str = "session.key";
 const LOGIN_TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
