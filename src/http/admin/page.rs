@@ -14,6 +14,7 @@ use serde_json::json;
 
 use super::fields::{self, GroupView};
 use super::i18n::Texts;
+use super::printers_field;
 use super::{html, AdminSession};
 use crate::auth::password;
 use crate::auth::session::{session_cookie, Sessions};
@@ -36,7 +37,7 @@ struct ConfigPage {
     printer_state: String,
     sensor: String,
     groups: Vec<GroupView>,
-    named: super::printers_field::NamedView,
+    named: printers_field::NamedView,
     printers: Vec<String>,
     /// (hex, label) of the usual drawer commands.
     presets: Vec<(String, String)>,
@@ -98,7 +99,7 @@ async fn render(
     let health = drawer.health();
     let printer_state = match health.reachable {
         None => "—".to_string(),
-        _ => super::printers_field::health_text(lang, &health),
+        _ => printers_field::health_text(lang, &health),
     };
     let level = config.cashdrawer.sensor_open_level;
     let sensor = health.status.map_or("—".to_string(), |s| {
@@ -129,6 +130,8 @@ async fn render(
         .listener_control()
         .current()
         .map_or(config.server.port, |a| a.port());
+    let named_text = shown.named_text.take();
+    let named_text = named_text.unwrap_or_else(|| printers_field::text_of(ini));
     let page = ConfigPage {
         advanced_open: groups
             .iter()
@@ -144,13 +147,10 @@ async fn render(
         printer_target: drawer.target().to_string(),
         printer_state,
         sensor,
-        named: super::printers_field::view(
+        named: printers_field::view(
             lang,
-            shown
-                .named_text
-                .take()
-                .unwrap_or_else(|| super::printers_field::text_of(ini)),
-            shown.errors.get(&super::printers_field::form_name()),
+            named_text,
+            shown.errors.get(&printers_field::form_name()),
             &config.printers,
             port,
             |t| admin.printers().get(t, config.printer.timeouts).health(),
@@ -279,7 +279,7 @@ pub async fn save(
             let shown = Shown {
                 errors,
                 error: lang.texts().not_saved.into(),
-                named_text: form.get(&super::printers_field::form_name()).cloned(),
+                named_text: form.get(&printers_field::form_name()).cloned(),
                 ..Shown::default()
             };
             let status = StatusCode::BAD_REQUEST;
