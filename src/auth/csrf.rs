@@ -36,8 +36,7 @@ pub fn form_field(body: &[u8]) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// Whether `Origin` names another site than `Host` (`null` too); none is no cross-site
-/// browser request.
+/// Whether `Origin` (if any) names another site than `Host` (`null` does).
 pub fn foreign_origin(origin: Option<&str>, host: Option<&str>) -> bool {
     let Some(origin) = origin else {
         return false;

@@ -52,8 +52,7 @@ pub fn hash(password: &str) -> Result<String> {
     bcrypt::hash(password, BCRYPT_COST).context("calcul de l'empreinte bcrypt")
 }
 
-/// True when `password` matches `hash` (`$2a$`, `$2b$`, `$2y$`); an empty or malformed
-/// hash matches nothing.
+/// Whether `password` matches `hash` (`$2a$`, `$2b$`, `$2y$`; a malformed one never).
 pub fn verify(password: &str, hash: &str) -> bool {
     !hash.is_empty() && bcrypt::verify(password, hash).unwrap_or(false)
 }

@@ -204,8 +204,7 @@ pub fn apply(
     (changed, errors)
 }
 
-/// The whole check of a submitted form, errors by field name. `service_ports`: the ports
-/// no `tcp://` printer may be.
+/// The whole check of a form, errors by field name; no `tcp://` printer on `service_ports`.
 pub fn check_form(
     ini: &mut Ini,
     form: &HashMap<String, String>,

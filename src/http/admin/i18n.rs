@@ -52,8 +52,7 @@ impl Texts {
     }
 }
 
-/// Declares a struct of fixed texts and its French and English values, one row a text:
-/// `name: "français", "English";`.
+/// A struct of fixed texts and its French and English values: `name: "fr", "en";`.
 macro_rules! texts {
     ($(#[$doc:meta])* $ty:ident in $fr:ident, $en:ident;
         $($(#[$field_doc:meta])* $name:ident: $f:literal, $e:literal;)+) => {

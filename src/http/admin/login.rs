@@ -1,5 +1,4 @@
-//! `/config/login` (login, and the first-run password creation, local callers only) and
-//! `/config/logout`.
+//! `/config/login` (login, and the first password, created locally) and `/config/logout`.
 
 use std::collections::HashMap;
 
@@ -215,8 +214,7 @@ pub fn first_run_origins(input: &str, en: bool) -> Result<Option<String>, String
     }
 }
 
-/// Writes the first password's hash, and `[server] allowed_origins` when given, in one
-/// checked save.
+/// Writes the first hash, and `[server] allowed_origins` when given, in one save.
 fn store_first_run(
     store: &crate::config::ConfigStore,
     hash: &str,

@@ -135,8 +135,7 @@ async fn https_only(State(state): State<AppState>, req: Request, next: Next) -> 
 /// The admin pages' Content-Security-Policy (the config page adds `connect-src`).
 pub const CSP: &str = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
-/// The page is never framed, cached, or allowed to load anything from elsewhere (a page
-/// that set a policy or cache header of its own keeps it).
+/// Never framed, cached or loading from elsewhere (a page's own policy or cache wins).
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -159,8 +158,7 @@ pub(crate) fn html(status: StatusCode, body: Result<String, askama::Error>) -> R
     }
 }
 
-/// The save route's check of a submitted form, without session or file: for the fuzz
-/// target (`fuzz/`).
+/// The save route's check of a form, without session or file, for the fuzz target.
 pub fn check_config_form(
     ini: &mut ini::Ini,
     form: &std::collections::HashMap<String, String>,

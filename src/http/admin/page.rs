@@ -50,8 +50,7 @@ struct ConfigPage {
     advanced_open: bool,
 }
 
-/// Operations worth showing in the status card (not requests, virtual printer decoding,
-/// start/stop).
+/// Operations worth showing in the status card (no requests, decoding, start/stop).
 fn is_operation(line: &str) -> bool {
     let op = line.split_whitespace().nth(2).unwrap_or("");
     !(op.starts_with("http.")
@@ -182,8 +181,7 @@ fn human_duration(d: Duration) -> String {
     }
 }
 
-/// config.ini as it is on disk; if it is gone, the page says so rather than show (and
-/// then save) a form built from nothing.
+/// config.ini as on disk; if gone, say so rather than show a form built from nothing.
 fn read_ini(admin: &AppState) -> Result<Ini, ApiError> {
     admin.store().read_ini().map_err(|e| {
         let path = admin.store().path().display().to_string();

@@ -155,8 +155,7 @@ pub struct NamedView {
     pub list: Vec<(String, String, String, String)>,
 }
 
-/// `value` is what the textarea holds; the list is the configuration in force, with
-/// each printer's ePOS address on `port`.
+/// The textarea holding `value`, and the printers in force with their address on `port`.
 pub fn view(
     lang: Lang,
     value: String,
