@@ -79,12 +79,8 @@ pub fn card(lang: Lang, headers: &HeaderMap, config: &Config, addresses: &[IpAdd
 impl OdooCard {
     /// The admin CSP plus `connect-src` for the till itself and its listed LAN addresses.
     pub fn content_security_policy(&self) -> String {
-        let mut csp = format!("{}; connect-src 'self'", super::CSP);
-        for address in &self.lan {
-            csp.push_str(" http://");
-            csp.push_str(address);
-        }
-        csp
+        let lan: String = self.lan.iter().map(|a| format!(" http://{a}")).collect();
+        format!("{}; connect-src 'self'{lan}", super::CSP)
     }
 }
 

@@ -35,16 +35,19 @@ pub fn form_name() -> String {
     super::fields::form_name(&FIELD)
 }
 
-/// The section as the textarea shows it: `name = target` lines, in the file's order.
+/// The section's entries, trimmed, in the file's order.
+fn entries_of(ini: &Ini) -> Vec<(String, String)> {
+    let trimmed = |(k, v): (&str, &str)| (k.trim().to_string(), v.trim().to_string());
+    let section = ini.section(Some(PRINTERS_SECTION));
+    section.map_or_else(Vec::new, |p| p.iter().map(trimmed).collect())
+}
+
+/// The section as the textarea shows it: `name = target` lines.
 pub fn text_of(ini: &Ini) -> String {
-    ini.section(Some(PRINTERS_SECTION))
-        .map(|props| {
-            props
-                .iter()
-                .map(|(k, v)| format!("{} = {}\n", k.trim(), v.trim()))
-                .collect()
-        })
-        .unwrap_or_default()
+    entries_of(ini)
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}\n"))
+        .collect()
 }
 
 /// Reads the textarea into entries; the error names the line.
@@ -125,15 +128,7 @@ pub fn apply(
 fn replace_section(ini: &mut Ini, text: &str, service_ports: &[u16]) -> Result<bool, Text> {
     let entries = parse_text(text)?;
     check_devices(ini, &entries, service_ports)?;
-    let before: Vec<(String, String)> = ini
-        .section(Some(PRINTERS_SECTION))
-        .map(|p| {
-            p.iter()
-                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
-    if before == entries {
+    if entries_of(ini) == entries {
         return Ok(false);
     }
     ini.delete(Some(PRINTERS_SECTION));
