@@ -52,7 +52,7 @@ fn resident_bytes() -> Option<u64> {
     parse_vm_rss(&status)
 }
 
-fn parse_vm_rss(status: &str) -> Option<u64> {
+pub fn parse_vm_rss(status: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
@@ -68,27 +68,11 @@ fn max_fds() -> Option<u64> {
     parse_max_open_files(&limits)
 }
 
-fn parse_max_open_files(limits: &str) -> Option<u64> {
+pub fn parse_max_open_files(limits: &str) -> Option<u64> {
     let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
     line.trim_start_matches("Max open files")
         .split_whitespace()
         .next()?
         .parse()
         .ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_proc_formats() {
-        let status = "Name:\tx\nVmPeak:\t  9000 kB\nVmRSS:\t    1234 kB\nThreads: 3\n";
-        assert_eq!(parse_vm_rss(status), Some(1234 * 1024));
-        let limits = "Limit                     Soft Limit           Hard Limit           Units\n\
-                      Max processes             63459                63459                processes\n\
-                      Max open files            1024                 524288               files\n";
-        assert_eq!(parse_max_open_files(limits), Some(1024));
-        assert_eq!(parse_vm_rss("Name: x\n"), None);
-    }
 }
