@@ -1,11 +1,8 @@
-//! `[printer] connect_timeout_ms` / `write_timeout_ms`: the bounds of every printer
-//! operation. Applying them is `printer`'s.
-//!
+//! `[printer] connect_timeout_ms` / `write_timeout_ms`, applied by `printer`.
 //! Imports only `domain` itself.
 
 use std::time::Duration;
 
-/// Bounds for every printer operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
     /// Connecting (TCP) or opening (serial, device, spooler).
