@@ -1,11 +1,7 @@
 //! Restarting the listener from the admin page, so a new port, address or certificate
-//! applies without touching the Windows service.
-//!
-//! The admin handler asks [`crate::state::Listener::restart`], which binds the new
-//! address at once (so "port already in use" is told to the admin right away) and hands
-//! the listener to the serving loop of [`super::Application`], which stops serving the
-//! old one (open requests finish) and serves the new one. Sessions and login counters
-//! survive: the router is not rebuilt.
+//! applies without restarting the service: [`crate::state::Listener::restart`] binds the
+//! new address at once (a busy port is told to the admin right away) and hands it to the
+//! serving loop of [`super::Application`], which keeps its router.
 
 use std::net::SocketAddr;
 use std::sync::Mutex;
@@ -14,7 +10,6 @@ use anyhow::{Context, Result};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
-/// What the running listener should do.
 pub enum Rebind {
     /// Same address: keep the socket (no connection refused), reload certificate.
     Keep,
@@ -29,7 +24,6 @@ pub struct ListenerControl {
 }
 
 impl ListenerControl {
-    /// Called by the application when it starts serving on `current`.
     pub fn attach(&self, current: SocketAddr) -> mpsc::UnboundedReceiver<Rebind> {
         let (tx, rx) = mpsc::unbounded_channel();
         *self.inner.lock().expect("listener control") = Some((tx, current));

@@ -1,9 +1,6 @@
-//! The HTTPS certificate's end of validity, for the "expiring in < 30 days" alert.
-//!
-//! Read from the certificate file the listener loads (`[server] cert_file`, else the
-//! generated `tls/cert.pem`; the caller names it), parsed only when the file changed, with a minimal DER
-//! walk to `tbsCertificate.validity.notAfter` (RFC 5280 §4.1): no X.509 crate for
-//! one field.
+//! The HTTPS certificate's end of validity, for the "expiring soon" alert: parsed when
+//! the file changed, by a minimal DER walk to `tbsCertificate.validity.notAfter` (RFC
+//! 5280 §4.1), no X.509 crate for one field.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -19,8 +16,7 @@ pub struct ExpiryCache {
 }
 
 impl ExpiryCache {
-    /// `notAfter` of the first certificate of the served chain; `None` when there is
-    /// no certificate file (HTTPS off) or it cannot be read.
+    /// `notAfter` of the served chain's first certificate; `None` when there is none.
     pub fn not_after(&self, path: &Path) -> Option<SystemTime> {
         let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
         let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
@@ -93,8 +89,7 @@ pub fn not_after(der: &[u8]) -> Option<SystemTime> {
     parse_time(tag, std::str::from_utf8(time).ok()?)
 }
 
-/// UTCTime `YYMMDDHHMMSSZ` (years 1950–2049, RFC 5280) or GeneralizedTime
-/// `YYYYMMDDHHMMSSZ`.
+/// UTCTime `YYMMDDHHMMSSZ` (1950–2049) or GeneralizedTime `YYYYMMDDHHMMSSZ`.
 fn parse_time(tag: u8, text: &str) -> Option<SystemTime> {
     let digits = text.strip_suffix('Z')?;
     let full = match (tag, digits.len()) {

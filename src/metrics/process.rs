@@ -1,17 +1,12 @@
-//! Process metrics under their standard names (`process_*`, as every Prometheus client
-//! exports them), so stock dashboards and alerts work on the tills.
-//!
-//! Linux reads `/proc/self`; on Windows the memory and handle counts are omitted (they
-//! would need `GetProcessMemoryInfo`/`GetProcessHandleCount`, not wired in yet) and
-//! only the start time is exported. Elsewhere the same.
+//! Process metrics under their standard names (`process_*`), so stock dashboards work.
+//! Linux reads `/proc/self`; elsewhere only the start time is exported.
 
 use std::time::SystemTime;
 
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::registry::{Registry, Unit};
 
-/// Registers the process metrics into `process`, the registry prefixed `process`. `started` is when the service state was built, a few milliseconds
-/// after the process started: a change of it means the service restarted.
+/// Registers into the registry prefixed `process`; `started`: when the state was built.
 pub fn register(process: &mut Registry, started: SystemTime) {
     process.register_with_unit(
         "start_time",

@@ -1,7 +1,5 @@
-//! The metrics read at scrape time: printer health, the invoice backlog, log write
-//! failures, the certificate, the process. Encoded from a [`Snapshot`] of values the
-//! caller (`GET /metrics`) gathered, into a fresh registry per scrape, so a printer
-//! removed from the configuration disappears from the metrics with it.
+//! The metrics read at scrape time, from a [`Snapshot`] the caller gathered, into a
+//! fresh registry per scrape: a printer removed from the configuration disappears.
 
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -18,19 +16,15 @@ use crate::escpos::{PaperState, PrinterStatus};
 use crate::invoices::StatusSnapshot;
 use crate::printer::PrinterHealth;
 
-/// The states a scrape reports, read from the running service by the caller: the
-/// metrics never reach into the service state themselves.
+/// The states a scrape reports, read from the running service by the caller.
 pub struct Snapshot {
-    /// The drawer printer (`[printer] name`) as its label shows it, and its health.
+    /// The drawer printer's label, and its health.
     pub drawer_printer: String,
     pub drawer_health: PrinterHealth,
-    /// Automatic invoice printing, including the invoice printer's last reach.
     pub invoices: StatusSnapshot,
-    /// How long the longest-waiting invoice has waited; zero when none waits.
     pub oldest_invoice_age: Duration,
-    /// Operations log lines lost since the start.
     pub log_write_failures: u64,
-    /// The certificate file the HTTPS listener serves (it may not exist).
+    /// The certificate file the HTTPS listener serves (may not exist).
     pub certificate: PathBuf,
 }
 
@@ -56,9 +50,8 @@ pub fn registry(now: &Snapshot, certificate: &ExpiryCache, started: SystemTime) 
     root
 }
 
-/// Reachability and last status of the drawer printer (`[printer] name`) and of the
-/// invoice printer (the route of the last print attempt). Nothing is probed: a dead
-/// printer never slows a scrape.
+/// The drawer and invoice printers' last reach and status: nothing is probed, so a
+/// dead printer never slows a scrape.
 fn printers(registry: &mut Registry, now: &Snapshot) {
     let reachable = Family::<PrinterLabels, Gauge>::default();
     let conditions = Family::<ConditionLabels, Gauge>::default();
@@ -111,8 +104,7 @@ fn drawer_gauges(
     }
 }
 
-/// Every condition is always listed (0 or 1), so an alert can tell "cleared" from
-/// "not reported".
+/// Every condition, so an alert can tell "cleared" from "not reported".
 pub fn status_conditions(status: &PrinterStatus) -> [(&'static str, bool); 5] {
     [
         ("paper_out", status.paper == PaperState::Empty),
