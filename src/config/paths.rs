@@ -19,26 +19,13 @@ const ACCEPTED: [&str; 2] = [
 pub enum PageError {
     LogFolder,
     LogFile,
-    /// A symbolic link that leads out of the data folder.
-    Outside {
-        resolved: PathBuf,
-    },
-    DownloadFolder {
-        default: String,
-        data_dir: PathBuf,
-    },
+    Outside { resolved: PathBuf },
+    DownloadFolder { default: String, data_dir: PathBuf },
     TlsAuthority,
-    TlsFile {
-        example: PathBuf,
-    },
-    HostName {
-        name: String,
-    },
+    TlsFile { example: PathBuf },
+    HostName { name: String },
     Extensions,
-    /// A listen address the till's own browser (which calls 127.0.0.1) would not reach.
-    ListenAddress {
-        host: String,
-    },
+    ListenAddress { host: String },
 }
 
 #[rustfmt::skip]

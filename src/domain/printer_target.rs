@@ -8,28 +8,26 @@ use std::path::PathBuf;
 use super::lang::{told, Lang, Message};
 use super::ParseError;
 
-/// A printer as configured. A bare name is a system queue (Windows spooler, CUPS);
-/// the URI forms reach the printer directly.
+/// A printer as configured: `TICKET` (a system queue, sent RAW), `tcp://host:9100` (raw
+/// socket), `serial:COM3?baud=9600`, `file:/dev/usb/lp0` (or `usb:`: a character device,
+/// or `LPT1` on Windows), `virtual` (the built-in emulated ESC/POS printer).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PrinterTarget {
-    /// `TICKET`: a system printer queue, sent RAW.
     System(String),
-    /// `tcp://host:9100`: raw socket (JetDirect), bidirectional.
     Tcp {
         host: String,
         port: u16,
         status: bool,
     },
-    /// `serial:COM3?baud=9600` or `serial:/dev/ttyUSB0?baud=19200`.
     Serial {
         path: String,
         baud: u32,
         status: bool,
     },
-    /// `file:/dev/usb/lp0` (or `usb:///dev/usb/lp0`, the same): a character device
-    /// (Linux USB printer class, a serial tty), or a device name on Windows (`LPT1`).
-    File { path: PathBuf, status: bool },
-    /// `virtual`: the built-in emulated ESC/POS printer.
+    File {
+        path: PathBuf,
+        status: bool,
+    },
     Virtual,
 }
 

@@ -10,12 +10,3 @@ pub struct Timeouts {
     /// Each write, and each status read.
     pub write: Duration,
 }
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts {
-            connect: Duration::from_secs(2),
-            write: Duration::from_secs(2),
-        }
-    }
-}

@@ -91,11 +91,7 @@ pub fn parse_extensions(v: &str) -> Result<Vec<String>, ParseError> {
         .into_iter()
         .map(|e| {
             let e = e.to_ascii_lowercase();
-            if e.starts_with('.') {
-                e
-            } else {
-                format!(".{e}")
-            }
+            format!(".{}", e.strip_prefix('.').unwrap_or(&e))
         })
         .collect();
     if list.is_empty()

@@ -59,7 +59,17 @@ fn printers(registry: &mut Registry, now: &Snapshot) {
         role: "drawer",
         printer: now.drawer_printer.clone(),
     };
-    drawer_gauges(&reachable, &conditions, labels, &now.drawer_health);
+    if let Some(up) = now.drawer_health.reachable {
+        reachable.get_or_create(&labels).set(i64::from(up));
+    }
+    for (condition, on) in now.drawer_health.status.iter().flat_map(status_conditions) {
+        let labels = ConditionLabels {
+            role: labels.role,
+            printer: labels.printer.clone(),
+            condition,
+        };
+        conditions.get_or_create(&labels).set(i64::from(on));
+    }
     if let Some(reach) = &now.invoices.printer {
         let labels = PrinterLabels {
             role: "invoice",
@@ -79,29 +89,6 @@ fn printers(registry: &mut Registry, now: &Snapshot) {
         "1 when the printer's last status reported this condition (paper_out, paper_near_end, cover_open, offline, error)",
         conditions,
     );
-}
-
-fn drawer_gauges(
-    reachable: &Family<PrinterLabels, Gauge>,
-    conditions: &Family<ConditionLabels, Gauge>,
-    labels: PrinterLabels,
-    health: &PrinterHealth,
-) {
-    if let Some(up) = health.reachable {
-        reachable.get_or_create(&labels).set(i64::from(up));
-    }
-    let Some(status) = health.status else {
-        return;
-    };
-    for (condition, on) in status_conditions(&status) {
-        conditions
-            .get_or_create(&ConditionLabels {
-                role: labels.role,
-                printer: labels.printer.clone(),
-                condition,
-            })
-            .set(i64::from(on));
-    }
 }
 
 /// Every condition, so an alert can tell "cleared" from "not reported".
