@@ -6,7 +6,6 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// Who may read the file once written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// The folder's usual permissions (config.ini, the journal).
@@ -24,7 +23,6 @@ pub enum AtomicWriteError<E: std::error::Error + 'static> {
     Refused(E),
 }
 
-/// Writes `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8], access: Access) -> io::Result<()> {
     write_checked(path, bytes, access, |_| Ok::<(), io::Error>(())).map_err(|e| match e {
         AtomicWriteError::Io { source, .. } => source,

@@ -62,7 +62,6 @@ impl ApiError {
         }
     }
 
-    /// The text sent to the caller.
     pub fn public_message(&self) -> String {
         match self {
             ApiError::Internal(_) => "Erreur interne du service (voir le journal)".to_string(),

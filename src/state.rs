@@ -110,7 +110,6 @@ impl AppState {
         &self.inner.data_dir
     }
 
-    /// The log files of this run.
     pub fn log_files(&self) -> crate::logs::LogFiles {
         crate::logs::log_files(&self.inner.data_dir, &self.inner.logs_at_start)
     }
@@ -127,7 +126,6 @@ impl AppState {
             .get(&config.printer.target, config.printer.timeouts)
     }
 
-    /// The printer called `name` in `[printers]`.
     pub fn named_printer(&self, name: &str) -> Option<Arc<Printer>> {
         let config = self.config();
         let target = config.printers.get(name)?;

@@ -101,7 +101,6 @@ keys! {
     "metrics"."token" = "";
 }
 
-/// The browser download folder the invoice watcher defaults to.
 pub fn default_download_folder() -> String {
     if cfg!(windows) {
         r"C:\Users\Public\Downloads".to_string()
@@ -302,7 +301,6 @@ impl Reader<'_> {
     }
 }
 
-/// The section of the named printers.
 pub const PRINTERS_SECTION: &str = "printers";
 
 impl Config {
@@ -403,7 +401,6 @@ impl Config {
         })
     }
 
-    /// The configuration of a brand-new install.
     pub fn defaults() -> Config {
         Config::from_ini(&Ini::new(), "defaults").expect("built-in defaults are valid")
     }

@@ -11,7 +11,6 @@ use ini::{EscapePolicy, Ini, LineSeparator, WriteOption};
 use super::{Config, ConfigError, KEYS};
 use crate::atomic_file::{self, Access, AtomicWriteError};
 
-/// The config file of one data folder.
 #[derive(Debug, Clone)]
 pub struct ConfigStore {
     path: PathBuf,
@@ -35,7 +34,6 @@ impl ConfigStore {
         &self.path
     }
 
-    /// Reads the raw document.
     pub fn read_ini(&self) -> Result<Ini> {
         let bytes =
             fs::read(&self.path).with_context(|| format!("lecture de {}", self.path.display()))?;

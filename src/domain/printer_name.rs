@@ -21,7 +21,6 @@ const ACCEPTED_NAME: [&str; 2] = [
      letter or a digit), other than default; for example kitchen = tcp://192.168.1.60:9100",
 ];
 
-/// Why a `[printers]` name is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.message(Lang::Fr))]
 pub enum NameError {
@@ -91,7 +90,6 @@ pub struct NamedEntryError {
     pub reason: ParseError,
 }
 
-/// The `[printers]` section, in the file's order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NamedPrinters(Vec<(PrinterName, PrinterTarget)>);
 

@@ -52,7 +52,6 @@ pub enum TargetError {
     Flag { key: &'static str },
 }
 
-/// The query parameters a form accepts.
 type Params = &'static [&'static str];
 
 #[rustfmt::skip]

@@ -53,7 +53,6 @@ pub fn parse_ip(v: &str) -> Result<IpAddr, ParseError> {
     v.parse::<IpAddr>().map_err(|_| ParseError::Ip)
 }
 
-/// An IP address or a host name, or nothing.
 pub fn parse_host_or_empty(v: &str) -> Result<String, ParseError> {
     let ok = v
         .chars()

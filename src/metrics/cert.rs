@@ -64,7 +64,6 @@ const GENERALIZED_TIME: u8 = 0x18;
 /// `[0] EXPLICIT Version` of a v3 certificate.
 const VERSION_TAG: u8 = 0xa0;
 
-/// `notAfter` of a DER certificate.
 pub fn not_after(der: &[u8]) -> Option<SystemTime> {
     let (SEQUENCE, certificate, _) = element(der)? else {
         return None;

@@ -65,74 +65,63 @@ impl Default for Metrics {
 
 impl Metrics {
     pub fn new() -> Metrics {
-        let mut registry = Registry::with_prefix("cashdrawer");
-        let kicks = Family::<KickLabels, Counter>::default();
-        registry.register(
+        let mut m = Inner {
+            registry: Registry::with_prefix("cashdrawer"),
+            kicks: Family::default(),
+            kick_seconds: Family::new_with_constructor(|| Histogram::new(KICK_BUCKETS)),
+            jobs: Family::default(),
+            job_bytes: Family::default(),
+            receipt_seconds: Family::new_with_constructor(|| Histogram::new(RECEIPT_BUCKETS)),
+            login_failures: Counter::default(),
+            login_throttled: Counter::default(),
+            started: SystemTime::now(),
+            certificate: cert::ExpiryCache::default(),
+        };
+        let r = &mut m.registry;
+        r.register(
             "drawer_kicks",
             "Drawer kicks by route (module, epos, hw_proxy, admin) and outcome (ok or the printer error kind)",
-            kicks.clone(),
+            m.kicks.clone(),
         );
-        let kick_seconds =
-            Family::<RouteLabels, Histogram>::new_with_constructor(|| Histogram::new(KICK_BUCKETS));
-        registry.register_with_unit(
+        r.register_with_unit(
             "drawer_kick_duration",
             "Time from the kick request to the printer's confirmation (or failure)",
             Unit::Seconds,
-            kick_seconds.clone(),
+            m.kick_seconds.clone(),
         );
-        let jobs = Family::<JobLabels, Counter>::default();
-        registry.register(
+        r.register(
             "print_jobs",
             "Receipt print jobs by printer (configured target) and outcome",
-            jobs.clone(),
+            m.jobs.clone(),
         );
-        let job_bytes = Family::<JobLabels, Counter>::default();
-        registry.register_with_unit(
+        r.register_with_unit(
             "print",
             "Bytes of receipt print jobs by printer and outcome",
             Unit::Bytes,
-            job_bytes.clone(),
+            m.job_bytes.clone(),
         );
-        let receipt_seconds = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
-            Histogram::new(RECEIPT_BUCKETS)
-        });
-        registry.register_with_unit(
+        r.register_with_unit(
             "receipt_duration",
             "Time to print one receipt (status check, job, confirmation) by route",
             Unit::Seconds,
-            receipt_seconds.clone(),
+            m.receipt_seconds.clone(),
         );
-        let login_failures = Counter::default();
-        registry.register(
+        r.register(
             "admin_login_failures",
             "Admin logins refused for a wrong password",
-            login_failures.clone(),
+            m.login_failures.clone(),
         );
-        let login_throttled = Counter::default();
-        registry.register(
+        r.register(
             "admin_login_throttled",
             "Admin login attempts refused because the address is throttled",
-            login_throttled.clone(),
+            m.login_throttled.clone(),
         );
-        registry.register(
+        r.register(
             "build",
             "Version of the service",
             Info::new(vec![("version".to_string(), crate::VERSION.to_string())]),
         );
-        Metrics {
-            inner: Arc::new(Inner {
-                registry,
-                kicks,
-                kick_seconds,
-                jobs,
-                job_bytes,
-                receipt_seconds,
-                login_failures,
-                login_throttled,
-                started: SystemTime::now(),
-                certificate: cert::ExpiryCache::default(),
-            }),
-        }
+        Metrics { inner: Arc::new(m) }
     }
 
     /// Hook: runs a drawer kick and counts it under `route`, with its latency.
@@ -188,12 +177,10 @@ impl Metrics {
         result
     }
 
-    /// Hook: a wrong admin password.
     pub fn login_failed(&self) {
         self.inner.login_failures.inc();
     }
 
-    /// Hook: an admin login attempt refused by the throttle.
     pub fn login_throttled(&self) {
         self.inner.login_throttled.inc();
     }
