@@ -312,16 +312,15 @@ impl Config {
         };
         let ms = |min, max| move |v: &str| parse_range(v, min, max).map(Duration::from_millis);
         let secs = |min, max| move |v: &str| parse_range(v, min, max).map(Duration::from_secs);
-        let mins = |max| move |v: &str| parse_range(v, 0, max).map(|m| Duration::from_secs(m * 60));
+        let mins =
+            |lo, hi| move |v: &str| parse_range(v, lo, hi).map(|m| Duration::from_secs(m * 60));
         let count = |min, max| move |v: &str| parse_range(v, min, max).map(|n| n as u32);
         let folder = |v: &str| parse_nonempty(v).map(PathBuf::from);
         let invoice = "invoice_printer";
         Ok(Config {
             auth: AuthConfig {
                 password_hash: r.get("auth", "password_hash", parse_bcrypt_hash)?,
-                session_lifetime: r.get("auth", "session_minutes", |v| {
-                    parse_range(v, 1, 24 * 60).map(|m| Duration::from_secs(m * 60))
-                })?,
+                session_lifetime: r.get("auth", "session_minutes", mins(1, 24 * 60))?,
             },
             printer: PrinterConfig {
                 target: r.get("printer", "name", PrinterTarget::parse)?,
@@ -348,7 +347,7 @@ impl Config {
                 retries: r.get(invoice, "retries", count(1, 100))?,
                 retry_delay: r.get(invoice, "retry_delay", secs(1, 600))?,
                 keep_printed: r.get(invoice, "keep_printed", parse_bool)?,
-                stale_age: r.get(invoice, "stale_age", mins(525_600))?,
+                stale_age: r.get(invoice, "stale_age", mins(0, 525_600))?,
                 stable_wait: r.get(invoice, "stable_ms", ms(50, 60_000))?,
                 max_size: r.get(invoice, "max_size_mb", |v| {
                     parse_range(v, 1, 2048).map(|mb| mb * 1024 * 1024)

@@ -130,36 +130,32 @@ pub(crate) fn parse_text(bytes: &[u8]) -> Result<Ini, ini::ParseError> {
 
 /// The first key (in `meant`'s order, then any extra one in `read`) whose values differ.
 fn first_difference(meant: &Ini, read: &Ini) -> Option<SaveError> {
-    let entries = |ini: &Ini| -> Vec<(String, String, String)> {
-        ini.iter()
-            .flat_map(|(section, props)| {
-                let section = section.unwrap_or("").to_string();
-                props
-                    .iter()
-                    .map(move |(k, v)| (section.clone(), k.to_string(), v.to_string()))
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    };
     let (meant, read) = (entries(meant), entries(read));
-    let find = |list: &[(String, String, String)], s: &str, k: &str| {
-        list.iter()
-            .filter(|(s2, k2, _)| s2 == s && k2 == k)
-            .map(|(_, _, v)| v.clone())
-            .collect::<Vec<_>>()
-    };
-    for (section, key, _) in meant.iter().chain(read.iter()) {
-        let (want, got) = (find(&meant, section, key), find(&read, section, key));
-        if want != got {
-            return Some(SaveError::Mismatch {
-                section: section.clone(),
-                key: key.clone(),
-                expected: want.first().cloned(),
-                found: got.first().cloned(),
-            });
-        }
-    }
-    None
+    let (section, key, want, got) = meant
+        .iter()
+        .chain(&read)
+        .map(|&(s, k, _)| (s, k, values(&meant, s, k), values(&read, s, k)))
+        .find(|(_, _, want, got)| want != got)?;
+    Some(SaveError::Mismatch {
+        section: section.to_string(),
+        key: key.to_string(),
+        expected: want.first().map(|v| v.to_string()),
+        found: got.first().map(|v| v.to_string()),
+    })
+}
+
+type Entry<'a> = (&'a str, &'a str, &'a str);
+
+/// Every (section, key, value), the general section named "".
+fn entries(ini: &Ini) -> Vec<Entry<'_>> {
+    ini.iter()
+        .flat_map(|(s, props)| props.iter().map(move |(k, v)| (s.unwrap_or(""), k, v)))
+        .collect()
+}
+
+fn values<'a>(list: &[Entry<'a>], section: &str, key: &str) -> Vec<&'a str> {
+    let found = list.iter().filter(|(s, k, _)| *s == section && *k == key);
+    found.map(|(_, _, v)| *v).collect()
 }
 
 /// Adds the known sections the file lacks, with their defaults. A key missing inside an
