@@ -47,12 +47,9 @@ fn os_code(e: &windows_service::Error) -> Option<i32> {
 /// Registers (or updates) the service: auto-start, LocalSystem, restarted on failure.
 pub fn install(data_dir: Option<&Path>) -> Result<()> {
     let exe = std::env::current_exe().context("chemin de l'exécutable")?;
-    let mut launch_arguments: Vec<OsString> = Vec::new();
-    if let Some(dir) = data_dir {
-        launch_arguments.push("--data-dir".into());
-        launch_arguments.push(dir.as_os_str().to_owned());
-    }
-    launch_arguments.extend(["service".into(), "run".into()]);
+    let dir = data_dir.map(|d| ["--data-dir".into(), d.as_os_str().to_owned()]);
+    let run: [OsString; 2] = ["service".into(), "run".into()];
+    let launch_arguments = dir.into_iter().flatten().chain(run).collect();
     let info = ServiceInfo {
         name: SERVICE_NAME.into(),
         display_name: DISPLAY_NAME.into(),

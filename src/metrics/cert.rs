@@ -65,13 +65,7 @@ const GENERALIZED_TIME: u8 = 0x18;
 const VERSION_TAG: u8 = 0xa0;
 
 pub fn not_after(der: &[u8]) -> Option<SystemTime> {
-    let (SEQUENCE, certificate, _) = element(der)? else {
-        return None;
-    };
-    let (SEQUENCE, tbs, _) = element(certificate)? else {
-        return None;
-    };
-    let mut rest = tbs;
+    let mut rest = sequence(sequence(der)?)?;
     let (tag, _, after) = element(rest)?;
     if tag == VERSION_TAG {
         rest = after;
@@ -80,12 +74,15 @@ pub fn not_after(der: &[u8]) -> Option<SystemTime> {
     for _ in 0..3 {
         rest = element(rest)?.2;
     }
-    let (SEQUENCE, validity, _) = element(rest)? else {
-        return None;
-    };
-    let (_, _, after_not_before) = element(validity)?;
+    let (_, _, after_not_before) = element(sequence(rest)?)?;
     let (tag, time, _) = element(after_not_before)?;
     parse_time(tag, std::str::from_utf8(time).ok()?)
+}
+
+/// The content of the SEQUENCE that `der` starts with.
+fn sequence(der: &[u8]) -> Option<&[u8]> {
+    let (tag, content, _) = element(der)?;
+    (tag == SEQUENCE).then_some(content)
 }
 
 /// UTCTime `YYMMDDHHMMSSZ` (1950–2049) or GeneralizedTime `YYYYMMDDHHMMSSZ`.
