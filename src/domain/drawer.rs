@@ -96,10 +96,7 @@ pub enum SensorOpenLevel {
 impl FromStr for SensorOpenLevel {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
-        let options = [
-            ("low", SensorOpenLevel::Low),
-            ("high", SensorOpenLevel::High),
-        ];
+        let options = [("low", Self::Low), ("high", Self::High)];
         choose(s, &options, "low, high", "low, high")
     }
 }
@@ -116,10 +113,7 @@ pub enum OfflineKick {
 impl FromStr for OfflineKick {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
-        let options = [
-            ("realtime", OfflineKick::Realtime),
-            ("refuse", OfflineKick::Refuse),
-        ];
+        let options = [("realtime", Self::Realtime), ("refuse", Self::Refuse)];
         choose(
             s,
             &options,
