@@ -55,10 +55,7 @@ pub struct PrinterName(String);
 
 impl PrinterName {
     pub fn parse(text: &str) -> Result<PrinterName, NameError> {
-        let first_ok = text
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        let first_ok = text.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit());
         let rest_ok = text
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
