@@ -17,7 +17,8 @@ pub fn register(process: &mut Registry, started: SystemTime) {
     if !cfg!(target_os = "linux") {
         return;
     }
-    if let Some(rss) = resident_bytes() {
+    let read = |path| std::fs::read_to_string(path).ok();
+    if let Some(rss) = read("/proc/self/status").and_then(|s| parse_vm_rss(&s)) {
         process.register_with_unit(
             "resident_memory",
             "Resident memory size",
@@ -25,14 +26,14 @@ pub fn register(process: &mut Registry, started: SystemTime) {
             ConstGauge::new(rss as i64),
         );
     }
-    if let Some(fds) = open_fds() {
+    if let Some(fds) = std::fs::read_dir("/proc/self/fd").ok().map(Iterator::count) {
         process.register(
             "open_fds",
             "Number of open file descriptors",
             ConstGauge::new(fds as i64),
         );
     }
-    if let Some(max) = max_fds() {
+    if let Some(max) = read("/proc/self/limits").and_then(|l| parse_max_open_files(&l)) {
         process.register(
             "max_fds",
             "Maximum number of open file descriptors",
@@ -41,28 +42,14 @@ pub fn register(process: &mut Registry, started: SystemTime) {
     }
 }
 
-/// `VmRSS` of `/proc/self/status` (kB).
-fn resident_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    parse_vm_rss(&status)
-}
-
+/// `VmRSS` of `/proc/self/status` (kB), in bytes.
 pub fn parse_vm_rss(status: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
 
-fn open_fds() -> Option<usize> {
-    Some(std::fs::read_dir("/proc/self/fd").ok()?.count())
-}
-
 /// The soft limit, from `/proc/self/limits`.
-fn max_fds() -> Option<u64> {
-    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
-    parse_max_open_files(&limits)
-}
-
 pub fn parse_max_open_files(limits: &str) -> Option<u64> {
     let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
     line.trim_start_matches("Max open files")
