@@ -77,11 +77,8 @@ impl ConfigStore {
         let opt = WriteOption {
             // Backslashes stay as typed: Windows paths such as C:\Users\Public\Downloads.
             escape_policy: EscapePolicy::Nothing,
-            line_separator: if cfg!(windows) {
-                LineSeparator::CRLF
-            } else {
-                LineSeparator::CR
-            },
+            // CRLF on Windows, LF elsewhere.
+            line_separator: LineSeparator::SystemDefault,
             kv_separator: " = ",
         };
         let io = |what| move |e| SaveError::Io(anyhow::Error::new(e).context(what));
