@@ -179,10 +179,8 @@ async fn open_drawer(data_dir: PathBuf) -> Result<()> {
     let state = offline_state(data_dir)?;
     let target = state.config().printer.target.clone();
     let kicked = crate::drawer::open(&state.drawer_printer(), &state.config().cashdrawer).await?;
-    println!(
-        "Tiroir-caisse ouvert via {target} en {} ms",
-        kicked.outcome.elapsed.as_millis()
-    );
+    let ms = kicked.outcome.elapsed.as_millis();
+    println!("Tiroir-caisse ouvert via {target} en {ms} ms");
     if let Some(warning) = kicked.warning {
         println!("Attention: {warning}");
     }
@@ -207,10 +205,8 @@ async fn printers(data_dir: PathBuf) -> Result<()> {
         Ok(None) => "inconnu (ce transport ne donne pas d'état)".into(),
         Err(e) => format!("erreur: {e}"),
     };
-    println!(
-        "Imprimante du tiroir ([printer] name): {} — état: {status}",
-        printer.target()
-    );
+    let target = printer.target();
+    println!("Imprimante du tiroir ([printer] name): {target} — état: {status}");
     Ok(())
 }
 
