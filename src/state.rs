@@ -74,18 +74,16 @@ impl AppState {
         config: Config,
         services: Services,
     ) -> AppState {
-        let invoices = Invoices::new(&data_dir, config.invoice_printer.clone());
-        let logs_at_start = config.logs.clone();
         AppState {
             inner: Arc::new(Inner {
+                invoices: Invoices::new(&data_dir, config.invoice_printer.clone()),
+                logs_at_start: config.logs.clone(),
                 data_dir,
                 store,
                 config: RwLock::new(Arc::new(config)),
                 printers: PrinterPool::new(),
                 started: Instant::now(),
                 services,
-                invoices,
-                logs_at_start,
                 metrics: crate::metrics::Metrics::new(),
                 raster: tokio::sync::Semaphore::new(1),
             }),
