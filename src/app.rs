@@ -166,10 +166,9 @@ fn watched(mut tls: crate::http::tls::RustlsTerminator) -> Arc<dyn TlsTerminator
 /// The connection caps within `open_files` descriptors (`None`: no limit), logged once
 /// so a shop can see what a flood will meet.
 fn connection_caps(open_files: Option<u64>) -> ConnectionCaps {
-    let caps = match open_files {
-        Some(n) => ConnectionCaps::default().within(n),
-        None => ConnectionCaps::default(),
-    };
+    let caps = open_files.map_or_else(ConnectionCaps::default, |n| {
+        ConnectionCaps::default().within(n)
+    });
     let fds = open_files.map_or_else(|| "sans limite".to_string(), |n| n.to_string());
     op!(info, "service.limits", "ok"; "connexions: {} au plus, dont {} depuis le réseau et {} par adresse du réseau; {} réservées au poste (127.0.0.1); descripteurs de fichiers: {fds}",
         caps.total, caps.network, caps.per_address, caps.loopback_reserved);

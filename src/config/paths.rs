@@ -180,11 +180,8 @@ pub fn is_host_name(name: &str) -> bool {
 
 /// `[invoice_printer] file_extensions`: PDF only (the watcher deletes what it printed).
 pub fn check_page_extensions(extensions: &[String]) -> Result<(), PageError> {
-    if extensions.iter().all(|e| e.eq_ignore_ascii_case(".pdf")) {
-        Ok(())
-    } else {
-        Err(PageError::Extensions)
-    }
+    let pdf = extensions.iter().all(|e| e.eq_ignore_ascii_case(".pdf"));
+    pdf.then_some(()).ok_or(PageError::Extensions)
 }
 
 fn stays_inside(data_dir: &Path, path: &Path) -> Result<(), PageError> {

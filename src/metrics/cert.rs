@@ -25,15 +25,13 @@ impl ExpiryCache {
                 return *expiry;
             }
         }
-        let expiry = read_not_after(path);
+        let first = CertificateDer::pem_file_iter(path)
+            .ok()
+            .and_then(|mut c| c.next()?.ok());
+        let expiry = first.and_then(|der| not_after(der.as_ref()));
         *last = Some((path.to_path_buf(), modified, expiry));
         expiry
     }
-}
-
-fn read_not_after(path: &Path) -> Option<SystemTime> {
-    let first = CertificateDer::pem_file_iter(path).ok()?.next()?.ok()?;
-    not_after(first.as_ref())
 }
 
 /// One DER element: (tag, content, rest).
