@@ -1,8 +1,5 @@
-//! Builds the service from a data folder and runs it: load config, build the whole
-//! state (authentication, log control, listener control), bind, serve.
-//!
-//! Owns the serving loop and the listener control that moves it; it may
-//! import every layer but `cli` and the Windows service entry, which call it.
+//! Builds the service from a data folder (config, the whole state, the listener) and
+//! runs the serving loop. May import every layer but `cli`, which calls it.
 
 mod listener;
 
@@ -19,7 +16,6 @@ use crate::logs::LogControl;
 use crate::state::{AppState, Services};
 use listener::{ListenerControl, Rebind};
 
-/// What the command line decided.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub data_dir: PathBuf,
@@ -30,21 +26,19 @@ pub struct Settings {
 pub struct Application {
     listener: TcpListener,
     state: AppState,
-    /// The serving loop's end of the state's [`crate::state::Listener`].
+    /// The serving loop's end of [`crate::state::Listener`].
     control: Arc<ListenerControl>,
-    /// HTTPS on the same port (issue 3); `None` serves plain HTTP only.
+    /// HTTPS on the same port; `None` serves plain HTTP only.
     tls: Option<Arc<dyn TlsTerminator>>,
 }
 
 impl Application {
-    /// Loads (or creates) config.ini and binds the listener; fails with a message naming
-    /// the bad value or the busy port. No log writer: see [`Application::build_logged`].
+    /// Loads (or creates) config.ini and binds the listener; no log writer.
     pub async fn build(settings: Settings) -> Result<Application> {
         Self::build_logged(settings, LogControl::default()).await
     }
 
-    /// [`Application::build`], with the log writer `log` started by `crate::logs::init`
-    /// (the log routes flush it, the metrics count its lost lines).
+    /// [`Application::build`], with the log writer started by `crate::logs::init`.
     pub async fn build_logged(settings: Settings, log: LogControl) -> Result<Application> {
         let store = ConfigStore::new(settings.data_dir.join("config.ini"));
         let (config, _) = store.load_or_create()?;
@@ -61,11 +55,7 @@ impl Application {
             // A configured certificate that does not load is the admin's to fix.
             (Err(e), true) => return Err(e.context("[server] cert_file / key_file")),
             (Err(e), false) => {
-                tracing::error!(
-                    op = "tls.start",
-                    outcome = "error",
-                    "HTTPS désactivé: {e:#}"
-                );
+                op!(error, "tls.start", "error"; "HTTPS désactivé: {e:#}");
                 None
             }
         };
@@ -96,9 +86,8 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until `shutdown` resolves. The admin page may move the service to another
-    /// address meanwhile (see [`crate::state::Listener`]); the router, and so the sessions
-    /// and login counters, are kept across such restarts.
+    /// Serves until `shutdown` resolves. The admin page may move the service meanwhile;
+    /// the router (sessions, login counters) is kept across such restarts.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send,
@@ -110,17 +99,14 @@ impl Application {
             mut tls,
         } = self;
         let connections = Connections::new(connection_caps(raise_open_files_limit()));
-        // Invoice printing runs beside the server, never blocks it, and stops with it.
         state.invoices().start();
         let router = crate::http::router(state.clone());
         let mut control = listener_control.attach(listener.local_addr()?);
-        // One tracker for the whole run: connections outlive listener restarts and are
-        // drained only when the service stops.
+        // One tracker for the whole run: connections outlive listener restarts.
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
         tokio::pin!(shutdown);
         loop {
-            // A duplicate of the socket, to keep serving the same address after a restart
-            // without refusing a single connection.
+            // A duplicate, to serve the same address after a restart without a refusal.
             let std_listener = listener.into_std()?;
             let spare = std_listener.try_clone()?;
             let current = TcpListener::from_std(std_listener)?;
@@ -162,51 +148,35 @@ impl Application {
             let config = state.config();
             match crate::http::tls::load_or_generate(state.data_dir(), &config.server) {
                 Ok(t) => tls = Some(watched(t)),
-                Err(e) => tracing::error!(
-                    op = "tls.start",
-                    outcome = "error",
-                    "certificat non rechargé, l'ancien reste en service: {e:#}"
-                ),
+                Err(e) => {
+                    op!(error, "tls.start", "error"; "certificat non rechargé, l'ancien reste en service: {e:#}")
+                }
             }
-            tracing::info!(
-                op = "service.restart",
-                outcome = "ok",
-                "écoute redémarrée sur {addr}"
-            );
+            op!(info, "service.restart", "ok"; "écoute redémarrée sur {addr}");
         }
     }
 }
 
-/// A TLS side whose generated leaf follows the machine's addresses (issue 14 §2).
+/// A TLS side whose generated leaf follows the machine's addresses.
 fn watched(mut tls: crate::http::tls::RustlsTerminator) -> Arc<dyn TlsTerminator> {
     tls.watch_addresses(crate::http::tls::renew::check_period());
     Arc::new(tls)
 }
 
-/// The connection caps for a process allowed `open_files` descriptors (`None`: no such
-/// limit, as on Windows), logged once so a shop can see what a flood will meet.
+/// The connection caps within `open_files` descriptors (`None`: no limit), logged once
+/// so a shop can see what a flood will meet.
 fn connection_caps(open_files: Option<u64>) -> ConnectionCaps {
-    let caps = match open_files {
-        Some(n) => ConnectionCaps::default().within(n),
-        None => ConnectionCaps::default(),
-    };
-    tracing::info!(
-        op = "service.limits",
-        outcome = "ok",
-        "connexions: {} au plus, dont {} depuis le réseau et {} par adresse du réseau; {} réservées au poste (127.0.0.1); descripteurs de fichiers: {}",
-        caps.total,
-        caps.network,
-        caps.per_address,
-        caps.loopback_reserved,
-        open_files.map_or_else(|| "sans limite".to_string(), |n| n.to_string())
-    );
+    let caps = open_files.map_or_else(ConnectionCaps::default, |n| {
+        ConnectionCaps::default().within(n)
+    });
+    let fds = open_files.map_or_else(|| "sans limite".to_string(), |n| n.to_string());
+    op!(info, "service.limits", "ok"; "connexions: {} au plus, dont {} depuis le réseau et {} par adresse du réseau; {} réservées au poste (127.0.0.1); descripteurs de fichiers: {fds}",
+        caps.total, caps.network, caps.per_address, caps.loopback_reserved);
     caps
 }
 
-/// Raises the soft `RLIMIT_NOFILE` to the hard limit (1.0.0 ran out of descriptors at
-/// about 1,100 idle connections with the usual soft limit of 1024) and returns the soft
-/// limit in force afterwards. macOS refuses more than `OPEN_MAX` for an unlimited hard
-/// limit: that value is tried next. A refusal keeps the limit as it was.
+/// Raises the soft `RLIMIT_NOFILE` to the hard limit (the usual 1024 ran out at about
+/// 1,100 idle connections), or to macOS's `OPEN_MAX`, and returns the soft limit then.
 #[cfg(unix)]
 pub fn raise_open_files_limit() -> Option<u64> {
     let mut current = libc::rlimit {
@@ -215,12 +185,8 @@ pub fn raise_open_files_limit() -> Option<u64> {
     };
     // SAFETY: getrlimit writes one rlimit into the struct it is given.
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut current) } != 0 {
-        tracing::warn!(
-            op = "service.limits",
-            outcome = "error",
-            "limite de fichiers ouverts illisible: {}",
-            std::io::Error::last_os_error()
-        );
+        let e = std::io::Error::last_os_error();
+        op!(warn, "service.limits", "error"; "limite de fichiers ouverts illisible: {e}");
         return None;
     }
     const OPEN_MAX: libc::rlim_t = 10240;
@@ -243,41 +209,8 @@ pub fn raise_open_files_limit() -> Option<u64> {
     Some(u64::try_from(current.rlim_cur).unwrap_or(u64::MAX))
 }
 
-/// Windows has no per-process descriptor limit of that kind (sockets are bounded by
-/// memory): nothing to raise.
+/// Windows has no such per-process descriptor limit.
 #[cfg(not(unix))]
 pub fn raise_open_files_limit() -> Option<u64> {
     None
-}
-
-#[cfg(all(test, unix))]
-mod tests {
-    /// The soft limit ends at the hard one (or at macOS's `OPEN_MAX`).
-    #[test]
-    fn the_soft_descriptor_limit_is_raised_to_the_hard_one() {
-        let mut lim = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: as in the function under test.
-        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) };
-        let lowered = libc::rlimit {
-            rlim_cur: lim.rlim_max.min(256),
-            rlim_max: lim.rlim_max,
-        };
-        // SAFETY: lowering the soft limit is always allowed.
-        assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lowered) }, 0);
-        let obtained = super::raise_open_files_limit().unwrap();
-        // SAFETY: as above.
-        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) };
-        #[allow(clippy::useless_conversion)]
-        let soft = u64::try_from(lim.rlim_cur).unwrap();
-        assert_eq!(obtained, soft);
-        assert!(
-            lim.rlim_cur == lim.rlim_max || (cfg!(target_os = "macos") && lim.rlim_cur == 10240),
-            "soft {} hard {}",
-            lim.rlim_cur,
-            lim.rlim_max
-        );
-    }
 }

@@ -1,36 +1,28 @@
 //! Replacing a file so that a crash, a full disk or a refused check never leaves half of
-//! it: a temp file in the same folder, fsync, an optional check of what was written, then
-//! rename. The one helper behind config.ini, the invoice journal and every secret file
-//! (session key, revoked sessions, TLS keys).
-//!
-//! A leaf module (layer 1, beside `domain`): it imports nothing from the crate, so every
-//! layer may use it.
+//! it: a temp file in the same folder, fsync, an optional check, rename. Behind
+//! config.ini, the invoice journal and every secret file. Imports nothing of the crate.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// Who may read the file once written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// The folder's usual permissions (config.ini, the journal).
     Shared,
-    /// The service's account only (0600 on Unix; on Windows the data folder's ACL,
-    /// set by the installer, already limits it).
+    /// The service's account only (0600 on Unix; on Windows, the data folder's ACL).
     Private,
 }
 
-/// Why a replacement did not happen. The old file, if any, is untouched in every case.
+/// Why a replacement did not happen; the old file is untouched.
 #[derive(Debug, thiserror::Error)]
 pub enum AtomicWriteError<E: std::error::Error + 'static> {
     #[error("écriture de {}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
-    /// The check of the written temp file refused it.
     #[error("{0}")]
     Refused(E),
 }
 
-/// Writes `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8], access: Access) -> io::Result<()> {
     write_checked(path, bytes, access, |_| Ok::<(), io::Error>(())).map_err(|e| match e {
         AtomicWriteError::Io { source, .. } => source,
@@ -38,9 +30,8 @@ pub fn write(path: &Path, bytes: &[u8], access: Access) -> io::Result<()> {
     })
 }
 
-/// Writes `bytes` to a temp file beside `path`, flushes it to disk, gives the temp
-/// file's path to `check` (which re-reads it), and renames it over `path` only when the
-/// check passes. On any failure the temp file is removed and `path` is unchanged.
+/// Writes `bytes` to a temp file beside `path`, flushes it, and renames it over `path`
+/// only when `check` (given its path) passes; else the temp file is removed.
 pub fn write_checked<E: std::error::Error + 'static>(
     path: &Path,
     bytes: &[u8],
@@ -77,8 +68,7 @@ pub fn write_checked<E: std::error::Error + 'static>(
         drop(file);
         check(&tmp).map_err(AtomicWriteError::Refused)?;
         fs::rename(&tmp, path).map_err(io_err(path))?;
-        // The rename itself is durable once the folder is flushed (Unix; Windows has no
-        // folder handle to flush and journals renames itself).
+        // The rename is durable once the folder is flushed (Windows journals it itself).
         #[cfg(unix)]
         if let Ok(d) = fs::File::open(&dir) {
             let _ = d.sync_all();

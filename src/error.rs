@@ -1,11 +1,6 @@
-//! The one error type of the HTTP API, mapped to the original service's JSON shape
-//! `{"status":"error","message":"..."}`.
-//!
-//! Messages stay in French where the original had them: the Odoo module and the shops
-//! read them. Internal faults are logged with their whole cause chain and never leak.
-//!
-//! Owns [`ApiError`] and its wire shape [`ErrorBody`], which the OpenAPI document
-//! references as is. Must not import `http` routes, `app` or `cli`.
+//! The one error type of the HTTP API, as the original's JSON
+//! `{"status":"error","message":"..."}` in French; internal faults are logged, never
+//! shown. Owns [`ApiError`] and [`ErrorBody`]; must not import `http` routes, `app`, `cli`.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -27,14 +22,13 @@ pub struct ErrorBody {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// 400: the request itself is wrong; the message says what is accepted.
+    /// 400: the message says what is accepted.
     #[error("{0}")]
     BadRequest(String),
     /// 401: the route needs an admin session.
     #[error("{0}")]
     Unauthorized(String),
-    /// 403: the caller is not allowed at this access level (network caller on a
-    /// local-only route, refused origin, bad CSRF token, ...).
+    /// 403: not at this access level (local-only route, origin, CSRF token...).
     #[error("{0}")]
     Forbidden(String),
     /// 404: no such route or resource.
@@ -49,7 +43,7 @@ pub enum ApiError {
     /// 503: the printer (or another device) is unavailable; the message names it.
     #[error("{0}")]
     Unavailable(String),
-    /// 500: our own bug or an unexpected system failure. Logged, never shown in detail.
+    /// 500: logged, never shown in detail.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -68,7 +62,6 @@ impl ApiError {
         }
     }
 
-    /// The text sent to the caller.
     pub fn public_message(&self) -> String {
         match self {
             ApiError::Internal(_) => "Erreur interne du service (voir le journal)".to_string(),
@@ -91,7 +84,7 @@ impl From<PrinterError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Internal(err) = &self {
-            tracing::error!(op = "http", outcome = "error", "internal error: {err:#}");
+            op!(error, "http", "error"; "internal error: {err:#}");
         }
         let message = self.public_message();
         let body = ErrorBody {

@@ -1,6 +1,5 @@
-//! One shutdown future, fed by Ctrl-C, SIGTERM and (on Windows) the service manager's
-//! stop request, so every way of stopping goes through the same graceful path.
-//! Layer 7, beside [`crate::app`]: imports nothing of the crate.
+//! One shutdown future, fed by Ctrl-C, SIGTERM and the Windows service's stop request:
+//! every way of stopping is graceful. Imports nothing of the crate.
 
 use tokio::sync::watch;
 
@@ -44,7 +43,7 @@ impl Shutdown {
             }
             #[cfg(not(unix))]
             let _ = ctrl_c.await;
-            tracing::info!(op = "service.stop", outcome = "ok", "arrêt demandé");
+            op!(info, "service.stop", "ok"; "arrêt demandé");
             this.trigger();
         });
     }

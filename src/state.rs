@@ -1,9 +1,6 @@
-//! The state every handler shares, passed explicitly (no globals): cheap to clone, and
-//! built whole at start (authentication, log control, listener handle included).
-//!
-//! Owns the shared values and the [`Listener`] trait the serving loop implements; it
-//! must not import `http`, `app` or `cli`: what they lend it comes in through
-//! [`Services`].
+//! The state every handler shares (no globals): cheap to clone, built whole at start.
+//! Owns the [`Listener`] trait the serving loop implements; must not import `http`,
+//! `app` or `cli`: what they lend it comes in through [`Services`].
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -16,9 +13,8 @@ use crate::invoices::Invoices;
 use crate::logs::LogControl;
 use crate::printer::{Printer, PrinterPool};
 
-/// The running listener as handlers see it: the address served, and moving it to
-/// another (admin page). Implemented by the serving loop, which owns it; the defaults
-/// are those of a state nothing serves (one-shot commands such as `open-drawer`).
+/// The running listener as handlers see it; the defaults are a state nothing serves
+/// (one-shot commands such as `open-drawer`).
 pub trait Listener: Send + Sync {
     /// The address served now; `None` when nothing serves this state.
     fn current(&self) -> Option<SocketAddr> {
@@ -34,18 +30,14 @@ pub trait Listener: Send + Sync {
 struct NotServed;
 impl Listener for NotServed {}
 
-/// What the layers above hand the state when they build it.
 pub struct Services {
-    /// Sessions, login counters, first-run lock: loaded once, at start.
     pub auth: Auth,
-    /// The running log writer (`crate::logs::init`), or none.
     pub log: LogControl,
     pub listener: Arc<dyn Listener>,
 }
 
 impl Services {
-    /// For a state nothing serves: sessions in memory only (no key file is written),
-    /// no log writer, no listener.
+    /// For a state nothing serves: sessions in memory only, no log writer, no listener.
     pub fn offline() -> Services {
         Services {
             auth: Auth::in_memory(),
@@ -66,16 +58,12 @@ struct Inner {
     config: RwLock<Arc<Config>>,
     printers: PrinterPool,
     started: Instant,
-    /// Admin sessions and login counters, the log writer, the listener (issue 3).
     services: Services,
     invoices: Invoices,
-    /// `[logs]` as loaded at start: the folder and file name apply at the next start
-    /// (the page says so), so the log served, tailed and purged is the one written now.
+    /// `[logs]` as loaded at start: the log served and purged is the one written now.
     logs_at_start: crate::config::LogsConfig,
-    /// Prometheus metrics (issue 16), built with the state so every hook finds them.
     metrics: crate::metrics::Metrics,
-    /// One receipt picture rendered at a time (ePOS images, IoT JPEGs): CPU-bound work
-    /// that must never take every core from the drawer.
+    /// One receipt picture rendered at a time: it must never take every core.
     raster: tokio::sync::Semaphore,
 }
 
@@ -86,31 +74,28 @@ impl AppState {
         config: Config,
         services: Services,
     ) -> AppState {
-        let invoices = Invoices::new(&data_dir, config.invoice_printer.clone());
-        let logs_at_start = config.logs.clone();
         AppState {
             inner: Arc::new(Inner {
+                invoices: Invoices::new(&data_dir, config.invoice_printer.clone()),
+                logs_at_start: config.logs.clone(),
                 data_dir,
                 store,
                 config: RwLock::new(Arc::new(config)),
                 printers: PrinterPool::new(),
                 started: Instant::now(),
                 services,
-                invoices,
-                logs_at_start,
                 metrics: crate::metrics::Metrics::new(),
                 raster: tokio::sync::Semaphore::new(1),
             }),
         }
     }
 
-    /// A snapshot of the configuration: a request sees one consistent config even if
-    /// the admin saves a new one meanwhile.
+    /// A snapshot: a request sees one config even if the admin saves one meanwhile.
     pub fn config(&self) -> Arc<Config> {
         self.inner.config.read().expect("config lock").clone()
     }
 
-    /// Makes `config` current (after it was validated and written by [`ConfigStore`]).
+    /// Makes `config` (validated and written by [`ConfigStore`]) current.
     pub fn replace_config(&self, config: Config) {
         *self.inner.config.write().expect("config lock") = Arc::new(config);
     }
@@ -123,7 +108,6 @@ impl AppState {
         &self.inner.data_dir
     }
 
-    /// The log files of this run (`[logs] folder` and `filename` as loaded at start).
     pub fn log_files(&self) -> crate::logs::LogFiles {
         crate::logs::log_files(&self.inner.data_dir, &self.inner.logs_at_start)
     }
@@ -140,33 +124,24 @@ impl AppState {
             .get(&config.printer.target, config.printer.timeouts)
     }
 
-    /// The printer called `name` in `[printers]` (its own queue, unless it is the same
-    /// device as another entry), or `None` when no such name is configured.
     pub fn named_printer(&self, name: &str) -> Option<Arc<Printer>> {
         let config = self.config();
         let target = config.printers.get(name)?;
         Some(self.inner.printers.get(target, config.printer.timeouts))
     }
 
-    /// Automatic invoice printing (watcher, queue, journal).
     pub fn invoices(&self) -> &Invoices {
         &self.inner.invoices
     }
 
-    /// The metrics served by `/metrics`; hooks call its methods where things happen.
     pub fn metrics(&self) -> &crate::metrics::Metrics {
         &self.inner.metrics
     }
 
-    /// The turn to render a receipt picture, waited for at most 10 s (then the caller
-    /// answers busy): pictures are rendered one at a time.
+    /// The turn to render a receipt picture, waited for at most 10 s (then: busy).
     pub async fn raster_permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ()> {
-        match tokio::time::timeout(
-            std::time::Duration::from_secs(10),
-            self.inner.raster.acquire(),
-        )
-        .await
-        {
+        let permit = self.inner.raster.acquire();
+        match tokio::time::timeout(std::time::Duration::from_secs(10), permit).await {
             Ok(Ok(permit)) => Ok(permit),
             _ => Err(()),
         }
@@ -180,20 +155,17 @@ impl AppState {
         &*self.inner.services.listener
     }
 
-    /// The admin authentication state of this data folder: one per service, shared by
-    /// the admin page and the other admin-only routes (`/logs/purge`, `/logs/tail`).
+    /// The admin authentication state: one per service, for every admin-only route.
     pub fn auth(&self) -> &Auth {
         &self.inner.services.auth
     }
 
-    /// The running log writer: flush before reading the file, count lost lines.
     pub fn log(&self) -> &LogControl {
         &self.inner.services.log
     }
 
-    /// The admin password hash in force. The file wins over memory: `set-password` may
-    /// have changed it while the service runs, and the admin who just reset it must be
-    /// able to log in; the running configuration then takes it.
+    /// The admin password hash in force: the file's (`set-password` may have changed it
+    /// while the service runs), which the running configuration then takes.
     pub fn password_hash(&self) -> String {
         let in_memory = self.config().auth.password_hash.clone();
         match crate::auth::password::hash_on_disk(self.store()) {

@@ -1,8 +1,5 @@
 //! The command line: `serve` (default), `open-drawer`, `printers`, `set-password`,
-//! `service` (Windows, in `windows_service`).
-//!
-//! Layer 8, the top (issue 15): may import every module; no module imports it but
-//! `main.rs`.
+//! `service` (Windows). The top layer: no module imports it but `main.rs`.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -90,10 +87,7 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Some(Command::Service { action }) = cli.command {
         return service(action, data_dir, cli.data_dir.is_some());
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = runtime()?;
     match cli.command.unwrap_or(Command::Serve {
         host: None,
         port: None,
@@ -106,8 +100,7 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// `service ...`: the Windows service control manager. `explicit_dir` is true when
-/// `--data-dir` was given, so the installed service keeps serving that folder.
+/// `explicit_dir`: `--data-dir` was given, so the installed service keeps that folder.
 #[cfg(windows)]
 fn service(action: ServiceAction, data_dir: PathBuf, explicit_dir: bool) -> Result<()> {
     use windows_service as service;
@@ -145,8 +138,7 @@ async fn serve(data_dir: PathBuf, host: Option<IpAddr>, port: Option<u16>) -> Re
     serve_until(data_dir, host, port, shutdown).await
 }
 
-/// `serve`, stopping when `shutdown` is triggered (Ctrl-C, SIGTERM, the Windows service
-/// stop request).
+/// `serve`, until `shutdown` (Ctrl-C, SIGTERM, the Windows service stop request).
 pub async fn serve_until(
     data_dir: PathBuf,
     host: Option<IpAddr>,
@@ -170,18 +162,10 @@ pub async fn serve_until(
         log,
     )
     .await?;
-    tracing::info!(
-        op = "service.start",
-        outcome = "ok",
-        "odoo-pos-cashdrawer {} à l'écoute sur http://{} (données: {}, config: {:?}, imprimante tiroir: {})",
-        crate::VERSION,
-        app.local_addr(),
-        data_dir.display(),
-        outcome,
-        config.printer.target
-    );
+    op!(info, "service.start", "ok"; "odoo-pos-cashdrawer {} à l'écoute sur http://{} (données: {}, config: {:?}, imprimante tiroir: {})",
+        crate::VERSION, app.local_addr(), data_dir.display(), outcome, config.printer.target);
     app.run_until(shutdown.wait()).await?;
-    tracing::info!(op = "service.stop", outcome = "ok", "service arrêté");
+    op!(info, "service.stop", "ok"; "service arrêté");
     Ok(())
 }
 
@@ -195,10 +179,8 @@ async fn open_drawer(data_dir: PathBuf) -> Result<()> {
     let state = offline_state(data_dir)?;
     let target = state.config().printer.target.clone();
     let kicked = crate::drawer::open(&state.drawer_printer(), &state.config().cashdrawer).await?;
-    println!(
-        "Tiroir-caisse ouvert via {target} en {} ms",
-        kicked.outcome.elapsed.as_millis()
-    );
+    let ms = kicked.outcome.elapsed.as_millis();
+    println!("Tiroir-caisse ouvert via {target} en {ms} ms");
     if let Some(warning) = kicked.warning {
         println!("Attention: {warning}");
     }
@@ -223,9 +205,15 @@ async fn printers(data_dir: PathBuf) -> Result<()> {
         Ok(None) => "inconnu (ce transport ne donne pas d'état)".into(),
         Err(e) => format!("erreur: {e}"),
     };
-    println!(
-        "Imprimante du tiroir ([printer] name): {} — état: {status}",
-        printer.target()
-    );
+    let target = printer.target();
+    println!("Imprimante du tiroir ([printer] name): {target} — état: {status}");
     Ok(())
+}
+
+/// The runtime of every command: two workers are plenty for one till.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
 }

@@ -1,12 +1,7 @@
 //! The native Windows service: install/uninstall/start/stop/status through the service
-//! control manager (SCM), and the `service run` entry point the SCM starts.
-//!
-//! The service runs the same `serve` as the console, on the ProgramData folder, and its
-//! stop request goes through [`Shutdown::trigger`], the same graceful path as Ctrl-C.
-//! It starts with the PC and the SCM restarts it when it fails (recovery actions).
-//!
-//! Part of the command line (layer 8, issue 15): it starts the whole app, so nothing
-//! below `cli` may call it.
+//! control manager (SCM), and the `service run` entry point it starts: the same `serve`
+//! as the console, stopped through [`Shutdown::trigger`] like Ctrl-C.
+//! Part of `cli` (the top layer): nothing below it may call it.
 
 use std::ffi::{OsStr, OsString};
 use std::path::Path;
@@ -14,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use windows_service::service::{
-    ServiceAccess, ServiceAction, ServiceActionType, ServiceControl, ServiceControlAccept,
+    Service, ServiceAccess, ServiceAction, ServiceActionType, ServiceControl, ServiceControlAccept,
     ServiceErrorControl, ServiceExitCode, ServiceFailureActions, ServiceFailureResetPeriod,
     ServiceInfo, ServiceStartType, ServiceState, ServiceStatus, ServiceType,
 };
@@ -25,18 +20,15 @@ use windows_service::service_manager::{ServiceManager, ServiceManagerAccess};
 
 use crate::shutdown::Shutdown;
 
-/// Our service's name in the SCM (`sc query OdooPOSCashdrawer`). It differs from the
-/// original Python service's, so both can be told apart during an upgrade.
+/// Our service's name in the SCM: not the original's, so both can be told apart.
 pub const SERVICE_NAME: &str = "OdooPOSCashdrawer";
-/// The original Python service (or scheduled task) the installer offers to disable.
 pub const LEGACY_SERVICE_NAME: &str = "OdooPOSCashdrawerService";
 const DISPLAY_NAME: &str = "Odoo POS Cashdrawer";
 const DESCRIPTION: &str =
     "Service local pour Odoo POS: ouvre le tiroir-caisse et imprime tickets et factures (port 22548).";
-/// Windows' ERROR_SERVICE_EXISTS and ERROR_SERVICE_DOES_NOT_EXIST.
 const ERROR_SERVICE_EXISTS: i32 = 1073;
 const ERROR_SERVICE_DOES_NOT_EXIST: i32 = 1060;
-/// How long `stop`/`uninstall` wait for the service to reach Stopped.
+/// How long `start`, `stop` and `uninstall` wait for the service's new state.
 const STOP_WAIT: Duration = Duration::from_secs(20);
 
 fn manager(access: ServiceManagerAccess) -> Result<ServiceManager> {
@@ -52,16 +44,12 @@ fn os_code(e: &windows_service::Error) -> Option<i32> {
     }
 }
 
-/// Registers the service (or updates it, for upgrades): auto-start, LocalSystem, runs
-/// `<this exe> [--data-dir DIR] service run`, restarted by the SCM after a failure.
+/// Registers (or updates) the service: auto-start, LocalSystem, restarted on failure.
 pub fn install(data_dir: Option<&Path>) -> Result<()> {
     let exe = std::env::current_exe().context("chemin de l'exécutable")?;
-    let mut launch_arguments: Vec<OsString> = Vec::new();
-    if let Some(dir) = data_dir {
-        launch_arguments.push("--data-dir".into());
-        launch_arguments.push(dir.as_os_str().to_owned());
-    }
-    launch_arguments.extend(["service".into(), "run".into()]);
+    let dir = data_dir.map(|d| ["--data-dir".into(), d.as_os_str().to_owned()]);
+    let run: [OsString; 2] = ["service".into(), "run".into()];
+    let launch_arguments = dir.into_iter().flatten().chain(run).collect();
     let info = ServiceInfo {
         name: SERVICE_NAME.into(),
         display_name: DISPLAY_NAME.into(),
@@ -102,9 +90,7 @@ pub fn install(data_dir: Option<&Path>) -> Result<()> {
             actions: Some(vec![restart(5), restart(10), restart(60)]),
         })
         .context("actions de récupération (redémarrage après échec)")?;
-    // A non-zero exit code (port busy, bad config.ini) counts as a failure too. Only a
-    // warning when refused (wine has no SERVICE_CONFIG_FAILURE_ACTIONS_FLAG): crashes
-    // are still restarted.
+    // A non-zero exit counts as a failure too; wine refuses it, crashes still restart.
     if let Err(e) = service.set_failure_actions_on_non_crash_failures(true) {
         eprintln!(
             "avertissement: redémarrage après un arrêt en erreur non activé ({e}); \
@@ -115,7 +101,6 @@ pub fn install(data_dir: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-/// Stops the service if it runs, then deletes it.
 pub fn uninstall() -> Result<()> {
     let access = ServiceAccess::QUERY_STATUS | ServiceAccess::STOP | ServiceAccess::DELETE;
     let Some(service) = stopped(SERVICE_NAME, access, "ouverture du service")? else {
@@ -127,8 +112,7 @@ pub fn uninstall() -> Result<()> {
     Ok(())
 }
 
-/// Stops and disables the original Python service, if present: it holds port 22548.
-/// Disabled, not deleted, so going back stays one `sc config` away.
+/// Stops and disables (not deletes) the original Python service: it holds port 22548.
 pub fn disable_legacy() -> Result<()> {
     use windows::core::PCWSTR;
     use windows::Win32::System::Services::{
@@ -145,8 +129,7 @@ pub fn disable_legacy() -> Result<()> {
         println!("Ancien service {LEGACY_SERVICE_NAME} absent.");
         return Ok(());
     };
-    // Only the start type changes; SERVICE_NO_CHANGE and nulls keep everything else.
-    // SAFETY: the handle is open with CHANGE_CONFIG for the duration of the call.
+    // SAFETY: the handle is open with CHANGE_CONFIG; only the start type changes.
     unsafe {
         ChangeServiceConfigW(
             SC_HANDLE(service.raw_handle() as _),
@@ -167,18 +150,19 @@ pub fn disable_legacy() -> Result<()> {
     Ok(())
 }
 
-/// Service `name`, stopped if it ran; `None` when it is not installed. `opening`
-/// says what failed when it cannot be opened.
-fn stopped(
-    name: &str,
-    access: ServiceAccess,
-    opening: &str,
-) -> Result<Option<windows_service::service::Service>> {
-    let scm = manager(ServiceManagerAccess::CONNECT)?;
-    let service = match scm.open_service(name, access) {
-        Ok(s) => s,
-        Err(e) if os_code(&e) == Some(ERROR_SERVICE_DOES_NOT_EXIST) => return Ok(None),
-        Err(e) => return Err(e).context(opening.to_string()),
+/// Service `name`; `None` when it is not installed.
+fn find(name: &str, access: ServiceAccess, opening: &str) -> Result<Option<Service>> {
+    match manager(ServiceManagerAccess::CONNECT)?.open_service(name, access) {
+        Ok(s) => Ok(Some(s)),
+        Err(e) if os_code(&e) == Some(ERROR_SERVICE_DOES_NOT_EXIST) => Ok(None),
+        Err(e) => Err(e).context(opening.to_string()),
+    }
+}
+
+/// Service `name`, stopped if it ran; `None` when it is not installed.
+fn stopped(name: &str, access: ServiceAccess, opening: &str) -> Result<Option<Service>> {
+    let Some(service) = find(name, access, opening)? else {
+        return Ok(None);
     };
     if service.query_status()?.current_state != ServiceState::Stopped {
         let _ = service.stop();
@@ -187,20 +171,13 @@ fn stopped(
     Ok(Some(service))
 }
 
-fn open(access: ServiceAccess) -> Result<windows_service::service::Service> {
-    let scm = manager(ServiceManagerAccess::CONNECT)?;
-    scm.open_service(SERVICE_NAME, access).map_err(|e| {
-        if os_code(&e) == Some(ERROR_SERVICE_DOES_NOT_EXIST) {
-            anyhow::anyhow!(
-                "service {SERVICE_NAME} non installé (odoo-pos-cashdrawer service install)"
-            )
-        } else {
-            anyhow::Error::new(e).context("ouverture du service")
-        }
+fn open(access: ServiceAccess) -> Result<Service> {
+    find(SERVICE_NAME, access, "ouverture du service")?.with_context(|| {
+        format!("service {SERVICE_NAME} non installé (odoo-pos-cashdrawer service install)")
     })
 }
 
-fn wait_for(service: &windows_service::service::Service, want: ServiceState) -> Result<()> {
+fn wait_for(service: &Service, want: ServiceState) -> Result<()> {
     let started = Instant::now();
     loop {
         let state = service.query_status()?.current_state;
@@ -238,7 +215,7 @@ pub fn stop() -> Result<()> {
     Ok(())
 }
 
-/// Prints the state; fails (non-zero exit) when the service is not installed.
+/// Prints the state; fails when the service is not installed.
 pub fn status() -> Result<()> {
     let service = open(ServiceAccess::QUERY_STATUS | ServiceAccess::QUERY_CONFIG)?;
     let state = service.query_status()?.current_state;
@@ -266,17 +243,14 @@ fn state_fr(state: ServiceState) -> &'static str {
 
 windows_service::define_windows_service!(ffi_service_main, service_main);
 
-/// `service run`: hands this thread to the SCM, which calls `service_main`. Run from a
-/// console it fails at once (error 1063): use `serve` there.
+/// `service run`: hands this thread to the SCM (from a console: error 1063 at once).
 pub fn run() -> Result<()> {
     windows_service::service_dispatcher::start(SERVICE_NAME, ffi_service_main)
         .context("ceci est le point d'entrée du service Windows; en console, utiliser `serve`")
 }
 
-/// The SCM calls this through a C callback that carries no context; its arguments are
-/// those of `sc start`, not the registered command line. So the data folder is read
-/// again from the process's own command line (`[--data-dir DIR] service run`, or
-/// `ODOO_POS_DATA_DIR`), parsed as `main` parsed it, rather than kept in a static.
+/// Called through a C callback with the arguments of `sc start`, not the registered
+/// command line: the data folder is read again from the process's own.
 fn service_main(_arguments: Vec<OsString>) {
     use clap::Parser;
     let data_dir = super::Cli::try_parse().map_or_else(
@@ -326,10 +300,7 @@ fn run_service(data_dir: &Path) -> Result<()> {
     })?;
     report(handle, ServiceState::StartPending, 0)?;
     let result = (|| {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()?;
+        let runtime = super::runtime()?;
         report(handle, ServiceState::Running, 0)?;
         let stopping = shutdown.wait();
         runtime.spawn(async move {
@@ -342,25 +313,19 @@ fn run_service(data_dir: &Path) -> Result<()> {
             None,
             shutdown,
         ));
-        // Dropping a runtime waits for its blocking tasks without limit (a printer stuck
-        // in a write); the SCM must hear "stopped" within its wait hint.
+        // Dropping it would wait for a printer stuck in a write; the SCM wants "stopped".
         runtime.shutdown_timeout(Duration::from_secs(5));
         served
     })();
     // Exit code 1 on failure: the SCM then applies the recovery actions (restart).
-    report(
-        handle,
-        ServiceState::Stopped,
-        if result.is_ok() { 0 } else { 1 },
-    )?;
+    report(handle, ServiceState::Stopped, result.is_err().into())?;
     result
 }
 
-/// A service has no console: a failure before the log is set up (bad config.ini, busy
-/// port) is appended to `<data dir>\service-erreurs.log` so the administrator finds it.
+/// No console: a failure before the log is set up goes to `service-erreurs.log` too.
 fn record_failure(data_dir: &Path, error: &anyhow::Error) {
     use std::io::Write;
-    tracing::error!(op = "service.run", outcome = "error", "{error:#}");
+    op!(error, "service.run", "error"; "{error:#}");
     let line = format!(
         "{} service {SERVICE_NAME}: {error:#}\r\n",
         chrono::Local::now().format("%Y-%m-%d %H:%M:%S")

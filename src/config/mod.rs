@@ -1,11 +1,7 @@
 //! config.ini: the original service's file, read as it is, turned into typed values.
 //!
-//! Owns the meaning of every key, its default, and what is accepted. Does not touch
-//! printers or the HTTP server: they receive a parsed [`Config`]. Imports `domain` (the
-//! values and their parsers) and `atomic_file` only; never a module above it.
-//!
-//! Unknown sections and keys are kept on write, so a config.ini shared with the original
-//! service (or edited by hand) loses nothing.
+//! Owns the meaning of every key, its default, and what is accepted; unknown sections and
+//! keys are kept on write. Imports `domain` and `atomic_file` only.
 
 mod paths;
 mod store;
@@ -22,14 +18,13 @@ use std::time::Duration;
 
 use ini::Ini;
 
-use crate::domain::values::{self, parse_bool, parse_list};
+use crate::domain::values::*;
 use crate::domain::{
     parse_cidr_list, AllowedOrigins, DrawerCommand, Fingerprint, IpNet, IppUri, LogFormat,
     NamedPrinters, OfflineKick, ParseError, PrinterTarget, SensorOpenLevel, Timeouts,
 };
 
-/// A value in config.ini that is not accepted. The message names the file, the section,
-/// the key, the value and what is accepted, so a shop owner can fix it by hand.
+/// A refused value of config.ini: file, section, key, value and what is accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}: [{section}] {key} = {value:?} n'est pas valide: {reason}")]
 pub struct ConfigError {
@@ -41,7 +36,7 @@ pub struct ConfigError {
     pub reason: Box<ParseError>,
 }
 
-/// One key of config.ini, with its default written by the service on first run.
+/// One key of config.ini, with the default written on first run.
 pub struct KeySpec {
     pub section: &'static str,
     pub key: &'static str,
@@ -106,7 +101,6 @@ keys! {
     "metrics"."token" = "";
 }
 
-/// The browser download folder the invoice watcher defaults to.
 pub fn default_download_folder() -> String {
     if cfg!(windows) {
         r"C:\Users\Public\Downloads".to_string()
@@ -118,9 +112,7 @@ pub fn default_download_folder() -> String {
     }
 }
 
-/// The drawer printer written into a new config.ini: the Windows spooler queue `TICKET`
-/// on Windows (as the original), the built-in virtual printer elsewhere so that a fresh
-/// machine with no hardware runs the service out of the box.
+/// The spooler queue `TICKET` on Windows (as the original), else the virtual printer.
 pub fn default_drawer_printer() -> &'static str {
     if cfg!(windows) {
         "TICKET"
@@ -145,7 +137,7 @@ pub struct Config {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthConfig {
-    /// bcrypt hash (`$2b$`/`$2y$`/`$2a$`); empty until the admin password is created.
+    /// bcrypt hash; empty until the admin password is created.
     pub password_hash: String,
     pub session_lifetime: Duration,
 }
@@ -160,7 +152,6 @@ pub struct PrinterConfig {
 pub struct CashdrawerConfig {
     pub command: DrawerCommand,
     pub sensor_open_level: SensorOpenLevel,
-    /// A kick while the printer is offline: real-time pulse, or nothing.
     pub offline_kick: OfflineKick,
 }
 
@@ -175,32 +166,26 @@ pub struct InvoicePrinterConfig {
     pub open_delay: Duration,
     pub purge_on_start: bool,
     pub file_extensions: Vec<String>,
-    /// Attempts before a file is moved to `failed/` (`retries`).
+    /// Attempts before a file is moved to `failed/`.
     pub retries: u32,
-    /// Wait after the first failed attempt, doubled after each one, at most 60 s
-    /// (`retry_delay`, seconds).
+    /// Wait after the first failed attempt, doubled after each one, at most 60 s.
     pub retry_delay: Duration,
-    /// Move printed files to `printed/` instead of deleting them (`keep_printed`).
+    /// Move printed files to `printed/` instead of deleting them.
     pub keep_printed: bool,
-    /// On the first start, files older than this are a stale backlog: never printed
-    /// (`stale_age`, minutes).
+    /// On the first start, files older than this are a stale backlog: never printed.
     pub stale_age: Duration,
-    /// A file is taken when its size is unchanged across two checks this far apart
-    /// (`stable_ms`).
+    /// A file is taken when its size is unchanged across two checks this far apart.
     pub stable_wait: Duration,
-    /// Larger files are never read: moved to `failed/` (`max_size_mb`, 1 to 2048).
+    /// Larger files are never read: moved to `failed/`.
     pub max_size: u64,
-    /// Wrap raw socket jobs in PJL `ENTER LANGUAGE=PDF` (`pjl`).
+    /// Wrap raw socket jobs in PJL `ENTER LANGUAGE=PDF`.
     pub pjl: bool,
-    /// Driverless printer or CUPS queue reached by IPP (`ipp_uri`, empty = none).
     pub ipp_uri: Option<IppUri>,
-    /// SHA-256 of the IPPS printer's certificate (`ipps_fingerprint`): only that
-    /// certificate is accepted; `None` = encrypted but not authenticated.
+    /// Only the certificate of this SHA-256 is accepted; `None` = not authenticated.
     pub ipps_fingerprint: Option<Fingerprint>,
-    /// External print command, last resort (`command`; `{file}` and `{printer}` are
-    /// replaced).
+    /// External print command, last resort (`{file}` and `{printer}` are replaced).
     pub command: String,
-    /// Longest time one attempt may take, whatever the route (`print_timeout`, seconds).
+    /// Longest time one attempt may take, whatever the route.
     pub print_timeout: Duration,
 }
 
@@ -208,32 +193,28 @@ pub struct InvoicePrinterConfig {
 pub struct ServerConfig {
     pub port: u16,
     pub host: std::net::IpAddr,
-    /// `*` (any origin) or exact origins such as `https://shop.odoo.com`.
     pub allowed_origins: AllowedOrigins,
     /// Networks allowed at the network level; empty = everyone. Loopback always is.
     pub allowed_networks: Vec<IpNet>,
     /// Extra host names accepted in the Host header of admin and local-only routes.
     pub allowed_hosts: Vec<String>,
-    /// Time a client has to send its request head; slow clients are cut off after it.
+    /// Time a client has to send its request head.
     pub header_timeout: Duration,
-    /// Plain-HTTP requests to the admin page are redirected to HTTPS (the drawer route
-    /// keeps answering over HTTP: the Odoo module calls it that way).
+    /// Plain-HTTP admin requests are redirected to HTTPS (the drawer route is not).
     pub https_only: bool,
-    /// PEM certificate chain and private key; both empty = the generated self-signed pair.
+    /// PEM certificate chain and private key; both empty = the generated pair.
     pub cert_file: Option<PathBuf>,
     pub key_file: Option<PathBuf>,
 }
 
-/// `[metrics]` of config.ini.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MetricsConfig {
-    /// `token`: when set, `/metrics` requires `Authorization: Bearer <token>`.
+    /// When set, `/metrics` requires `Authorization: Bearer <token>`.
     pub token: Option<String>,
 }
 
 impl MetricsConfig {
-    /// Parses `[metrics] token`: empty = no token; else 16 to 256 visible ASCII
-    /// characters (a header value, and long enough not to be guessed).
+    /// Empty = no token; else 16 to 256 visible ASCII characters (a header value).
     pub fn parse_token(v: &str) -> Result<Option<String>, ParseError> {
         if v.is_empty() {
             return Ok(None);
@@ -252,32 +233,31 @@ pub struct LogsConfig {
     pub folder: PathBuf,
     pub filename: String,
     pub retention_days: u32,
-    /// `text` (default) or `json`, for the file and stderr; applied at the next start.
+    /// Applied at the next start.
     pub format: LogFormat,
 }
 
-/// Stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`): see the `odoo` module.
+/// Stock Odoo POS protocols (Epson ePOS-Print, IoT box `hw_proxy`): see `odoo`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OdooConfig {
     pub epos: bool,
-    /// Networks whose callers may print through ePOS besides loopback; empty = local only.
+    /// Callers allowed besides loopback; empty = local only (also `iot_allowed_networks`).
     pub epos_allowed_networks: Vec<IpNet>,
     pub iot: bool,
-    /// Networks whose callers may use `/hw_proxy` besides loopback; empty = local only.
     pub iot_allowed_networks: Vec<IpNet>,
-    /// Printable width in dots: images wider than this are scaled down.
+    /// Printable width in dots: wider images are scaled down.
     pub paper_width: u32,
 }
 
 /// Reads typed values out of an [`Ini`], naming the file in every error.
-pub(crate) struct Reader<'a> {
-    pub ini: &'a Ini,
-    pub file: String,
+struct Reader<'a> {
+    ini: &'a Ini,
+    file: String,
 }
 
 impl Reader<'_> {
     /// The raw value, or the key's default when the section or key is missing.
-    pub fn raw(&self, section: &str, key: &str) -> String {
+    fn raw(&self, section: &str, key: &str) -> String {
         match self.ini.get_from(Some(section), key) {
             Some(v) => v.trim().to_string(),
             None => KEYS
@@ -289,43 +269,38 @@ impl Reader<'_> {
     }
 
     /// Parses one key; the parser's `Err` is the "accepted" part of the message.
-    pub fn get<T, E: Into<ParseError>>(
+    fn get<T, E: Into<ParseError>>(
         &self,
         section: &str,
         key: &str,
         parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Result<T, ConfigError> {
         let value = self.raw(section, key);
-        parse(&value).map_err(|reason| ConfigError {
+        parse(&value).map_err(|e| self.refused(section, key, &value, e.into()))
+    }
+
+    fn refused(&self, section: &str, key: &str, value: &str, reason: ParseError) -> ConfigError {
+        ConfigError {
             file: self.file.clone(),
             section: section.to_string(),
             key: key.to_string(),
-            value,
-            reason: Box::new(reason.into()),
-        })
+            value: value.to_string(),
+            reason: Box::new(reason),
+        }
     }
-}
 
-impl Reader<'_> {
-    /// `[printers]`: a section of names chosen by the shop, so not in [`KEYS`]; an
-    /// absent section is no named printer. The error names the entry's key.
-    pub fn named_printers(&self) -> Result<NamedPrinters, ConfigError> {
+    /// `[printers]`: names chosen by the shop, so not in [`KEYS`]; absent = none.
+    fn named_printers(&self) -> Result<NamedPrinters, ConfigError> {
         let entries = self
             .ini
             .section(Some(PRINTERS_SECTION))
             .map(|props| props.iter().collect::<Vec<_>>())
             .unwrap_or_default();
-        NamedPrinters::parse(entries).map_err(|e| ConfigError {
-            file: self.file.clone(),
-            section: PRINTERS_SECTION.to_string(),
-            key: e.key,
-            value: e.value,
-            reason: Box::new(e.reason),
-        })
+        NamedPrinters::parse(entries)
+            .map_err(|e| self.refused(PRINTERS_SECTION, &e.key, &e.value, e.reason))
     }
 }
 
-/// The section of the named printers.
 pub const PRINTERS_SECTION: &str = "printers";
 
 impl Config {
@@ -335,18 +310,17 @@ impl Config {
             ini,
             file: file.to_string(),
         };
-        let ms = |min: u64, max: u64| {
-            move |v: &str| values::parse_range(v, min, max).map(Duration::from_millis)
-        };
-        let secs = |min: u64, max: u64| {
-            move |v: &str| values::parse_range(v, min, max).map(Duration::from_secs)
-        };
+        let ms = |min, max| move |v: &str| parse_range(v, min, max).map(Duration::from_millis);
+        let secs = |min, max| move |v: &str| parse_range(v, min, max).map(Duration::from_secs);
+        let mins =
+            |lo, hi| move |v: &str| parse_range(v, lo, hi).map(|m| Duration::from_secs(m * 60));
+        let count = |min, max| move |v: &str| parse_range(v, min, max).map(|n| n as u32);
+        let folder = |v: &str| parse_nonempty(v).map(PathBuf::from);
+        let invoice = "invoice_printer";
         Ok(Config {
             auth: AuthConfig {
-                password_hash: r.get("auth", "password_hash", values::parse_bcrypt_hash)?,
-                session_lifetime: r.get("auth", "session_minutes", |v| {
-                    values::parse_range(v, 1, 24 * 60).map(|m| Duration::from_secs(m * 60))
-                })?,
+                password_hash: r.get("auth", "password_hash", parse_bcrypt_hash)?,
+                session_lifetime: r.get("auth", "session_minutes", mins(1, 24 * 60))?,
             },
             printer: PrinterConfig {
                 target: r.get("printer", "name", PrinterTarget::parse)?,
@@ -361,79 +335,55 @@ impl Config {
                 offline_kick: r.get("cashdrawer", "offline_kick", |v| v.parse())?,
             },
             invoice_printer: InvoicePrinterConfig {
-                autoprint: r.get("invoice_printer", "autoprint", parse_bool)?,
-                name: r.get("invoice_printer", "name", values::parse_queue_name)?,
-                printer_ip: r.get("invoice_printer", "printer_ip", values::parse_host_or_empty)?,
-                printer_port: r.get(
-                    "invoice_printer",
-                    "printer_port",
-                    values::parse_port_nonzero,
-                )?,
-                download_folder: r.get("invoice_printer", "download_folder", |v| {
-                    values::parse_nonempty(v).map(PathBuf::from)
+                autoprint: r.get(invoice, "autoprint", parse_bool)?,
+                name: r.get(invoice, "name", parse_queue_name)?,
+                printer_ip: r.get(invoice, "printer_ip", parse_host_or_empty)?,
+                printer_port: r.get(invoice, "printer_port", parse_port_nonzero)?,
+                download_folder: r.get(invoice, "download_folder", folder)?,
+                scan_frequency: r.get(invoice, "scan_frequency", secs(1, 3600))?,
+                open_delay: r.get(invoice, "open_delay", secs(0, 3600))?,
+                purge_on_start: r.get(invoice, "purge_on_start", parse_bool)?,
+                file_extensions: r.get(invoice, "file_extensions", parse_extensions)?,
+                retries: r.get(invoice, "retries", count(1, 100))?,
+                retry_delay: r.get(invoice, "retry_delay", secs(1, 600))?,
+                keep_printed: r.get(invoice, "keep_printed", parse_bool)?,
+                stale_age: r.get(invoice, "stale_age", mins(0, 525_600))?,
+                stable_wait: r.get(invoice, "stable_ms", ms(50, 60_000))?,
+                max_size: r.get(invoice, "max_size_mb", |v| {
+                    parse_range(v, 1, 2048).map(|mb| mb * 1024 * 1024)
                 })?,
-                scan_frequency: r.get("invoice_printer", "scan_frequency", secs(1, 3600))?,
-                open_delay: r.get("invoice_printer", "open_delay", secs(0, 3600))?,
-                purge_on_start: r.get("invoice_printer", "purge_on_start", parse_bool)?,
-                file_extensions: r.get(
-                    "invoice_printer",
-                    "file_extensions",
-                    values::parse_extensions,
-                )?,
-                retries: r.get("invoice_printer", "retries", |v| {
-                    values::parse_range(v, 1, 100).map(|n| n as u32)
+                pjl: r.get(invoice, "pjl", parse_bool)?,
+                ipp_uri: r.get(invoice, "ipp_uri", |v| {
+                    (!v.is_empty()).then(|| IppUri::parse(v)).transpose()
                 })?,
-                retry_delay: r.get("invoice_printer", "retry_delay", secs(1, 600))?,
-                keep_printed: r.get("invoice_printer", "keep_printed", parse_bool)?,
-                stale_age: r.get("invoice_printer", "stale_age", |v| {
-                    values::parse_range(v, 0, 525_600).map(|m| Duration::from_secs(m * 60))
-                })?,
-                stable_wait: r.get("invoice_printer", "stable_ms", ms(50, 60_000))?,
-                max_size: r.get("invoice_printer", "max_size_mb", |v| {
-                    values::parse_range(v, 1, 2048).map(|mb| mb * 1024 * 1024)
-                })?,
-                pjl: r.get("invoice_printer", "pjl", parse_bool)?,
-                ipp_uri: r.get("invoice_printer", "ipp_uri", |v| {
-                    if v.is_empty() {
-                        Ok(None)
-                    } else {
-                        IppUri::parse(v).map(Some)
-                    }
-                })?,
-                ipps_fingerprint: r.get("invoice_printer", "ipps_fingerprint", |v| {
+                ipps_fingerprint: r.get(invoice, "ipps_fingerprint", |v| {
                     let pin = Fingerprint::parse_optional(v)?;
                     // A pin on a plain-text route would look like protection and be none.
-                    let uri = r.raw("invoice_printer", "ipp_uri").to_ascii_lowercase();
+                    let uri = r.raw(invoice, "ipp_uri").to_ascii_lowercase();
                     if pin.is_some() && !(uri.starts_with("ipps://") || uri.starts_with("https://"))
                     {
                         return Err(ParseError::PinNeedsTls);
                     }
                     Ok(pin)
                 })?,
-                command: r.raw("invoice_printer", "command"),
-                print_timeout: r.get("invoice_printer", "print_timeout", secs(1, 3600))?,
+                command: r.raw(invoice, "command"),
+                print_timeout: r.get(invoice, "print_timeout", secs(1, 3600))?,
             },
             server: ServerConfig {
-                port: r.get("server", "port", values::parse_port)?,
-                host: r.get("server", "host", values::parse_ip)?,
-                allowed_origins: r.get("server", "allowed_origins", values::parse_origins)?,
+                port: r.get("server", "port", parse_port)?,
+                host: r.get("server", "host", parse_ip)?,
+                allowed_origins: r.get("server", "allowed_origins", parse_origins)?,
                 allowed_networks: r.get("server", "allowed_networks", parse_cidr_list)?,
-                allowed_hosts: r.get("server", "allowed_hosts", |v| {
-                    Ok::<_, ParseError>(parse_list(v))
-                })?,
+                allowed_hosts: parse_list(&r.raw("server", "allowed_hosts")),
                 header_timeout: r.get("server", "header_timeout_s", secs(1, 300))?,
                 https_only: r.get("server", "https_only", parse_bool)?,
-                cert_file: r.get("server", "cert_file", values::parse_optional_path)?,
-                key_file: r.get("server", "key_file", values::parse_optional_path)?,
+                cert_file: r.get("server", "cert_file", parse_optional_path)?,
+                key_file: r.get("server", "key_file", parse_optional_path)?,
             },
             logs: LogsConfig {
-                folder: r.get("logs", "folder", |v| {
-                    values::parse_nonempty(v).map(PathBuf::from)
-                })?,
-                filename: r.get("logs", "filename", values::parse_file_name)?,
-                retention_days: r.get("logs", "retention_days", |v| {
-                    values::parse_range(v, 1, 3650).map(|d| d as u32)
-                })?,
+                folder: r.get("logs", "folder", folder)?,
+                filename: r.get("logs", "filename", parse_file_name)?,
+                retention_days: r.get("logs", "retention_days", count(1, 3650))?,
                 format: r.get("logs", "format", |v| v.parse())?,
             },
             odoo: OdooConfig {
@@ -441,7 +391,7 @@ impl Config {
                 epos_allowed_networks: r.get("odoo", "epos_allowed_networks", parse_cidr_list)?,
                 iot: r.get("odoo", "iot", parse_bool)?,
                 iot_allowed_networks: r.get("odoo", "iot_allowed_networks", parse_cidr_list)?,
-                paper_width: r.get("odoo", "paper_width", values::parse_paper_width)?,
+                paper_width: r.get("odoo", "paper_width", parse_paper_width)?,
             },
             metrics: MetricsConfig {
                 token: r.get("metrics", "token", MetricsConfig::parse_token)?,
@@ -450,7 +400,6 @@ impl Config {
         })
     }
 
-    /// The configuration of a brand-new install.
     pub fn defaults() -> Config {
         Config::from_ini(&Ini::new(), "defaults").expect("built-in defaults are valid")
     }

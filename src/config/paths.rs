@@ -1,12 +1,6 @@
-//! Where the admin page may put the log: inside the data folder, nowhere else.
-//!
-//! The unauthenticated `GET /logs` serves the log and `/logs/purge` empties it, so a log
-//! pointed at any file from the page would make both read and truncate that file. The
-//! rule is the page's: config.ini edited on the till (by someone who already has the
-//! machine) may still name an absolute folder, and [`super::Config::from_ini`] accepts it.
-
-//!
-//! Imports `domain` only.
+//! What the admin page may set as a path or a name. The unauthenticated `GET /logs`
+//! serves the log and `/logs/purge` empties it, so the page keeps the log inside the data
+//! folder; config.ini edited on the till may still name any folder. Imports `domain` only.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -19,32 +13,19 @@ const ACCEPTED: [&str; 2] = [
      or network path (\\\\server), for example logs or journal/till",
 ];
 
-/// A path or name the admin page may not set (config.ini on the till still may).
+/// A path or name the admin page may not set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.message(Lang::Fr))]
 pub enum PageError {
     LogFolder,
     LogFile,
-    /// A symbolic link that leads out of the data folder.
-    Outside {
-        resolved: PathBuf,
-    },
-    DownloadFolder {
-        default: String,
-        data_dir: PathBuf,
-    },
+    Outside { resolved: PathBuf },
+    DownloadFolder { default: String, data_dir: PathBuf },
     TlsAuthority,
-    TlsFile {
-        example: PathBuf,
-    },
-    HostName {
-        name: String,
-    },
+    TlsFile { example: PathBuf },
+    HostName { name: String },
     Extensions,
-    /// A listen address the till's own browser (which calls 127.0.0.1) would not reach.
-    ListenAddress {
-        host: String,
-    },
+    ListenAddress { host: String },
 }
 
 #[rustfmt::skip]
@@ -91,8 +72,7 @@ impl Message for PageError {
     }
 }
 
-/// `[logs] folder` as typed on the page: relative, no `..`, no drive, no UNC path, and
-/// not leaving the data folder through a symbolic link that exists now.
+/// `[logs] folder`: relative, no `..`, drive or UNC path, no symbolic link leading out.
 pub fn check_page_log_folder(data_dir: &Path, folder: &str) -> Result<(), PageError> {
     let lexically_inside = !folder.is_empty()
         && !folder.starts_with(['/', '\\'])
@@ -107,11 +87,8 @@ pub fn check_page_log_folder(data_dir: &Path, folder: &str) -> Result<(), PageEr
     stays_inside(data_dir, &data_dir.join(folder))
 }
 
-/// The log file itself (`folder` + `[logs] filename`): a `.log` name, so that the page
-/// cannot turn the service's own files into "the log" (`folder = .` and
-/// `filename = config.ini` would have `GET /logs` serve the password hash, and a key
-/// file the session key), and no symbolic link already there leading out of the data
-/// folder.
+/// `[logs] filename`: a `.log` name (`config.ini` as the log would serve the password
+/// hash), and no symbolic link leading out of the data folder.
 pub fn check_page_log_file(data_dir: &Path, folder: &str, filename: &str) -> Result<(), PageError> {
     if !filename.to_ascii_lowercase().ends_with(".log") || filename.len() <= 4 {
         return Err(PageError::LogFile);
@@ -119,12 +96,9 @@ pub fn check_page_log_file(data_dir: &Path, folder: &str, filename: &str) -> Res
     stays_inside(data_dir, &data_dir.join(folder).join(filename))
 }
 
-/// `[invoice_printer] download_folder` as typed on the page: the platform's default
-/// download folder, or a folder inside the data folder. The watcher prints what it finds
-/// there (to an address the page also sets) and then deletes it, so a folder chosen from
-/// the page anywhere else would let a stolen password print out and delete another
-/// folder's PDF files. Any other folder (a cashier's own Downloads) is set in config.ini
-/// on the till.
+/// `[invoice_printer] download_folder`: the default one or one inside the data folder.
+/// The watcher prints and deletes what it finds: elsewhere, a stolen password would
+/// print out and delete another folder's PDF files.
 pub fn check_page_download_folder(
     data_dir: &Path,
     folder: &str,
@@ -144,14 +118,11 @@ pub fn check_page_download_folder(
     }
 }
 
-/// `[server] cert_file` / `key_file` as typed on the page: empty, or an absolute path
-/// inside the data folder. The service reads these files and reports what it finds, so
-/// any path would make the page an oracle on the machine's files; a certificate of the
-/// shop's own is copied into the data folder first, or set in config.ini on the till.
+/// `[server] cert_file` / `key_file`: empty, or an absolute path inside the data folder
+/// (the page reports what it reads: any path would make it an oracle on the machine).
 pub fn check_page_tls_file(data_dir: &Path, file: &str) -> Result<(), PageError> {
     let path = Path::new(file);
-    // The local certificate authority is never the certificate served: its key would
-    // then be used on line, and the shop's trust in it would cover anything served.
+    // The local authority's key served on line: the shop's trust would cover anything.
     let authority = ["ca.pem", "ca-key.pem"]
         .iter()
         .any(|name| resolve(path) == resolve(&data_dir.join("tls").join(name)));
@@ -167,20 +138,17 @@ pub fn check_page_tls_file(data_dir: &Path, file: &str) -> Result<(), PageError>
     }
 }
 
-/// `[server] allowed_hosts` as typed on the page: host names (letters, digits, `-`, `.`)
-/// or IP addresses. The local certificate authority signs these names: a `*` or a
-/// name of another form would have it vouch for other sites.
+/// `[server] allowed_hosts`: host names or IP addresses. The local authority signs
+/// them: a `*` would have it vouch for other sites.
 pub fn check_page_host_names(names: &[String]) -> Result<(), PageError> {
-    let bad = names.iter().find(|n| !is_host_name(n));
-    match bad {
+    match names.iter().find(|n| !is_host_name(n)) {
         None => Ok(()),
         Some(n) => Err(PageError::HostName { name: n.clone() }),
     }
 }
 
-/// `[server] host` as typed on the page: an address the till's own 127.0.0.1 reaches, so
-/// a leaked password cannot take the service away from the POS on the till (a value the
-/// parser refuses is reported by the parser).
+/// `[server] host`: one the till's 127.0.0.1 reaches, so a leaked password cannot cut
+/// the POS off (a value the parser refuses is the parser's to report).
 pub fn check_page_listen_address(host: &str) -> Result<(), PageError> {
     match host.trim() {
         "0.0.0.0" | "127.0.0.1" => Ok(()),
@@ -191,8 +159,7 @@ pub fn check_page_listen_address(host: &str) -> Result<(), PageError> {
     }
 }
 
-/// A DNS host name (labels of letters, digits and `-`, 253 characters at most) or an IP
-/// address; never a wildcard.
+/// A DNS host name or an IP address; never a wildcard.
 pub fn is_host_name(name: &str) -> bool {
     if name.parse::<std::net::IpAddr>().is_ok() {
         return true;
@@ -211,28 +178,22 @@ pub fn is_host_name(name: &str) -> bool {
         })
 }
 
-/// `[invoice_printer] file_extensions` as typed on the page: PDF only. The watcher
-/// deletes what it printed; from the page, only invoices may be taken.
+/// `[invoice_printer] file_extensions`: PDF only (the watcher deletes what it printed).
 pub fn check_page_extensions(extensions: &[String]) -> Result<(), PageError> {
-    if extensions.iter().all(|e| e.eq_ignore_ascii_case(".pdf")) {
-        Ok(())
-    } else {
-        Err(PageError::Extensions)
-    }
+    let pdf = extensions.iter().all(|e| e.eq_ignore_ascii_case(".pdf"));
+    pdf.then_some(()).ok_or(PageError::Extensions)
 }
 
 fn stays_inside(data_dir: &Path, path: &Path) -> Result<(), PageError> {
-    let root = resolve(data_dir);
     let resolved = resolve(path);
-    if resolved.starts_with(&root) {
+    if resolved.starts_with(resolve(data_dir)) {
         Ok(())
     } else {
         Err(PageError::Outside { resolved })
     }
 }
 
-/// `path` with its longest existing part resolved (symbolic links followed), the rest
-/// appended as it is: what the log writer would open at the next start.
+/// `path` with its longest existing part resolved (links followed), the rest appended.
 fn resolve(path: &Path) -> PathBuf {
     let mut existing = path;
     let mut rest = Vec::new();

@@ -1,8 +1,6 @@
-//! Loading and saving config.ini on disk.
-//!
-//! Reading accepts what Windows Notepad writes (UTF-8 BOM, CRLF). Writing is atomic
-//! and checked: a temp file in the same folder, fsync, read back and compared with what
-//! was meant, rename; a crash or a value that would not read back never leaves a file.
+//! Loading and saving config.ini. Reading accepts what Notepad writes (BOM, CRLF);
+//! writing is atomic and checked: the temp file is read back and compared with what was
+//! meant before the rename.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,7 +11,6 @@ use ini::{EscapePolicy, Ini, LineSeparator, WriteOption};
 use super::{Config, ConfigError, KEYS};
 use crate::atomic_file::{self, Access, AtomicWriteError};
 
-/// The config file of one data folder.
 #[derive(Debug, Clone)]
 pub struct ConfigStore {
     path: PathBuf,
@@ -37,16 +34,14 @@ impl ConfigStore {
         &self.path
     }
 
-    /// Reads the raw document. BOM and CRLF are accepted.
     pub fn read_ini(&self) -> Result<Ini> {
         let bytes =
             fs::read(&self.path).with_context(|| format!("lecture de {}", self.path.display()))?;
         parse_text(&bytes).with_context(|| format!("{}: syntaxe INI invalide", self.path.display()))
     }
 
-    /// Loads config.ini, creating it with the defaults when missing and adding missing
-    /// sections (the original service did the same for `[auth]`). Invalid values are an
-    /// error naming file, section and key: the service never runs on a silent fallback.
+    /// Loads config.ini, creating it or adding missing sections with the defaults. An
+    /// invalid value is an error: the service never runs on a silent fallback.
     pub fn load_or_create(&self) -> Result<(Config, LoadOutcome)> {
         let (mut ini, mut outcome) = if self.path.exists() {
             (self.read_ini()?, LoadOutcome::Loaded)
@@ -64,47 +59,35 @@ impl ConfigStore {
         Ok((config, outcome))
     }
 
-    /// Validates `ini` completely, then replaces the file atomically. Nothing is written
-    /// when any value is invalid.
+    /// Validates `ini` completely, then replaces the file atomically.
     pub fn save(&self, ini: &Ini) -> Result<Config> {
         Ok(self.save_checked(ini)?)
     }
 
-    /// [`Self::save`] with the reason typed: the admin page answers a file that would not
-    /// read back as meant (500, naming the key) differently from an invalid value.
+    /// [`Self::save`] with the reason typed, for the admin page.
     pub fn save_checked(&self, ini: &Ini) -> Result<Config, SaveError> {
         let config = Config::from_ini(ini, &self.path.display().to_string())?;
         self.write_ini(ini)?;
         Ok(config)
     }
 
-    /// Writes `ini` through [`atomic_file::write_checked`]: the temp file that is about to
-    /// become config.ini is read back with the same reader as the next start, and renamed
-    /// only when every section and key/value (those not changed too) is what was meant.
+    /// Renames the temp file only when it reads back (as the next start will) as meant.
     fn write_ini(&self, ini: &Ini) -> Result<(), SaveError> {
         let mut buf = Vec::new();
         let opt = WriteOption {
             // Backslashes stay as typed: Windows paths such as C:\Users\Public\Downloads.
             escape_policy: EscapePolicy::Nothing,
-            line_separator: if cfg!(windows) {
-                LineSeparator::CRLF
-            } else {
-                LineSeparator::CR
-            },
+            // CRLF on Windows, LF elsewhere.
+            line_separator: LineSeparator::SystemDefault,
             kv_separator: " = ",
         };
-        ini.write_to_opt(&mut buf, opt).map_err(|e| {
-            SaveError::Io(anyhow::Error::new(e).context("mise en forme de config.ini"))
-        })?;
+        let io = |what| move |e| SaveError::Io(anyhow::Error::new(e).context(what));
+        ini.write_to_opt(&mut buf, opt)
+            .map_err(io("mise en forme de config.ini"))?;
         let check = |tmp: &Path| -> Result<(), SaveError> {
-            let bytes = fs::read(tmp).map_err(|e| {
-                SaveError::Io(anyhow::Error::new(e).context("relecture de config.ini"))
-            })?;
+            let bytes = fs::read(tmp).map_err(io("relecture de config.ini"))?;
             let again = parse_text(&bytes).map_err(|e| SaveError::Unreadable(e.to_string()))?;
-            match first_difference(ini, &again) {
-                None => Ok(()),
-                Some(d) => Err(d),
-            }
+            first_difference(ini, &again).map_or(Ok(()), Err)
         };
         atomic_file::write_checked(&self.path, &buf, Access::Shared, check).map_err(|e| match e {
             AtomicWriteError::Refused(e) => e,
@@ -116,11 +99,9 @@ impl ConfigStore {
 /// Why config.ini was not replaced. The old file is untouched in every case.
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
-    /// A value is refused by its key's parser.
     #[error(transparent)]
     Invalid(#[from] ConfigError),
-    /// The file about to replace config.ini does not read back as the configuration
-    /// meant: a value would have changed another key or section.
+    /// A value would have changed another key or section.
     #[error("config.ini relu avant remplacement ne donne pas ce qui devait être écrit: [{section}] {key} (attendu {expected:?}, relu {found:?}); rien n'est enregistré")]
     Mismatch {
         section: String,
@@ -128,20 +109,15 @@ pub enum SaveError {
         expected: Option<String>,
         found: Option<String>,
     },
-    /// The file about to replace config.ini does not parse at all.
     #[error("config.ini relu avant remplacement est illisible ({0}); rien n'est enregistré")]
     Unreadable(String),
     #[error("{0:#}")]
     Io(anyhow::Error),
 }
 
-/// Parses config.ini's text as the service always reads it. BOM and CRLF are accepted.
-///
-/// A backslash ending a line is kept as a character, as Python's configparser (which
-/// wrote the original files) does: rust-ini would read it as a line continuation and
-/// swallow the next key, so `download_folder = C:\Downloads\` followed by a newline lost
-/// the line after it (found by the `admin_form` fuzz target). A space after it stops
-/// the continuation and is trimmed with the value.
+/// Parses config.ini's text as the service always reads it. A backslash ending a line
+/// is a character, as in Python's configparser, not rust-ini's line continuation (which
+/// swallowed the next key): a space after it stops that and is trimmed with the value.
 pub(crate) fn parse_text(bytes: &[u8]) -> Result<Ini, ini::ParseError> {
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -151,41 +127,36 @@ pub(crate) fn parse_text(bytes: &[u8]) -> Result<Ini, ini::ParseError> {
 
 /// The first key (in `meant`'s order, then any extra one in `read`) whose values differ.
 fn first_difference(meant: &Ini, read: &Ini) -> Option<SaveError> {
-    let entries = |ini: &Ini| -> Vec<(String, String, String)> {
-        ini.iter()
-            .flat_map(|(section, props)| {
-                let section = section.unwrap_or("").to_string();
-                props
-                    .iter()
-                    .map(move |(k, v)| (section.clone(), k.to_string(), v.to_string()))
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    };
     let (meant, read) = (entries(meant), entries(read));
-    let find = |list: &[(String, String, String)], s: &str, k: &str| {
-        list.iter()
-            .filter(|(s2, k2, _)| s2 == s && k2 == k)
-            .map(|(_, _, v)| v.clone())
-            .collect::<Vec<_>>()
-    };
-    for (section, key, _) in meant.iter().chain(read.iter()) {
-        let (want, got) = (find(&meant, section, key), find(&read, section, key));
-        if want != got {
-            return Some(SaveError::Mismatch {
-                section: section.clone(),
-                key: key.clone(),
-                expected: want.first().cloned(),
-                found: got.first().cloned(),
-            });
-        }
-    }
-    None
+    let (section, key, want, got) = meant
+        .iter()
+        .chain(&read)
+        .map(|&(s, k, _)| (s, k, values(&meant, s, k), values(&read, s, k)))
+        .find(|(_, _, want, got)| want != got)?;
+    Some(SaveError::Mismatch {
+        section: section.to_string(),
+        key: key.to_string(),
+        expected: want.first().map(|v| v.to_string()),
+        found: got.first().map(|v| v.to_string()),
+    })
 }
 
-/// Adds the sections the service knows about and that the file lacks, with all their
-/// keys at the defaults. Existing sections are left as they are: a key missing inside an
-/// existing section simply takes its default (written only when the admin page saves).
+type Entry<'a> = (&'a str, &'a str, &'a str);
+
+/// Every (section, key, value), the general section named "".
+fn entries(ini: &Ini) -> Vec<Entry<'_>> {
+    ini.iter()
+        .flat_map(|(s, props)| props.iter().map(move |(k, v)| (s.unwrap_or(""), k, v)))
+        .collect()
+}
+
+fn values<'a>(list: &[Entry<'a>], section: &str, key: &str) -> Vec<&'a str> {
+    let found = list.iter().filter(|(s, k, _)| *s == section && *k == key);
+    found.map(|(_, _, v)| *v).collect()
+}
+
+/// Adds the known sections the file lacks, with their defaults. A key missing inside an
+/// existing section takes its default without being written.
 fn add_missing_sections(ini: &mut Ini) -> Vec<String> {
     let mut added = Vec::new();
     for spec in KEYS {

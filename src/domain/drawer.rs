@@ -1,16 +1,12 @@
-//! The drawer's configured values: the kick command (`[cashdrawer] command`), which
-//! sensor level means open, and what to do with a kick while the printer is offline.
-//! Sending them is `drawer`'s and `printer`'s job.
-//!
-//! Imports only `domain` itself.
+//! The drawer's configured values: the kick command, which sensor level means open, and
+//! a kick while the printer is offline. Sending them is `drawer`'s. Imports only `domain`.
 
 use std::fmt;
 use std::str::FromStr;
 
 use super::{choose, ParseError};
 
-/// The bytes that kick the drawer, as configured in `[cashdrawer] command` (free hex,
-/// so any printer's dialect can be used).
+/// The bytes that kick the drawer (`[cashdrawer] command`: free hex, any dialect).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrawerCommand(Vec<u8>);
 
@@ -51,9 +47,8 @@ pub const PRESETS: &[(&str, &str, [&str; 2])] = &[
 ];
 
 impl DrawerCommand {
-    /// Parses `[cashdrawer] command`: hex digits, spaces, `:` and `-` allowed between
-    /// bytes, an optional `0x` prefix. At most 64 bytes: a kick is a handful of bytes, and
-    /// the limit keeps a typo from sending a wall of data to the printer.
+    /// Hex digits, with spaces, `:` or `-` between bytes and an optional `0x`. At most 64
+    /// bytes, so a typo cannot send a wall of data to the printer.
     pub fn parse_hex(text: &str) -> Result<DrawerCommand, ParseError> {
         let cleaned: String = text
             .trim()
@@ -61,8 +56,7 @@ impl DrawerCommand {
             .chars()
             .filter(|c| !matches!(c, ' ' | ':' | '-'))
             .collect();
-        // Checked before slicing: a non-ASCII character would split a UTF-8 sequence
-        // (found by the config fuzzer).
+        // Before slicing: a non-ASCII character would split a UTF-8 sequence.
         if !cleaned.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(ParseError::DrawerHex);
         }
@@ -92,8 +86,7 @@ impl fmt::Display for DrawerCommand {
     }
 }
 
-/// Which level of the printer's drawer-sensor line (connector pin 3) means "open".
-/// Drawers differ; Epson's default (and ours) is low = open.
+/// Which level of the drawer-sensor line (pin 3) means "open"; Epson's default is low.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SensorOpenLevel {
     Low,
@@ -103,33 +96,24 @@ pub enum SensorOpenLevel {
 impl FromStr for SensorOpenLevel {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
-        let options = [
-            ("low", SensorOpenLevel::Low),
-            ("high", SensorOpenLevel::High),
-        ];
+        let options = [("low", Self::Low), ("high", Self::High)];
         choose(s, &options, "low, high", "low, high")
     }
 }
 
-/// What to do when the printer says it is offline (no paper, cover open, error) at the
-/// moment of a kick: `[cashdrawer] offline_kick`. An offline Epson-compatible printer
-/// keeps an `ESC p` in its buffer and runs it when it recovers, minutes later, in front
-/// of whoever stands at the till; real-time commands run at once, even offline.
+/// `[cashdrawer] offline_kick`: an offline printer keeps an `ESC p` and runs it when it
+/// recovers, minutes later, in front of whoever stands at the till.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OfflineKick {
-    /// Send the real-time pulse `DLE DC4 1 m t` instead: the drawer opens now.
+    /// Send the real-time pulse `DLE DC4 1 m t` instead, which runs at once.
     Realtime,
-    /// Send nothing and answer the printer's problem.
     Refuse,
 }
 
 impl FromStr for OfflineKick {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, ParseError> {
-        let options = [
-            ("realtime", OfflineKick::Realtime),
-            ("refuse", OfflineKick::Refuse),
-        ];
+        let options = [("realtime", Self::Realtime), ("refuse", Self::Refuse)];
         choose(
             s,
             &options,

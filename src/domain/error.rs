@@ -1,15 +1,12 @@
-//! [`ParseError`]: why one value of config.ini (or of the admin page) is refused, with
-//! what was typed and what is accepted. Its French text is what the original service's
-//! users and the JSON answers read, byte for byte; the English is the admin page's.
-//!
+//! [`ParseError`]: why one value of config.ini (or of the admin page) is refused, and
+//! what is accepted; French as the original said it, English for the admin page.
 //! Imports only `domain` itself.
 
 use super::lang::{told, Lang, Message};
 use super::printer_name::NameError;
 use super::printer_target::TargetError;
 
-/// One of `options` (case does not matter), or [`ParseError::Choice`] with the accepted
-/// words told in French (`fr`) and English (`en`).
+/// One of `options` (any case), or [`ParseError::Choice`] naming them in `fr` and `en`.
 pub fn choose<T: Copy>(
     s: &str,
     options: &[(&str, T)],
@@ -21,21 +18,13 @@ pub fn choose<T: Copy>(
     found.map(|&(_, v)| v).ok_or(ParseError::Choice { fr, en })
 }
 
-/// A refused value. The variants carry what the message needs (the value, the bounds);
-/// the "what is accepted" wording lives in [`Message::message`] only.
+/// A refused value, with what its message needs; the wording is [`Message::message`]'s.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.message(Lang::Fr))]
 pub enum ParseError {
     Bool,
-    /// One word out of a fixed list, given in both languages.
-    Choice {
-        fr: &'static str,
-        en: &'static str,
-    },
-    Range {
-        min: u64,
-        max: u64,
-    },
+    Choice { fr: &'static str, en: &'static str },
+    Range { min: u64, max: u64 },
     Port,
     PortNonZero,
     Ip,
@@ -43,37 +32,23 @@ pub enum ParseError {
     Empty,
     FileName,
     Extensions,
-    Origin {
-        origin: String,
-    },
+    Origin { origin: String },
     BcryptHash,
-    NetAddress {
-        text: String,
-    },
-    NetPrefix {
-        text: String,
-        max: u8,
-    },
-    /// A network of a list, with the form the list takes.
+    NetAddress { text: String },
+    NetPrefix { text: String, max: u8 },
     NetList(Box<ParseError>),
     PaperWidth,
     OptionalPath,
-    /// A character that would start a new config.ini line.
-    IniChar {
-        code: u32,
-    },
+    IniChar { code: u32 },
     IniQuote,
     IniApostrophe,
     QueueName,
     DrawerHex,
     DrawerLength,
     Fingerprint,
-    /// A certificate pin on a route that is not encrypted.
     PinNeedsTls,
     MetricsToken,
-    Ipp {
-        problem: IppProblem,
-    },
+    Ipp { problem: IppProblem },
     Target(#[from] TargetError),
     Name(#[from] NameError),
 }

@@ -1,13 +1,10 @@
-//! Where invoices go besides the system queue: an IPP printer's address (`ipp_uri`) and
-//! the SHA-256 pin of its certificate (`ipps_fingerprint`). Sending is `invoices`'.
-//!
-//! Imports only `domain` itself.
+//! Where invoices go besides the system queue: an IPP printer (`ipp_uri`) and the pin of
+//! its certificate (`ipps_fingerprint`). Sending is `invoices`'. Imports only `domain`.
 
 use super::error::IppProblem;
 use super::ParseError;
 
-/// `ipp://host[:port]/path` (port 631 by default), `ipps://` (TLS, also 631: printers
-/// and CUPS serve both on one port), `http://` (80) or `https://` (443).
+/// `ipp://host[:port]/path` (631), `ipps://` (TLS, also 631), `http://` or `https://`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IppUri {
     pub host: String,
@@ -15,7 +12,6 @@ pub struct IppUri {
     pub path: String,
     /// The URI as written, sent as `printer-uri`.
     pub uri: String,
-    /// `ipps://` or `https://`: the request goes over TLS.
     pub tls: bool,
 }
 
@@ -55,12 +51,11 @@ impl IppUri {
                 .map_err(|_| refuse(IppProblem::Port(p.to_string())))?,
             None => default_port,
         };
-        let host = host.to_string();
         if host.is_empty() {
             return Err(refuse(IppProblem::NoHost));
         }
         Ok(IppUri {
-            host,
+            host: host.to_string(),
             port,
             path: path.to_string(),
             uri: uri.to_string(),
@@ -69,8 +64,7 @@ impl IppUri {
     }
 }
 
-/// SHA-256 of a certificate's DER encoding, shown as `AB:CD:…` (the form browsers and
-/// `openssl x509 -fingerprint -sha256` print).
+/// SHA-256 of a certificate's DER encoding, shown as `AB:CD:…` as browsers print it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Fingerprint(pub [u8; 32]);
 
@@ -91,11 +85,7 @@ impl Fingerprint {
 
     /// Empty = no pin.
     pub fn parse_optional(v: &str) -> Result<Option<Fingerprint>, ParseError> {
-        if v.is_empty() {
-            Ok(None)
-        } else {
-            Fingerprint::parse(v).map(Some)
-        }
+        (!v.is_empty()).then(|| Fingerprint::parse(v)).transpose()
     }
 }
 

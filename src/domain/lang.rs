@@ -1,14 +1,9 @@
-//! The two languages a message can be told in, and the one way a domain value tells
-//! what went wrong: [`Message::message`].
-//!
-//! French is the service's language: the JSON answers, the log and the start-up errors
-//! say it, word for word as the original service did. English exists for the admin page
-//! only. Owns no HTTP type (the page picks the language from its headers in `http`);
-//! imports nothing of the crate.
+//! The two languages a message can be told in, and [`Message::message`]. French is the
+//! service's (JSON answers, the log, as the original said it); English is the admin
+//! page's only, picked in `http`. Imports nothing of the crate.
 
 use std::fmt;
 
-/// The admin page's two languages; French everywhere else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     Fr,
@@ -20,7 +15,6 @@ impl Lang {
         self == Lang::En
     }
 
-    /// Picks the French or English member of a pair.
     pub fn pick<T>(self, pair: [T; 2]) -> T {
         let [fr, en] = pair;
         match self {
@@ -30,8 +24,7 @@ impl Lang {
     }
 }
 
-/// One message in `lang`: the French or the English `format!` of the same values (only
-/// the one asked for is built).
+/// The French or the English `format!` of the same values, as `lang` says.
 macro_rules! told {
     ($lang:expr, $fr:literal, $en:literal $(,)?) => {
         match $lang {
@@ -42,15 +35,13 @@ macro_rules! told {
 }
 pub(crate) use told;
 
-/// An error that can be told in either language. The French text is the one the JSON
-/// answers and the log carry; `Display` of every domain error is it.
+/// An error told in either language; its `Display` is the French.
 pub trait Message {
     fn message(&self, lang: Lang) -> String;
 }
 
-/// A message already told in both languages, for a page that collects errors of
-/// several kinds (config values, devices, certificates) by field before it knows which
-/// language it will be shown in. Reads as its French text.
+/// A message told in both languages, for a page that collects errors before it knows
+/// its language. Reads as its French text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
     pub fr: String,
@@ -58,7 +49,6 @@ pub struct Text {
 }
 
 impl Text {
-    /// A fixed text in both languages.
     pub fn new(pair: [&str; 2]) -> Text {
         let [fr, en] = pair.map(str::to_string);
         Text { fr, en }

@@ -1,14 +1,10 @@
-//! `[logs] format`: how each log line is written. Writing it is `logs`'.
-//!
-//! Imports only `domain` itself.
+//! `[logs] format`: how each log line is written (by `logs`). Imports only `domain`.
 
 use std::str::FromStr;
 
 use super::ParseError;
 
-/// `[logs] format`: the French-reading text columns (default, unchanged), or one JSON
-/// object per line for log shippers (Loki, Elastic, Graylog) that should not have to
-/// parse columns.
+/// Text columns, or one JSON object per line for log shippers (Loki, Elastic, Graylog).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LogFormat {
     #[default]

@@ -1,11 +1,6 @@
 //! The bottom layer: the values config.ini and the admin page are made of, their
-//! parsers, and why a value is refused ([`ParseError`], told in French or English by
-//! [`Message::message`]).
-//!
-//! Owns printer targets and names, networks, the drawer command, invoice routes, the log
-//! format, the printer timeouts and every single-value parser. Pure: no I/O, no clock,
-//! no globals. Must not import any other module of the crate (`escpos` is its sibling
-//! leaf); everything else imports it.
+//! parsers, and why a value is refused ([`ParseError`], told by [`Message::message`]).
+//! Pure: no I/O, no clock, no globals. Must not import any other module of the crate.
 
 mod drawer;
 mod error;

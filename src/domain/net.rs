@@ -1,15 +1,12 @@
 //! IP networks as shop owners type them (`192.168.1.0/24`, a bare address), and how a
-//! caller's address is matched against them.
-//!
-//! Imports only `domain` itself.
+//! caller's address is matched against them. Imports only `domain` itself.
 
 use std::net::IpAddr;
 
 use super::values::parse_list;
 use super::ParseError;
 
-/// An IP network in CIDR form; a bare address means that one host. The arithmetic is
-/// `ipnet`'s; this type adds how users type networks and how callers are matched.
+/// An IP network in CIDR form (`ipnet`'s); a bare address means that one host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IpNet(ipnet::IpNet);
 

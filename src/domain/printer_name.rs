@@ -1,10 +1,6 @@
-//! Named printers (`[printers]`): the kitchen and bar printers Odoo's restaurants send
-//! order tickets to, each reached at its own ePOS address (`/<name>/cgi-bin/epos/...`).
-//!
-//! A name becomes a URL path segment, a log field and an INI key: hence a strict,
-//! lower-case charset, and a bounded count. Each printer gets its own queue in
-//! `printer`'s pool, so a dead kitchen printer never holds the receipt printer.
-//!
+//! Named printers (`[printers]`): the kitchen and bar printers of Odoo's restaurants,
+//! each at its own ePOS address (`/<name>/cgi-bin/epos/...`). A name is a URL segment, a
+//! log field and an INI key: hence a strict charset and a bounded count.
 //! Imports only `domain` itself.
 
 use std::fmt;
@@ -12,12 +8,10 @@ use std::fmt;
 use super::lang::{told, Lang, Message};
 use super::{ParseError, PrinterTarget};
 
-/// At most this many named printers: one per kitchen station or bar is a handful.
+/// At most this many named printers.
 pub const MAX_NAMED: usize = 16;
-/// Longest name, in characters.
 pub const NAME_MAX: usize = 32;
-/// The log label of the receipt/drawer printer (`[printer] name`), refused as a name so
-/// that `printer=default` in the log always means that one.
+/// The log label of `[printer] name`, refused as a name so that it means that one only.
 pub const DEFAULT_LABEL: &str = "default";
 
 const ACCEPTED_NAME: [&str; 2] = [
@@ -27,7 +21,6 @@ const ACCEPTED_NAME: [&str; 2] = [
      letter or a digit), other than default; for example kitchen = tcp://192.168.1.60:9100",
 ];
 
-/// Why a `[printers]` name is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.message(Lang::Fr))]
 pub enum NameError {
@@ -62,10 +55,7 @@ pub struct PrinterName(String);
 
 impl PrinterName {
     pub fn parse(text: &str) -> Result<PrinterName, NameError> {
-        let first_ok = text
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        let first_ok = text.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit());
         let rest_ok = text
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
@@ -97,13 +87,11 @@ pub struct NamedEntryError {
     pub reason: ParseError,
 }
 
-/// The `[printers]` section, in the file's order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NamedPrinters(Vec<(PrinterName, PrinterTarget)>);
 
 impl NamedPrinters {
-    /// Parses `name = target` entries: every name checked, unique, every target through
-    /// [`PrinterTarget::parse`], at most [`MAX_NAMED`]. The first bad entry is the error.
+    /// Parses `name = target` entries; the first bad entry is the error.
     pub fn parse<'a>(
         entries: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<NamedPrinters, NamedEntryError> {
@@ -128,10 +116,8 @@ impl NamedPrinters {
         Ok(NamedPrinters(list))
     }
 
-    /// The target of the printer called `name`, if there is one.
     pub fn get(&self, name: &str) -> Option<&PrinterTarget> {
-        self.0
-            .iter()
+        self.iter()
             .find(|(n, _)| n.as_str() == name)
             .map(|(_, t)| t)
     }
@@ -149,10 +135,7 @@ impl NamedPrinters {
         if self.0.is_empty() {
             return "aucune".to_string();
         }
-        self.0
-            .iter()
-            .map(|(n, _)| n.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        let names: Vec<_> = self.iter().map(|(n, _)| n.as_str()).collect();
+        names.join(", ")
     }
 }

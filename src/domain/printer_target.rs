@@ -1,7 +1,5 @@
 //! Where a printer is: `[printer] name` (and each `[printers]` entry) parsed into a
-//! [`PrinterTarget`], and written back. The checks that need the machine (is the path a
-//! device, is the address this service) are `printer`'s.
-//!
+//! [`PrinterTarget`], and written back. The checks that need the machine are `printer`'s.
 //! Imports only `domain` itself.
 
 use std::fmt;
@@ -10,28 +8,26 @@ use std::path::PathBuf;
 use super::lang::{told, Lang, Message};
 use super::ParseError;
 
-/// A printer as configured. A bare name is a system queue (Windows spooler, CUPS);
-/// the URI forms reach the printer directly.
+/// A printer as configured: `TICKET` (a system queue, sent RAW), `tcp://host:9100` (raw
+/// socket), `serial:COM3?baud=9600`, `file:/dev/usb/lp0` (or `usb:`: a character device,
+/// or `LPT1` on Windows), `virtual` (the built-in emulated ESC/POS printer).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PrinterTarget {
-    /// `TICKET`: a system printer queue, sent RAW.
     System(String),
-    /// `tcp://host:9100`: raw socket (JetDirect), bidirectional.
     Tcp {
         host: String,
         port: u16,
         status: bool,
     },
-    /// `serial:COM3?baud=9600` or `serial:/dev/ttyUSB0?baud=19200`.
     Serial {
         path: String,
         baud: u32,
         status: bool,
     },
-    /// `file:/dev/usb/lp0` (or `usb:///dev/usb/lp0`, the same): a character device
-    /// (Linux USB printer class, a serial tty), or a device name on Windows (`LPT1`).
-    File { path: PathBuf, status: bool },
-    /// `virtual`: the built-in emulated ESC/POS printer.
+    File {
+        path: PathBuf,
+        status: bool,
+    },
     Virtual,
 }
 
@@ -46,29 +42,17 @@ const ACCEPTED: [&str; 2] = [
 pub enum TargetError {
     Empty,
     Control,
-    UnknownParam {
-        key: String,
-        known: &'static [&'static str],
-    },
-    TcpPort {
-        port: String,
-    },
-    TcpHost {
-        text: String,
-    },
+    UnknownParam { key: String, known: Params },
+    TcpPort { port: String },
+    TcpHost { text: String },
     NoSerialPort,
-    Baud {
-        value: String,
-    },
+    Baud { value: String },
     NoPath,
-    Scheme {
-        text: String,
-    },
-    /// `status=` that is not a boolean.
-    Flag {
-        key: &'static str,
-    },
+    Scheme { text: String },
+    Flag { key: &'static str },
 }
+
+type Params = &'static [&'static str];
 
 #[rustfmt::skip]
 impl Message for TargetError {
@@ -105,13 +89,10 @@ impl Message for TargetError {
     }
 }
 
-/// Splits `a?k=v&k2=v2`, refusing unknown keys.
 type Query<'a> = Vec<(&'a str, &'a str)>;
 
-fn split_query<'a>(
-    s: &'a str,
-    known: &'static [&'static str],
-) -> Result<(&'a str, Query<'a>), TargetError> {
+/// Splits `a?k=v&k2=v2`, refusing unknown keys.
+fn split_query<'a>(s: &'a str, known: Params) -> Result<(&'a str, Query<'a>), TargetError> {
     let Some((head, query)) = s.split_once('?') else {
         return Ok((s, Vec::new()));
     };
@@ -120,7 +101,7 @@ fn split_query<'a>(
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         if !known.contains(&k) {
             return Err(TargetError::UnknownParam {
-                key: k.to_string(),
+                key: k.into(),
                 known,
             });
         }
@@ -156,21 +137,12 @@ impl PrinterTarget {
                 _ => (addr, None),
             };
             let host = host.trim_start_matches('[').trim_end_matches(']');
-            let port = match port {
-                None => 9100,
-                Some(p) => match p.parse::<u16>() {
-                    Ok(p) if p > 0 => p,
-                    _ => {
-                        return Err(TargetError::TcpPort {
-                            port: p.to_string(),
-                        })
-                    }
-                },
-            };
+            let port = port.map_or(Ok(9100), |p| match p.parse::<u16>() {
+                Ok(p) if p > 0 => Ok(p),
+                _ => Err(TargetError::TcpPort { port: p.into() }),
+            })?;
             if host.is_empty() || host.contains(['/', ' ', '@']) {
-                return Err(TargetError::TcpHost {
-                    text: text.to_string(),
-                });
+                return Err(TargetError::TcpHost { text: text.into() });
             }
             return Ok(PrinterTarget::Tcp {
                 host: host.to_string(),
@@ -185,17 +157,11 @@ impl PrinterTarget {
             if path.is_empty() {
                 return Err(TargetError::NoSerialPort);
             }
-            let baud = match q.iter().rev().find(|(k, _)| *k == "baud") {
-                None => 9600,
-                Some((_, v)) => match v.parse::<u32>() {
-                    Ok(b) if (300..=4_000_000).contains(&b) => b,
-                    _ => {
-                        return Err(TargetError::Baud {
-                            value: v.to_string(),
-                        })
-                    }
-                },
-            };
+            let baud = q.iter().rev().find(|(k, _)| *k == "baud");
+            let baud = baud.map_or(Ok(9600), |&(_, v)| match v.parse::<u32>() {
+                Ok(b) if (300..=4_000_000).contains(&b) => Ok(b),
+                _ => Err(TargetError::Baud { value: v.into() }),
+            })?;
             return Ok(PrinterTarget::Serial {
                 path: path.to_string(),
                 baud,
@@ -218,9 +184,7 @@ impl PrinterTarget {
             });
         }
         if text.contains("://") {
-            return Err(TargetError::Scheme {
-                text: text.to_string(),
-            });
+            return Err(TargetError::Scheme { text: text.into() });
         }
         Ok(PrinterTarget::System(text.to_string()))
     }
@@ -263,9 +227,7 @@ impl fmt::Display for PrinterTarget {
                 Ok(())
             }
             PrinterTarget::Serial { path, baud, status } => {
-                // A path that itself starts with "//" keeps it through one stripped "//".
-                let sep = if path.starts_with("//") { "//" } else { "" };
-                write!(f, "serial:{sep}{path}?baud={baud}")?;
+                write!(f, "serial:{}{path}?baud={baud}", sep(path))?;
                 if !status {
                     f.write_str("&status=off")?;
                 }
@@ -273,8 +235,7 @@ impl fmt::Display for PrinterTarget {
             }
             PrinterTarget::File { path, status } => {
                 let shown = path.display().to_string();
-                let sep = if shown.starts_with("//") { "//" } else { "" };
-                write!(f, "file:{sep}{shown}")?;
+                write!(f, "file:{}{shown}", sep(&shown))?;
                 if *status {
                     f.write_str("?status=on")?;
                 }
@@ -282,5 +243,14 @@ impl fmt::Display for PrinterTarget {
             }
             PrinterTarget::Virtual => f.write_str("virtual"),
         }
+    }
+}
+
+/// A path that itself starts with "//" keeps it through the one "//" parsing strips.
+fn sep(path: &str) -> &'static str {
+    if path.starts_with("//") {
+        "//"
+    } else {
+        ""
     }
 }

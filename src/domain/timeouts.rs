@@ -1,24 +1,12 @@
-//! `[printer] connect_timeout_ms` / `write_timeout_ms`: the bounds of every printer
-//! operation. Applying them is `printer`'s.
-//!
+//! `[printer] connect_timeout_ms` / `write_timeout_ms`, applied by `printer`.
 //! Imports only `domain` itself.
 
 use std::time::Duration;
 
-/// Bounds for every printer operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
     /// Connecting (TCP) or opening (serial, device, spooler).
     pub connect: Duration,
     /// Each write, and each status read.
     pub write: Duration,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Timeouts {
-            connect: Duration::from_secs(2),
-            write: Duration::from_secs(2),
-        }
-    }
 }

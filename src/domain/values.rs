@@ -1,15 +1,11 @@
 //! Parsers for single config values: booleans, numbers, ports, addresses, names, lists,
-//! origins. Each refuses with a [`ParseError`], which config wraps with the file,
-//! section and key.
-//!
-//! Imports only `domain` itself: no I/O, no config, no HTTP.
+//! origins, each refusing with a [`ParseError`]. Imports only `domain` itself.
 
 use std::net::IpAddr;
 
 use super::ParseError;
 
-/// `[server] allowed_origins`: `*` (any origin) or exact origins such as
-/// `https://shop.odoo.com`.
+/// `[server] allowed_origins`: `*` or exact origins such as `https://shop.odoo.com`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AllowedOrigins {
     Any,
@@ -57,24 +53,17 @@ pub fn parse_ip(v: &str) -> Result<IpAddr, ParseError> {
     v.parse::<IpAddr>().map_err(|_| ParseError::Ip)
 }
 
-/// An IP address or a host name, or nothing.
 pub fn parse_host_or_empty(v: &str) -> Result<String, ParseError> {
     let ok = v
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
-    if ok {
-        Ok(v.to_string())
-    } else {
-        Err(ParseError::HostOrEmpty)
-    }
+    ok.then(|| v.to_string()).ok_or(ParseError::HostOrEmpty)
 }
 
 pub fn parse_nonempty(v: &str) -> Result<String, ParseError> {
-    if v.is_empty() {
-        Err(ParseError::Empty)
-    } else {
-        Ok(v.to_string())
-    }
+    (!v.is_empty())
+        .then(|| v.to_string())
+        .ok_or(ParseError::Empty)
 }
 
 /// A bare file name: no folder part, so the log file cannot be written elsewhere.
@@ -84,11 +73,7 @@ pub fn parse_file_name(v: &str) -> Result<String, ParseError> {
         || v == ".."
         || v.contains(['/', '\\', ':', '\0'])
         || v.chars().any(char::is_control);
-    if bad {
-        Err(ParseError::FileName)
-    } else {
-        Ok(v.to_string())
-    }
+    (!bad).then(|| v.to_string()).ok_or(ParseError::FileName)
 }
 
 /// Comma- or space-separated list, empty items dropped.
@@ -105,11 +90,7 @@ pub fn parse_extensions(v: &str) -> Result<Vec<String>, ParseError> {
         .into_iter()
         .map(|e| {
             let e = e.to_ascii_lowercase();
-            if e.starts_with('.') {
-                e
-            } else {
-                format!(".{e}")
-            }
+            format!(".{}", e.strip_prefix('.').unwrap_or(&e))
         })
         .collect();
     if list.is_empty()
@@ -127,39 +108,28 @@ pub fn parse_origins(v: &str) -> Result<AllowedOrigins, ParseError> {
     if list.is_empty() || list.iter().any(|o| o == "*") {
         return Ok(AllowedOrigins::Any);
     }
-    for origin in &list {
-        let rest = origin
+    let bad = list.iter().find(|o| {
+        let host = o
             .strip_prefix("https://")
-            .or_else(|| origin.strip_prefix("http://"));
-        match rest {
-            Some(host) if !host.is_empty() && !host.contains('/') => {}
-            _ => {
-                return Err(ParseError::Origin {
-                    origin: origin.clone(),
-                })
-            }
-        }
+            .or_else(|| o.strip_prefix("http://"));
+        !host.is_some_and(|h| !h.is_empty() && !h.contains('/'))
+    });
+    match bad {
+        Some(o) => Err(ParseError::Origin { origin: o.clone() }),
+        None => Ok(AllowedOrigins::List(list)),
     }
-    Ok(AllowedOrigins::List(list))
 }
 
-/// Accepts an Argon-free world of hashes: only bcrypt, as written by us or by the
-/// original service (Python's bcrypt writes `$2b$`).
+/// Only bcrypt, as written by us or by the original service (Python writes `$2b$`).
 pub fn parse_bcrypt_hash(v: &str) -> Result<String, ParseError> {
-    let ok = v.is_empty()
-        || (v.len() == 60
-            && ["$2a$", "$2b$", "$2y$", "$2x$"]
-                .iter()
-                .any(|p| v.starts_with(p)));
-    if ok {
-        Ok(v.to_string())
-    } else {
-        Err(ParseError::BcryptHash)
-    }
+    let bcrypt = ["$2a$", "$2b$", "$2y$", "$2x$"]
+        .iter()
+        .any(|p| v.starts_with(p));
+    let ok = v.is_empty() || (v.len() == 60 && bcrypt);
+    ok.then(|| v.to_string()).ok_or(ParseError::BcryptHash)
 }
 
-/// Printable width in dots: a number (8 to 2048), or `58mm` (384 dots) / `80mm`
-/// (576 dots), the two usual roll widths at 203 dpi.
+/// Printable width in dots (8 to 2048), or the usual rolls at 203 dpi: `58mm`, `80mm`.
 pub fn parse_paper_width(v: &str) -> Result<u32, ParseError> {
     match v.to_ascii_lowercase().replace(' ', "").as_str() {
         "58mm" => Ok(384),
@@ -179,13 +149,10 @@ pub fn parse_optional_path(v: &str) -> Result<Option<std::path::PathBuf>, ParseE
     Ok((!v.is_empty()).then(|| std::path::PathBuf::from(v)))
 }
 
-/// Whether a value typed on the admin page can be written into config.ini as one
-/// `key = value` line that reads back exactly as typed. Line breaks of every kind, NUL
-/// and other control characters would start a new line, so a new key or section (the
-/// invoice `command` run at the next PDF); a `"` (and a leading `'`) opens a quoted
-/// value that rust-ini reads across lines, up to the next quote or the end of the file,
-/// which then no longer parses; bidirectional marks hide what the file really says.
-/// `=`, `;`, `#` and `[` are plain text after `key = ` (no inline comments) and pass.
+/// Whether a value from the admin page is one `key = value` line that reads back as
+/// typed: line breaks and control characters would start a new key (the invoice
+/// `command`), a `"` or leading `'` opens a quoted value read across lines, bidirectional
+/// marks hide what the file says. `=`, `;`, `#` and `[` are plain text there.
 pub fn check_ini_text(v: &str) -> Result<(), ParseError> {
     for c in v.chars() {
         let refused = c.is_control()
@@ -205,9 +172,7 @@ pub fn check_ini_text(v: &str) -> Result<(), ParseError> {
 }
 
 /// `[invoice_printer] name`: a system queue (`FACTURE`, `\\serveur\FACTURE`), optionally
-/// `queue@host[:port]` for the raw socket, or empty (no system queue). The queue is given
-/// to the print spooler and to `{printer}` of the invoice command: one line. (Quotes are
-/// the page's text rule, [`check_ini_text`]: a file edited by hand keeps loading.)
+/// `queue@host[:port]` for the raw socket, or empty. One line (quotes: [`check_ini_text`]).
 pub fn parse_queue_name(v: &str) -> Result<String, ParseError> {
     let bad =
         v.chars().count() > 255 || v.chars().any(char::is_control) || v.matches('@').count() > 1;

@@ -1,9 +1,6 @@
-//! The HTTPS certificate's end of validity, for the "expiring in < 30 days" alert.
-//!
-//! Read from the certificate file the listener loads (`[server] cert_file`, else the
-//! generated `tls/cert.pem`; the caller names it), parsed only when the file changed, with a minimal DER
-//! walk to `tbsCertificate.validity.notAfter` (RFC 5280 §4.1): no X.509 crate for
-//! one field.
+//! The HTTPS certificate's end of validity, for the "expiring soon" alert: parsed when
+//! the file changed, by a minimal DER walk to `tbsCertificate.validity.notAfter` (RFC
+//! 5280 §4.1), no X.509 crate for one field.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -19,8 +16,7 @@ pub struct ExpiryCache {
 }
 
 impl ExpiryCache {
-    /// `notAfter` of the first certificate of the served chain; `None` when there is
-    /// no certificate file (HTTPS off) or it cannot be read.
+    /// `notAfter` of the served chain's first certificate; `None` when there is none.
     pub fn not_after(&self, path: &Path) -> Option<SystemTime> {
         let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
         let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
@@ -29,15 +25,13 @@ impl ExpiryCache {
                 return *expiry;
             }
         }
-        let expiry = read_not_after(path);
+        let first = CertificateDer::pem_file_iter(path)
+            .ok()
+            .and_then(|mut c| c.next()?.ok());
+        let expiry = first.and_then(|der| not_after(der.as_ref()));
         *last = Some((path.to_path_buf(), modified, expiry));
         expiry
     }
-}
-
-fn read_not_after(path: &Path) -> Option<SystemTime> {
-    let first = CertificateDer::pem_file_iter(path).ok()?.next()?.ok()?;
-    not_after(first.as_ref())
 }
 
 /// One DER element: (tag, content, rest).
@@ -68,15 +62,8 @@ const GENERALIZED_TIME: u8 = 0x18;
 /// `[0] EXPLICIT Version` of a v3 certificate.
 const VERSION_TAG: u8 = 0xa0;
 
-/// `notAfter` of a DER certificate.
 pub fn not_after(der: &[u8]) -> Option<SystemTime> {
-    let (SEQUENCE, certificate, _) = element(der)? else {
-        return None;
-    };
-    let (SEQUENCE, tbs, _) = element(certificate)? else {
-        return None;
-    };
-    let mut rest = tbs;
+    let mut rest = sequence(sequence(der)?)?;
     let (tag, _, after) = element(rest)?;
     if tag == VERSION_TAG {
         rest = after;
@@ -85,16 +72,18 @@ pub fn not_after(der: &[u8]) -> Option<SystemTime> {
     for _ in 0..3 {
         rest = element(rest)?.2;
     }
-    let (SEQUENCE, validity, _) = element(rest)? else {
-        return None;
-    };
-    let (_, _, after_not_before) = element(validity)?;
+    let (_, _, after_not_before) = element(sequence(rest)?)?;
     let (tag, time, _) = element(after_not_before)?;
     parse_time(tag, std::str::from_utf8(time).ok()?)
 }
 
-/// UTCTime `YYMMDDHHMMSSZ` (years 1950–2049, RFC 5280) or GeneralizedTime
-/// `YYYYMMDDHHMMSSZ`.
+/// The content of the SEQUENCE that `der` starts with.
+fn sequence(der: &[u8]) -> Option<&[u8]> {
+    let (tag, content, _) = element(der)?;
+    (tag == SEQUENCE).then_some(content)
+}
+
+/// UTCTime `YYMMDDHHMMSSZ` (1950–2049) or GeneralizedTime `YYYYMMDDHHMMSSZ`.
 fn parse_time(tag: u8, text: &str) -> Option<SystemTime> {
     let digits = text.strip_suffix('Z')?;
     let full = match (tag, digits.len()) {
@@ -112,42 +101,5 @@ fn parse_time(tag: u8, text: &str) -> Option<SystemTime> {
         Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64))
     } else {
         SystemTime::UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs()))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn certificate_until(year: i32) -> Vec<u8> {
-        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
-        params.not_after = rcgen::date_time_ymd(year, 3, 4);
-        let key = rcgen::KeyPair::generate().unwrap();
-        params.self_signed(&key).unwrap().der().to_vec()
-    }
-
-    fn year_of(t: SystemTime) -> String {
-        chrono::DateTime::<chrono::Utc>::from(t)
-            .format("%Y-%m-%d")
-            .to_string()
-    }
-
-    #[test]
-    fn reads_not_after_of_utc_and_generalized_times() {
-        // rcgen writes UTCTime before 2050 and GeneralizedTime from 2050 on.
-        for year in [2031, 2049, 2050, 2120] {
-            let t = not_after(&certificate_until(year)).expect("parsed");
-            assert_eq!(year_of(t), format!("{year}-03-04"));
-        }
-    }
-
-    #[test]
-    fn garbage_is_none_never_a_panic() {
-        let good = certificate_until(2031);
-        for cut in [0, 1, 2, 10, 100, good.len() / 2, good.len() - 1] {
-            let _ = not_after(&good[..cut]);
-        }
-        assert_eq!(not_after(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]), None);
-        assert_eq!(not_after(b"not a certificate"), None);
     }
 }

@@ -6,7 +6,6 @@ use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEn
 use crate::domain::PrinterTarget;
 use crate::printer::{PrinterError, PrinterErrorKind};
 
-/// How the drawer was asked to open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Route {
     /// `/open-cash-drawer`, the Odoo module's call.
@@ -23,21 +22,22 @@ pub enum Route {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Outcome(Option<PrinterErrorKind>);
 
-impl Route {
-    pub fn as_str(self) -> &'static str {
-        match self {
+impl EncodeLabelValue for Route {
+    fn encode(&self, encoder: &mut LabelValueEncoder) -> Result<(), std::fmt::Error> {
+        let text = match self {
             Route::Module => "module",
             Route::Epos => "epos",
             Route::HwProxy => "hw_proxy",
             Route::Admin => "admin",
-        }
+        };
+        std::fmt::Write::write_str(encoder, text)
     }
 }
 
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
+impl EncodeLabelValue for Outcome {
+    fn encode(&self, encoder: &mut LabelValueEncoder) -> Result<(), std::fmt::Error> {
         use PrinterErrorKind as K;
-        match self.0 {
+        let text = match self.0 {
             None => "ok",
             Some(K::Unreachable) => "unreachable",
             Some(K::UnknownPrinter) => "unknown_printer",
@@ -46,19 +46,8 @@ impl Outcome {
             Some(K::Offline) => "offline",
             Some(K::BadAnswer) => "bad_answer",
             Some(K::Busy) => "busy",
-        }
-    }
-}
-
-impl EncodeLabelValue for Route {
-    fn encode(&self, encoder: &mut LabelValueEncoder) -> Result<(), std::fmt::Error> {
-        std::fmt::Write::write_str(encoder, self.as_str())
-    }
-}
-
-impl EncodeLabelValue for Outcome {
-    fn encode(&self, encoder: &mut LabelValueEncoder) -> Result<(), std::fmt::Error> {
-        std::fmt::Write::write_str(encoder, self.as_str())
+        };
+        std::fmt::Write::write_str(encoder, text)
     }
 }
 
@@ -72,19 +61,12 @@ pub struct KickLabels {
     pub outcome: Outcome,
 }
 
-impl KickLabels {
-    pub fn new(route: Route, outcome: Outcome) -> Self {
-        KickLabels { route, outcome }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 pub struct RouteLabels {
     pub route: Route,
 }
 
-/// A print job: the printer is the configured target (`[printer] name`), never
-/// anything a caller chose.
+/// A print job: the printer is the configured target, never what a caller chose.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 pub struct JobLabels {
     pub printer: String,

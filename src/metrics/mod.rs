@@ -1,25 +1,13 @@
-//! Prometheus metrics (issue 16): what a chain with many tills alerts on, served by
-//! `GET /metrics`.
-//!
-//! Layer 4 (issue 15): owns the metric families, their hooks and the text encoding.
-//! Imports only lower layers and its neighbours' values (`printer`, `invoices`); never
-//! the service state or HTTP: the route gathers a [`Snapshot`] and passes it in.
-//!
-//! Two kinds of values:
-//! - events (drawer kicks, print jobs, login failures) are counted when they happen,
-//!   through the one-line hooks below ([`Metrics::kick`], [`Metrics::print`],
-//!   [`Metrics::epos`], [`Metrics::login_failed`], [`Metrics::login_throttled`]);
-//! - states (printer health, invoice backlog, log write failures, certificate expiry,
-//!   process) are read at scrape time from the state that already holds them (given
-//!   as a [`Snapshot`]), so they can never drift from what `/status` says, and cost
-//!   nothing between scrapes.
-//!
-//! Labels are bounded: routes and outcomes are closed enums, printers are the
-//! configured ones. No file name, no peer address ever becomes a label.
+//! Prometheus metrics served by `GET /metrics`. Events (kicks, print jobs, login
+//! failures) are counted by the hooks when they happen; states (printer health, invoice
+//! backlog, certificate, process) are read at scrape time from a [`Snapshot`] the route
+//! gathers, so they never drift from `/status`. Labels are closed enums and configured
+//! printers only. Imports lower layers and `printer`/`invoices` values; never the state
+//! or HTTP.
 
-mod cert;
+pub mod cert;
 mod labels;
-mod process;
+pub mod process;
 mod scrape;
 
 use std::future::Future;
@@ -39,24 +27,23 @@ pub use scrape::Snapshot;
 use crate::domain::PrinterTarget;
 use crate::printer::PrinterError;
 
-/// Bounds (seconds) of the kick latency histogram: a kick is a few ms on a healthy
-/// printer; the printer timeouts (2 s by default, up to 60 s) bound the slow end.
+/// Seconds: a kick is a few ms on a healthy printer; the timeouts bound the slow end.
 const KICK_BUCKETS: [f64; 12] = [
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
 ];
-/// Bounds (seconds) of the receipt latency histogram: a raster receipt takes longer.
+/// Seconds: a raster receipt takes longer.
 const RECEIPT_BUCKETS: [f64; 12] = [
     0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0,
 ];
 
-/// The service's metrics: one per service state (which holds it), cheap to clone.
+/// The service's metrics, held by the service state; cheap to clone.
 #[derive(Clone)]
 pub struct Metrics {
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    /// Families updated by the hooks; the scrape-time ones are built per scrape.
+    /// The hooks' families; the scrape-time ones are built per scrape.
     registry: Registry,
     kicks: Family<KickLabels, Counter>,
     kick_seconds: Family<RouteLabels, Histogram>,
@@ -65,8 +52,7 @@ struct Inner {
     receipt_seconds: Family<RouteLabels, Histogram>,
     login_failures: Counter,
     login_throttled: Counter,
-    /// When the service state was built: the start time Prometheus sees (a change of
-    /// it is a restart).
+    /// The start time Prometheus sees: a change of it is a restart.
     started: SystemTime,
     certificate: cert::ExpiryCache,
 }
@@ -79,78 +65,66 @@ impl Default for Metrics {
 
 impl Metrics {
     pub fn new() -> Metrics {
-        let mut registry = Registry::with_prefix("cashdrawer");
-        let kicks = Family::<KickLabels, Counter>::default();
-        registry.register(
+        let mut m = Inner {
+            registry: Registry::with_prefix("cashdrawer"),
+            kicks: Family::default(),
+            kick_seconds: Family::new_with_constructor(|| Histogram::new(KICK_BUCKETS)),
+            jobs: Family::default(),
+            job_bytes: Family::default(),
+            receipt_seconds: Family::new_with_constructor(|| Histogram::new(RECEIPT_BUCKETS)),
+            login_failures: Counter::default(),
+            login_throttled: Counter::default(),
+            started: SystemTime::now(),
+            certificate: cert::ExpiryCache::default(),
+        };
+        let r = &mut m.registry;
+        r.register(
             "drawer_kicks",
             "Drawer kicks by route (module, epos, hw_proxy, admin) and outcome (ok or the printer error kind)",
-            kicks.clone(),
+            m.kicks.clone(),
         );
-        let kick_seconds =
-            Family::<RouteLabels, Histogram>::new_with_constructor(|| Histogram::new(KICK_BUCKETS));
-        registry.register_with_unit(
+        r.register_with_unit(
             "drawer_kick_duration",
             "Time from the kick request to the printer's confirmation (or failure)",
             Unit::Seconds,
-            kick_seconds.clone(),
+            m.kick_seconds.clone(),
         );
-        let jobs = Family::<JobLabels, Counter>::default();
-        registry.register(
+        r.register(
             "print_jobs",
             "Receipt print jobs by printer (configured target) and outcome",
-            jobs.clone(),
+            m.jobs.clone(),
         );
-        let job_bytes = Family::<JobLabels, Counter>::default();
-        registry.register_with_unit(
+        r.register_with_unit(
             "print",
             "Bytes of receipt print jobs by printer and outcome",
             Unit::Bytes,
-            job_bytes.clone(),
+            m.job_bytes.clone(),
         );
-        let receipt_seconds = Family::<RouteLabels, Histogram>::new_with_constructor(|| {
-            Histogram::new(RECEIPT_BUCKETS)
-        });
-        registry.register_with_unit(
+        r.register_with_unit(
             "receipt_duration",
             "Time to print one receipt (status check, job, confirmation) by route",
             Unit::Seconds,
-            receipt_seconds.clone(),
+            m.receipt_seconds.clone(),
         );
-        let login_failures = Counter::default();
-        registry.register(
+        r.register(
             "admin_login_failures",
             "Admin logins refused for a wrong password",
-            login_failures.clone(),
+            m.login_failures.clone(),
         );
-        let login_throttled = Counter::default();
-        registry.register(
+        r.register(
             "admin_login_throttled",
             "Admin login attempts refused because the address is throttled",
-            login_throttled.clone(),
+            m.login_throttled.clone(),
         );
-        registry.register(
+        r.register(
             "build",
             "Version of the service",
             Info::new(vec![("version".to_string(), crate::VERSION.to_string())]),
         );
-        Metrics {
-            inner: Arc::new(Inner {
-                registry,
-                kicks,
-                kick_seconds,
-                jobs,
-                job_bytes,
-                receipt_seconds,
-                login_failures,
-                login_throttled,
-                started: SystemTime::now(),
-                certificate: cert::ExpiryCache::default(),
-            }),
-        }
+        Metrics { inner: Arc::new(m) }
     }
 
     /// Hook: runs a drawer kick and counts it under `route`, with its latency.
-    /// Wraps the future so the call site stays one line and no outcome is missed.
     pub async fn kick<F, T>(&self, route: Route, kick: F) -> Result<T, PrinterError>
     where
         F: Future<Output = Result<T, PrinterError>>,
@@ -178,9 +152,8 @@ impl Metrics {
         result
     }
 
-    /// Hook for one ePOS-Print job, which may print, kick the drawer, or both: counted
-    /// as a print job when it prints, as a kick when it pulses the drawer. Its latency
-    /// goes to the receipt histogram when it prints, else to the kick histogram.
+    /// Hook for one ePOS-Print job: a print job when it prints, a kick when it pulses
+    /// the drawer; timed as a receipt when it prints, else as a kick.
     pub async fn epos<F, T>(
         &self,
         prints: bool,
@@ -204,17 +177,14 @@ impl Metrics {
         result
     }
 
-    /// Hook: an admin login refused for a wrong password.
     pub fn login_failed(&self) {
         self.inner.login_failures.inc();
     }
 
-    /// Hook: an admin login attempt refused by the throttle.
     pub fn login_throttled(&self) {
         self.inner.login_throttled.inc();
     }
 
-    /// Counts a kick, and times it when `elapsed` is given.
     fn record_kick<T>(
         &self,
         route: Route,
@@ -224,7 +194,7 @@ impl Metrics {
         let outcome = labels::outcome(result);
         self.inner
             .kicks
-            .get_or_create(&KickLabels::new(route, outcome))
+            .get_or_create(&KickLabels { route, outcome })
             .inc();
         if let Some(elapsed) = elapsed {
             self.observe(&self.inner.kick_seconds, route, elapsed);
@@ -254,8 +224,7 @@ impl Metrics {
             .observe(elapsed.as_secs_f64());
     }
 
-    /// The exposition of every metric: OpenMetrics text when `openmetrics` (what
-    /// Prometheus asks for), else the Prometheus text format 0.0.4 (`curl`, promtool).
+    /// Every metric, as OpenMetrics text (what Prometheus asks for) or text format 0.0.4.
     pub fn encode(&self, now: &Snapshot, openmetrics: bool) -> String {
         let now = scrape::registry(now, &self.inner.certificate, self.inner.started);
         let mut out = String::with_capacity(8 * 1024);
@@ -269,11 +238,7 @@ impl Metrics {
             prometheus_text::encode(&mut out, &self.inner.registry)
                 .and_then(|()| prometheus_text::encode(&mut out, &now))
         };
-        // Writing into a String cannot fail; the encoder only reports fmt errors.
         written.expect("encoding metrics into a String");
         out
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,17 +1,12 @@
-//! Process metrics under their standard names (`process_*`, as every Prometheus client
-//! exports them), so stock dashboards and alerts work on the tills.
-//!
-//! Linux reads `/proc/self`; on Windows the memory and handle counts are omitted (they
-//! would need `GetProcessMemoryInfo`/`GetProcessHandleCount`, not wired in yet) and
-//! only the start time is exported. Elsewhere the same.
+//! Process metrics under their standard names (`process_*`), so stock dashboards work.
+//! Linux reads `/proc/self`; elsewhere only the start time is exported.
 
 use std::time::SystemTime;
 
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::registry::{Registry, Unit};
 
-/// Registers the process metrics into `process`, the registry prefixed `process`. `started` is when the service state was built, a few milliseconds
-/// after the process started: a change of it means the service restarted.
+/// Registers into the registry prefixed `process`; `started`: when the state was built.
 pub fn register(process: &mut Registry, started: SystemTime) {
     process.register_with_unit(
         "start_time",
@@ -22,7 +17,8 @@ pub fn register(process: &mut Registry, started: SystemTime) {
     if !cfg!(target_os = "linux") {
         return;
     }
-    if let Some(rss) = resident_bytes() {
+    let read = |path| std::fs::read_to_string(path).ok();
+    if let Some(rss) = read("/proc/self/status").and_then(|s| parse_vm_rss(&s)) {
         process.register_with_unit(
             "resident_memory",
             "Resident memory size",
@@ -30,14 +26,14 @@ pub fn register(process: &mut Registry, started: SystemTime) {
             ConstGauge::new(rss as i64),
         );
     }
-    if let Some(fds) = open_fds() {
+    if let Some(fds) = std::fs::read_dir("/proc/self/fd").ok().map(Iterator::count) {
         process.register(
             "open_fds",
             "Number of open file descriptors",
             ConstGauge::new(fds as i64),
         );
     }
-    if let Some(max) = max_fds() {
+    if let Some(max) = read("/proc/self/limits").and_then(|l| parse_max_open_files(&l)) {
         process.register(
             "max_fds",
             "Maximum number of open file descriptors",
@@ -46,49 +42,19 @@ pub fn register(process: &mut Registry, started: SystemTime) {
     }
 }
 
-/// `VmRSS` of `/proc/self/status` (kB).
-fn resident_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    parse_vm_rss(&status)
-}
-
-fn parse_vm_rss(status: &str) -> Option<u64> {
+/// `VmRSS` of `/proc/self/status` (kB), in bytes.
+pub fn parse_vm_rss(status: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
 
-fn open_fds() -> Option<usize> {
-    Some(std::fs::read_dir("/proc/self/fd").ok()?.count())
-}
-
 /// The soft limit, from `/proc/self/limits`.
-fn max_fds() -> Option<u64> {
-    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
-    parse_max_open_files(&limits)
-}
-
-fn parse_max_open_files(limits: &str) -> Option<u64> {
+pub fn parse_max_open_files(limits: &str) -> Option<u64> {
     let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
     line.trim_start_matches("Max open files")
         .split_whitespace()
         .next()?
         .parse()
         .ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_proc_formats() {
-        let status = "Name:\tx\nVmPeak:\t  9000 kB\nVmRSS:\t    1234 kB\nThreads: 3\n";
-        assert_eq!(parse_vm_rss(status), Some(1234 * 1024));
-        let limits = "Limit                     Soft Limit           Hard Limit           Units\n\
-                      Max processes             63459                63459                processes\n\
-                      Max open files            1024                 524288               files\n";
-        assert_eq!(parse_max_open_files(limits), Some(1024));
-        assert_eq!(parse_vm_rss("Name: x\n"), None);
-    }
 }

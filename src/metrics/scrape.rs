@@ -1,7 +1,5 @@
-//! The metrics read at scrape time: printer health, the invoice backlog, log write
-//! failures, the certificate, the process. Encoded from a [`Snapshot`] of values the
-//! caller (`GET /metrics`) gathered, into a fresh registry per scrape, so a printer
-//! removed from the configuration disappears from the metrics with it.
+//! The metrics read at scrape time, from a [`Snapshot`] the caller gathered, into a
+//! fresh registry per scrape: a printer removed from the configuration disappears.
 
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -18,19 +16,15 @@ use crate::escpos::{PaperState, PrinterStatus};
 use crate::invoices::StatusSnapshot;
 use crate::printer::PrinterHealth;
 
-/// The states a scrape reports, read from the running service by the caller: the
-/// metrics never reach into the service state themselves.
+/// The states a scrape reports, read from the running service by the caller.
 pub struct Snapshot {
-    /// The drawer printer (`[printer] name`) as its label shows it, and its health.
+    /// The drawer printer's label, and its health.
     pub drawer_printer: String,
     pub drawer_health: PrinterHealth,
-    /// Automatic invoice printing, including the invoice printer's last reach.
     pub invoices: StatusSnapshot,
-    /// How long the longest-waiting invoice has waited; zero when none waits.
     pub oldest_invoice_age: Duration,
-    /// Operations log lines lost since the start.
     pub log_write_failures: u64,
-    /// The certificate file the HTTPS listener serves (it may not exist).
+    /// The certificate file the HTTPS listener serves (may not exist).
     pub certificate: PathBuf,
 }
 
@@ -56,9 +50,8 @@ pub fn registry(now: &Snapshot, certificate: &ExpiryCache, started: SystemTime) 
     root
 }
 
-/// Reachability and last status of the drawer printer (`[printer] name`) and of the
-/// invoice printer (the route of the last print attempt). Nothing is probed: a dead
-/// printer never slows a scrape.
+/// The drawer and invoice printers' last reach and status: nothing is probed, so a
+/// dead printer never slows a scrape.
 fn printers(registry: &mut Registry, now: &Snapshot) {
     let reachable = Family::<PrinterLabels, Gauge>::default();
     let conditions = Family::<ConditionLabels, Gauge>::default();
@@ -66,7 +59,17 @@ fn printers(registry: &mut Registry, now: &Snapshot) {
         role: "drawer",
         printer: now.drawer_printer.clone(),
     };
-    drawer_gauges(&reachable, &conditions, labels, &now.drawer_health);
+    if let Some(up) = now.drawer_health.reachable {
+        reachable.get_or_create(&labels).set(i64::from(up));
+    }
+    for (condition, on) in now.drawer_health.status.iter().flat_map(status_conditions) {
+        let labels = ConditionLabels {
+            role: labels.role,
+            printer: labels.printer.clone(),
+            condition,
+        };
+        conditions.get_or_create(&labels).set(i64::from(on));
+    }
     if let Some(reach) = &now.invoices.printer {
         let labels = PrinterLabels {
             role: "invoice",
@@ -88,31 +91,7 @@ fn printers(registry: &mut Registry, now: &Snapshot) {
     );
 }
 
-fn drawer_gauges(
-    reachable: &Family<PrinterLabels, Gauge>,
-    conditions: &Family<ConditionLabels, Gauge>,
-    labels: PrinterLabels,
-    health: &PrinterHealth,
-) {
-    if let Some(up) = health.reachable {
-        reachable.get_or_create(&labels).set(i64::from(up));
-    }
-    let Some(status) = health.status else {
-        return;
-    };
-    for (condition, on) in status_conditions(&status) {
-        conditions
-            .get_or_create(&ConditionLabels {
-                role: labels.role,
-                printer: labels.printer.clone(),
-                condition,
-            })
-            .set(i64::from(on));
-    }
-}
-
-/// Every condition is always listed (0 or 1), so an alert can tell "cleared" from
-/// "not reported".
+/// Every condition, so an alert can tell "cleared" from "not reported".
 pub fn status_conditions(status: &PrinterStatus) -> [(&'static str, bool); 5] {
     [
         ("paper_out", status.paper == PaperState::Empty),

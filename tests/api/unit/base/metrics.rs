@@ -1,18 +1,40 @@
-use super::*;
-use crate::config::MetricsConfig;
-use crate::printer::PrinterErrorKind;
+//! Tests of `src/metrics`.
+use cashdrawer::config::MetricsConfig;
+use cashdrawer::domain::PrinterTarget;
+use cashdrawer::invoices::{Failures, StatusSnapshot};
+use cashdrawer::metrics::*;
+use cashdrawer::printer::{PrinterError, PrinterErrorKind, PrinterHealth};
+use std::path::PathBuf;
+use std::time::Duration;
 
-fn ok() -> Result<crate::printer::Outcome, PrinterError> {
-    Ok(crate::printer::Outcome {
+fn ok() -> Result<cashdrawer::printer::Outcome, PrinterError> {
+    Ok(cashdrawer::printer::Outcome {
         status: None,
         elapsed: Duration::from_millis(3),
     })
 }
 
+/// The hook metrics, then the scrape-time ones of an idle service (no printer health,
+/// no invoice, no certificate).
 fn registry_text(m: &Metrics) -> String {
-    let mut out = String::new();
-    prometheus_client::encoding::prometheus_text::encode(&mut out, &m.inner.registry).unwrap();
-    out
+    let idle = Snapshot {
+        drawer_printer: String::new(),
+        drawer_health: PrinterHealth::default(),
+        invoices: StatusSnapshot {
+            watching: false,
+            routes: Vec::new(),
+            queue_length: 0,
+            in_progress: 0,
+            printed: 0,
+            last_printed: None,
+            failures: Failures::default(),
+            printer: None,
+        },
+        oldest_invoice_age: Duration::ZERO,
+        log_write_failures: 0,
+        certificate: PathBuf::new(),
+    };
+    m.encode(&idle, false)
 }
 
 #[tokio::test]
