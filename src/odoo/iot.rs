@@ -1,10 +1,6 @@
-//! The IoT box (`hw_proxy`) as stock Odoo POS uses it without the IoT app: the POS
-//! posts JSON-RPC to `<IoT box IP>/hw_proxy/...`; receipts arrive as base64 JPEG
-//! pictures of the rendered ticket (`canvas.toDataURL("image/jpeg")`).
-//!
-//! Odoo's POS builds the address with `deduceUrl`: the page's scheme, and port 8069 for
-//! http or 443 for https unless the field holds one (`localhost:22548`), so the service
-//! is reached on its own port.
+//! The IoT box (`hw_proxy`) as stock Odoo POS uses it without the IoT app: JSON-RPC to
+//! `<IoT box IP>/hw_proxy/...` (the field names a port, `localhost:22548`, or Odoo's
+//! `deduceUrl` picks 8069 or 443), receipts as base64 JPEG pictures of the ticket.
 
 use serde_json::{json, Value};
 use zune_jpeg::zune_core::colorspace::ColorSpace;
@@ -56,9 +52,8 @@ pub fn decode_receipt(receipt: &str) -> Result<Gray, ReceiptError> {
         .set_max_width(4096)
         .set_max_height(32_768);
     let mut decoder = JpegDecoder::new_with_options(&jpeg, options);
-    // zune-jpeg 0.4 asserts (panics) on some malformed streams (found by the fuzz target
-    // `iot_payload`): the picture comes from the network, so a panic is a refused ticket,
-    // not a dead service (release builds unwind for this reason, see Cargo.toml).
+    // zune-jpeg 0.4 panics on some malformed streams: a refused ticket, not a dead
+    // service (release builds unwind for this reason, see Cargo.toml).
     let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decoder.decode()))
         .map_err(|_| ReceiptError("JPEG invalide: flux corrompu".into()))?;
     let pixels = decoded.map_err(|e| ReceiptError(format!("JPEG invalide: {e:?}")))?;
@@ -87,9 +82,8 @@ pub fn receipt_job(picture: Gray, paper_width: usize) -> Vec<u8> {
     job
 }
 
-/// The `printer` entry of `/hw_proxy/status_json`, in the shape of the IoT box drivers
-/// (`{"status": "connected"|"disconnected"|"error", "messages": [...]}`): the POS shows
-/// a warning in its hardware widget unless the status is `connected`.
+/// The `printer` entry of `/hw_proxy/status_json`, as the IoT box drivers give it: the
+/// POS warns unless `status` is `connected`.
 pub fn printer_status(result: Result<Option<PrinterStatus>, String>) -> Value {
     let (status, message) = match result {
         Ok(None) => (
