@@ -107,7 +107,7 @@ pub fn rows_to_escpos(data: &[u8], width: usize, height: usize, max_width: usize
     let given = rows.len().min(data.len());
     rows[..given].copy_from_slice(&data[..given]);
     // Padding bits past the width are skipped by `from_rows`: they print white.
-    if width % 8 != 0 {
+    if !width.is_multiple_of(8) {
         let pad_mask = 0xffu8 << (8 - width % 8);
         for row in rows.chunks_exact_mut(stride) {
             row[stride - 1] &= pad_mask;

@@ -1,9 +1,6 @@
-//! The Windows Event Log's Win32 calls (issue 16): an event source registered once at
-//! start, one `ReportEventW` per event, deregistered when dropped.
-//!
-//! Layer 3 (issue 15): which events and what text is decided in the log
-//! (`logs::event_log`, tested on every platform), which calls this; nothing here
-//! imports the log.
+//! The Windows Event Log's Win32 calls: an event source registered once at start, one
+//! `ReportEventW` per event, deregistered when dropped. Which events, and their text,
+//! the log decides (`logs::event_log`); nothing here imports it.
 
 use windows::core::{HSTRING, PCWSTR};
 use windows::Win32::Foundation::HANDLE;

@@ -1,10 +1,7 @@
-//! Printing a PDF on Windows with no extra software: the platform's own PDF renderer
-//! (WinRT `Windows.Data.Pdf`, Windows 8.1 and later) renders each page to a bitmap, and
-//! GDI prints the bitmaps through the spooler to the named printer.
-//!
-//! Pages are rendered at the printer's resolution, at most 300 dpi (an A4 page is then
-//! about 35 MB of pixels, one page at a time), and scaled to fit the printable area
-//! with their proportions kept. Success means the spooler accepted every page.
+//! Printing a PDF on Windows with no extra software: WinRT `Windows.Data.Pdf` renders
+//! each page to a bitmap at the printer's resolution (at most 300 dpi: 35 MB for an A4
+//! page), and GDI prints it, fit to the printable area, through the spooler. Success
+//! means the spooler accepted every page.
 
 use std::path::Path;
 
@@ -32,9 +29,7 @@ struct PrinterDc(HDC);
 impl Drop for PrinterDc {
     fn drop(&mut self) {
         // SAFETY: the DC came from a successful CreateDCW and is deleted once.
-        unsafe {
-            let _ = DeleteDC(self.0);
-        }
+        let _ = unsafe { DeleteDC(self.0) };
     }
 }
 
@@ -62,11 +57,9 @@ impl Bmp {
 /// Renders `file` and prints it on `printer`, blocking; call it off the async runtime.
 pub fn print(file: &Path, printer: &str) -> Result<(), String> {
     let fail = |what: &str, e: windows::core::Error| format!("{what}: {}", e.message());
-    // SAFETY: initializes COM for this (blocking pool) thread; an already initialized
-    // thread returns an informative code that is fine to ignore.
-    unsafe {
-        let _ = CoInitializeEx(None, COINIT_MULTITHREADED);
-    }
+    // SAFETY: initializes COM for this thread; an already initialized one returns an
+    // informative code, fine to ignore.
+    let _ = unsafe { CoInitializeEx(None, COINIT_MULTITHREADED) };
     let absolute = std::path::absolute(file).map_err(|e| e.to_string())?;
     let storage = StorageFile::GetFileFromPathAsync(&HSTRING::from(absolute.as_os_str()))
         .and_then(|op| op.join())
@@ -121,9 +114,7 @@ pub fn print(file: &Path, printer: &str) -> Result<(), String> {
         let page = render(&doc, index, render_dpi)?;
         if let Err(e) = print_page(&dc, &page, area_w, area_h) {
             // SAFETY: closes the document opened above on the same DC.
-            unsafe {
-                EndDoc(dc.0);
-            }
+            unsafe { EndDoc(dc.0) };
             return Err(format!("page {}: {e}", index + 1));
         }
     }

@@ -1,9 +1,12 @@
 //! Moved from `src/printer/device.rs`.
 
+#[cfg(unix)]
 use std::path::Path;
 
+#[cfg(unix)]
 use cashdrawer::domain::{PrinterTarget, Timeouts};
 use cashdrawer::printer::device::*;
+#[cfg(unix)]
 use cashdrawer::printer::Transport;
 
 #[cfg(unix)]
