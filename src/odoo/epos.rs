@@ -186,14 +186,15 @@ fn number(el: &Element, key: &str) -> Result<Option<usize>, SchemaError> {
         .transpose()
 }
 
-fn align(value: Option<&str>) -> Option<[u8; 3]> {
-    let n = match value? {
-        "left" => 0,
-        "center" => 1,
-        "right" => 2,
-        _ => return None,
+/// `ESC a n` for an `align` attribute; nothing for none or an unknown one.
+fn align(value: Option<&str>) -> Vec<u8> {
+    let n = match value {
+        Some("left") => 0,
+        Some("center") => 1,
+        Some("right") => 2,
+        _ => return Vec::new(),
     };
-    Some([0x1b, b'a', n])
+    vec![0x1b, b'a', n]
 }
 
 /// Largest `<image>` accepted: far above a receipt, too low to allocate gigabytes.
@@ -232,10 +233,7 @@ fn image(el: &Element, opts: &Options) -> Result<Vec<u8>, SchemaError> {
             data.len()
         )));
     }
-    let mut out = Vec::new();
-    if let Some(a) = align(el.attr("align")) {
-        out.extend_from_slice(&a);
-    }
+    let mut out = align(el.attr("align"));
     let paper = opts.paper_width;
     out.extend(raster::rows_to_escpos(&data, width, height, paper));
     Ok(out)
@@ -243,10 +241,7 @@ fn image(el: &Element, opts: &Options) -> Result<Vec<u8>, SchemaError> {
 
 /// `<text>`: attributes are commands that stay in force, as on an Epson printer.
 fn text_element(el: &Element) -> Vec<u8> {
-    let mut out = Vec::new();
-    if let Some(a) = align(el.attr("align")) {
-        out.extend_from_slice(&a);
-    }
+    let mut out = align(el.attr("align"));
     if let Some(font) = el.attr("font") {
         out.extend_from_slice(&[0x1b, b'M', u8::from(font == "font_b")]);
     }

@@ -85,16 +85,13 @@ pub fn receipt_job(picture: Gray, paper_width: usize) -> Vec<u8> {
 /// The `printer` entry of `/hw_proxy/status_json`, as the IoT box drivers give it: the
 /// POS warns unless `status` is `connected`.
 pub fn printer_status(result: Result<Option<PrinterStatus>, String>) -> Value {
-    let (status, message) = match result {
-        Ok(None) => (
-            "connected",
-            "Imprimante prête (état non lisible)".to_string(),
-        ),
-        Ok(Some(s)) => match problem(&s) {
-            None => ("connected", "Imprimante prête".to_string()),
-            Some(p) => ("error", p.to_string()),
+    let (status, message) = match &result {
+        Ok(None) => ("connected", "Imprimante prête (état non lisible)"),
+        Ok(Some(s)) => match problem(s) {
+            None => ("connected", "Imprimante prête"),
+            Some(p) => ("error", p),
         },
-        Err(e) => ("disconnected", e),
+        Err(e) => ("disconnected", e.as_str()),
     };
     json!({"status": status, "messages": [message]})
 }

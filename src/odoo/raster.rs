@@ -54,17 +54,9 @@ impl Bitmap {
         if self.width == 0 {
             return out;
         }
-        for (row, dst) in self
-            .dots
-            .chunks_exact(self.width)
-            .zip(out.chunks_exact_mut(stride))
-        {
-            for (chunk, byte) in row.chunks(8).zip(dst.iter_mut()) {
-                *byte = chunk
-                    .iter()
-                    .enumerate()
-                    .fold(0u8, |acc, (i, &d)| acc | (u8::from(d) << (7 - i)));
-            }
+        let rows = self.dots.chunks_exact(self.width);
+        for (row, dst) in rows.zip(out.chunks_exact_mut(stride)) {
+            pack_row(row, dst);
         }
         out
     }
@@ -336,13 +328,13 @@ fn diffuse<'a>(
     *last = behind;
 }
 
-/// Dots (one byte each, 0 or 1) → a `GS v 0` row, most significant bit first.
-fn pack_row(dots: &[u8], row: &mut [u8]) {
+/// Dots (`bool`s, or bytes 0 or 1) → a `GS v 0` row, most significant bit first.
+fn pack_row<D: Copy + Into<u8>>(dots: &[D], row: &mut [u8]) {
     for (byte, chunk) in row.iter_mut().zip(dots.chunks(8)) {
         *byte = chunk
             .iter()
             .enumerate()
-            .fold(0u8, |acc, (i, &d)| acc | (d << (7 - i)));
+            .fold(0u8, |acc, (i, &d)| acc | (d.into() << (7 - i)));
     }
 }
 

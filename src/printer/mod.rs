@@ -188,11 +188,7 @@ pub struct Outcome {
 }
 
 impl Printer {
-    pub fn new(
-        target: PrinterTarget,
-        transport: Arc<dyn Transport>,
-        timeouts: Timeouts,
-    ) -> Printer {
+    pub fn new(target: PrinterTarget, transport: Arc<dyn Transport>, timeouts: Timeouts) -> Self {
         Printer {
             target,
             transport,
@@ -312,16 +308,15 @@ impl Printer {
         let bound = self.bound();
         let deadline = tokio::time::Instant::now() + bound;
         let deadline_std = deadline.into_std();
+        let (target, ms) = (&self.target, bound.as_millis());
         let Some(_place) = Place::take(&self.in_flight) else {
             return Err(PrinterError::new(
                 PrinterErrorKind::Busy,
                 format!(
-                    "imprimante {} occupée: {MAX_WAITING} demandes attendent déjà leur tour, réessayez dans quelques secondes",
-                    self.target
+                    "imprimante {target} occupée: {MAX_WAITING} demandes attendent déjà leur tour, réessayez dans quelques secondes"
                 ),
             ));
         };
-        let (target, ms) = (&self.target, bound.as_millis());
         let Ok(turn) = tokio::time::timeout_at(deadline, self.queue.clone().lock_owned()).await
         else {
             return Err(PrinterError::timeout(format!(
@@ -352,18 +347,14 @@ impl Printer {
         match result {
             Ok(status) => {
                 h.reachable = Some(true);
-                if status.is_some() {
-                    h.status = *status;
-                }
+                h.status = status.or(h.status);
                 h.last_ok_at = Some(now);
                 h.last_error = None;
                 h.error_repeats = 0;
             }
             Err(e) => {
                 h.reachable = Some(e.kind == PrinterErrorKind::Offline);
-                if e.status.is_some() {
-                    h.status = e.status;
-                }
+                h.status = e.status.or(h.status);
                 if h.last_error.as_deref() == Some(e.message.as_str()) {
                     h.error_repeats += 1;
                 } else {
