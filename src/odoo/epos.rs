@@ -161,9 +161,8 @@ pub fn encode(elements: &[Element], opts: &Options) -> Result<Job, SchemaError> 
             "sound" => body.extend(sound(el)),
             "command" => body.extend(hex(&el.content)?),
             other => {
-                let escaped = crate::logs::escape(other);
                 op!(warn, "odoo.epos", "ignored";
-                    "élément ePOS <{escaped}> non pris en charge, ignoré");
+                    "élément ePOS <{}> non pris en charge, ignoré", crate::logs::escape(other));
                 job.skipped.push(other.to_string());
             }
         }
