@@ -21,16 +21,13 @@ pub const ASB_RECEIPT_END: u32 = 0x0008_0000;
 pub enum EposCode {
     /// The `devid` is not `local_printer`.
     DeviceNotFound,
-    /// The request is not a valid ePOS-Print document.
     SchemaError,
-    /// The printer reports no paper.
     RecEmpty,
     CoverOpen,
     /// The printer reports an error (cutter, mechanism, overheating).
     Mechanical,
     /// Offline for another reason (paper being fed, waiting to come back online).
     Automatical,
-    /// The printer did not answer in time.
     Timeout,
     /// The printer cannot be reached or opened (`[printer] name`).
     BadPort,
@@ -57,16 +54,12 @@ impl EposCode {
     /// over cover open, as on Epson printers), then the transport failure.
     pub fn for_error(err: &PrinterError) -> EposCode {
         if let Some(s) = err.status {
-            if s.paper == PaperState::Empty {
-                return EposCode::RecEmpty;
-            }
-            if s.cover_open {
-                return EposCode::CoverOpen;
-            }
-            if s.error {
-                return EposCode::Mechanical;
-            }
-            return EposCode::Automatical;
+            return match (s.paper, s.cover_open, s.error) {
+                (PaperState::Empty, ..) => EposCode::RecEmpty,
+                (_, true, _) => EposCode::CoverOpen,
+                (_, _, true) => EposCode::Mechanical,
+                _ => EposCode::Automatical,
+            };
         }
         match err.kind {
             // A full queue: EX_TIMEOUT, as Epson printers answer; the cashier retries.

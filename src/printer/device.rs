@@ -13,9 +13,8 @@ use super::exchange::{query_status, write_job};
 use super::target::{CheckError, NotDevice};
 use super::{PrinterError, PrinterErrorKind, PrinterTarget, StatusResult, Timeouts, Transport};
 
-/// Whether `path` names a device (at save time). On Unix: a character device (a symbolic
-/// link to one is fine), or a path under `/dev/` that does not exist yet (a printer not
-/// plugged in). On Windows: a device name.
+/// Whether `path` names a device: on Unix a character device (or a link to one), or a
+/// path under `/dev/` not there yet (unplugged); on Windows a device name.
 pub fn check_path(path: &Path) -> Result<(), CheckError> {
     #[cfg(unix)]
     {
@@ -56,9 +55,8 @@ fn kind_of(t: &std::fs::FileType) -> NotDevice {
     }
 }
 
-/// `COM3`, `LPT1` (a trailing `:` allowed), `\\.\COM10`, or a USB printer's device
-/// interface path (`\\?\USB#VID_...`). Not `\\.\PhysicalDrive0`, `\\.\C:` and other
-/// volumes: those are devices too, and writing to them would be worse than to a file.
+/// `COM3`, `LPT1` (a trailing `:` allowed), `\\.\COM10`, or a USB printer's interface
+/// path (`\\?\USB#VID_...`); never a volume such as `\\.\PhysicalDrive0` or `\\.\C:`.
 pub fn is_windows_device_name(name: &str) -> bool {
     let bare = name
         .strip_prefix("\\\\.\\")

@@ -98,8 +98,7 @@ impl PrinterError {
     }
 }
 
-/// One way of reaching a printer. Blocking; called on the blocking pool, one call at a
-/// time per printer.
+/// One way of reaching a printer. Blocking, run on the blocking pool, one call at a time.
 pub trait Transport: Send + Sync + 'static {
     /// Writes `job` (may be empty), then, when `query_status` is set and the transport
     /// can, asks the real-time status on the same connection (`Ok(None)`: cannot tell).
@@ -140,9 +139,8 @@ fn serialize_time<S: serde::Serializer>(t: &Option<SystemTime>, s: S) -> Result<
     }
 }
 
-/// How many requests may wait for one printer behind the one running. A till sends one
-/// or two at a time and a kick takes about a millisecond, so 32 absorbs any real burst;
-/// more means a stalled printer or a flood.
+/// How many requests may wait for one printer behind the one running: a till sends one
+/// or two at a time, so more than 32 means a stalled printer or a flood.
 pub const MAX_WAITING: usize = 32;
 
 /// A job chosen from the status is sent only if this much of the bound is left, so its
