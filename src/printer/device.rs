@@ -42,17 +42,14 @@ fn not_a_device(path: &Path, what: NotDevice) -> CheckError {
 #[cfg(unix)]
 fn kind_of(t: &std::fs::FileType) -> NotDevice {
     use std::os::unix::fs::FileTypeExt;
-    if t.is_dir() {
-        NotDevice::Folder
-    } else if t.is_fifo() {
-        NotDevice::NamedPipe
-    } else if t.is_socket() {
-        NotDevice::Socket
-    } else if t.is_block_device() {
-        NotDevice::BlockDevice
-    } else {
-        NotDevice::RegularFile
-    }
+    let kinds = [
+        (t.is_dir(), NotDevice::Folder),
+        (t.is_fifo(), NotDevice::NamedPipe),
+        (t.is_socket(), NotDevice::Socket),
+        (t.is_block_device(), NotDevice::BlockDevice),
+    ];
+    let found = kinds.into_iter().find_map(|(is, kind)| is.then_some(kind));
+    found.unwrap_or(NotDevice::RegularFile)
 }
 
 /// `COM3`, `LPT1` (a trailing `:` allowed), `\\.\COM10`, or a USB printer's interface

@@ -95,12 +95,7 @@ pub fn print(file: &Path, printer: &str) -> Result<(), String> {
         )
     };
     let render_dpi = if dpi > 0.0 { dpi.min(MAX_DPI) } else { MAX_DPI };
-    let title = wide(
-        &file
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default(),
-    );
+    let title = wide(&file.file_name().unwrap_or_default().to_string_lossy());
     let info = DOCINFOW {
         cbSize: std::mem::size_of::<DOCINFOW>() as i32,
         lpszDocName: PCWSTR(title.as_ptr()),
