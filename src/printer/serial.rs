@@ -7,6 +7,8 @@ use super::Transport;
 use super::{Choose, PrinterError, PrinterErrorKind, PrinterTarget, StatusResult, Timeouts};
 use crate::escpos::PrinterStatus;
 
+type Port = Box<dyn serialport::SerialPort>;
+
 pub struct SerialTransport {
     target: PrinterTarget,
     path: String,
@@ -20,7 +22,7 @@ impl SerialTransport {
 
     /// The port, opened within the connect timeout, its reads and writes bounded by the
     /// write timeout.
-    fn open(&self, timeouts: &Timeouts) -> Result<Box<dyn serialport::SerialPort>, PrinterError> {
+    fn open(&self, timeouts: &Timeouts) -> Result<Port, PrinterError> {
         let started = Instant::now();
         let port = serialport::new(&self.path, self.baud)
             .timeout(timeouts.write)
@@ -46,12 +48,8 @@ impl SerialTransport {
         Ok(port)
     }
 
-    /// Asks the status, after dropping anything the printer sent before our query (ASB,
-    /// echoes).
-    fn status(
-        &self,
-        port: &mut Box<dyn serialport::SerialPort>,
-    ) -> Result<PrinterStatus, PrinterError> {
+    /// Asks the status, after dropping what the printer sent before (ASB, echoes).
+    fn status(&self, port: &mut Port) -> Result<PrinterStatus, PrinterError> {
         let _ = port.clear(serialport::ClearBuffer::Input);
         query_status(port, &self.target)
     }
