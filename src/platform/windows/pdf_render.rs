@@ -127,14 +127,14 @@ fn render(doc: &PdfDocument, index: u32, dpi: f32) -> Result<Bmp, String> {
     let page = doc.GetPage(index).map_err(fail)?;
     let size = page.Size().map_err(fail)?; // in DIPs, 1/96 inch
     let options = PdfPageRenderOptions::new().map_err(fail)?;
+    let bmp = BitmapEncoder::BmpEncoderId().map_err(fail)?;
+    options.SetBitmapEncoderId(bmp).map_err(fail)?;
+    let dots = |dips: f32| (dips / 96.0 * dpi).round().max(1.0) as u32;
     options
-        .SetBitmapEncoderId(BitmapEncoder::BmpEncoderId().map_err(fail)?)
+        .SetDestinationWidth(dots(size.Width))
         .map_err(fail)?;
     options
-        .SetDestinationWidth((size.Width / 96.0 * dpi).round().max(1.0) as u32)
-        .map_err(fail)?;
-    options
-        .SetDestinationHeight((size.Height / 96.0 * dpi).round().max(1.0) as u32)
+        .SetDestinationHeight(dots(size.Height))
         .map_err(fail)?;
     let stream = InMemoryRandomAccessStream::new().map_err(fail)?;
     page.RenderWithOptionsToStreamAsync(&stream, &options)
