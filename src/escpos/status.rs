@@ -88,16 +88,12 @@ impl PrinterStatus {
     /// Why this printer cannot print now, in French; `None` when it can. The cover comes
     /// first: it is what the cashier must fix first.
     pub fn problem(&self) -> Option<&'static str> {
-        if self.cover_open {
-            Some("capot ouvert")
-        } else if self.paper == PaperState::Empty {
-            Some("plus de papier")
-        } else if self.error {
-            Some("erreur de l'imprimante (massicot, surchauffe...)")
-        } else if !self.online {
-            Some("hors ligne")
-        } else {
-            None
+        match (self.cover_open, self.paper, self.error, self.online) {
+            (true, ..) => Some("capot ouvert"),
+            (_, PaperState::Empty, ..) => Some("plus de papier"),
+            (_, _, true, _) => Some("erreur de l'imprimante (massicot, surchauffe...)"),
+            (.., false) => Some("hors ligne"),
+            _ => None,
         }
     }
 

@@ -97,15 +97,11 @@ pub fn printer_status(result: Result<Option<PrinterStatus>, String>) -> Value {
 }
 
 fn problem(s: &PrinterStatus) -> Option<&'static str> {
-    if s.paper == PaperState::Empty {
-        Some("Plus de papier")
-    } else if s.cover_open {
-        Some("Capot ouvert")
-    } else if s.error {
-        Some("Erreur de l'imprimante")
-    } else if !s.online {
-        Some("Imprimante hors ligne")
-    } else {
-        None
+    match (s.paper, s.cover_open, s.error, s.online) {
+        (PaperState::Empty, ..) => Some("Plus de papier"),
+        (_, true, ..) => Some("Capot ouvert"),
+        (_, _, true, _) => Some("Erreur de l'imprimante"),
+        (.., false) => Some("Imprimante hors ligne"),
+        _ => None,
     }
 }
