@@ -100,13 +100,11 @@ impl PrinterError {
 
 /// One way of reaching a printer. Blocking, run on the blocking pool, one call at a time.
 pub trait Transport: Send + Sync + 'static {
-    /// Writes `job` (may be empty), then, when `query_status` is set and the transport
-    /// can, asks the real-time status on the same connection (`Ok(None)`: cannot tell).
+    /// Writes `job` (may be empty), then, if `query_status` and it can, asks the status.
     fn run(&self, job: &[u8], query_status: bool, timeouts: &Timeouts) -> StatusResult;
 
-    /// Asks the status, then writes what `choose` picks from it (nothing if empty), in
-    /// one hold of the printer's queue. This default makes two [`Transport::run`] calls;
-    /// TCP and serial override it with one connection, costing no extra round trip.
+    /// Asks the status, then writes what `choose` picks from it (if anything). TCP and
+    /// serial override these two [`Transport::run`] calls with one connection.
     fn run_after_status(&self, choose: &Choose<'_>, timeouts: &Timeouts) -> StatusResult {
         let status = self.run(&[], true, timeouts)?;
         let job = choose(status.as_ref());
@@ -205,9 +203,8 @@ impl Printer {
         self.health.lock().expect("health lock").clone()
     }
 
-    /// Sends one job in the printer's turn. With `confirm` on a bidirectional transport,
-    /// the printer must answer a status query after it: a dead, stalled or offline one
-    /// gives an error instead of a false success.
+    /// Sends one job in the printer's turn. With `confirm`, a printer that can must answer
+    /// a status query after it: a dead or offline one is an error, not a false success.
     pub async fn send(&self, job: Vec<u8>, confirm: bool) -> Result<Outcome, PrinterError> {
         let query = confirm && self.target.can_report_status();
         self.execute_job(job, query).await
@@ -221,9 +218,8 @@ impl Printer {
         Ok(self.execute_job(Vec::new(), true).await?.status)
     }
 
-    /// Asks the status, then sends what `choose` picks from it, in one turn (see
-    /// [`Transport::run_after_status`]). An offline status is recorded in the health but
-    /// is no error: the caller chose what to send for it and decides what to answer.
+    /// Asks the status, then sends what `choose` picks from it, in one turn. An offline
+    /// status is recorded in the health but is no error: the caller chose for it.
     pub async fn send_after_status(
         &self,
         choose: impl Fn(Option<&PrinterStatus>) -> Vec<u8> + Send + Sync + 'static,
@@ -289,16 +285,14 @@ impl Printer {
         })
     }
 
-    /// The bound of one request from its arrival: its wait for the printer's turn, then
-    /// connect, write, three status reads, and a margin. It also covers devices whose
-    /// writes cannot time out (device files, spoolers) and a turn that does not come.
+    /// The bound of one request from its arrival: its turn, connect, write, three status
+    /// reads, and a margin; it also bounds writes that cannot time out (device files).
     pub fn bound(&self) -> Duration {
         self.timeouts.connect + self.timeouts.write * 4 + Duration::from_millis(250)
     }
 
     /// Runs `op` on the transport in this printer's turn, within [`Printer::bound`]; a
-    /// full queue is refused at once ([`PrinterErrorKind::Busy`]). The queue guard moves
-    /// into the blocking task, so a call that outlives the bound keeps the printer.
+    /// full queue is refused at once. The queue guard moves into the blocking task.
     async fn execute<T: Send + 'static>(
         &self,
         op: impl FnOnce(&dyn Transport, &Timeouts, Instant) -> Result<T, PrinterError> + Send + 'static,

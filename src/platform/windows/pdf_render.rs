@@ -57,8 +57,7 @@ impl Bmp {
 /// Renders `file` and prints it on `printer`, blocking; call it off the async runtime.
 pub fn print(file: &Path, printer: &str) -> Result<(), String> {
     let fail = |what: &str, e: windows::core::Error| format!("{what}: {}", e.message());
-    // SAFETY: initializes COM for this thread; an already initialized one returns an
-    // informative code, fine to ignore.
+    // SAFETY: no preconditions; an already initialized thread's code is fine to ignore.
     let _ = unsafe { CoInitializeEx(None, COINIT_MULTITHREADED) };
     let absolute = std::path::absolute(file).map_err(|e| e.to_string())?;
     let storage = StorageFile::GetFileFromPathAsync(&HSTRING::from(absolute.as_os_str()))
@@ -162,8 +161,7 @@ fn print_page(dc: &PrinterDc, page: &Bmp, area_w: i32, area_h: i32) -> Result<()
     );
     let header = page.0[14..].as_ptr() as *const BITMAPINFO;
     let bits = page.0[offset..].as_ptr() as *const core::ffi::c_void;
-    // SAFETY: dc is a valid printer DC inside a document; header and bits point into
-    // the BMP buffer, which lives until the end of this function.
+    // SAFETY: dc is a printer DC inside a document; header and bits point into `page`.
     unsafe {
         if StartPage(dc.0) <= 0 {
             return Err("StartPage refusé par le spouleur".into());

@@ -22,8 +22,7 @@ use windows::Win32::Graphics::Printing::{
 use super::wide;
 use crate::platform::{QueueCause, QueueError, QueueSystem};
 
-/// A buffer for the spooler's variable-size records, 8-byte aligned (they start with
-/// pointers).
+/// A buffer for the spooler's variable-size records, aligned for their pointers.
 struct RecordBuf(Vec<u64>);
 
 impl RecordBuf {
@@ -51,8 +50,7 @@ impl Drop for Handle {
     }
 }
 
-/// Sends a RAW job to printer `name`, watching it for at most `watch` once submitted;
-/// see the module doc for what is checked.
+/// Sends a RAW job to printer `name`, watching it for at most `watch` once submitted.
 pub fn print_raw(name: &str, job: &[u8], title: &str, watch: Duration) -> Result<(), QueueError> {
     let fail = |cause| QueueError {
         queue: name.to_string(),
@@ -132,8 +130,7 @@ fn write_all(handle: &Handle, job: &[u8]) -> Result<(), QueueCause> {
     Ok(())
 }
 
-/// Why the queue cannot print now, from GetPrinter level 2 (status bits and the "use
-/// printer offline" attribute); `None` when it can or when the spooler does not say.
+/// Why the queue cannot print now (GetPrinter level 2); `None` if it can or does not say.
 fn printer_problem(handle: &Handle) -> Option<&'static str> {
     let mut needed = 0u32;
     // SAFETY: size query with no buffer.
@@ -181,9 +178,8 @@ fn job_problem(status: u32) -> Option<&'static str> {
     }
 }
 
-/// Polls the job until it is printed or gone (done), it or the queue reports a problem
-/// (error), or `limit` passes: then a job printing is left to finish, one waiting is a
-/// timeout.
+/// Polls the job until it is printed or gone, it or the queue reports a problem, or
+/// `limit` passes: then a job printing is left to finish, one waiting is a timeout.
 fn watch_job(handle: &Handle, job_id: u32, limit: Duration) -> Result<(), QueueCause> {
     let started = Instant::now();
     loop {
