@@ -63,10 +63,9 @@ pub struct Kicked {
     pub warning: Option<String>,
 }
 
-/// Kicks the drawer with `job` (the configured command, or an ePOS `<pulse>`), never
-/// leaving a kick queued in an offline printer: the status is asked first, and an
-/// offline printer gets the real-time pulse or nothing, as `policy` says. Transports
-/// that cannot report status get `job` as is.
+/// Kicks the drawer with `job`, never leaving a kick queued in an offline printer: the
+/// status is asked first, and an offline printer gets the real-time pulse or nothing, as
+/// `policy` says. Transports that cannot report status get `job` as is.
 pub async fn kick(
     printer: &Printer,
     job: Vec<u8>,

@@ -38,7 +38,7 @@ impl Element {
 pub struct SchemaError(pub String);
 
 /// Reads the elements inside `<epos-print>`, in order, by local name (Odoo 17+ strips
-/// the children's namespace by string replacement).
+/// namespaces).
 pub fn parse(body: &str) -> Result<Vec<Element>, SchemaError> {
     let mut reader = Reader::from_str(body);
     let mut elements = Vec::new();
@@ -115,8 +115,7 @@ fn element(e: &BytesStart) -> Result<Element, SchemaError> {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub paper_width: usize,
-    /// Bytes of a bare `<pulse/>`: the shop's `[cashdrawer] command`, so Odoo's drawer
-    /// button does exactly what `/open-cash-drawer` does.
+    /// Bytes of a bare `<pulse/>`: `[cashdrawer] command`, as `/open-cash-drawer` sends.
     pub drawer_command: Vec<u8>,
 }
 
@@ -130,8 +129,7 @@ pub struct Job {
     pub skipped: Vec<String>,
 }
 
-/// Builds the job. A job that prints starts with `ESC @` and the PC858 code page, so
-/// styles left by a previous job never leak; a pulse-only job is the pulse alone.
+/// Builds the job; one that prints starts with `ESC @` and PC858, so no style leaks in.
 pub fn encode(elements: &[Element], opts: &Options) -> Result<Job, SchemaError> {
     let mut job = Job::default();
     let mut body = Vec::new();
@@ -203,8 +201,7 @@ const MAX_DOTS: usize = 16 * 1024 * 1024;
 /// few hundred bytes of empty `<image>` elements kept the service busy for minutes.
 pub const MAX_REQUEST_DOTS: usize = 16 * 1024 * 1024;
 
-/// `<image>` (rows as [`raster::Bitmap::from_rows`] reads them), scaled down to the paper
-/// if wider, printed with `GS v 0` after `ESC a` for `align`.
+/// `<image>`, scaled down to the paper if wider: `ESC a` for `align`, then `GS v 0`.
 fn image(el: &Element, opts: &Options) -> Result<Vec<u8>, SchemaError> {
     let (Some(width), Some(height)) = (number(el, "width")?, number(el, "height")?) else {
         return Err(SchemaError("<image> sans width ou height".into()));
@@ -309,8 +306,7 @@ fn pulse(el: &Element, opts: &Options) -> Vec<u8> {
     vec![0x1b, b'p', pin, (ms / 2) as u8, 250]
 }
 
-/// `<sound>`: `ESC B n t`, the buzzer command of most ESC/POS printers with a buzzer
-/// (printers without one ignore it): `repeat` beeps of a length set by `pattern`.
+/// `<sound>`: `ESC B n t`, `repeat` beeps of a length set by `pattern` (if a buzzer).
 fn sound(el: &Element) -> Vec<u8> {
     let repeat = el
         .attr("repeat")

@@ -73,8 +73,7 @@ pub fn decode_receipt(receipt: &str) -> Result<Gray, ReceiptError> {
     })
 }
 
-/// The job for a receipt picture: reset, centred raster scaled to the paper and
-/// dithered, then feed to the cutter and cut (as the IoT box does).
+/// The job for a receipt picture, as the IoT box makes it: centred, dithered, cut.
 pub fn receipt_job(picture: Gray, paper_width: usize) -> Vec<u8> {
     let mut job = vec![0x1b, b'@', 0x1b, b'a', 1];
     job.extend(picture.fit_width(paper_width).dither_to_escpos());
@@ -82,8 +81,7 @@ pub fn receipt_job(picture: Gray, paper_width: usize) -> Vec<u8> {
     job
 }
 
-/// The `printer` entry of `/hw_proxy/status_json`, as the IoT box drivers give it: the
-/// POS warns unless `status` is `connected`.
+/// The `printer` entry of `/hw_proxy/status_json` (the POS warns unless `connected`).
 pub fn printer_status(result: Result<Option<PrinterStatus>, String>) -> Value {
     let (status, message) = match &result {
         Ok(None) => ("connected", "Imprimante prête (état non lisible)"),

@@ -1,8 +1,7 @@
 //! Pictures for receipt printers (ePOS sends 1-bit bitmaps, the IoT box mode JPEGs):
 //! grey images, bitmaps, scaling to the paper, dithering, and `GS v 0` raster bands.
 
-/// Rows per `GS v 0` command: at most 9 KB at 576 dots, small enough for the receive
-/// buffer of cheap printers, large enough to print smoothly.
+/// Rows per `GS v 0` command: at most 9 KB at 576 dots, for cheap printers' buffers.
 pub const BAND_ROWS: usize = 128;
 
 /// A 1-bit picture, one `bool` per dot, `true` = black.
@@ -69,8 +68,7 @@ impl Bitmap {
         }
     }
 
-    /// Fits the paper: a wider bitmap is scaled down (area average, then dithered, so
-    /// thin lines survive); a narrower one is kept dot for dot.
+    /// Fits the paper: wider is scaled down (area average, dithered); narrower is kept.
     pub fn fit_width(self, max_width: usize) -> Bitmap {
         if self.width <= max_width {
             return self;
@@ -131,8 +129,7 @@ fn escpos_bands(mut rows: Vec<u8>, stride: usize) -> Vec<u8> {
 }
 
 impl Gray {
-    /// Scales down to `max_width` keeping the aspect ratio, each pixel the mean of the
-    /// source pixels it covers.
+    /// Scales down to `max_width`, keeping the aspect ratio, by area average.
     pub fn fit_width(self, max_width: usize) -> Gray {
         if self.width <= max_width || self.width == 0 || self.height == 0 {
             return self;
@@ -247,8 +244,7 @@ impl Diffuser {
     }
 }
 
-/// One dot from its grey in sixteenths plus the error received: black (below half), and
-/// the error it leaves.
+/// One dot from its grey in sixteenths plus error: black (below half), the error left.
 #[inline(always)]
 pub const fn quantise(v: i32) -> (bool, i32) {
     let old = if v < 0 {

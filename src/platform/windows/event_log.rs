@@ -30,8 +30,7 @@ unsafe impl Sync for EventLog {}
 impl EventLog {
     /// Registers the event source `source` on the local machine.
     pub fn register(source: &str) -> windows::core::Result<EventLog> {
-        // SAFETY: both arguments are valid (None: the local machine; a NUL-terminated
-        // wide string that outlives the call).
+        // SAFETY: None is the local machine; the wide string outlives the call.
         let handle = unsafe { RegisterEventSourceW(None, &HSTRING::from(source))? };
         Ok(EventLog { handle })
     }
@@ -45,8 +44,7 @@ impl EventLog {
         };
         let text = HSTRING::from(text);
         let strings = [PCWSTR(text.as_ptr())];
-        // SAFETY: the handle is open until Drop; `strings` holds one NUL-terminated wide
-        // string that lives until the call returns; no SID, no raw data. A failure
+        // SAFETY: the handle is open until Drop; `strings` outlives the call. A failure
         // (full log, no rights) is ignored: the event is in our own log anyway.
         let _ = unsafe { ReportEventW(self.handle, kind, 0, id, None, 0, Some(&strings), None) };
     }
