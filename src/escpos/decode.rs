@@ -1,5 +1,5 @@
-//! A streaming ESC/POS decoder: bytes in, readable events out. Incomplete commands at
-//! the end of a chunk wait for the next chunk, so it works on a socket stream.
+//! A streaming ESC/POS decoder: bytes in, readable events out; a command cut at the end
+//! of a chunk waits for the next one.
 
 use std::fmt;
 
@@ -41,18 +41,14 @@ impl fmt::Display for Event {
         match self {
             Event::Init => write!(f, "initialisation"),
             Event::Text(t) => write!(f, "texte {t:?}"),
-            Event::DrawerKick { pin, on_ms, off_ms } => {
-                write!(
-                    f,
-                    "ouverture tiroir, broche {pin}, impulsion {on_ms} ms, pause {off_ms} ms"
-                )
-            }
-            Event::RealtimeKick { pin, on_ms } => {
-                write!(
-                    f,
-                    "ouverture tiroir (temps réel), broche {pin}, impulsion {on_ms} ms"
-                )
-            }
+            Event::DrawerKick { pin, on_ms, off_ms } => write!(
+                f,
+                "ouverture tiroir, broche {pin}, impulsion {on_ms} ms, pause {off_ms} ms"
+            ),
+            Event::RealtimeKick { pin, on_ms } => write!(
+                f,
+                "ouverture tiroir (temps réel), broche {pin}, impulsion {on_ms} ms"
+            ),
             Event::StatusQuery(n) => write!(f, "demande d'état temps réel n={n}"),
             Event::Feed { lines } => write!(f, "avance {lines} ligne(s)"),
             Event::Cut { partial } => {
@@ -63,7 +59,8 @@ impl fmt::Display for Event {
                 height,
                 ..
             } => {
-                write!(f, "image {}x{} points", u32::from(*width_bytes) * 8, height)
+                let width = u32::from(*width_bytes) * 8;
+                write!(f, "image {width}x{height} points")
             }
             Event::Command(b) => write!(
                 f,
@@ -83,38 +80,24 @@ pub struct Decoder {
 /// How many bytes the command at the start of `b` takes, `None` if more are needed.
 fn command_len(b: &[u8]) -> Option<usize> {
     let need = |n: usize| if b.len() >= n { Some(n) } else { None };
+    // A little-endian length at `i`, read once `need` saw the bytes.
+    let len_at = |i: usize| usize::from(b[i]) | usize::from(b[i + 1]) << 8;
     match b[0] {
         0x1b => match *b.get(1)? {
             b'@' | b'2' | b'<' => need(2),
             b'p' => need(5),
             b'c' | b'$' | b'\\' => need(4),
             b'*' => {
-                let h = need(5)?;
-                let dots = usize::from(b[3]) | usize::from(b[4]) << 8;
-                let per = if b[2] >= 32 { 3 } else { 1 };
-                need(h + dots * per)
+                let per = if *b.get(2)? >= 32 { 3 } else { 1 };
+                need(5).and_then(|h| need(h + len_at(3) * per))
             }
-            b'(' => {
-                let h = need(5)?;
-                need(h + (usize::from(b[3]) | usize::from(b[4]) << 8))
-            }
+            b'(' => need(5).and_then(|h| need(h + len_at(3))),
             _ => need(3),
         },
         0x1d => match *b.get(1)? {
-            b'V' => {
-                let m = *b.get(2)?;
-                need(if m >= 65 { 4 } else { 3 })
-            }
-            b'v' => {
-                let h = need(8)?;
-                let w = usize::from(b[4]) | usize::from(b[5]) << 8;
-                let y = usize::from(b[6]) | usize::from(b[7]) << 8;
-                need(h + w * y)
-            }
-            b'(' | b'8' => {
-                let h = need(5)?;
-                need(h + (usize::from(b[3]) | usize::from(b[4]) << 8))
-            }
+            b'V' => need(if *b.get(2)? >= 65 { 4 } else { 3 }),
+            b'v' => need(8).and_then(|h| need(h + len_at(4) * len_at(6))),
+            b'(' | b'8' => need(5).and_then(|h| need(h + len_at(3))),
             b'L' | b'W' | b'$' => need(4),
             _ => need(3),
         },
@@ -185,7 +168,7 @@ fn flush_text(text: &mut Vec<u8>, events: &mut Vec<Event>) {
 }
 
 fn pin_of(m: u8) -> u8 {
-    if m == 1 || m == b'1' {
+    if matches!(m, 1 | b'1') {
         5
     } else {
         2

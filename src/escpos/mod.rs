@@ -1,6 +1,5 @@
 //! ESC/POS, the byte language of receipt printers: the real-time status answers we read,
-//! and a decoder that turns a byte stream back into readable events (for the virtual
-//! printer, the logs and the tests).
+//! and a decoder of byte streams into readable events (virtual printer, logs, tests).
 //!
 //! A leaf beside `domain`: imports nothing of the crate.
 

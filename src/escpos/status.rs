@@ -20,8 +20,8 @@ pub struct PrinterStatus {
     pub online: bool,
     pub cover_open: bool,
     pub paper: PaperState,
-    /// Drawer-kick connector pin 3 level (the drawer sensor); its meaning for open/closed
-    /// is configured, see [`crate::domain::SensorOpenLevel`].
+    /// Drawer-kick connector pin 3 level (the sensor), read as
+    /// [`crate::domain::SensorOpenLevel`] says.
     pub drawer_pin3_high: bool,
     /// An error stopped printing (cutter jam, overheating, ...).
     pub error: bool,
@@ -66,8 +66,7 @@ impl PrinterStatus {
         })
     }
 
-    /// Encodes this status as the three answer bytes a printer would send (the virtual
-    /// printer and the test peers use it).
+    /// The three answer bytes a printer would send for this status.
     pub fn encode(&self) -> [u8; 3] {
         let base = 0x12;
         let printer = base
@@ -75,11 +74,7 @@ impl PrinterStatus {
             | if self.drawer_pin3_high { 0x04 } else { 0 };
         let offline = base
             | if self.cover_open { 0x04 } else { 0 }
-            | if self.paper == PaperState::Empty {
-                0x20
-            } else {
-                0
-            }
+            | u8::from(self.paper == PaperState::Empty) << 5
             | if self.error { 0x40 } else { 0 };
         let paper = base
             | match self.paper {
@@ -90,19 +85,15 @@ impl PrinterStatus {
         [printer, offline, paper]
     }
 
-    /// Why this printer cannot print now, in French; `None` when it can. The cover wins
-    /// over the paper: an open cover is what the cashier must fix first.
+    /// Why this printer cannot print now, in French; `None` when it can. The cover comes
+    /// first: it is what the cashier must fix first.
     pub fn problem(&self) -> Option<&'static str> {
-        if self.cover_open {
-            Some("capot ouvert")
-        } else if self.paper == PaperState::Empty {
-            Some("plus de papier")
-        } else if self.error {
-            Some("erreur de l'imprimante (massicot, surchauffe...)")
-        } else if !self.online {
-            Some("hors ligne")
-        } else {
-            None
+        match (self.cover_open, self.paper, self.error, self.online) {
+            (true, ..) => Some("capot ouvert"),
+            (_, PaperState::Empty, ..) => Some("plus de papier"),
+            (_, _, true, _) => Some("erreur de l'imprimante (massicot, surchauffe...)"),
+            (.., false) => Some("hors ligne"),
+            _ => None,
         }
     }
 

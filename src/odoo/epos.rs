@@ -1,14 +1,9 @@
 //! Epson ePOS-Print: the SOAP envelope Odoo's `pos_epson_printer` posts to
-//! `/cgi-bin/epos/service.cgi`, turned into ESC/POS bytes.
+//! `/cgi-bin/epos/service.cgi`, turned into ESC/POS bytes. Odoo 13 to 18 sends `<image>`
+//! then `<cut>` for a receipt, a bare `<pulse/>` for the drawer; `text`, `feed`, `sound`
+//! and `command` work too, any other element is logged and skipped (not its children).
 //!
-//! Odoo (13 to 18) sends two envelopes: `<image width height align="center">` (the
-//! receipt, 1-bit, base64) followed by `<cut type="feed"/>`, and a bare `<pulse/>` to
-//! open the drawer. The other common elements of Epson's schema are supported too
-//! (`text`, `feed`, `sound`, `command`); any other element is logged and skipped, and its
-//! children are read as if it were not there.
-//!
-//! Owns the envelope's parsing and its ESC/POS encoding; imports no printer, `http`,
-//! `state`, `app` nor `cli` (it turns text into bytes, it sends nothing).
+//! Imports no printer, `http`, `state`, `app` nor `cli`: it sends nothing.
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -42,8 +37,8 @@ impl Element {
 #[error("requête ePOS invalide: {0}")]
 pub struct SchemaError(pub String);
 
-/// Reads the elements inside `<epos-print>`, in order. Namespaces are matched by local
-/// name: Odoo 17+ sends children with the namespace removed by string replacement.
+/// Reads the elements inside `<epos-print>`, in order, by local name (Odoo 17+ strips
+/// namespaces).
 pub fn parse(body: &str) -> Result<Vec<Element>, SchemaError> {
     let mut reader = Reader::from_str(body);
     let mut elements = Vec::new();
@@ -81,9 +76,7 @@ pub fn parse(body: &str) -> Result<Vec<Element>, SchemaError> {
                     el.content.push_str(&String::from_utf8_lossy(&t));
                 }
             }
-            Event::End(_) if inside => {
-                elements.extend(open.take());
-            }
+            Event::End(_) if inside => elements.extend(open.take()),
             Event::Eof => break,
             _ => {}
         }
@@ -122,8 +115,7 @@ fn element(e: &BytesStart) -> Result<Element, SchemaError> {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub paper_width: usize,
-    /// Bytes of a bare `<pulse/>`: the shop's `[cashdrawer] command`, so Odoo's drawer
-    /// button does exactly what `/open-cash-drawer` does.
+    /// Bytes of a bare `<pulse/>`: `[cashdrawer] command`, as `/open-cash-drawer` sends.
     pub drawer_command: Vec<u8>,
 }
 
@@ -137,14 +129,15 @@ pub struct Job {
     pub skipped: Vec<String>,
 }
 
-/// Builds the job. A job that prints starts with `ESC @` and the PC858 code page, so
-/// styles left by a previous job never leak; a pulse-only job is the pulse alone.
+/// Builds the job; one that prints starts with `ESC @` and PC858, so no style leaks in.
 pub fn encode(elements: &[Element], opts: &Options) -> Result<Job, SchemaError> {
     let mut job = Job::default();
     let mut body = Vec::new();
     let mut dots = 0usize;
     for el in elements {
-        match el.name.as_str() {
+        let name = el.name.as_str();
+        job.prints |= matches!(name, "image" | "text" | "feed" | "cut");
+        match name {
             "image" => {
                 let w = number(el, "width")?.unwrap_or(0);
                 let h = number(el, "height")?.unwrap_or(0);
@@ -155,20 +148,10 @@ pub fn encode(elements: &[Element], opts: &Options) -> Result<Job, SchemaError> 
                     )));
                 }
                 body.extend(image(el, opts)?);
-                job.prints = true;
             }
-            "text" => {
-                body.extend(text_element(el));
-                job.prints = true;
-            }
-            "feed" => {
-                body.extend(feed(el));
-                job.prints = true;
-            }
-            "cut" => {
-                body.extend(cut(el));
-                job.prints = true;
-            }
+            "text" => body.extend(text_element(el)),
+            "feed" => body.extend(feed(el)),
+            "cut" => body.extend(cut(el)),
             "pulse" => {
                 body.extend(pulse(el, opts));
                 job.pulses += 1;
@@ -176,12 +159,8 @@ pub fn encode(elements: &[Element], opts: &Options) -> Result<Job, SchemaError> 
             "sound" => body.extend(sound(el)),
             "command" => body.extend(hex(&el.content)?),
             other => {
-                tracing::warn!(
-                    op = "odoo.epos",
-                    outcome = "ignored",
-                    "élément ePOS <{}> non pris en charge, ignoré",
-                    crate::logs::escape(other)
-                );
+                op!(warn, "odoo.epos", "ignored";
+                    "élément ePOS <{}> non pris en charge, ignoré", crate::logs::escape(other));
                 job.skipped.push(other.to_string());
             }
         }
@@ -204,32 +183,30 @@ fn number(el: &Element, key: &str) -> Result<Option<usize>, SchemaError> {
         .transpose()
 }
 
-fn align(value: Option<&str>) -> Option<[u8; 3]> {
-    let n = match value? {
-        "left" => 0,
-        "center" => 1,
-        "right" => 2,
-        _ => return None,
+/// `ESC a n` for an `align` attribute; nothing for none or an unknown one.
+fn align(value: Option<&str>) -> Vec<u8> {
+    let n = match value {
+        Some("left") => 0,
+        Some("center") => 1,
+        Some("right") => 2,
+        _ => return Vec::new(),
     };
-    Some([0x1b, b'a', n])
+    vec![0x1b, b'a', n]
 }
 
-/// Largest `<image>` accepted: far above a receipt (576 dots wide, a few thousand rows),
-/// low enough that a request cannot make the service allocate gigabytes.
+/// Largest `<image>` accepted: far above a receipt, too low to allocate gigabytes.
 const MAX_WIDTH: usize = 8192;
 const MAX_DOTS: usize = 16 * 1024 * 1024;
-/// Dots of all the images of one request together: about fifteen long receipts. Each dot
-/// costs CPU to scale and encode, so without a total a few hundred bytes of empty
-/// `<image>` elements kept the service busy for minutes (1.1.0 adversarial review).
+/// Dots of all the images of one request (about fifteen long receipts): without it, a
+/// few hundred bytes of empty `<image>` elements kept the service busy for minutes.
 pub const MAX_REQUEST_DOTS: usize = 16 * 1024 * 1024;
 
-/// `<image>`: rows of `ceil(width/8)` bytes, MSB first (see [`raster::Bitmap::from_rows`]),
-/// scaled down to the paper if wider, printed with `GS v 0` after `ESC a` for `align`.
+/// `<image>`, scaled down to the paper if wider: `ESC a` for `align`, then `GS v 0`.
 fn image(el: &Element, opts: &Options) -> Result<Vec<u8>, SchemaError> {
     let (Some(width), Some(height)) = (number(el, "width")?, number(el, "height")?) else {
         return Err(SchemaError("<image> sans width ou height".into()));
     };
-    // checked: a huge height must not overflow the product (found by the fuzzer).
+    // checked: a huge height must not overflow the product.
     let dots_ok = matches!(width.checked_mul(height), Some(d) if d <= MAX_DOTS);
     if width == 0 || height == 0 || width > MAX_WIDTH || !dots_ok {
         return Err(SchemaError(format!(
@@ -244,8 +221,7 @@ fn image(el: &Element, opts: &Options) -> Result<Vec<u8>, SchemaError> {
     }
     let data = super::b64::decode(&el.content)
         .map_err(|e| SchemaError(format!("<image>: base64 invalide: {e}")))?;
-    // The picture must be all there: a short one would be drawn from nothing, at the
-    // cost of a full one.
+    // A short picture would cost as much as a full one, drawn from nothing.
     let needed = width.div_ceil(8) * height;
     if data.len() < needed {
         return Err(SchemaError(format!(
@@ -253,25 +229,15 @@ fn image(el: &Element, opts: &Options) -> Result<Vec<u8>, SchemaError> {
             data.len()
         )));
     }
-    let mut out = Vec::new();
-    if let Some(a) = align(el.attr("align")) {
-        out.extend_from_slice(&a);
-    }
-    out.extend(raster::rows_to_escpos(
-        &data,
-        width,
-        height,
-        opts.paper_width,
-    ));
+    let mut out = align(el.attr("align"));
+    let paper = opts.paper_width;
+    out.extend(raster::rows_to_escpos(&data, width, height, paper));
     Ok(out)
 }
 
 /// `<text>`: attributes are commands that stay in force, as on an Epson printer.
 fn text_element(el: &Element) -> Vec<u8> {
-    let mut out = Vec::new();
-    if let Some(a) = align(el.attr("align")) {
-        out.extend_from_slice(&a);
-    }
+    let mut out = align(el.attr("align"));
     if let Some(font) = el.attr("font") {
         out.extend_from_slice(&[0x1b, b'M', u8::from(font == "font_b")]);
     }
@@ -340,8 +306,7 @@ fn pulse(el: &Element, opts: &Options) -> Vec<u8> {
     vec![0x1b, b'p', pin, (ms / 2) as u8, 250]
 }
 
-/// `<sound>`: `ESC B n t`, the buzzer command of most ESC/POS printers with a buzzer
-/// (printers without one ignore it): `repeat` beeps of a length set by `pattern`.
+/// `<sound>`: `ESC B n t`, `repeat` beeps of a length set by `pattern` (if a buzzer).
 fn sound(el: &Element) -> Vec<u8> {
     let repeat = el
         .attr("repeat")
@@ -362,21 +327,17 @@ fn sound(el: &Element) -> Vec<u8> {
 /// `<command>`: raw bytes in hexadecimal.
 fn hex(content: &str) -> Result<Vec<u8>, SchemaError> {
     let digits: String = content.split_whitespace().collect();
-    // Checked first: slicing by two bytes below would panic inside a multi-byte
-    // character (found by the fuzz target `epos_envelope`).
+    let refuse = |what: &str| SchemaError(format!("<command>: {what}"));
+    // First: slicing by two bytes below would panic inside a multi-byte character.
     if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(SchemaError(
-            "<command>: chiffres hexadécimaux attendus".into(),
-        ));
+        return Err(refuse("chiffres hexadécimaux attendus"));
     }
     if !digits.len().is_multiple_of(2) {
-        return Err(SchemaError(
-            "<command>: nombre pair de chiffres hexadécimaux attendu".into(),
-        ));
+        return Err(refuse("nombre pair de chiffres hexadécimaux attendu"));
     }
     (0..digits.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&digits[i..i + 2], 16))
         .collect::<Result<_, _>>()
-        .map_err(|_| SchemaError("<command>: chiffres hexadécimaux attendus".into()))
+        .map_err(|_| refuse("chiffres hexadécimaux attendus"))
 }

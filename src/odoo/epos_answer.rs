@@ -1,10 +1,8 @@
 //! The answer envelope of an Epson ePOS-Print printer, which Odoo parses:
-//! `<response success="..." code="..." status="..."/>`. `code` is one of Epson's error
-//! codes (Odoo shows it, with extra help for `DeviceNotFound` and `EPTR_REC_EMPTY`);
-//! `status` is Epson's ASB bit field, built from the printer's real status.
+//! `<response success="..." code="..." status="..."/>`, `code` one of Epson's error codes
+//! (Odoo shows it), `status` Epson's ASB bit field, from the printer's real status.
 //!
-//! Owns the answer's text and codes; imports only `escpos` and `printer` (for its
-//! errors), never `http`, `state`, `app` or `cli`.
+//! Imports only `escpos` and `printer` (its errors), never `http`, `state`, `app` or `cli`.
 
 use crate::escpos::{PaperState, PrinterStatus};
 use crate::printer::{PrinterError, PrinterErrorKind};
@@ -23,16 +21,13 @@ pub const ASB_RECEIPT_END: u32 = 0x0008_0000;
 pub enum EposCode {
     /// The `devid` is not `local_printer`.
     DeviceNotFound,
-    /// The request is not a valid ePOS-Print document.
     SchemaError,
-    /// The printer reports no paper.
     RecEmpty,
     CoverOpen,
     /// The printer reports an error (cutter, mechanism, overheating).
     Mechanical,
     /// Offline for another reason (paper being fed, waiting to come back online).
     Automatical,
-    /// The printer did not answer in time.
     Timeout,
     /// The printer cannot be reached or opened (`[printer] name`).
     BadPort,
@@ -55,24 +50,19 @@ impl EposCode {
         }
     }
 
-    /// The code for a failed printer operation: the printer's own refusal first (no
-    /// paper wins over cover open, as on Epson printers), then the transport failure.
+    /// The code for a failed operation: the printer's own refusal first (no paper wins
+    /// over cover open, as on Epson printers), then the transport failure.
     pub fn for_error(err: &PrinterError) -> EposCode {
         if let Some(s) = err.status {
-            if s.paper == PaperState::Empty {
-                return EposCode::RecEmpty;
-            }
-            if s.cover_open {
-                return EposCode::CoverOpen;
-            }
-            if s.error {
-                return EposCode::Mechanical;
-            }
-            return EposCode::Automatical;
+            return match (s.paper, s.cover_open, s.error) {
+                (PaperState::Empty, ..) => EposCode::RecEmpty,
+                (_, true, _) => EposCode::CoverOpen,
+                (_, _, true) => EposCode::Mechanical,
+                _ => EposCode::Automatical,
+            };
         }
         match err.kind {
-            // A full queue: Epson printers answer a job they cannot take in time with
-            // EX_TIMEOUT, which Odoo shows and the cashier retries.
+            // A full queue: EX_TIMEOUT, as Epson printers answer; the cashier retries.
             PrinterErrorKind::Timeout | PrinterErrorKind::Busy => EposCode::Timeout,
             PrinterErrorKind::Unreachable | PrinterErrorKind::UnknownPrinter => EposCode::BadPort,
             PrinterErrorKind::Offline => EposCode::Automatical,
@@ -81,8 +71,7 @@ impl EposCode {
     }
 }
 
-/// The ASB field for a printer status; `None` (spooler queues, or no answer) sets only
-/// the bits we know.
+/// The ASB field for a printer status; `None` (unknown) sets only the bits we know.
 pub fn asb(status: Option<&PrinterStatus>, printed: bool, answered: bool) -> u32 {
     let mut bits = if printed { ASB_PRINT_SUCCESS } else { 0 };
     if !answered {
@@ -96,9 +85,7 @@ pub fn asb(status: Option<&PrinterStatus>, printed: bool, answered: bool) -> u32
             (s.error, ASB_MECHANICAL_ERR),
         ];
         for (set, bit) in flags {
-            if set {
-                bits |= bit;
-            }
+            bits |= if set { bit } else { 0 };
         }
         bits |= match s.paper {
             PaperState::Ok => 0,

@@ -1,10 +1,6 @@
-//! The IoT box (`hw_proxy`) as stock Odoo POS uses it without the IoT app: the POS
-//! posts JSON-RPC to `<IoT box IP>/hw_proxy/...`; receipts arrive as base64 JPEG
-//! pictures of the rendered ticket (`canvas.toDataURL("image/jpeg")`).
-//!
-//! Odoo's POS builds the address with `deduceUrl`: the page's scheme, and port 8069 for
-//! http or 443 for https unless the field holds one (`localhost:22548`), so the service
-//! is reached on its own port.
+//! The IoT box (`hw_proxy`) as stock Odoo POS uses it without the IoT app: JSON-RPC to
+//! `<IoT box IP>/hw_proxy/...` (the field names a port, `localhost:22548`, or Odoo's
+//! `deduceUrl` picks 8069 or 443), receipts as base64 JPEG pictures of the ticket.
 
 use serde_json::{json, Value};
 use zune_jpeg::zune_core::colorspace::ColorSpace;
@@ -56,9 +52,8 @@ pub fn decode_receipt(receipt: &str) -> Result<Gray, ReceiptError> {
         .set_max_width(4096)
         .set_max_height(32_768);
     let mut decoder = JpegDecoder::new_with_options(&jpeg, options);
-    // zune-jpeg 0.4 asserts (panics) on some malformed streams (found by the fuzz target
-    // `iot_payload`): the picture comes from the network, so a panic is a refused ticket,
-    // not a dead service (release builds unwind for this reason, see Cargo.toml).
+    // zune-jpeg 0.4 panics on some malformed streams: a refused ticket, not a dead
+    // service (release builds unwind for this reason, see Cargo.toml).
     let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decoder.decode()))
         .map_err(|_| ReceiptError("JPEG invalide: flux corrompu".into()))?;
     let pixels = decoded.map_err(|e| ReceiptError(format!("JPEG invalide: {e:?}")))?;
@@ -78,8 +73,7 @@ pub fn decode_receipt(receipt: &str) -> Result<Gray, ReceiptError> {
     })
 }
 
-/// The job for a receipt picture: reset, centred raster scaled to the paper and
-/// dithered, then feed to the cutter and cut (as the IoT box does).
+/// The job for a receipt picture, as the IoT box makes it: centred, dithered, cut.
 pub fn receipt_job(picture: Gray, paper_width: usize) -> Vec<u8> {
     let mut job = vec![0x1b, b'@', 0x1b, b'a', 1];
     job.extend(picture.fit_width(paper_width).dither_to_escpos());
@@ -87,34 +81,25 @@ pub fn receipt_job(picture: Gray, paper_width: usize) -> Vec<u8> {
     job
 }
 
-/// The `printer` entry of `/hw_proxy/status_json`, in the shape of the IoT box drivers
-/// (`{"status": "connected"|"disconnected"|"error", "messages": [...]}`): the POS shows
-/// a warning in its hardware widget unless the status is `connected`.
+/// The `printer` entry of `/hw_proxy/status_json` (the POS warns unless `connected`).
 pub fn printer_status(result: Result<Option<PrinterStatus>, String>) -> Value {
-    let (status, message) = match result {
-        Ok(None) => (
-            "connected",
-            "Imprimante prête (état non lisible)".to_string(),
-        ),
-        Ok(Some(s)) => match problem(&s) {
-            None => ("connected", "Imprimante prête".to_string()),
-            Some(p) => ("error", p.to_string()),
+    let (status, message) = match &result {
+        Ok(None) => ("connected", "Imprimante prête (état non lisible)"),
+        Ok(Some(s)) => match problem(s) {
+            None => ("connected", "Imprimante prête"),
+            Some(p) => ("error", p),
         },
-        Err(e) => ("disconnected", e),
+        Err(e) => ("disconnected", e.as_str()),
     };
     json!({"status": status, "messages": [message]})
 }
 
 fn problem(s: &PrinterStatus) -> Option<&'static str> {
-    if s.paper == PaperState::Empty {
-        Some("Plus de papier")
-    } else if s.cover_open {
-        Some("Capot ouvert")
-    } else if s.error {
-        Some("Erreur de l'imprimante")
-    } else if !s.online {
-        Some("Imprimante hors ligne")
-    } else {
-        None
+    match (s.paper, s.cover_open, s.error, s.online) {
+        (PaperState::Empty, ..) => Some("Plus de papier"),
+        (_, true, ..) => Some("Capot ouvert"),
+        (_, _, true, _) => Some("Erreur de l'imprimante"),
+        (.., false) => Some("Imprimante hors ligne"),
+        _ => None,
     }
 }

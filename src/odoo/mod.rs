@@ -3,13 +3,10 @@
 //! - [`epos`]: an Epson ePOS-Print printer on the network (`pos_epson_printer`);
 //! - [`iot`]: an IoT box's `hw_proxy` routes, as the POS uses them without the IoT app.
 //!
-//! Owns the translation from those protocols to ESC/POS jobs and the protocol answers
-//! (parsing, encoding, rendering pictures). It sends nothing itself: the HTTP routes,
-//! one layer up, send the jobs through the drawer printer's queue, so receipts and
-//! drawer kicks never interleave.
-//!
-//! Layer 5 (issue 15): imports `escpos`, `printer` and `logs` values; never the service
-//! state, HTTP, the app or the command line.
+//! Owns the translation from those protocols to ESC/POS jobs and back to their answers;
+//! sends nothing (the HTTP routes send the jobs through the drawer printer's queue).
+//! Layer 5: imports `escpos`, `printer` and `logs` values; never the service state, HTTP,
+//! the app or the command line.
 
 pub mod b64;
 pub mod epos;

@@ -1,11 +1,7 @@
-//! Pictures for receipt printers: grey images, 1-bit bitmaps, scaling to the paper,
-//! dithering, and the ESC/POS raster command (`GS v 0`) in bands.
-//!
-//! Both Odoo modes print pictures: ePOS sends a 1-bit bitmap, the IoT box mode a JPEG.
-//! Everything ends here as a [`Bitmap`] no wider than the paper.
+//! Pictures for receipt printers (ePOS sends 1-bit bitmaps, the IoT box mode JPEGs):
+//! grey images, bitmaps, scaling to the paper, dithering, and `GS v 0` raster bands.
 
-/// Rows per `GS v 0` command. A band of 128 rows is at most 9 KB at 576 dots: small
-/// enough for the receive buffer of cheap printers, large enough to print smoothly.
+/// Rows per `GS v 0` command: at most 9 KB at 576 dots, for cheap printers' buffers.
 pub const BAND_ROWS: usize = 128;
 
 /// A 1-bit picture, one `bool` per dot, `true` = black.
@@ -25,15 +21,12 @@ pub struct Gray {
 }
 
 impl Bitmap {
-    /// Reads rows of `ceil(width / 8)` bytes, most significant bit first: the layout of
-    /// Epson's `<image>` and of `GS v 0`. A row whose width is not a multiple of 8 ends
-    /// with padding bits, which are skipped, as an Epson printer does. Missing data prints
-    /// white; extra data is ignored.
+    /// Reads rows of `ceil(width / 8)` bytes, most significant bit first (Epson's
+    /// `<image>`, `GS v 0`); padding bits are skipped, missing data prints white.
     pub fn from_rows(data: &[u8], width: usize, height: usize) -> Bitmap {
         let stride = width.div_ceil(8);
         let mut dots = vec![false; width * height];
         if width > 0 {
-            // Byte by byte, eight dots at a time: this runs for every dot of a receipt.
             for (y, row) in dots.chunks_exact_mut(width).enumerate() {
                 let src = data.get(y * stride..).unwrap_or(&[]);
                 for (chunk, byte) in row
@@ -60,17 +53,9 @@ impl Bitmap {
         if self.width == 0 {
             return out;
         }
-        for (row, dst) in self
-            .dots
-            .chunks_exact(self.width)
-            .zip(out.chunks_exact_mut(stride))
-        {
-            for (chunk, byte) in row.chunks(8).zip(dst.iter_mut()) {
-                *byte = chunk
-                    .iter()
-                    .enumerate()
-                    .fold(0u8, |acc, (i, &d)| acc | (u8::from(d) << (7 - i)));
-            }
+        let rows = self.dots.chunks_exact(self.width);
+        for (row, dst) in rows.zip(out.chunks_exact_mut(stride)) {
+            pack_row(row, dst);
         }
         out
     }
@@ -83,8 +68,7 @@ impl Bitmap {
         }
     }
 
-    /// Fits the paper: a wider bitmap is scaled down (area average, then dithered, so
-    /// thin lines and grey areas survive); a narrower one is kept dot for dot.
+    /// Fits the paper: wider is scaled down (area average, dithered); narrower is kept.
     pub fn fit_width(self, max_width: usize) -> Bitmap {
         if self.width <= max_width {
             return self;
@@ -92,22 +76,16 @@ impl Bitmap {
         self.to_gray().fit_width(max_width).dither()
     }
 
-    /// `GS v 0 0 xL xH yL yH data`, one command per band of [`BAND_ROWS`] rows.
-    ///
-    /// Printers scan everything they receive for real-time commands, picture data
-    /// included: bytes spelling `DLE EOT`, `DLE ENQ` or `DLE DC4` would make the printer
-    /// answer a status in the middle of the job (then read as the answer to our own
-    /// query) or even kick the drawer. Where the data spells one, the `DLE` byte's single
-    /// dot is left white: one dot, invisible on a receipt.
+    /// `GS v 0 0 xL xH yL yH data`, one command per band of [`BAND_ROWS`] rows. Where the
+    /// data spells `DLE EOT`, `DLE ENQ` or `DLE DC4`, which printers obey even inside a
+    /// picture (a stray status answer, a drawer kick), the `DLE` dot is left white.
     pub fn to_escpos(&self) -> Vec<u8> {
         escpos_bands(self.to_rows(), self.width.div_ceil(8))
     }
 }
 
-/// ePOS `<image>` rows (see [`Bitmap::from_rows`]) straight to `GS v 0` bands, scaled
-/// down first only if wider than `max_width`. The same bytes as
-/// `Bitmap::from_rows(..).fit_width(..).to_escpos()`, without unpacking a receipt that
-/// already fits the paper into one `bool` per dot and packing it again.
+/// The bytes of `Bitmap::from_rows(..).fit_width(..).to_escpos()`, without unpacking a
+/// picture that already fits the paper into one `bool` per dot.
 pub fn rows_to_escpos(data: &[u8], width: usize, height: usize, max_width: usize) -> Vec<u8> {
     if width > max_width {
         return Bitmap::from_rows(data, width, height)
@@ -119,11 +97,8 @@ pub fn rows_to_escpos(data: &[u8], width: usize, height: usize, max_width: usize
     let given = rows.len().min(data.len());
     rows[..given].copy_from_slice(&data[..given]);
     // Padding bits past the width are skipped by `from_rows`: they print white.
-    let pad_mask = match width % 8 {
-        0 => 0xff,
-        used => 0xffu8 << (8 - used),
-    };
-    if pad_mask != 0xff {
+    if !width.is_multiple_of(8) {
+        let pad_mask = 0xffu8 << (8 - width % 8);
         for row in rows.chunks_exact_mut(stride) {
             row[stride - 1] &= pad_mask;
         }
@@ -131,8 +106,7 @@ pub fn rows_to_escpos(data: &[u8], width: usize, height: usize, max_width: usize
     escpos_bands(rows, stride)
 }
 
-/// Packed rows of `stride` bytes → one `GS v 0` command per band of [`BAND_ROWS`] rows,
-/// the real-time command guard applied (see [`Bitmap::to_escpos`]).
+/// Packed rows of `stride` bytes → `GS v 0` bands, guarded as [`Bitmap::to_escpos`] says.
 fn escpos_bands(mut rows: Vec<u8>, stride: usize) -> Vec<u8> {
     for i in 1..rows.len() {
         if rows[i - 1] == 0x10 && matches!(rows[i], 0x04 | 0x05 | 0x14) {
@@ -155,8 +129,7 @@ fn escpos_bands(mut rows: Vec<u8>, stride: usize) -> Vec<u8> {
 }
 
 impl Gray {
-    /// Scales down to `max_width` keeping the aspect ratio, each output pixel the mean of
-    /// the source pixels it covers. Narrower pictures are returned as they are.
+    /// Scales down to `max_width`, keeping the aspect ratio, by area average.
     pub fn fit_width(self, max_width: usize) -> Gray {
         if self.width <= max_width || self.width == 0 || self.height == 0 {
             return self;
@@ -185,8 +158,7 @@ impl Gray {
         }
     }
 
-    /// Floyd–Steinberg error diffusion with serpentine scanning (no directional
-    /// worms): grey areas and anti-aliased text come out as even dot patterns.
+    /// Floyd–Steinberg error diffusion, serpentine scanning (no directional worms).
     pub fn dither(&self) -> Bitmap {
         let (w, h) = (self.width, self.height);
         let mut dots = Vec::with_capacity(w * h);
@@ -203,8 +175,7 @@ impl Gray {
         }
     }
 
-    /// The same dots as [`Gray::dither`], packed as `GS v 0` bands
-    /// ([`Bitmap::to_escpos`]) without a `bool` per dot in between.
+    /// `self.dither().to_escpos()` without a `bool` per dot in between.
     pub fn dither_to_escpos(&self) -> Vec<u8> {
         let (w, stride) = (self.width, self.width.div_ceil(8));
         let mut rows = vec![0u8; stride * self.height];
@@ -223,9 +194,8 @@ impl Gray {
     }
 }
 
-/// Floyd–Steinberg state across rows, in sixteenths of a grey level. It runs for a
-/// million dots per receipt: zipped slice iterators avoid bounds checks, so the only
-/// carried dependency is the error passed to the next dot.
+/// Floyd–Steinberg state across rows, in sixteenths of a grey level. Zipped slice
+/// iterators avoid bounds checks: the only carried dependency is the error ahead.
 struct Diffuser {
     err_in: Vec<i32>,
     err_out: Vec<i32>,
@@ -241,8 +211,7 @@ impl Diffuser {
         }
     }
 
-    /// Diffuses one row (`src`, as wide as the picture), right to left if `rtl`, and
-    /// returns its dots in picture order, 1 = black.
+    /// Diffuses one row, right to left if `rtl`; its dots in picture order, 1 = black.
     fn row(&mut self, src: &[u8], rtl: bool) -> &[u8] {
         let (err_in, dots) = (&self.err_in[..], &mut self.dots[..]);
         let w = src.len().min(err_in.len()).min(dots.len());
@@ -275,10 +244,9 @@ impl Diffuser {
     }
 }
 
-/// One dot: its grey in sixteenths with the error received (`v`), clamped; black below
-/// half; and the error it leaves, to diffuse.
+/// One dot from its grey in sixteenths plus error: black (below half), the error left.
 #[inline(always)]
-const fn quantise(v: i32) -> (bool, i32) {
+pub const fn quantise(v: i32) -> (bool, i32) {
     let old = if v < 0 {
         0
     } else if v > 255 * 16 {
@@ -291,11 +259,11 @@ const fn quantise(v: i32) -> (bool, i32) {
 }
 
 /// The range of a dot's grey plus error before clamping (checked by `ahead_bounds_hold`).
-const V_MIN: i32 = -2032;
-const V_MAX: i32 = 255 * 16 + 1149 + 895;
+pub const V_MIN: i32 = -2032;
+pub const V_MAX: i32 = 255 * 16 + 1149 + 895;
 
-/// What a dot diffuses (7/16, 3/16, 5/16, 1/16 of its error), by `v - V_MIN`: the
-/// carried chain becomes one addition and one load instead of clamp, select and divide.
+/// What a dot diffuses (7/16, 3/16, 5/16, 1/16 of its error), by `v - V_MIN`: one load
+/// on the carried chain instead of clamp, select and divide.
 static SHARES: [Shares; (V_MAX - V_MIN + 1) as usize] = shares_table();
 
 /// One entry of [`SHARES`]; `i16` keeps the table mostly in the first-level cache.
@@ -329,8 +297,8 @@ const fn shares_table() -> [Shares; (V_MAX - V_MIN + 1) as usize] {
     table
 }
 
-/// One row in scan order: each cell writes the slot below one step behind it (final
-/// once this dot added its 3/16); what would fall off the picture is dropped.
+/// One row in scan order: each cell writes the slot below one step behind it (final once
+/// this dot added its 3/16); what would fall off the picture is dropped.
 #[inline(always)]
 fn diffuse<'a>(
     first: (u8, i32, &mut u8),
@@ -356,13 +324,13 @@ fn diffuse<'a>(
     *last = behind;
 }
 
-/// Dots (one byte each, 0 or 1) → a `GS v 0` row, most significant bit first.
-fn pack_row(dots: &[u8], row: &mut [u8]) {
+/// Dots (`bool`s, or bytes 0 or 1) → a `GS v 0` row, most significant bit first.
+fn pack_row<D: Copy + Into<u8>>(dots: &[D], row: &mut [u8]) {
     for (byte, chunk) in row.iter_mut().zip(dots.chunks(8)) {
         *byte = chunk
             .iter()
             .enumerate()
-            .fold(0u8, |acc, (i, &d)| acc | (d << (7 - i)));
+            .fold(0u8, |acc, (i, &d)| acc | (d.into() << (7 - i)));
     }
 }
 
@@ -371,21 +339,4 @@ fn span(i: usize, out: usize, len: usize) -> (usize, usize) {
     let start = i * len / out;
     let end = ((i + 1) * len / out).max(start + 1).min(len);
     (start, end)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The table of [`SHARES`] covers every value a dot can see: the extreme errors a
-    /// dot leaves, diffused as `diffuse` does, stay within `V_MIN..=V_MAX`.
-    #[test]
-    fn ahead_bounds_hold() {
-        let errors = (0..=255 * 16 * 3).map(|v| quantise(v - 255 * 16).1);
-        let (lo, hi) = errors.fold((0, 0), |(lo, hi), e| (e.min(lo), e.max(hi)));
-        assert_eq!((lo, hi), (-2032, 2047));
-        let below = |e: i32| e / 16 + e * 5 / 16 + e * 3 / 16;
-        assert_eq!(V_MIN, below(lo) + lo * 7 / 16);
-        assert_eq!(V_MAX, 255 * 16 + below(hi) + hi * 7 / 16);
-    }
 }

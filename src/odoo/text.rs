@@ -1,14 +1,11 @@
-//! Text for ESC/POS printers: code page PC858 (Western European with €), selected by
-//! `ESC t 19`, which nearly every ESC/POS printer has. French receipts need é, à, ç, €.
-//!
-//! Owns the code page; imports nothing of the crate.
+//! Text for ESC/POS printers: code page PC858 (Western European with €, for é, à, ç),
+//! selected by `ESC t 19`, which nearly every ESC/POS printer has. Imports nothing.
 
 /// `ESC t 19`: select PC858.
 pub const SELECT_PC858: [u8; 3] = [0x1b, b't', 19];
 
-/// PC858 from 0x80, 32 bytes a row: the characters of Western European languages at
-/// their byte, `?` where the code page holds something not mapped (box drawing, rare
-/// symbols), so that those characters become `?` too.
+/// PC858 from 0x80, 32 bytes a row; `?` where it holds what we do not map (box drawing,
+/// rare symbols), so that those characters become `?` too.
 pub const HIGH: [&str; 4] = [
     "ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜø£Ø×?",
     "áíóúñÑªº¿®?½¼¡«»?????ÁÂÀ©????¢¥?",

@@ -1,9 +1,5 @@
-//! CUPS queues on Linux and macOS, through the `lp` and `lpstat` commands (present
-//! wherever CUPS is, no library to link). Jobs are sent raw: the bytes reach the printer
-//! unchanged, as the Windows spooler's RAW datatype does.
-//!
-//! Layer 3 (issue 15): imports nothing of the crate above `platform`; failures are
-//! [`QueueError`]s.
+//! CUPS queues on Linux and macOS, through the `lp` and `lpstat` commands (no library to
+//! link), jobs sent raw. Imports nothing above `platform`; failures are [`QueueError`]s.
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -1,9 +1,7 @@
-//! The machine's name, as the shop's other devices call it (certificate names, accepted
-//! Host headers).
+//! The machine's names and addresses, as the shop's other devices call it.
 
-/// The machine's own addresses as other devices on the shop network reach it: every
-/// interface address except loopback and IPv6 link-local ones (those need a zone and
-/// browsers refuse them in URLs). Empty when the system does not say.
+/// Every interface address but loopback and IPv6 link-local ones (those need a zone,
+/// browsers refuse them in URLs); empty when the system does not say.
 pub fn machine_addresses() -> Vec<std::net::IpAddr> {
     let mut addresses: Vec<std::net::IpAddr> = if_addrs::get_if_addrs()
         .unwrap_or_default()

@@ -1,16 +1,15 @@
-//! What differs between operating systems: default folders, the machine's names, the
-//! system printer queues (Windows spooler, CUPS), and the Win32 calls of the Windows
-//! Event Log and PDF printing. Everything OS-specific lives below this module, behind
-//! `#[cfg]`, so the rest of the code base is the same on every platform.
+//! What differs between operating systems, behind `#[cfg]`: default folders, the
+//! machine's names, the system print queues (Windows spooler, CUPS), the Win32 calls of
+//! the Windows Event Log and PDF printing.
 //!
-//! Layer 3 (issue 15): may import `domain`, `escpos`, `atomic_file` and `config`,
-//! never `printer`, `logs` or anything above: its failures are its own
-//! ([`QueueError`]), and the callers (the printer layer, the log, the Windows service
-//! entry in `cli`) call into it, never the other way round.
+//! Layer 3: may import `domain`, `escpos`, `atomic_file` and `config`, never `printer`,
+//! `logs` or anything above; its failures are its own ([`QueueError`]).
 
 use std::path::PathBuf;
 
+mod hostname;
 mod queue_error;
+pub use hostname::{machine_addresses, machine_name};
 pub use queue_error::{QueueCause, QueueError, QueueSystem};
 
 #[cfg(unix)]
@@ -64,7 +63,3 @@ fn is_root() -> bool {
 fn is_root() -> bool {
     false
 }
-
-// Admin page, authentication and HTTPS (issue 3).
-mod hostname;
-pub use hostname::{machine_addresses, machine_name};

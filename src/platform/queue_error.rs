@@ -1,7 +1,5 @@
 //! Why a system print queue (CUPS, the Windows spooler) did not take a job: the
-//! platform's own error, so the OS code needs nothing from the printer layer above it.
-//! The printer layer maps it to its own error kinds; the text is the French one the
-//! caller shows and logs.
+//! platform's own error, which the printer layer above maps to its kinds.
 
 use std::fmt;
 
@@ -30,10 +28,9 @@ pub struct QueueError {
     pub cause: QueueCause,
 }
 
-/// What failed, with what the system said (the `#[error]` texts are the French ones
-/// shown). Windows does not tell an unknown queue from one it cannot open
-/// ([`QueueCause::CannotOpen`]); [`QueueCause::NotReady`] sent nothing; the `Job…`
-/// ones were submitted, then cancelled.
+/// What failed, with what the system said. Windows does not tell an unknown queue from
+/// one it cannot open ([`QueueCause::CannotOpen`]); [`QueueCause::NotReady`] sent
+/// nothing; the `Job…` ones were submitted, then cancelled.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QueueCause {
     #[error("imprimante inconnue du système")]

@@ -1,25 +1,20 @@
-//! Devices written to directly: `file:/dev/usb/lp0` or `usb:///dev/usb/lp0` (Linux USB
-//! printer class), `/dev/ttyS0`, `LPT1`/`COM3` on Windows. Status queries are off by
-//! default (`?status=on` to enable): not every device reads back, and a read on one that
-//! does not would wait for the timeout every time.
+//! Devices written to directly: `file:/dev/usb/lp0` or `usb:///dev/usb/lp0`, `/dev/ttyS0`,
+//! `LPT1`/`COM3` on Windows. Status queries are off unless `?status=on`: a read on a
+//! device that does not answer would wait for the timeout every time.
 //!
-//! Only devices: 1.0.0 appended ePOS text to any file the target named (`.bashrc`
-//! included), so a stolen admin password wrote into the service account's files. A
-//! target is checked when the page saves it ([`check_path`]) and again on the opened
-//! handle before each job, so swapping a symbolic link between check and open does not
-//! help.
+//! Only devices, never files (a stolen admin password must not write into the service
+//! account's files): checked when the page saves a target ([`check_path`]) and again on
+//! the opened handle before each job, so a symbolic link swapped in between is caught.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use super::exchange::{query_status, write_job};
 use super::target::{CheckError, NotDevice};
-use super::{PrinterError, PrinterErrorKind, PrinterTarget, Timeouts, Transport};
-use crate::escpos::PrinterStatus;
+use super::{PrinterError, PrinterErrorKind, PrinterTarget, StatusResult, Timeouts, Transport};
 
-/// Whether `path` names a device (at save time). On Unix: a character device (a symbolic
-/// link to one is fine), or a path under `/dev/` that does not exist yet (a printer not
-/// plugged in). On Windows: a device name.
+/// Whether `path` names a device: on Unix a character device (or a link to one), or a
+/// path under `/dev/` not there yet (unplugged); on Windows a device name.
 pub fn check_path(path: &Path) -> Result<(), CheckError> {
     #[cfg(unix)]
     {
@@ -32,13 +27,9 @@ pub fn check_path(path: &Path) -> Result<(), CheckError> {
         }
     }
     #[cfg(not(unix))]
-    {
-        if is_windows_device_name(&path.to_string_lossy()) {
-            Ok(())
-        } else {
-            Err(not_a_device(path, NotDevice::NoDeviceName))
-        }
-    }
+    is_windows_device_name(&path.to_string_lossy())
+        .then_some(())
+        .ok_or_else(|| not_a_device(path, NotDevice::NoDeviceName))
 }
 
 fn not_a_device(path: &Path, what: NotDevice) -> CheckError {
@@ -51,24 +42,19 @@ fn not_a_device(path: &Path, what: NotDevice) -> CheckError {
 #[cfg(unix)]
 fn kind_of(t: &std::fs::FileType) -> NotDevice {
     use std::os::unix::fs::FileTypeExt;
-    if t.is_dir() {
-        NotDevice::Folder
-    } else if t.is_fifo() {
-        NotDevice::NamedPipe
-    } else if t.is_socket() {
-        NotDevice::Socket
-    } else if t.is_block_device() {
-        NotDevice::BlockDevice
-    } else {
-        NotDevice::RegularFile
-    }
+    let kinds = [
+        (t.is_dir(), NotDevice::Folder),
+        (t.is_fifo(), NotDevice::NamedPipe),
+        (t.is_socket(), NotDevice::Socket),
+        (t.is_block_device(), NotDevice::BlockDevice),
+    ];
+    let found = kinds.into_iter().find_map(|(is, kind)| is.then_some(kind));
+    found.unwrap_or(NotDevice::RegularFile)
 }
 
-/// `COM3`, `LPT1` (a trailing `:` allowed), `\\.\COM10`, or a USB printer's device
-/// interface path (`\\?\USB#VID_...`). Not `\\.\PhysicalDrive0`, `\\.\C:` and other
-/// volumes: those are devices too, and writing to them would be worse than to a file.
-#[cfg_attr(unix, allow(dead_code))]
-fn is_windows_device_name(name: &str) -> bool {
+/// `COM3`, `LPT1` (a trailing `:` allowed), `\\.\COM10`, or a USB printer's interface
+/// path (`\\?\USB#VID_...`); never a volume such as `\\.\PhysicalDrive0` or `\\.\C:`.
+pub fn is_windows_device_name(name: &str) -> bool {
     let bare = name
         .strip_prefix("\\\\.\\")
         .or_else(|| name.strip_prefix("\\\\?\\"));
@@ -121,14 +107,9 @@ impl DeviceTransport {
 }
 
 impl Transport for DeviceTransport {
-    fn run(
-        &self,
-        job: &[u8],
-        query: bool,
-        _timeouts: &Timeouts,
-    ) -> Result<Option<PrinterStatus>, PrinterError> {
-        // Before opening: a FIFO would block the open until someone reads it; a missing
-        // path keeps its own clear "cannot open" error below.
+    fn run(&self, job: &[u8], query: bool, _timeouts: &Timeouts) -> StatusResult {
+        // Before opening, as a FIFO would block the open; a missing path gets the clearer
+        // "cannot open" error below.
         if let Err(why) = check_path(&self.path) {
             if self.path.exists() || cfg!(not(unix)) {
                 return Err(refused(&self.target, &why.to_string()));
@@ -141,87 +122,8 @@ impl Transport for DeviceTransport {
             .map_err(|e| PrinterError::io(&self.target, "ouverture du périphérique", &e))?;
         check_opened(&file, &self.target, &self.path)?;
         write_job(&mut file, job, &self.target)?;
-        if query {
-            return Ok(Some(query_status(&mut file, &self.target)?));
-        }
-        Ok(None)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[cfg(unix)]
-    #[test]
-    fn only_character_devices() {
-        assert_eq!(check_path(Path::new("/dev/null")), Ok(()));
-        assert_eq!(check_path(Path::new("/dev/usb/lp-not-plugged")), Ok(()));
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("x.txt");
-        std::fs::write(&file, "x").unwrap();
-        let err = check_path(&file).unwrap_err().to_string();
-        assert!(
-            err.contains("n'est pas un périphérique (fichier ordinaire)"),
-            "{err}"
-        );
-        assert!(check_path(dir.path())
-            .unwrap_err()
-            .to_string()
-            .contains("dossier"));
-        assert!(check_path(&dir.path().join("absent")).is_err());
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_regular_file_gets_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join(".bashrc");
-        std::fs::write(&file, "garder").unwrap();
-        let target = PrinterTarget::File {
-            path: file.clone(),
-            status: false,
-        };
-        let t = DeviceTransport::new(target, file.clone());
-        let timeouts = Timeouts {
-            connect: std::time::Duration::from_secs(1),
-            write: std::time::Duration::from_secs(1),
-        };
-        let err = t.run(b"\x1bp\x00\x1a\xfa", false, &timeouts).unwrap_err();
-        assert!(err.message.contains("n'est pas un périphérique"), "{err}");
-        assert_eq!(std::fs::read_to_string(&file).unwrap(), "garder");
-        let null = DeviceTransport::new(
-            PrinterTarget::File {
-                path: "/dev/null".into(),
-                status: false,
-            },
-            "/dev/null".into(),
-        );
-        assert!(null.run(b"x", false, &timeouts).unwrap().is_none());
-    }
-
-    #[test]
-    fn windows_device_names() {
-        for ok in [
-            "COM3",
-            "com10",
-            "LPT1",
-            "LPT1:",
-            "\\\\.\\COM10",
-            "\\\\?\\USB#VID_04B8&PID_0202#1",
-        ] {
-            assert!(is_windows_device_name(ok), "{ok}");
-        }
-        for bad in [
-            "C:\\Users\\x\\.bashrc",
-            "\\\\.\\PhysicalDrive0",
-            "\\\\.\\C:",
-            "COM",
-            "COMX",
-            "USB#x",
-            "x.txt",
-        ] {
-            assert!(!is_windows_device_name(bad), "{bad}");
-        }
+        query
+            .then(|| query_status(&mut file, &self.target))
+            .transpose()
     }
 }

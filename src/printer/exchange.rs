@@ -19,10 +19,8 @@ pub(super) fn write_job(
         .map_err(|e| PrinterError::io(target, "écriture", &e))
 }
 
-/// Asks the three real-time statuses in one write and reads one answer byte each: real
-/// printers answer real-time queries in order as they arrive, so one round trip is enough.
-/// We never enable automatic status back (ASB), so any byte that is not a valid answer is
-/// an error.
+/// Asks the three real-time statuses in one write (printers answer them in order) and
+/// reads one answer byte each. We never enable ASB: any other byte is an error.
 pub(super) fn query_status(
     io: &mut (impl Read + Write),
     target: &PrinterTarget,

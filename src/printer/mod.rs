@@ -1,18 +1,12 @@
-//! Printers: where they are ([`PrinterTarget`]), how bytes reach them (one
-//! [`Transport`] per kind), and the per-printer queue that keeps jobs from interleaving.
-//!
-//! Transports are blocking code run on tokio's blocking pool, bounded by [`Timeouts`]:
-//! a dead printer gives an error within the timeout, never a hung request. Operations on
-//! one printer are serialized by its [`Printer`]; different printers never wait for each
-//! other. The wait for the printer's turn counts inside each request's bound, and at
-//! most [`MAX_WAITING`] requests wait behind the one running: a stalled printer answers
-//! every caller in time instead of piling them up. This module knows nothing of drawers,
-//! receipts or invoices: it sends bytes.
+//! Printers: where they are ([`PrinterTarget`]), how bytes reach them (one [`Transport`]
+//! per kind), and the per-printer queue that keeps jobs from interleaving. Each request
+//! is bounded (its wait for the printer's turn included) and at most [`MAX_WAITING`] wait
+//! behind the one running, so a stalled printer answers every caller in time.
 //!
 //! Layer 4: imports only `domain`, `escpos`, `config` and `platform`; never `drawer`,
-//! `odoo`, `http`, `state`, `app` or `cli`.
+//! `odoo`, `http`, `state`, `app` or `cli`. It sends bytes, knows no drawer or receipt.
 
-mod device;
+pub mod device;
 mod exchange;
 mod pool;
 mod serial;
@@ -38,9 +32,8 @@ use crate::escpos::PrinterStatus;
 pub enum PrinterErrorKind {
     /// Nothing answers at that address, or the device cannot be opened.
     Unreachable,
-    /// The system knows no printer of that name.
     UnknownPrinter,
-    /// The printer accepted but did not take the bytes or answer in time.
+    /// Accepted, but did not take the bytes or answer in time.
     Timeout,
     /// The connection broke during the job.
     Io,
@@ -48,8 +41,7 @@ pub enum PrinterErrorKind {
     Offline,
     /// The printer answered bytes that are not a status.
     BadAnswer,
-    /// [`MAX_WAITING`] requests already wait for this printer: refused at once, nothing
-    /// sent. The printer itself may be fine (a burst) or stalled.
+    /// [`MAX_WAITING`] requests already wait for this printer: refused, nothing sent.
     Busy,
 }
 
@@ -63,6 +55,12 @@ pub struct PrinterError {
     pub status: Option<PrinterStatus>,
 }
 
+/// What a transport call gives: the status, when asked and the transport can tell.
+pub type StatusResult = Result<Option<PrinterStatus>, PrinterError>;
+
+/// What [`Transport::run_after_status`] sends for a status (`None`: unknown).
+pub type Choose<'a> = dyn Fn(Option<&PrinterStatus>) -> Vec<u8> + Sync + 'a;
+
 impl PrinterError {
     pub fn new(kind: PrinterErrorKind, message: impl Into<String>) -> Self {
         PrinterError {
@@ -75,16 +73,12 @@ impl PrinterError {
     /// Classifies an I/O error of `what` on `target`.
     pub fn io(target: &PrinterTarget, what: &str, err: &std::io::Error) -> Self {
         use std::io::ErrorKind as K;
-        let kind = match err.kind() {
-            K::TimedOut | K::WouldBlock => PrinterErrorKind::Timeout,
+        let (kind, detail) = match err.kind() {
+            K::TimedOut | K::WouldBlock => (PrinterErrorKind::Timeout, "délai dépassé".into()),
             K::ConnectionRefused | K::NotFound | K::PermissionDenied | K::AddrNotAvailable => {
-                PrinterErrorKind::Unreachable
+                (PrinterErrorKind::Unreachable, err.to_string())
             }
-            _ => PrinterErrorKind::Io,
-        };
-        let detail = match kind {
-            PrinterErrorKind::Timeout => "délai dépassé".to_string(),
-            _ => err.to_string(),
+            _ => (PrinterErrorKind::Io, err.to_string()),
         };
         PrinterError::new(kind, format!("imprimante {target}: {what}: {detail}"))
     }
@@ -98,34 +92,20 @@ impl PrinterError {
             status: Some(status),
         })
     }
+
+    fn timeout(message: String) -> Self {
+        PrinterError::new(PrinterErrorKind::Timeout, message)
+    }
 }
 
-/// One way of reaching a printer. Blocking; called on the blocking pool, one call at a
-/// time per printer.
+/// One way of reaching a printer. Blocking, run on the blocking pool, one call at a time.
 pub trait Transport: Send + Sync + 'static {
-    /// Writes `job` completely (may be empty), then, when `query_status` is set and the
-    /// transport can, asks the printer's real-time status on the same connection.
-    /// `Ok(None)` means the transport cannot tell (spooler queues).
-    fn run(
-        &self,
-        job: &[u8],
-        query_status: bool,
-        timeouts: &Timeouts,
-    ) -> Result<Option<PrinterStatus>, PrinterError>;
+    /// Writes `job` (may be empty), then, if `query_status` and it can, asks the status.
+    fn run(&self, job: &[u8], query_status: bool, timeouts: &Timeouts) -> StatusResult;
 
-    /// Asks the status first, then writes the bytes `choose` picks from it (none when it
-    /// returns an empty job), and returns that status. `None` is given to `choose` when
-    /// the transport cannot tell. The printer's queue is held across both steps, so the
-    /// choice is made on the state the bytes meet.
-    ///
-    /// This default makes two calls of [`Transport::run`] (two connections where the
-    /// transport has them): device files and the virtual printer. TCP and serial override
-    /// it with one connection, so asking first costs no round trip over "job, then status".
-    fn run_after_status(
-        &self,
-        choose: &(dyn Fn(Option<&PrinterStatus>) -> Vec<u8> + Sync),
-        timeouts: &Timeouts,
-    ) -> Result<Option<PrinterStatus>, PrinterError> {
+    /// Asks the status, then writes what `choose` picks from it (if anything). TCP and
+    /// serial override these two [`Transport::run`] calls with one connection.
+    fn run_after_status(&self, choose: &Choose<'_>, timeouts: &Timeouts) -> StatusResult {
         let status = self.run(&[], true, timeouts)?;
         let job = choose(status.as_ref());
         if !job.is_empty() {
@@ -157,16 +137,12 @@ fn serialize_time<S: serde::Serializer>(t: &Option<SystemTime>, s: S) -> Result<
     }
 }
 
-/// How many requests may wait for one printer behind the one it is running. Drawer
-/// kicks and receipts share the queue; a till sends one or two at a time, and a healthy
-/// printer serves a kick in about a millisecond, so 32 absorbs any real burst (and the
-/// bench's 10- and 100-client rows mostly); more means the printer is stalled or the
-/// caller is flooding it. Every waiting request is still answered within its own bound.
+/// How many requests may wait for one printer behind the one running: a till sends one
+/// or two at a time, so more than 32 means a stalled printer or a flood.
 pub const MAX_WAITING: usize = 32;
 
-/// A job chosen from the status is sent only if this much of the caller's bound is
-/// left: its answer must reach the caller before the bound, never after it was told
-/// "délai dépassé".
+/// A job chosen from the status is sent only if this much of the bound is left, so its
+/// answer never comes after the caller was told "délai dépassé".
 const SEND_MARGIN: Duration = Duration::from_millis(100);
 
 /// One physical printer: its transport behind a queue so jobs never interleave.
@@ -174,17 +150,15 @@ pub struct Printer {
     target: PrinterTarget,
     transport: Arc<dyn Transport>,
     timeouts: Timeouts,
-    /// Held by the blocking transport call itself (an owned guard moved into it), not by
-    /// the request: a call that outlives its request's bound keeps the device until it
-    /// really ends, so the next job never interleaves bytes with it.
+    /// Held by the blocking call itself (an owned guard moved into it): a call that
+    /// outlives its request's bound keeps the device until it really ends.
     queue: Arc<tokio::sync::Mutex<()>>,
     /// Requests inside [`Printer::execute`]: waiting for their turn, or running.
     in_flight: AtomicUsize,
     health: Mutex<PrinterHealth>,
 }
 
-/// A place among a printer's requests, given back when the request ends (answered,
-/// timed out or cancelled).
+/// A place among a printer's requests, given back when the request ends.
 struct Place<'a>(&'a AtomicUsize);
 
 impl<'a> Place<'a> {
@@ -210,11 +184,7 @@ pub struct Outcome {
 }
 
 impl Printer {
-    pub fn new(
-        target: PrinterTarget,
-        transport: Arc<dyn Transport>,
-        timeouts: Timeouts,
-    ) -> Printer {
+    pub fn new(target: PrinterTarget, transport: Arc<dyn Transport>, timeouts: Timeouts) -> Self {
         Printer {
             target,
             transport,
@@ -233,10 +203,8 @@ impl Printer {
         self.health.lock().expect("health lock").clone()
     }
 
-    /// Sends one job, waiting for the printer's turn. When `confirm` is set and the
-    /// transport is bidirectional, the printer must answer a status query after the job:
-    /// a printer that accepted the connection but is dead, stalled or offline gives an
-    /// error instead of a false success.
+    /// Sends one job in the printer's turn. With `confirm`, a printer that can must answer
+    /// a status query after it: a dead or offline one is an error, not a false success.
     pub async fn send(&self, job: Vec<u8>, confirm: bool) -> Result<Outcome, PrinterError> {
         let query = confirm && self.target.can_report_status();
         self.execute_job(job, query).await
@@ -250,11 +218,8 @@ impl Printer {
         Ok(self.execute_job(Vec::new(), true).await?.status)
     }
 
-    /// Kicks and other jobs that must see the printer's state first: asks the status,
-    /// then sends what `choose` picks from it, in one turn (see
-    /// [`Transport::run_after_status`]). Unlike [`Printer::send`], an offline status is
-    /// not turned into an error: the caller chose what to send for it, and decides what
-    /// to answer. It is recorded in the health like any refusal.
+    /// Asks the status, then sends what `choose` picks from it, in one turn. An offline
+    /// status is recorded in the health but is no error: the caller chose for it.
     pub async fn send_after_status(
         &self,
         choose: impl Fn(Option<&PrinterStatus>) -> Vec<u8> + Send + Sync + 'static,
@@ -263,9 +228,8 @@ impl Printer {
         let target = self.target.clone();
         let result = self
             .execute(move |t, timeouts, deadline| {
-                // The status may come back after the caller was already told "délai
-                // dépassé": then nothing is sent, or a kick answered as failed would
-                // still open the drawer (1.1.0 adversarial review).
+                // A status back after the caller was told "délai dépassé" sends nothing:
+                // a kick answered as failed must not open the drawer.
                 let late = AtomicBool::new(false);
                 let in_time = |status: Option<&PrinterStatus>| {
                     if Instant::now() + SEND_MARGIN >= deadline {
@@ -277,12 +241,9 @@ impl Printer {
                 };
                 let status = t.run_after_status(&in_time, timeouts)?;
                 if late.load(Ordering::SeqCst) {
-                    return Err(PrinterError::new(
-                        PrinterErrorKind::Timeout,
-                        format!(
-                            "imprimante {target}: délai dépassé avant l'envoi, rien n'a été envoyé"
-                        ),
-                    ));
+                    return Err(PrinterError::timeout(format!(
+                        "imprimante {target}: délai dépassé avant l'envoi, rien n'a été envoyé"
+                    )));
                 }
                 Ok(status)
             })
@@ -313,13 +274,8 @@ impl Printer {
         self.finish(result, started)
     }
 
-    fn finish(
-        &self,
-        result: Result<Option<PrinterStatus>, PrinterError>,
-        started: Instant,
-    ) -> Result<Outcome, PrinterError> {
-        // A refused place says nothing about the printer: its health stays as the
-        // running job leaves it.
+    fn finish(&self, result: StatusResult, started: Instant) -> Result<Outcome, PrinterError> {
+        // A refused place says nothing about the printer.
         if !matches!(&result, Err(e) if e.kind == PrinterErrorKind::Busy) {
             self.record(&result);
         }
@@ -329,18 +285,14 @@ impl Printer {
         })
     }
 
-    /// The bound of one request, from its arrival: its wait for the printer's turn, then
-    /// connect, write, three status reads, and a margin. The blocking call has its own
-    /// socket timeouts; this one also covers devices whose writes cannot time out
-    /// (device files, spoolers) and a turn that does not come.
-    fn bound(&self) -> Duration {
+    /// The bound of one request from its arrival: its turn, connect, write, three status
+    /// reads, and a margin; it also bounds writes that cannot time out (device files).
+    pub fn bound(&self) -> Duration {
         self.timeouts.connect + self.timeouts.write * 4 + Duration::from_millis(250)
     }
 
-    /// Runs `op` on the transport in this printer's turn, within [`Printer::bound`] of
-    /// the call. A full queue is refused at once ([`PrinterErrorKind::Busy`]). The queue
-    /// guard moves into the blocking task, so a call that outlives the bound keeps the
-    /// printer until it ends while its caller is already answered.
+    /// Runs `op` on the transport in this printer's turn, within [`Printer::bound`]; a
+    /// full queue is refused at once. The queue guard moves into the blocking task.
     async fn execute<T: Send + 'static>(
         &self,
         op: impl FnOnce(&dyn Transport, &Timeouts, Instant) -> Result<T, PrinterError> + Send + 'static,
@@ -348,28 +300,22 @@ impl Printer {
         let bound = self.bound();
         let deadline = tokio::time::Instant::now() + bound;
         let deadline_std = deadline.into_std();
+        let (target, ms) = (&self.target, bound.as_millis());
         let Some(_place) = Place::take(&self.in_flight) else {
             return Err(PrinterError::new(
                 PrinterErrorKind::Busy,
                 format!(
-                    "imprimante {} occupée: {MAX_WAITING} demandes attendent déjà leur tour, réessayez dans quelques secondes",
-                    self.target
+                    "imprimante {target} occupée: {MAX_WAITING} demandes attendent déjà leur tour, réessayez dans quelques secondes"
                 ),
             ));
         };
         let Ok(turn) = tokio::time::timeout_at(deadline, self.queue.clone().lock_owned()).await
         else {
-            return Err(PrinterError::new(
-                PrinterErrorKind::Timeout,
-                format!(
-                    "imprimante {}: délai dépassé ({} ms) en attendant la fin des travaux précédents",
-                    self.target,
-                    bound.as_millis()
-                ),
-            ));
+            return Err(PrinterError::timeout(format!(
+                "imprimante {target}: délai dépassé ({ms} ms) en attendant la fin des travaux précédents"
+            )));
         };
-        let transport = self.transport.clone();
-        let timeouts = self.timeouts;
+        let (transport, timeouts) = (self.transport.clone(), self.timeouts);
         let task = tokio::task::spawn_blocking(move || {
             let result = op(transport.as_ref(), &timeouts, deadline_std);
             drop(turn);
@@ -379,37 +325,28 @@ impl Printer {
             Ok(Ok(result)) => result,
             Ok(Err(join)) => Err(PrinterError::new(
                 PrinterErrorKind::Io,
-                format!("imprimante {}: opération interrompue: {join}", self.target),
+                format!("imprimante {target}: opération interrompue: {join}"),
             )),
-            Err(_) => Err(PrinterError::new(
-                PrinterErrorKind::Timeout,
-                format!(
-                    "imprimante {}: délai dépassé ({} ms)",
-                    self.target,
-                    bound.as_millis()
-                ),
-            )),
+            Err(_) => Err(PrinterError::timeout(format!(
+                "imprimante {target}: délai dépassé ({ms} ms)"
+            ))),
         }
     }
 
-    fn record(&self, result: &Result<Option<PrinterStatus>, PrinterError>) {
+    fn record(&self, result: &StatusResult) {
         let mut h = self.health.lock().expect("health lock");
         let now = SystemTime::now();
         match result {
             Ok(status) => {
                 h.reachable = Some(true);
-                if status.is_some() {
-                    h.status = *status;
-                }
+                h.status = status.or(h.status);
                 h.last_ok_at = Some(now);
                 h.last_error = None;
                 h.error_repeats = 0;
             }
             Err(e) => {
                 h.reachable = Some(e.kind == PrinterErrorKind::Offline);
-                if e.status.is_some() {
-                    h.status = e.status;
-                }
+                h.status = e.status.or(h.status);
                 if h.last_error.as_deref() == Some(e.message.as_str()) {
                     h.error_repeats += 1;
                 } else {
@@ -424,19 +361,16 @@ impl Printer {
 
 /// Builds the transport for a target.
 pub fn transport_for(target: &PrinterTarget) -> Arc<dyn Transport> {
+    let t = target.clone();
     match target {
         PrinterTarget::System(name) => Arc::new(system::SystemTransport::new(name.clone())),
         PrinterTarget::Tcp { host, port, .. } => {
-            Arc::new(tcp::TcpTransport::new(target.clone(), host.clone(), *port))
+            Arc::new(tcp::TcpTransport::new(t, host.clone(), *port))
         }
-        PrinterTarget::Serial { path, baud, .. } => Arc::new(serial::SerialTransport::new(
-            target.clone(),
-            path.clone(),
-            *baud,
-        )),
-        PrinterTarget::File { path, .. } => {
-            Arc::new(device::DeviceTransport::new(target.clone(), path.clone()))
+        PrinterTarget::Serial { path, baud, .. } => {
+            Arc::new(serial::SerialTransport::new(t, path.clone(), *baud))
         }
+        PrinterTarget::File { path, .. } => Arc::new(device::DeviceTransport::new(t, path.clone())),
         PrinterTarget::Virtual => Arc::new(virtual_printer::VirtualPrinter::default()),
     }
 }
@@ -444,116 +378,4 @@ pub fn transport_for(target: &PrinterTarget) -> Arc<dyn Transport> {
 /// Lists the printer queues the system knows (Windows spooler, CUPS).
 pub fn system_printers() -> anyhow::Result<Vec<String>> {
     system::list()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A transport whose every call blocks for `hold`, far past the printer's bound (a
-    /// device write that cannot time out), and notes any call that overlaps another.
-    struct Sticky {
-        hold: Duration,
-        busy: AtomicBool,
-        overlapped: AtomicBool,
-        calls: AtomicUsize,
-    }
-
-    impl Transport for Sticky {
-        fn run(
-            &self,
-            _job: &[u8],
-            _query: bool,
-            _t: &Timeouts,
-        ) -> Result<Option<PrinterStatus>, PrinterError> {
-            if self.busy.swap(true, Ordering::SeqCst) {
-                self.overlapped.store(true, Ordering::SeqCst);
-            }
-            self.calls.fetch_add(1, Ordering::SeqCst);
-            std::thread::sleep(self.hold);
-            self.busy.store(false, Ordering::SeqCst);
-            Ok(None)
-        }
-    }
-
-    fn sticky_printer(hold: Duration) -> (Arc<Printer>, Arc<Sticky>) {
-        let sticky = Arc::new(Sticky {
-            hold,
-            busy: AtomicBool::new(false),
-            overlapped: AtomicBool::new(false),
-            calls: AtomicUsize::new(0),
-        });
-        let timeouts = Timeouts {
-            connect: Duration::from_millis(50),
-            write: Duration::from_millis(50),
-        };
-        let printer = Printer::new(PrinterTarget::Virtual, sticky.clone(), timeouts);
-        (Arc::new(printer), sticky)
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_call_past_its_bound_keeps_the_printer_and_waiters_are_answered_in_time() {
-        // Bound: 50 + 4 x 50 + 250 = 500 ms; each call holds the device for 1.2 s.
-        let (printer, sticky) = sticky_printer(Duration::from_millis(1200));
-        let bound = printer.bound();
-        let started = Instant::now();
-        let mut tasks = Vec::new();
-        for _ in 0..4 {
-            let p = printer.clone();
-            tasks.push(tokio::spawn(async move {
-                let r = p.send(vec![1], false).await;
-                (r, Instant::now())
-            }));
-        }
-        for t in tasks {
-            let (r, at) = t.await.unwrap();
-            let e = r.expect_err("every caller times out");
-            assert_eq!(e.kind, PrinterErrorKind::Timeout, "{e}");
-            let took = at - started;
-            assert!(took < bound + Duration::from_millis(300), "{took:?}");
-        }
-        // The first call still runs: the next job waits for it instead of joining it.
-        let r = printer.send(vec![2], false).await;
-        assert!(r.is_err());
-        tokio::time::sleep(Duration::from_millis(2500)).await;
-        assert!(
-            !sticky.overlapped.load(Ordering::SeqCst),
-            "two calls overlapped"
-        );
-        assert!(sticky.calls.load(Ordering::SeqCst) <= 2);
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_full_queue_is_refused_at_once() {
-        let (printer, _) = sticky_printer(Duration::from_millis(400));
-        let mut tasks = Vec::new();
-        for _ in 0..MAX_WAITING + 6 {
-            let p = printer.clone();
-            tasks.push(tokio::spawn(async move {
-                let started = Instant::now();
-                (p.send(vec![1], false).await, started.elapsed())
-            }));
-        }
-        let mut busy = 0;
-        for t in tasks {
-            let (r, took) = t.await.unwrap();
-            if let Err(e) = r {
-                if e.kind == PrinterErrorKind::Busy {
-                    busy += 1;
-                    assert!(took < Duration::from_millis(100), "{took:?}");
-                    assert!(e.message.contains("occupée"), "{e}");
-                }
-            }
-        }
-        assert_eq!(
-            busy,
-            5,
-            "{} admitted: one running and {MAX_WAITING} waiting",
-            MAX_WAITING + 1
-        );
-        // Places are given back: the next request is admitted again.
-        tokio::time::sleep(Duration::from_millis(1000)).await;
-        let r = printer.send(vec![1], false).await;
-        assert!(!matches!(r, Err(e) if e.kind == PrinterErrorKind::Busy));
-    }
 }

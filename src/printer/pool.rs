@@ -1,5 +1,5 @@
 //! One [`Printer`] per target, shared by every feature that uses it (drawer kicks,
-//! receipts, status), so that their jobs queue behind each other instead of interleaving.
+//! receipts, status), so that their jobs queue instead of interleaving.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -28,14 +28,13 @@ impl PrinterPool {
         // A changed timeout makes a new Printer; drop the old one for the same target so
         // the pool does not grow with every config save.
         map.retain(|(t, k), _| t != target || *k == key.1);
-        map.entry(key)
-            .or_insert_with(|| {
-                Arc::new(Printer::new(
-                    target.clone(),
-                    transport_for(target),
-                    timeouts,
-                ))
-            })
-            .clone()
+        let printer = || {
+            Arc::new(Printer::new(
+                target.clone(),
+                transport_for(target),
+                timeouts,
+            ))
+        };
+        map.entry(key).or_insert_with(printer).clone()
     }
 }

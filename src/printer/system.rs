@@ -1,8 +1,7 @@
 //! System printer queues: the Windows spooler (RAW datatype) on Windows, CUPS elsewhere.
 //! Neither can report the printer's real-time status, so status is always unknown.
 
-use super::{PrinterError, PrinterErrorKind, Timeouts, Transport};
-use crate::escpos::PrinterStatus;
+use super::{PrinterError, PrinterErrorKind, StatusResult, Timeouts, Transport};
 use crate::platform::{QueueCause, QueueError};
 
 pub struct SystemTransport {
@@ -16,12 +15,7 @@ impl SystemTransport {
 }
 
 impl Transport for SystemTransport {
-    fn run(
-        &self,
-        job: &[u8],
-        _query: bool,
-        timeouts: &Timeouts,
-    ) -> Result<Option<PrinterStatus>, PrinterError> {
+    fn run(&self, job: &[u8], _query: bool, timeouts: &Timeouts) -> StatusResult {
         if job.is_empty() {
             return Ok(None);
         }

@@ -1,7 +1,6 @@
-//! The checks of a [`PrinterTarget`] that need the machine: a `file:` target is a device,
-//! a `tcp://` one is not this service. Run when the admin page saves a target.
-//!
-//! Imports `domain` and `platform` (the machine's addresses); never `http` or `config`.
+//! The checks of a [`PrinterTarget`] that need the machine, run when the admin page saves
+//! it: a `file:` target is a device, a `tcp://` one is not this service. Imports `domain`
+//! and `platform`; never `http` or `config`.
 
 use std::path::PathBuf;
 
@@ -70,9 +69,8 @@ impl Message for CheckError {
 }
 
 impl PrinterTarget {
-    /// A `file:` target must be a device, not a file: checked when the admin page saves
-    /// it, and again on the opened handle at every job (`printer::device`). Other kinds
-    /// are not paths and pass.
+    /// A `file:` target must be a device, not a file (checked again at every job, see
+    /// `printer::device`); other kinds pass.
     pub fn check_device(&self) -> Result<(), CheckError> {
         match self {
             PrinterTarget::File { path, .. } => super::device::check_path(path),
@@ -80,12 +78,9 @@ impl PrinterTarget {
         }
     }
 
-    /// From the admin page, a `tcp://` printer may not be this service itself (`ports`:
-    /// the port it is configured for and the one it listens on): the ePOS `<command>`
-    /// element sends raw bytes to the printer, so a printer pointed at our own port
-    /// would let a LAN caller send HTTP requests from 127.0.0.1 and reach the local-only
-    /// routes. Host names are resolved when saved; other programs of this machine stay
-    /// reachable, as a printer bridge on 127.0.0.1 is a real set-up.
+    /// A `tcp://` printer may not be this service itself (on `ports`): ePOS `<command>`
+    /// sends raw bytes, so a LAN caller would reach the local-only routes from 127.0.0.1.
+    /// Other programs of this machine stay reachable (a printer bridge is a real set-up).
     pub fn check_not_this_service(&self, ports: &[u16]) -> Result<(), CheckError> {
         let PrinterTarget::Tcp { host, port, .. } = self else {
             return Ok(());
@@ -110,13 +105,10 @@ impl PrinterTarget {
                 let ip = ip.to_canonical();
                 ip.is_loopback() || ip.is_unspecified() || own.contains(&ip)
             });
-        if is_us {
-            Err(CheckError::ThisService {
-                host: host.clone(),
-                port: *port,
-            })
-        } else {
-            Ok(())
-        }
+        let this = || CheckError::ThisService {
+            host: host.clone(),
+            port: *port,
+        };
+        (!is_us).then_some(()).ok_or_else(this)
     }
 }

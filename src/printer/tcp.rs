@@ -3,8 +3,8 @@
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 
 use super::exchange::{query_status, write_job};
-use super::{PrinterError, PrinterErrorKind, PrinterTarget, Timeouts, Transport};
-use crate::escpos::PrinterStatus;
+use super::Transport;
+use super::{Choose, PrinterError, PrinterErrorKind, PrinterTarget, StatusResult, Timeouts};
 
 pub struct TcpTransport {
     target: PrinterTarget,
@@ -63,29 +63,18 @@ fn close(stream: &TcpStream) {
 }
 
 impl Transport for TcpTransport {
-    fn run(
-        &self,
-        job: &[u8],
-        query: bool,
-        timeouts: &Timeouts,
-    ) -> Result<Option<PrinterStatus>, PrinterError> {
+    fn run(&self, job: &[u8], query: bool, timeouts: &Timeouts) -> StatusResult {
         let mut stream = self.open(timeouts)?;
         write_job(&mut stream, job, &self.target)?;
-        let status = if query {
-            Some(query_status(&mut stream, &self.target)?)
-        } else {
-            None
-        };
+        let status = query
+            .then(|| query_status(&mut stream, &self.target))
+            .transpose()?;
         close(&stream);
         Ok(status)
     }
 
     /// One connection: the status answer, then the chosen bytes right behind it.
-    fn run_after_status(
-        &self,
-        choose: &(dyn Fn(Option<&PrinterStatus>) -> Vec<u8> + Sync),
-        timeouts: &Timeouts,
-    ) -> Result<Option<PrinterStatus>, PrinterError> {
+    fn run_after_status(&self, choose: &Choose<'_>, timeouts: &Timeouts) -> StatusResult {
         let mut stream = self.open(timeouts)?;
         let status = query_status(&mut stream, &self.target)?;
         write_job(&mut stream, &choose(Some(&status)), &self.target)?;

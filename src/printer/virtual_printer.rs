@@ -1,18 +1,17 @@
-//! The built-in virtual ESC/POS printer: decodes what it receives into readable log
-//! lines ("ouverture tiroir, broche 2, impulsion 50 ms, pause 500 ms"), keeps a simulated
-//! drawer sensor, and answers status queries. It lets the service run, and be tried from
-//! Odoo, on a machine with no hardware.
+//! The built-in virtual ESC/POS printer, for a machine with no hardware: logs what it
+//! receives, decoded ("ouverture tiroir, broche 2, ..."), and answers status queries with
+//! a simulated drawer sensor.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::{PrinterError, Timeouts, Transport};
+use super::{StatusResult, Timeouts, Transport};
 use crate::escpos::{Decoder, Event, PaperState, PrinterStatus};
 
 /// How long the simulated drawer stays open after a kick (a cashier closing it).
 pub const SIMULATED_OPEN_TIME: Duration = Duration::from_secs(3);
 
-/// The simulated drawer: open until this instant after a kick.
+/// The simulated drawer, open until an instant after a kick.
 #[derive(Default)]
 pub struct VirtualPrinter {
     open_until: Mutex<Option<Instant>>,
@@ -33,12 +32,7 @@ impl VirtualPrinter {
 }
 
 impl Transport for VirtualPrinter {
-    fn run(
-        &self,
-        job: &[u8],
-        query: bool,
-        _t: &Timeouts,
-    ) -> Result<Option<PrinterStatus>, PrinterError> {
+    fn run(&self, job: &[u8], query: bool, _t: &Timeouts) -> StatusResult {
         let mut decoder = Decoder::new();
         let mut events = decoder.feed(job);
         events.extend(decoder.finish());
@@ -54,11 +48,7 @@ impl Transport for VirtualPrinter {
                 }
                 other => other.to_string(),
             };
-            tracing::info!(
-                op = "printer.virtual",
-                outcome = "ok",
-                "imprimante virtuelle: {line}"
-            );
+            op!(info, "printer.virtual", "ok"; "imprimante virtuelle: {line}");
         }
         Ok(query.then(|| Self::status(*open_until)))
     }

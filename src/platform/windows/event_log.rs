@@ -1,9 +1,6 @@
-//! The Windows Event Log's Win32 calls (issue 16): an event source registered once at
-//! start, one `ReportEventW` per event, deregistered when dropped.
-//!
-//! Layer 3 (issue 15): which events and what text is decided in the log
-//! (`logs::event_log`, tested on every platform), which calls this; nothing here
-//! imports the log.
+//! The Windows Event Log's Win32 calls: an event source registered once at start, one
+//! `ReportEventW` per event, deregistered when dropped. Which events, and their text,
+//! the log decides (`logs::event_log`); nothing here imports it.
 
 use windows::core::{HSTRING, PCWSTR};
 use windows::Win32::Foundation::HANDLE;
@@ -33,8 +30,7 @@ unsafe impl Sync for EventLog {}
 impl EventLog {
     /// Registers the event source `source` on the local machine.
     pub fn register(source: &str) -> windows::core::Result<EventLog> {
-        // SAFETY: both arguments are valid (None: the local machine; a NUL-terminated
-        // wide string that outlives the call).
+        // SAFETY: None is the local machine; the wide string outlives the call.
         let handle = unsafe { RegisterEventSourceW(None, &HSTRING::from(source))? };
         Ok(EventLog { handle })
     }
@@ -48,8 +44,7 @@ impl EventLog {
         };
         let text = HSTRING::from(text);
         let strings = [PCWSTR(text.as_ptr())];
-        // SAFETY: the handle is open until Drop; `strings` holds one NUL-terminated wide
-        // string that lives until the call returns; no SID, no raw data. A failure
+        // SAFETY: the handle is open until Drop; `strings` outlives the call. A failure
         // (full log, no rights) is ignored: the event is in our own log anyway.
         let _ = unsafe { ReportEventW(self.handle, kind, 0, id, None, 0, Some(&strings), None) };
     }

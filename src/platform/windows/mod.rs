@@ -1,6 +1,5 @@
-//! Windows-only code: the print spooler, PDF rendering for invoices, the Event Log's
-//! Win32 calls, and the system folders. The native service entry, which runs the app,
-//! is in the command line module (`cli`, layer 8), above everything it starts.
+//! Windows-only code: the print spooler, PDF printing for invoices, the Event Log's
+//! Win32 calls, and the system folders (the native service entry is in `cli`).
 
 pub mod event_log;
 pub mod pdf_render;
@@ -12,10 +11,8 @@ use std::path::PathBuf;
 use windows::Win32::System::Com::CoTaskMemFree;
 use windows::Win32::UI::Shell::{FOLDERID_ProgramData, SHGetKnownFolderPath, KF_FLAG_DEFAULT};
 
-/// `C:\ProgramData` as the shell knows it (the folder the installer uses), not the
-/// `ProgramData` environment variable: a service's environment may lack it or differ
-/// (under wine it points to `C:\users\Public`), and then the service and the installer
-/// would use two different data folders.
+/// `C:\ProgramData` as the shell knows it (the installer's folder), not the `ProgramData`
+/// variable, which a service's environment may lack or have otherwise (wine).
 pub fn program_data() -> Option<PathBuf> {
     // SAFETY: FOLDERID_ProgramData is a valid GUID; the returned string is freed once
     // with CoTaskMemFree after being copied.

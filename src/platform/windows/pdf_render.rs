@@ -1,10 +1,7 @@
-//! Printing a PDF on Windows with no extra software: the platform's own PDF renderer
-//! (WinRT `Windows.Data.Pdf`, Windows 8.1 and later) renders each page to a bitmap, and
-//! GDI prints the bitmaps through the spooler to the named printer.
-//!
-//! Pages are rendered at the printer's resolution, at most 300 dpi (an A4 page is then
-//! about 35 MB of pixels, one page at a time), and scaled to fit the printable area
-//! with their proportions kept. Success means the spooler accepted every page.
+//! Printing a PDF on Windows with no extra software: WinRT `Windows.Data.Pdf` renders
+//! each page to a bitmap at the printer's resolution (at most 300 dpi: 35 MB for an A4
+//! page), and GDI prints it, fit to the printable area, through the spooler. Success
+//! means the spooler accepted every page.
 
 use std::path::Path;
 
@@ -32,9 +29,7 @@ struct PrinterDc(HDC);
 impl Drop for PrinterDc {
     fn drop(&mut self) {
         // SAFETY: the DC came from a successful CreateDCW and is deleted once.
-        unsafe {
-            let _ = DeleteDC(self.0);
-        }
+        let _ = unsafe { DeleteDC(self.0) };
     }
 }
 
@@ -62,11 +57,8 @@ impl Bmp {
 /// Renders `file` and prints it on `printer`, blocking; call it off the async runtime.
 pub fn print(file: &Path, printer: &str) -> Result<(), String> {
     let fail = |what: &str, e: windows::core::Error| format!("{what}: {}", e.message());
-    // SAFETY: initializes COM for this (blocking pool) thread; an already initialized
-    // thread returns an informative code that is fine to ignore.
-    unsafe {
-        let _ = CoInitializeEx(None, COINIT_MULTITHREADED);
-    }
+    // SAFETY: no preconditions; an already initialized thread's code is fine to ignore.
+    let _ = unsafe { CoInitializeEx(None, COINIT_MULTITHREADED) };
     let absolute = std::path::absolute(file).map_err(|e| e.to_string())?;
     let storage = StorageFile::GetFileFromPathAsync(&HSTRING::from(absolute.as_os_str()))
         .and_then(|op| op.join())
@@ -102,12 +94,7 @@ pub fn print(file: &Path, printer: &str) -> Result<(), String> {
         )
     };
     let render_dpi = if dpi > 0.0 { dpi.min(MAX_DPI) } else { MAX_DPI };
-    let title = wide(
-        &file
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default(),
-    );
+    let title = wide(&file.file_name().unwrap_or_default().to_string_lossy());
     let info = DOCINFOW {
         cbSize: std::mem::size_of::<DOCINFOW>() as i32,
         lpszDocName: PCWSTR(title.as_ptr()),
@@ -121,9 +108,7 @@ pub fn print(file: &Path, printer: &str) -> Result<(), String> {
         let page = render(&doc, index, render_dpi)?;
         if let Err(e) = print_page(&dc, &page, area_w, area_h) {
             // SAFETY: closes the document opened above on the same DC.
-            unsafe {
-                EndDoc(dc.0);
-            }
+            unsafe { EndDoc(dc.0) };
             return Err(format!("page {}: {e}", index + 1));
         }
     }
@@ -141,14 +126,14 @@ fn render(doc: &PdfDocument, index: u32, dpi: f32) -> Result<Bmp, String> {
     let page = doc.GetPage(index).map_err(fail)?;
     let size = page.Size().map_err(fail)?; // in DIPs, 1/96 inch
     let options = PdfPageRenderOptions::new().map_err(fail)?;
+    let bmp = BitmapEncoder::BmpEncoderId().map_err(fail)?;
+    options.SetBitmapEncoderId(bmp).map_err(fail)?;
+    let dots = |dips: f32| (dips / 96.0 * dpi).round().max(1.0) as u32;
     options
-        .SetBitmapEncoderId(BitmapEncoder::BmpEncoderId().map_err(fail)?)
+        .SetDestinationWidth(dots(size.Width))
         .map_err(fail)?;
     options
-        .SetDestinationWidth((size.Width / 96.0 * dpi).round().max(1.0) as u32)
-        .map_err(fail)?;
-    options
-        .SetDestinationHeight((size.Height / 96.0 * dpi).round().max(1.0) as u32)
+        .SetDestinationHeight(dots(size.Height))
         .map_err(fail)?;
     let stream = InMemoryRandomAccessStream::new().map_err(fail)?;
     page.RenderWithOptionsToStreamAsync(&stream, &options)
@@ -176,8 +161,7 @@ fn print_page(dc: &PrinterDc, page: &Bmp, area_w: i32, area_h: i32) -> Result<()
     );
     let header = page.0[14..].as_ptr() as *const BITMAPINFO;
     let bits = page.0[offset..].as_ptr() as *const core::ffi::c_void;
-    // SAFETY: dc is a valid printer DC inside a document; header and bits point into
-    // the BMP buffer, which lives until the end of this function.
+    // SAFETY: dc is a printer DC inside a document; header and bits point into `page`.
     unsafe {
         if StartPage(dc.0) <= 0 {
             return Err("StartPage refusé par le spouleur".into());

@@ -1,8 +1,5 @@
-//! Printing a PDF on Windows through the shell's `printto` verb: the PDF reader
-//! registered for `.pdf` (Acrobat Reader, SumatraPDF, ...) prints the file to the named
-//! printer. Success only means the reader was started with the job; whether the page
-//! came out is up to the reader and the spooler. Used when WinRT PDF rendering
-//! ([`super::pdf_render`]) is unavailable.
+//! Printing a PDF through the shell's `printto` verb, by the reader registered for `.pdf`
+//! (when [`super::pdf_render`] is unavailable). Success only means the reader started.
 
 use std::path::Path;
 

@@ -1,13 +1,9 @@
-//! The Windows print spooler, RAW datatype: the bytes reach the printer unchanged, as
-//! the original service's win32print calls did.
+//! The Windows print spooler, RAW datatype: the bytes reach the printer unchanged.
+//! WritePrinter only means the spooler took them, so the queue is checked first (a
+//! paused queue would pop the drawer minutes after the sale) and the job watched for a
+//! bounded time after; one the printer cannot print is cancelled and is an error.
 //!
-//! WritePrinter succeeding only means the spooler took the bytes. So the queue is checked
-//! before submitting (a paused or "use offline" queue would keep the job and print it
-//! later: a drawer popping minutes after the sale), and the job is watched for a bounded
-//! time after. A job the printer cannot print is cancelled and reported as an error.
-//!
-//! Layer 3 (issue 15): imports nothing of the crate above `platform`; failures are
-//! [`QueueError`]s, which the printer layer classifies.
+//! Imports nothing above `platform`; failures are [`QueueError`]s.
 
 use std::time::{Duration, Instant};
 
@@ -26,8 +22,7 @@ use windows::Win32::Graphics::Printing::{
 use super::wide;
 use crate::platform::{QueueCause, QueueError, QueueSystem};
 
-/// A buffer for the spooler's variable-size records, 8-byte aligned: the records start
-/// with pointers and u32s, and reading them from a byte vector would be misaligned.
+/// A buffer for the spooler's variable-size records, aligned for their pointers.
 struct RecordBuf(Vec<u64>);
 
 impl RecordBuf {
@@ -51,14 +46,11 @@ struct Handle(PRINTER_HANDLE);
 impl Drop for Handle {
     fn drop(&mut self) {
         // SAFETY: the handle came from a successful OpenPrinterW and is closed once.
-        unsafe {
-            let _ = ClosePrinter(self.0);
-        }
+        let _ = unsafe { ClosePrinter(self.0) };
     }
 }
 
-/// Sends a RAW job to printer `name`, watching it for at most `watch` once submitted;
-/// see the module doc for what is checked.
+/// Sends a RAW job to printer `name`, watching it for at most `watch` once submitted.
 pub fn print_raw(name: &str, job: &[u8], title: &str, watch: Duration) -> Result<(), QueueError> {
     let fail = |cause| QueueError {
         queue: name.to_string(),
@@ -87,15 +79,11 @@ pub fn print_raw(name: &str, job: &[u8], title: &str, watch: Duration) -> Result
         return Err(fail(last_error("StartDocPrinter")));
     }
     // SAFETY: a document is open on the handle.
-    unsafe {
-        let _ = StartPagePrinter(handle.0);
-    }
+    let _ = unsafe { StartPagePrinter(handle.0) };
     if let Err(cause) = write_all(&handle, job) {
-        // Abort rather than EndDoc: half a drawer command must not reach the printer.
+        // Not EndDoc: half a drawer command must not reach the printer.
         // SAFETY: a document is open on the handle.
-        unsafe {
-            let _ = AbortPrinter(handle.0);
-        }
+        let _ = unsafe { AbortPrinter(handle.0) };
         return Err(fail(cause));
     }
     // SAFETY: a page and a document are open on the handle.
@@ -108,9 +96,7 @@ pub fn print_raw(name: &str, job: &[u8], title: &str, watch: Duration) -> Result
     }
     watch_job(&handle, job_id, watch).map_err(|cause| {
         // SAFETY: deleting our own job; failure only means it already left the queue.
-        unsafe {
-            let _ = SetJobW(handle.0, job_id, 0, None, JOB_CONTROL_DELETE);
-        }
+        let _ = unsafe { SetJobW(handle.0, job_id, 0, None, JOB_CONTROL_DELETE) };
         fail(cause)
     })
 }
@@ -144,14 +130,11 @@ fn write_all(handle: &Handle, job: &[u8]) -> Result<(), QueueCause> {
     Ok(())
 }
 
-/// Why the queue cannot print now, from GetPrinter level 2 (status bits and the "use
-/// printer offline" attribute); `None` when it can or when the spooler does not say.
+/// Why the queue cannot print now (GetPrinter level 2); `None` if it can or does not say.
 fn printer_problem(handle: &Handle) -> Option<&'static str> {
     let mut needed = 0u32;
     // SAFETY: size query with no buffer.
-    unsafe {
-        let _ = GetPrinterW(handle.0, 2, None, &mut needed);
-    }
+    let _ = unsafe { GetPrinterW(handle.0, 2, None, &mut needed) };
     if needed == 0 {
         return None;
     }
@@ -195,17 +178,14 @@ fn job_problem(status: u32) -> Option<&'static str> {
     }
 }
 
-/// Polls the job until it is printed or gone from the queue (done), the job or the
-/// queue reports a problem (error), or `limit` passes. At the limit, a job the printer
-/// is taking (status "printing") is left to finish; one still waiting is a timeout.
+/// Polls the job until it is printed or gone, it or the queue reports a problem, or
+/// `limit` passes: then a job printing is left to finish, one waiting is a timeout.
 fn watch_job(handle: &Handle, job_id: u32, limit: Duration) -> Result<(), QueueCause> {
     let started = Instant::now();
     loop {
         let mut needed = 0u32;
         // SAFETY: size query with no buffer.
-        unsafe {
-            let _ = GetJobW(handle.0, job_id, 1, None, &mut needed);
-        }
+        let _ = unsafe { GetJobW(handle.0, job_id, 1, None, &mut needed) };
         if needed == 0 {
             return Ok(()); // the job left the queue: the port monitor took it
         }
@@ -241,15 +221,12 @@ fn watch_job(handle: &Handle, job_id: u32, limit: Duration) -> Result<(), QueueC
 /// The printers the spooler knows (local and connected), by name.
 pub fn list() -> anyhow::Result<Vec<String>> {
     let flags = PRINTER_ENUM_LOCAL | PRINTER_ENUM_CONNECTIONS;
-    // A printer added between the size query and the call makes the buffer too small:
-    // ask again, a few times.
+    // A printer added since the size query makes the buffer too small: ask again.
     for _ in 0..3 {
         let mut needed = 0u32;
         let mut count = 0u32;
         // SAFETY: size query with no buffer.
-        unsafe {
-            let _ = EnumPrintersW(flags, PCWSTR::null(), 2, None, &mut needed, &mut count);
-        }
+        let _ = unsafe { EnumPrintersW(flags, PCWSTR::null(), 2, None, &mut needed, &mut count) };
         if needed == 0 {
             return Ok(Vec::new());
         }

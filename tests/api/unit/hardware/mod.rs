@@ -7,4 +7,6 @@ mod odoo_b64;
 mod odoo_epos;
 mod odoo_epos_answer;
 mod odoo_text;
+mod printer_device;
+mod printer_queue;
 mod printer_system;

@@ -1,6 +1,6 @@
-//! Tests of src/odoo/raster.rs.
+//! Tests of src/odoo/raster.rs (`ahead_bounds_hold` moved from it).
 
-use cashdrawer::odoo::raster::{rows_to_escpos, Bitmap, Gray};
+use cashdrawer::odoo::raster::{quantise, rows_to_escpos, Bitmap, Gray, V_MAX, V_MIN};
 
 /// `golden_gray(20, 30).dither().to_escpos()` as the 1.1.0 code wrote it.
 const GOLDEN_SMALL: &[u8] = &[
@@ -204,4 +204,16 @@ fn rows_to_escpos_is_the_general_path() {
     }
     assert!(rows_to_escpos(&data, 0, 5, 576).is_empty());
     assert!(rows_to_escpos(&data, 5, 0, 576).is_empty());
+}
+
+/// The table of [`SHARES`] covers every value a dot can see: the extreme errors a
+/// dot leaves, diffused as `diffuse` does, stay within `V_MIN..=V_MAX`.
+#[test]
+fn ahead_bounds_hold() {
+    let errors = (0..=255 * 16 * 3).map(|v| quantise(v - 255 * 16).1);
+    let (lo, hi) = errors.fold((0, 0), |(lo, hi), e| (e.min(lo), e.max(hi)));
+    assert_eq!((lo, hi), (-2032, 2047));
+    let below = |e: i32| e / 16 + e * 5 / 16 + e * 3 / 16;
+    assert_eq!(V_MIN, below(lo) + lo * 7 / 16);
+    assert_eq!(V_MAX, 255 * 16 + below(hi) + hi * 7 / 16);
 }
