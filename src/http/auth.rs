@@ -169,28 +169,3 @@ pub fn wants_html(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"))
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::http::HeaderValue;
-
-    #[test]
-    fn origin_checks() {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_static("localhost:22548"));
-        assert!(!cross_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://localhost:22548"),
-        );
-        assert!(!cross_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
-        );
-        assert!(cross_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
-        assert!(cross_origin(&h));
-    }
-}

@@ -110,7 +110,7 @@ fn wants_openmetrics(headers: &HeaderMap) -> bool {
 
 /// Compares SHA-256 digests of the given and configured tokens without an early
 /// exit, so neither the content nor the length of the token leaks through timing.
-fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
+pub fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
     let given = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -127,27 +127,4 @@ fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
         .zip(b.iter())
         .fold(0u8, |acc, (x, y)| acc | (x ^ y))
         == 0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn with(auth: &str) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert(AUTHORIZATION, auth.parse().unwrap());
-        h
-    }
-
-    #[test]
-    fn only_the_exact_bearer_token_passes() {
-        let token = "0123456789abcdef-secret";
-        assert!(bearer_matches(&with(&format!("Bearer {token}")), token));
-        assert!(bearer_matches(&with(&format!("bearer  {token} ")), token));
-        assert!(!bearer_matches(&HeaderMap::new(), token));
-        assert!(!bearer_matches(&with(&format!("Basic {token}")), token));
-        assert!(!bearer_matches(&with(&format!("Bearer {token}x")), token));
-        assert!(!bearer_matches(&with("Bearer 0123456789abcdef"), token));
-        assert!(!bearer_matches(&with("Bearer"), token));
-    }
 }

@@ -23,7 +23,7 @@ pub mod limits;
 pub mod logs;
 pub mod metrics;
 pub(crate) mod odoo;
-mod request_log;
+pub mod request_log;
 pub mod server;
 mod status;
 pub mod tls;
