@@ -1,19 +1,8 @@
-//! Who is calling: classified from the TCP peer address only. Headers such as
-//! `X-Forwarded-For`, `Forwarded` or `Host` never make a caller local.
-//!
-//! Local means loopback, or a *self-connection*: the till's browser calling the till's
-//! own LAN address (what Chromium's Local Network Access makes Odoo 18/19 do, since it
-//! refuses loopback for `targetAddressSpace: "local"`). Such a connection's peer address
-//! equals its local address, and the local address of an accepted TCP connection is by
-//! construction one of this machine's own. A LAN host cannot pass for one: to complete
-//! the handshake it would have to receive our SYN-ACK, which, addressed to one of our
-//! own addresses, is delivered to this machine and never leaves it (true on every OS;
-//! the 32-bit initial sequence number is random, so it cannot be guessed blind). Linux
-//! also drops such an IPv4 packet on arrival as a martian source unless
-//! `net.ipv4.conf.*.accept_local` is set (and even with it set the handshake never
-//! completes, checked by hand); for IPv6, and on Windows, we rely on the handshake alone.
-//! `tests/api/self_connection.rs` checks both sides.
-//!
+//! Who is calling, from the TCP peer address only (never `X-Forwarded-For`, `Host`...).
+//! Local means loopback, or a *self-connection* (peer address = the accepted socket's
+//! local address: the till's browser calling its own LAN address, as Chromium's Local
+//! Network Access makes Odoo 18/19 do). A LAN host cannot fake one: our SYN-ACK to one of
+//! our own addresses never leaves the machine (`tests/api/self_connection.rs`).
 //! Owns the caller's classification and the access middleware; must not import routes,
 //! `app` or `cli`.
 
@@ -31,8 +20,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Peer {
     pub addr: SocketAddr,
-    /// The connection's own end (the accepted socket's local address): one of this
-    /// machine's addresses, the one the caller dialled.
+    /// The accepted socket's local address: the one of ours the caller dialled.
     pub local: SocketAddr,
     pub scheme: Scheme,
 }
@@ -53,30 +41,24 @@ impl Scheme {
 }
 
 impl Peer {
-    /// The caller's address; IPv4-mapped IPv6 (`::ffff:a.b.c.d`, what a dual-stack
-    /// socket reports for IPv4 callers) becomes the IPv4 address it stands for.
+    /// The caller's address, IPv4-mapped IPv6 (`::ffff:a.b.c.d`) made IPv4.
     pub fn ip(&self) -> IpAddr {
         self.addr.ip().to_canonical()
     }
 
-    /// Loopback or a self-connection: the same level for every route decision.
+    /// Loopback or a self-connection.
     pub fn is_local(&self) -> bool {
         is_loopback(self.addr.ip()) || self.is_self()
     }
 
-    /// A connection from this machine to one of its own non-loopback addresses: the
-    /// peer address equals the connection's local address (see the module comment for
-    /// why a LAN host cannot fake it). The unspecified address never is.
+    /// A connection from this machine to one of its own addresses (see the module doc).
     pub fn is_self(&self) -> bool {
-        let (peer, local) = (
-            self.addr.ip().to_canonical(),
-            self.local.ip().to_canonical(),
-        );
-        peer == local && !peer.is_unspecified() && !peer.is_multicast()
+        let peer = self.ip();
+        peer == self.local.ip().to_canonical() && !peer.is_unspecified() && !peer.is_multicast()
     }
 
-    /// How the logs name the caller: its address, with why it counts as local when it
-    /// is a self-connection (`local(self,10.0.0.5)`: no space, the log line's peer column is one word).
+    /// How the logs name the caller: its address, or `local(self,10.0.0.5)` (one word:
+    /// the log line's peer column).
     pub fn label(&self) -> String {
         if is_loopback(self.addr.ip()) || !self.is_self() {
             self.ip().to_string()
@@ -86,17 +68,13 @@ impl Peer {
     }
 }
 
-/// Loopback: 127.0.0.0/8, ::1, and their IPv4-mapped forms. Nothing else is local: not
-/// the machine's own LAN address, not 0.0.0.0, not link-local.
+/// Loopback: 127.0.0.0/8, ::1, and their IPv4-mapped forms (not 0.0.0.0, not link-local).
 pub fn is_loopback(ip: IpAddr) -> bool {
     ip.to_canonical().is_loopback()
 }
 
-/// The access level of a route, decided from its path alone, so that a caller can be
-/// refused on the request head, before a single byte of its body is read (issue 13:
-/// 1.0.0 buffered up to 16 MiB per connection for callers it then refused).
-///
-/// It must agree with the layers each route group carries (see [`super::router`]); the
+/// The access level of a route, from its path alone: a caller is refused on the head,
+/// before its body is read. Must agree with the route layers ([`super::router`]); the
 /// test `every_documented_route_has_its_level` holds it to the API reference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -104,8 +82,7 @@ pub enum Level {
     Local,
     /// `[server] allowed_networks`: status, logs, API reference, login and assets.
     Network,
-    /// `[server] allowed_networks`, then an admin session before the body is of any use:
-    /// the admin page's actions (their handlers refuse a missing session first).
+    /// `[server] allowed_networks`, then an admin session before the body is read.
     Session,
     /// Local or `[odoo] epos_allowed_networks`, while `[odoo] epos` is on.
     Epos,
@@ -115,7 +92,7 @@ pub enum Level {
     Unrouted,
 }
 
-/// The admin page's actions: their handlers take the session before the form.
+/// The admin actions (and the admin-only log routes): the session before the form.
 const SESSION_ROUTES: &[&str] = &[
     "/config/save",
     "/config/password",
@@ -124,7 +101,6 @@ const SESSION_ROUTES: &[&str] = &[
     "/config/odoo-check",
     "/config/restart",
     "/config/logout",
-    // Admin-only although not under /config: their bodies wait for the session too.
     "/logs/tail",
     "/logs/purge",
 ];
@@ -169,8 +145,8 @@ pub fn level_of(path: &str) -> Level {
     }
 }
 
-/// The refusal a caller gets on the head of a request at `level`, if any: the same
-/// answers, in the same order, as the route layers give (they call the same functions).
+/// The refusal a caller gets on the head of a request at `level`, if any: the route
+/// layers call this too, so both answer the same.
 pub fn early_refusal(
     level: Level,
     peer: Option<Peer>,
@@ -178,32 +154,20 @@ pub fn early_refusal(
     state: &AppState,
 ) -> Option<Response> {
     let config = state.config();
+    let odoo = &config.odoo;
     match level {
         Level::Local => local_refusal(peer, path),
         Level::Network | Level::Session => {
             network_refusal(peer, path, &config.server.allowed_networks)
         }
-        Level::Epos => protocol_refusal(
-            "epos",
-            config.odoo.epos,
-            &config.odoo.epos_allowed_networks,
-            peer,
-            path,
-        ),
-        Level::Iot => protocol_refusal(
-            "iot",
-            config.odoo.iot,
-            &config.odoo.iot_allowed_networks,
-            peer,
-            path,
-        ),
+        Level::Epos => protocol_refusal("epos", odoo.epos, &odoo.epos_allowed_networks, peer, path),
+        Level::Iot => protocol_refusal("iot", odoo.iot, &odoo.iot_allowed_networks, peer, path),
         Level::Unrouted => None,
     }
 }
 
-/// Whether the handler of an admitted request at `level` will look at its body: not
-/// for a path no route has, nor for an admin action sent without a valid session
-/// (its handler answers 401 or sends to the login page from the head alone).
+/// Whether the handler of an admitted request at `level` will read its body: not for
+/// an unrouted path, nor for an admin action without a valid session.
 pub fn body_needed(level: Level, req: &Request, state: &AppState) -> bool {
     match level {
         Level::Unrouted => false,
@@ -220,8 +184,7 @@ pub fn body_needed(level: Level, req: &Request, state: &AppState) -> bool {
     }
 }
 
-/// The local-only refusal: network callers get the original's 403 and a warning with
-/// their address.
+/// The local-only refusal: the original's 403 and a logged warning.
 pub fn local_refusal(peer: Option<Peer>, path: &str) -> Option<Response> {
     match peer {
         Some(p) if p.is_local() => None,
@@ -232,33 +195,51 @@ pub fn local_refusal(peer: Option<Peer>, path: &str) -> Option<Response> {
     }
 }
 
-/// Middleware for local-only routes (drawer, purges): network callers get the original's
-/// 403 answer and a warning with their address.
-pub async fn require_local(State(_state): State<AppState>, req: Request, next: Next) -> Response {
+/// Route layer: lets through the callers [`early_refusal`] admits at `level`.
+async fn require(level: Level, state: AppState, req: Request, next: Next) -> Response {
     let peer = req.extensions().get::<Peer>().copied();
-    match local_refusal(peer, req.uri().path()) {
+    match early_refusal(level, peer, req.uri().path(), &state) {
         Some(refused) => refused,
         None => next.run(req).await,
     }
+}
+
+/// Middleware for local-only routes (drawer, purges).
+pub async fn require_local(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    require(Level::Local, state, req, next).await
+}
+
+/// Middleware for network-level routes (status, logs, admin page).
+pub async fn require_allowed_network(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    require(Level::Network, state, req, next).await
+}
+
+/// Middleware for the ePOS routes.
+pub async fn require_epos(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    require(Level::Epos, state, req, next).await
+}
+
+/// Middleware for the IoT box routes.
+pub async fn require_iot(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    require(Level::Iot, state, req, next).await
 }
 
 /// Logs a refused caller (`access.denied`, with the reason and the path it asked for)
 /// and returns its address as written in the line, for the answer.
 pub fn log_denied(peer: Option<Peer>, path: &str, reason: &str) -> String {
     let who = peer.map_or_else(|| "inconnu".to_string(), |p| p.label());
-    tracing::warn!(
-        op = "access.denied",
-        outcome = "denied",
-        peer = %who,
-        "accès refusé ({reason}) à {} depuis {who}",
-        crate::logs::escape(path)
-    );
+    let path = crate::logs::escape(path);
+    op!(warn, "access.denied", "denied"; peer = %who,
+        "accès refusé ({reason}) à {path} depuis {who}");
     who
 }
 
-/// The network-level refusal: callers outside `[server] allowed_networks` get 403 and a
-/// log line. Empty list = everyone; loopback is always allowed, so the till itself can
-/// never be locked out.
+/// The network-level refusal of callers outside `[server] allowed_networks` (empty:
+/// everyone; local callers always pass, so the till cannot be locked out).
 pub fn network_refusal(peer: Option<Peer>, path: &str, networks: &[IpNet]) -> Option<Response> {
     let allowed = match peer {
         Some(p) => {
@@ -278,27 +259,8 @@ pub fn network_refusal(peer: Option<Peer>, path: &str, networks: &[IpNet]) -> Op
     )
 }
 
-/// Middleware for network-level routes (status, logs, admin page); see
-/// [`network_refusal`].
-pub async fn require_allowed_network(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let peer = req.extensions().get::<Peer>().copied();
-    let refused = network_refusal(
-        peer,
-        req.uri().path(),
-        &state.config().server.allowed_networks,
-    );
-    match refused {
-        Some(refused) => refused,
-        None => next.run(req).await,
-    }
-}
-
-/// The refusal of an Odoo protocol route: 404 while the protocol is switched off, 403
-/// (the local-only answer) for a caller neither local nor in its allowed networks.
+/// An Odoo protocol route's refusal: 404 while switched off, the local-only 403 for a
+/// caller neither local nor in its allowed networks.
 pub fn protocol_refusal(
     protocol: &str,
     enabled: bool,
@@ -317,11 +279,8 @@ pub fn protocol_refusal(
     match peer {
         Some(p) if p.is_local() || nets.iter().any(|n| n.contains(p.ip())) => None,
         _ => {
-            log_denied(
-                peer,
-                path,
-                &format!("voir [odoo] {protocol}_allowed_networks"),
-            );
+            let reason = format!("voir [odoo] {protocol}_allowed_networks");
+            log_denied(peer, path, &reason);
             Some(ApiError::local_only().into_response())
         }
     }
