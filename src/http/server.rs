@@ -1,19 +1,11 @@
-//! The listener: accepts TCP connections, tells each request who the peer is, and
-//! serves HTTP/1.1 with bounded header size and header read time (slow clients cannot
-//! hold the service). The first byte of each connection is looked at so that HTTPS can
-//! share the port (0x16 starts a TLS handshake).
-//!
-//! Open connections are capped, in total, for the network as a whole and per remote
-//! address, with slots only loopback callers may take ([`ConnectionCaps`]): a LAN host holding a thousand idle
-//! or slow connections cannot keep the till's own browser out, nor make the service
-//! run out of file descriptors. A connection over a cap is closed as soon as it is
-//! accepted. An idle keep-alive connection is closed after `[server] header_timeout_s`
-//! (hyper's header read timeout also runs while waiting for the next request).
-//!
+//! The listener: accepts TCP connections, tells each request who the peer is, serves
+//! HTTP/1.1 with bounded header size and read time, and hands connections whose first byte
+//! is 0x16 (a TLS handshake) to TLS, so HTTPS shares the port. Open connections are capped
+//! ([`ConnectionCaps`]), with slots only loopback may take: a LAN host cannot keep the
+//! till's browser out nor exhaust the descriptors.
 //! Owns the accept loop and the connection caps; must not import routes, `app` or `cli`.
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -34,8 +26,7 @@ use super::access::{is_loopback, Peer, Scheme};
 /// Caps on open connections (accepted and not yet closed, TLS handshakes included).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionCaps {
-    /// All callers together, loopback included: bounded by the descriptors the process
-    /// may open ([`ConnectionCaps::within`]).
+    /// All callers together, loopback included ([`ConnectionCaps::within`] the descriptors).
     pub total: usize,
     /// All non-loopback callers together.
     pub network: usize,
@@ -45,8 +36,7 @@ pub struct ConnectionCaps {
     pub loopback_reserved: usize,
 }
 
-/// Descriptors kept out of the connection caps: listener, log files, printer sockets,
-/// invoice files, the runtime's own.
+/// Descriptors kept out of the caps: listener, log and invoice files, printer sockets.
 const SPARE_DESCRIPTORS: u64 = 128;
 
 impl Default for ConnectionCaps {
@@ -61,9 +51,8 @@ impl Default for ConnectionCaps {
 }
 
 impl ConnectionCaps {
-    /// The caps shrunk, if need be, to stay below `open_files` descriptors (the
-    /// process's `RLIMIT_NOFILE`): a quarter of the total at most for loopback, and the
-    /// network never more than what is left.
+    /// The caps shrunk to stay below `open_files` descriptors (`RLIMIT_NOFILE`): loopback
+    /// a quarter of the total at most, the network never more than what is left.
     pub fn within(self, open_files: u64) -> ConnectionCaps {
         let room = open_files.saturating_sub(SPARE_DESCRIPTORS).max(8);
         let total = self.total.min(usize::try_from(room).unwrap_or(usize::MAX));
@@ -83,8 +72,8 @@ pub const REFUSAL_LOG_INTERVAL: Duration = Duration::from_secs(60);
 /// Refused addresses remembered for the log's sake; past that the memory is reset.
 const MAX_REMEMBERED_REFUSALS: usize = 4096;
 
-/// The open connections of a run, by remote address; shared by every listener of the
-/// run (they outlive listener restarts, so the count must too).
+/// The open connections of a run, by remote address; they outlive listener restarts, so
+/// every listener of the run shares this.
 #[derive(Debug)]
 pub struct Connections {
     caps: ConnectionCaps,
@@ -104,8 +93,7 @@ struct OpenConnections {
 /// Why a connection was not admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CapReached {
-    /// Every slot taken (for a LAN caller: the network's share, or every slot but
-    /// loopback's).
+    /// Every slot taken (for a LAN caller: the network's share, or all but loopback's).
     Total(usize),
     /// This address holds its share.
     PerAddress(usize),
@@ -154,15 +142,13 @@ impl Connections {
         self.open.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Takes a slot for a connection from `ip`, or says which cap it hit. Loopback
-    /// callers have no per-address cap (every tab of the till's browser is 127.0.0.1)
-    /// and may use the reserved slots.
+    /// Takes a slot for `ip`, or says which cap it hit. Loopback has no per-address cap
+    /// (every tab of the till's browser is 127.0.0.1) and may use the reserved slots.
     pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, CapReached> {
         self.admit_as(ip, is_loopback(ip))
     }
 
-    /// [`Connections::admit`] for a caller already classified: `local` (loopback or a
-    /// self-connection, [`Peer::is_local`]) takes the till's slots.
+    /// [`Connections::admit`] for a caller already classified ([`Peer::is_local`]).
     pub fn admit_as(self: &Arc<Self>, ip: IpAddr, local: bool) -> Result<Slot, CapReached> {
         let ip = ip.to_canonical();
         let caps = self.caps;
@@ -193,9 +179,8 @@ impl Connections {
         })
     }
 
-    /// Counts a refusal of `ip`; returns how many were refused since its last log line
-    /// when a line is due now (once per address per [`REFUSAL_LOG_INTERVAL`]), so a
-    /// flood writes a line a minute, not a line a connection.
+    /// Counts a refusal of `ip`; when a log line is due (once per address per
+    /// [`REFUSAL_LOG_INTERVAL`]), returns how many were refused since the last one.
     pub fn refusal_to_log(&self, ip: IpAddr, now: Instant) -> Option<u64> {
         let mut open = self.lock();
         if open.refused.len() >= MAX_REMEMBERED_REFUSALS && !open.refused.contains_key(&ip) {
@@ -222,7 +207,6 @@ impl Connections {
         }
     }
 
-    /// Logs the refusal of a connection from `ip`, at most once per interval.
     fn log_refusal(&self, ip: IpAddr, cap: CapReached) {
         let Some(refused) = self.refusal_to_log(ip, Instant::now()) else {
             return;
@@ -232,12 +216,8 @@ impl Connections {
             CapReached::Total(n) => format!("{n} connexions ouvertes depuis le réseau"),
             CapReached::PerAddress(n) => format!("{n} connexions ouvertes depuis cette adresse"),
         };
-        tracing::warn!(
-            op = "http.connection_cap",
-            outcome = "denied",
-            peer = %ip,
-            "connexion refusée depuis {ip}: limite atteinte ({which}); {refused} refusée(s) depuis le dernier message (un par minute au plus)"
-        );
+        op!(warn, "http.connection_cap", "denied"; peer = %ip,
+            "connexion refusée depuis {ip}: limite atteinte ({which}); {refused} refusée(s) depuis le dernier message (un par minute au plus)");
     }
 }
 
@@ -259,14 +239,12 @@ impl Default for Limits {
     }
 }
 
-/// Connections the kernel may queue before they are accepted. tokio's default (1024)
-/// overflowed under a LAN host's reconnect flood, and a dropped SYN costs the till's
-/// drawer request a one-second retransmission; the kernel caps this at its own
-/// maximum (`net.core.somaxconn`, 4096 on current Linux).
+/// The accept queue: tokio's 1024 overflowed under a LAN host's reconnect flood, and a
+/// dropped SYN costs the drawer request a 1 s retransmission (capped by `somaxconn`).
 const LISTEN_BACKLOG: u32 = 4096;
 
-/// Binds `addr` as the service's listener, as `TcpListener::bind` does (address reuse
-/// on Unix, so a restart does not wait for TIME_WAIT), with a deeper accept queue.
+/// Binds `addr` as `TcpListener::bind` does (address reuse on Unix: no TIME_WAIT wait on
+/// restart), with a deeper accept queue.
 pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     let socket = match addr {
         SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
@@ -292,12 +270,9 @@ pub trait TlsTerminator: Send + Sync + 'static {
 pub trait IoStream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static {}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static> IoStream for T {}
 
-/// Accepts connections on `listener` and serves `router` on each until `stop` resolves.
-///
-/// Stopping only stops accepting: the connections already accepted are registered with
-/// `graceful` and live on, so a listener restart (admin page) never closes a connection
-/// that a client has just opened or is reusing. The caller drains them with
-/// [`drain`] when the service itself stops.
+/// Serves `router` on each connection accepted until `stop` resolves. Stopping only
+/// stops accepting: accepted connections live on in `graceful` (a listener restart
+/// closes none), until the caller [`drain`]s them.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
@@ -314,14 +289,13 @@ pub async fn serve(
                 Ok(pair) => pair,
                 Err(e) => {
                     // EMFILE and friends: wait a little instead of spinning.
-                    tracing::error!(op = "http.accept", outcome = "error", "accept: {e}");
+                    op!(error, "http.accept", "error"; "accept: {e}");
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
             },
             _ = &mut stop => break,
         };
-        // The accepted socket's own end: one of our addresses, the one dialled.
         let Ok(local) = stream.local_addr() else {
             continue; // already gone
         };
@@ -356,7 +330,7 @@ pub async fn serve(
                     {
                         Ok(Ok(io)) => (io, Scheme::Https),
                         Ok(Err(e)) => {
-                            tracing::debug!(op = "http.tls", outcome = "error", peer = %addr, "TLS: {e}");
+                            op!(debug, "http.tls", "error"; peer = %addr, "TLS: {e}");
                             return;
                         }
                         Err(_) => return,
@@ -371,8 +345,8 @@ pub async fn serve(
     }
 }
 
-/// Lets the open requests of every connection served with `graceful` finish, at most
-/// `limit` long; idle keep-alive connections are closed at once.
+/// Lets the open requests of `graceful`'s connections finish, at most `limit` long; idle
+/// keep-alive connections are closed at once.
 pub async fn drain(graceful: GracefulShutdown, limit: Duration) {
     tokio::select! {
         _ = graceful.shutdown() => {}
@@ -391,15 +365,7 @@ async fn serve_connection(
     let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
         req.extensions_mut().insert(peer);
         req.extensions_mut().insert(ConnectInfo(addr));
-        let router = router.clone();
-        async move {
-            Ok::<_, Infallible>(
-                router
-                    .oneshot(req.map(Body::new))
-                    .await
-                    .unwrap_or_else(|e| match e {}),
-            )
-        }
+        router.clone().oneshot(req.map(Body::new))
     });
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
