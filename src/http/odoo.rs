@@ -97,14 +97,11 @@ pub fn named_epos_path(path: &str) -> Option<&str> {
 
 /// Whether the body of an ePOS request to `path` will be read: not for an unknown printer.
 pub fn epos_body_wanted(state: &AppState, path: &str) -> bool {
-    match named_epos_path(path) {
-        None => true,
-        Some(raw) => {
-            // As axum's `Path` gives it: percent-decoded, lossy.
-            let name = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
-            state.config().printers.get(&name).is_some()
-        }
-    }
+    named_epos_path(path).is_none_or(|raw| {
+        // As axum's `Path` gives it: percent-decoded, lossy.
+        let name = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+        state.config().printers.get(&name).is_some()
+    })
 }
 
 /// An ePOS request for a `[printers]` printer, on its own queue; Odoo's "Epson Printer IP"
@@ -134,9 +131,8 @@ async fn epos_print_named(
     body: Bytes,
 ) -> Response {
     let Some(printer) = state.named_printer(&name) else {
-        let shown: String = name.chars().take(64).collect();
+        let shown = crate::logs::escape(&name.chars().take(64).collect::<String>());
         let known = state.config().printers.names_text();
-        let shown = crate::logs::escape(&shown);
         op!(warn, "odoo.epos", "error"; peer = %peer.label(),
             "imprimante {shown:?} inconnue (imprimantes de [printers]: {known})");
         let listening = state.listener_control().current();
@@ -229,11 +225,8 @@ async fn serve_epos(
             let code = EposCode::for_error(&e);
             op!(error, "odoo.epos", "error"; ms, peer = %peer, printer = label, bytes,
                 "ePOS {what}: {} ({e})", code.as_str());
-            let answered = e.status.is_some();
-            xml(envelope(
-                Some(code),
-                asb(e.status.as_ref(), false, answered),
-            ))
+            let status = asb(e.status.as_ref(), false, e.status.is_some());
+            xml(envelope(Some(code), status))
         }
     }
 }

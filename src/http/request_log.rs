@@ -44,11 +44,8 @@ pub async fn request_log(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
     let path = escape(&redact_query(req.uri()));
-    let peer = req
-        .extensions()
-        .get::<Peer>()
-        .map(|p| p.label())
-        .unwrap_or_default();
+    let peer = req.extensions().get::<Peer>().map(Peer::label);
+    let peer = peer.unwrap_or_default();
     let res = next.run(req).await;
     let status = res.status();
     let outcome = match status.as_u16() {
@@ -56,13 +53,7 @@ pub async fn request_log(req: Request, next: Next) -> Response {
         s if s >= 400 => "error",
         _ => "ok",
     };
-    tracing::info!(
-        op = "http.request",
-        outcome,
-        ms = started.elapsed().as_millis() as u64,
-        peer = %peer,
-        "{method} {path} -> {}",
-        status.as_u16()
-    );
+    let ms = started.elapsed().as_millis() as u64;
+    op!(info, "http.request", outcome; ms, peer = %peer, "{method} {path} -> {}", status.as_u16());
     res
 }
