@@ -57,8 +57,7 @@ impl Peer {
         peer == self.local.ip().to_canonical() && !peer.is_unspecified() && !peer.is_multicast()
     }
 
-    /// How the logs name the caller: its address, or `local(self,10.0.0.5)` (one word:
-    /// the log line's peer column).
+    /// How the logs name the caller: its address, or `local(self,10.0.0.5)` (one word).
     pub fn label(&self) -> String {
         if is_loopback(self.addr.ip()) || !self.is_self() {
             self.ip().to_string()
@@ -73,9 +72,8 @@ pub fn is_loopback(ip: IpAddr) -> bool {
     ip.to_canonical().is_loopback()
 }
 
-/// The access level of a route, from its path alone: a caller is refused on the head,
-/// before its body is read. Must agree with the route layers ([`super::router`]); the
-/// test `every_documented_route_has_its_level` holds it to the API reference.
+/// The access level of a route, from its path alone, to refuse a caller before its body
+/// is read. Held to the API reference by the test `every_documented_route_has_its_level`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     /// Loopback callers only: the drawer and the invoice purge.
@@ -145,8 +143,7 @@ pub fn level_of(path: &str) -> Level {
     }
 }
 
-/// The refusal a caller gets on the head of a request at `level`, if any: the route
-/// layers call this too, so both answer the same.
+/// The refusal a caller gets at `level`, if any (the route layers' too).
 pub fn early_refusal(
     level: Level,
     peer: Option<Peer>,
@@ -166,8 +163,7 @@ pub fn early_refusal(
     }
 }
 
-/// Whether the handler of an admitted request at `level` will read its body: not for
-/// an unrouted path, nor for an admin action without a valid session.
+/// Whether the handler will read the body: not unrouted, nor an admin action sessionless.
 pub fn body_needed(level: Level, req: &Request, state: &AppState) -> bool {
     match level {
         Level::Unrouted => false,
@@ -228,8 +224,7 @@ pub async fn require_iot(State(state): State<AppState>, req: Request, next: Next
     require(Level::Iot, state, req, next).await
 }
 
-/// Logs a refused caller (`access.denied`, with the reason and the path it asked for)
-/// and returns its address as written in the line, for the answer.
+/// Logs a refused caller (`access.denied`) and returns its address as written there.
 pub fn log_denied(peer: Option<Peer>, path: &str, reason: &str) -> String {
     let who = peer.map_or_else(|| "inconnu".to_string(), |p| p.label());
     let path = crate::logs::escape(path);
@@ -259,8 +254,7 @@ pub fn network_refusal(peer: Option<Peer>, path: &str, networks: &[IpNet]) -> Op
     )
 }
 
-/// An Odoo protocol route's refusal: 404 while switched off, the local-only 403 for a
-/// caller neither local nor in its allowed networks.
+/// An Odoo protocol's refusal: 404 while off, the local-only 403 outside its networks.
 pub fn protocol_refusal(
     protocol: &str,
     enabled: bool,

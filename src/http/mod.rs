@@ -1,15 +1,7 @@
-//! HTTP: routes by capability, merged here under their access level, and the listener.
-//!
-//! Access levels (the spec's three):
-//! - local: loopback callers only (open the drawer, purges);
-//! - network: anyone allowed by `[server] allowed_networks` (status, logs download);
-//! - authenticated: an admin session (the config page).
-//!
-//! Around all of them, outermost first: the Host check (DNS rebinding, every route),
-//! CORS and `allowed_origins` ([`cors`]), the request log, the body limit.
-//!
-//! Layer 6: imports the layers below (services, printers, auth decisions, config,
-//! domain); never the `app` or `cli` layers, which start it.
+//! HTTP: routes by capability, merged here under their access level (local: loopback
+//! only; network: `[server] allowed_networks`; authenticated: an admin session), and the
+//! listener. Around them, outermost first: the Host check, CORS ([`cors`]), the request
+//! log, the body limit. Layer 6: never imports `app` or `cli`, which start it.
 
 pub mod access;
 pub mod admin;
@@ -39,7 +31,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
-    // Every route that acts on the till (opens the drawer, deletes files): loopback only.
+    // The routes that act on the till (open the drawer, delete files): loopback only.
     let local = Router::new()
         .route("/open-cash-drawer", get(drawer::open_cash_drawer))
         .route("/invoice-printer/purge", get(invoices::purge))
@@ -71,8 +63,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), limits::limit_body))
         .layer(from_fn(request_log::request_log))
         .layer(from_fn_with_state(state.clone(), cors::cors))
-        // Outermost: a request sent to a name that is not ours is a DNS rebinding,
-        // whatever the route (acting or reading) and whatever its Origin says.
+        // Outermost: a request sent to a name not ours is a DNS rebinding, whatever the route.
         .layer(from_fn_with_state(
             state.clone(),
             host_check::require_known_host,

@@ -51,8 +51,7 @@ impl Default for ConnectionCaps {
 }
 
 impl ConnectionCaps {
-    /// The caps shrunk to stay below `open_files` descriptors (`RLIMIT_NOFILE`): loopback
-    /// a quarter of the total at most, the network never more than what is left.
+    /// The caps shrunk below `open_files` descriptors (`RLIMIT_NOFILE`).
     pub fn within(self, open_files: u64) -> ConnectionCaps {
         let room = open_files.saturating_sub(SPARE_DESCRIPTORS).max(8);
         let total = self.total.min(usize::try_from(room).unwrap_or(usize::MAX));
@@ -72,8 +71,7 @@ pub const REFUSAL_LOG_INTERVAL: Duration = Duration::from_secs(60);
 /// Refused addresses remembered for the log's sake; past that the memory is reset.
 const MAX_REMEMBERED_REFUSALS: usize = 4096;
 
-/// The open connections of a run, by remote address; they outlive listener restarts, so
-/// every listener of the run shares this.
+/// The open connections of a run, by address, shared by its listeners (across restarts).
 #[derive(Debug)]
 pub struct Connections {
     caps: ConnectionCaps,
@@ -142,8 +140,8 @@ impl Connections {
         self.open.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Takes a slot for `ip`, or says which cap it hit. Loopback has no per-address cap
-    /// (every tab of the till's browser is 127.0.0.1) and may use the reserved slots.
+    /// Takes a slot for `ip`, or says which cap it hit. Loopback (every tab of the till's
+    /// browser) has no per-address cap and may use the reserved slots.
     pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, CapReached> {
         self.admit_as(ip, is_loopback(ip))
     }
@@ -243,8 +241,7 @@ impl Default for Limits {
 /// dropped SYN costs the drawer request a 1 s retransmission (capped by `somaxconn`).
 const LISTEN_BACKLOG: u32 = 4096;
 
-/// Binds `addr` as `TcpListener::bind` does (address reuse on Unix: no TIME_WAIT wait on
-/// restart), with a deeper accept queue.
+/// Binds `addr` as `TcpListener::bind` does, with a deeper accept queue.
 pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     let socket = match addr {
         SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
@@ -270,9 +267,8 @@ pub trait TlsTerminator: Send + Sync + 'static {
 pub trait IoStream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static {}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static> IoStream for T {}
 
-/// Serves `router` on each connection accepted until `stop` resolves. Stopping only
-/// stops accepting: accepted connections live on in `graceful` (a listener restart
-/// closes none), until the caller [`drain`]s them.
+/// Serves `router` on each connection accepted until `stop`; accepted connections live on
+/// in `graceful` (a listener restart closes none) until the caller [`drain`]s them.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
@@ -345,8 +341,7 @@ pub async fn serve(
     }
 }
 
-/// Lets the open requests of `graceful`'s connections finish, at most `limit` long; idle
-/// keep-alive connections are closed at once.
+/// Lets open requests finish, at most `limit` long; idle connections close at once.
 pub async fn drain(graceful: GracefulShutdown, limit: Duration) {
     tokio::select! {
         _ = graceful.shutdown() => {}
