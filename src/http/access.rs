@@ -151,12 +151,10 @@ pub fn early_refusal(
     state: &AppState,
 ) -> Option<Response> {
     let config = state.config();
-    let odoo = &config.odoo;
+    let (server, odoo) = (&config.server, &config.odoo);
     match level {
         Level::Local => local_refusal(peer, path),
-        Level::Network | Level::Session => {
-            network_refusal(peer, path, &config.server.allowed_networks)
-        }
+        Level::Network | Level::Session => network_refusal(peer, path, &server.allowed_networks),
         Level::Epos => protocol_refusal("epos", odoo.epos, &odoo.epos_allowed_networks, peer, path),
         Level::Iot => protocol_refusal("iot", odoo.iot, &odoo.iot_allowed_networks, peer, path),
         Level::Unrouted => None,
@@ -180,15 +178,18 @@ pub fn body_needed(level: Level, req: &Request, state: &AppState) -> bool {
     }
 }
 
+/// A local caller, or one in `nets`.
+fn admitted(peer: Option<Peer>, nets: &[IpNet]) -> bool {
+    peer.is_some_and(|p| p.is_local() || nets.iter().any(|n| n.contains(p.ip())))
+}
+
 /// The local-only refusal: the original's 403 and a logged warning.
 pub fn local_refusal(peer: Option<Peer>, path: &str) -> Option<Response> {
-    match peer {
-        Some(p) if p.is_local() => None,
-        _ => {
-            log_denied(peer, path, "local uniquement");
-            Some(ApiError::local_only().into_response())
-        }
+    if admitted(peer, &[]) {
+        return None;
     }
+    log_denied(peer, path, "local uniquement");
+    Some(ApiError::local_only().into_response())
 }
 
 /// Route layer: lets through the callers [`early_refusal`] admits at `level`.
@@ -236,22 +237,13 @@ pub fn log_denied(peer: Option<Peer>, path: &str, reason: &str) -> String {
 /// The network-level refusal of callers outside `[server] allowed_networks` (empty:
 /// everyone; local callers always pass, so the till cannot be locked out).
 pub fn network_refusal(peer: Option<Peer>, path: &str, networks: &[IpNet]) -> Option<Response> {
-    let allowed = match peer {
-        Some(p) => {
-            p.is_local() || networks.is_empty() || networks.iter().any(|n| n.contains(p.ip()))
-        }
-        None => networks.is_empty(),
-    };
-    if allowed {
+    if networks.is_empty() || admitted(peer, networks) {
         return None;
     }
     let who = log_denied(peer, path, "réseau non autorisé");
-    Some(
-        ApiError::Forbidden(format!(
-            "Accès refusé - le réseau de {who} n'est pas autorisé ([server] allowed_networks)"
-        ))
-        .into_response(),
-    )
+    let text =
+        format!("Accès refusé - le réseau de {who} n'est pas autorisé ([server] allowed_networks)");
+    Some(ApiError::Forbidden(text).into_response())
 }
 
 /// An Odoo protocol's refusal: 404 while off, the local-only 403 outside its networks.
@@ -263,19 +255,17 @@ pub fn protocol_refusal(
     path: &str,
 ) -> Option<Response> {
     if !enabled {
-        return Some(
-            ApiError::NotFound(format!(
-                "Protocole Odoo {protocol} désactivé (voir [odoo] {protocol} dans config.ini)"
-            ))
-            .into_response(),
-        );
+        let text =
+            format!("Protocole Odoo {protocol} désactivé (voir [odoo] {protocol} dans config.ini)");
+        return Some(ApiError::NotFound(text).into_response());
     }
-    match peer {
-        Some(p) if p.is_local() || nets.iter().any(|n| n.contains(p.ip())) => None,
-        _ => {
-            let reason = format!("voir [odoo] {protocol}_allowed_networks");
-            log_denied(peer, path, &reason);
-            Some(ApiError::local_only().into_response())
-        }
+    if admitted(peer, nets) {
+        return None;
     }
+    log_denied(
+        peer,
+        path,
+        &format!("voir [odoo] {protocol}_allowed_networks"),
+    );
+    Some(ApiError::local_only().into_response())
 }

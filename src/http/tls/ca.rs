@@ -125,10 +125,11 @@ impl LocalCa {
             issuer,
         };
         // The key must be the one of ca.pem: a leaf it signs has to verify against it.
-        let probe = ca.issue(&["localhost".to_string()])?;
+        let localhost = ["localhost".to_string()];
+        let probe = ca.issue(&localhost)?;
         let probe = CertificateDer::from_pem_slice(probe.cert_pem.as_bytes())
             .context("certificat d'essai")?;
-        if !ca.covers(&probe, &["localhost".to_string()], Duration::ZERO) {
+        if !ca.covers(&probe, &localhost, Duration::ZERO) {
             anyhow::bail!(
                 "{} et {} ne vont pas ensemble",
                 ca.cert_path.display(),
@@ -149,9 +150,7 @@ impl LocalCa {
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         params.use_authority_key_identifier_extension = true;
         params.serial_number = Some(random_serial()?);
-        let since_epoch = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap_or_default();
+        let since_epoch = since_epoch();
         let epoch = rcgen::date_time_ymd(1970, 1, 1);
         params.not_before = epoch + since_epoch.saturating_sub(Duration::from_secs(86_400));
         params.not_after = epoch + since_epoch + Duration::from_secs(LEAF_DAYS * 86_400);
@@ -184,21 +183,22 @@ impl LocalCa {
         else {
             return false;
         };
-        let at = UnixTime::since_unix_epoch(
-            SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .unwrap_or_default()
-                + margin,
-        );
-        names
-            .iter()
-            .all(|name| match ServerName::try_from(name.as_str()) {
-                Ok(server) => verifier
-                    .verify_server_cert(leaf, &[], &server, &[], at)
-                    .is_ok(),
-                Err(_) => true,
-            })
+        let at = UnixTime::since_unix_epoch(since_epoch() + margin);
+        names.iter().all(|name| {
+            let Ok(server) = ServerName::try_from(name.as_str()) else {
+                return true;
+            };
+            verifier
+                .verify_server_cert(leaf, &[], &server, &[], at)
+                .is_ok()
+        })
     }
+}
+
+fn since_epoch() -> Duration {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 /// 16 random bytes, first bit clear (a positive serial, as RFC 5280 asks).

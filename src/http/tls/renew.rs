@@ -135,12 +135,8 @@ pub fn watch(renewal: Renewal, resolver: Weak<LeafResolver>, names: Vec<String>,
             };
             let (r, mut names) = (renewal.clone(), std::mem::take(&mut last));
             // Key generation and interface listing: off the async workers.
-            let outcome = tokio::task::spawn_blocking(move || {
-                let result = r.check(&resolver, &mut names);
-                (result, names)
-            })
-            .await;
-            match outcome {
+            let checked = move || (r.check(&resolver, &mut names), names);
+            match tokio::task::spawn_blocking(checked).await {
                 Ok((result, names)) => {
                     last = names;
                     if let Err(e) = result {
