@@ -116,12 +116,8 @@ pub struct InvoicePrinter {
 /// The `[printers]` printers by name, last known state only (no printer is asked).
 fn named_printers(state: &AppState) -> Vec<NamedPrinter> {
     let config = state.config();
-    let health = |target| {
-        state
-            .printers()
-            .get(target, config.printer.timeouts)
-            .health()
-    };
+    let printers = state.printers();
+    let health = |target| printers.get(target, config.printer.timeouts).health();
     config
         .printers
         .iter()
