@@ -157,10 +157,7 @@ pub(super) async fn download(
         "journal {name} téléchargé ({size} octets)");
     let disposition = format!("attachment; filename=\"{}\"", attachment_name(&name));
     let headers = [
-        (
-            header::CONTENT_TYPE,
-            "text/plain; charset=utf-8".to_string(),
-        ),
+        (header::CONTENT_TYPE, "text/plain; charset=utf-8".into()),
         (header::CONTENT_DISPOSITION, disposition),
         (header::CACHE_CONTROL, "no-store".to_string()),
     ];

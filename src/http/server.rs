@@ -309,29 +309,23 @@ pub async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        let router = router.clone();
-        let tls = tls.clone();
-        let watcher = graceful.watcher();
+        let (router, tls, watcher) = (router.clone(), tls.clone(), graceful.watcher());
         tokio::spawn(async move {
             let _slot = slot; // freed when the connection ends, however it ends
-            let mut first = [0u8; 1];
-            let peeked =
-                tokio::time::timeout(limits.header_read_timeout, stream.peek(&mut first)).await;
+            let (mut first, wait) = ([0u8; 1], limits.header_read_timeout);
+            let peeked = tokio::time::timeout(wait, stream.peek(&mut first)).await;
             if !matches!(peeked, Ok(Ok(1))) {
                 return; // closed, failed or silent: nothing to serve
             }
             let (io, scheme): (Box<dyn IoStream>, Scheme) = match (first[0] == 0x16, tls) {
-                (true, Some(tls)) => {
-                    match tokio::time::timeout(limits.header_read_timeout, tls.accept(stream)).await
-                    {
-                        Ok(Ok(io)) => (io, Scheme::Https),
-                        Ok(Err(e)) => {
-                            op!(debug, "http.tls", "error"; peer = %addr, "TLS: {e}");
-                            return;
-                        }
-                        Err(_) => return,
+                (true, Some(tls)) => match tokio::time::timeout(wait, tls.accept(stream)).await {
+                    Ok(Ok(io)) => (io, Scheme::Https),
+                    Ok(Err(e)) => {
+                        op!(debug, "http.tls", "error"; peer = %addr, "TLS: {e}");
+                        return;
                     }
-                }
+                    Err(_) => return,
+                },
                 (true, None) => return, // TLS not configured: nothing sensible to answer
                 (false, _) => (Box::new(stream), Scheme::Http),
             };

@@ -149,27 +149,21 @@ pub(super) async fn docs_asset(Path(file): Path<String>) -> Response {
     match file.as_str() {
         "docs.js" => page(JS, "text/javascript; charset=utf-8"),
         "docs.css" => page(CSS, "text/css; charset=utf-8"),
-        _ => crate::error::ApiError::NotFound(format!(
-            "Fichier {:?} inconnu (acceptés: docs.js, docs.css)",
-            crate::logs::escape(&file)
-        ))
-        .into_response(),
+        _ => {
+            let file = crate::logs::escape(&file);
+            let text = format!("Fichier {file:?} inconnu (acceptés: docs.js, docs.css)");
+            crate::error::ApiError::NotFound(text).into_response()
+        }
     }
 }
 
 /// A compiled-in file, allowed to load only from this service.
 fn page(body: &'static str, kind: &'static str) -> Response {
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, kind),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        body,
-    )
-        .into_response()
+    const CSP: &str = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+    let headers = [
+        (header::CONTENT_TYPE, kind),
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ];
+    (StatusCode::OK, headers, body).into_response()
 }
