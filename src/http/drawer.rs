@@ -80,10 +80,8 @@ pub(super) async fn open_cash_drawer(
             match &kicked.warning {
                 None => op!(info, "drawer.open", "ok"; ms, peer = %peer, printer = label,
                     "tiroir-caisse ouvert via {printer}"),
-                Some(warning) => {
-                    op!(warn, "drawer.open", "warning"; ms, peer = %peer, printer = label,
-                    "tiroir-caisse ouvert via {printer}, mais {warning}")
-                }
+                Some(warning) => op!(warn, "drawer.open", "warning"; ms, peer = %peer,
+                    printer = label, "tiroir-caisse ouvert via {printer}, mais {warning}"),
             }
             answer.warning = kicked.warning;
             Ok(Json(answer))

@@ -38,8 +38,7 @@ pub struct RustlsTerminator {
 }
 
 impl RustlsTerminator {
-    /// Starts the address watcher ([`renew::watch`]) for a generated leaf. Needs a tokio
-    /// runtime.
+    /// Starts the address watcher ([`renew::watch`]) for a generated leaf (in a runtime).
     pub fn watch_addresses(&mut self, every: std::time::Duration) {
         if let Some((renewal, names)) = self.renewal.take() {
             renew::watch(renewal, Arc::downgrade(&self.resolver), names, every);
@@ -108,20 +107,14 @@ fn resolver_config(resolver: Arc<LeafResolver>) -> Result<rustls::ServerConfig> 
 pub fn generated_names(allowed_hosts: &[String]) -> Vec<String> {
     let mut names = ["localhost", "127.0.0.1", "::1"].map(String::from).to_vec();
     if let Some(machine) = crate::platform::machine_name() {
-        names.push(machine.clone());
-        names.push(format!("{machine}.local"));
+        names.extend([machine.clone(), format!("{machine}.local")]);
     }
-    names.extend(
-        crate::platform::machine_addresses()
-            .iter()
-            .map(ToString::to_string),
-    );
-    names.extend(
-        allowed_hosts
-            .iter()
-            .map(|h| crate::auth::host::host_name(h))
-            .filter(|h| crate::config::is_host_name(h)),
-    );
+    let addresses = crate::platform::machine_addresses();
+    names.extend(addresses.iter().map(ToString::to_string));
+    let hosts = allowed_hosts
+        .iter()
+        .map(|h| crate::auth::host::host_name(h));
+    names.extend(hosts.filter(|h| crate::config::is_host_name(h)));
     let mut seen = std::collections::HashSet::new();
     names.retain(|n| seen.insert(n.clone()));
     names
