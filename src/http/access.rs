@@ -234,8 +234,8 @@ pub fn log_denied(peer: Option<Peer>, path: &str, reason: &str) -> String {
     who
 }
 
-/// The network-level refusal of callers outside `[server] allowed_networks` (empty:
-/// everyone; local callers always pass, so the till cannot be locked out).
+/// The refusal of callers outside `[server] allowed_networks` (empty: everyone; local
+/// callers always pass, so the till cannot be locked out).
 pub fn network_refusal(peer: Option<Peer>, path: &str, networks: &[IpNet]) -> Option<Response> {
     if networks.is_empty() || admitted(peer, networks) {
         return None;

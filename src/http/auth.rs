@@ -92,8 +92,7 @@ pub fn cross_origin(headers: &HeaderMap) -> bool {
     csrf::foreign_origin(text(header::ORIGIN), text(header::HOST))
 }
 
-/// The one CSRF check of a state-changing request: no foreign `Origin` in `headers`,
-/// and the token `given` is the one `expected` (the session's, or the login form's).
+/// The CSRF check of a state-changing request: no foreign `Origin`, and `given` is `expected`.
 pub fn check_csrf(
     headers: &HeaderMap,
     expected: Option<&str>,
@@ -102,8 +101,7 @@ pub fn check_csrf(
     csrf::check(cross_origin(headers), expected, given)
 }
 
-/// The admin page's 403, logged with the caller's address: a short page for a browser
-/// that asked for HTML (a form post), the usual JSON error otherwise.
+/// The admin page's 403, logged: a short page for a form post (`html`), else JSON.
 pub fn refuse_csrf(peer: &str, path: &str, refusal: Refusal, html: bool) -> Response {
     let why = refusal.why();
     let path = crate::logs::escape(path);
@@ -125,8 +123,7 @@ pub fn refuse_csrf(peer: &str, path: &str, refusal: Refusal, html: bool) -> Resp
     ApiError::Forbidden(message).into_response()
 }
 
-/// A log route's refusal: a `denied` line under `op`, then `err`, except that a browser
-/// asking for HTML without a session is sent to the login page.
+/// A log route's refusal, logged under `op`; a sessionless browser goes to the login page.
 pub fn refuse_log_route(
     op: &str,
     peer: Option<&Peer>,

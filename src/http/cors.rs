@@ -35,9 +35,8 @@ pub fn origin_names_host(origin: &str, host: &str) -> bool {
         .is_some_and(|o| o.eq_ignore_ascii_case(host))
 }
 
-/// Routes whose answers another origin may read: drawer, status, the Odoo protocols. Any
-/// other (logs, invoices, admin: shop data) is readable by our own pages only, so a new
-/// route starts private.
+/// Routes another origin may read (drawer, status, Odoo protocols); the others (logs,
+/// invoices, admin: shop data) only our own pages, so a new route starts private.
 pub fn readable_cross_origin(path: &str) -> bool {
     matches!(
         path,
@@ -58,9 +57,8 @@ fn referer_origin(headers: &HeaderMap) -> Option<String> {
     (!host.is_empty()).then(|| format!("{scheme}://{host}"))
 }
 
-/// Browsers send no `Origin` with a no-cors GET (an `<img>`): with an `allowed_origins`
-/// list it is judged by its `Referer`, else refused if `Sec-Fetch-Site` says another site.
-/// Non-browser callers send neither and pass.
+/// No `Origin` (a no-cors GET, an `<img>`): with an `allowed_origins` list, judged by the
+/// `Referer`, else by `Sec-Fetch-Site`. Non-browser callers send neither and pass.
 fn refuse_originless(state: &AppState, headers: &HeaderMap, path: &str) -> Option<Response> {
     let config = state.config();
     if config.server.allowed_origins == crate::domain::AllowedOrigins::Any {
@@ -75,8 +73,7 @@ fn refuse_originless(state: &AppState, headers: &HeaderMap, path: &str) -> Optio
     Some(refuse_origin(&claimed, path, false))
 }
 
-/// A browser fetch that says it comes from another site (`Sec-Fetch-Site`), named for
-/// the refusal.
+/// A browser fetch from another site (`Sec-Fetch-Site`), named for the refusal.
 fn cross_site_fetch(headers: &HeaderMap) -> Option<String> {
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let site = site.unwrap_or("");
@@ -84,8 +81,7 @@ fn cross_site_fetch(headers: &HeaderMap) -> Option<String> {
         .then(|| "une page d'un autre site (sans Origin ni Referer)".to_string())
 }
 
-/// The refusal of `origin` on `path`, logged: not in `allowed_origins`, or (`only_ours`)
-/// on a route no other site may call.
+/// The logged refusal of `origin`: not allowed, or (`only_ours`) on a route of ours only.
 fn refuse_origin(origin: &str, path: &str, only_ours: bool) -> Response {
     let (logged, answered) = match only_ours {
         true => (
@@ -100,8 +96,7 @@ fn refuse_origin(origin: &str, path: &str, only_ours: bool) -> Response {
 }
 
 /// Routes that delete things: no other website may trigger them, whatever
-/// `allowed_origins` says. Our own pages, and tools that send no `Origin`, `Referer` or
-/// `Sec-Fetch-Site`, pass.
+/// `allowed_origins` says.
 fn only_our_own_pages(path: &str) -> bool {
     matches!(path, "/invoice-printer/purge" | "/logs/purge")
 }

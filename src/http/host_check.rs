@@ -11,9 +11,8 @@ use crate::error::ApiError;
 use crate::http::access::Peer;
 use crate::state::AppState;
 
-/// Whether this request's `Host` (or the authority of an absolute-form target, which
-/// HTTP/1.1 says wins over the header) is one of the machine's own names. `None`: the
-/// request names no host at all (HTTP/1.0 tools).
+/// Whether the request's host (an absolute-form target's wins over `Host`) is one of
+/// ours; `None` when it names none (HTTP/1.0 tools).
 pub fn request_host_is_known(state: &AppState, req: &Request) -> Option<(String, bool)> {
     let host = match req.uri().authority() {
         Some(authority) => authority.as_str().to_string(),

@@ -38,8 +38,7 @@ fn too_large(limit: usize) -> Response {
     closing(res)
 }
 
-/// The rest of the body is never read, so the connection cannot carry another request:
-/// the client is told so.
+/// The rest of the body is never read: the client is told the connection ends.
 fn closing(mut res: Response) -> Response {
     res.headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -55,8 +54,7 @@ fn has_body(req: &Request) -> bool {
             .is_some_and(|v| v.as_bytes().trim_ascii() != b"0")
 }
 
-/// Decides the caller's access on the head, then reads the whole body under the route's
-/// limit and the header deadline, and hands it on in memory.
+/// Decides access on the head, then reads the body under the route's limit and deadline.
 pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let level = access::level_of(req.uri().path());
     let peer = req.extensions().get::<Peer>().copied();
@@ -101,8 +99,7 @@ pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next)
         .await
 }
 
-/// `to_bytes` reports an exceeded limit as an error whose source chain holds
-/// `http_body_util::LengthLimitError`: found by its type, not by its text.
+/// An exceeded limit: `LengthLimitError` in the error's source chain (found by type).
 fn is_length_error(e: &axum::Error) -> bool {
     let first: &(dyn std::error::Error + 'static) = e;
     std::iter::successors(Some(first), |err| err.source())

@@ -86,8 +86,7 @@ async fn epos_print(
     serve_epos(&state, &peer, &query, body, label, printer).await
 }
 
-/// `<name>` of `/<name>/cgi-bin/epos/service.cgi` (one segment, any text), for the access
-/// level and CORS, which see the path only.
+/// `<name>` of `/<name>/cgi-bin/epos/service.cgi` (one segment, any text).
 pub fn named_epos_path(path: &str) -> Option<&str> {
     let name = path
         .strip_suffix("/cgi-bin/epos/service.cgi")?
@@ -231,8 +230,8 @@ async fn serve_epos(
     }
 }
 
-/// Sends a job, a printing one after a status query: a printer without paper refuses
-/// it up front, instead of printing it later while the POS, told it failed, prints again.
+/// Sends a job, a printing one after a status query: a printer without paper refuses it
+/// now, not later, when the POS, told it failed, has printed it again.
 async fn run(printer: &Printer, job: Vec<u8>, prints: bool) -> Result<Outcome, PrinterError> {
     if prints {
         printer.query_status().await?;

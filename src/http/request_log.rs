@@ -11,8 +11,7 @@ use axum::response::Response;
 use crate::http::access::Peer;
 use crate::logs::escape;
 
-/// Query parameters whose value never reaches the log (the log is downloadable from
-/// the network: a CSRF token written there would be readable by anyone).
+/// Query parameters whose value never reaches the log (downloadable from the network).
 const SECRET_PARAMS: &[&str] = &["csrf", "csrf_token", "token", "password", "session"];
 
 /// The request target as logged: secret parameter values replaced by `***`.
@@ -39,7 +38,6 @@ pub fn redact_query(uri: &Uri) -> String {
     format!("{}?{}", uri.path(), redacted.join("&"))
 }
 
-/// Logs every HTTP request with its outcome and duration.
 pub async fn request_log(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();

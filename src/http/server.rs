@@ -237,8 +237,7 @@ impl Default for Limits {
     }
 }
 
-/// The accept queue: tokio's 1024 overflowed under a LAN host's reconnect flood, and a
-/// dropped SYN costs the drawer request a 1 s retransmission (capped by `somaxconn`).
+/// tokio's 1024 overflowed under a reconnect flood; a dropped SYN costs the drawer 1 s.
 const LISTEN_BACKLOG: u32 = 4096;
 
 /// Binds `addr` as `TcpListener::bind` does, with a deeper accept queue.

@@ -47,8 +47,7 @@ pub enum Origin {
     Created,
 }
 
-/// The CA's subject, from its key alone (rebuilt without parsing `ca.pem`), distinct per
-/// till in a Root store: `odoo-pos-cashdrawer CA 1a2b3c4d5e6f`.
+/// The CA's subject, from its key alone, distinct per till: `odoo-pos-cashdrawer CA 1a2b3c4d5e6f`.
 fn ca_params(key: &KeyPair) -> CertificateParams {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(key.public_key_raw());
