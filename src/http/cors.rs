@@ -129,33 +129,28 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
         return refuse_origin(&origin, path, false);
     }
     // None on the private routes unless it is our own page.
+    let value = HeaderValue::from_static;
     let allow_origin = (readable_cross_origin(path) || ours())
-        .then(|| HeaderValue::from_str(&origin).unwrap_or(HeaderValue::from_static("null")));
+        .then(|| HeaderValue::from_str(&origin).unwrap_or(value("null")));
     if req.method() == Method::OPTIONS
         && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
     {
         let mut res = StatusCode::NO_CONTENT.into_response();
         let h = res.headers_mut();
-        h.insert(header::VARY, HeaderValue::from_static("Origin"));
+        h.insert(header::VARY, value("Origin"));
         // A private route: no CORS grant at all, so the browser stops there.
         let Some(allow_origin) = allow_origin else {
             return res;
         };
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static(ALLOW_METHODS),
-        );
+        h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, value(ALLOW_METHODS));
         if let Some(asked) = headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS) {
             h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked.clone());
         }
-        h.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static("600"),
-        );
+        h.insert(header::ACCESS_CONTROL_MAX_AGE, value("600"));
         let pna = headers.get(PNA_REQUEST);
         if pna.is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true")) {
-            h.insert(PNA_ALLOW, HeaderValue::from_static("true"));
+            h.insert(PNA_ALLOW, value("true"));
         }
         return res;
     }
@@ -164,6 +159,6 @@ pub async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Re
     if let Some(allow_origin) = allow_origin {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
     }
-    h.append(header::VARY, HeaderValue::from_static("Origin"));
+    h.append(header::VARY, value("Origin"));
     res
 }

@@ -239,12 +239,12 @@ pub(super) async fn list(
         AdminRefusal,
     )
 )]
-pub(super) async fn tail(State(state): State<AppState>, _: AdminSession, uri: Uri) -> Response {
-    tail_lines(&state, &uri).await.into_response()
-}
-
-async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Json<LogTail>, ApiError> {
-    let params = params(uri, &["lines", "level"])?;
+pub(super) async fn tail(
+    State(state): State<AppState>,
+    _: AdminSession,
+    uri: Uri,
+) -> Result<Json<LogTail>, ApiError> {
+    let params = params(&uri, &["lines", "level"])?;
     let count = match params.get("lines") {
         None => 100,
         Some(v) => v
