@@ -21,7 +21,6 @@ mod status;
 pub mod tls;
 
 use axum::extract::Request;
-use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -29,6 +28,8 @@ use axum::Router;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use access::require_allowed_network;
+use host_check::require_known_host;
 
 pub fn router(state: AppState) -> Router {
     // The routes that act on the till (open the drawer, delete files): loopback only.
@@ -49,10 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/docs", get(apidoc::docs_page))
         .route("/docs/assets/{file}", get(apidoc::docs_asset))
         .merge(metrics::router())
-        .route_layer(from_fn_with_state(
-            state.clone(),
-            access::require_allowed_network,
-        ));
+        .route_layer(from_fn_with_state(state.clone(), require_allowed_network));
     Router::new()
         .merge(local)
         .merge(network)
@@ -64,10 +62,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(request_log::request_log))
         .layer(from_fn_with_state(state.clone(), cors::cors))
         // Outermost: a request sent to a name not ours is a DNS rebinding, whatever the route.
-        .layer(from_fn_with_state(
-            state.clone(),
-            host_check::require_known_host,
-        ))
+        .layer(from_fn_with_state(state.clone(), require_known_host))
         .with_state(state)
 }
 
@@ -80,12 +75,10 @@ async fn not_found(req: Request) -> Response {
 }
 
 async fn method_not_allowed(req: Request) -> Response {
-    let mut res = ApiError::MethodNotAllowed(format!(
+    ApiError::MethodNotAllowed(format!(
         "Méthode {} non acceptée sur {}",
         req.method(),
         crate::logs::escape(req.uri().path())
     ))
-    .into_response();
-    *res.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-    res
+    .into_response()
 }
