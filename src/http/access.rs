@@ -167,12 +167,10 @@ pub fn body_needed(level: Level, req: &Request, state: &AppState) -> bool {
         Level::Unrouted => false,
         Level::Epos => crate::http::odoo::epos_body_wanted(state, req.uri().path()),
         Level::Session => {
-            let https = req
-                .extensions()
-                .get::<Peer>()
-                .is_some_and(|p| p.scheme == Scheme::Https);
-            let path = req.uri().path();
-            crate::http::auth::route_session(state, path, req.headers(), https).is_some()
+            let peer = req.extensions().get::<Peer>();
+            let https = peer.is_some_and(|p| p.scheme == Scheme::Https);
+            crate::http::auth::route_session(state, req.uri().path(), req.headers(), https)
+                .is_some()
         }
         _ => true,
     }

@@ -29,12 +29,17 @@ pub fn limit_for(level: Level) -> usize {
 }
 
 fn too_large(limit: usize) -> Response {
-    let mut res = ApiError::BadRequest(format!(
+    let text = format!(
         "Corps de requête trop gros (au plus {} Kio sur cette route)",
         limit / 1024
-    ))
-    .into_response();
-    *res.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+    );
+    closing_error(StatusCode::PAYLOAD_TOO_LARGE, text)
+}
+
+/// The usual JSON error under `status`, closing the connection.
+fn closing_error(status: StatusCode, text: String) -> Response {
+    let mut res = ApiError::BadRequest(text).into_response();
+    *res.status_mut() = status;
     closing(res)
 }
 
@@ -86,13 +91,9 @@ pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next)
             return ApiError::BadRequest("Corps de requête interrompu".into()).into_response()
         }
         Err(_) => {
-            let mut res = ApiError::BadRequest(format!(
-                "Corps de requête trop lent: pas reçu en entier en {} s",
-                deadline.as_secs()
-            ))
-            .into_response();
-            *res.status_mut() = StatusCode::REQUEST_TIMEOUT;
-            return closing(res);
+            let secs = deadline.as_secs();
+            let text = format!("Corps de requête trop lent: pas reçu en entier en {secs} s");
+            return closing_error(StatusCode::REQUEST_TIMEOUT, text);
         }
     };
     next.run(Request::from_parts(parts, Body::from(bytes)))

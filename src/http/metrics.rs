@@ -103,16 +103,14 @@ fn wants_openmetrics(headers: &HeaderMap) -> bool {
 /// Compares SHA-256 digests without an early exit: neither the token's content nor its
 /// length leaks through timing.
 pub fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
-    let given = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            let (scheme, rest) = v.trim().split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
-        });
-    let Some(given) = given else {
+    let given = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let Some((scheme, given)) = given.and_then(|v| v.trim().split_once(' ')) else {
         return false;
     };
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return false;
+    }
+    let given = given.trim();
     let (a, b) = (Sha256::digest(given), Sha256::digest(token));
     a.iter()
         .zip(b.iter())

@@ -53,13 +53,10 @@ fn ca_params(key: &KeyPair) -> CertificateParams {
     let digest = sha2::Sha256::digest(key.public_key_raw());
     let tag: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
     let mut params = CertificateParams::default();
-    params.distinguished_name = rcgen::DistinguishedName::new();
-    params
-        .distinguished_name
-        .push(DnType::CommonName, format!("odoo-pos-cashdrawer CA {tag}"));
-    params
-        .distinguished_name
-        .push(DnType::OrganizationName, "odoo-pos-cashdrawer");
+    let mut subject = rcgen::DistinguishedName::new();
+    subject.push(DnType::CommonName, format!("odoo-pos-cashdrawer CA {tag}"));
+    subject.push(DnType::OrganizationName, "odoo-pos-cashdrawer");
+    params.distinguished_name = subject;
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     params
@@ -141,10 +138,9 @@ impl LocalCa {
     /// A new leaf for `names` (DNS names and IP literals), for server authentication.
     pub fn issue(&self, names: &[String]) -> Result<Leaf> {
         let mut params = CertificateParams::new(names.to_vec()).context("noms du certificat")?;
-        params.distinguished_name = rcgen::DistinguishedName::new();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "odoo-pos-cashdrawer");
+        let mut subject = rcgen::DistinguishedName::new();
+        subject.push(DnType::CommonName, "odoo-pos-cashdrawer");
+        params.distinguished_name = subject;
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         params.use_authority_key_identifier_extension = true;
