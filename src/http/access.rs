@@ -125,7 +125,6 @@ const IOT_ROUTES: &[&str] = &[
     "/hw_proxy/open_cashbox",
 ];
 
-/// The access level of `path`.
 pub fn level_of(path: &str) -> Level {
     let under = |prefix: &str| {
         path.strip_prefix(prefix)
@@ -213,12 +212,10 @@ pub async fn require_allowed_network(
     require(Level::Network, state, req, next).await
 }
 
-/// Middleware for the ePOS routes.
 pub async fn require_epos(State(state): State<AppState>, req: Request, next: Next) -> Response {
     require(Level::Epos, state, req, next).await
 }
 
-/// Middleware for the IoT box routes.
 pub async fn require_iot(State(state): State<AppState>, req: Request, next: Next) -> Response {
     require(Level::Iot, state, req, next).await
 }

@@ -138,7 +138,6 @@ pub fn refuse_log_route(
     err.into_response()
 }
 
-/// Whether the caller asked for an HTML page (a browser) rather than JSON.
 pub fn wants_html(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)

@@ -42,20 +42,19 @@ async fn metrics(
     Extension(peer): Extension<Peer>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(token) = state.config().metrics.token.as_deref() {
-        if !bearer_matches(&headers, token) {
-            op!(warn, "metrics", "denied"; peer = %peer.label(),
-                "métriques refusées à {}: jeton absent ou faux ([metrics] token)", peer.ip());
-            let mut res = ApiError::Unauthorized(
-                "Jeton d'accès aux métriques absent ou faux: envoyez Authorization: Bearer <jeton> ([metrics] token)".into(),
-            )
-            .into_response();
-            res.headers_mut().insert(
-                WWW_AUTHENTICATE,
-                "Bearer realm=\"metrics\"".parse().expect("static"),
-            );
-            return res;
-        }
+    let token = state.config().metrics.token.clone();
+    if token.is_some_and(|t| !bearer_matches(&headers, &t)) {
+        op!(warn, "metrics", "denied"; peer = %peer.label(),
+            "métriques refusées à {}: jeton absent ou faux ([metrics] token)", peer.ip());
+        let mut res = ApiError::Unauthorized(
+            "Jeton d'accès aux métriques absent ou faux: envoyez Authorization: Bearer <jeton> ([metrics] token)".into(),
+        )
+        .into_response();
+        res.headers_mut().insert(
+            WWW_AUTHENTICATE,
+            "Bearer realm=\"metrics\"".parse().expect("static"),
+        );
+        return res;
     }
     let openmetrics = wants_openmetrics(&headers);
     let body = state.metrics().encode(&snapshot(&state), openmetrics);

@@ -130,7 +130,6 @@ impl Connections {
         })
     }
 
-    /// Connections open now.
     pub fn open(&self) -> usize {
         self.lock().total
     }

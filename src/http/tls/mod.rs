@@ -120,7 +120,6 @@ pub fn generated_names(allowed_hosts: &[String]) -> Vec<String> {
     names
 }
 
-/// The generated certificate's files in `data_dir`.
 pub fn generated_paths(data_dir: &Path) -> (PathBuf, PathBuf) {
     let dir = data_dir.join(GENERATED_DIR);
     (dir.join(GENERATED_CERT), dir.join(GENERATED_KEY))
