@@ -68,26 +68,19 @@ const MAX_TAIL: usize = 1000;
 
 /// The query parameters; 400 for one not in `accepted`, repeated, or unreadable.
 fn params(uri: &Uri, accepted: &[&str]) -> Result<HashMap<String, String>, ApiError> {
-    let listed = || {
-        if accepted.is_empty() {
-            "aucun".to_string()
-        } else {
-            accepted.join(", ")
-        }
+    let listed = match accepted {
+        [] => "aucun".to_string(),
+        _ => accepted.join(", "),
     };
     let pairs = Query::<Vec<(String, String)>>::try_from_uri(uri)
-        .map_err(|_| {
-            ApiError::BadRequest(format!("Paramètres illisibles (acceptés: {})", listed()))
-        })?
+        .map_err(|_| ApiError::BadRequest(format!("Paramètres illisibles (acceptés: {listed})")))?
         .0;
     let mut out = HashMap::new();
     for (key, value) in pairs {
         if !accepted.contains(&key.as_str()) {
-            return Err(ApiError::BadRequest(format!(
-                "Paramètre {:?} non accepté (acceptés: {})",
-                crate::logs::escape(&key),
-                listed()
-            )));
+            let key = crate::logs::escape(&key);
+            let text = format!("Paramètre {key:?} non accepté (acceptés: {listed})");
+            return Err(ApiError::BadRequest(text));
         }
         if out.insert(key.clone(), value).is_some() {
             return Err(ApiError::BadRequest(format!("Paramètre {key} répété")));
@@ -181,10 +174,9 @@ fn attachment_name(name: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
         .collect();
     if safe.is_empty() {
-        "cashdrawer.log".to_string()
-    } else {
-        safe
+        return "cashdrawer.log".to_string();
     }
+    safe
 }
 
 #[utoipa::path(

@@ -357,15 +357,12 @@ async fn status_json(State(state): State<AppState>, body: Bytes) -> Json<JsonRpc
         Ok(Ok(Err(e))) if e.status.is_some() => Ok(e.status),
         // A full queue says nothing new about the printer: the last known state below.
         Ok(Ok(Err(e))) if e.kind != crate::printer::PrinterErrorKind::Busy => Err(e.to_string()),
-        _ => {
-            let health = printer.health();
-            match health.reachable {
-                Some(true) => Ok(health.status),
-                _ => Err(health
-                    .last_error
-                    .unwrap_or_else(|| "l'imprimante ne répond pas".to_string())),
-            }
-        }
+        _ => match printer.health() {
+            health if health.reachable == Some(true) => Ok(health.status),
+            health => Err(health
+                .last_error
+                .unwrap_or_else(|| "l'imprimante ne répond pas".to_string())),
+        },
     };
     call.answer(json!({"printer": iot::printer_status(status)}))
 }
@@ -464,11 +461,8 @@ async fn print_receipt(state: &AppState, peer: &Peer, receipt: String) -> bool {
         }
     };
     let size = job.len();
-    let (route, target) = (
-        crate::metrics::Route::HwProxy,
-        &state.config().printer.target,
-    );
-    let printer = state.drawer_printer();
+    let (config, printer) = (state.config(), state.drawer_printer());
+    let (route, target) = (crate::metrics::Route::HwProxy, &config.printer.target);
     let sent = run(&printer, job, true);
     let result = state.metrics().print(route, target, size, sent).await;
     let ms = started.elapsed().as_millis() as u64;

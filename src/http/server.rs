@@ -180,14 +180,14 @@ impl Connections {
     /// [`REFUSAL_LOG_INTERVAL`]), returns how many were refused since the last one.
     pub fn refusal_to_log(&self, ip: IpAddr, now: Instant) -> Option<u64> {
         let mut open = self.lock();
-        if open.refused.len() >= MAX_REMEMBERED_REFUSALS && !open.refused.contains_key(&ip) {
-            open.refused
-                .retain(|_, (at, _)| now.duration_since(*at) < REFUSAL_LOG_INTERVAL);
-            if open.refused.len() >= MAX_REMEMBERED_REFUSALS {
-                open.refused.clear();
+        let refused = &mut open.refused;
+        if refused.len() >= MAX_REMEMBERED_REFUSALS && !refused.contains_key(&ip) {
+            refused.retain(|_, (at, _)| now.duration_since(*at) < REFUSAL_LOG_INTERVAL);
+            if refused.len() >= MAX_REMEMBERED_REFUSALS {
+                refused.clear();
             }
         }
-        match open.refused.get_mut(&ip) {
+        match refused.get_mut(&ip) {
             Some((at, count)) if now.duration_since(*at) < REFUSAL_LOG_INTERVAL => {
                 *count += 1;
                 None
@@ -198,7 +198,7 @@ impl Connections {
                 Some(refused)
             }
             None => {
-                open.refused.insert(ip, (now, 0));
+                refused.insert(ip, (now, 0));
                 Some(1)
             }
         }

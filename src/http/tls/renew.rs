@@ -66,11 +66,8 @@ pub fn certified(
     chain: Vec<CertificateDer<'static>>,
     key: PrivateKeyDer<'static>,
 ) -> Result<Arc<CertifiedKey>> {
-    let provider = rustls::crypto::ring::default_provider();
-    let signer = provider
-        .key_provider
-        .load_private_key(key)
-        .context("clé privée refusée")?;
+    let keys = rustls::crypto::ring::default_provider().key_provider;
+    let signer = keys.load_private_key(key).context("clé privée refusée")?;
     let certified = CertifiedKey::new(chain, signer);
     certified
         .keys_match()
