@@ -103,8 +103,7 @@ fn only_our_own_pages(path: &str) -> bool {
 
 /// The other site a browser request comes from, if any.
 fn foreign_site(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let origin = origin_of(headers).or_else(|| referer_origin(headers));
-    match origin {
+    match origin_of(headers).or_else(|| referer_origin(headers)) {
         Some(o) if same_origin(state, &o, headers) => None,
         Some(o) => Some(o),
         None => cross_site_fetch(headers),

@@ -19,23 +19,23 @@ pub fn redact_query(uri: &Uri) -> String {
     let Some(query) = uri.query() else {
         return uri.to_string();
     };
-    let redacted: Vec<String> = query
-        .split('&')
-        .map(|pair| {
-            let name = pair.split('=').next().unwrap_or_default();
-            // Compared as the handlers read it: `%63srf` is `csrf` to them.
-            let decoded = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
-            let secret = SECRET_PARAMS
-                .iter()
-                .any(|s| decoded.eq_ignore_ascii_case(s));
-            if secret && pair.contains('=') {
-                format!("{name}=***")
-            } else {
-                pair.to_string()
-            }
-        })
-        .collect();
+    let redacted: Vec<String> = query.split('&').map(redact).collect();
     format!("{}?{}", uri.path(), redacted.join("&"))
+}
+
+fn redact(pair: &str) -> String {
+    let Some((name, _)) = pair.split_once('=') else {
+        return pair.to_string();
+    };
+    // Compared as the handlers read it: `%63srf` is `csrf` to them.
+    let decoded = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+    match SECRET_PARAMS
+        .iter()
+        .any(|s| decoded.eq_ignore_ascii_case(s))
+    {
+        true => format!("{name}=***"),
+        false => pair.to_string(),
+    }
 }
 
 pub async fn request_log(req: Request, next: Next) -> Response {
