@@ -32,7 +32,7 @@ pub struct RustlsTerminator {
     /// Where the certificate came from, for the start-up log line.
     pub cert_path: PathBuf,
     /// The leaf in service, swapped by the address watcher.
-    pub resolver: Arc<LeafResolver>,
+    resolver: Arc<LeafResolver>,
     /// How to reissue it: `None` for a hand-configured pair.
     pub renewal: Option<(Renewal, Vec<String>)>,
 }
@@ -192,4 +192,81 @@ fn resolve(data_dir: &Path, path: &Path) -> PathBuf {
 fn write_file(path: &Path, bytes: &[u8], access: crate::atomic_file::Access) -> Result<()> {
     crate::atomic_file::write(path, bytes, access)
         .with_context(|| format!("écriture de {}", path.display()))
+}
+
+// These stay here: they compare the machine's names from one call to the next, which the
+// `tests/api` binary changes while they run (its network namespaces add host addresses).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn leaf_der(path: &Path) -> CertificateDer<'static> {
+        CertificateDer::from_pem_file(path).unwrap()
+    }
+
+    #[test]
+    fn generates_once_and_reuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = crate::config::Config::defaults().server;
+        let first = load_or_generate(dir.path(), &server).unwrap();
+        let pem = std::fs::read(&first.cert_path).unwrap();
+        let second = load_or_generate(dir.path(), &server).unwrap();
+        assert_eq!(pem, std::fs::read(&second.cert_path).unwrap());
+    }
+
+    /// The CA is made once, its key private; the leaf chains to it, covers the machine's
+    /// names, and is kept at the next start.
+    #[test]
+    fn the_leaf_is_issued_by_a_local_ca_made_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = crate::config::Config::defaults().server;
+        let first = load_or_generate(dir.path(), &server).unwrap();
+        let tls = dir.path().join("tls");
+        let ca_pem = std::fs::read(tls.join("ca.pem")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for private in ["ca-key.pem", "key.pem"] {
+                let mode = std::fs::metadata(tls.join(private))
+                    .unwrap()
+                    .permissions()
+                    .mode();
+                assert_eq!(mode & 0o777, 0o600, "{private}");
+            }
+        }
+        let (ca, origin) = LocalCa::load_or_create(&tls).unwrap();
+        assert_eq!(origin, ca::Origin::Loaded);
+        let names = generated_names(&server.allowed_hosts);
+        assert!(names.iter().any(|n| n == "127.0.0.1"));
+        assert!(ca.covers(&leaf_der(&first.cert_path), &names, Duration::ZERO));
+        let second = load_or_generate(dir.path(), &server).unwrap();
+        assert_eq!(ca_pem, std::fs::read(tls.join("ca.pem")).unwrap());
+        assert_eq!(
+            leaf_der(&first.cert_path),
+            leaf_der(&second.cert_path),
+            "a leaf that still covers the names is kept"
+        );
+    }
+
+    /// A name the leaf lacks (a new address) makes the check issue a new leaf from the
+    /// same CA and put it in service; with nothing changed it does nothing.
+    #[test]
+    fn a_new_name_reissues_the_leaf_from_the_same_ca() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = crate::config::Config::defaults().server;
+        let mut t = load_or_generate(dir.path(), &server).unwrap();
+        let (renewal, mut names) = t.renewal.take().unwrap();
+        assert!(
+            !renewal.check(&t.resolver, &mut names).unwrap(),
+            "nothing changed"
+        );
+        let before = t.resolver.current();
+        let mut stale = vec!["localhost".to_string()];
+        assert!(renewal.check(&t.resolver, &mut stale).unwrap());
+        let after = t.resolver.current();
+        assert_ne!(before.cert[0], after.cert[0]);
+        assert!(renewal.still_covers(&after, &names));
+        assert_eq!(leaf_der(&t.cert_path), after.cert[0]);
+    }
 }

@@ -2,20 +2,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use cashdrawer::http::tls::ca::{self, LocalCa};
+use cashdrawer::http::tls::ca::LocalCa;
 use cashdrawer::http::tls::*;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
-
-#[test]
-fn generates_once_and_reuses() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = cashdrawer::config::Config::defaults().server;
-    let first = load_or_generate(dir.path(), &server).unwrap();
-    let pem = std::fs::read(&first.cert_path).unwrap();
-    let second = load_or_generate(dir.path(), &server).unwrap();
-    assert_eq!(pem, std::fs::read(&second.cert_path).unwrap());
-}
 
 #[test]
 fn mismatched_pair_is_refused() {
@@ -35,40 +25,6 @@ fn mismatched_pair_is_refused() {
 
 fn leaf_der(path: &Path) -> CertificateDer<'static> {
     CertificateDer::from_pem_file(path).unwrap()
-}
-
-/// The CA is made once, its key private; the leaf chains to it, covers the machine's
-/// names, and is kept at the next start.
-#[test]
-fn the_leaf_is_issued_by_a_local_ca_made_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = cashdrawer::config::Config::defaults().server;
-    let first = load_or_generate(dir.path(), &server).unwrap();
-    let tls = dir.path().join("tls");
-    let ca_pem = std::fs::read(tls.join("ca.pem")).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        for private in ["ca-key.pem", "key.pem"] {
-            let mode = std::fs::metadata(tls.join(private))
-                .unwrap()
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600, "{private}");
-        }
-    }
-    let (ca, origin) = LocalCa::load_or_create(&tls).unwrap();
-    assert_eq!(origin, ca::Origin::Loaded);
-    let names = generated_names(&server.allowed_hosts);
-    assert!(names.iter().any(|n| n == "127.0.0.1"));
-    assert!(ca.covers(&leaf_der(&first.cert_path), &names, Duration::ZERO));
-    let second = load_or_generate(dir.path(), &server).unwrap();
-    assert_eq!(ca_pem, std::fs::read(tls.join("ca.pem")).unwrap());
-    assert_eq!(
-        leaf_der(&first.cert_path),
-        leaf_der(&second.cert_path),
-        "a leaf that still covers the names is kept"
-    );
 }
 
 /// 1.0/1.1: a self-signed leaf and no CA. The CA is created and a leaf issued from it
@@ -126,25 +82,4 @@ fn half_a_ca_is_refused_and_kept() {
         "{err}"
     );
     assert_eq!(before, std::fs::read(tls.join("ca.pem")).unwrap());
-}
-
-/// A name the leaf lacks (a new address) makes the check issue a new leaf from the
-/// same CA and put it in service; with nothing changed it does nothing.
-#[test]
-fn a_new_name_reissues_the_leaf_from_the_same_ca() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = cashdrawer::config::Config::defaults().server;
-    let mut t = load_or_generate(dir.path(), &server).unwrap();
-    let (renewal, mut names) = t.renewal.take().unwrap();
-    assert!(
-        !renewal.check(&t.resolver, &mut names).unwrap(),
-        "nothing changed"
-    );
-    let before = t.resolver.current();
-    let mut stale = vec!["localhost".to_string()];
-    assert!(renewal.check(&t.resolver, &mut stale).unwrap());
-    let after = t.resolver.current();
-    assert_ne!(before.cert[0], after.cert[0]);
-    assert!(renewal.still_covers(&after, &names));
-    assert_eq!(leaf_der(&t.cert_path), after.cert[0]);
 }
