@@ -300,13 +300,9 @@ pub(super) async fn purge(
     uri: Uri,
     form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let from_query = Query::<Vec<(String, String)>>::try_from_uri(&uri)
-        .ok()
-        .and_then(|q| token_in(&q.0));
-    let token = form
-        .ok()
-        .and_then(|f| token_in(&f.0))
-        .or(from_query)
+    let query = Query::<Vec<(String, String)>>::try_from_uri(&uri);
+    let token = token_in(form.ok().map(|f| f.0))
+        .or_else(|| token_in(query.ok().map(|q| q.0)))
         .or_else(|| header_token(&headers));
     if check_csrf(&headers, Some(&session.csrf), token.as_deref()).is_err() {
         let text = "Jeton CSRF manquant ou invalide: rechargez la page d'administration";
@@ -322,11 +318,9 @@ pub(super) async fn purge(
 /// The CSRF token fields accepted: `csrf` (the admin page's forms) or `csrf_token`.
 const TOKEN_FIELDS: [&str; 2] = ["csrf", "csrf_token"];
 
-fn token_in(pairs: &[(String, String)]) -> Option<String> {
-    pairs
-        .iter()
-        .find(|(k, _)| TOKEN_FIELDS.contains(&k.as_str()))
-        .map(|(_, v)| v.clone())
+fn token_in(pairs: Option<Vec<(String, String)>>) -> Option<String> {
+    let mut pairs = pairs?.into_iter();
+    pairs.find_map(|(k, v)| TOKEN_FIELDS.contains(&k.as_str()).then_some(v))
 }
 
 async fn purge_files(state: &AppState, peer: &Peer) -> Result<Json<LogPurge>, ApiError> {

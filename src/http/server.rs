@@ -335,10 +335,7 @@ pub async fn serve(
 
 /// Lets open requests finish, at most `limit` long; idle connections close at once.
 pub async fn drain(graceful: GracefulShutdown, limit: Duration) {
-    tokio::select! {
-        _ = graceful.shutdown() => {}
-        _ = tokio::time::sleep(limit) => {}
-    }
+    let _ = tokio::time::timeout(limit, graceful.shutdown()).await;
 }
 
 async fn serve_connection(
