@@ -166,8 +166,7 @@ async fn serve_epos(
         paper_width: config.odoo.paper_width as usize,
         drawer_command: config.cashdrawer.command.bytes().to_vec(),
     };
-    // Rasterising costs CPU: on the blocking pool, one request at a time, so the async
-    // workers (and the till's drawer requests) are never held by it.
+    // Rasterising: on the blocking pool, one at a time, so drawer requests never wait on it.
     let Ok(permit) = state.raster_permit().await else {
         return xml(envelope(Some(EposCode::Timeout), 0));
     };

@@ -139,8 +139,7 @@ impl Connections {
         self.open.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Takes a slot for `ip`, or says which cap it hit. Loopback (every tab of the till's
-    /// browser) has no per-address cap and may use the reserved slots.
+    /// Takes a slot for `ip`, or says which cap it hit; loopback has no per-address cap.
     pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, CapReached> {
         self.admit_as(ip, is_loopback(ip))
     }
@@ -176,8 +175,7 @@ impl Connections {
         })
     }
 
-    /// Counts a refusal of `ip`; when a log line is due (once per address per
-    /// [`REFUSAL_LOG_INTERVAL`]), returns how many were refused since the last one.
+    /// Counts a refusal; when a line is due, how many since the last ([`REFUSAL_LOG_INTERVAL`]).
     pub fn refusal_to_log(&self, ip: IpAddr, now: Instant) -> Option<u64> {
         let mut open = self.lock();
         let refused = &mut open.refused;

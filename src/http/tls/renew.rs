@@ -103,8 +103,7 @@ impl Renewal {
             .is_some_and(|der| self.ca.covers(der, names, RENEW_BEFORE))
     }
 
-    /// One check: a new leaf when the names changed or it no longer covers them;
-    /// `Ok(false)` when nothing had to be done.
+    /// One check: a new leaf (`Ok(true)`) when the names changed or are no longer covered.
     pub fn check(&self, resolver: &LeafResolver, last: &mut Vec<String>) -> Result<bool> {
         let names = super::generated_names(&self.allowed_hosts);
         if names == *last && self.still_covers(&resolver.current(), &names) {
