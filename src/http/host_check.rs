@@ -1,5 +1,5 @@
 //! The Host check on every route (DNS rebinding): applies
-//! [`crate::auth::host::is_known_host`] to each request.
+//! [`crate::auth::host::is_known_host`] to each request. Must not import routes, `app` or `cli`.
 
 use axum::extract::{Request, State};
 use axum::http::header;

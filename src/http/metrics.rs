@@ -1,6 +1,7 @@
 //! `GET /metrics` (network level): the Prometheus exposition, with an optional bearer
 //! token (`[metrics] token`). Owns the scrape-time gathering into a
-//! [`crate::metrics::Snapshot`], so the metrics layer never sees [`AppState`].
+//! [`crate::metrics::Snapshot`], so the metrics layer never sees [`AppState`]. Must not
+//! import `app`, `cli` or other routes.
 
 use axum::extract::State;
 use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};

@@ -1,5 +1,5 @@
 //! The line logged for every HTTP request: method, target (secret query values hidden),
-//! status, duration and caller. The format and the files are `crate::logs`'s.
+//! status, duration and caller (the format is `crate::logs`'s). Must not import routes.
 
 use std::time::Instant;
 

@@ -1,7 +1,8 @@
 //! The local certificate authority: created once in `<data>/tls/`, trusted once by each
 //! device (the Windows installer adds it to the Root store), issuer of every leaf served,
 //! so a leaf can be reissued (DHCP) with no new trust step. `ca-key.pem` is 0600 on Unix,
-//! behind the data folder's ACL on Windows, and never sent, logged or copied.
+//! behind the data folder's ACL on Windows, and never sent, logged or copied. Must not
+//! import routes, `app` or `cli`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 //! The leaf in service, swapped while the service runs: when the machine's addresses
 //! change, the local CA issues a new leaf, written to `tls/` and served to the next
-//! handshake (no restart, no new trust step).
+//! handshake (no restart, no new trust step). Must not import routes, `app` or `cli`.
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock, Weak};
