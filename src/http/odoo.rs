@@ -191,9 +191,9 @@ async fn serve_epos(
         (false, 0) => "commande",
         (false, _) => "tiroir",
     };
-    let (bytes, kick_only) = (job.bytes.len(), !job.prints && job.pulses > 0);
+    let (bytes, kicks) = (job.bytes.len(), job.pulses > 0);
     let send = async {
-        if kick_only {
+        if !job.prints && kicks {
             let policy = config.cashdrawer.offline_kick;
             let kicked = crate::drawer::kick(&printer, job.bytes.clone(), policy).await;
             kicked.map(|k| (k.outcome, k.warning))
@@ -203,9 +203,8 @@ async fn serve_epos(
         }
     };
     let metrics = state.metrics();
-    let result = metrics
-        .epos(job.prints, job.pulses > 0, printer.target(), bytes, send)
-        .await;
+    let result = metrics.epos(job.prints, kicks, printer.target(), bytes, send);
+    let result = result.await;
     let ms = started.elapsed().as_millis() as u64;
     let peer = peer.label();
     match result {
