@@ -90,41 +90,6 @@ pub enum Level {
     Unrouted,
 }
 
-/// The admin actions (and the admin-only log routes): the session before the form.
-const SESSION_ROUTES: &[&str] = &[
-    "/config/save",
-    "/config/password",
-    "/config/test-drawer",
-    "/config/test-print",
-    "/config/odoo-check",
-    "/config/restart",
-    "/config/logout",
-    "/logs/tail",
-    "/logs/purge",
-];
-
-const NETWORK_ROUTES: &[&str] = &[
-    "/status",
-    "/metrics",
-    "/drawer",
-    "/invoice-printer/status",
-    "/logs",
-    "/logs/list",
-    "/openapi.json",
-    "/docs",
-    "/config",
-    "/config/",
-    "/config/login",
-];
-
-const IOT_ROUTES: &[&str] = &[
-    "/hw_proxy/hello",
-    "/hw_proxy/handshake",
-    "/hw_proxy/status_json",
-    "/hw_proxy/default_printer_action",
-    "/hw_proxy/open_cashbox",
-];
-
 pub fn level_of(path: &str) -> Level {
     let under = |prefix: &str| {
         path.strip_prefix(prefix)
@@ -134,9 +99,32 @@ pub fn level_of(path: &str) -> Level {
         "/open-cash-drawer" | "/invoice-printer/purge" => Level::Local,
         "/cgi-bin/epos/service.cgi" => Level::Epos,
         p if crate::http::odoo::named_epos_path(p).is_some() => Level::Epos,
-        p if IOT_ROUTES.contains(&p) => Level::Iot,
-        p if SESSION_ROUTES.contains(&p) => Level::Session,
-        p if NETWORK_ROUTES.contains(&p) => Level::Network,
+        "/hw_proxy/hello"
+        | "/hw_proxy/handshake"
+        | "/hw_proxy/status_json"
+        | "/hw_proxy/default_printer_action"
+        | "/hw_proxy/open_cashbox" => Level::Iot,
+        // The admin actions (and the admin-only log routes): the session before the form.
+        "/config/save"
+        | "/config/password"
+        | "/config/test-drawer"
+        | "/config/test-print"
+        | "/config/odoo-check"
+        | "/config/restart"
+        | "/config/logout"
+        | "/logs/tail"
+        | "/logs/purge" => Level::Session,
+        "/status"
+        | "/metrics"
+        | "/drawer"
+        | "/invoice-printer/status"
+        | "/logs"
+        | "/logs/list"
+        | "/openapi.json"
+        | "/docs"
+        | "/config"
+        | "/config/"
+        | "/config/login" => Level::Network,
         _ if under("/config/assets/") || under("/docs/assets/") => Level::Network,
         _ => Level::Unrouted,
     }
