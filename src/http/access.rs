@@ -1,19 +1,8 @@
-//! Who is calling: classified from the TCP peer address only. Headers such as
-//! `X-Forwarded-For`, `Forwarded` or `Host` never make a caller local.
-//!
-//! Local means loopback, or a *self-connection*: the till's browser calling the till's
-//! own LAN address (what Chromium's Local Network Access makes Odoo 18/19 do, since it
-//! refuses loopback for `targetAddressSpace: "local"`). Such a connection's peer address
-//! equals its local address, and the local address of an accepted TCP connection is by
-//! construction one of this machine's own. A LAN host cannot pass for one: to complete
-//! the handshake it would have to receive our SYN-ACK, which, addressed to one of our
-//! own addresses, is delivered to this machine and never leaves it (true on every OS;
-//! the 32-bit initial sequence number is random, so it cannot be guessed blind). Linux
-//! also drops such an IPv4 packet on arrival as a martian source unless
-//! `net.ipv4.conf.*.accept_local` is set (and even with it set the handshake never
-//! completes, checked by hand); for IPv6, and on Windows, we rely on the handshake alone.
-//! `tests/api/self_connection.rs` checks both sides.
-//!
+//! Who is calling, from the TCP peer address only (never `X-Forwarded-For`, `Host`...).
+//! Local means loopback, or a *self-connection* (peer address = the accepted socket's
+//! local address: the till's browser calling its own LAN address, as Chromium's Local
+//! Network Access makes Odoo 18/19 do). A LAN host cannot fake one: our SYN-ACK to one of
+//! our own addresses never leaves the machine (`tests/api/self_connection.rs`).
 //! Owns the caller's classification and the access middleware; must not import routes,
 //! `app` or `cli`.
 
@@ -31,8 +20,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Peer {
     pub addr: SocketAddr,
-    /// The connection's own end (the accepted socket's local address): one of this
-    /// machine's addresses, the one the caller dialled.
+    /// The accepted socket's local address: the one of ours the caller dialled.
     pub local: SocketAddr,
     pub scheme: Scheme,
 }
@@ -53,30 +41,23 @@ impl Scheme {
 }
 
 impl Peer {
-    /// The caller's address; IPv4-mapped IPv6 (`::ffff:a.b.c.d`, what a dual-stack
-    /// socket reports for IPv4 callers) becomes the IPv4 address it stands for.
+    /// The caller's address, IPv4-mapped IPv6 (`::ffff:a.b.c.d`) made IPv4.
     pub fn ip(&self) -> IpAddr {
         self.addr.ip().to_canonical()
     }
 
-    /// Loopback or a self-connection: the same level for every route decision.
+    /// Loopback or a self-connection.
     pub fn is_local(&self) -> bool {
         is_loopback(self.addr.ip()) || self.is_self()
     }
 
-    /// A connection from this machine to one of its own non-loopback addresses: the
-    /// peer address equals the connection's local address (see the module comment for
-    /// why a LAN host cannot fake it). The unspecified address never is.
+    /// A connection from this machine to one of its own addresses (see the module doc).
     pub fn is_self(&self) -> bool {
-        let (peer, local) = (
-            self.addr.ip().to_canonical(),
-            self.local.ip().to_canonical(),
-        );
-        peer == local && !peer.is_unspecified() && !peer.is_multicast()
+        let peer = self.ip();
+        peer == self.local.ip().to_canonical() && !peer.is_unspecified() && !peer.is_multicast()
     }
 
-    /// How the logs name the caller: its address, with why it counts as local when it
-    /// is a self-connection (`local(self,10.0.0.5)`: no space, the log line's peer column is one word).
+    /// How the logs name the caller: its address, or `local(self,10.0.0.5)` (one word).
     pub fn label(&self) -> String {
         if is_loopback(self.addr.ip()) || !self.is_self() {
             self.ip().to_string()
@@ -86,26 +67,20 @@ impl Peer {
     }
 }
 
-/// Loopback: 127.0.0.0/8, ::1, and their IPv4-mapped forms. Nothing else is local: not
-/// the machine's own LAN address, not 0.0.0.0, not link-local.
+/// Loopback: 127.0.0.0/8, ::1, and their IPv4-mapped forms (not 0.0.0.0, not link-local).
 pub fn is_loopback(ip: IpAddr) -> bool {
     ip.to_canonical().is_loopback()
 }
 
-/// The access level of a route, decided from its path alone, so that a caller can be
-/// refused on the request head, before a single byte of its body is read (issue 13:
-/// 1.0.0 buffered up to 16 MiB per connection for callers it then refused).
-///
-/// It must agree with the layers each route group carries (see [`super::router`]); the
-/// test `every_documented_route_has_its_level` holds it to the API reference.
+/// The access level of a route, from its path alone, to refuse a caller before its body
+/// is read. Held to the API reference by the test `every_documented_route_has_its_level`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     /// Loopback callers only: the drawer and the invoice purge.
     Local,
     /// `[server] allowed_networks`: status, logs, API reference, login and assets.
     Network,
-    /// `[server] allowed_networks`, then an admin session before the body is of any use:
-    /// the admin page's actions (their handlers refuse a missing session first).
+    /// `[server] allowed_networks`, then an admin session before the body is read.
     Session,
     /// Local or `[odoo] epos_allowed_networks`, while `[odoo] epos` is on.
     Epos,
@@ -115,43 +90,6 @@ pub enum Level {
     Unrouted,
 }
 
-/// The admin page's actions: their handlers take the session before the form.
-const SESSION_ROUTES: &[&str] = &[
-    "/config/save",
-    "/config/password",
-    "/config/test-drawer",
-    "/config/test-print",
-    "/config/odoo-check",
-    "/config/restart",
-    "/config/logout",
-    // Admin-only although not under /config: their bodies wait for the session too.
-    "/logs/tail",
-    "/logs/purge",
-];
-
-const NETWORK_ROUTES: &[&str] = &[
-    "/status",
-    "/metrics",
-    "/drawer",
-    "/invoice-printer/status",
-    "/logs",
-    "/logs/list",
-    "/openapi.json",
-    "/docs",
-    "/config",
-    "/config/",
-    "/config/login",
-];
-
-const IOT_ROUTES: &[&str] = &[
-    "/hw_proxy/hello",
-    "/hw_proxy/handshake",
-    "/hw_proxy/status_json",
-    "/hw_proxy/default_printer_action",
-    "/hw_proxy/open_cashbox",
-];
-
-/// The access level of `path`.
 pub fn level_of(path: &str) -> Level {
     let under = |prefix: &str| {
         path.strip_prefix(prefix)
@@ -161,16 +99,38 @@ pub fn level_of(path: &str) -> Level {
         "/open-cash-drawer" | "/invoice-printer/purge" => Level::Local,
         "/cgi-bin/epos/service.cgi" => Level::Epos,
         p if crate::http::odoo::named_epos_path(p).is_some() => Level::Epos,
-        p if IOT_ROUTES.contains(&p) => Level::Iot,
-        p if SESSION_ROUTES.contains(&p) => Level::Session,
-        p if NETWORK_ROUTES.contains(&p) => Level::Network,
+        "/hw_proxy/hello"
+        | "/hw_proxy/handshake"
+        | "/hw_proxy/status_json"
+        | "/hw_proxy/default_printer_action"
+        | "/hw_proxy/open_cashbox" => Level::Iot,
+        // The admin actions (and the admin-only log routes): the session before the form.
+        "/config/save"
+        | "/config/password"
+        | "/config/test-drawer"
+        | "/config/test-print"
+        | "/config/odoo-check"
+        | "/config/restart"
+        | "/config/logout"
+        | "/logs/tail"
+        | "/logs/purge" => Level::Session,
+        "/status"
+        | "/metrics"
+        | "/drawer"
+        | "/invoice-printer/status"
+        | "/logs"
+        | "/logs/list"
+        | "/openapi.json"
+        | "/docs"
+        | "/config"
+        | "/config/"
+        | "/config/login" => Level::Network,
         _ if under("/config/assets/") || under("/docs/assets/") => Level::Network,
         _ => Level::Unrouted,
     }
 }
 
-/// The refusal a caller gets on the head of a request at `level`, if any: the same
-/// answers, in the same order, as the route layers give (they call the same functions).
+/// The refusal a caller gets at `level`, if any (the route layers' too).
 pub fn early_refusal(
     level: Level,
     peer: Option<Peer>,
@@ -178,127 +138,98 @@ pub fn early_refusal(
     state: &AppState,
 ) -> Option<Response> {
     let config = state.config();
+    let (server, odoo) = (&config.server, &config.odoo);
     match level {
         Level::Local => local_refusal(peer, path),
-        Level::Network | Level::Session => {
-            network_refusal(peer, path, &config.server.allowed_networks)
-        }
-        Level::Epos => protocol_refusal(
-            "epos",
-            config.odoo.epos,
-            &config.odoo.epos_allowed_networks,
-            peer,
-            path,
-        ),
-        Level::Iot => protocol_refusal(
-            "iot",
-            config.odoo.iot,
-            &config.odoo.iot_allowed_networks,
-            peer,
-            path,
-        ),
+        Level::Network | Level::Session => network_refusal(peer, path, &server.allowed_networks),
+        Level::Epos => protocol_refusal("epos", odoo.epos, &odoo.epos_allowed_networks, peer, path),
+        Level::Iot => protocol_refusal("iot", odoo.iot, &odoo.iot_allowed_networks, peer, path),
         Level::Unrouted => None,
     }
 }
 
-/// Whether the handler of an admitted request at `level` will look at its body: not
-/// for a path no route has, nor for an admin action sent without a valid session
-/// (its handler answers 401 or sends to the login page from the head alone).
+/// Whether the handler will read the body: not unrouted, nor an admin action sessionless.
 pub fn body_needed(level: Level, req: &Request, state: &AppState) -> bool {
     match level {
         Level::Unrouted => false,
         Level::Epos => crate::http::odoo::epos_body_wanted(state, req.uri().path()),
         Level::Session => {
-            let https = req
-                .extensions()
-                .get::<Peer>()
-                .is_some_and(|p| p.scheme == Scheme::Https);
-            let path = req.uri().path();
-            crate::http::auth::route_session(state, path, req.headers(), https).is_some()
+            let peer = req.extensions().get::<Peer>();
+            let https = peer.is_some_and(|p| p.scheme == Scheme::Https);
+            crate::http::auth::route_session(state, req.uri().path(), req.headers(), https)
+                .is_some()
         }
         _ => true,
     }
 }
 
-/// The local-only refusal: network callers get the original's 403 and a warning with
-/// their address.
-pub fn local_refusal(peer: Option<Peer>, path: &str) -> Option<Response> {
-    match peer {
-        Some(p) if p.is_local() => None,
-        _ => {
-            log_denied(peer, path, "local uniquement");
-            Some(ApiError::local_only().into_response())
-        }
-    }
+/// A local caller, or one in `nets`.
+fn admitted(peer: Option<Peer>, nets: &[IpNet]) -> bool {
+    peer.is_some_and(|p| p.is_local() || nets.iter().any(|n| n.contains(p.ip())))
 }
 
-/// Middleware for local-only routes (drawer, purges): network callers get the original's
-/// 403 answer and a warning with their address.
-pub async fn require_local(State(_state): State<AppState>, req: Request, next: Next) -> Response {
+/// The local-only refusal: the original's 403 and a logged warning.
+pub fn local_refusal(peer: Option<Peer>, path: &str) -> Option<Response> {
+    if admitted(peer, &[]) {
+        return None;
+    }
+    log_denied(peer, path, "local uniquement");
+    Some(ApiError::local_only().into_response())
+}
+
+/// Route layer: lets through the callers [`early_refusal`] admits at `level`.
+async fn require(level: Level, state: AppState, req: Request, next: Next) -> Response {
     let peer = req.extensions().get::<Peer>().copied();
-    match local_refusal(peer, req.uri().path()) {
+    match early_refusal(level, peer, req.uri().path(), &state) {
         Some(refused) => refused,
         None => next.run(req).await,
     }
 }
 
-/// Logs a refused caller (`access.denied`, with the reason and the path it asked for)
-/// and returns its address as written in the line, for the answer.
-pub fn log_denied(peer: Option<Peer>, path: &str, reason: &str) -> String {
-    let who = peer.map_or_else(|| "inconnu".to_string(), |p| p.label());
-    tracing::warn!(
-        op = "access.denied",
-        outcome = "denied",
-        peer = %who,
-        "accès refusé ({reason}) à {} depuis {who}",
-        crate::logs::escape(path)
-    );
-    who
+/// Middleware for local-only routes (drawer, purges).
+pub async fn require_local(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    require(Level::Local, state, req, next).await
 }
 
-/// The network-level refusal: callers outside `[server] allowed_networks` get 403 and a
-/// log line. Empty list = everyone; loopback is always allowed, so the till itself can
-/// never be locked out.
-pub fn network_refusal(peer: Option<Peer>, path: &str, networks: &[IpNet]) -> Option<Response> {
-    let allowed = match peer {
-        Some(p) => {
-            p.is_local() || networks.is_empty() || networks.iter().any(|n| n.contains(p.ip()))
-        }
-        None => networks.is_empty(),
-    };
-    if allowed {
-        return None;
-    }
-    let who = log_denied(peer, path, "réseau non autorisé");
-    Some(
-        ApiError::Forbidden(format!(
-            "Accès refusé - le réseau de {who} n'est pas autorisé ([server] allowed_networks)"
-        ))
-        .into_response(),
-    )
-}
-
-/// Middleware for network-level routes (status, logs, admin page); see
-/// [`network_refusal`].
+/// Middleware for network-level routes (status, logs, admin page).
 pub async fn require_allowed_network(
     State(state): State<AppState>,
     req: Request,
     next: Next,
 ) -> Response {
-    let peer = req.extensions().get::<Peer>().copied();
-    let refused = network_refusal(
-        peer,
-        req.uri().path(),
-        &state.config().server.allowed_networks,
-    );
-    match refused {
-        Some(refused) => refused,
-        None => next.run(req).await,
-    }
+    require(Level::Network, state, req, next).await
 }
 
-/// The refusal of an Odoo protocol route: 404 while the protocol is switched off, 403
-/// (the local-only answer) for a caller neither local nor in its allowed networks.
+pub async fn require_epos(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    require(Level::Epos, state, req, next).await
+}
+
+pub async fn require_iot(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    require(Level::Iot, state, req, next).await
+}
+
+/// Logs a refused caller (`access.denied`) and returns its address as written there.
+pub fn log_denied(peer: Option<Peer>, path: &str, reason: &str) -> String {
+    let who = peer.map_or_else(|| "inconnu".to_string(), |p| p.label());
+    let path = crate::logs::escape(path);
+    op!(warn, "access.denied", "denied"; peer = %who,
+        "accès refusé ({reason}) à {path} depuis {who}");
+    who
+}
+
+/// The refusal of callers outside `[server] allowed_networks` (empty: everyone; local
+/// callers always pass, so the till cannot be locked out).
+pub fn network_refusal(peer: Option<Peer>, path: &str, networks: &[IpNet]) -> Option<Response> {
+    if networks.is_empty() || admitted(peer, networks) {
+        return None;
+    }
+    let who = log_denied(peer, path, "réseau non autorisé");
+    let text =
+        format!("Accès refusé - le réseau de {who} n'est pas autorisé ([server] allowed_networks)");
+    Some(ApiError::Forbidden(text).into_response())
+}
+
+/// An Odoo protocol's refusal: 404 while off, the local-only 403 outside its networks.
 pub fn protocol_refusal(
     protocol: &str,
     enabled: bool,
@@ -307,147 +238,17 @@ pub fn protocol_refusal(
     path: &str,
 ) -> Option<Response> {
     if !enabled {
-        return Some(
-            ApiError::NotFound(format!(
-                "Protocole Odoo {protocol} désactivé (voir [odoo] {protocol} dans config.ini)"
-            ))
-            .into_response(),
-        );
+        let text =
+            format!("Protocole Odoo {protocol} désactivé (voir [odoo] {protocol} dans config.ini)");
+        return Some(ApiError::NotFound(text).into_response());
     }
-    match peer {
-        Some(p) if p.is_local() || nets.iter().any(|n| n.contains(p.ip())) => None,
-        _ => {
-            log_denied(
-                peer,
-                path,
-                &format!("voir [odoo] {protocol}_allowed_networks"),
-            );
-            Some(ApiError::local_only().into_response())
-        }
+    if admitted(peer, nets) {
+        return None;
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn classifies_every_address_form() {
-        let local = [
-            "127.0.0.1",
-            "127.255.0.9",
-            "::1",
-            "::ffff:127.0.0.1",
-            "::ffff:127.1.2.3",
-        ];
-        let network = [
-            "192.168.1.10",
-            "10.0.0.1",
-            "0.0.0.0",
-            "::",
-            "fe80::1",
-            "::ffff:192.168.1.10",
-            "2001:db8::1",
-            "169.254.1.1",
-            "::127.0.0.1",
-        ];
-        for a in local {
-            assert!(is_loopback(a.parse().unwrap()), "{a} is local");
-        }
-        for a in network {
-            assert!(!is_loopback(a.parse().unwrap()), "{a} is network");
-        }
-        let mapped = Peer {
-            addr: "[::ffff:10.1.2.3]:4000".parse().unwrap(),
-            local: "[::ffff:10.1.2.4]:22548".parse().unwrap(),
-            scheme: Scheme::Http,
-        };
-        assert_eq!(mapped.ip(), "10.1.2.3".parse::<IpAddr>().unwrap());
-    }
-
-    fn peer(addr: &str, local: &str) -> Peer {
-        Peer {
-            addr: addr.parse().unwrap(),
-            local: local.parse().unwrap(),
-            scheme: Scheme::Http,
-        }
-    }
-
-    /// A self-connection (peer address = local address) is local, in every address form;
-    /// a LAN caller is not, even when it dialled the same address, and neither is a
-    /// caller whose address is ours but not the one the connection came in on.
-    #[test]
-    fn a_self_connection_is_local_and_nothing_else_is() {
-        let selfs = [
-            ("10.0.0.5:40000", "10.0.0.5:22548"),
-            ("[::ffff:10.0.0.5]:40000", "[::ffff:10.0.0.5]:22548"),
-            ("[::ffff:10.0.0.5]:40000", "10.0.0.5:22548"),
-            ("[2001:db8::5]:40000", "[2001:db8::5]:22548"),
-        ];
-        for (a, l) in selfs {
-            let p = peer(a, l);
-            assert!(p.is_self() && p.is_local(), "{a} -> {l}");
-            assert_eq!(
-                p.label(),
-                "local(self,10.0.0.5)".replace("10.0.0.5", &p.ip().to_string())
-            );
-        }
-        let others = [
-            ("10.0.0.6:40000", "10.0.0.5:22548"),
-            ("10.0.0.5:40000", "10.0.0.7:22548"),
-            ("0.0.0.0:40000", "0.0.0.0:22548"),
-            ("[::]:40000", "[::]:22548"),
-            ("[::ffff:10.0.0.6]:40000", "10.0.0.5:22548"),
-        ];
-        for (a, l) in others {
-            let p = peer(a, l);
-            assert!(!p.is_self() && !p.is_local(), "{a} -> {l}");
-            assert_eq!(p.label(), p.ip().to_string());
-        }
-        assert_eq!(peer("127.0.0.1:1", "127.0.0.1:2").label(), "127.0.0.1");
-    }
-
-    /// The early classification agrees with every route of the API reference (which
-    /// `tests/api/openapi.rs` holds to the router): a route it missed would be served with
-    /// an empty body, one it put at a looser level would read bodies it should refuse.
-    #[test]
-    fn every_documented_route_has_its_level() {
-        let doc = serde_json::to_value(crate::http::apidoc::document()).unwrap();
-        let paths = doc["paths"].as_object().unwrap();
-        assert!(paths.len() > 20, "the reference lists the routes");
-        for (path, item) in paths {
-            let path = path.replace("{file}", "app.css");
-            let level = level_of(&path);
-            for (method, op) in item.as_object().unwrap() {
-                let declared = op["x-access-level"].as_str().unwrap_or_default();
-                let ok = match declared {
-                    "local" if path.ends_with("/cgi-bin/epos/service.cgi") => level == Level::Epos,
-                    "local" if path.starts_with("/hw_proxy/") => level == Level::Iot,
-                    "local" => level == Level::Local,
-                    "network" => level == Level::Network,
-                    // Session routes are POST; the admin page itself and the log routes
-                    // that check the session inside read no form before it.
-                    "authenticated" => matches!(level, Level::Session | Level::Network),
-                    _ => false,
-                };
-                assert!(
-                    ok,
-                    "{method} {path}: declared {declared}, classified {level:?}"
-                );
-            }
-        }
-        for unrouted in [
-            "/cgi-bin/other",
-            "/hw_proxy/",
-            "/hw_proxy/unknown",
-            "/config/assets/",
-            "/config/assets/a/b",
-            "/open-cash-drawer/x",
-            "/",
-            "//cgi-bin/epos/service.cgi",
-            "/a/b/cgi-bin/epos/service.cgi",
-        ] {
-            assert_eq!(level_of(unrouted), Level::Unrouted, "{unrouted}");
-        }
-    }
+    log_denied(
+        peer,
+        path,
+        &format!("voir [odoo] {protocol}_allowed_networks"),
+    );
+    Some(ApiError::local_only().into_response())
 }

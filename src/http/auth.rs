@@ -1,8 +1,7 @@
-//! Being an admin over HTTP: the one [`AdminSession`] extractor and the one CSRF check
-//! ([`check_csrf`]), for the admin page (`/config/...`) and the admin-only log routes
-//! (`/logs/tail`, `/logs/purge`). The decisions are [`crate::auth`]'s; this module reads
-//! the request for them and turns refusals into answers, each route keeping its text.
-//! Part of the HTTP layer: it must not import `app` or `cli`.
+//! Being an admin over HTTP: the [`AdminSession`] extractor and the CSRF check
+//! ([`check_csrf`]) of the admin page and the admin-only log routes. The decisions are
+//! [`crate::auth`]'s; this reads the request for them and answers refusals. Must not
+//! import `app` or `cli`.
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
@@ -27,37 +26,31 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
         let state = AppState::from_ref(state);
+        let (path, headers) = (parts.uri.path(), &parts.headers);
         let peer = parts.extensions.get::<Peer>();
         let https = peer.is_some_and(|p| p.scheme == Scheme::Https);
-        if let Some(s) = route_session(&state, parts.uri.path(), &parts.headers, https) {
+        if let Some(s) = route_session(&state, path, headers, https) {
             return Ok(AdminSession(s));
         }
-        // The admin-only log routes answer refusals in their own words (the original's)
-        // and log them under their operation (`logs.tail` for `/logs/tail`).
-        let log_route = parts
-            .uri
-            .path()
-            .strip_prefix("/logs/")
-            .map(|r| format!("logs.{r}"));
-        Err(match log_route {
-            Some(op) => refuse_log_route(
-                &op,
-                peer,
-                &parts.headers,
-                ApiError::Unauthorized("Authentification requise".to_string()),
-            ),
-            None if wants_html(&parts.headers) => Redirect::to("/config/login").into_response(),
-            None => ApiError::Unauthorized(
-                "Connexion administrateur requise (voir /config/login)".into(),
-            )
-            .into_response(),
-        })
+        // The log routes refuse in the original's words, logged as `logs.tail`...
+        Err(
+            match path.strip_prefix("/logs/").map(|r| format!("logs.{r}")) {
+                Some(op) => {
+                    let err = ApiError::Unauthorized("Authentification requise".to_string());
+                    refuse_log_route(&op, peer, headers, err)
+                }
+                None if wants_html(headers) => Redirect::to("/config/login").into_response(),
+                None => {
+                    let text = "Connexion administrateur requise (voir /config/login)";
+                    ApiError::Unauthorized(text.into()).into_response()
+                }
+            },
+        )
     }
 }
 
-/// The admin session a request to `path` carries, as that route takes it. The log routes
-/// have always taken either cookie name: browsers send the `__Secure-` one over HTTPS
-/// only, so this grants nothing more.
+/// The admin session a request to `path` carries. The log routes take either cookie name
+/// (browsers send the `__Secure-` one over HTTPS only, so this grants nothing more).
 pub fn route_session(
     state: &AppState,
     path: &str,
@@ -81,20 +74,16 @@ pub fn session(state: &AppState, headers: &HeaderMap, https: bool) -> Option<Ses
 
 /// Every `Cookie` header of the request as one text (HTTP/2 may send several).
 pub fn cookie_header(headers: &HeaderMap) -> String {
-    let values: Vec<&str> = headers
-        .get_all(header::COOKIE)
-        .iter()
+    let values = headers.get_all(header::COOKIE).iter();
+    values
         .filter_map(|h| h.to_str().ok())
-        .collect();
-    values.join("; ")
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The token sent in the `X-CSRF-Token` header, if any.
 pub fn header_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(csrf::HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
+    Some(headers.get(csrf::HEADER)?.to_str().ok()?.to_string())
 }
 
 /// An `Origin` naming another site than the one the request was sent to.
@@ -103,8 +92,7 @@ pub fn cross_origin(headers: &HeaderMap) -> bool {
     csrf::foreign_origin(text(header::ORIGIN), text(header::HOST))
 }
 
-/// The one CSRF check of a state-changing request: no foreign `Origin` in `headers`,
-/// and the token `given` is the one `expected` (the session's, or the login form's).
+/// The CSRF check of a state-changing request: no foreign `Origin`, and `given` is `expected`.
 pub fn check_csrf(
     headers: &HeaderMap,
     expected: Option<&str>,
@@ -113,17 +101,12 @@ pub fn check_csrf(
     csrf::check(cross_origin(headers), expected, given)
 }
 
-/// The admin page's 403, logged with the caller's address: a short page for a browser
-/// that asked for HTML (a form post), the usual JSON error otherwise.
+/// The admin page's 403, logged: a short page for a form post (`html`), else JSON.
 pub fn refuse_csrf(peer: &str, path: &str, refusal: Refusal, html: bool) -> Response {
     let why = refusal.why();
-    tracing::warn!(
-        op = "auth.csrf",
-        outcome = "denied",
-        peer = %peer,
-        "requête refusée sur {} depuis {peer}: {why}",
-        crate::logs::escape(path)
-    );
+    let path = crate::logs::escape(path);
+    op!(warn, "auth.csrf", "denied"; peer = %peer,
+        "requête refusée sur {path} depuis {peer}: {why}");
     // `why` is one of our fixed texts, never caller input: no escaping needed.
     let message =
         format!("Requête refusée: {why}. Rechargez la page d'administration et recommencez.");
@@ -140,8 +123,7 @@ pub fn refuse_csrf(peer: &str, path: &str, refusal: Refusal, html: bool) -> Resp
     ApiError::Forbidden(message).into_response()
 }
 
-/// A log route's refusal: a `denied` line under `op`, then `err`, except that a browser
-/// asking for HTML without a session is sent to the login page.
+/// A log route's refusal, logged under `op`; a sessionless browser goes to the login page.
 pub fn refuse_log_route(
     op: &str,
     peer: Option<&Peer>,
@@ -149,48 +131,16 @@ pub fn refuse_log_route(
     err: ApiError,
 ) -> Response {
     let peer = peer.map_or_else(|| "inconnu".to_string(), Peer::label);
-    tracing::warn!(
-        op,
-        outcome = "denied",
-        peer = %peer,
-        "refusé: {}",
-        err.public_message()
-    );
+    op!(warn, op, "denied"; peer = %peer, "refusé: {}", err.public_message());
     if wants_html(headers) && err.status() == StatusCode::UNAUTHORIZED {
         return Redirect::to("/config/login").into_response();
     }
     err.into_response()
 }
 
-/// Whether the caller asked for an HTML page (a browser) rather than JSON.
 pub fn wants_html(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("text/html"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::http::HeaderValue;
-
-    #[test]
-    fn origin_checks() {
-        let mut h = HeaderMap::new();
-        h.insert(header::HOST, HeaderValue::from_static("localhost:22548"));
-        assert!(!cross_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("http://localhost:22548"),
-        );
-        assert!(!cross_origin(&h));
-        h.insert(
-            header::ORIGIN,
-            HeaderValue::from_static("https://evil.example"),
-        );
-        assert!(cross_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
-        assert!(cross_origin(&h));
-    }
 }

@@ -1,8 +1,6 @@
 //! `/open-cash-drawer` (local only, the Odoo module's call) and `/drawer` (network).
-//!
-//! Owns these routes and their answer types ([`Done`], [`DrawerAnswer`]), which the
-//! OpenAPI document uses as is. Opening is [`crate::drawer`]'s; must not import `app`,
-//! `cli` or other routes.
+//! Owns these routes and their answer types; opening is [`crate::drawer`]'s. Must not
+//! import `app`, `cli` or other routes.
 
 use axum::extract::State;
 use axum::Json;
@@ -74,37 +72,37 @@ pub(super) async fn open_cash_drawer(
     axum::Extension(peer): axum::Extension<Peer>,
 ) -> Result<Json<Done>, ApiError> {
     let printer = state.config().printer.target.to_string();
-    match state
-        .metrics()
-        .kick(
-            crate::metrics::Route::Module,
-            crate::drawer::open(&state.drawer_printer(), &state.config().cashdrawer),
-        )
-        .await
-    {
+    let (peer, label) = (peer.label(), crate::domain::DEFAULT_LABEL);
+    match kick(&state, crate::metrics::Route::Module).await {
         Ok(kicked) => {
             let ms = kicked.outcome.elapsed.as_millis() as u64;
             let mut answer = Done::new("Tiroir-caisse ouvert");
-            match kicked.warning {
-                None => {
-                    tracing::info!(op = "drawer.open", outcome = "ok", ms, peer = %peer.label(), printer = crate::domain::DEFAULT_LABEL,
-                    "tiroir-caisse ouvert via {printer}")
-                }
-                Some(warning) => {
-                    tracing::warn!(op = "drawer.open", outcome = "warning", ms, peer = %peer.label(), printer = crate::domain::DEFAULT_LABEL,
-                        "tiroir-caisse ouvert via {printer}, mais {warning}");
-                    answer.warning = Some(warning);
-                }
+            match &kicked.warning {
+                None => op!(info, "drawer.open", "ok"; ms, peer = %peer, printer = label,
+                    "tiroir-caisse ouvert via {printer}"),
+                Some(warning) => op!(warn, "drawer.open", "warning"; ms, peer = %peer,
+                    printer = label, "tiroir-caisse ouvert via {printer}, mais {warning}"),
             }
+            answer.warning = kicked.warning;
             Ok(Json(answer))
         }
         Err(e) => {
-            tracing::error!(op = "drawer.open", outcome = "error", peer = %peer.label(), printer = crate::domain::DEFAULT_LABEL, "échec de l'ouverture du tiroir: {e}");
-            Err(ApiError::Unavailable(format!(
-                "Erreur lors de l'ouverture du tiroir: {e}"
-            )))
+            op!(error, "drawer.open", "error"; peer = %peer, printer = label,
+                "échec de l'ouverture du tiroir: {e}");
+            let message = format!("Erreur lors de l'ouverture du tiroir: {e}");
+            Err(ApiError::Unavailable(message))
         }
     }
+}
+
+/// Opens the drawer on the drawer printer, counted for `route`.
+pub(super) async fn kick(
+    state: &AppState,
+    route: crate::metrics::Route,
+) -> Result<crate::drawer::Kicked, crate::printer::PrinterError> {
+    let (printer, config) = (state.drawer_printer(), state.config());
+    let opened = crate::drawer::open(&printer, &config.cashdrawer);
+    state.metrics().kick(route, opened).await
 }
 
 #[utoipa::path(

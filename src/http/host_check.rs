@@ -1,6 +1,5 @@
-//! The Host check on every route (DNS rebinding): the decision is
-//! [`crate::auth::host::is_known_host`]; this layer applies it to each request, with the
-//! running configuration and the machine's current name.
+//! The Host check on every route (DNS rebinding): applies
+//! [`crate::auth::host::is_known_host`] to each request. Must not import routes, `app` or `cli`.
 
 use axum::extract::{Request, State};
 use axum::http::header;
@@ -12,9 +11,8 @@ use crate::error::ApiError;
 use crate::http::access::Peer;
 use crate::state::AppState;
 
-/// Whether this request's `Host` (or the authority of an absolute-form target, which
-/// HTTP/1.1 says wins over the header) is one of the machine's own names. `None`: the
-/// request names no host at all (HTTP/1.0 tools).
+/// Whether the request's host (an absolute-form target's wins over `Host`) is one of
+/// ours; `None` when it names none (HTTP/1.0 tools).
 pub fn request_host_is_known(state: &AppState, req: &Request) -> Option<(String, bool)> {
     let host = match req.uri().authority() {
         Some(authority) => authority.as_str().to_string(),
@@ -44,21 +42,16 @@ pub async fn require_known_host(
 }
 
 fn refuse(req: &Request, host: &str) -> Response {
-    let peer = req
-        .extensions()
-        .get::<Peer>()
-        .map_or_else(|| "inconnu".to_string(), |p| p.label());
-    tracing::warn!(
-        op = "access.denied",
-        outcome = "denied",
-        peer = %peer,
-        "nom d'hôte refusé {:?} pour {} depuis {peer}",
+    let peer = req.extensions().get::<Peer>();
+    let peer = peer.map_or_else(|| "inconnu".to_string(), Peer::label);
+    let (host, path) = (
         crate::logs::escape(host),
-        crate::logs::escape(req.uri().path())
+        crate::logs::escape(req.uri().path()),
     );
+    op!(warn, "access.denied", "denied"; peer = %peer,
+        "nom d'hôte refusé {host:?} pour {path} depuis {peer}");
     ApiError::Forbidden(format!(
-        "Nom d'hôte refusé: {} (acceptés: localhost, les adresses IP, le nom de la machine, et [server] allowed_hosts)",
-        crate::logs::escape(host)
+        "Nom d'hôte refusé: {host} (acceptés: localhost, les adresses IP, le nom de la machine, et [server] allowed_hosts)"
     ))
     .into_response()
 }

@@ -1,9 +1,6 @@
-//! `/invoice-printer/status` (network) and `/invoice-printer/purge` (local): the
-//! original's routes and keys, plus the queue's live state. Neither waits for a
-//! printer: status reads counters, purge only touches files.
-//!
-//! Owns these routes and their answer types, which the OpenAPI document uses as is.
-//! The queue is [`crate::invoices`]'s; must not import `app`, `cli` or other routes.
+//! `/invoice-printer/status` (network) and `/invoice-printer/purge` (local): the original's
+//! routes and keys, plus the queue's live state; neither waits for a printer. The queue is
+//! [`crate::invoices`]'s; must not import `app`, `cli` or other routes.
 
 use axum::extract::State;
 use axum::{Extension, Json};

@@ -1,20 +1,9 @@
 //! Request body limits, for every route, before any handler or authentication runs.
-//!
-//! axum's own limit (`DefaultBodyLimit`, 2 MiB unless a route sets another) answers a
-//! too-large body with a plain-text 413 from inside the extractor, and a body that
-//! trickles in holds its task for as long as the client likes. Here every body is read
-//! up front, under a size limit fitting its route and the `[server] header_timeout_s`
-//! deadline, and refused with the usual JSON error. Forms (admin page, log purge) are a
-//! few hundred bytes: 64 KiB leaves room and keeps an anonymous caller from making the
-//! service buffer megabytes. The Odoo routes carry receipt pictures: they keep their
-//! own limit ([`ODOO_LIMIT`]).
-//!
-//! Before any of that, the caller's access level is decided from the head alone
-//! ([`crate::http::access::early_refusal`]): a refused caller is answered at once with
-//! `Connection: close`, and its body is never read. A body no handler will look at (a
-//! path no route has, an admin action without a session) is not read either.
-//!
-//! Owns the body-limit middleware; must not import routes, `app` or `cli`.
+//! axum's `DefaultBodyLimit` answers a plain-text 413 from inside the extractor and lets a
+//! trickling body hold its task: here every body is read up front, under its route's limit
+//! and the `[server] header_timeout_s` deadline, refused with the usual JSON error. A
+//! caller refused on the head ([`access::early_refusal`]), or a body no handler will read,
+//! is never read. Owns the body-limit middleware; must not import routes, `app` or `cli`.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
@@ -26,13 +15,12 @@ use crate::error::ApiError;
 use crate::http::access::{self, Level, Peer};
 use crate::state::AppState;
 
-/// Any route but Odoo's.
+/// Any route but Odoo's: forms are a few hundred bytes.
 pub const FORM_LIMIT: usize = 64 * 1024;
 /// The ePOS and IoT routes (receipt pictures, base64); the same as their `DefaultBodyLimit`.
 pub const ODOO_LIMIT: usize = 16 * 1024 * 1024;
 
-/// The body limit of a route's access level: only the Odoo routes themselves take
-/// receipt pictures (not every path under `/cgi-bin/` or `/hw_proxy/`).
+/// The body limit of a route's access level: only the Odoo routes take receipt pictures.
 pub fn limit_for(level: Level) -> usize {
     match level {
         Level::Epos | Level::Iot => ODOO_LIMIT,
@@ -41,25 +29,28 @@ pub fn limit_for(level: Level) -> usize {
 }
 
 fn too_large(limit: usize) -> Response {
-    let mut res = ApiError::BadRequest(format!(
+    let text = format!(
         "Corps de requête trop gros (au plus {} Kio sur cette route)",
         limit / 1024
-    ))
-    .into_response();
-    *res.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+    );
+    closing_error(StatusCode::PAYLOAD_TOO_LARGE, text)
+}
+
+/// The usual JSON error under `status`, closing the connection.
+fn closing_error(status: StatusCode, text: String) -> Response {
+    let mut res = ApiError::BadRequest(text).into_response();
+    *res.status_mut() = status;
     closing(res)
 }
 
-/// The rest of the body is never read: the connection cannot carry another request,
-/// and the client is told so instead of finding out on its next request.
+/// The rest of the body is never read: the client is told the connection ends.
 fn closing(mut res: Response) -> Response {
     res.headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
     res
 }
 
-/// Whether the request carries a body: announced by `Content-Length` (not 0) or
-/// `Transfer-Encoding`.
+/// Whether the request announces a body (`Content-Length` not 0, or `Transfer-Encoding`).
 fn has_body(req: &Request) -> bool {
     let headers = req.headers();
     headers.contains_key(header::TRANSFER_ENCODING)
@@ -68,16 +59,14 @@ fn has_body(req: &Request) -> bool {
             .is_some_and(|v| v.as_bytes().trim_ascii() != b"0")
 }
 
-/// Decides the caller's access on the head, then reads the whole body under the route's
-/// limit and the header deadline, and hands the request on with the body in memory.
+/// Decides access on the head, then reads the body under the route's limit and deadline.
 pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let level = access::level_of(req.uri().path());
     let peer = req.extensions().get::<Peer>().copied();
     if let Some(refused) = access::early_refusal(level, peer, req.uri().path(), &state) {
         return closing(refused);
     }
-    // An announced size over the route's limit is refused first, as in 1.0.0 (no session
-    // is needed to be told a body is too large); either way no body byte is read.
+    // An announced size over the limit is refused first (no session needed to be told).
     let limit = limit_for(level);
     let announced = req
         .headers()
@@ -102,28 +91,18 @@ pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next)
             return ApiError::BadRequest("Corps de requête interrompu".into()).into_response()
         }
         Err(_) => {
-            let mut res = ApiError::BadRequest(format!(
-                "Corps de requête trop lent: pas reçu en entier en {} s",
-                deadline.as_secs()
-            ))
-            .into_response();
-            *res.status_mut() = StatusCode::REQUEST_TIMEOUT;
-            return closing(res);
+            let secs = deadline.as_secs();
+            let text = format!("Corps de requête trop lent: pas reçu en entier en {secs} s");
+            return closing_error(StatusCode::REQUEST_TIMEOUT, text);
         }
     };
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
 }
 
-/// `to_bytes` reports an exceeded limit as an error whose source chain holds
-/// `http_body_util::LengthLimitError`: found by its type, not by its text.
+/// An exceeded limit: `LengthLimitError` in the error's source chain (found by type).
 fn is_length_error(e: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = source {
-        if err.is::<http_body_util::LengthLimitError>() {
-            return true;
-        }
-        source = err.source();
-    }
-    false
+    let first: &(dyn std::error::Error + 'static) = e;
+    std::iter::successors(Some(first), |err| err.source())
+        .any(|err| err.is::<http_body_util::LengthLimitError>())
 }

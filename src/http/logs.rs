@@ -1,12 +1,8 @@
-//! `/logs`: download (network level, as the original), list, tail and purge
-//! (authenticated) of the operations log.
-//!
-//! File names are never taken from the request: a day is parsed as a date and the
-//! name is built from it (`crate::logs::LogFiles::dated`), and any parameter not
-//! listed is refused with 400, so nothing outside the logs folder can be read.
-//!
-//! Owns these routes and their answer types, which the OpenAPI document uses as is.
-//! The files are [`crate::logs`]'s; must not import `app`, `cli` or other routes.
+//! `/logs`: download (network level, as the original), list, tail and purge (admin) of the
+//! operations log. File names never come from the request: a day is parsed as a date and
+//! the name built from it, and an unlisted parameter is a 400.
+//! Owns these routes and their answer types; the files are [`crate::logs`]'s. Must not
+//! import `app`, `cli` or other routes.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -70,29 +66,21 @@ pub struct LogPurge {
 const FLUSH_WAIT: Duration = Duration::from_millis(500);
 const MAX_TAIL: usize = 1000;
 
-/// The query parameters, refused with 400 when one is not in `accepted`, repeated,
-/// or not valid.
+/// The query parameters; 400 for one not in `accepted`, repeated, or unreadable.
 fn params(uri: &Uri, accepted: &[&str]) -> Result<HashMap<String, String>, ApiError> {
-    let listed = || {
-        if accepted.is_empty() {
-            "aucun".to_string()
-        } else {
-            accepted.join(", ")
-        }
+    let listed = match accepted {
+        [] => "aucun".to_string(),
+        _ => accepted.join(", "),
     };
     let pairs = Query::<Vec<(String, String)>>::try_from_uri(uri)
-        .map_err(|_| {
-            ApiError::BadRequest(format!("Paramètres illisibles (acceptés: {})", listed()))
-        })?
+        .map_err(|_| ApiError::BadRequest(format!("Paramètres illisibles (acceptés: {listed})")))?
         .0;
     let mut out = HashMap::new();
     for (key, value) in pairs {
         if !accepted.contains(&key.as_str()) {
-            return Err(ApiError::BadRequest(format!(
-                "Paramètre {:?} non accepté (acceptés: {})",
-                crate::logs::escape(&key),
-                listed()
-            )));
+            let key = crate::logs::escape(&key);
+            let text = format!("Paramètre {key:?} non accepté (acceptés: {listed})");
+            return Err(ApiError::BadRequest(text));
         }
         if out.insert(key.clone(), value).is_some() {
             return Err(ApiError::BadRequest(format!("Paramètre {key} répété")));
@@ -101,8 +89,7 @@ fn params(uri: &Uri, accepted: &[&str]) -> Result<HashMap<String, String>, ApiEr
     Ok(out)
 }
 
-/// The day a download asks for (`None`: the current log), read from the request's
-/// query exactly as `GET /logs` reads it. Public for the fuzz target (`fuzz/`): the
+/// The day a download asks for (`None`: the current log). Public for the fuzz target: the
 /// only place where a caller's text comes near a file name.
 pub fn requested_day(uri: &Uri) -> Result<Option<chrono::NaiveDate>, ApiError> {
     match params(uri, &["date"])?.get("date") {
@@ -116,7 +103,6 @@ pub fn requested_day(uri: &Uri) -> Result<Option<chrono::NaiveDate>, ApiError> {
     }
 }
 
-/// `GET /logs`: the current log; `GET /logs?date=YYYY-MM-DD`: the log of that day.
 #[utoipa::path(
     get,
     path = "/logs",
@@ -160,31 +146,19 @@ pub(super) async fn download(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Body::empty(), 0),
         Err(e) => return Err(anyhow::Error::from(e).context("lecture du journal").into()),
     };
-    tracing::info!(
-        op = "logs.download",
-        outcome = "ok",
-        peer = %peer.label(),
-        "journal {name} téléchargé ({size} octets)"
-    );
+    op!(info, "logs.download", "ok"; peer = %peer.label(),
+        "journal {name} téléchargé ({size} octets)");
     let disposition = format!("attachment; filename=\"{}\"", attachment_name(&name));
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/plain; charset=utf-8".to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        body,
-    )
-        .into_response())
+    let headers = [
+        (header::CONTENT_TYPE, "text/plain; charset=utf-8".into()),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CACHE_CONTROL, "no-store".to_string()),
+    ];
+    Ok((headers, body).into_response())
 }
 
-/// The first `size` bytes of `file` (its length when opened: the current log keeps
-/// growing), streamed in 64 KiB chunks. A whole day's log is never held in memory, however
-/// many downloads run at once (the soak test found memory growing with the log size),
-/// and reading stops when the client goes away (the body, and so the reader, is dropped).
+/// The first `size` bytes of `file` (the current log keeps growing), streamed in 64 KiB
+/// chunks: a day's log is never held in memory, and reading stops when the client goes.
 fn stream_file(file: tokio::fs::File, size: u64) -> Body {
     use tokio::io::AsyncReadExt;
     Body::from_stream(tokio_util::io::ReaderStream::with_capacity(
@@ -193,21 +167,18 @@ fn stream_file(file: tokio::fs::File, size: u64) -> Body {
     ))
 }
 
-/// The file name as sent in `Content-Disposition`: only characters that need no
-/// quoting (the configured name is already a bare file name).
+/// The file name as sent in `Content-Disposition`: only characters that need no quoting.
 fn attachment_name(name: &str) -> String {
     let safe: String = name
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
         .collect();
     if safe.is_empty() {
-        "cashdrawer.log".to_string()
-    } else {
-        safe
+        return "cashdrawer.log".to_string();
     }
+    safe
 }
 
-/// `GET /logs/list`: the current file and every rotated day, newest first.
 #[utoipa::path(
     get,
     path = "/logs/list",
@@ -226,28 +197,23 @@ pub(super) async fn list(
 ) -> Result<Json<LogList>, ApiError> {
     params(&uri, &[])?;
     let files = state.log_files();
-    let current = files.current_file().map_err(anyhow::Error::from)?;
-    let mut rotated = files.rotated().map_err(anyhow::Error::from)?;
-    rotated.reverse();
-    let entry = |f: LogFile, date: Option<chrono::NaiveDate>, current| LogFileEntry {
+    let mut current = files.current_file().map_err(anyhow::Error::from)?;
+    let rotated = files.rotated().map_err(anyhow::Error::from)?;
+    current.date = Some(state.log().today());
+    let entry = |f: LogFile, current| LogFileEntry {
         name: f.name,
-        date: date.map(|d| d.to_string()),
+        date: f.date.map(|d| d.to_string()),
         size: f.size,
         current,
     };
-    let mut out = vec![entry(current, Some(state.log().today()), true)];
-    out.extend(rotated.into_iter().map(|f| {
-        let date = f.date;
-        entry(f, date, false)
-    }));
+    let mut out = vec![entry(current, true)];
+    out.extend(rotated.into_iter().rev().map(|f| entry(f, false)));
     Ok(Json(LogList {
         status: "success",
         files: out,
     }))
 }
 
-/// `GET /logs/tail?lines=N&level=...` (admin): the last N lines (1 to 1000, default
-/// 100) at that level or more severe (error, warn, info, debug; default info).
 #[utoipa::path(
     get,
     path = "/logs/tail",
@@ -265,12 +231,12 @@ pub(super) async fn list(
         AdminRefusal,
     )
 )]
-pub(super) async fn tail(State(state): State<AppState>, _: AdminSession, uri: Uri) -> Response {
-    tail_lines(&state, &uri).await.into_response()
-}
-
-async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Json<LogTail>, ApiError> {
-    let params = params(uri, &["lines", "level"])?;
+pub(super) async fn tail(
+    State(state): State<AppState>,
+    _: AdminSession,
+    uri: Uri,
+) -> Result<Json<LogTail>, ApiError> {
+    let params = params(&uri, &["lines", "level"])?;
     let count = match params.get("lines") {
         None => 100,
         Some(v) => v
@@ -281,11 +247,8 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Json<LogTail>, ApiErr
                 ApiError::BadRequest(format!("lines: un nombre de 1 à {MAX_TAIL} est attendu"))
             })?,
     };
-    let level = match params
-        .get("level")
-        .map(|v| v.to_ascii_lowercase())
-        .as_deref()
-    {
+    let level = params.get("level").map(|v| v.to_ascii_lowercase());
+    let level = match level.as_deref() {
         None | Some("info") => tracing::Level::INFO,
         Some("error") => tracing::Level::ERROR,
         Some("warn") => tracing::Level::WARN,
@@ -310,10 +273,7 @@ async fn tail_lines(state: &AppState, uri: &Uri) -> Result<Json<LogTail>, ApiErr
     }))
 }
 
-/// `GET /logs/purge?csrf=...` (admin, as the original, plus the CSRF token) and `POST
-/// /logs/purge` with the form field `csrf` or `csrf_token`. On GET axum's `Form` reads
-/// the query, so one handler serves both: the token is the form's, the query's, or the
-/// `X-CSRF-Token` header's.
+/// On GET axum's `Form` reads the query, so one handler serves GET and POST.
 #[utoipa::path(
     method(get, post),
     path = "/logs/purge",
@@ -340,13 +300,9 @@ pub(super) async fn purge(
     uri: Uri,
     form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let from_query = Query::<Vec<(String, String)>>::try_from_uri(&uri)
-        .ok()
-        .and_then(|q| token_in(&q.0));
-    let token = form
-        .ok()
-        .and_then(|f| token_in(&f.0))
-        .or(from_query)
+    let query = Query::<Vec<(String, String)>>::try_from_uri(&uri);
+    let token = token_in(form.ok().map(|f| f.0))
+        .or_else(|| token_in(query.ok().map(|q| q.0)))
         .or_else(|| header_token(&headers));
     if check_csrf(&headers, Some(&session.csrf), token.as_deref()).is_err() {
         let text = "Jeton CSRF manquant ou invalide: rechargez la page d'administration";
@@ -362,11 +318,9 @@ pub(super) async fn purge(
 /// The CSRF token fields accepted: `csrf` (the admin page's forms) or `csrf_token`.
 const TOKEN_FIELDS: [&str; 2] = ["csrf", "csrf_token"];
 
-fn token_in(pairs: &[(String, String)]) -> Option<String> {
-    pairs
-        .iter()
-        .find(|(k, _)| TOKEN_FIELDS.contains(&k.as_str()))
-        .map(|(_, v)| v.clone())
+fn token_in(pairs: Option<Vec<(String, String)>>) -> Option<String> {
+    let mut pairs = pairs?.into_iter();
+    pairs.find_map(|(k, v)| TOKEN_FIELDS.contains(&k.as_str()).then_some(v))
 }
 
 async fn purge_files(state: &AppState, peer: &Peer) -> Result<Json<LogPurge>, ApiError> {
@@ -379,14 +333,9 @@ async fn purge_files(state: &AppState, peer: &Peer) -> Result<Json<LogPurge>, Ap
     .await
     .map_err(anyhow::Error::from)?
     .map_err(|e| anyhow::Error::from(e).context("purge des journaux"))?;
-    tracing::warn!(
-        op = "logs.purge",
-        outcome = "ok",
-        peer = %peer.label(),
+    op!(warn, "logs.purge", "ok"; peer = %peer.label(),
         "journaux purgés par admin depuis {}: {} fichier(s) supprimé(s), fichier courant vidé",
-        peer.ip(),
-        deleted.len()
-    );
+        peer.ip(), deleted.len());
     Ok(Json(LogPurge {
         status: "success",
         message: "Journaux purgés",

@@ -1,15 +1,7 @@
-//! HTTP: routes by capability, merged here under their access level, and the listener.
-//!
-//! Access levels (the spec's three):
-//! - local: loopback callers only (open the drawer, purges);
-//! - network: anyone allowed by `[server] allowed_networks` (status, logs download);
-//! - authenticated: an admin session (the config page).
-//!
-//! Around all of them, outermost first: the Host check (DNS rebinding, every route),
-//! CORS and `allowed_origins` ([`cors`]), the request log, the body limit.
-//!
-//! Layer 6: imports the layers below (services, printers, auth decisions, config,
-//! domain); never the `app` or `cli` layers, which start it.
+//! HTTP: routes by capability, merged here under their access level (local: loopback
+//! only; network: `[server] allowed_networks`; authenticated: an admin session), and the
+//! listener. Around them, outermost first: the Host check, CORS ([`cors`]), the request
+//! log, the body limit. Layer 6: never imports `app` or `cli`, which start it.
 
 pub mod access;
 pub mod admin;
@@ -23,13 +15,12 @@ pub mod limits;
 pub mod logs;
 pub mod metrics;
 pub(crate) mod odoo;
-mod request_log;
+pub mod request_log;
 pub mod server;
 mod status;
 pub mod tls;
 
 use axum::extract::Request;
-use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -37,9 +28,11 @@ use axum::Router;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use access::require_allowed_network;
+use host_check::require_known_host;
 
 pub fn router(state: AppState) -> Router {
-    // Every route that acts on the till (opens the drawer, deletes files): loopback only.
+    // The routes that act on the till (open the drawer, delete files): loopback only.
     let local = Router::new()
         .route("/open-cash-drawer", get(drawer::open_cash_drawer))
         .route("/invoice-printer/purge", get(invoices::purge))
@@ -57,10 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/docs", get(apidoc::docs_page))
         .route("/docs/assets/{file}", get(apidoc::docs_asset))
         .merge(metrics::router())
-        .route_layer(from_fn_with_state(
-            state.clone(),
-            access::require_allowed_network,
-        ));
+        .route_layer(from_fn_with_state(state.clone(), require_allowed_network));
     Router::new()
         .merge(local)
         .merge(network)
@@ -71,12 +61,8 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), limits::limit_body))
         .layer(from_fn(request_log::request_log))
         .layer(from_fn_with_state(state.clone(), cors::cors))
-        // Outermost: a request sent to a name that is not ours is a DNS rebinding,
-        // whatever the route (acting or reading) and whatever its Origin says.
-        .layer(from_fn_with_state(
-            state.clone(),
-            host_check::require_known_host,
-        ))
+        // Outermost: a request sent to a name not ours is a DNS rebinding, whatever the route.
+        .layer(from_fn_with_state(state.clone(), require_known_host))
         .with_state(state)
 }
 
@@ -89,12 +75,10 @@ async fn not_found(req: Request) -> Response {
 }
 
 async fn method_not_allowed(req: Request) -> Response {
-    let mut res = ApiError::MethodNotAllowed(format!(
+    ApiError::MethodNotAllowed(format!(
         "Méthode {} non acceptée sur {}",
         req.method(),
         crate::logs::escape(req.uri().path())
     ))
-    .into_response();
-    *res.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-    res
+    .into_response()
 }

@@ -1,20 +1,17 @@
-//! Stock Odoo POS routes: Epson ePOS-Print (`/cgi-bin/epos/service.cgi`) and the IoT
-//! box `hw_proxy` routes. Both print and open the drawer, so each protocol is local
-//! only unless the caller is in its own allowed networks (`[odoo] epos_allowed_networks`,
-//! `iot_allowed_networks`), and answers 404 when switched off (`[odoo] epos`, `iot`).
-//!
-//! Owns these routes and the JSON-RPC shapes of the IoT box ([`JsonRpcCall`],
-//! [`JsonRpcAnswer`]), which the OpenAPI document uses as is. The protocols themselves
-//! are [`crate::odoo`]'s; must not import `app`, `cli` or other routes.
+//! Stock Odoo POS routes: Epson ePOS-Print (`/cgi-bin/epos/service.cgi`) and the IoT box
+//! `hw_proxy` routes, local only unless `[odoo] epos_allowed_networks`/`iot_allowed_networks`
+//! allow the caller, 404 when switched off (`[odoo] epos`, `iot`).
+//! Owns these routes and the IoT box's JSON-RPC shapes; the protocols are [`crate::odoo`]'s.
+//! Must not import `app`, `cli` or other routes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::header;
-use axum::middleware::{from_fn_with_state, Next};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
@@ -24,7 +21,7 @@ use utoipa::{IntoResponses, ToSchema};
 
 use super::apidoc::{EposRefusal, IotRefusal};
 use crate::error::ApiError;
-use crate::http::access::Peer;
+use crate::http::access::{require_epos, require_iot, Peer};
 use crate::odoo::epos::{self, Options};
 use crate::odoo::epos_answer::{asb, envelope, EposCode};
 use crate::odoo::iot::{self, Action};
@@ -34,14 +31,14 @@ use crate::state::AppState;
 /// Receipts are pictures: a long ticket at 576 dots is a few hundred KB of base64.
 const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
-/// How long `/hw_proxy/status_json` waits for the printer (Odoo's own limit is 2.5 s).
+/// How long `/hw_proxy/status_json` waits for the printer (Odoo gives up at 2.5 s).
 const STATUS_WAIT: std::time::Duration = std::time::Duration::from_millis(1500);
 
 pub fn router(state: AppState) -> Router<AppState> {
     let epos = Router::new()
         .route("/cgi-bin/epos/service.cgi", post(epos_print))
         .route("/{name}/cgi-bin/epos/service.cgi", post(epos_print_named))
-        .route_layer(from_fn_with_state(state.clone(), epos_access));
+        .route_layer(from_fn_with_state(state.clone(), require_epos));
     let iot = Router::new()
         .route("/hw_proxy/hello", get(hello).post(hello))
         .route("/hw_proxy/handshake", get(handshake).post(handshake))
@@ -51,44 +48,17 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/hw_proxy/open_cashbox",
             get(open_cashbox).post(open_cashbox),
         )
-        .route_layer(from_fn_with_state(state, iot_access));
+        .route_layer(from_fn_with_state(state, require_iot));
     Router::new()
         .merge(epos)
         .merge(iot)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
-async fn epos_access(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let config = state.config();
-    let (on, nets) = (config.odoo.epos, &config.odoo.epos_allowed_networks);
-    guard("epos", on, nets, req, next).await
-}
-
-async fn iot_access(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let config = state.config();
-    let (on, nets) = (config.odoo.iot, &config.odoo.iot_allowed_networks);
-    guard("iot", on, nets, req, next).await
-}
-
-async fn guard(
-    protocol: &str,
-    enabled: bool,
-    nets: &[crate::domain::IpNet],
-    req: Request,
-    next: Next,
-) -> Response {
-    let peer = req.extensions().get::<Peer>().copied();
-    match crate::http::access::protocol_refusal(protocol, enabled, nets, peer, req.uri().path()) {
-        Some(refused) => refused,
-        None => next.run(req).await,
-    }
-}
-
 fn xml(body: String) -> Response {
     ([(header::CONTENT_TYPE, "text/xml; charset=utf-8")], body).into_response()
 }
 
-/// One ePOS-Print request: always 200 with an Epson answer envelope, as a printer does.
 #[utoipa::path(
     post,
     path = "/cgi-bin/epos/service.cgi",
@@ -116,9 +86,7 @@ async fn epos_print(
     serve_epos(&state, &peer, &query, body, label, printer).await
 }
 
-/// The ePOS path of a named printer: `/<name>/cgi-bin/epos/service.cgi` gives `<name>`
-/// (one path segment, any text: whether a printer has that name is the handler's
-/// question). Used by the access level and CORS, which see the path only.
+/// `<name>` of `/<name>/cgi-bin/epos/service.cgi` (one segment, any text).
 pub fn named_epos_path(path: &str) -> Option<&str> {
     let name = path
         .strip_suffix("/cgi-bin/epos/service.cgi")?
@@ -126,23 +94,17 @@ pub fn named_epos_path(path: &str) -> Option<&str> {
     (!name.is_empty() && !name.contains('/')).then_some(name)
 }
 
-/// Whether the body of an ePOS request to `path` will be read: not for a named printer
-/// that does not exist (404 from the head alone).
+/// Whether the body of an ePOS request to `path` will be read: not for an unknown printer.
 pub fn epos_body_wanted(state: &AppState, path: &str) -> bool {
-    match named_epos_path(path) {
-        None => true,
-        Some(raw) => {
-            // As axum's `Path` gives it: percent-decoded, lossy.
-            let name = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
-            state.config().printers.get(&name).is_some()
-        }
-    }
+    named_epos_path(path).is_none_or(|raw| {
+        // As axum's `Path` gives it: percent-decoded, lossy.
+        let name = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+        state.config().printers.get(&name).is_some()
+    })
 }
 
-/// An ePOS request for a `[printers]` printer (kitchen, bar): the same protocol and
-/// access rules as the default route, on that printer's own queue. Odoo builds the URL
-/// from the printer's "Epson Printer IP" field: `127.0.0.1:22548/kitchen` gives
-/// `http(s)://127.0.0.1:22548/kitchen/cgi-bin/epos/service.cgi?devid=local_printer`.
+/// An ePOS request for a `[printers]` printer, on its own queue; Odoo's "Epson Printer IP"
+/// `127.0.0.1:22548/kitchen` gives `/kitchen/cgi-bin/epos/service.cgi`.
 #[utoipa::path(
     post,
     path = "/{name}/cgi-bin/epos/service.cgi",
@@ -168,17 +130,14 @@ async fn epos_print_named(
     body: Bytes,
 ) -> Response {
     let Some(printer) = state.named_printer(&name) else {
-        let shown: String = name.chars().take(64).collect();
+        let shown = crate::logs::escape(&name.chars().take(64).collect::<String>());
         let known = state.config().printers.names_text();
-        tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.label(),
-            "imprimante {:?} inconnue (imprimantes de [printers]: {known})", crate::logs::escape(&shown));
-        let port = state
-            .listener_control()
-            .current()
-            .map_or(state.config().server.port, |a| a.port());
+        op!(warn, "odoo.epos", "error"; peer = %peer.label(),
+            "imprimante {shown:?} inconnue (imprimantes de [printers]: {known})");
+        let listening = state.listener_control().current();
+        let port = listening.map_or(state.config().server.port, |a| a.port());
         return ApiError::NotFound(format!(
-            "Imprimante {:?} inconnue; imprimantes de [printers]: {known} (l'adresse ePOS est 127.0.0.1:{port}/<nom>)",
-            crate::logs::escape(&shown)
+            "Imprimante {shown:?} inconnue; imprimantes de [printers]: {known} (l'adresse ePOS est 127.0.0.1:{port}/<nom>)"
         ))
         .into_response();
     };
@@ -197,8 +156,9 @@ async fn serve_epos(
     let started = Instant::now();
     let devid = query.get("devid").map(String::as_str).unwrap_or("");
     if devid != "local_printer" {
-        tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.label(), printer = label,
-            "devid {:?} inconnu (seul local_printer existe)", crate::logs::escape(devid));
+        let devid = crate::logs::escape(devid);
+        op!(warn, "odoo.epos", "error"; peer = %peer.label(), printer = label,
+            "devid {devid:?} inconnu (seul local_printer existe)");
         return xml(envelope(Some(EposCode::DeviceNotFound), 0));
     }
     let config = state.config();
@@ -206,9 +166,7 @@ async fn serve_epos(
         paper_width: config.odoo.paper_width as usize,
         drawer_command: config.cashdrawer.command.bytes().to_vec(),
     };
-    // Parsing and rasterising cost CPU in proportion to the pictures: done on the
-    // blocking pool, one request at a time, so the async workers (and the till's own
-    // drawer requests) are never held by them.
+    // Rasterising: on the blocking pool, one at a time, so drawer requests never wait on it.
     let Ok(permit) = state.raster_permit().await else {
         return xml(envelope(Some(EposCode::Timeout), 0));
     };
@@ -218,13 +176,12 @@ async fn serve_epos(
     })
     .await
     .unwrap_or_else(|e| Err(epos::SchemaError(format!("rendu interrompu: {e}"))));
-    // The turn is for rendering only, not for waiting on the printer.
-    drop(permit);
+    drop(permit); // for rendering only, not for waiting on the printer
     let job = match encoded {
         Ok(job) => job,
         Err(e) => {
-            tracing::warn!(op = "odoo.epos", outcome = "error", peer = %peer.label(), printer = label, "{}",
-                crate::logs::escape(&e.to_string()));
+            let e = crate::logs::escape(&e.to_string());
+            op!(warn, "odoo.epos", "error"; peer = %peer.label(), printer = label, "{e}");
             return xml(envelope(Some(EposCode::SchemaError), 0));
         }
     };
@@ -234,57 +191,45 @@ async fn serve_epos(
         (false, 0) => "commande",
         (false, _) => "tiroir",
     };
-    let result = state
-        .metrics()
-        .epos(
-            job.prints,
-            job.pulses > 0,
-            printer.target(),
-            job.bytes.len(),
-            async {
-                if !job.prints && job.pulses > 0 {
-                    let policy = config.cashdrawer.offline_kick;
-                    crate::drawer::kick(&printer, job.bytes.clone(), policy)
-                        .await
-                        .map(|k| (k.outcome, k.warning))
-                } else {
-                    run(&printer, job.bytes.clone(), job.prints)
-                        .await
-                        .map(|o| (o, None))
-                }
-            },
-        )
-        .await;
+    let (bytes, kicks) = (job.bytes.len(), job.pulses > 0);
+    let send = async {
+        if !job.prints && kicks {
+            let policy = config.cashdrawer.offline_kick;
+            let kicked = crate::drawer::kick(&printer, job.bytes.clone(), policy).await;
+            kicked.map(|k| (k.outcome, k.warning))
+        } else {
+            let sent = run(&printer, job.bytes.clone(), job.prints).await;
+            sent.map(|o| (o, None))
+        }
+    };
+    let metrics = state.metrics();
+    let result = metrics.epos(job.prints, kicks, printer.target(), bytes, send);
+    let result = result.await;
     let ms = started.elapsed().as_millis() as u64;
+    let peer = peer.label();
     match result {
         Ok((outcome, warning)) => {
             match warning {
-                None => tracing::info!(op = "odoo.epos", outcome = "ok", ms, peer = %peer.label(),
-                    printer = label, bytes = job.bytes.len(), "ePOS {what}: {} octets envoyés", job.bytes.len()),
-                Some(w) => {
-                    tracing::warn!(op = "odoo.epos", outcome = "warning", ms, peer = %peer.label(),
-                    printer = label, "ePOS {what}: tiroir ouvert, mais {w}")
-                }
+                None => op!(info, "odoo.epos", "ok"; ms, peer = %peer, printer = label, bytes,
+                    "ePOS {what}: {bytes} octets envoyés"),
+                Some(w) => op!(warn, "odoo.epos", "warning"; ms, peer = %peer, printer = label,
+                    "ePOS {what}: tiroir ouvert, mais {w}"),
             }
             // The ASB bits carry the printer's problem (paper end, cover open) to Odoo.
             xml(envelope(None, asb(outcome.status.as_ref(), true, true)))
         }
         Err(e) => {
             let code = EposCode::for_error(&e);
-            tracing::error!(op = "odoo.epos", outcome = "error", ms, peer = %peer.label(),
-                printer = label, bytes = job.bytes.len(), "ePOS {what}: {} ({e})", code.as_str());
-            let answered = e.status.is_some();
-            xml(envelope(
-                Some(code),
-                asb(e.status.as_ref(), false, answered),
-            ))
+            op!(error, "odoo.epos", "error"; ms, peer = %peer, printer = label, bytes,
+                "ePOS {what}: {} ({e})", code.as_str());
+            let status = asb(e.status.as_ref(), false, e.status.is_some());
+            xml(envelope(Some(code), status))
         }
     }
 }
 
-/// Sends a job to the drawer printer. A job that prints is preceded by a status query:
-/// a printer without paper refuses it up front, instead of keeping it to print later
-/// while the POS, told it failed, prints it again.
+/// Sends a job, a printing one after a status query: a printer without paper refuses it
+/// now, not later, when the POS, told it failed, has printed it again.
 async fn run(printer: &Printer, job: Vec<u8>, prints: bool) -> Result<Outcome, PrinterError> {
     if prints {
         printer.query_status().await?;
@@ -306,8 +251,8 @@ pub struct JsonRpcCall {
 }
 
 impl JsonRpcCall {
-    /// Never fails: the IoT box answers whatever the body. The parsed object is moved,
-    /// not cloned: `params` holds a receipt's hundreds of kilobytes of base64.
+    /// Never fails: the IoT box answers whatever the body. Moved, not cloned: `params`
+    /// holds a receipt's base64.
     fn read(body: &Bytes) -> JsonRpcCall {
         match serde_json::from_slice(body) {
             Ok(object @ Value::Object(_)) => serde_json::from_value(object).unwrap_or_default(),
@@ -315,8 +260,7 @@ impl JsonRpcCall {
         }
     }
 
-    /// The JSON-RPC 2.0 answer to this call, as Odoo's `rpc()` expects (`result` is
-    /// what it returns).
+    /// The JSON-RPC 2.0 answer to this call (`result` is what Odoo's `rpc()` returns).
     fn answer(self, result: Value) -> Json<JsonRpcAnswer> {
         Json(JsonRpcAnswer {
             jsonrpc: "2.0",
@@ -325,7 +269,6 @@ impl JsonRpcCall {
         })
     }
 
-    /// The answer of an action: whether it was done (the reason is in the log).
     fn done(self, done: bool) -> RpcDone {
         RpcDone(self.answer(json!(done)).0)
     }
@@ -387,9 +330,8 @@ async fn handshake(body: Bytes) -> Json<JsonRpcAnswer> {
     JsonRpcCall::read(&body).answer(json!(true))
 }
 
-/// The POS polls this every 5 s and gives up after 2.5 s. The printer is asked live; if
-/// it is busy (a long receipt) the last known state is given instead. The query runs in
-/// its own task, never cancelled halfway, so the printer's queue stays whole.
+/// The query runs in its own task, never cancelled halfway, so the printer's queue stays
+/// whole.
 #[utoipa::path(
     method(get, post),
     path = "/hw_proxy/status_json",
@@ -406,24 +348,19 @@ async fn handshake(body: Bytes) -> Json<JsonRpcAnswer> {
 async fn status_json(State(state): State<AppState>, body: Bytes) -> Json<JsonRpcAnswer> {
     let call = JsonRpcCall::read(&body);
     let printer = state.drawer_printer();
-    let live = tokio::spawn({
-        let printer = printer.clone();
-        async move { printer.query_status().await }
-    });
+    let asked = printer.clone();
+    let live = tokio::spawn(async move { asked.query_status().await });
     let status = match tokio::time::timeout(STATUS_WAIT, live).await {
         Ok(Ok(Ok(s))) => Ok(s),
         Ok(Ok(Err(e))) if e.status.is_some() => Ok(e.status),
         // A full queue says nothing new about the printer: the last known state below.
         Ok(Ok(Err(e))) if e.kind != crate::printer::PrinterErrorKind::Busy => Err(e.to_string()),
-        _ => {
-            let health = printer.health();
-            match health.reachable {
-                Some(true) => Ok(health.status),
-                _ => Err(health
-                    .last_error
-                    .unwrap_or_else(|| "l'imprimante ne répond pas".to_string())),
-            }
-        }
+        _ => match printer.health() {
+            health if health.reachable == Some(true) => Ok(health.status),
+            health => Err(health
+                .last_error
+                .unwrap_or_else(|| "l'imprimante ne répond pas".to_string())),
+        },
     };
     call.answer(json!({"printer": iot::printer_status(status)}))
 }
@@ -447,8 +384,9 @@ async fn printer_action(
         Action::Cashbox => kick(&state, &peer).await,
         Action::PrintReceipt(receipt) => print_receipt(&state, &peer, receipt).await,
         Action::Unknown(other) => {
-            tracing::warn!(op = "odoo.iot", outcome = "ignored", peer = %peer.label(),
-                "action IoT {:?} non prise en charge", crate::logs::escape(&other));
+            let other = crate::logs::escape(&other);
+            op!(warn, "odoo.iot", "ignored"; peer = %peer.label(),
+                "action IoT {other:?} non prise en charge");
             false
         }
     };
@@ -474,28 +412,19 @@ async fn open_cashbox(
 }
 
 async fn kick(state: &AppState, peer: &Peer) -> bool {
-    match state
-        .metrics()
-        .kick(
-            crate::metrics::Route::HwProxy,
-            crate::drawer::open(&state.drawer_printer(), &state.config().cashdrawer),
-        )
-        .await
-    {
+    let peer = peer.label();
+    match super::drawer::kick(state, crate::metrics::Route::HwProxy).await {
         Ok(k) => {
             let ms = k.outcome.elapsed.as_millis() as u64;
             match k.warning {
-                None => tracing::info!(op = "odoo.iot", outcome = "ok", ms, peer = %peer.label(),
-                    "IoT: tiroir-caisse ouvert"),
-                Some(w) => {
-                    tracing::warn!(op = "odoo.iot", outcome = "warning", ms, peer = %peer.label(),
-                    "IoT: tiroir-caisse ouvert, mais {w}")
-                }
+                None => op!(info, "odoo.iot", "ok"; ms, peer = %peer, "IoT: tiroir-caisse ouvert"),
+                Some(w) => op!(warn, "odoo.iot", "warning"; ms, peer = %peer,
+                    "IoT: tiroir-caisse ouvert, mais {w}"),
             }
             true
         }
         Err(e) => {
-            tracing::error!(op = "odoo.iot", outcome = "error", peer = %peer.label(),
+            op!(error, "odoo.iot", "error"; peer = %peer,
                 "IoT: échec de l'ouverture du tiroir: {e}");
             false
         }
@@ -505,9 +434,9 @@ async fn kick(state: &AppState, peer: &Peer) -> bool {
 async fn print_receipt(state: &AppState, peer: &Peer, receipt: String) -> bool {
     let started = Instant::now();
     let paper = state.config().odoo.paper_width as usize;
+    let peer = peer.label();
     let Ok(permit) = state.raster_permit().await else {
-        tracing::warn!(op = "odoo.iot", outcome = "busy", peer = %peer.label(),
-            "IoT: rendu d'images occupé, ticket refusé");
+        op!(warn, "odoo.iot", "busy"; peer = %peer, "IoT: rendu d'images occupé, ticket refusé");
         return false;
     };
     let job = tokio::task::spawn_blocking(move || {
@@ -521,37 +450,28 @@ async fn print_receipt(state: &AppState, peer: &Peer, receipt: String) -> bool {
     let (job, (w, h)) = match job {
         Ok(Ok(j)) => j,
         Ok(Err(e)) => {
-            tracing::warn!(op = "odoo.iot", outcome = "error", peer = %peer.label(), "IoT: {e}");
+            op!(warn, "odoo.iot", "error"; peer = %peer, "IoT: {e}");
             return false;
         }
         Err(e) => {
-            tracing::error!(
-                op = "odoo.iot",
-                outcome = "error",
-                "IoT: conversion interrompue: {e}"
-            );
+            op!(error, "odoo.iot", "error"; "IoT: conversion interrompue: {e}");
             return false;
         }
     };
     let size = job.len();
-    let result = state
-        .metrics()
-        .print(
-            crate::metrics::Route::HwProxy,
-            &state.config().printer.target,
-            size,
-            run(&state.drawer_printer(), job, true),
-        )
-        .await;
+    let (config, printer) = (state.config(), state.drawer_printer());
+    let (route, target) = (crate::metrics::Route::HwProxy, &config.printer.target);
+    let sent = run(&printer, job, true);
+    let result = state.metrics().print(route, target, size, sent).await;
     let ms = started.elapsed().as_millis() as u64;
     match result {
         Ok(_) => {
-            tracing::info!(op = "odoo.iot", outcome = "ok", ms, peer = %peer.label(), bytes = size,
+            op!(info, "odoo.iot", "ok"; ms, peer = %peer, bytes = size,
                 "IoT: ticket {w}x{h} imprimé ({size} octets)");
             true
         }
         Err(e) => {
-            tracing::error!(op = "odoo.iot", outcome = "error", ms, peer = %peer.label(), bytes = size,
+            op!(error, "odoo.iot", "error"; ms, peer = %peer, bytes = size,
                 "IoT: ticket {w}x{h} non imprimé: {e}");
             false
         }

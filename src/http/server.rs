@@ -1,19 +1,11 @@
-//! The listener: accepts TCP connections, tells each request who the peer is, and
-//! serves HTTP/1.1 with bounded header size and header read time (slow clients cannot
-//! hold the service). The first byte of each connection is looked at so that HTTPS can
-//! share the port (0x16 starts a TLS handshake).
-//!
-//! Open connections are capped, in total, for the network as a whole and per remote
-//! address, with slots only loopback callers may take ([`ConnectionCaps`]): a LAN host holding a thousand idle
-//! or slow connections cannot keep the till's own browser out, nor make the service
-//! run out of file descriptors. A connection over a cap is closed as soon as it is
-//! accepted. An idle keep-alive connection is closed after `[server] header_timeout_s`
-//! (hyper's header read timeout also runs while waiting for the next request).
-//!
+//! The listener: accepts TCP connections, tells each request who the peer is, serves
+//! HTTP/1.1 with bounded header size and read time, and hands connections whose first byte
+//! is 0x16 (a TLS handshake) to TLS, so HTTPS shares the port. Open connections are capped
+//! ([`ConnectionCaps`]), with slots only loopback may take: a LAN host cannot keep the
+//! till's browser out nor exhaust the descriptors.
 //! Owns the accept loop and the connection caps; must not import routes, `app` or `cli`.
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
@@ -34,8 +26,7 @@ use super::access::{is_loopback, Peer, Scheme};
 /// Caps on open connections (accepted and not yet closed, TLS handshakes included).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionCaps {
-    /// All callers together, loopback included: bounded by the descriptors the process
-    /// may open ([`ConnectionCaps::within`]).
+    /// All callers together, loopback included ([`ConnectionCaps::within`] the descriptors).
     pub total: usize,
     /// All non-loopback callers together.
     pub network: usize,
@@ -45,8 +36,7 @@ pub struct ConnectionCaps {
     pub loopback_reserved: usize,
 }
 
-/// Descriptors kept out of the connection caps: listener, log files, printer sockets,
-/// invoice files, the runtime's own.
+/// Descriptors kept out of the caps: listener, log and invoice files, printer sockets.
 const SPARE_DESCRIPTORS: u64 = 128;
 
 impl Default for ConnectionCaps {
@@ -61,9 +51,7 @@ impl Default for ConnectionCaps {
 }
 
 impl ConnectionCaps {
-    /// The caps shrunk, if need be, to stay below `open_files` descriptors (the
-    /// process's `RLIMIT_NOFILE`): a quarter of the total at most for loopback, and the
-    /// network never more than what is left.
+    /// The caps shrunk below `open_files` descriptors (`RLIMIT_NOFILE`).
     pub fn within(self, open_files: u64) -> ConnectionCaps {
         let room = open_files.saturating_sub(SPARE_DESCRIPTORS).max(8);
         let total = self.total.min(usize::try_from(room).unwrap_or(usize::MAX));
@@ -79,12 +67,11 @@ impl ConnectionCaps {
 }
 
 /// How often, at most, a refused address is logged (with the count refused meanwhile).
-const REFUSAL_LOG_INTERVAL: Duration = Duration::from_secs(60);
+pub const REFUSAL_LOG_INTERVAL: Duration = Duration::from_secs(60);
 /// Refused addresses remembered for the log's sake; past that the memory is reset.
 const MAX_REMEMBERED_REFUSALS: usize = 4096;
 
-/// The open connections of a run, by remote address; shared by every listener of the
-/// run (they outlive listener restarts, so the count must too).
+/// The open connections of a run, by address, shared by its listeners (across restarts).
 #[derive(Debug)]
 pub struct Connections {
     caps: ConnectionCaps,
@@ -104,8 +91,7 @@ struct OpenConnections {
 /// Why a connection was not admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CapReached {
-    /// Every slot taken (for a LAN caller: the network's share, or every slot but
-    /// loopback's).
+    /// Every slot taken (for a LAN caller: the network's share, or all but loopback's).
     Total(usize),
     /// This address holds its share.
     PerAddress(usize),
@@ -144,7 +130,6 @@ impl Connections {
         })
     }
 
-    /// Connections open now.
     pub fn open(&self) -> usize {
         self.lock().total
     }
@@ -154,15 +139,12 @@ impl Connections {
         self.open.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Takes a slot for a connection from `ip`, or says which cap it hit. Loopback
-    /// callers have no per-address cap (every tab of the till's browser is 127.0.0.1)
-    /// and may use the reserved slots.
+    /// Takes a slot for `ip`, or says which cap it hit; loopback has no per-address cap.
     pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, CapReached> {
         self.admit_as(ip, is_loopback(ip))
     }
 
-    /// [`Connections::admit`] for a caller already classified: `local` (loopback or a
-    /// self-connection, [`Peer::is_local`]) takes the till's slots.
+    /// [`Connections::admit`] for a caller already classified ([`Peer::is_local`]).
     pub fn admit_as(self: &Arc<Self>, ip: IpAddr, local: bool) -> Result<Slot, CapReached> {
         let ip = ip.to_canonical();
         let caps = self.caps;
@@ -193,19 +175,17 @@ impl Connections {
         })
     }
 
-    /// Counts a refusal of `ip`; returns how many were refused since its last log line
-    /// when a line is due now (once per address per [`REFUSAL_LOG_INTERVAL`]), so a
-    /// flood writes a line a minute, not a line a connection.
-    fn refusal_to_log(&self, ip: IpAddr, now: Instant) -> Option<u64> {
+    /// Counts a refusal; when a line is due, how many since the last ([`REFUSAL_LOG_INTERVAL`]).
+    pub fn refusal_to_log(&self, ip: IpAddr, now: Instant) -> Option<u64> {
         let mut open = self.lock();
-        if open.refused.len() >= MAX_REMEMBERED_REFUSALS && !open.refused.contains_key(&ip) {
-            open.refused
-                .retain(|_, (at, _)| now.duration_since(*at) < REFUSAL_LOG_INTERVAL);
-            if open.refused.len() >= MAX_REMEMBERED_REFUSALS {
-                open.refused.clear();
+        let refused = &mut open.refused;
+        if refused.len() >= MAX_REMEMBERED_REFUSALS && !refused.contains_key(&ip) {
+            refused.retain(|_, (at, _)| now.duration_since(*at) < REFUSAL_LOG_INTERVAL);
+            if refused.len() >= MAX_REMEMBERED_REFUSALS {
+                refused.clear();
             }
         }
-        match open.refused.get_mut(&ip) {
+        match refused.get_mut(&ip) {
             Some((at, count)) if now.duration_since(*at) < REFUSAL_LOG_INTERVAL => {
                 *count += 1;
                 None
@@ -216,13 +196,12 @@ impl Connections {
                 Some(refused)
             }
             None => {
-                open.refused.insert(ip, (now, 0));
+                refused.insert(ip, (now, 0));
                 Some(1)
             }
         }
     }
 
-    /// Logs the refusal of a connection from `ip`, at most once per interval.
     fn log_refusal(&self, ip: IpAddr, cap: CapReached) {
         let Some(refused) = self.refusal_to_log(ip, Instant::now()) else {
             return;
@@ -232,12 +211,8 @@ impl Connections {
             CapReached::Total(n) => format!("{n} connexions ouvertes depuis le réseau"),
             CapReached::PerAddress(n) => format!("{n} connexions ouvertes depuis cette adresse"),
         };
-        tracing::warn!(
-            op = "http.connection_cap",
-            outcome = "denied",
-            peer = %ip,
-            "connexion refusée depuis {ip}: limite atteinte ({which}); {refused} refusée(s) depuis le dernier message (un par minute au plus)"
-        );
+        op!(warn, "http.connection_cap", "denied"; peer = %ip,
+            "connexion refusée depuis {ip}: limite atteinte ({which}); {refused} refusée(s) depuis le dernier message (un par minute au plus)");
     }
 }
 
@@ -259,14 +234,10 @@ impl Default for Limits {
     }
 }
 
-/// Connections the kernel may queue before they are accepted. tokio's default (1024)
-/// overflowed under a LAN host's reconnect flood, and a dropped SYN costs the till's
-/// drawer request a one-second retransmission; the kernel caps this at its own
-/// maximum (`net.core.somaxconn`, 4096 on current Linux).
+/// tokio's 1024 overflowed under a reconnect flood; a dropped SYN costs the drawer 1 s.
 const LISTEN_BACKLOG: u32 = 4096;
 
-/// Binds `addr` as the service's listener, as `TcpListener::bind` does (address reuse
-/// on Unix, so a restart does not wait for TIME_WAIT), with a deeper accept queue.
+/// Binds `addr` as `TcpListener::bind` does, with a deeper accept queue.
 pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     let socket = match addr {
         SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
@@ -292,12 +263,8 @@ pub trait TlsTerminator: Send + Sync + 'static {
 pub trait IoStream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static {}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static> IoStream for T {}
 
-/// Accepts connections on `listener` and serves `router` on each until `stop` resolves.
-///
-/// Stopping only stops accepting: the connections already accepted are registered with
-/// `graceful` and live on, so a listener restart (admin page) never closes a connection
-/// that a client has just opened or is reusing. The caller drains them with
-/// [`drain`] when the service itself stops.
+/// Serves `router` on each connection accepted until `stop`; accepted connections live on
+/// in `graceful` (a listener restart closes none) until the caller [`drain`]s them.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
@@ -314,14 +281,13 @@ pub async fn serve(
                 Ok(pair) => pair,
                 Err(e) => {
                     // EMFILE and friends: wait a little instead of spinning.
-                    tracing::error!(op = "http.accept", outcome = "error", "accept: {e}");
+                    op!(error, "http.accept", "error"; "accept: {e}");
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
             },
             _ = &mut stop => break,
         };
-        // The accepted socket's own end: one of our addresses, the one dialled.
         let Ok(local) = stream.local_addr() else {
             continue; // already gone
         };
@@ -339,29 +305,23 @@ pub async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        let router = router.clone();
-        let tls = tls.clone();
-        let watcher = graceful.watcher();
+        let (router, tls, watcher) = (router.clone(), tls.clone(), graceful.watcher());
         tokio::spawn(async move {
             let _slot = slot; // freed when the connection ends, however it ends
-            let mut first = [0u8; 1];
-            let peeked =
-                tokio::time::timeout(limits.header_read_timeout, stream.peek(&mut first)).await;
+            let (mut first, wait) = ([0u8; 1], limits.header_read_timeout);
+            let peeked = tokio::time::timeout(wait, stream.peek(&mut first)).await;
             if !matches!(peeked, Ok(Ok(1))) {
                 return; // closed, failed or silent: nothing to serve
             }
             let (io, scheme): (Box<dyn IoStream>, Scheme) = match (first[0] == 0x16, tls) {
-                (true, Some(tls)) => {
-                    match tokio::time::timeout(limits.header_read_timeout, tls.accept(stream)).await
-                    {
-                        Ok(Ok(io)) => (io, Scheme::Https),
-                        Ok(Err(e)) => {
-                            tracing::debug!(op = "http.tls", outcome = "error", peer = %addr, "TLS: {e}");
-                            return;
-                        }
-                        Err(_) => return,
+                (true, Some(tls)) => match tokio::time::timeout(wait, tls.accept(stream)).await {
+                    Ok(Ok(io)) => (io, Scheme::Https),
+                    Ok(Err(e)) => {
+                        op!(debug, "http.tls", "error"; peer = %addr, "TLS: {e}");
+                        return;
                     }
-                }
+                    Err(_) => return,
+                },
                 (true, None) => return, // TLS not configured: nothing sensible to answer
                 (false, _) => (Box::new(stream), Scheme::Http),
             };
@@ -371,13 +331,9 @@ pub async fn serve(
     }
 }
 
-/// Lets the open requests of every connection served with `graceful` finish, at most
-/// `limit` long; idle keep-alive connections are closed at once.
+/// Lets open requests finish, at most `limit` long; idle connections close at once.
 pub async fn drain(graceful: GracefulShutdown, limit: Duration) {
-    tokio::select! {
-        _ = graceful.shutdown() => {}
-        _ = tokio::time::sleep(limit) => {}
-    }
+    let _ = tokio::time::timeout(limit, graceful.shutdown()).await;
 }
 
 async fn serve_connection(
@@ -391,15 +347,7 @@ async fn serve_connection(
     let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
         req.extensions_mut().insert(peer);
         req.extensions_mut().insert(ConnectInfo(addr));
-        let router = router.clone();
-        async move {
-            Ok::<_, Infallible>(
-                router
-                    .oneshot(req.map(Body::new))
-                    .await
-                    .unwrap_or_else(|e| match e {}),
-            )
-        }
+        router.clone().oneshot(req.map(Body::new))
     });
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
@@ -414,126 +362,20 @@ async fn serve_connection(
 mod tests {
     use super::*;
 
-    fn ip(s: &str) -> IpAddr {
-        s.parse().unwrap()
-    }
-
-    const SMALL: ConnectionCaps = ConnectionCaps {
-        total: 6,
-        network: 5,
-        per_address: 2,
-        loopback_reserved: 2,
-    };
-
-    #[test]
-    fn a_lan_address_gets_its_share_and_loopback_keeps_its_slots() {
-        let conns = Connections::new(SMALL);
-        let a: Vec<_> = (0..2)
-            .map(|_| conns.admit(ip("10.0.0.5")).unwrap())
-            .collect();
-        assert_eq!(
-            conns.admit(ip("10.0.0.5")).unwrap_err(),
-            CapReached::PerAddress(2)
-        );
-        // The IPv4-mapped form is the same address.
-        assert_eq!(
-            conns.admit(ip("::ffff:10.0.0.5")).unwrap_err(),
-            CapReached::PerAddress(2)
-        );
-        let b: Vec<_> = (0..2)
-            .map(|_| conns.admit(ip("10.0.0.6")).unwrap())
-            .collect();
-        // 4 open: the LAN's share (6 - 2 reserved) is used up, loopback still gets in.
-        assert_eq!(
-            conns.admit(ip("10.0.0.7")).unwrap_err(),
-            CapReached::Total(4)
-        );
-        let l: Vec<_> = (0..2)
-            .map(|_| conns.admit(ip("127.0.0.1")).unwrap())
-            .collect();
-        assert_eq!(conns.admit(ip("::1")).unwrap_err(), CapReached::Total(6));
-        assert_eq!(conns.open(), 6);
-        drop(a);
-        assert_eq!(conns.open(), 4);
-        // Loopback's connections count in the total: the LAN may not take the last two.
-        assert_eq!(
-            conns.admit(ip("10.0.0.5")).unwrap_err(),
-            CapReached::Total(4)
-        );
-        drop(l);
-        let _again = conns.admit(ip("10.0.0.5")).unwrap();
-        drop(b);
-        assert_eq!(conns.open(), 1);
-    }
-
-    #[test]
-    fn a_refused_address_is_logged_once_per_interval_with_its_count() {
-        let conns = Connections::new(SMALL);
-        let t0 = Instant::now();
-        let who = ip("10.0.0.9");
-        assert_eq!(conns.refusal_to_log(who, t0), Some(1));
-        for _ in 0..999 {
-            assert_eq!(conns.refusal_to_log(who, t0 + Duration::from_secs(1)), None);
-        }
-        assert_eq!(conns.refusal_to_log(ip("10.0.0.8"), t0), Some(1));
-        assert_eq!(
-            conns.refusal_to_log(who, t0 + REFUSAL_LOG_INTERVAL),
-            Some(1000)
-        );
-    }
-
+    /// Stays here: it reads the private count of remembered refusals.
     #[test]
     fn the_remembered_refusals_stay_bounded() {
-        let conns = Connections::new(SMALL);
+        let conns = Connections::new(ConnectionCaps {
+            total: 6,
+            network: 5,
+            per_address: 2,
+            loopback_reserved: 2,
+        });
         let t0 = Instant::now();
         for i in 0..(MAX_REMEMBERED_REFUSALS as u32 * 3) {
             let who = IpAddr::V6(std::net::Ipv6Addr::from(0x2001_0db8_u128 << 96 | i as u128));
             assert_eq!(conns.refusal_to_log(who, t0), Some(1));
         }
         assert!(conns.lock().refused.len() <= MAX_REMEMBERED_REFUSALS);
-    }
-
-    #[test]
-    fn caps_stay_below_the_descriptor_limit() {
-        let caps = ConnectionCaps::default();
-        assert_eq!(caps.within(1_048_576), caps);
-        let usual = caps.within(1024);
-        assert_eq!((usual.total, usual.network), (896, 512));
-        let low = caps.within(256);
-        assert_eq!(low.total, 128);
-        assert_eq!(low.loopback_reserved, 32);
-        assert_eq!(low.network, 96);
-        assert_eq!(low.per_address, 32);
-        let tiny = caps.within(100);
-        assert!(tiny.total >= 1 && tiny.loopback_reserved < tiny.total);
-        assert!(tiny.network <= tiny.total - tiny.loopback_reserved);
-        assert!(tiny.per_address <= tiny.network);
-    }
-
-    #[test]
-    fn the_network_share_is_capped_apart_from_loopback() {
-        let conns = Connections::new(ConnectionCaps {
-            total: 100,
-            network: 3,
-            per_address: 2,
-            loopback_reserved: 2,
-        });
-        let _lan: Vec<_> = ["10.0.0.1", "10.0.0.1", "10.0.0.2"]
-            .iter()
-            .map(|a| conns.admit(ip(a)).unwrap())
-            .collect();
-        assert_eq!(
-            conns.admit(ip("10.0.0.3")).unwrap_err(),
-            CapReached::Total(3)
-        );
-        // Loopback is bounded by the total only (a thousand tabs of the till's browser).
-        let till: Vec<_> = (0..97)
-            .map(|_| conns.admit(ip("127.0.0.1")).unwrap())
-            .collect();
-        assert_eq!(till.len(), 97);
-        assert_eq!(
-            conns.admit(ip("127.0.0.1")).unwrap_err(),
-            CapReached::Total(100)
-        );
     }
 }

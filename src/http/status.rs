@@ -1,7 +1,6 @@
 //! `/status` (network): the original's answer, plus version, uptime and printers.
-//!
-//! Owns the route and its answer type [`ServiceStatus`], which the OpenAPI document
-//! uses as is. Reads state only: must not import `app`, `cli` or other routes.
+//! Owns the route and its answer types; reads state only. Must not import `app`, `cli` or
+//! other routes.
 
 use axum::extract::State;
 use axum::{Extension, Json};
@@ -15,13 +14,11 @@ use crate::printer::PrinterHealth;
 use crate::state::AppState;
 
 /// What the shop should fix, in French (monitoring and the admin page show it).
-/// Additive: the original's keys are unchanged.
 pub fn warnings(config: &crate::config::Config) -> Vec<String> {
-    let mut out = Vec::new();
-    if config.server.allowed_origins == crate::domain::AllowedOrigins::Any {
-        out.push(ANY_ORIGIN_WARNING.to_string());
-    }
-    out
+    let any = config.server.allowed_origins == crate::domain::AllowedOrigins::Any;
+    any.then(|| ANY_ORIGIN_WARNING.to_string())
+        .into_iter()
+        .collect()
 }
 
 /// The warning while `[server] allowed_origins = *`, in the page's two languages.
@@ -119,19 +116,15 @@ pub struct InvoicePrinter {
 /// The `[printers]` printers by name, last known state only (no printer is asked).
 fn named_printers(state: &AppState) -> Vec<NamedPrinter> {
     let config = state.config();
+    let printers = state.printers();
+    let health = |target| printers.get(target, config.printer.timeouts).health();
     config
         .printers
         .iter()
         .map(|(name, target)| NamedPrinter {
             name: name.as_str().to_string(),
             epos_path: format!("/{name}/cgi-bin/epos/service.cgi"),
-            printer: PrinterSummary::new(
-                target,
-                state
-                    .printers()
-                    .get(target, config.printer.timeouts)
-                    .health(),
-            ),
+            printer: PrinterSummary::new(target, health(target)),
         })
         .collect()
 }
@@ -147,8 +140,6 @@ fn named_printers(state: &AppState) -> Vec<NamedPrinter> {
         super::apidoc::NetworkRefusal,
     )
 )]
-/// Never touches a printer: it reports the last known state, so monitoring stays fast
-/// and cannot be slowed by a dead printer.
 pub(super) async fn status(
     State(state): State<AppState>,
     Extension(peer): Extension<Peer>,

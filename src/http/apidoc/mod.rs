@@ -1,15 +1,8 @@
-//! The API reference: the OpenAPI 3 document built from the handlers' own
-//! `#[utoipa::path]` annotations (`GET /openapi.json`) and a page that renders it
-//! (`GET /docs`). Being generated from the code, it cannot drift from the routes; the
-//! test `tests/api/openapi.rs` fails when a `.route(` exists that the document lacks.
-//!
-//! The page's HTML, script and stylesheet are compiled into the binary: the till may
-//! be offline, and nothing is fetched from a CDN.
-//!
-//! Owns the document and the refusals shared by every route of an access level
-//! ([`NetworkRefusal`], [`AdminRefusal`], ...). The answers' shapes are the handlers'
-//! own answer types (`ToSchema`), not written again here. Imports the `http` route
-//! modules (for their paths) and nothing above `http`.
+//! The API reference: the OpenAPI 3 document built from the handlers' `#[utoipa::path]`
+//! annotations (`GET /openapi.json`, checked against the routes by `tests/api/openapi.rs`)
+//! and a page rendering it (`GET /docs`), compiled in: the till may be offline.
+//! Owns the document and the refusals each access level shares. Imports the `http` route
+//! modules and nothing above `http`.
 
 mod refusals;
 
@@ -28,8 +21,7 @@ const HTML: &str = include_str!("../../../assets/apidoc/docs.html");
 const JS: &str = include_str!("../../../assets/apidoc/docs.js");
 const CSS: &str = include_str!("../../../assets/apidoc/docs.css");
 
-/// Every route of the service, listed once. Admin routes come from
-/// [`crate::http::admin::AdminApi`] (their handlers are private to that module).
+/// Every route of the service but the admin ones ([`crate::http::admin::AdminApi`]).
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -75,8 +67,7 @@ pub struct ApiDoc;
 pub fn document() -> Document {
     let mut doc = ApiDoc::openapi();
     doc.merge(super::admin::AdminApi::openapi());
-    // `/config/` is served by the same handler as `/config`; a handler carries one
-    // annotation, so the alias is copied.
+    // `/config/` is `/config`'s handler, which carries one annotation: copied.
     if let Some(item) = doc.paths.paths.get("/config").cloned() {
         doc.paths.paths.insert("/config/".to_string(), item);
     }
@@ -84,9 +75,7 @@ pub fn document() -> Document {
     doc
 }
 
-/// Sets every operation's `x-access-level` from the first words of its description
-/// (`Access level: **local**`): each route states its level once, for readers and
-/// for machines alike.
+/// Sets every operation's `x-access-level` from its description's `Access level: **…**`.
 fn tag_access_levels(doc: &mut Document) {
     let items = doc.paths.paths.values_mut();
     let operations = items.flat_map(|i| {
@@ -160,27 +149,21 @@ pub(super) async fn docs_asset(Path(file): Path<String>) -> Response {
     match file.as_str() {
         "docs.js" => page(JS, "text/javascript; charset=utf-8"),
         "docs.css" => page(CSS, "text/css; charset=utf-8"),
-        _ => crate::error::ApiError::NotFound(format!(
-            "Fichier {:?} inconnu (acceptés: docs.js, docs.css)",
-            crate::logs::escape(&file)
-        ))
-        .into_response(),
+        _ => {
+            let file = crate::logs::escape(&file);
+            let text = format!("Fichier {file:?} inconnu (acceptés: docs.js, docs.css)");
+            crate::error::ApiError::NotFound(text).into_response()
+        }
     }
 }
 
 /// A compiled-in file, allowed to load only from this service.
 fn page(body: &'static str, kind: &'static str) -> Response {
-    (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, kind),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        body,
-    )
-        .into_response()
+    const CSP: &str = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+    let headers = [
+        (header::CONTENT_TYPE, kind),
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    ];
+    (StatusCode::OK, headers, body).into_response()
 }

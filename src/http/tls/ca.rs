@@ -1,11 +1,8 @@
-//! The local certificate authority (issue 14 §2): created once in `<data>/tls/`, trusted
-//! once by each device (the Windows installer puts it in the machine's Root store), and
-//! the issuer of every leaf certificate the service serves. A leaf can then be reissued
-//! when the machine's addresses change (DHCP) with no new trust step.
-//!
-//! The CA key is written like every secret of the service: `ca-key.pem` 0600 on Unix; on
-//! Windows the data folder's ACL (installer: SYSTEM and Administrators only) protects it.
-//! It is never sent, logged or copied elsewhere.
+//! The local certificate authority: created once in `<data>/tls/`, trusted once by each
+//! device (the Windows installer adds it to the Root store), issuer of every leaf served,
+//! so a leaf can be reissued (DHCP) with no new trust step. `ca-key.pem` is 0600 on Unix,
+//! behind the data folder's ACL on Windows, and never sent, logged or copied. Must not
+//! import routes, `app` or `cli`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,8 +21,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 pub const CA_CERT: &str = "ca.pem";
 pub const CA_KEY: &str = "ca-key.pem";
 
-/// A leaf's lifetime. Apple's clients refuse a server certificate valid for more than
-/// 825 days even from a root the user added; the service reissues on its own anyway.
+/// A leaf's lifetime: Apple refuses more than 825 days even from a user-added root.
 const LEAF_DAYS: u64 = 397;
 /// A leaf this close to its end is reissued.
 pub const RENEW_BEFORE: Duration = Duration::from_secs(30 * 86_400);
@@ -35,7 +31,7 @@ pub struct LocalCa {
     pub cert_path: PathBuf,
     der: CertificateDer<'static>,
     key: KeyPair,
-    /// The CA rebuilt from its key (same subject, same key identifier): rcgen's issuer.
+    /// The CA rebuilt from its key (same subject and key identifier), for rcgen.
     issuer: rcgen::Certificate,
 }
 
@@ -52,29 +48,24 @@ pub enum Origin {
     Created,
 }
 
-/// The CA's subject, derived from its key alone (so it can be rebuilt without parsing
-/// `ca.pem`), and distinct per till in a Root store: `odoo-pos-cashdrawer CA 1a2b3c4d5e6f`.
+/// The CA's subject, from its key alone, distinct per till: `odoo-pos-cashdrawer CA 1a2b3c4d5e6f`.
 fn ca_params(key: &KeyPair) -> CertificateParams {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(key.public_key_raw());
     let tag: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
     let mut params = CertificateParams::default();
-    params.distinguished_name = rcgen::DistinguishedName::new();
-    params
-        .distinguished_name
-        .push(DnType::CommonName, format!("odoo-pos-cashdrawer CA {tag}"));
-    params
-        .distinguished_name
-        .push(DnType::OrganizationName, "odoo-pos-cashdrawer");
+    let mut subject = rcgen::DistinguishedName::new();
+    subject.push(DnType::CommonName, format!("odoo-pos-cashdrawer CA {tag}"));
+    subject.push(DnType::OrganizationName, "odoo-pos-cashdrawer");
+    params.distinguished_name = subject;
     params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
     params
 }
 
 impl LocalCa {
-    /// Loads `dir/ca.pem` + `dir/ca-key.pem`, or creates both when neither exists. One
-    /// without the other, or files that do not go together, is an error: replacing a
-    /// CA the shop trusts would break every device silently.
+    /// Loads `dir/ca.pem` + `dir/ca-key.pem`, or creates both when neither exists. Half a
+    /// pair is an error: replacing a CA the shop trusts would break every device silently.
     pub fn load_or_create(dir: &Path) -> Result<(LocalCa, Origin)> {
         let (cert_path, key_path) = (dir.join(CA_CERT), dir.join(CA_KEY));
         match (cert_path.exists(), key_path.exists()) {
@@ -99,12 +90,9 @@ impl LocalCa {
         std::fs::create_dir_all(dir).with_context(|| format!("création de {}", dir.display()))?;
         super::write_file(key_path, key.serialize_pem().as_bytes(), Access::Private)?;
         super::write_file(&cert_path, cert.pem().as_bytes(), Access::Shared)?;
-        tracing::warn!(
-            op = "tls.ca",
-            outcome = "ok",
+        op!(warn, "tls.ca", "ok";
             "autorité de certification locale créée: {}. Faites-lui confiance une fois sur chaque appareil qui ouvre https://…:22548 (l'installateur Windows le fait pour ce poste); les certificats suivants en sont émis sans nouvelle approbation",
-            cert_path.display()
-        );
+            cert_path.display());
         Self::from_parts(cert_path, cert.der().clone(), key)
     }
 
@@ -134,10 +122,11 @@ impl LocalCa {
             issuer,
         };
         // The key must be the one of ca.pem: a leaf it signs has to verify against it.
-        let probe = ca.issue(&["localhost".to_string()])?;
+        let localhost = ["localhost".to_string()];
+        let probe = ca.issue(&localhost)?;
         let probe = CertificateDer::from_pem_slice(probe.cert_pem.as_bytes())
             .context("certificat d'essai")?;
-        if !ca.covers(&probe, &["localhost".to_string()], Duration::ZERO) {
+        if !ca.covers(&probe, &localhost, Duration::ZERO) {
             anyhow::bail!(
                 "{} et {} ne vont pas ensemble",
                 ca.cert_path.display(),
@@ -147,21 +136,17 @@ impl LocalCa {
         Ok(ca)
     }
 
-    /// A new leaf for `names` (DNS names and IP literals), valid `LEAF_DAYS`, for
-    /// server authentication only.
+    /// A new leaf for `names` (DNS names and IP literals), for server authentication.
     pub fn issue(&self, names: &[String]) -> Result<Leaf> {
         let mut params = CertificateParams::new(names.to_vec()).context("noms du certificat")?;
-        params.distinguished_name = rcgen::DistinguishedName::new();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "odoo-pos-cashdrawer");
+        let mut subject = rcgen::DistinguishedName::new();
+        subject.push(DnType::CommonName, "odoo-pos-cashdrawer");
+        params.distinguished_name = subject;
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         params.use_authority_key_identifier_extension = true;
         params.serial_number = Some(random_serial()?);
-        let since_epoch = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap_or_default();
+        let since_epoch = since_epoch();
         let epoch = rcgen::date_time_ymd(1970, 1, 1);
         params.not_before = epoch + since_epoch.saturating_sub(Duration::from_secs(86_400));
         params.not_after = epoch + since_epoch + Duration::from_secs(LEAF_DAYS * 86_400);
@@ -175,9 +160,8 @@ impl LocalCa {
         })
     }
 
-    /// Whether `leaf` chains to this CA and is valid for every one of `names` for at
-    /// least `margin` more. Names no TLS client could ask for (not a DNS name nor an
-    /// address) are not held against it.
+    /// Whether `leaf` chains to this CA and is valid for each of `names` (but those no
+    /// client could ask for) for `margin` more.
     pub fn covers(
         &self,
         leaf: &CertificateDer<'static>,
@@ -195,21 +179,22 @@ impl LocalCa {
         else {
             return false;
         };
-        let at = UnixTime::since_unix_epoch(
-            SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .unwrap_or_default()
-                + margin,
-        );
-        names
-            .iter()
-            .all(|name| match ServerName::try_from(name.as_str()) {
-                Ok(server) => verifier
-                    .verify_server_cert(leaf, &[], &server, &[], at)
-                    .is_ok(),
-                Err(_) => true,
-            })
+        let at = UnixTime::since_unix_epoch(since_epoch() + margin);
+        names.iter().all(|name| {
+            let Ok(server) = ServerName::try_from(name.as_str()) else {
+                return true;
+            };
+            verifier
+                .verify_server_cert(leaf, &[], &server, &[], at)
+                .is_ok()
+        })
     }
+}
+
+fn since_epoch() -> Duration {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 /// 16 random bytes, first bit clear (a positive serial, as RFC 5280 asks).

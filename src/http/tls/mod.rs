@@ -1,9 +1,6 @@
-//! HTTPS on the service's own port: rustls (ring provider) behind the listener's
-//! first-byte check. The certificate is `[server] cert_file`/`key_file` when set (served
-//! as is, never reissued), else a leaf issued by the service's local CA ([`ca`]) kept in
-//! `<data dir>/tls/`: devices trust the CA once, and the leaf is reissued from it when
-//! the machine's addresses change ([`renew`]), with no restart and no new trust step.
-//!
+//! HTTPS on the service's own port: rustls (ring) behind the listener's first-byte check.
+//! The certificate is `[server] cert_file`/`key_file` as is, else a leaf of the local CA
+//! ([`ca`]) in `<data dir>/tls/`, reissued when the machine's addresses change ([`renew`]).
 //! Owns the certificates and the TLS terminator; must not import routes, `app` or `cli`.
 
 pub mod ca;
@@ -37,12 +34,11 @@ pub struct RustlsTerminator {
     /// The leaf in service, swapped by the address watcher.
     resolver: Arc<LeafResolver>,
     /// How to reissue it: `None` for a hand-configured pair.
-    renewal: Option<(Renewal, Vec<String>)>,
+    pub renewal: Option<(Renewal, Vec<String>)>,
 }
 
 impl RustlsTerminator {
-    /// Starts the address watcher ([`renew::watch`]) for a generated leaf, checking
-    /// every `every`; nothing for a hand-configured pair. Needs a tokio runtime.
+    /// Starts the address watcher ([`renew::watch`]) for a generated leaf (in a runtime).
     pub fn watch_addresses(&mut self, every: std::time::Duration) {
         if let Some((renewal, names)) = self.renewal.take() {
             renew::watch(renewal, Arc::downgrade(&self.resolver), names, every);
@@ -89,8 +85,7 @@ pub fn load_pem_pair(cert: &Path, key: &Path) -> Result<Pair, PemError> {
     Ok((chain, private))
 }
 
-/// rustls with the ring provider and its default protocol versions, no client
-/// certificates; the certificate is chosen by the caller.
+/// rustls with the ring provider, default protocol versions, no client certificates.
 fn server_builder(
 ) -> Result<rustls::ConfigBuilder<rustls::ServerConfig, rustls::server::WantsServerCert>> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -108,45 +103,36 @@ fn resolver_config(resolver: Arc<LeafResolver>) -> Result<rustls::ServerConfig> 
 }
 
 /// The names the generated certificate is valid for: loopback, the machine's name, its
-/// shop-network addresses now (so a tablet opening `https://192.168.1.20:22548` sees a
-/// certificate for that address), and the names in `[server] allowed_hosts`. When the
-/// addresses change the leaf is reissued ([`renew`]).
+/// addresses now (a tablet opens `https://192.168.1.20:22548`), `[server] allowed_hosts`.
 pub fn generated_names(allowed_hosts: &[String]) -> Vec<String> {
     let mut names = ["localhost", "127.0.0.1", "::1"].map(String::from).to_vec();
     if let Some(machine) = crate::platform::machine_name() {
-        names.push(machine.clone());
-        names.push(format!("{machine}.local"));
+        names.extend([machine.clone(), format!("{machine}.local")]);
     }
-    names.extend(
-        crate::platform::machine_addresses()
-            .iter()
-            .map(ToString::to_string),
-    );
-    names.extend(
-        allowed_hosts
-            .iter()
-            .map(|h| crate::auth::host::host_name(h))
-            .filter(|h| crate::config::is_host_name(h)),
-    );
+    let addresses = crate::platform::machine_addresses();
+    names.extend(addresses.iter().map(ToString::to_string));
+    let hosts = allowed_hosts
+        .iter()
+        .map(|h| crate::auth::host::host_name(h));
+    names.extend(hosts.filter(|h| crate::config::is_host_name(h)));
     let mut seen = std::collections::HashSet::new();
     names.retain(|n| seen.insert(n.clone()));
     names
 }
 
-/// The generated certificate's files in `data_dir`.
 pub fn generated_paths(data_dir: &Path) -> (PathBuf, PathBuf) {
     let dir = data_dir.join(GENERATED_DIR);
     (dir.join(GENERATED_CERT), dir.join(GENERATED_KEY))
 }
 
-/// The TLS side of the listener for this configuration. A configured pair that does not
-/// load is an error (the service must not silently serve another certificate).
+/// The TLS side of the listener. A configured pair that does not load is an error (never
+/// silently another certificate).
 pub fn load_or_generate(data_dir: &Path, server: &ServerConfig) -> Result<RustlsTerminator> {
-    let (cert, renewal) = match (&server.cert_file, &server.key_file) {
+    let (cert, key, renewal) = match (&server.cert_file, &server.key_file) {
         (Some(c), Some(k)) => {
             let (c, k) = (resolve(data_dir, c), resolve(data_dir, k));
             let (chain, private) = load_pem_pair(&c, &k)?;
-            (c, Static(renew::certified(chain, private)?))
+            (c, renew::certified(chain, private)?, None)
         }
         (None, None) => {
             let (c, k) = generated_paths(data_dir);
@@ -157,19 +143,13 @@ pub fn load_or_generate(data_dir: &Path, server: &ServerConfig) -> Result<Rustls
                 key: k,
                 allowed_hosts: server.allowed_hosts.clone(),
             };
-            (c, Generated(Box::new(renewal), origin))
+            let names = generated_names(&renewal.allowed_hosts);
+            let key = generated_leaf(&renewal, &names, origin)?;
+            (c, key, Some((renewal, names)))
         }
         _ => anyhow::bail!(
             "[server] cert_file et key_file vont ensemble: renseignez les deux ou aucun"
         ),
-    };
-    let (key, renewal) = match renewal {
-        Static(key) => (key, None),
-        Generated(renewal, origin) => {
-            let names = generated_names(&renewal.allowed_hosts);
-            let key = generated_leaf(&renewal, &names, origin)?;
-            (key, Some((*renewal, names)))
-        }
     };
     let resolver = Arc::new(LeafResolver::new(key));
     let config = resolver_config(resolver.clone())?;
@@ -181,14 +161,8 @@ pub fn load_or_generate(data_dir: &Path, server: &ServerConfig) -> Result<Rustls
     })
 }
 
-enum Source {
-    Static(Arc<rustls::sign::CertifiedKey>),
-    Generated(Box<Renewal>, ca::Origin),
-}
-use Source::{Generated, Static};
-
-/// The generated leaf: the one in `tls/` if the CA issued it and it covers `names`,
-/// else a new one. A 1.0 self-signed leaf (no CA then) is replaced, and said so.
+/// The leaf in `tls/` if the CA issued it and it covers `names`, else a new one (a
+/// self-signed leaf of 1.0 is replaced, and said so).
 fn generated_leaf(
     renewal: &Renewal,
     names: &[String],
@@ -199,47 +173,37 @@ fn generated_leaf(
         .and_then(|(chain, key)| renew::certified(chain, key).ok());
     match existing {
         Some(key) if renewal.still_covers(&key, names) => return Ok(key),
-        Some(_) if origin == ca::Origin::Created => tracing::warn!(
-            op = "tls.generate",
-            outcome = "ok",
+        Some(_) if origin == ca::Origin::Created => op!(warn, "tls.generate", "ok";
             "l'ancien certificat auto-signé {} est remplacé par un certificat émis par l'autorité locale {}: faites confiance à celle-ci une fois sur chaque appareil (docs/install-windows.md, docs/install-linux.md)",
-            renewal.cert.display(),
-            renewal.ca.cert_path.display()
-        ),
+            renewal.cert.display(), renewal.ca.cert_path.display()),
         _ => {}
     }
     let key = renewal.issue(names)?;
-    tracing::info!(
-        op = "tls.generate",
-        outcome = "ok",
-        "certificat émis par l'autorité locale {}: {} (noms: {})",
-        renewal.ca.cert_path.display(),
-        renewal.cert.display(),
-        names.join(", ")
-    );
+    op!(info, "tls.generate", "ok"; "certificat émis par l'autorité locale {}: {} (noms: {})",
+        renewal.ca.cert_path.display(), renewal.cert.display(), names.join(", "));
     Ok(key)
 }
 
 fn resolve(data_dir: &Path, path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        data_dir.join(path)
-    }
+    data_dir.join(path) // an absolute `path` replaces `data_dir`
 }
 
-/// The TLS keys and certificates are written with the one atomic helper for files
-/// (`private`: the service's account only): a crash mid-write never leaves half a key
-/// that would stop HTTPS at the next start.
+/// Written atomically: a crash mid-write never leaves half a key that stops HTTPS.
 fn write_file(path: &Path, bytes: &[u8], access: crate::atomic_file::Access) -> Result<()> {
     crate::atomic_file::write(path, bytes, access)
         .with_context(|| format!("écriture de {}", path.display()))
 }
 
+// These stay here: they compare the machine's names from one call to the next, which the
+// `tests/api` binary changes while they run (its network namespaces add host addresses).
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    fn leaf_der(path: &Path) -> CertificateDer<'static> {
+        CertificateDer::from_pem_file(path).unwrap()
+    }
 
     #[test]
     fn generates_once_and_reuses() {
@@ -249,26 +213,6 @@ mod tests {
         let pem = std::fs::read(&first.cert_path).unwrap();
         let second = load_or_generate(dir.path(), &server).unwrap();
         assert_eq!(pem, std::fs::read(&second.cert_path).unwrap());
-    }
-
-    #[test]
-    fn mismatched_pair_is_refused() {
-        let a = tempfile::tempdir().unwrap();
-        let b = tempfile::tempdir().unwrap();
-        let (ca, _) = generated_paths(a.path());
-        let (_, kb) = generated_paths(b.path());
-        let server = crate::config::Config::defaults().server;
-        load_or_generate(a.path(), &server).unwrap();
-        load_or_generate(b.path(), &server).unwrap();
-        let err = load_pem_pair(&ca, &kb).unwrap_err();
-        assert!(
-            format!("{err:#}").contains("ne vont pas ensemble"),
-            "{err:#}"
-        );
-    }
-
-    fn leaf_der(path: &Path) -> CertificateDer<'static> {
-        CertificateDer::from_pem_file(path).unwrap()
     }
 
     /// The CA is made once, its key private; the leaf chains to it, covers the machine's
@@ -303,63 +247,6 @@ mod tests {
             leaf_der(&second.cert_path),
             "a leaf that still covers the names is kept"
         );
-    }
-
-    /// 1.0/1.1: a self-signed leaf and no CA. The CA is created and a leaf issued from it
-    /// replaces the old one.
-    #[test]
-    fn a_self_signed_leaf_of_an_older_version_is_replaced() {
-        let dir = tempfile::tempdir().unwrap();
-        let (cert, key) = generated_paths(dir.path());
-        std::fs::create_dir_all(cert.parent().unwrap()).unwrap();
-        let old_key = rcgen::KeyPair::generate().unwrap();
-        let old = rcgen::CertificateParams::new(vec!["localhost".to_string()])
-            .unwrap()
-            .self_signed(&old_key)
-            .unwrap();
-        std::fs::write(&cert, old.pem()).unwrap();
-        std::fs::write(&key, old_key.serialize_pem()).unwrap();
-        let server = crate::config::Config::defaults().server;
-        load_or_generate(dir.path(), &server).unwrap();
-        let (ca, _) = LocalCa::load_or_create(&dir.path().join("tls")).unwrap();
-        let leaf = leaf_der(&cert);
-        assert_ne!(leaf.as_ref(), old.der().as_ref());
-        assert!(ca.covers(&leaf, &["localhost".to_string()], Duration::ZERO));
-        assert!(!ca.covers(old.der(), &["localhost".to_string()], Duration::ZERO));
-    }
-
-    /// A hand-configured pair is served as is: no CA is made for it.
-    #[test]
-    fn a_configured_pair_gets_no_ca() {
-        let a = tempfile::tempdir().unwrap();
-        let server = crate::config::Config::defaults().server;
-        load_or_generate(a.path(), &server).unwrap();
-        let b = tempfile::tempdir().unwrap();
-        let mut configured = server.clone();
-        let (c, k) = generated_paths(a.path());
-        configured.cert_file = Some(c.clone());
-        configured.key_file = Some(k);
-        let t = load_or_generate(b.path(), &configured).unwrap();
-        assert_eq!(t.cert_path, c);
-        assert!(t.renewal.is_none());
-        assert!(!b.path().join("tls").exists());
-    }
-
-    /// Half a CA is an error naming both files, and nothing is overwritten.
-    #[test]
-    fn half_a_ca_is_refused_and_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let server = crate::config::Config::defaults().server;
-        load_or_generate(dir.path(), &server).unwrap();
-        let tls = dir.path().join("tls");
-        std::fs::remove_file(tls.join("ca-key.pem")).unwrap();
-        let before = std::fs::read(tls.join("ca.pem")).unwrap();
-        let err = format!("{:#}", load_or_generate(dir.path(), &server).err().unwrap());
-        assert!(
-            err.contains("ca.pem") && err.contains("ca-key.pem"),
-            "{err}"
-        );
-        assert_eq!(before, std::fs::read(tls.join("ca.pem")).unwrap());
     }
 
     /// A name the leaf lacks (a new address) makes the check issue a new leaf from the

@@ -1,5 +1,6 @@
 //! Why a certificate/key pair given in config.ini does not load ([`super::load_pem_pair`]):
 //! told at start-up and in the log in French, on the English admin page in English.
+//! Imports only the domain's message machinery.
 
 use std::path::PathBuf;
 

@@ -1,7 +1,6 @@
-//! The leaf certificate in service, swappable while the service runs: when the machine's
-//! addresses change (DHCP, a second network card, Wi-Fi), a new leaf is issued by the
-//! local CA, written to `tls/`, and served to the next handshake, with no restart and no
-//! new trust step (the devices trust the CA, not the leaf).
+//! The leaf in service, swapped while the service runs: when the machine's addresses
+//! change, the local CA issues a new leaf, written to `tls/` and served to the next
+//! handshake (no restart, no new trust step). Must not import routes, `app` or `cli`.
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock, Weak};
@@ -18,8 +17,7 @@ use crate::atomic_file::Access;
 
 /// How often the machine's addresses are looked at: one `getifaddrs` and a comparison.
 pub const CHECK_EVERY: Duration = Duration::from_secs(30);
-/// Test seam: the check period in milliseconds (50 ms to 60 s), for the tests that
-/// change an address while the real binary runs.
+/// Test seam: the check period in milliseconds (50 ms to 60 s).
 pub const TEST_CHECK_ENV: &str = "CASHDRAWER_TEST_ADDRESS_CHECK_MS";
 
 /// The period of the address check: [`CHECK_EVERY`], or the test seam's value.
@@ -31,8 +29,7 @@ pub fn check_period() -> Duration {
         .unwrap_or(CHECK_EVERY)
 }
 
-/// Serves whatever leaf it holds now; [`LeafResolver::set`] replaces it for the next
-/// handshakes (those under way keep theirs).
+/// Serves the leaf it holds; [`LeafResolver::set`] replaces it for the next handshakes.
 #[derive(Debug)]
 pub struct LeafResolver {
     current: RwLock<Arc<CertifiedKey>>,
@@ -69,11 +66,8 @@ pub fn certified(
     chain: Vec<CertificateDer<'static>>,
     key: PrivateKeyDer<'static>,
 ) -> Result<Arc<CertifiedKey>> {
-    let provider = rustls::crypto::ring::default_provider();
-    let signer = provider
-        .key_provider
-        .load_private_key(key)
-        .context("clé privée refusée")?;
+    let keys = rustls::crypto::ring::default_provider().key_provider;
+    let signer = keys.load_private_key(key).context("clé privée refusée")?;
     let certified = CertifiedKey::new(chain, signer);
     certified
         .keys_match()
@@ -90,8 +84,7 @@ pub struct Renewal {
 }
 
 impl Renewal {
-    /// Issues a leaf for `names`, writes it (key first, each file atomically) and
-    /// returns it for the resolver.
+    /// Issues a leaf for `names` and writes it (key first, each file atomically).
     pub fn issue(&self, names: &[String]) -> Result<Arc<CertifiedKey>> {
         let leaf = self.ca.issue(names)?;
         super::write_file(&self.key, leaf.key_pem.as_bytes(), Access::Private)?;
@@ -103,38 +96,30 @@ impl Renewal {
         certified(chain, key)
     }
 
-    /// Whether the leaf in service still does: issued by the CA, valid for every name
-    /// of now for [`RENEW_BEFORE`] more.
+    /// Whether the leaf is the CA's and valid for every name for [`RENEW_BEFORE`] more.
     pub fn still_covers(&self, leaf: &CertifiedKey, names: &[String]) -> bool {
         leaf.cert
             .first()
             .is_some_and(|der| self.ca.covers(der, names, RENEW_BEFORE))
     }
 
-    /// One check: a new leaf when the names changed or the leaf in service no longer
-    /// covers them; `Ok(false)` when nothing had to be done.
+    /// One check: a new leaf (`Ok(true)`) when the names changed or are no longer covered.
     pub fn check(&self, resolver: &LeafResolver, last: &mut Vec<String>) -> Result<bool> {
         let names = super::generated_names(&self.allowed_hosts);
         if names == *last && self.still_covers(&resolver.current(), &names) {
             return Ok(false);
         }
-        let key = self.issue(&names)?;
-        resolver.set(key);
-        tracing::info!(
-            op = "tls.renew",
-            outcome = "ok",
+        resolver.set(self.issue(&names)?);
+        op!(info, "tls.renew", "ok";
             "adresses du poste changées: nouveau certificat émis par l'autorité locale, sans redémarrage ni nouvelle approbation: {} (noms: {})",
-            self.cert.display(),
-            names.join(", ")
-        );
+            self.cert.display(), names.join(", "));
         *last = names;
         Ok(true)
     }
 }
 
-/// Checks the machine's names every `every` and reissues the leaf when they change,
-/// for as long as the resolver is in service (the task ends once it is dropped, e.g.
-/// when the admin page restarts the listener with a new one).
+/// Checks the machine's names every `every` and reissues the leaf when they change, until
+/// the resolver is dropped (a listener restart).
 pub fn watch(renewal: Renewal, resolver: Weak<LeafResolver>, names: Vec<String>, every: Duration) {
     tokio::spawn(async move {
         let mut last = names;
@@ -146,27 +131,17 @@ pub fn watch(renewal: Renewal, resolver: Weak<LeafResolver>, names: Vec<String>,
             };
             let (r, mut names) = (renewal.clone(), std::mem::take(&mut last));
             // Key generation and interface listing: off the async workers.
-            let outcome = tokio::task::spawn_blocking(move || {
-                let result = r.check(&resolver, &mut names);
-                (result, names)
-            })
-            .await;
-            match outcome {
+            let checked = move || (r.check(&resolver, &mut names), names);
+            match tokio::task::spawn_blocking(checked).await {
                 Ok((result, names)) => {
                     last = names;
                     if let Err(e) = result {
-                        tracing::error!(op = "tls.renew", outcome = "error",
+                        op!(error, "tls.renew", "error";
                             "nouveau certificat non émis, l'ancien reste en service (nouvel essai dans {} s): {e:#}",
                             every.as_secs());
                     }
                 }
-                Err(e) => {
-                    tracing::error!(
-                        op = "tls.renew",
-                        outcome = "error",
-                        "vérification des adresses: {e}"
-                    );
-                }
+                Err(e) => op!(error, "tls.renew", "error"; "vérification des adresses: {e}"),
             }
         }
     });
