@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use super::check::{Content, EOF_WINDOW, HEAD};
 
 /// The buffer of every pass over a file.
-const CHUNK: usize = 64 * 1024;
+pub const CHUNK: usize = 64 * 1024;
 
 /// Hex SHA-256 of what `reader` yields, and how many bytes that was.
 pub(crate) fn sha256_of(reader: impl Read) -> io::Result<(String, u64)> {
@@ -25,13 +25,13 @@ pub(crate) fn sha256_of(reader: impl Read) -> io::Result<(String, u64)> {
 }
 
 /// Hex SHA-256 of the file at `path`.
-pub(crate) fn sha256_file(path: &Path) -> io::Result<String> {
+pub fn sha256_file(path: &Path) -> io::Result<String> {
     sha256_of(File::open(path)?).map(|(hex, _)| hex)
 }
 
 /// An open invoice of a known size. Every look and every send goes through this one
 /// handle, so a file renamed or replaced in the folder meanwhile cannot slip in.
-pub(crate) struct Document {
+pub struct Document {
     file: File,
     pub size: u64,
 }
@@ -75,53 +75,5 @@ impl Document {
         let mut file = self.file.try_clone()?;
         file.seek(SeekFrom::Start(0))?;
         Ok(tokio::fs::File::from_std(file).take(self.size))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hashes_and_judges_without_reading_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.pdf");
-        let mut bytes = b"%PDF-1.4\n".to_vec();
-        bytes.extend(vec![b'x'; 3 * CHUNK + 17]);
-        bytes.extend_from_slice(b"\n%%EOF\n");
-        std::fs::write(&path, &bytes).unwrap();
-        let mut doc = Document::open(&path).unwrap();
-        assert_eq!(doc.size, bytes.len() as u64);
-        assert_eq!(doc.content().unwrap(), Content::CompletePdf);
-        let expected: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        assert_eq!(doc.sha256().unwrap(), expected);
-        assert_eq!(sha256_file(&path).unwrap(), expected);
-        // Appended after detection: the detected part keeps its hash.
-        let mut more = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .unwrap();
-        std::io::Write::write_all(&mut more, b"more").unwrap();
-        assert_eq!(doc.sha256().unwrap(), expected);
-    }
-
-    #[test]
-    fn short_files() {
-        let dir = tempfile::tempdir().unwrap();
-        for (bytes, verdict) in [
-            (&b""[..], Content::Empty),
-            (b"%PD", Content::NotPdf),
-            (b"%PDF-", Content::Truncated),
-            (b"%PDF-%%EOF", Content::CompletePdf),
-        ] {
-            let path = dir.path().join("s.pdf");
-            std::fs::write(&path, bytes).unwrap();
-            let mut doc = Document::open(&path).unwrap();
-            assert_eq!(doc.content().unwrap(), verdict, "{bytes:?}");
-            assert_eq!(Content::of(bytes), verdict, "{bytes:?}");
-        }
     }
 }

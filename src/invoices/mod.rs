@@ -12,7 +12,7 @@
 //! `drawer`, `odoo`, `http`, `state`, `app` or `cli`.
 
 pub mod check;
-mod document;
+pub mod document;
 pub mod ipp;
 pub mod ipps;
 pub mod journal;

@@ -63,27 +63,3 @@ pub fn process_clock() -> SharedClock {
     }
     Arc::new(SystemClock)
 }
-
-/// A clock that only moves when told to: for unit tests.
-#[cfg(test)]
-pub struct ManualClock(pub std::sync::Mutex<DateTime<FixedOffset>>);
-
-#[cfg(test)]
-impl ManualClock {
-    pub fn at(rfc3339: &str) -> Arc<ManualClock> {
-        Arc::new(ManualClock(std::sync::Mutex::new(
-            DateTime::parse_from_rfc3339(rfc3339).unwrap(),
-        )))
-    }
-
-    pub fn set(&self, rfc3339: &str) {
-        *self.0.lock().unwrap() = DateTime::parse_from_rfc3339(rfc3339).unwrap();
-    }
-}
-
-#[cfg(test)]
-impl Clock for ManualClock {
-    fn now(&self) -> DateTime<FixedOffset> {
-        *self.0.lock().unwrap()
-    }
-}

@@ -22,7 +22,7 @@ use super::line::{escape_controls, wanted, Entry};
 pub const SOURCE: &str = "OdooPOS Cashdrawer";
 
 /// Longest text sent (ReportEvent takes at most 31 839 characters per string).
-const MAX_CHARS: usize = 8000;
+pub const MAX_CHARS: usize = 8000;
 
 /// The Event Log's event types we use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,120 +150,5 @@ impl<S: Subscriber, T: EventSink> Layer<S> for EventLogLayer<T> {
         if let Some(forwarded) = forward(*event.metadata().level(), &entry) {
             self.sink.report(&forwarded);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::{Arc, Mutex};
-
-    use tracing_subscriber::layer::SubscriberExt;
-
-    use super::*;
-
-    #[derive(Clone, Default)]
-    struct Recorder(Arc<Mutex<Vec<Forwarded>>>);
-
-    impl EventSink for Recorder {
-        fn report(&self, event: &Forwarded) {
-            self.0.lock().unwrap().push(event.clone());
-        }
-    }
-
-    #[test]
-    fn forwards_start_stop_errors_and_security_events_only() {
-        let recorder = Recorder::default();
-        let subscriber = tracing_subscriber::registry().with(EventLogLayer::new(recorder.clone()));
-        tracing::subscriber::with_default(subscriber, || {
-            tracing::info!(op = "service.start", outcome = "ok", "à l'écoute");
-            tracing::info!(
-                op = "http.request",
-                outcome = "ok",
-                peer = "10.0.0.2",
-                "GET /status -> 200"
-            );
-            tracing::info!(op = "drawer.open", outcome = "ok", "tiroir ouvert");
-            tracing::warn!(op = "drawer.open", outcome = "error", "imprimante lente");
-            tracing::error!(op = "drawer.open", outcome = "error", "imprimante absente");
-            tracing::warn!(
-                op = "access.denied",
-                outcome = "denied",
-                peer = "10.0.0.9",
-                "accès refusé (réseau) à /config\nfaux"
-            );
-            tracing::info!(
-                op = "auth.login",
-                outcome = "ok",
-                peer = "10.0.0.3",
-                "connexion administrateur"
-            );
-            tracing::warn!(
-                op = "auth.login",
-                outcome = "denied",
-                peer = "10.0.0.4",
-                "échec de connexion"
-            );
-            tracing::warn!(
-                op = "auth.login",
-                outcome = "throttled",
-                peer = "10.0.0.4",
-                "trop d'essais"
-            );
-            tracing::debug!(op = "service.stop", "debug: not wanted");
-            tracing::info!(op = "service.stop", outcome = "ok", "service arrêté");
-        });
-        let got = recorder.0.lock().unwrap().clone();
-        let summary: Vec<(EventKind, u32)> = got.iter().map(|f| (f.kind, f.id)).collect();
-        assert_eq!(
-            summary,
-            [
-                (EventKind::Information, ID_SERVICE),
-                (EventKind::Error, ID_ERROR),
-                (EventKind::Warning, ID_ACCESS_DENIED),
-                (EventKind::Warning, ID_LOGIN_DENIED),
-                (EventKind::Warning, ID_LOGIN_DENIED),
-                (EventKind::Information, ID_SERVICE),
-            ]
-        );
-        assert_eq!(
-            got[0].text,
-            "à l'écoute\r\nop: service.start\r\noutcome: ok"
-        );
-        assert_eq!(
-            got[1].text,
-            "imprimante absente\r\nop: drawer.open\r\noutcome: error"
-        );
-        assert_eq!(
-            got[2].text,
-            "accès refusé (réseau) à /config\\nfaux\r\nop: access.denied\r\noutcome: denied\r\npeer: 10.0.0.9",
-            "caller text stays on one line"
-        );
-        assert_eq!(
-            got[3].text,
-            "échec de connexion\r\nop: auth.login\r\noutcome: denied\r\npeer: 10.0.0.4"
-        );
-    }
-
-    #[test]
-    fn other_crates_errors_are_forwarded_their_warnings_not() {
-        let entry = Entry {
-            message: "hyper: connection reset".into(),
-            ..Entry::default()
-        };
-        assert_eq!(
-            forward(Level::ERROR, &entry).map(|f| f.text),
-            Some("hyper: connection reset".to_string())
-        );
-        assert_eq!(forward(Level::WARN, &entry), None);
-    }
-
-    #[test]
-    fn long_text_is_cut() {
-        let entry = Entry {
-            message: "x".repeat(MAX_CHARS + 50),
-            ..Entry::default()
-        };
-        let text = forward(Level::ERROR, &entry).unwrap().text;
-        assert_eq!(text.chars().count(), MAX_CHARS + 3);
     }
 }

@@ -17,13 +17,13 @@
 
 pub mod clock;
 pub mod event_log;
-mod flood;
+pub mod flood;
 pub mod journald;
 pub mod line;
-mod repeats;
+pub mod repeats;
 pub mod rotate;
 pub mod tail;
-mod writer;
+pub mod writer;
 
 use std::collections::BTreeSet;
 use std::path::Path;
