@@ -126,13 +126,10 @@ pub async fn connect(
         (Ok(stream), _, _) => stream,
     };
     if let (None, Some(seen)) = (pin, seen) {
-        tracing::info!(
-            op = "invoice.print",
-            outcome = "ok",
+        op!(info, "invoice.print", "ok";
             "ipps {}:{port}: chiffré, certificat non vérifié (ipps_fingerprint vide); empreinte \
              SHA-256 vue: {seen}; pour l'épingler: [invoice_printer] ipps_fingerprint = {seen}",
-            crate::logs::escape(host)
-        );
+            crate::logs::escape(host));
     }
     Ok(stream)
 }

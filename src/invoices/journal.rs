@@ -116,12 +116,9 @@ impl Journal {
                 Ok(entries) => (entries, false),
                 Err(e) => {
                     let aside = path.with_extension("json.corrupt");
-                    tracing::error!(
-                        op = "invoice.journal",
-                        outcome = "error",
+                    op!(error, "invoice.journal", "error";
                         "journal des factures illisible ({e}), mis de côté dans {}",
-                        aside.display()
-                    );
+                        aside.display());
                     std::fs::rename(&path, &aside).context("mise de côté du journal")?;
                     (Vec::new(), false)
                 }

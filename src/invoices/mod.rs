@@ -129,11 +129,8 @@ impl Invoices {
         let journal = match Journal::load(data_dir) {
             Ok(j) => Some(j),
             Err(e) => {
-                tracing::error!(
-                    op = "invoice.journal",
-                    outcome = "error",
-                    "journal des factures inutilisable, impression automatique arrêtée: {e:#}"
-                );
+                op!(error, "invoice.journal", "error";
+                    "journal des factures inutilisable, impression automatique arrêtée: {e:#}");
                 None
             }
         };
@@ -169,13 +166,9 @@ impl Invoices {
             rt.watching = true;
             rt.journal_do(|j| j.ensure_exists());
         }
-        tracing::info!(
-            op = "invoice.start",
-            outcome = "ok",
+        op!(info, "invoice.start", "ok";
             "impression automatique des factures: dossier {}, voies: {}",
-            shared.config.download_folder.display(),
-            shared.route_names().join(", ")
-        );
+            shared.config.download_folder.display(), shared.route_names().join(", "));
         tokio::spawn(watcher::run(shared));
     }
 
@@ -274,11 +267,7 @@ impl Runtime {
     fn journal_do(&mut self, what: impl FnOnce(&mut Journal) -> anyhow::Result<()>) {
         if let Some(j) = self.journal.as_mut() {
             if let Err(e) = what(j) {
-                tracing::error!(
-                    op = "invoice.journal",
-                    outcome = "error",
-                    "écriture du journal des factures: {e:#}"
-                );
+                op!(error, "invoice.journal", "error"; "écriture du journal des factures: {e:#}");
             }
         }
     }

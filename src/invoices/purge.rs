@@ -84,13 +84,7 @@ pub(super) fn purge(shared: &Shared) -> PurgeReport {
         }
         drop(rt);
     }
-    tracing::info!(
-        op = "invoice.purge",
-        outcome = "ok",
-        "purge de {}: {} supprimé(s), {} conservé(s)",
-        report.folder,
-        report.removed.len(),
-        report.kept.len()
-    );
+    op!(info, "invoice.purge", "ok"; "purge de {}: {} supprimé(s), {} conservé(s)", report.folder,
+        report.removed.len(), report.kept.len());
     report
 }

@@ -63,7 +63,7 @@ async fn process(
         let doc = match open_unchanged(&job).await {
             Ok(doc) => doc,
             Err(why) => {
-                tracing::warn!(op = "invoice.print", outcome = "error", "{name}: {why}");
+                op!(warn, "invoice.print", "error"; "{name}: {why}");
                 let mut rt = shared.lock();
                 rt.active.remove(&job.key);
                 rt.journal_do(|j| j.set_state(&job.key, JobState::Done, Some(why)));
@@ -103,13 +103,8 @@ async fn process(
         }
         let ms = started.elapsed().as_millis() as u64;
         if let Some(route) = printed_by {
-            tracing::info!(
-                op = "invoice.print",
-                outcome = "ok",
-                ms,
-                bytes = size,
-                "{name}: imprimé via {route} ({size} octets, {ms} ms)"
-            );
+            op!(info, "invoice.print", "ok"; ms, bytes = size,
+                "{name}: imprimé via {route} ({size} octets, {ms} ms)");
             {
                 let mut rt = shared.lock();
                 rt.active.remove(&job.key);
@@ -138,15 +133,9 @@ async fn process(
             return true;
         }
         let delay = (config.retry_delay * 2u32.saturating_pow(attempt - 1)).min(MAX_RETRY_DELAY);
-        tracing::warn!(
-            op = "invoice.print",
-            outcome = "error",
-            ms,
-            "{name}: essai {attempt}/{} échoué, nouvel essai dans {} s: {}",
-            config.retries,
-            delay.as_secs(),
-            crate::logs::escape(&error)
-        );
+        op!(warn, "invoice.print", "error"; ms,
+            "{name}: essai {attempt}/{} échoué, nouvel essai dans {} s: {}", config.retries,
+            delay.as_secs(), crate::logs::escape(&error));
         {
             let mut rt = shared.lock();
             rt.active.insert(job.key.clone(), Activity::Queued);
@@ -191,13 +180,9 @@ fn fail(shared: &Shared, job: &Job, error: &str, attempts: u32) {
         |e| format!("non déplacé: {e}"),
         |p| format!("déplacé dans {}", p.display()),
     );
-    tracing::error!(
-        op = "invoice.print",
-        outcome = "error",
+    op!(error, "invoice.print", "error";
         "{}: impression impossible après {attempts} essais, {to}: {}",
-        crate::logs::escape(&job.key.name),
-        crate::logs::escape(error)
-    );
+        crate::logs::escape(&job.key.name), crate::logs::escape(error));
 }
 
 /// After `delay`, removes a printed file (or moves it to `printed/`) and closes its
@@ -240,11 +225,8 @@ pub(crate) fn schedule_removal(shared: Arc<Shared>, key: Key, path: PathBuf, del
             }
             Err(e) => {
                 drop(rt);
-                tracing::error!(
-                    op = "invoice.remove",
-                    outcome = "error",
-                    "{name}: imprimé mais impossible de le retirer du dossier: {e}"
-                );
+                op!(error, "invoice.remove", "error";
+                    "{name}: imprimé mais impossible de le retirer du dossier: {e}");
             }
         }
     });

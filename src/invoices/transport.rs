@@ -167,11 +167,8 @@ async fn send_socket(
     match tokio::time::timeout(eof_wait, drain).await {
         Ok(result) => result,
         Err(_) => {
-            tracing::warn!(
-                op = "invoice.print",
-                outcome = "ok",
-                "{host}:{port} garde la connexion ouverte après le travail; considéré comme imprimé"
-            );
+            op!(warn, "invoice.print", "ok";
+                "{host}:{port} garde la connexion ouverte après le travail; considéré comme imprimé");
             Ok(())
         }
     }

@@ -89,11 +89,7 @@ pub(super) async fn run(shared: Arc<Shared>) {
         {
             Ok(s) => s,
             Err(e) => {
-                tracing::error!(
-                    op = "invoice.watch",
-                    outcome = "error",
-                    "analyse du dossier interrompue: {e}"
-                );
+                op!(error, "invoice.watch", "error"; "analyse du dossier interrompue: {e}");
                 return;
             }
         };
@@ -139,12 +135,9 @@ fn watch_events(
     match result {
         Ok(w) => Some(w),
         Err(e) => {
-            tracing::warn!(
-                op = "invoice.watch",
-                outcome = "error",
+            op!(warn, "invoice.watch", "error";
                 "événements du dossier {} indisponibles ({e}); analyse périodique seule",
-                folder.display()
-            );
+                folder.display());
             None
         }
     }
@@ -222,12 +215,8 @@ impl Scanner {
             }
             Err(e) => {
                 if !self.folder_error {
-                    tracing::error!(
-                        op = "invoice.watch",
-                        outcome = "error",
-                        "lecture du dossier {}: {e}",
-                        config.download_folder.display()
-                    );
+                    op!(error, "invoice.watch", "error"; "lecture du dossier {}: {e}",
+                        config.download_folder.display());
                 }
                 self.folder_error = true;
                 return Vec::new();
@@ -355,19 +344,12 @@ impl Scanner {
             rt.journal_do(|j| j.record(entry));
         }
         match moved {
-            Ok(to) => tracing::error!(
-                op = "invoice.reject",
-                outcome = "error",
-                "{}: {why}; non imprimé, déplacé dans {}",
-                crate::logs::escape(&name),
-                crate::logs::escape(&to.display().to_string())
-            ),
-            Err(e) => tracing::error!(
-                op = "invoice.reject",
-                outcome = "error",
+            Ok(to) => op!(error, "invoice.reject", "error";
+                "{}: {why}; non imprimé, déplacé dans {}", crate::logs::escape(&name),
+                crate::logs::escape(&to.display().to_string())),
+            Err(e) => op!(error, "invoice.reject", "error";
                 "{}: {why}; non imprimé, impossible de le déplacer dans {FAILED_DIR}/: {e}",
-                crate::logs::escape(&name)
-            ),
+                crate::logs::escape(&name)),
         }
     }
 
@@ -384,21 +366,12 @@ impl Scanner {
         }
         let moved = move_into(path, REJECTED_DIR);
         match moved {
-            Ok(to) => tracing::warn!(
-                op = "invoice.reject",
-                outcome = "error",
-                "{}: {}, non imprimé, mis de côté dans {}",
-                crate::logs::escape(&name),
-                content.describe(),
-                crate::logs::escape(&to.display().to_string())
-            ),
-            Err(e) => tracing::error!(
-                op = "invoice.reject",
-                outcome = "error",
+            Ok(to) => op!(warn, "invoice.reject", "error";
+                "{}: {}, non imprimé, mis de côté dans {}", crate::logs::escape(&name),
+                content.describe(), crate::logs::escape(&to.display().to_string())),
+            Err(e) => op!(error, "invoice.reject", "error";
                 "{}: {}, non imprimé; impossible de le mettre de côté: {e}",
-                crate::logs::escape(&name),
-                content.describe()
-            ),
+                crate::logs::escape(&name), content.describe()),
         }
     }
 }
@@ -422,21 +395,15 @@ fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTi
                 let elapsed = Duration::from_millis((now_ms() - printed_ms).max(0) as u64);
                 shared.config.open_delay.saturating_sub(elapsed)
             };
-            tracing::info!(
-                op = "invoice.detect",
-                outcome = "ok",
-                "{name}: déjà imprimé (journal), pas de réimpression; retrait"
-            );
+            op!(info, "invoice.detect", "ok";
+                "{name}: déjà imprimé (journal), pas de réimpression; retrait");
             queue::schedule_removal(shared.clone(), key, path.to_path_buf(), delay);
             return;
         }
         Some(JobState::Stale) => return,
         Some(state) if state.unconfirmed() => {
-            tracing::warn!(
-                op = "invoice.detect",
-                outcome = "ok",
-                "{name}: impression non confirmée avant l'arrêt du service, nouvel essai"
-            );
+            op!(warn, "invoice.detect", "ok";
+                "{name}: impression non confirmée avant l'arrêt du service, nouvel essai");
         }
         _ if initial && is_stale(shared, mtime) => {
             let entry = Entry::new(key.name.clone(), size, key.sha256.clone(), JobState::Stale);
@@ -445,20 +412,17 @@ fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTi
             let age = shared.config.stale_age.as_secs() / 60;
             if shared.config.purge_on_start {
                 let removed = std::fs::remove_file(path);
-                tracing::info!(op = "invoice.stale", outcome = if removed.is_ok() { "ok" } else { "error" },
+                op!(info, "invoice.stale", if removed.is_ok() { "ok" } else { "error" };
                     "{name}: plus ancien que {age} min au premier démarrage, jamais imprimé; supprimé (purge_on_start): {removed:?}");
             } else {
-                tracing::info!(op = "invoice.stale", outcome = "ok",
+                op!(info, "invoice.stale", "ok";
                     "{name}: plus ancien que {age} min au premier démarrage, laissé tel quel et jamais imprimé");
             }
             return;
         }
         _ => {
-            tracing::info!(
-                op = "invoice.detect",
-                outcome = "ok",
-                "{name}: facture complète ({size} octets), mise en file"
-            );
+            op!(info, "invoice.detect", "ok";
+                "{name}: facture complète ({size} octets), mise en file");
         }
     }
     let entry = Entry {

@@ -109,18 +109,12 @@ pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, Log
         .try_init();
     let control = LogControl(Some(Arc::new(Control { sink, clock })));
     if with_journal {
-        tracing::info!(
-            op = "logs.journald",
-            outcome = "ok",
-            "événements envoyés au journal de systemd (journald), champs OP, OUTCOME, PEER, MS"
-        );
+        op!(info, "logs.journald", "ok";
+            "événements envoyés au journal de systemd (journald), champs OP, OUTCOME, PEER, MS");
     }
     if let Some(name) = rotation.archived {
-        tracing::info!(
-            op = "logs.rotate",
-            outcome = "ok",
-            "journal d'un jour précédent archivé au démarrage dans {name}"
-        );
+        op!(info, "logs.rotate", "ok";
+            "journal d'un jour précédent archivé au démarrage dans {name}");
     }
     Ok((control, guard))
 }
