@@ -26,14 +26,14 @@ pub(crate) struct Job {
 /// Hands `job` to its printer's worker, starting the worker on first use. A printer is
 /// known by its routes, so two configured printers never share a worker and one
 /// printer never has two.
-pub(crate) fn enqueue(shared: &Arc<Shared>, rt: &mut Runtime, job: Job) {
+pub(crate) fn enqueue(shared: &Arc<Shared>, rt: &mut Runtime, path: PathBuf, key: Key) {
     let printer = shared.route_names().join(" | ");
     let tx = rt.queues.entry(printer).or_insert_with(|| {
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::runtime::Handle::current().spawn(worker(shared.clone(), rx));
         tx
     });
-    let _ = tx.send(job);
+    let _ = tx.send(Job { path, key });
 }
 
 async fn worker(shared: Arc<Shared>, mut jobs: mpsc::UnboundedReceiver<Job>) {

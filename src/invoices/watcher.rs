@@ -1,22 +1,19 @@
-//! Finds complete invoices in the watched folder: file-system events (notify) make a
-//! scan happen at once, and a rescan every `scan_frequency` catches what events miss
-//! (network shares). A file is offered to the queue when its size and modification time
-//! are unchanged across two checks `stable_ms` apart, no other program holds it open for
-//! writing, it is not larger than `max_size_mb`, and its content is a whole PDF.
+//! Finds complete invoices in the watched folder: notify events trigger a scan, and a
+//! rescan every `scan_frequency` catches what events miss (network shares). A file is
+//! offered to the queue once its size and mtime held for `stable_ms`, no other program
+//! has it open for writing, it fits `max_size_mb`, and it is a whole PDF.
 //!
-//! "Not open for writing" is what makes an incremental PDF update (a second body and a
-//! second `%%EOF` appended after a pause) print once, complete: the first `%%EOF` looks
-//! like the end, and no pause length tells it from a finished file. Browsers never
-//! write under the final name (Chromium `.crdownload`, Firefox `.part`, then a rename),
-//! so only programs writing in place are concerned. Linux tells from the file system's
-//! events (a data write, then the writer's close); Windows from the sharing mode (a
-//! file open for writing elsewhere cannot be opened denying writers).
+//! "Not open for writing" makes an incremental PDF update (a second `%%EOF` appended
+//! after a pause) print once, complete. Browsers rename into the final name, so this is
+//! for programs writing in place: Linux tells by the events (a write, then the close),
+//! Windows by the sharing mode.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use notify::event::{AccessKind, AccessMode};
 use notify::Watcher;
 use tokio::sync::mpsc;
 
@@ -25,23 +22,21 @@ use super::document::Document;
 use super::journal::{now_ms, Entry, JobState, Key};
 use super::{file_name, move_into, queue, Activity, Shared, FAILED_DIR, REJECTED_DIR};
 
-/// A truncated PDF may be a slow writer: it is set aside only after staying unchanged
-/// this long (or `stable_ms` x 4 if longer).
+/// A truncated PDF may be a slow writer: set aside only after this (or `stable_ms` x 4).
 const TRUNCATED_GRACE: Duration = Duration::from_secs(2);
 
-/// A file written and never closed (a writer that hung, or a close event lost) is judged
-/// by its content alone once unchanged this long.
+/// A file written and never closed (hung writer, lost close event) is judged by its
+/// content alone after this.
 const WRITER_PATIENCE: Duration = Duration::from_secs(60);
 
-/// Files some program wrote to and has not closed yet, with the time of the last write
-/// seen: filled by the file-system events (Linux), read by the scanner.
+/// Files written to and not closed yet, with the last write seen (Linux events).
 type Writers = Arc<std::sync::Mutex<HashMap<PathBuf, Instant>>>;
 
 struct Observation {
     size: u64,
     mtime: SystemTime,
     since: Instant,
-    /// Decided (offered, set aside, ignored): not looked at again until it changes.
+    /// Decided: not looked at again until it changes.
     done: bool,
 }
 
@@ -56,8 +51,7 @@ struct Scanner {
 
 pub(super) async fn run(shared: Arc<Shared>) {
     let folder = shared.folder().to_path_buf();
-    // A missing folder is not created: a wrong path must not leave stray folders
-    // behind. It is looked for again at each rescan (logged once by `list`).
+    // A missing folder is not created (a wrong path must leave no stray folder).
     let (tx, mut events) = mpsc::unbounded_channel::<()>();
     let mut watcher = None;
     let mut stop = shared.stop.subscribe();
@@ -70,8 +64,7 @@ pub(super) async fn run(shared: Arc<Shared>) {
     };
     scanner.initial = scanner.list().into_iter().map(|(p, _, _)| p).collect();
     if !scanner.folder_error && folder.is_dir() {
-        // A kill between removing a printed file and saving "done" leaves it "printed"
-        // with no file, which no scan would ever offer again.
+        // A kill between removing a printed file and saving "done" left it "printed".
         let present: HashSet<String> = scanner.initial.iter().map(|p| file_name(p)).collect();
         shared
             .lock()
@@ -102,7 +95,7 @@ pub(super) async fn run(shared: Arc<Shared>) {
             _ = super::stopping(&mut stop) => return,
             _ = tokio::time::sleep(wait) => {}
             Some(()) = events.recv() => {
-                // A burst of events (50 files at once) becomes one scan.
+                // A burst of events becomes one scan.
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 while events.try_recv().is_ok() {}
             }
@@ -116,43 +109,31 @@ fn watch_events(
     tx: mpsc::UnboundedSender<()>,
     writers: Writers,
 ) -> Option<notify::RecommendedWatcher> {
-    // Only changes matter. Access events must be ignored: the scan itself opens and
-    // reads the folder, and reacting to that made every scan trigger the next one (a
-    // busy loop at idle, found by the benchmark's idle-CPU measure). The one exception
-    // is a writer's close, which the scan never causes.
+    // Access events are ignored, the scan's own reads would trigger the next scan;
+    // except a writer's close, which the scan never causes.
+    let close_write = AccessKind::Close(AccessMode::Write);
     let handler = move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
             note_writers(&writers, &event);
-            if !matches!(event.kind, notify::EventKind::Access(_)) || is_close_write(&event.kind) {
+            if !matches!(event.kind, notify::EventKind::Access(k) if k != close_write) {
                 let _ = tx.send(());
             }
         }
     };
-    let result = notify::recommended_watcher(handler).and_then(|mut w| {
-        w.watch(folder, notify::RecursiveMode::NonRecursive)
-            .map(|_| w)
-    });
-    match result {
-        Ok(w) => Some(w),
-        Err(e) => {
+    notify::recommended_watcher(handler)
+        .and_then(|mut w| {
+            w.watch(folder, notify::RecursiveMode::NonRecursive)
+                .map(|_| w)
+        })
+        .map_err(|e| {
             op!(warn, "invoice.watch", "error";
                 "événements du dossier {} indisponibles ({e}); analyse périodique seule",
-                folder.display());
-            None
-        }
-    }
+                folder.display())
+        })
+        .ok()
 }
 
-fn is_close_write(kind: &notify::EventKind) -> bool {
-    use notify::event::{AccessKind, AccessMode};
-    matches!(
-        kind,
-        notify::EventKind::Access(AccessKind::Close(AccessMode::Write))
-    )
-}
-
-/// Keeps [`Writers`] up to date: a data write marks the file as being written, its
-/// writer's close (or its removal or rename) clears it.
+/// A data write marks the file as being written; its close, removal or rename clears it.
 fn note_writers(writers: &Writers, event: &notify::Event) {
     use notify::event::{ModifyKind, RemoveKind};
     use notify::EventKind;
@@ -162,10 +143,9 @@ fn note_writers(writers: &Writers, event: &notify::Event) {
             EventKind::Modify(ModifyKind::Data(_)) => {
                 map.insert(path.clone(), Instant::now());
             }
-            EventKind::Modify(ModifyKind::Name(_)) | EventKind::Remove(RemoveKind::File) => {
-                map.remove(path);
-            }
-            ref kind if is_close_write(kind) => {
+            EventKind::Modify(ModifyKind::Name(_))
+            | EventKind::Remove(RemoveKind::File)
+            | EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
                 map.remove(path);
             }
             _ => {}
@@ -173,15 +153,13 @@ fn note_writers(writers: &Writers, event: &notify::Event) {
     }
 }
 
-/// Whether another program still holds `path` open for writing (see the module doc).
 fn being_written(writers: &Writers, path: &Path) -> bool {
     let mut map = writers.lock().unwrap_or_else(|e| e.into_inner());
     map.retain(|_, last| last.elapsed() < WRITER_PATIENCE);
     map.contains_key(path) || open_for_writing_elsewhere(path)
 }
 
-/// Windows: opening while denying other writers fails with a sharing violation as long
-/// as a writer's handle is open.
+/// Opening while denying writers fails while a writer's handle is open.
 #[cfg(windows)]
 fn open_for_writing_elsewhere(path: &Path) -> bool {
     use std::os::windows::fs::OpenOptionsExt;
@@ -194,7 +172,6 @@ fn open_for_writing_elsewhere(path: &Path) -> bool {
         .is_err_and(|e| e.raw_os_error() == Some(ERROR_SHARING_VIOLATION))
 }
 
-/// Elsewhere the file-system events ([`Writers`]) are the only source.
 #[cfg(not(windows))]
 fn open_for_writing_elsewhere(_path: &Path) -> bool {
     false
@@ -209,10 +186,7 @@ impl Scanner {
     fn list(&mut self) -> Vec<(PathBuf, u64, SystemTime)> {
         let config = &self.shared.config;
         let dir = match std::fs::read_dir(&config.download_folder) {
-            Ok(d) => {
-                self.folder_error = false;
-                d
-            }
+            Ok(d) => d,
             Err(e) => {
                 if !self.folder_error {
                     op!(error, "invoice.watch", "error"; "lecture du dossier {}: {e}",
@@ -222,19 +196,15 @@ impl Scanner {
                 return Vec::new();
             }
         };
+        self.folder_error = false;
         let mut out: Vec<_> = dir
             .flatten()
             .filter_map(|entry| {
                 let path = entry.path();
                 let meta = entry.metadata().ok()?;
-                if !meta.is_file() || !name_matches(&path, &config.file_extensions) {
-                    return None;
-                }
-                Some((
-                    path,
-                    meta.len(),
-                    meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-                ))
+                let mtime = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+                (meta.is_file() && name_matches(&path, &config.file_extensions))
+                    .then(|| (path, meta.len(), mtime))
             })
             .collect();
         out.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
@@ -251,8 +221,10 @@ impl Scanner {
             if self.shared.stopped() {
                 return;
             }
-            let decide = match self.seen.get(&path) {
-                Some(o) if o.size == size && o.mtime == mtime => !o.done && now - o.since >= stable,
+            let ripe = match self.seen.get(&path) {
+                Some(o) if o.size == size && o.mtime == mtime => {
+                    (!o.done && now - o.since >= stable).then_some(o.since)
+                }
                 _ => {
                     self.seen.insert(
                         path.clone(),
@@ -263,11 +235,10 @@ impl Scanner {
                             done: false,
                         },
                     );
-                    false
+                    None
                 }
             };
-            if decide {
-                let since = self.seen[&path].since;
+            if let Some(since) = ripe {
                 let done = self.decide(&path, size, mtime, since);
                 if let Some(o) = self.seen.get_mut(&path) {
                     o.done = done;
@@ -276,36 +247,26 @@ impl Scanner {
         }
     }
 
-    /// Looks at the content of a stable file; `true` when nothing more is to be done
-    /// with it until it changes. The file is read through one handle, in bounded pieces.
+    /// Judges a stable file through one handle; `true` when done with it until it changes.
     fn decide(&mut self, path: &Path, size: u64, mtime: SystemTime, since: Instant) -> bool {
         if being_written(&self.writers, path) {
             return false;
         }
-        let Ok(mut doc) = Document::open(path) else {
+        let Some(mut doc) = Document::open(path).ok().filter(|d| d.size == size) else {
             return false;
         };
-        if doc.size != size {
-            return false;
-        }
         let limit = self.shared.config.max_size;
         if size > limit {
             self.too_large(path, size, limit);
             return true;
         }
-        let Ok(content) = doc.content() else {
-            return false;
+        let grace = TRUNCATED_GRACE.max(self.shared.config.stable_wait * 4);
+        let content = match doc.content() {
+            Ok(Content::Empty) => return true,
+            Ok(Content::Truncated) if since.elapsed() < grace => return false,
+            Ok(content) => content,
+            Err(_) => return false,
         };
-        if content == Content::Empty {
-            return true;
-        }
-        if content == Content::Truncated {
-            let grace = TRUNCATED_GRACE.max(self.shared.config.stable_wait * 4);
-            if since.elapsed() < grace {
-                return false;
-            }
-        }
-        // The journal identity is the whole file as judged, hashed from the same handle.
         let Ok(sha256) = doc.sha256() else {
             return false;
         };
@@ -323,15 +284,13 @@ impl Scanner {
         true
     }
 
-    /// Over `max_size_mb`: never read (nor hashed), moved to `failed/` at once, so the
-    /// files behind it print.
+    /// Over `max_size_mb`: never read nor hashed, moved to `failed/` at once.
     fn too_large(&self, path: &Path, size: u64, limit: u64) {
         let name = file_name(path);
         let why = format!(
             "{size} octets, plus que la limite de {} Mo ([invoice_printer] max_size_mb)",
             limit / (1024 * 1024)
         );
-        // The hash is not computed: reading the file is what the limit prevents.
         let entry = Entry {
             error: Some(why.clone()),
             ..Entry::new(name.clone(), size, String::new(), JobState::Failed)
@@ -376,8 +335,7 @@ impl Scanner {
     }
 }
 
-/// Decides what a complete PDF needs, from the journal: print it, finish removing it
-/// (printed before a restart), or leave it (stale backlog, already in the queue).
+/// From the journal: print a complete PDF, finish removing it, or leave it.
 fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTime, initial: bool) {
     let mut rt = shared.lock();
     if rt.active.contains_key(&key) || rt.removing.contains(&key) {
@@ -434,18 +392,10 @@ fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTi
     };
     rt.active.insert(key.clone(), Activity::Queued);
     rt.journal_do(|j| j.record(entry));
-    queue::enqueue(
-        shared,
-        &mut rt,
-        queue::Job {
-            path: path.to_path_buf(),
-            key,
-        },
-    );
+    queue::enqueue(shared, &mut rt, path.to_path_buf(), key);
 }
 
-/// The backlog rule: only on the first start, only files there at start, only if older
-/// than `stale_age` (0 turns the rule off).
+/// The backlog rule: first start, files there at start, older than `stale_age` (0: off).
 fn is_stale(shared: &Shared, mtime: SystemTime) -> bool {
     let age = shared.config.stale_age;
     shared.first_start
