@@ -1,13 +1,10 @@
-//! The writer thread: lines arrive through a bounded channel and are appended to the
-//! file (and echoed to stderr) by one background thread, so a request never waits for
-//! the disk, and lines never interleave.
-//!
-//! When the channel is full (the disk hangs), lines are counted and the count is
-//! written as soon as there is room again: the request still does not wait.
+//! The writer thread: lines come through a bounded channel and one thread appends them
+//! (and echoes them to stderr), so a request never waits for the disk and lines never
+//! interleave. A full channel (a hung disk) counts lines, and says so once there is room.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::mpsc::{self, RecvTimeoutError, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -23,17 +20,12 @@ use crate::domain::LogFormat;
 /// Lines waiting for the disk before new ones are counted instead of queued.
 pub const CHANNEL_CAPACITY: usize = 16 * 1024;
 
-/// After writing what was waiting, the thread rests this long before it waits for the
-/// channel again. Without it, every request woke the thread (a futex wake, a context
-/// switch and a write() per line): on one keep-alive connection that was a large part
-/// of each request's cost. Lines sent meanwhile simply queue (no wake-up), and are
-/// written together. When traffic stops, the thread goes back to waiting on the
-/// channel: no polling when idle.
+/// After a write the thread rests this long, so lines sent meanwhile queue without a
+/// wake-up each (a futex wake and a write() per line were much of a request's cost).
 const COALESCE: Duration = Duration::from_millis(2);
 
-/// Longest sleep of the writer thread with nothing to write: it wakes up at the next
-/// local midnight to rotate even without traffic, and at least this often so that a
-/// clock change (DST, an admin fixing the time) is noticed. No busy polling when idle.
+/// Longest idle sleep: the thread wakes at midnight to rotate, and at least this often
+/// to notice a clock change.
 const MAX_IDLE: Duration = Duration::from_secs(60);
 
 /// Time until the clock's next midnight, within [10 ms, MAX_IDLE].
@@ -42,9 +34,8 @@ fn until_midnight(clock: &dyn super::clock::Clock) -> Duration {
     let next = now
         .date_naive()
         .succ_opt()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t - now.naive_local());
-    next.and_then(|d| d.to_std().ok())
+        .and_then(|d| d.and_hms_opt(0, 0, 0));
+    next.and_then(|t| (t - now.naive_local()).to_std().ok())
         .map(|d| d + Duration::from_millis(10))
         .unwrap_or(MAX_IDLE)
         .clamp(Duration::from_millis(10), MAX_IDLE)
@@ -61,8 +52,7 @@ pub enum Msg {
 pub struct Sink {
     pub tx: SyncSender<Msg>,
     pub dropped: Arc<AtomicU64>,
-    /// Lines lost since the start, to the full channel or to write errors (the
-    /// `cashdrawer_log_write_failures_total` metric); shared with the worker.
+    /// Lines lost since the start (`cashdrawer_log_write_failures_total`).
     pub failures: Arc<AtomicU64>,
     /// `[logs] format`, for the lines the writer writes itself.
     pub format: LogFormat,
@@ -81,12 +71,9 @@ impl Sink {
                 self.dropped.fetch_add(lost, Ordering::Relaxed);
             }
         }
-        match self.tx.try_send(Msg::Line { day, text }) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
-                self.dropped.fetch_add(1, Ordering::Relaxed);
-                self.failures.fetch_add(1, Ordering::Relaxed);
-            }
+        if self.tx.try_send(Msg::Line { day, text }).is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            self.failures.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -95,7 +82,6 @@ impl Sink {
         self.failures.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Lines lost since the start (channel full, or the file could not be written).
     pub fn failures(&self) -> u64 {
         self.failures.load(Ordering::Relaxed)
     }
@@ -154,10 +140,8 @@ pub fn spawn(
                     Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => break,
                     Ok(msg) => {
                         let mut stop = worker.handle(msg);
-                        // Drain what else is waiting, then flush once.
                         while !stop {
                             match rx.try_recv() {
-                                Ok(Msg::Stop) => stop = true,
                                 Ok(msg) => stop = worker.handle(msg),
                                 Err(_) => break,
                             }
@@ -168,12 +152,7 @@ pub fn spawn(
                         }
                         std::thread::sleep(COALESCE);
                     }
-                    Err(RecvTimeoutError::Timeout) => {
-                        let today = worker.clock.today();
-                        let rolled = worker.file.roll_to(today);
-                        worker.after_write(rolled);
-                        worker.flush();
-                    }
+                    Err(RecvTimeoutError::Timeout) => worker.roll(),
                 }
             }
             worker.flush();
@@ -184,13 +163,11 @@ pub fn spawn(
         failures,
         format,
     };
-    Ok((
-        sink,
-        LogGuard {
-            tx,
-            thread: Some(thread),
-        },
-    ))
+    let guard = LogGuard {
+        tx,
+        thread: Some(thread),
+    };
+    Ok((sink, guard))
 }
 
 struct Worker {
@@ -198,12 +175,10 @@ struct Worker {
     clock: SharedClock,
     retention_days: Arc<AtomicU32>,
     echo_stderr: bool,
-    /// A write error was reported on stderr; reported again only after a line was
-    /// written again.
+    /// A write error was reported; reported again only after a line was written.
     failed: bool,
-    /// Lines not written since the failure (said in the log once writing works again).
+    /// Lines not written since the failure.
     lost: u64,
-    /// Every line not written since the start (see [`Sink::failures`]).
     failures: Arc<AtomicU64>,
     format: LogFormat,
 }
@@ -213,9 +188,7 @@ impl Worker {
     fn handle(&mut self, msg: Msg) -> bool {
         match msg {
             Msg::Line { day, text } => {
-                if self.echo_stderr {
-                    let _ = std::io::stderr().lock().write_all(text.as_bytes());
-                }
+                self.echo(&text);
                 let written = self.file.write_line(day, text.as_bytes());
                 let ok = written.is_ok();
                 self.after_write(written);
@@ -228,13 +201,24 @@ impl Worker {
                 false
             }
             Msg::Flush(ack) => {
-                let rolled = self.file.roll_to(self.clock.today());
-                self.after_write(rolled);
-                self.flush();
+                self.roll();
                 let _ = ack.send(());
                 false
             }
             Msg::Stop => true,
+        }
+    }
+
+    /// Rotates if the day changed, then flushes.
+    fn roll(&mut self) {
+        let rolled = self.file.roll_to(self.clock.today());
+        self.after_write(rolled);
+        self.flush();
+    }
+
+    fn echo(&self, text: &str) {
+        if self.echo_stderr {
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
         }
     }
 
@@ -251,8 +235,7 @@ impl Worker {
                 }
                 self.retention();
             }
-            // Nothing was written: a tick or a flush must not clear `failed`, or a
-            // full disk would be reported again every half second.
+            // A tick or a flush must not clear `failed` (a full disk reported each tick).
             Ok(None) => {}
             Err(e) => {
                 if !self.failed {
@@ -266,8 +249,7 @@ impl Worker {
         }
     }
 
-    /// A line was written after a failure: says so on stderr and in the log, with the
-    /// number of lines lost meanwhile, so a reader knows the log has a hole and why.
+    /// Writing works again: says so, with the lines lost, so a reader knows of the hole.
     fn recovered(&mut self) {
         if !self.failed {
             return;
@@ -290,7 +272,7 @@ impl Worker {
         );
     }
 
-    /// Deletes the files older than `[logs] retention_days` and says so in the log.
+    /// Deletes the files older than `[logs] retention_days`.
     fn retention(&mut self) {
         let days = self.retention_days.load(Ordering::Relaxed);
         let today = self.clock.today();
@@ -320,9 +302,7 @@ impl Worker {
         let text = self
             .format
             .line(now, level, &Entry::own(op, outcome, message));
-        if self.echo_stderr {
-            let _ = std::io::stderr().lock().write_all(text.as_bytes());
-        }
+        self.echo(&text);
         if let Err(e) = self.file.write_line(now.date_naive(), text.as_bytes()) {
             eprintln!("journal: écriture impossible: {e}");
         }
