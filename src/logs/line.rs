@@ -1,13 +1,11 @@
-//! One event, one line: the format of the operations log and the tracing layer that
-//! produces it.
+//! One event, one line: the log's format and the tracing layer that writes it.
 //!
 //! ```text
 //! 2026-11-26T14:32:05.118+01:00 INFO  drawer.open ok 41ms 192.168.1.20 tiroir-caisse ouvert via TICKET
 //! ```
-//! Columns, separated by spaces: time with its UTC offset (local time), level, `op`,
-//! `outcome`, `ms`, `peer`, then the message and any other field as `key=value`. A
-//! missing column is `-`. Every value is passed through [`escape_controls`], so a line
-//! always ends where the event ends, whatever text a caller managed to put in it.
+//! Columns: local time with offset, level, `op`, `outcome`, `ms`, `peer` (`-` when
+//! missing), the message, other fields as `key=value`. Every value goes through
+//! [`escape_controls`], so a line ends where the event ends.
 
 use std::fmt::{self, Write as _};
 use std::sync::Mutex;
@@ -18,6 +16,7 @@ use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 
 use super::clock::SharedClock;
+use super::flood::{Decision, Refusals};
 use super::repeats::Repeats;
 use super::writer::Sink;
 use crate::domain::LogFormat;
@@ -31,29 +30,32 @@ pub struct Entry {
     pub peer: Option<String>,
     pub message: String,
     pub extra: Vec<(&'static str, String)>,
-    /// Written after the fields (`, 5 fois depuis 14:02` of a repeated error), so the line
-    /// reads as the first one did with the count after it.
+    /// Written after the fields: `, 5 fois depuis 14:02` of a repeated error.
     pub suffix: String,
-    /// `always = true` on the event: a refusal written whatever the refusal budget
-    /// (`logs::flood`), for refusals already bounded where they happen (a wrong
-    /// password: the login throttle allows a few an hour). Not written as a field.
+    /// `always = true`: a refusal written whatever the `logs::flood` budget, for those
+    /// bounded where they happen (the login throttle). Not written as a field.
     pub always: bool,
 }
 
-/// Escapes what could end or disguise a line: control characters (newlines, escape
-/// sequences) and the Unicode line/paragraph separators. Unlike [`super::escape`], it
-/// leaves backslashes alone, so text already escaped by the caller is not escaped
-/// twice; a backslash cannot start a new line.
+/// Escapes what could end or disguise a line ([`needs_escape`]). Unlike
+/// [`super::escape`] it leaves backslashes alone: text escaped by the caller stays as is.
 pub fn escape_controls(text: &str) -> String {
     if !text.chars().any(needs_escape) {
         return text.to_string();
     }
+    escaped(text, false)
+}
+
+/// `\n`, `\r`, `\t`, `\u{..}` for the other [`needs_escape`] characters, and `\\` when
+/// `backslashes`.
+pub(crate) fn escaped(text: &str, backslashes: bool) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '\\' if backslashes => out.push_str("\\\\"),
             c if needs_escape(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
@@ -63,10 +65,8 @@ pub fn escape_controls(text: &str) -> String {
     out
 }
 
-/// Characters shown as `\u{..}` in the log: controls, the Unicode line and paragraph
-/// separators, and the bidirectional controls (embeddings, overrides, isolates, marks),
-/// which reorder what a reader sees: `facture\u{202e}fdp.exe` displays as
-/// `factureexe.pdf`. Shared with [`super::escape`].
+/// Controls, the Unicode line and paragraph separators, and the bidirectional controls,
+/// which reorder what a reader sees (`facture\u{202e}fdp.exe` shows as `factureexe.pdf`).
 pub(crate) fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
@@ -94,10 +94,8 @@ impl LogFormat {
 /// Keys of a JSON line; an extra field of the same name is written `field_<name>`.
 const JSON_KEYS: [&str; 7] = ["time", "level", "op", "outcome", "peer", "ms", "message"];
 
-/// One JSON object, newline included: the text line's columns under their names
-/// (`null` when missing), then the other fields. serde_json escapes control
-/// characters; the Unicode line separators are escaped too, as in the text format,
-/// so a line-based reader never sees two lines.
+/// One JSON object and a newline: the columns (`null` when missing), then the other
+/// fields; U+2028/2029 escaped too, so a line-based reader never sees two lines.
 pub fn format_json(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> String {
     let mut object = serde_json::json!({
         "time": time.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string(),
@@ -147,8 +145,7 @@ pub fn format_line(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> 
     line
 }
 
-/// A column value: escaped, and never empty nor containing a space (so columns stay
-/// columns).
+/// A column value: escaped, never empty, no space.
 fn token(v: &str) -> String {
     if v.is_empty() {
         return "-".to_string();
@@ -156,9 +153,8 @@ fn token(v: &str) -> String {
     escape_controls(v).replace(' ', "_")
 }
 
-/// Collects an event's fields into an [`Entry`]. Numbers come through `record_debug`
-/// (tracing's default), whose text is their decimal: `ms` parses it back, and a
-/// negative `ms` is no duration.
+/// Collects an event's fields. Numbers come through `record_debug` as their decimal
+/// text: `ms` parses it back (a negative one is no duration).
 impl Visit for Entry {
     fn record_str(&mut self, field: &Field, value: &str) {
         self.set(field, value.to_string());
@@ -193,18 +189,15 @@ impl Entry {
     }
 }
 
-/// The tracing layer: formats each wanted event and hands the line to the writer
-/// thread. Never waits for the disk.
+/// The tracing layer: formats each wanted event for the writer thread.
 pub struct LineLayer {
     clock: SharedClock,
     sink: Sink,
     format: LogFormat,
-    /// journald under systemd (then stderr is not echoed: systemd would log it twice).
+    /// journald under systemd (then stderr is not echoed).
     journal: Option<super::journald::Journald>,
     repeats: Mutex<Repeats>,
-    /// Refusal lines bounded per caller and in all (a refused caller's loop must not fill
-    /// the disk).
-    refusals: Mutex<super::flood::Refusals>,
+    refusals: Mutex<Refusals>,
 }
 
 impl LineLayer {
@@ -220,7 +213,7 @@ impl LineLayer {
             format,
             journal,
             repeats: Mutex::new(Repeats::default()),
-            refusals: Mutex::new(super::flood::Refusals::default()),
+            refusals: Mutex::new(Refusals::default()),
         }
     }
 
@@ -258,16 +251,15 @@ impl<S: Subscriber> Layer<S> for LineLayer {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .refusal(&caller, now);
-            match decision {
-                super::flood::Decision::Skip => return,
-                super::flood::Decision::Write(Some(summary)) => {
-                    let line = Entry {
-                        peer: entry.peer.clone(),
-                        ..Entry::own("log.refusals", "denied", summary)
-                    };
-                    self.emit(now, Level::WARN, &line);
-                }
-                super::flood::Decision::Write(None) => {}
+            let Decision::Write(summary) = decision else {
+                return;
+            };
+            if let Some(summary) = summary {
+                let line = Entry {
+                    peer: entry.peer.clone(),
+                    ..Entry::own("log.refusals", "denied", summary)
+                };
+                self.emit(now, Level::WARN, &line);
             }
         }
         let summarized = entry
@@ -282,11 +274,7 @@ impl<S: Subscriber> Layer<S> for LineLayer {
                 .map(|mut r| r.drain())
                 .unwrap_or_default();
             for (op, summary) in pending {
-                let streak = Entry {
-                    op: Some(op),
-                    ..Entry::default()
-                };
-                self.emit(now, Level::ERROR, &summary_entry(&streak, summary));
+                self.emit(now, Level::ERROR, &summary_entry(Some(op), summary));
             }
         }
         if let Some(op) = summarized {
@@ -296,21 +284,20 @@ impl<S: Subscriber> Layer<S> for LineLayer {
                     let verdict = repeats.error(&op, &entry.message, &entry.extra, now);
                     drop(repeats);
                     if let Some(summary) = verdict.summary_before {
-                        self.emit(now, level, &summary_entry(&entry, summary));
+                        self.emit(now, level, &summary_entry(entry.op.clone(), summary));
                     }
-                    match verdict.write {
-                        Some(text) => {
-                            if let Some(count) = text.strip_prefix(entry.message.as_str()) {
-                                entry.suffix = count.to_string();
-                            }
-                        }
-                        None => return,
+                    let Some(text) = verdict.write else {
+                        return;
+                    };
+                    if let Some(count) = text.strip_prefix(entry.message.as_str()) {
+                        entry.suffix = count.to_string();
                     }
                 }
                 Some("ok") => {
                     if let Some(summary) = repeats.success(&op) {
                         drop(repeats);
-                        self.emit(now, Level::ERROR, &summary_entry(&entry, summary));
+                        let line = summary_entry(entry.op.clone(), summary);
+                        self.emit(now, Level::ERROR, &line);
                     }
                 }
                 _ => {}
@@ -320,11 +307,10 @@ impl<S: Subscriber> Layer<S> for LineLayer {
     }
 }
 
-/// The line summarizing counted errors, with the operation of the event that ended
-/// the streak and the fields of the errors counted.
-fn summary_entry(event: &Entry, summary: super::repeats::Summary) -> Entry {
+/// The line summarizing counted errors, under `op` and with the errors' fields.
+fn summary_entry(op: Option<String>, summary: super::repeats::Summary) -> Entry {
     Entry {
-        op: event.op.clone(),
+        op,
         outcome: Some("error".to_string()),
         message: summary.message,
         suffix: summary.suffix,

@@ -42,22 +42,10 @@ pub use writer::LogGuard;
 
 use crate::config::Config;
 
-/// Escapes control characters (newlines included) and backslashes, so that text from a
-/// caller stays on one line and cannot imitate another entry. (The line formatter
-/// escapes control characters again in everything, as a second wall.)
+/// Escapes controls and backslashes: text from a caller stays on one line and cannot
+/// imitate another entry (the formatter escapes controls again, as a second wall).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\\' => out.push_str("\\\\"),
-            c if line::needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
+    line::escaped(text, true)
 }
 
 /// The log files of a data folder (`[logs] folder` is relative to it unless absolute).
