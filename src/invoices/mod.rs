@@ -1,15 +1,8 @@
-//! Automatic invoice printing: PDFs the cashier downloads from Odoo into the watched
-//! folder come out of the invoice printer, once each, and the folder stays clean.
-//!
-//! Owns the watched folder (and its `failed/`, `rejected/`, `printed/` subfolders) and
-//! the print journal in the data folder. Parts: [`check`] (is a file complete),
-//! [`journal`] (what was printed, surviving restarts), `watcher` (events + safety
-//! rescan), `queue` (one worker per printer, retries), [`transport`], [`ipp`] and
-//! [`ipps`] (how bytes reach the printer). It never touches the drawer printer, and nothing here ever
-//! makes an HTTP request wait for a printer: handlers only read [`Invoices::status`].
-//!
-//! Layer 4: imports only `domain`, `escpos`, `atomic_file`, `config` and `platform`; never
-//! `drawer`, `odoo`, `http`, `state`, `app` or `cli`.
+//! Automatic invoice printing: PDFs downloaded into the watched folder are printed once
+//! each, then removed. Owns that folder (`failed/`, `rejected/`, `printed/`) and the
+//! print journal. No HTTP request ever waits for a printer: handlers read
+//! [`Invoices::status`]. Layer 4: imports only `domain`, `escpos`, `atomic_file`,
+//! `config`, `platform` and `logs`; never `drawer`, `odoo`, `http`, `state`, `app`, `cli`.
 
 pub mod check;
 pub mod document;
@@ -51,7 +44,7 @@ pub(crate) struct Shared {
     routes: Vec<Route>,
     runtime: Mutex<Runtime>,
     stop: watch::Sender<bool>,
-    /// Captured before the journal is first written: the backlog rule applies then only.
+    /// Before the journal is first written: the backlog rule applies then only.
     first_start: bool,
     started_at: SystemTime,
 }
@@ -126,14 +119,12 @@ pub(crate) fn now_text() -> String {
 impl Invoices {
     /// Loads the journal of `data_dir`; starts nothing (see [`Invoices::start`]).
     pub fn new(data_dir: &Path, config: InvoicePrinterConfig) -> Invoices {
-        let journal = match Journal::load(data_dir) {
-            Ok(j) => Some(j),
-            Err(e) => {
+        let journal = Journal::load(data_dir)
+            .map_err(|e| {
                 op!(error, "invoice.journal", "error";
-                    "journal des factures inutilisable, impression automatique arrêtée: {e:#}");
-                None
-            }
-        };
+                    "journal des factures inutilisable, impression automatique arrêtée: {e:#}")
+            })
+            .ok();
         let first_start = journal.as_ref().is_some_and(|j| j.first_start);
         Invoices {
             shared: Arc::new(Shared {
@@ -154,8 +145,8 @@ impl Invoices {
         &self.shared.config
     }
 
-    /// Starts the watcher (and, on demand, the printer workers) on the current tokio
-    /// runtime, unless autoprint is off or the journal is unusable. Returns at once.
+    /// Starts the watcher on the current tokio runtime, unless autoprint is off or the
+    /// journal is unusable. Returns at once.
     pub fn start(&self) {
         let shared = self.shared.clone();
         {
@@ -172,15 +163,14 @@ impl Invoices {
         tokio::spawn(watcher::run(shared));
     }
 
-    /// Stops the watcher and the workers after their current step. A job stopped
-    /// before its print was confirmed stays in the journal and is printed at next start.
+    /// Stops the watcher and the workers after their current step (an unconfirmed job is
+    /// printed at next start).
     pub fn stop(&self) {
         self.shared.stop.send_replace(true);
         self.shared.lock().watching = false;
     }
 
-    /// Drops a one-page test invoice into the watched folder (the admin page's "test
-    /// print" button): it is then detected and printed like a real download.
+    /// Drops a one-page test invoice into the watched folder, printed like a download.
     pub fn print_test_page(&self) -> Result<std::path::PathBuf, String> {
         let config = &self.shared.config;
         if !config.autoprint {
@@ -224,8 +214,7 @@ impl Invoices {
         }
     }
 
-    /// Journal time (Unix ms) of the longest-waiting invoice of this run, queued or
-    /// printing; `None` when none waits. For the backlog metric (issue 16).
+    /// Journal time (Unix ms) of the longest-waiting invoice of this run, for the metrics.
     pub fn oldest_waiting_ms(&self) -> Option<i64> {
         let rt = self.shared.lock();
         let journal = rt.journal.as_ref()?;
@@ -236,8 +225,7 @@ impl Invoices {
             .min()
     }
 
-    /// Removes the printed files still in the folder; keeps everything else and says why.
-    /// Blocking (reads and hashes files): call it from `spawn_blocking`.
+    /// Removes the printed files still in the folder. Blocking: call from `spawn_blocking`.
     pub fn purge(&self) -> PurgeReport {
         purge::purge(&self.shared)
     }
@@ -262,8 +250,8 @@ impl Shared {
 }
 
 impl Runtime {
-    /// Writes a journal change; a failure is logged (printing goes on: losing the
-    /// journal risks a reprint, stopping would lose invoices).
+    /// Writes a journal change; a failure is logged and printing goes on (a lost journal
+    /// risks a reprint, stopping would lose invoices).
     fn journal_do(&mut self, what: impl FnOnce(&mut Journal) -> anyhow::Result<()>) {
         if let Some(j) = self.journal.as_mut() {
             if let Err(e) = what(j) {
@@ -289,11 +277,7 @@ pub(crate) fn move_into(path: &Path, sub: &str) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(&dir)?;
     let name = path.file_name().unwrap_or_default();
     let mut target = dir.join(name);
-    let stem = path
-        .file_stem()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .to_string();
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     let ext = path
         .extension()
         .map(|e| format!(".{}", e.to_string_lossy()))
