@@ -1,12 +1,7 @@
-//! How an invoice reaches the printer, in the order they are tried:
-//! 1. a direct socket (`printer_ip:printer_port`, or `name@ip:port` as the original),
-//!    raw PDF, optionally wrapped in PJL;
-//! 2. IPP (`ipp_uri`), a Print-Job with `application/pdf`, over TLS for `ipps://`
-//!    (certificate pinned by `ipps_fingerprint`);
-//! 3. the system: CUPS `lp -d NAME` on Linux/macOS; on Windows the pages rendered by
-//!    WinRT `Windows.Data.Pdf` and printed through the spooler, else the shell's
-//!    `printto` verb of the PDF reader registered for `.pdf`;
-//! 4. an external command (`command`), for example SumatraPDF with `-print-to`.
+//! How an invoice reaches the printer, in the order tried: a direct socket (`printer_ip`
+//! or `name@ip:port`, raw PDF, optionally in PJL); IPP (`ipp_uri`, TLS for `ipps://`);
+//! the system (CUPS `lp`; on Windows WinRT `Windows.Data.Pdf`, else the PDF reader's
+//! `printto` verb); an external `command` (e.g. SumatraPDF `-print-to`).
 
 use std::path::Path;
 use std::time::Duration;
@@ -19,8 +14,7 @@ use super::ipp;
 use crate::config::InvoicePrinterConfig;
 use crate::domain::{Fingerprint, IppUri};
 
-/// `Ipp(uri, pin)`: `pin` is the certificate fingerprint required over TLS
-/// (`ipps_fingerprint`).
+/// `Ipp(uri, pin)`: `pin` is `ipps_fingerprint`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Socket { host: String, port: u16, pjl: bool },
@@ -46,8 +40,8 @@ impl std::fmt::Display for Route {
     }
 }
 
-/// `name` as the original read it: `FACTURE`, or `FACTURE@192.168.1.50:9100` for a
-/// printer reached directly (the part before `@` stays the system queue name).
+/// `FACTURE`, or `FACTURE@192.168.1.50:9100` for a printer reached directly (the part
+/// before `@` stays the system queue name).
 pub fn split_name(name: &str) -> (String, Option<(String, Option<u16>)>) {
     match name.split_once('@') {
         None => (name.trim().to_string(), None),
@@ -96,9 +90,8 @@ pub fn routes(config: &InvoicePrinterConfig) -> Vec<Route> {
     out
 }
 
-/// Sends the document through one route. `Ok` means the printer (or the system queue)
-/// accepted the whole document. The socket and IPP routes stream it from the open
-/// handle through a fixed buffer; the system and command routes hand the path over.
+/// Sends the document through one route; `Ok` when the printer (or the system queue)
+/// took all of it. Socket and IPP stream the open handle; the others get the path.
 pub(crate) async fn send(
     route: &Route,
     path: &Path,
@@ -108,15 +101,12 @@ pub(crate) async fn send(
     let title = super::file_name(path);
     match route {
         Route::Socket { host, port, pjl } => {
-            let (head, tail) = if *pjl {
-                (pjl_head(&title), PJL_TAIL.to_vec())
-            } else {
-                (Vec::new(), Vec::new())
-            };
+            let head = if *pjl { pjl_head(&title) } else { Vec::new() };
+            let tail: &[u8] = if *pjl { PJL_TAIL } else { &[] };
             let body = doc
                 .reader()
                 .map_err(|e| format!("lecture de la facture: {e}"))?;
-            let job = head.chain(body).chain(&tail[..]);
+            let job = head.chain(body).chain(tail);
             tokio::time::timeout(timeout, send_socket(host, *port, job, timeout / 2))
                 .await
                 .map_err(|_| format!("délai de {} s dépassé", timeout.as_secs()))?
@@ -124,16 +114,14 @@ pub(crate) async fn send(
         Route::Ipp(uri, pin) => ipp::print(uri, *pin, &title, doc, timeout).await,
         Route::System { name } => system_print(name, path, &title, timeout).await,
         Route::Command { template, printer } => {
-            let args = command_args(template, path, printer);
-            run(args, timeout).await
+            run(command_args(template, path, printer), timeout).await
         }
     }
 }
 
-/// Sends the job, closes our side, then waits for the printer to close its side, as
-/// CUPS's socket backend does: a printer closes once it has taken the whole job, so the
-/// print is confirmed only then. A printer that keeps the connection open past
-/// `eof_wait` is taken as having printed (the bytes were all acknowledged by TCP).
+/// Sends the job, closes our side, then waits for the printer to close its side (as
+/// CUPS's socket backend does: that confirms the print). One still open after
+/// `eof_wait` is taken as having printed: TCP acknowledged every byte.
 async fn send_socket(
     host: &str,
     port: u16,
@@ -150,22 +138,12 @@ async fn send_socket(
         .shutdown()
         .await
         .map_err(|e| format!("fin d'envoi à {host}:{port}: {e}"))?;
-    let drain = async {
-        let mut buf = [0u8; 1024];
-        loop {
-            match stream.read(&mut buf).await {
-                Ok(0) => return Ok(()),
-                Ok(_) => continue,
-                Err(e) => {
-                    return Err(format!(
-                        "connexion coupée par {host}:{port} après l'envoi: {e}"
-                    ))
-                }
-            }
-        }
-    };
-    match tokio::time::timeout(eof_wait, drain).await {
-        Ok(result) => result,
+    let mut sink = tokio::io::sink();
+    match tokio::time::timeout(eof_wait, tokio::io::copy(&mut stream, &mut sink)).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!(
+            "connexion coupée par {host}:{port} après l'envoi: {e}"
+        )),
         Err(_) => {
             op!(warn, "invoice.print", "ok";
                 "{host}:{port} garde la connexion ouverte après le travail; considéré comme imprimé");
@@ -174,9 +152,8 @@ async fn send_socket(
     }
 }
 
-/// Bytes the kernel may hold for the printer. Kept small: if the service dies, what
-/// sits in kernel buffers still reaches the printer although the print was never
-/// confirmed (and is sent again at restart), so this bounds that window.
+/// Bytes the kernel may hold for the printer: if the service dies, they still reach it
+/// unconfirmed (and are sent again at restart), so this is kept small.
 const SEND_BUFFER: u32 = 32 * 1024;
 
 async fn connect_small_buffer(host: &str, port: u16) -> std::io::Result<TcpStream> {
@@ -198,8 +175,7 @@ async fn connect_small_buffer(host: &str, port: u16) -> std::io::Result<TcpStrea
     }))
 }
 
-/// What precedes the PDF in a PJL job, for printers that need `ENTER LANGUAGE=PDF` to
-/// switch interpreter (the Universal Exit Language sequence resets them before and after).
+/// What precedes the PDF in a PJL job (`ENTER LANGUAGE=PDF`, after a UEL reset).
 pub fn pjl_head(title: &str) -> Vec<u8> {
     let safe: String = title
         .chars()
@@ -237,8 +213,6 @@ async fn system_print(
     timeout: Duration,
 ) -> Result<(), String> {
     let (name, path) = (name.to_string(), path.to_path_buf());
-    // The platform's own renderer first (no extra software); the PDF reader's
-    // `printto` verb where WinRT PDF rendering is unavailable.
     let task = tokio::task::spawn_blocking(move || {
         use crate::platform::windows::{pdf_render, shell_print};
         pdf_render::print(&path, &name).or_else(|rendering| {
@@ -257,8 +231,8 @@ async fn system_print(_: &str, _: &Path, _: &str, _: Duration) -> Result<(), Str
     Err("pas d'impression système sur cette plate-forme".into())
 }
 
-/// Splits a command line on spaces, honouring double quotes, then replaces `{file}`
-/// and `{printer}` in each argument. The program is run directly, never through a shell.
+/// Splits a command line on spaces, honouring double quotes, then replaces `{file}` and
+/// `{printer}` in each argument. Run directly, never through a shell.
 pub fn command_args(template: &str, file: &Path, printer: &str) -> Vec<String> {
     let mut args = Vec::new();
     let mut current = String::new();

@@ -1,8 +1,6 @@
-//! The log files on disk: `cashdrawer.log` for today, `cashdrawer.log.YYYY-MM-DD` for
-//! past days, rotation when the day changes and retention of `[logs] retention_days`.
-//!
-//! Only ever touches files whose name is the configured name, optionally followed by
-//! `.` and a valid date: nothing else in the folder is read, renamed or deleted.
+//! The log files: `cashdrawer.log` for today, `cashdrawer.log.YYYY-MM-DD` for past days,
+//! rotation and `[logs] retention_days`. Touches only files named the configured name,
+//! optionally followed by `.` and a valid date: nothing else in the folder.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -39,8 +37,7 @@ impl LogFiles {
         self.dir.join(&self.name)
     }
 
-    /// The rotated file of `date`. The name is built from a parsed date, never from
-    /// caller text, so it cannot leave the folder.
+    /// The rotated file of `date` (built from a date, never from caller text).
     pub fn dated(&self, date: NaiveDate) -> PathBuf {
         self.dir
             .join(format!("{}.{}", self.name, date.format("%Y-%m-%d")))
@@ -83,10 +80,14 @@ impl LogFiles {
     /// Deletes the rotated files more than `days` days older than `today` (a file dated
     /// exactly `days` days ago is kept). Returns the deleted names.
     pub fn apply_retention(&self, today: NaiveDate, days: u32) -> io::Result<Vec<String>> {
+        self.remove_rotated(|date| (today - date).num_days() > i64::from(days))
+    }
+
+    /// Deletes the rotated files whose date `pick` picks; returns their names.
+    fn remove_rotated(&self, pick: impl Fn(NaiveDate) -> bool) -> io::Result<Vec<String>> {
         let mut deleted = Vec::new();
         for file in self.rotated()? {
-            let date = file.date.expect("rotated files have a date");
-            if (today - date).num_days() > i64::from(days) {
+            if pick(file.date.expect("rotated files have a date")) {
                 fs::remove_file(&file.path)?;
                 deleted.push(file.name);
             }
@@ -97,11 +98,7 @@ impl LogFiles {
     /// Deletes every rotated file and empties the current one (the writer appends to
     /// it, so it goes on at the start). Returns the deleted names.
     pub fn purge(&self) -> io::Result<Vec<String>> {
-        let mut deleted = Vec::new();
-        for file in self.rotated()? {
-            fs::remove_file(&file.path)?;
-            deleted.push(file.name);
-        }
+        let deleted = self.remove_rotated(|_| true)?;
         if let Some(f) = unless_missing(OpenOptions::new().write(true).open(self.current()))? {
             f.set_len(0)?;
         }
@@ -138,8 +135,8 @@ pub fn parse_day(text: &str) -> Option<NaiveDate> {
 /// The current file, opened for appending, and the day its lines belong to.
 pub struct RotatingFile {
     files: LogFiles,
-    /// `None` only between closing and reopening around a rename (Windows cannot
-    /// rename an open file), or after a failed reopen, retried on the next line.
+    /// `None` around a rename (Windows cannot rename an open file) or after a failed
+    /// reopen, retried on the next line.
     file: Option<File>,
     day: NaiveDate,
 }
@@ -157,20 +154,15 @@ impl RotatingFile {
         fs::create_dir_all(&files.dir)?;
         let current = files.current();
         let mut rotation = Rotation::default();
-        if let Some(day) = day_of_existing(&current)? {
-            if day < today {
-                rotation.archived = Some(archive(&files, day)?);
-            }
+        if let Some(day) = day_of_existing(&current)?.filter(|day| *day < today) {
+            rotation.archived = Some(archive(&files, day)?);
         }
-        let file = open_append(&current)?;
-        Ok((
-            RotatingFile {
-                files,
-                file: Some(file),
-                day: today,
-            },
-            rotation,
-        ))
+        let file = RotatingFile {
+            file: Some(open_append(&current)?),
+            files,
+            day: today,
+        };
+        Ok((file, rotation))
     }
 
     pub fn files(&self) -> &LogFiles {
@@ -211,15 +203,11 @@ impl RotatingFile {
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
-        match &mut self.file {
-            Some(f) => f.flush(),
-            None => Ok(()),
-        }
+        self.file.as_mut().map_or(Ok(()), |f| f.flush())
     }
 }
 
-/// `Ok(None)` for a file or folder that is not there: the normal case before the first
-/// line, not an error.
+/// `Ok(None)` for a file or folder that is not there (before the first line).
 fn unless_missing<T>(result: io::Result<T>) -> io::Result<Option<T>> {
     match result {
         Ok(value) => Ok(Some(value)),
