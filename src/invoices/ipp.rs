@@ -1,7 +1,6 @@
-//! A minimal IPP/1.1 client: one Print-Job request with `application/pdf`, sent as an
-//! HTTP/1.1 POST (hyper's client) over plain TCP (`ipp://`, `http://`) or TLS (`ipps://`,
-//! `https://`, see [`super::ipps`]); both share one HTTP exchange. Enough for driverless printers and
-//! for CUPS queues (`ipp://host:631/printers/NAME`).
+//! A minimal IPP/1.1 client: one Print-Job with `application/pdf`, an HTTP/1.1 POST
+//! (hyper) over TCP (`ipp://`, `http://`) or TLS (`ipps://`, `https://`, [`super::ipps`]).
+//! Enough for driverless printers and CUPS queues (`ipp://host:631/printers/NAME`).
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -20,14 +19,6 @@ use super::document::Document;
 use super::ipps;
 use crate::domain::{Fingerprint, IppUri};
 
-fn attr(out: &mut Vec<u8>, tag: u8, name: &str, value: &str) {
-    out.push(tag);
-    out.extend_from_slice(&(name.len() as u16).to_be_bytes());
-    out.extend_from_slice(name.as_bytes());
-    out.extend_from_slice(&(value.len() as u16).to_be_bytes());
-    out.extend_from_slice(value.as_bytes());
-}
-
 /// The Print-Job request's operation attributes (RFC 8011 §4.2.1); the document follows.
 pub fn print_job_attributes(uri: &str, job_name: &str, request_id: u32) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
@@ -35,24 +26,27 @@ pub fn print_job_attributes(uri: &str, job_name: &str, request_id: u32) -> Vec<u
     out.extend_from_slice(&0x0002u16.to_be_bytes()); // Print-Job
     out.extend_from_slice(&request_id.to_be_bytes());
     out.push(0x01); // operation-attributes-tag
-    attr(&mut out, 0x47, "attributes-charset", "utf-8");
-    attr(&mut out, 0x48, "attributes-natural-language", "fr");
-    attr(&mut out, 0x45, "printer-uri", uri);
-    attr(
-        &mut out,
-        0x42,
-        "requesting-user-name",
-        "odoo-pos-cashdrawer",
-    );
-    let name: String = job_name.chars().take(200).collect();
-    attr(&mut out, 0x42, "job-name", &name);
-    attr(&mut out, 0x49, "document-format", "application/pdf");
+    let job_name: String = job_name.chars().take(200).collect();
+    let attributes = [
+        (0x47, "attributes-charset", "utf-8"),
+        (0x48, "attributes-natural-language", "fr"),
+        (0x45, "printer-uri", uri),
+        (0x42, "requesting-user-name", "odoo-pos-cashdrawer"),
+        (0x42, "job-name", &job_name),
+        (0x49, "document-format", "application/pdf"),
+    ];
+    for (tag, name, value) in attributes {
+        out.push(tag);
+        for text in [name, value] {
+            out.extend_from_slice(&(text.len() as u16).to_be_bytes());
+            out.extend_from_slice(text.as_bytes());
+        }
+    }
     out.push(0x03); // end-of-attributes-tag
     out
 }
 
-/// Sends the PDF; `Ok` only when the printer answers an IPP successful-ok status.
-/// `pin` is the certificate fingerprint required over TLS (see [`super::ipps`]).
+/// Sends the PDF; `Ok` only for an IPP successful-ok answer. `pin`: see [`super::ipps`].
 pub(crate) async fn print(
     target: &IppUri,
     pin: Option<Fingerprint>,
@@ -96,9 +90,8 @@ async fn exchange(
     ipp_status(&answer)
 }
 
-/// The request body: the attributes, then the PDF streamed from its file (never whole in
-/// memory). hyper sends it with the `Content-Length` announced, and fails the request
-/// if the file turns out shorter.
+/// The request body: the attributes, then the PDF streamed from its file. hyper fails the
+/// request if the file is shorter than the `Content-Length` announced.
 pub struct Upload<R>(pub ReaderStream<R>);
 
 impl<R: AsyncRead + Unpin> http_body::Body for Upload<R> {
@@ -119,8 +112,7 @@ impl<R: AsyncRead + Unpin> http_body::Body for Upload<R> {
 /// The largest IPP answer read: a Print-Job answer is a few hundred bytes.
 const MAX_ANSWER: usize = 1024 * 1024;
 
-/// The HTTP/1.1 POST and its answer (hyper's client), the same over TCP and TLS. Returns
-/// the answer's body after checking the status is 200.
+/// The HTTP/1.1 POST over TCP or TLS; the answer's body, when the status is 200.
 pub async fn post<S, R>(
     stream: S,
     target: &IppUri,
@@ -168,16 +160,14 @@ where
             Ok(()) => exchange.await,
         },
     };
-    // The request is done and its sender dropped: hyper closes the connection (TLS with
-    // close_notify). The answer is already in hand: a printer slow to take the close must
-    // not turn a print into a failure (and a second copy).
+    // hyper now closes the connection; the answer is in hand, so a printer slow to take
+    // the close must not turn a print into a failure (and a second copy).
     let _ = tokio::time::timeout(Duration::from_secs(1), conn).await;
     answer
 }
 
-/// The answer's body, bounded. An answer framed by its length or chunks must come whole.
-/// One with neither ends when the printer closes; many printers close TLS without
-/// `close_notify`, and after such an answer that is no error.
+/// The answer's body, bounded. One framed by length or chunks must come whole; one with
+/// neither ends when the printer closes (often without TLS `close_notify`: no error).
 async fn read_answer(response: hyper::Response<hyper::body::Incoming>) -> Result<Vec<u8>, String> {
     use http_body_util::BodyExt;
     let headers = response.headers();
