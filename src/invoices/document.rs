@@ -1,7 +1,5 @@
-//! An invoice file read in bounded pieces, never whole: its verdict from its first and
-//! last bytes, its SHA-256 through a fixed buffer, and the transports fed from an open
-//! handle. 1.0.0 read every file into memory twice (a 500 MB download took 1 GB), and
-//! `[invoice_printer] max_size_mb` now keeps larger files from being read at all.
+//! An invoice read in bounded pieces, never whole: its verdict from its first and last
+//! bytes, its SHA-256 through a fixed buffer, the transports fed from the open handle.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -14,7 +12,7 @@ use super::check::{Content, EOF_WINDOW, HEAD};
 /// The buffer of every pass over a file.
 pub const CHUNK: usize = 64 * 1024;
 
-/// Hex SHA-256 of what `reader` yields, and how many bytes that was.
+/// Hex SHA-256 of what `reader` yields, and its length.
 pub(crate) fn sha256_of(reader: impl Read) -> io::Result<(String, u64)> {
     let mut hasher = Sha256::new();
     let total = io::copy(
@@ -29,8 +27,8 @@ pub fn sha256_file(path: &Path) -> io::Result<String> {
     sha256_of(File::open(path)?).map(|(hex, _)| hex)
 }
 
-/// An open invoice of a known size. Every look and every send goes through this one
-/// handle, so a file renamed or replaced in the folder meanwhile cannot slip in.
+/// An open invoice of a known size: every look and send uses this handle, so a file
+/// replaced in the folder meanwhile cannot slip in.
 pub struct Document {
     file: File,
     pub size: u64,
@@ -55,8 +53,7 @@ impl Document {
         Ok(Content::of_parts(&head, &tail))
     }
 
-    /// Hex SHA-256 of the first `size` bytes (what was detected; bytes appended since
-    /// are not part of it and change nothing here).
+    /// Hex SHA-256 of the first `size` bytes (bytes appended since detection do not count).
     pub fn sha256(&mut self) -> io::Result<String> {
         self.file.seek(SeekFrom::Start(0))?;
         let (hex, read) = sha256_of((&self.file).take(self.size))?;

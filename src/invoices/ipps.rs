@@ -1,12 +1,7 @@
-//! The TLS side of IPPS (`ipps://`, `https://`) for [`super::ipp`].
-//!
-//! Network printers present self-signed certificates that no authority vouches for, so
-//! a chain check would refuse them all. Instead the printer's certificate is pinned by
-//! its SHA-256 fingerprint (`[invoice_printer] ipps_fingerprint`): set, only that
-//! certificate is accepted; empty, the link is encrypted but the printer is not
-//! authenticated (trust on first use, as CUPS does by default), and the fingerprint
-//! seen is logged so the admin can pin it. Either way the handshake signatures are
-//! verified, so the peer must hold the private key of the certificate it shows.
+//! The TLS side of IPPS for [`super::ipp`]. Printers show self-signed certificates, so the
+//! certificate is pinned by its SHA-256 (`[invoice_printer] ipps_fingerprint`); unpinned,
+//! the link is encrypted and the fingerprint seen is logged so the admin can pin it (trust
+//! on first use, as CUPS). Handshake signatures are verified either way.
 
 use std::sync::{Arc, Mutex};
 
@@ -27,8 +22,7 @@ impl Fingerprint {
     }
 }
 
-/// Accepts the pinned certificate only (or any, unpinned), and remembers the one seen
-/// so the caller can name it in its error or log.
+/// Accepts the pinned certificate (any, unpinned), and remembers the one seen.
 #[derive(Debug)]
 struct PinVerifier {
     pin: Option<Fingerprint>,
@@ -79,16 +73,14 @@ impl ServerCertVerifier for PinVerifier {
 }
 
 impl PinVerifier {
-    /// The provider's signature checks: a pinned certificate is still one whose
-    /// handshake signatures must verify.
+    /// A pinned certificate's handshake signatures must verify too.
     fn algorithms(&self) -> &rustls::crypto::WebPkiSupportedAlgorithms {
         &self.provider.signature_verification_algorithms
     }
 }
 
-/// TLS over `tcp` to the printer at `host:port`. With a pin, a printer showing another
-/// certificate is an error naming both fingerprints; without one, the fingerprint seen
-/// is logged (op `invoice.print`).
+/// TLS to the printer: with a pin, another certificate is an error naming both
+/// fingerprints; without, the one seen is logged.
 pub async fn connect(
     tcp: TcpStream,
     host: &str,

@@ -1,5 +1,5 @@
-//! `GET /invoice-printer/purge`: clears the watched folder of what was already printed,
-//! and never of an invoice that is queued, printing, or not printed yet.
+//! `GET /invoice-printer/purge`: clears the watched folder of what was printed, never of
+//! an invoice queued, printing or not printed yet.
 
 use serde::Serialize;
 
@@ -51,8 +51,7 @@ pub(super) fn purge(shared: &Shared) -> PurgeReport {
             name: file.clone(),
             sha256,
         };
-        // The lock is held while deciding and removing, so the queue cannot take the
-        // file in between.
+        // Locked while deciding and removing, so the queue cannot take the file between.
         let rt = shared.lock();
         let reason = match rt.active.get(&key) {
             Some(Activity::Queued) => Some("en file d'attente d'impression"),

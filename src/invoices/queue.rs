@@ -1,6 +1,5 @@
-//! The print queue: one worker per printer (different printers print in parallel, one
-//! printer prints in arrival order), retries with growing delays, then `failed/`; a
-//! printed file is removed (or moved to `printed/`) after `open_delay`.
+//! The print queue: one worker per printer (arrival order), retries with growing delays,
+//! then `failed/`; a printed file is removed (or moved to `printed/`) after `open_delay`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,9 +22,7 @@ pub(crate) struct Job {
     pub key: Key,
 }
 
-/// Hands `job` to its printer's worker, starting the worker on first use. A printer is
-/// known by its routes, so two configured printers never share a worker and one
-/// printer never has two.
+/// Hands the job to its printer's worker (known by its routes), started on first use.
 pub(crate) fn enqueue(shared: &Arc<Shared>, rt: &mut Runtime, path: PathBuf, key: Key) {
     let printer = shared.route_names().join(" | ");
     let tx = rt.queues.entry(printer).or_insert_with(|| {
@@ -49,8 +46,8 @@ async fn worker(shared: Arc<Shared>, mut jobs: mpsc::UnboundedReceiver<Job>) {
     }
 }
 
-/// Prints one job until it succeeds or runs out of attempts. `false` when the service
-/// is stopping (the job stays unconfirmed in the journal, printed at next start).
+/// Prints one job until it succeeds or runs out of attempts; `false` when stopping (the
+/// job stays unconfirmed, printed at next start).
 async fn process(
     shared: &Arc<Shared>,
     job: Job,
@@ -148,8 +145,7 @@ async fn process(
     }
 }
 
-/// Opens the job's file and checks, through that one handle and a fixed buffer, that it
-/// is still what was detected; the error says what happened to it.
+/// Opens the job's file and checks through that handle that it is what was detected.
 async fn open_unchanged(job: &Job) -> Result<document::Document, String> {
     let (path, expected) = (job.path.clone(), job.key.sha256.clone());
     let opened = tokio::task::spawn_blocking(move || {
@@ -166,8 +162,7 @@ async fn open_unchanged(job: &Job) -> Result<document::Document, String> {
     }
 }
 
-/// Every attempt failed: the file goes to `failed/` (never deleted) and an error is logged.
-/// The journal says `failed` once the file is there, so whoever reads it finds the file.
+/// Every attempt failed: to `failed/`, then the journal says `failed` (the file is there).
 fn fail(shared: &Shared, job: &Job, error: &str, attempts: u32) {
     let moved = move_into(&job.path, FAILED_DIR);
     {
@@ -185,9 +180,8 @@ fn fail(shared: &Shared, job: &Job, error: &str, attempts: u32) {
         crate::logs::escape(&job.key.name), crate::logs::escape(error));
 }
 
-/// After `delay`, removes a printed file (or moves it to `printed/`) and closes its
-/// journal entry. Stopping the service first leaves it `printed`: the next start
-/// finishes the removal without printing it again.
+/// After `delay`, removes a printed file (or moves it to `printed/`) and closes its entry;
+/// a stop before leaves it `printed`, finished at next start without a reprint.
 pub(crate) fn schedule_removal(shared: Arc<Shared>, key: Key, path: PathBuf, delay: Duration) {
     if !shared.lock().removing.insert(key.clone()) {
         return;
@@ -198,8 +192,7 @@ pub(crate) fn schedule_removal(shared: Arc<Shared>, key: Key, path: PathBuf, del
             _ = super::stopping(&mut stop) => return,
             _ = tokio::time::sleep(delay) => {}
         }
-        // The file may have been replaced meanwhile (same name, new download): only the
-        // printed content is removed; a new one is left for the watcher.
+        // Only the printed content is removed; a new download of that name is left.
         let same = document::sha256_file(&path).map(|sha256| sha256 == key.sha256);
         let result = match same {
             Ok(false) => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),

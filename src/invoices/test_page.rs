@@ -1,11 +1,9 @@
-//! A one-page test invoice, made by the service itself, for the admin page's "test print"
-//! button. It is dropped into the watched folder like a browser download, so the test
-//! goes through the whole pipeline: detection, completeness checks, journal, printer.
+//! A one-page test invoice for the admin page's "test print", dropped into the watched
+//! folder like a download: the test goes through detection, journal and printer.
 
 use std::path::{Path, PathBuf};
 
-/// A minimal, valid PDF (one A4 page, Helvetica text) with a correct cross-reference
-/// table, so strict printers accept it too.
+/// A minimal valid PDF (one A4 page, Helvetica) with a correct xref, for strict printers.
 pub fn test_pdf(lines: &[&str]) -> Vec<u8> {
     let mut content = String::from("BT /F1 14 Tf 72 770 Td 18 TL\n");
     for line in lines {
@@ -52,8 +50,7 @@ pub fn test_pdf(lines: &[&str]) -> Vec<u8> {
     pdf
 }
 
-/// Writes the test page into `folder` under a temporary name, then renames it, so the
-/// watcher sees it complete at once. Returns the final path.
+/// Written under a temporary name, then renamed: the watcher sees it whole. Returns the path.
 pub fn drop_into(folder: &Path, pdf: &[u8]) -> std::io::Result<PathBuf> {
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%3f");
     let name = format!("test-impression-{stamp}.pdf");
