@@ -1,13 +1,13 @@
-//! The log's clock: the time stamped on every line and the one that decides when the
-//! day changes. Injectable so tests travel to 23:59:59 instead of waiting for midnight.
+//! The log's clock: the time on every line, and when the day changes. Injectable, so
+//! tests travel to 23:59:59 instead of waiting for midnight.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 
-/// Debug builds only: start the log clock at this RFC 3339 time (it then runs at the
-/// normal speed). Lets a process test cross a midnight; ignored by release builds.
+/// Debug builds only: the log clock starts at this RFC 3339 time (a process test crosses
+/// a midnight).
 pub const TEST_CLOCK_ENV: &str = "CASHDRAWER_TEST_CLOCK";
 
 pub trait Clock: Send + Sync + 'static {
@@ -30,8 +30,7 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock started at a chosen time, then running at the real speed, in the offset of
-/// the chosen time.
+/// Started at a chosen time (and its offset), then running at the real speed.
 pub struct ShiftedClock {
     start: DateTime<FixedOffset>,
     since: Instant,
@@ -52,8 +51,7 @@ impl Clock for ShiftedClock {
     }
 }
 
-/// The clock of this process: the system's, or in debug builds the one named by
-/// [`TEST_CLOCK_ENV`].
+/// The system's clock, or in debug builds the one [`TEST_CLOCK_ENV`] names.
 pub fn process_clock() -> SharedClock {
     #[cfg(debug_assertions)]
     if let Ok(text) = std::env::var(TEST_CLOCK_ENV) {

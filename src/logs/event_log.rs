@@ -1,30 +1,19 @@
-//! Windows Event Log forwarding (issue 16): which events also go to the Application
-//! log, under the event source the installer registers, and with what text. Admins
-//! collect that log (Event Viewer, forwarding, SIEM agents) rather than our files.
-//!
-//! Forwarded: service start and stop (`op = service.start` / `service.stop`,
-//! Information), every ERROR event (Error), and the security events: refused callers
-//! (`op = access.denied`) and refused or throttled logins (`op = auth.login` with
-//! outcome `denied` or `throttled`), as Warning. Nothing else: the Event Log is not a
-//! second copy of the operations log.
-//!
-//! The choice and the text are platform-independent (and tested everywhere); the
-//! Win32 calls are in `crate::platform::windows::event_log`, which this module calls
-//! through its [`EventSink`] implementation (the platform never imports the log).
+//! Windows Event Log forwarding: service start/stop (Information), every ERROR (Error),
+//! refused callers and refused or throttled logins (Warning) go to the Application log,
+//! nothing else. The choice and the text are platform-independent; the Win32 calls are the
+//! platform's, reached through [`EventSink`] (the platform never imports the log).
 
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 
 use super::line::{escape_controls, wanted, Entry};
 
-/// The event source name, as registered by the installer under
-/// `HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application`.
+/// The event source the installer registers.
 pub const SOURCE: &str = "OdooPOS Cashdrawer";
 
 /// Longest text sent (ReportEvent takes at most 31 839 characters per string).
 pub const MAX_CHARS: usize = 8000;
 
-/// The Event Log's event types we use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventKind {
     Error,
@@ -32,8 +21,7 @@ pub enum EventKind {
     Information,
 }
 
-/// One event for the Event Log. The ids are in 1..=1000: EventCreate.exe, the message
-/// file the installer registers, has a `%1` message for each of them.
+/// The ids are in 1..=1000: the installer's message file (EventCreate.exe) has them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Forwarded {
     pub kind: EventKind,
@@ -47,7 +35,7 @@ pub const ID_ERROR: u32 = 200;
 pub const ID_ACCESS_DENIED: u32 = 300;
 pub const ID_LOGIN_DENIED: u32 = 301;
 
-/// What goes to the Event Log for one event, `None` when it stays in our log only.
+/// What goes to the Event Log for one event, if anything.
 pub fn forward(level: Level, entry: &Entry) -> Option<Forwarded> {
     let op = entry.op.as_deref();
     let outcome = entry.outcome.as_deref();
@@ -70,8 +58,7 @@ pub fn forward(level: Level, entry: &Entry) -> Option<Forwarded> {
     })
 }
 
-/// The message, then `op`, `outcome` and `peer` on their own lines (CRLF, as the Event
-/// Viewer shows them), control characters escaped.
+/// The message, then `op`, `outcome` and `peer` on CRLF lines, controls escaped.
 pub fn text(entry: &Entry) -> String {
     let mut out = escape_controls(&entry.message);
     let fields = [
@@ -91,13 +78,11 @@ pub fn text(entry: &Entry) -> String {
     out
 }
 
-/// Where forwarded events are written: the Windows Event Log, or a test double.
+/// The Windows Event Log, or a test double.
 pub trait EventSink: Send + Sync + 'static {
     fn report(&self, event: &Forwarded);
 }
 
-/// On Windows, forwarded events go to the Application log through the platform's
-/// Win32 wrapper.
 #[cfg(windows)]
 impl EventSink for crate::platform::windows::event_log::EventLog {
     fn report(&self, event: &Forwarded) {
@@ -111,8 +96,7 @@ impl EventSink for crate::platform::windows::event_log::EventLog {
     }
 }
 
-/// The tracing layer for the Windows Event Log; `None` (after one line on stderr) when
-/// the source cannot be registered, so logging goes on without it.
+/// `None` (said on stderr) when the source cannot be registered: logging goes on.
 #[cfg(windows)]
 pub fn windows_layer() -> Option<EventLogLayer<crate::platform::windows::event_log::EventLog>> {
     match crate::platform::windows::event_log::EventLog::register(SOURCE) {
@@ -124,8 +108,7 @@ pub fn windows_layer() -> Option<EventLogLayer<crate::platform::windows::event_l
     }
 }
 
-/// The tracing layer: forwards the events [`forward`] picks to its sink, which it owns
-/// (no global handle).
+/// The tracing layer: sends the events [`forward`] picks to its own sink.
 pub struct EventLogLayer<T: EventSink> {
     sink: T,
 }

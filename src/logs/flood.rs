@@ -1,9 +1,6 @@
-//! Refusals are bounded in the log: a refused LAN caller looping on a route must not
-//! fill the till's disk (the adversarial review of 1.1.0 wrote 4 MB in 10 s, two lines a
-//! refusal). Each caller gets [`PER_CALLER`] refusal lines a minute and all callers
-//! together [`TOTAL`]; the refusals beyond are counted, and the next refusal line of that
-//! caller after its minute is preceded by one line saying how many were not written.
-//! Every refusal is still answered and counted in the metrics; only the lines are bounded.
+//! Refusal lines are bounded, so a refused caller's loop cannot fill the disk: each
+//! caller gets [`PER_CALLER`] a minute, all together [`TOTAL`]; the next line after the
+//! minute says how many were not written. Every refusal is still answered and counted.
 
 use std::collections::HashMap;
 
@@ -40,17 +37,14 @@ pub struct Refusals {
     total: Option<Budget>,
 }
 
-/// What to do with one refusal line.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Decision {
-    /// Write it, after this summary of the caller's unwritten refusals when there is one.
+    /// Write it, after this summary of unwritten refusals if any.
     Write(Option<String>),
-    /// Count it, write nothing.
     Skip,
 }
 
 impl Refusals {
-    /// A refusal line of `caller` at `now`.
     pub fn refusal(&mut self, caller: &str, now: DateTime<FixedOffset>) -> Decision {
         let key = if self.callers.contains_key(caller) || self.callers.len() < CALLERS {
             caller

@@ -1,12 +1,7 @@
-//! journald, when the service runs under systemd: each event goes to the journal's
-//! native socket with `op`, `outcome`, `peer` and `ms` as journal fields (`OP`,
-//! `OUTCOME`, `PEER`, `MS`), so `journalctl OP=drawer.open OUTCOME=error` works.
-//!
-//! Written by hand on std's `UnixDatagram` (the journal's datagram protocol is a few
-//! lines: `KEY=value\n`, or `KEY\n<len u64 LE><value>\n` for values with newlines)
-//! rather than with `tracing-journald`: our events are already collected into an
-//! [`Entry`] by the log layer, and that crate would be a second subscriber with its own
-//! field names. Sends never block: a full journal drops the line and counts it.
+//! journald under systemd: each event goes to the journal's socket with `OP`, `OUTCOME`,
+//! `PEER`, `MS` fields (`journalctl OP=drawer.open`). The datagram protocol is written by
+//! hand: `tracing-journald` would be a second subscriber with its own field names. Sends
+//! never block: a full journal drops the line and counts it.
 
 #[cfg(unix)]
 use std::path::PathBuf;
@@ -18,13 +13,11 @@ use super::line::Entry;
 /// Where systemd's journal listens.
 pub const JOURNAL_SOCKET: &str = "/run/systemd/journal/socket";
 
-/// Debug builds only: use this socket instead of [`JOURNAL_SOCKET`] (tests stand in
-/// for journald); ignored by release builds.
+/// Debug builds only: this socket instead of [`JOURNAL_SOCKET`] (tests stand in).
 pub const TEST_SOCKET_ENV: &str = "CASHDRAWER_TEST_JOURNAL_SOCKET";
 
 const IDENTIFIER: &str = "odoo-pos-cashdrawer";
 
-/// A connection to the journal.
 #[cfg(unix)]
 pub struct Journald {
     socket: std::os::unix::net::UnixDatagram,
@@ -32,8 +25,8 @@ pub struct Journald {
 
 #[cfg(unix)]
 impl Journald {
-    /// The journal when systemd started us (`JOURNAL_STREAM` or `INVOCATION_ID` set) and
-    /// its socket answers; `None` otherwise (stderr is used, as before).
+    /// The journal when systemd started us (`JOURNAL_STREAM` or `INVOCATION_ID`) and its
+    /// socket answers.
     pub fn detect() -> Option<Journald> {
         let under_systemd = std::env::var_os("JOURNAL_STREAM").is_some()
             || std::env::var_os("INVOCATION_ID").is_some();
@@ -52,7 +45,6 @@ impl Journald {
     }
 }
 
-/// Elsewhere there is no journald.
 #[cfg(not(unix))]
 pub struct Journald;
 
@@ -115,8 +107,8 @@ pub fn encode(level: Level, entry: &Entry) -> Vec<u8> {
     out
 }
 
-/// A journal field name: uppercase letters, digits and `_`, not starting with `_`
-/// (those are the journal's own trusted fields) nor a digit; `None` when nothing is left.
+/// Uppercase letters, digits and `_`, not starting with `_` (the journal's trusted
+/// fields) nor a digit.
 pub fn field_name(key: &str) -> Option<String> {
     let name: String = key
         .chars()

@@ -1,19 +1,8 @@
-//! The operations log: one line per event (see [`line`](mod@line) for the format) in
-//! `<data dir>/<[logs] folder>/<[logs] filename>`, echoed to stderr, written by a
-//! background thread so a request never waits for the disk, rotated at local midnight
-//! into `<filename>.YYYY-MM-DD`, and pruned after `[logs] retention_days`.
-//!
-//! Under systemd the events also go to journald with their fields ([`journald`]),
-//! instead of being echoed to stderr. On Windows, service start/stop, errors and
-//! security events also go to the Windows Event Log ([`event_log`]).
-//!
-//! Other modules only emit `tracing` events with the fields `op` (drawer.open,
-//! status, ...), `outcome` (ok/error/denied), `ms`, `peer`; text from callers goes
-//! through [`escape`]. This module owns the format, the files and their lifetime, and
-//! the [`LogControl`] of the running writer, which [`init`] returns and the service
-//! state holds (no global of its own: only the tracing subscriber is process-wide).
-//! It must not import the layers above it (no HTTP, no service state): the routes that
-//! read the files and the per-request line are the HTTP layer's.
+//! The operations log: one line per event ([`line`](mod@line)), written by a background
+//! thread, rotated at local midnight, pruned after `[logs] retention_days`; also to
+//! journald ([`journald`]) or stderr, and on Windows the Event Log ([`event_log`]). Other
+//! modules only emit `tracing` events (`op`, `outcome`, `ms`, `peer`; caller text through
+//! [`escape`]). Must not import the layers above (no HTTP, no service state).
 
 pub mod clock;
 pub mod event_log;
@@ -59,17 +48,13 @@ struct Control {
     clock: SharedClock,
 }
 
-/// The handle on the running log writer that [`init`] returns: the service state holds
-/// it, so the log routes can flush and the metrics count lost lines. The default one
-/// has no writer (in-process tests, one-shot commands): nothing to flush, nothing lost,
-/// today is the local date.
+/// The running writer, held by the service state. The default one has no writer
+/// (in-process tests, one-shot commands): nothing to flush, nothing lost.
 #[derive(Clone, Default)]
 pub struct LogControl(Option<Arc<Control>>);
 
-/// Opens the log (rotating a file left from an earlier day, applying retention), starts
-/// the writer thread and installs the process-wide subscriber (once per process: a
-/// second call keeps the first subscriber). Keep the guard alive: dropping it writes
-/// what is queued and stops the thread.
+/// Opens the log, starts the writer and installs the process-wide subscriber (a second
+/// call keeps the first). Dropping the guard writes what is queued and stops the thread.
 pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, LogGuard)> {
     let clock = clock::process_clock();
     let files = log_files(data_dir, &config.logs);
@@ -78,15 +63,13 @@ pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, Log
         .with_context(|| format!("ouverture du journal {}", current.display()))?;
     let retention_days = Arc::new(AtomicU32::new(config.logs.retention_days));
     let format = config.logs.format;
-    // Under systemd, events go to journald with their fields; stderr would only repeat
-    // them in the journal as plain text.
+    // Under systemd, stderr would only repeat the journal's events as plain text.
     let journal = journald::Journald::detect();
     let echo_stderr = journal.is_none();
     let with_journal = journal.is_some();
     let (sink, guard) = writer::spawn(file, clock.clone(), retention_days, echo_stderr, format)
         .context("démarrage du fil d'écriture du journal")?;
     let layer = line::LineLayer::new(clock.clone(), sink.clone(), format, journal);
-    // Windows: start/stop, errors and security events also go to the Event Log.
     #[cfg(windows)]
     let event_log = event_log::windows_layer();
     #[cfg(not(windows))]
@@ -116,21 +99,19 @@ impl LogControl {
         }
     }
 
-    /// Waits (at most `within`) until the lines logged so far are in the file, so a
-    /// download includes the request that asked for it. False when no writer runs.
+    /// Waits (at most `within`) until the lines logged so far are in the file.
     pub fn flush(&self, within: Duration) -> bool {
         self.0.as_ref().is_some_and(|c| c.sink.flush(within))
     }
 
-    /// Log lines lost since the start (write errors, stalled writer): the
-    /// `cashdrawer_log_write_failures_total` metric. 0 when no writer runs.
+    /// Lines lost since the start (`cashdrawer_log_write_failures_total`).
     pub fn write_failures(&self) -> u64 {
         self.0.as_ref().map_or(0, |c| c.sink.failures())
     }
 }
 
-/// `section.key` of every key added, removed or changed between two files; the
-/// password hash and its salt are named only as `auth.password`.
+/// `section.key` of every key added, removed or changed; the password hash and salt are
+/// named `auth.password`.
 pub fn changed_keys(old: &Ini, new: &Ini) -> Vec<String> {
     let value =
         |ini: &Ini, s: Option<&str>, k: &str| ini.get_from(s, k).map(str::trim).map(str::to_string);

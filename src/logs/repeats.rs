@@ -1,12 +1,7 @@
-//! Repeated identical errors (a printer unplugged for an hour while the POS polls it):
-//! written once, then summarized ("..., 37 fois depuis 14:02") instead of flooding the
-//! file or being dropped forever as the original did.
-//!
-//! The first error is written; identical ones for the same operation within
-//! [`WINDOW`] are counted, not written; the next one after the window is written with
-//! the count, and when the operation succeeds again (or fails differently) a summary of
-//! the counted ones is written first (also when the service stops). Each HTTP request
-//! keeps its own line regardless.
+//! Repeated identical errors (a printer unplugged while the POS polls it): the first is
+//! written, the same ones for that op within [`WINDOW`] counted, the next after it written
+//! with the count ("..., 37 fois depuis 14:02"); a success, another error or the stop
+//! writes a summary of the counted ones. HTTP request lines are never summarized.
 
 use std::collections::HashMap;
 
@@ -15,8 +10,7 @@ use chrono::{DateTime, FixedOffset};
 /// How long identical errors are counted before one is written again.
 pub const WINDOW: chrono::Duration = chrono::Duration::seconds(60);
 
-/// The fields of an event besides its message (`printer=kitchen`): a summary line carries
-/// those of the errors it counts.
+/// An event's fields besides its message (`printer=kitchen`).
 pub type Fields = Vec<(&'static str, String)>;
 
 struct Streak {
@@ -48,8 +42,7 @@ impl Streak {
     }
 }
 
-/// A line that summarizes counted errors: the errors' message and fields, and the count
-/// written after them (`, 5 fois depuis 14:02`).
+/// The errors' message and fields, and the count after them (`, 5 fois depuis 14:02`).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Summary {
     pub message: String,
@@ -63,8 +56,8 @@ impl Summary {
     }
 }
 
-/// What to write for an error event: maybe a summary of an earlier streak first, then
-/// the event's own text, or nothing when it is an counted repeat.
+/// What to write for an error: maybe a summary first, then its text (none: a counted
+/// repeat).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Verdict {
     pub summary_before: Option<Summary>,
@@ -77,8 +70,7 @@ pub struct Repeats {
 }
 
 impl Repeats {
-    /// An error of `op` with text `message` and `fields` at `now`; the same text with
-    /// other fields (another printer) is another error.
+    /// The same text with other fields (another printer) is another error.
     pub fn error(
         &mut self,
         op: &str,
@@ -116,13 +108,12 @@ impl Repeats {
         verdict
     }
 
-    /// A success of `op`: ends its streak; returns the summary to write when some
-    /// repeats were counted and not written.
+    /// Ends the streak of `op`: the summary to write, if repeats were counted.
     pub fn success(&mut self, op: &str) -> Option<Summary> {
         self.end(op)
     }
 
-    /// Ends every streak (the service stops): the summaries still to write, by op.
+    /// Ends every streak (the service stops): the summaries to write, by op.
     pub fn drain(&mut self) -> Vec<(String, Summary)> {
         let mut ops: Vec<String> = self.streaks.keys().cloned().collect();
         ops.sort();

@@ -77,13 +77,11 @@ impl LogFiles {
         Ok(out)
     }
 
-    /// Deletes the rotated files more than `days` days older than `today` (a file dated
-    /// exactly `days` days ago is kept). Returns the deleted names.
+    /// Deletes the rotated files more than `days` days older than `today`.
     pub fn apply_retention(&self, today: NaiveDate, days: u32) -> io::Result<Vec<String>> {
         self.remove_rotated(|date| (today - date).num_days() > i64::from(days))
     }
 
-    /// Deletes the rotated files whose date `pick` picks; returns their names.
     fn remove_rotated(&self, pick: impl Fn(NaiveDate) -> bool) -> io::Result<Vec<String>> {
         let mut deleted = Vec::new();
         for file in self.rotated()? {
@@ -95,8 +93,8 @@ impl LogFiles {
         Ok(deleted)
     }
 
-    /// Deletes every rotated file and empties the current one (the writer appends to
-    /// it, so it goes on at the start). Returns the deleted names.
+    /// Deletes every rotated file and empties the current one (the writer goes on at its
+    /// start).
     pub fn purge(&self) -> io::Result<Vec<String>> {
         let deleted = self.remove_rotated(|_| true)?;
         if let Some(f) = unless_missing(OpenOptions::new().write(true).open(self.current()))? {
@@ -141,15 +139,13 @@ pub struct RotatingFile {
     day: NaiveDate,
 }
 
-/// What a rotation did, for the line the writer logs about it.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Rotation {
     pub archived: Option<String>,
 }
 
 impl RotatingFile {
-    /// Opens the current file for `today`. A current file left from an earlier day (the
-    /// service was stopped over midnight) is rotated first under its own date.
+    /// A current file left from an earlier day is rotated first under its own date.
     pub fn open(files: LogFiles, today: NaiveDate) -> io::Result<(RotatingFile, Rotation)> {
         fs::create_dir_all(&files.dir)?;
         let current = files.current();
@@ -169,8 +165,7 @@ impl RotatingFile {
         &self.files
     }
 
-    /// Moves to `today` if the day changed: the current file becomes the dated file
-    /// of its day, a new current file is started.
+    /// Moves to `today` if the day changed: the current file becomes the dated one.
     pub fn roll_to(&mut self, today: NaiveDate) -> io::Result<Option<Rotation>> {
         if today <= self.day {
             return Ok(None);
@@ -190,8 +185,7 @@ impl RotatingFile {
         Ok(Some(rotation))
     }
 
-    /// Appends one line (the caller includes the newline), rotating first when the
-    /// line belongs to a later day.
+    /// Appends one line (newline included), rotating first for a later day.
     pub fn write_line(&mut self, day: NaiveDate, line: &[u8]) -> io::Result<Option<Rotation>> {
         let rotation = self.roll_to(day)?;
         let file = match &mut self.file {
@@ -220,8 +214,7 @@ fn open_append(path: &Path) -> io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
 }
 
-/// The day an existing current file belongs to: the date of its first line, or its
-/// modification day; `None` when it is absent or empty.
+/// The date of its first line, else its mtime's; `None` when absent or empty.
 fn day_of_existing(path: &Path) -> io::Result<Option<NaiveDate>> {
     let Some(meta) = unless_missing(fs::metadata(path))? else {
         return Ok(None);
@@ -239,8 +232,7 @@ fn day_of_existing(path: &Path) -> io::Result<Option<NaiveDate>> {
     Ok(Some(modified.date_naive()))
 }
 
-/// Renames the current file to the dated file of `day`; appends to that file instead
-/// when it already exists (a clock set back), so no line is ever overwritten.
+/// To the dated file of `day`, appended to if it exists (a clock set back).
 fn archive(files: &LogFiles, day: NaiveDate) -> io::Result<String> {
     let current = files.current();
     let dated = files.dated(day);

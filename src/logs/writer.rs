@@ -17,7 +17,7 @@ use super::line::Entry;
 use super::rotate::{RotatingFile, Rotation};
 use crate::domain::LogFormat;
 
-/// Lines waiting for the disk before new ones are counted instead of queued.
+/// Lines queued before new ones are counted instead.
 pub const CHANNEL_CAPACITY: usize = 16 * 1024;
 
 /// After a write the thread rests this long, so lines sent meanwhile queue without a
@@ -28,7 +28,6 @@ const COALESCE: Duration = Duration::from_millis(2);
 /// to notice a clock change.
 const MAX_IDLE: Duration = Duration::from_secs(60);
 
-/// Time until the clock's next midnight, within [10 ms, MAX_IDLE].
 fn until_midnight(clock: &dyn super::clock::Clock) -> Duration {
     let now = clock.now();
     let next = now
@@ -184,7 +183,7 @@ struct Worker {
 }
 
 impl Worker {
-    /// Returns true when the thread must stop.
+    /// True when the thread must stop.
     fn handle(&mut self, msg: Msg) -> bool {
         match msg {
             Msg::Line { day, text } => {
