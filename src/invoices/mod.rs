@@ -239,14 +239,6 @@ impl Shared {
     fn route_names(&self) -> Vec<String> {
         self.routes.iter().map(ToString::to_string).collect()
     }
-
-    fn folder(&self) -> &Path {
-        &self.config.download_folder
-    }
-
-    fn stopped(&self) -> bool {
-        *self.stop.borrow()
-    }
 }
 
 impl Runtime {

@@ -50,7 +50,7 @@ struct Scanner {
 }
 
 pub(super) async fn run(shared: Arc<Shared>) {
-    let folder = shared.folder().to_path_buf();
+    let folder = shared.config.download_folder.clone();
     // A missing folder is not created (a wrong path must leave no stray folder).
     let (tx, mut events) = mpsc::unbounded_channel::<()>();
     let mut watcher = None;
@@ -218,7 +218,7 @@ impl Scanner {
         let now = Instant::now();
         let stable = self.shared.config.stable_wait;
         for (path, size, mtime) in files {
-            if self.shared.stopped() {
+            if *self.shared.stop.borrow() {
                 return;
             }
             let ripe = match self.seen.get(&path) {

@@ -36,15 +36,6 @@ pub struct ShiftedClock {
     since: Instant,
 }
 
-impl ShiftedClock {
-    pub fn starting_at(start: DateTime<FixedOffset>) -> ShiftedClock {
-        ShiftedClock {
-            start,
-            since: Instant::now(),
-        }
-    }
-}
-
 impl Clock for ShiftedClock {
     fn now(&self) -> DateTime<FixedOffset> {
         self.start + chrono::Duration::from_std(self.since.elapsed()).unwrap_or_default()
@@ -56,7 +47,8 @@ pub fn process_clock() -> SharedClock {
     #[cfg(debug_assertions)]
     if let Ok(text) = std::env::var(TEST_CLOCK_ENV) {
         if let Ok(start) = DateTime::parse_from_rfc3339(text.trim()) {
-            return Arc::new(ShiftedClock::starting_at(start));
+            let since = Instant::now();
+            return Arc::new(ShiftedClock { start, since });
         }
     }
     Arc::new(SystemClock)

@@ -37,12 +37,10 @@ pub const ID_LOGIN_DENIED: u32 = 301;
 
 /// What goes to the Event Log for one event, if anything.
 pub fn forward(level: Level, entry: &Entry) -> Option<Forwarded> {
-    let op = entry.op.as_deref();
-    let outcome = entry.outcome.as_deref();
     let (kind, id) = if level == Level::ERROR {
         (EventKind::Error, ID_ERROR)
     } else {
-        match (op, outcome) {
+        match (entry.op.as_deref(), entry.outcome.as_deref()) {
             (Some("service.start" | "service.stop"), _) => (EventKind::Information, ID_SERVICE),
             (Some("access.denied"), _) => (EventKind::Warning, ID_ACCESS_DENIED),
             (Some("auth.login"), Some("denied" | "throttled")) => {
@@ -99,13 +97,12 @@ impl EventSink for crate::platform::windows::event_log::EventLog {
 /// `None` (said on stderr) when the source cannot be registered: logging goes on.
 #[cfg(windows)]
 pub fn windows_layer() -> Option<EventLogLayer<crate::platform::windows::event_log::EventLog>> {
-    match crate::platform::windows::event_log::EventLog::register(SOURCE) {
-        Ok(log) => Some(EventLogLayer::new(log)),
-        Err(e) => {
-            eprintln!("journal d'événements Windows indisponible (source \"{SOURCE}\"): {e}");
-            None
-        }
-    }
+    crate::platform::windows::event_log::EventLog::register(SOURCE)
+        .map(EventLogLayer::new)
+        .map_err(|e| {
+            eprintln!("journal d'événements Windows indisponible (source \"{SOURCE}\"): {e}")
+        })
+        .ok()
 }
 
 /// The tracing layer: sends the events [`forward`] picks to its own sink.

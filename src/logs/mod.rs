@@ -93,10 +93,9 @@ pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, Log
 impl LogControl {
     /// Today for the log: the writer's clock when it runs, the local date otherwise.
     pub fn today(&self) -> chrono::NaiveDate {
-        match &self.0 {
-            Some(c) => c.clock.today(),
-            None => clock::SystemClock.today(),
-        }
+        self.0
+            .as_ref()
+            .map_or_else(|| clock::SystemClock.today(), |c| c.clock.today())
     }
 
     /// Waits (at most `within`) until the lines logged so far are in the file.

@@ -23,22 +23,13 @@ struct Streak {
 }
 
 impl Streak {
-    fn text(&self) -> String {
+    /// `, 37 fois depuis 14:02`
+    fn suffix(&self) -> String {
         format!(
-            "{}, {} fois depuis {}",
-            self.message,
+            ", {} fois depuis {}",
             self.count,
             self.since.format("%H:%M")
         )
-    }
-
-    fn summary(&self) -> Summary {
-        let text = self.text();
-        Summary {
-            suffix: text[self.message.len()..].to_string(),
-            message: self.message.clone(),
-            fields: self.fields.clone(),
-        }
     }
 }
 
@@ -87,11 +78,11 @@ impl Repeats {
                 } else {
                     streak.unwritten = 0;
                     streak.last_written = now;
-                    verdict.write = Some(streak.text());
+                    verdict.write = Some(format!("{}{}", streak.message, streak.suffix()));
                 }
                 return verdict;
             }
-            verdict.summary_before = self.end(op);
+            verdict.summary_before = self.success(op);
         }
         self.streaks.insert(
             op.to_string(),
@@ -110,7 +101,12 @@ impl Repeats {
 
     /// Ends the streak of `op`: the summary to write, if repeats were counted.
     pub fn success(&mut self, op: &str) -> Option<Summary> {
-        self.end(op)
+        let streak = self.streaks.remove(op)?;
+        (streak.unwritten > 0).then(|| Summary {
+            suffix: streak.suffix(),
+            message: streak.message,
+            fields: streak.fields,
+        })
     }
 
     /// Ends every streak (the service stops): the summaries to write, by op.
@@ -118,12 +114,7 @@ impl Repeats {
         let mut ops: Vec<String> = self.streaks.keys().cloned().collect();
         ops.sort();
         ops.into_iter()
-            .filter_map(|op| self.end(&op).map(|s| (op, s)))
+            .filter_map(|op| self.success(&op).map(|s| (op, s)))
             .collect()
-    }
-
-    fn end(&mut self, op: &str) -> Option<Summary> {
-        let streak = self.streaks.remove(op)?;
-        (streak.unwritten > 0).then(|| streak.summary())
     }
 }
