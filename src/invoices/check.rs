@@ -25,7 +25,6 @@ pub fn name_matches(path: &Path, extensions: &[String]) -> bool {
         .any(|ext| lower.ends_with(&ext.to_lowercase()) && lower.len() > ext.len())
 }
 
-/// What the content says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Content {
     /// Starts with `%PDF-` and ends with `%%EOF`.

@@ -9,20 +9,16 @@ use sha2::{Digest, Sha256};
 
 use super::check::{Content, EOF_WINDOW, HEAD};
 
-/// The buffer of every pass over a file.
 pub const CHUNK: usize = 64 * 1024;
 
 /// Hex SHA-256 of what `reader` yields, and its length.
 pub(crate) fn sha256_of(reader: impl Read) -> io::Result<(String, u64)> {
     let mut hasher = Sha256::new();
-    let total = io::copy(
-        &mut io::BufReader::with_capacity(CHUNK, reader),
-        &mut hasher,
-    )?;
+    let mut reader = io::BufReader::with_capacity(CHUNK, reader);
+    let total = io::copy(&mut reader, &mut hasher)?;
     Ok((format!("{:x}", hasher.finalize()), total))
 }
 
-/// Hex SHA-256 of the file at `path`.
 pub fn sha256_file(path: &Path) -> io::Result<String> {
     sha256_of(File::open(path)?).map(|(hex, _)| hex)
 }

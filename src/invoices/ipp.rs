@@ -73,16 +73,12 @@ async fn exchange(
     let body = Upload(ReaderStream::new(
         std::io::Cursor::new(attributes).chain(pdf),
     ));
-    let tcp = TcpStream::connect((target.host.as_str(), target.port))
+    let (host, port) = (target.host.as_str(), target.port);
+    let tcp = TcpStream::connect((host, port))
         .await
-        .map_err(|e| {
-            format!(
-                "connexion à {}:{} impossible: {e}",
-                target.host, target.port
-            )
-        })?;
+        .map_err(|e| format!("connexion à {host}:{port} impossible: {e}"))?;
     let answer = if target.tls {
-        let tls = ipps::connect(tcp, &target.host, target.port, pin).await?;
+        let tls = ipps::connect(tcp, host, port, pin).await?;
         post(tls, target, body, len).await?
     } else {
         post(tcp, target, body, len).await?

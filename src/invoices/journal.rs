@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-/// File name of the journal in the data folder.
 pub const JOURNAL_FILE: &str = "invoices-journal.json";
 
 /// Finished entries ([`JobState::finished`]) older than this are forgotten.

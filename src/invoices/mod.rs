@@ -117,7 +117,7 @@ pub(crate) fn now_text() -> String {
 }
 
 impl Invoices {
-    /// Loads the journal of `data_dir`; starts nothing (see [`Invoices::start`]).
+    /// Loads the journal; starts nothing (see [`Invoices::start`]).
     pub fn new(data_dir: &Path, config: InvoicePrinterConfig) -> Invoices {
         let journal = Journal::load(data_dir)
             .map_err(|e| {
@@ -253,7 +253,6 @@ impl Runtime {
     }
 }
 
-/// Resolves once the service is stopping.
 pub(crate) async fn stopping(stop: &mut watch::Receiver<bool>) {
     while !*stop.borrow_and_update() {
         if stop.changed().await.is_err() {

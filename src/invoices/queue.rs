@@ -13,7 +13,6 @@ use super::{
     Shared, FAILED_DIR, PRINTED_DIR,
 };
 
-/// Longest wait between two attempts.
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone)]

@@ -8,14 +8,9 @@ pub fn test_pdf(lines: &[&str]) -> Vec<u8> {
     let mut content = String::from("BT /F1 14 Tf 72 770 Td 18 TL\n");
     for line in lines {
         let safe: String = line
+            .replace(['(', ')', '\\'], "?")
             .chars()
-            .map(|c| {
-                if c.is_ascii() && !matches!(c, '(' | ')' | '\\') {
-                    c
-                } else {
-                    '?'
-                }
-            })
+            .map(|c| if c.is_ascii() { c } else { '?' })
             .collect();
         content.push_str(&format!("({safe}) Tj T*\n"));
     }

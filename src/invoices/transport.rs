@@ -27,11 +27,8 @@ impl std::fmt::Display for Route {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Route::Socket { host, port, pjl } => {
-                write!(
-                    f,
-                    "socket {host}:{port}{}",
-                    if *pjl { " (PJL)" } else { "" }
-                )
+                let pjl = if *pjl { " (PJL)" } else { "" };
+                write!(f, "socket {host}:{port}{pjl}")
             }
             Route::Ipp(u, _) => write!(f, "ipp {}", u.uri),
             Route::System { name } => write!(f, "système {name}"),
@@ -56,7 +53,6 @@ pub fn split_name(name: &str) -> (String, Option<(String, Option<u16>)>) {
     }
 }
 
-/// The routes configured, in the order they are tried.
 pub fn routes(config: &InvoicePrinterConfig) -> Vec<Route> {
     let (queue, direct) = split_name(&config.name);
     let mut out = Vec::new();
@@ -190,7 +186,6 @@ pub fn pjl_head(title: &str) -> Vec<u8> {
     out
 }
 
-/// What follows the PDF in a PJL job.
 pub const PJL_TAIL: &[u8] = b"\x1b%-12345X@PJL EOJ\r\n\x1b%-12345X";
 
 #[cfg(unix)]
@@ -269,13 +264,12 @@ async fn run(args: Vec<String>, timeout: Duration) -> Result<(), String> {
     let Some((program, rest)) = args.split_first() else {
         return Err("commande vide".into());
     };
-    let mut cmd = tokio::process::Command::new(program);
-    cmd.args(rest)
+    let child = tokio::process::Command::new(program)
+        .args(rest)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
-    let child = cmd
+        .kill_on_drop(true)
         .spawn()
         .map_err(|e| format!("{program} introuvable ou non exécutable: {e}"))?;
     let out = tokio::time::timeout(timeout, child.wait_with_output())
@@ -283,13 +277,12 @@ async fn run(args: Vec<String>, timeout: Duration) -> Result<(), String> {
         .map_err(|_| format!("{program}: délai de {} s dépassé", timeout.as_secs()))?
         .map_err(|e| format!("{program}: {e}"))?;
     if out.status.success() {
-        Ok(())
-    } else {
-        let err = String::from_utf8_lossy(&out.stderr);
-        Err(format!(
-            "{program} a échoué ({}): {}",
-            out.status,
-            err.trim()
-        ))
+        return Ok(());
     }
+    let err = String::from_utf8_lossy(&out.stderr);
+    Err(format!(
+        "{program} a échoué ({}): {}",
+        out.status,
+        err.trim()
+    ))
 }

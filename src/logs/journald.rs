@@ -81,11 +81,8 @@ fn priority(level: Level) -> &'static str {
 /// The datagram of one event.
 pub fn encode(level: Level, entry: &Entry) -> Vec<u8> {
     let mut out = Vec::with_capacity(128 + entry.message.len());
-    field(
-        &mut out,
-        "MESSAGE",
-        &format!("{}{}", entry.message, entry.suffix),
-    );
+    let message = format!("{}{}", entry.message, entry.suffix);
+    field(&mut out, "MESSAGE", &message);
     field(&mut out, "PRIORITY", priority(level));
     field(&mut out, "SYSLOG_IDENTIFIER", IDENTIFIER);
     let named = [

@@ -66,7 +66,6 @@ pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, Log
     // Under systemd, stderr would only repeat the journal's events as plain text.
     let journal = journald::Journald::detect();
     let echo_stderr = journal.is_none();
-    let with_journal = journal.is_some();
     let (sink, guard) = writer::spawn(file, clock.clone(), retention_days, echo_stderr, format)
         .context("démarrage du fil d'écriture du journal")?;
     let layer = line::LineLayer::new(clock.clone(), sink.clone(), format, journal);
@@ -79,7 +78,7 @@ pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, Log
         .with(event_log)
         .try_init();
     let control = LogControl(Some(Arc::new(Control { sink, clock })));
-    if with_journal {
+    if !echo_stderr {
         op!(info, "logs.journald", "ok";
             "événements envoyés au journal de systemd (journald), champs OP, OUTCOME, PEER, MS");
     }
@@ -120,11 +119,10 @@ pub fn changed_keys(old: &Ini, new: &Ini) -> Vec<String> {
             for (key, _) in props.iter() {
                 if value(a, section, key) != value(b, section, key) {
                     let section = section.unwrap_or("");
-                    let name = match (section, key) {
+                    names.insert(match (section, key) {
                         ("auth", "password_hash" | "salt") => "auth.password".to_string(),
                         _ => format!("{}.{}", escape(section), escape(key)),
-                    };
-                    names.insert(name);
+                    });
                 }
             }
         }
