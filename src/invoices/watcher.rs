@@ -203,8 +203,11 @@ impl Scanner {
                 let path = entry.path();
                 let meta = entry.metadata().ok()?;
                 let mtime = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-                (meta.is_file() && name_matches(&path, &config.file_extensions))
-                    .then(|| (path, meta.len(), mtime))
+                (meta.is_file() && name_matches(&path, &config.file_extensions)).then_some((
+                    path,
+                    meta.len(),
+                    mtime,
+                ))
             })
             .collect();
         out.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
