@@ -8,7 +8,6 @@ const PARTIAL_SUFFIXES: &[&str] = &[".crdownload", ".part", ".tmp", ".download",
 
 /// How far from the end `%%EOF` may be: writers add a newline or a few bytes of padding.
 pub(crate) const EOF_WINDOW: usize = 1024;
-/// The bytes of the PDF signature looked at.
 pub(crate) const HEAD: usize = 5;
 
 /// One of `extensions` (without case, as Windows), not a partial download, not hidden.
@@ -27,7 +26,6 @@ pub fn name_matches(path: &Path, extensions: &[String]) -> bool {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Content {
-    /// Starts with `%PDF-` and ends with `%%EOF`.
     CompletePdf,
     /// Empty: Firefox creates the final file empty before the download starts.
     Empty,

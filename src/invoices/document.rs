@@ -37,7 +37,6 @@ impl Document {
         Ok(Document { file, size })
     }
 
-    /// The verdict on the content, from its first and last bytes.
     pub fn content(&mut self) -> io::Result<Content> {
         let mut head = vec![0u8; HEAD.min(self.size as usize)];
         self.file.seek(SeekFrom::Start(0))?;
@@ -62,7 +61,7 @@ impl Document {
         Ok(hex)
     }
 
-    /// An async reader of the whole document from its first byte, for one send.
+    /// An async reader of the whole document, for one send.
     pub fn reader(&self) -> io::Result<tokio::io::Take<tokio::fs::File>> {
         use tokio::io::AsyncReadExt;
         let mut file = self.file.try_clone()?;

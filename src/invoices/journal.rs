@@ -15,7 +15,6 @@ const KEEP_FINISHED_MS: i64 = 30 * 24 * 3600 * 1000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
-    /// Seen complete and queued; not printed yet.
     Queued,
     /// Being sent: unconfirmed, so printed again after a crash.
     Printing,
@@ -23,11 +22,11 @@ pub enum JobState {
     Printed,
     /// Printed and removed (or moved to `printed/`).
     Done,
-    /// Every attempt failed; moved to `failed/`.
+    /// Moved to `failed/`.
     Failed,
-    /// Not a printable PDF; moved to `rejected/`.
+    /// Moved to `rejected/`.
     Rejected,
-    /// Already old on the first start: left alone, never printed.
+    /// Old at the first start: never printed.
     Stale,
 }
 
@@ -50,7 +49,7 @@ pub struct Entry {
     pub size: u64,
     pub sha256: String,
     pub state: JobState,
-    /// Unix time in milliseconds of the last change of state.
+    /// Unix ms of the last change of state.
     pub time_ms: i64,
     #[serde(default)]
     pub attempts: u32,

@@ -33,7 +33,6 @@ pub const FAILED_DIR: &str = "failed";
 pub const REJECTED_DIR: &str = "rejected";
 pub const PRINTED_DIR: &str = "printed";
 
-/// The invoice printing service: cheap to clone.
 #[derive(Clone)]
 pub struct Invoices {
     shared: Arc<Shared>,
@@ -53,9 +52,8 @@ pub(crate) struct Shared {
 #[derive(Default)]
 pub(crate) struct Runtime {
     journal: Option<Journal>,
-    /// Invoices queued or printing in this run, with their state.
     active: HashMap<Key, Activity>,
-    /// Printed invoices waiting for `open_delay` before removal.
+    /// Printed, waiting for `open_delay` before removal.
     removing: HashSet<Key>,
     queues: HashMap<String, mpsc::UnboundedSender<queue::Job>>,
     watching: bool,

@@ -43,7 +43,7 @@ struct Observation {
 struct Scanner {
     shared: Arc<Shared>,
     seen: HashMap<PathBuf, Observation>,
-    /// Files present when the service started: the only ones the backlog rule covers.
+    /// Present at start: the only ones the backlog rule covers.
     initial: HashSet<PathBuf>,
     folder_error: bool,
     writers: Writers,

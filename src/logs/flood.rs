@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 
-/// Refusal lines written per caller and per minute.
+/// Lines per caller and minute.
 pub const PER_CALLER: u32 = 20;
-/// Refusal lines written per minute, all callers together.
+/// Lines per minute, all callers together.
 pub const TOTAL: u32 = 200;
 /// Callers followed at once; beyond, new callers share one budget.
 pub const CALLERS: usize = 1024;

@@ -10,7 +10,6 @@ use tracing::Level;
 
 use super::line::Entry;
 
-/// Where systemd's journal listens.
 pub const JOURNAL_SOCKET: &str = "/run/systemd/journal/socket";
 
 /// Debug builds only: this socket instead of [`JOURNAL_SOCKET`] (tests stand in).
@@ -39,7 +38,7 @@ impl Journald {
         Some(Journald { socket })
     }
 
-    /// Sends one event; false when the journal did not take it.
+    /// False when the journal did not take it.
     pub fn send(&self, level: Level, entry: &Entry) -> bool {
         self.socket.send(&encode(level, entry)).is_ok()
     }
@@ -68,7 +67,7 @@ fn socket_path() -> PathBuf {
     PathBuf::from(JOURNAL_SOCKET)
 }
 
-/// syslog priorities, as journald reads them.
+/// syslog priorities.
 fn priority(level: Level) -> &'static str {
     match level {
         Level::ERROR => "3",
@@ -78,7 +77,6 @@ fn priority(level: Level) -> &'static str {
     }
 }
 
-/// The datagram of one event.
 pub fn encode(level: Level, entry: &Entry) -> Vec<u8> {
     let mut out = Vec::with_capacity(128 + entry.message.len());
     let message = format!("{}{}", entry.message, entry.suffix);

@@ -21,7 +21,6 @@ use super::repeats::Repeats;
 use super::writer::Sink;
 use crate::domain::LogFormat;
 
-/// The parts of a line.
 #[derive(Debug, Clone, Default)]
 pub struct Entry {
     pub op: Option<String>,
@@ -82,7 +81,6 @@ pub(crate) fn needs_escape(c: char) -> bool {
 }
 
 impl LogFormat {
-    /// One line in this format, newline included.
     pub fn line(self, time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> String {
         match self {
             LogFormat::Text => format_line(time, level, entry),
@@ -122,7 +120,7 @@ pub fn format_json(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> 
     line
 }
 
-/// Formats one line, newline included.
+/// The text line, newline included.
 pub fn format_line(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> String {
     let mut line = String::with_capacity(128 + entry.message.len());
     let dash = |v: &Option<String>| v.as_deref().map_or("-".to_string(), token);
@@ -166,7 +164,7 @@ impl Visit for Entry {
 }
 
 impl Entry {
-    /// A line the log writes about itself (no peer, no duration).
+    /// A line the log writes about itself.
     pub fn own(op: &str, outcome: &str, message: String) -> Entry {
         Entry {
             op: Some(op.to_string()),

@@ -42,7 +42,6 @@ pub fn log_files(data_dir: &Path, logs: &crate::config::LogsConfig) -> LogFiles 
     LogFiles::new(data_dir.join(&logs.folder), logs.filename.clone())
 }
 
-/// What the running writer shares with the rest of the process.
 struct Control {
     sink: writer::Sink,
     clock: SharedClock,

@@ -8,14 +8,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Local, NaiveDate};
 
-/// The folder and base name of the log (`logs/`, `cashdrawer.log`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogFiles {
     pub dir: PathBuf,
     pub name: String,
 }
 
-/// One file of the log, current or rotated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogFile {
     pub name: String,
@@ -43,7 +41,6 @@ impl LogFiles {
             .join(format!("{}.{}", self.name, date.format("%Y-%m-%d")))
     }
 
-    /// The date of a rotated file name, `None` for any other name.
     pub fn date_of(&self, file_name: &str) -> Option<NaiveDate> {
         let rest = file_name.strip_prefix(&self.name)?.strip_prefix('.')?;
         parse_day(rest)
@@ -130,7 +127,7 @@ pub fn parse_day(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
-/// The current file, opened for appending, and the day its lines belong to.
+/// The current file, opened for appending, and the day of its lines.
 pub struct RotatingFile {
     files: LogFiles,
     /// `None` around a rename (Windows cannot rename an open file) or after a failed

@@ -46,7 +46,6 @@ pub enum Msg {
     Stop,
 }
 
-/// The sending side, held by the tracing layer.
 #[derive(Clone)]
 pub struct Sink {
     pub tx: SyncSender<Msg>,
@@ -58,7 +57,7 @@ pub struct Sink {
 }
 
 impl Sink {
-    /// Queues a line without ever blocking.
+    /// Never blocks.
     pub fn send(&self, time: DateTime<FixedOffset>, text: String) {
         let day = time.date_naive();
         let lost = self.dropped.swap(0, Ordering::Relaxed);
@@ -95,7 +94,7 @@ impl Sink {
     }
 }
 
-/// Stops the thread when dropped, after it wrote every queued line.
+/// Dropped: the thread writes what is queued, then stops.
 pub struct LogGuard {
     tx: SyncSender<Msg>,
     thread: Option<JoinHandle<()>>,
@@ -110,7 +109,6 @@ impl Drop for LogGuard {
     }
 }
 
-/// Starts the writer thread on an opened file.
 pub fn spawn(
     file: RotatingFile,
     clock: SharedClock,
