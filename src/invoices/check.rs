@@ -44,12 +44,10 @@ impl Content {
     /// The verdict from the first `HEAD` and last `EOF_WINDOW` bytes only.
     pub fn of_parts(head: &[u8], tail: &[u8]) -> Content {
         if head.is_empty() {
-            return Content::Empty;
-        }
-        if !head.starts_with(b"%PDF-") {
-            return Content::NotPdf;
-        }
-        if tail.windows(5).any(|w| w == b"%%EOF") {
+            Content::Empty
+        } else if !head.starts_with(b"%PDF-") {
+            Content::NotPdf
+        } else if tail.windows(5).any(|w| w == b"%%EOF") {
             Content::CompletePdf
         } else {
             Content::Truncated

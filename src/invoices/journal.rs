@@ -157,12 +157,8 @@ impl Journal {
         if let Some(e) = self.entries.iter_mut().rev().find(|e| e.is(key)) {
             e.state = state;
             e.time_ms = now_ms();
-            if state == JobState::Printing {
-                e.attempts += 1;
-            }
-            if error.is_some() {
-                e.error = error;
-            }
+            e.attempts += u32::from(state == JobState::Printing);
+            e.error = error.or(e.error.take());
         }
         self.save()
     }

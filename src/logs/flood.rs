@@ -61,14 +61,14 @@ impl Refusals {
             .or_insert_with(|| Budget::new(now));
         let mut summary = None;
         if now - budget.since >= WINDOW {
-            if budget.skipped > 0 {
-                summary = Some(format!(
+            summary = (budget.skipped > 0).then(|| {
+                format!(
                     "{} refus de {key} non écrits depuis {} (trop nombreux: {PER_CALLER} lignes \
                      par minute et par appelant, {TOTAL} en tout)",
                     budget.skipped,
                     budget.since.format("%H:%M:%S")
-                ));
-            }
+                )
+            });
             *budget = Budget::new(now);
         }
         if budget.written >= PER_CALLER || total.written >= TOTAL {

@@ -199,7 +199,7 @@ impl RotatingFile {
 }
 
 /// `Ok(None)` for a file or folder that is not there (before the first line).
-fn unless_missing<T>(result: io::Result<T>) -> io::Result<Option<T>> {
+pub(super) fn unless_missing<T>(result: io::Result<T>) -> io::Result<Option<T>> {
     match result {
         Ok(value) => Ok(Some(value)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),

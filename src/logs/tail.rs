@@ -22,10 +22,8 @@ pub fn level_of(line: &str) -> Option<Level> {
 
 /// The last `count` lines of at least `min_level`, oldest first; none for a missing file.
 pub fn tail(path: &Path, count: usize, min_level: Level) -> io::Result<Vec<String>> {
-    let mut file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e),
+    let Some(mut file) = super::rotate::unless_missing(File::open(path))? else {
+        return Ok(Vec::new());
     };
     let len = file.metadata()?.len();
     let mut end = len;
