@@ -73,15 +73,15 @@ pub fn routes(config: &InvoicePrinterConfig) -> Vec<Route> {
     if let Some(uri) = &config.ipp_uri {
         out.push(Route::Ipp(uri.clone(), config.ipps_fingerprint));
     }
+    if !queue.is_empty() && cfg!(any(unix, windows)) {
+        let name = queue.clone();
+        out.push(Route::System { name });
+    }
     if !config.command.is_empty() {
         out.push(Route::Command {
             template: config.command.clone(),
-            printer: queue.clone(),
+            printer: queue,
         });
-    }
-    if !queue.is_empty() && cfg!(any(unix, windows)) {
-        let at = out.len() - usize::from(!config.command.is_empty());
-        out.insert(at, Route::System { name: queue });
     }
     out
 }

@@ -189,32 +189,16 @@ impl Entry {
 
 /// The tracing layer: formats each wanted event for the writer thread.
 pub struct LineLayer {
-    clock: SharedClock,
-    sink: Sink,
-    format: LogFormat,
+    pub(super) clock: SharedClock,
+    pub(super) sink: Sink,
+    pub(super) format: LogFormat,
     /// journald under systemd (then stderr is not echoed).
-    journal: Option<super::journald::Journald>,
-    repeats: Mutex<Repeats>,
-    refusals: Mutex<Refusals>,
+    pub(super) journal: Option<super::journald::Journald>,
+    pub(super) repeats: Mutex<Repeats>,
+    pub(super) refusals: Mutex<Refusals>,
 }
 
 impl LineLayer {
-    pub fn new(
-        clock: SharedClock,
-        sink: Sink,
-        format: LogFormat,
-        journal: Option<super::journald::Journald>,
-    ) -> LineLayer {
-        LineLayer {
-            clock,
-            sink,
-            format,
-            journal,
-            repeats: Mutex::new(Repeats::default()),
-            refusals: Mutex::new(Refusals::default()),
-        }
-    }
-
     fn emit(&self, time: DateTime<FixedOffset>, level: Level, entry: &Entry) {
         if let Some(journal) = &self.journal {
             if !journal.send(level, entry) {

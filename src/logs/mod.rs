@@ -67,7 +67,14 @@ pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, Log
     let echo_stderr = journal.is_none();
     let (sink, guard) = writer::spawn(file, clock.clone(), retention_days, echo_stderr, format)
         .context("démarrage du fil d'écriture du journal")?;
-    let layer = line::LineLayer::new(clock.clone(), sink.clone(), format, journal);
+    let layer = line::LineLayer {
+        clock: clock.clone(),
+        sink: sink.clone(),
+        format,
+        journal,
+        repeats: Default::default(),
+        refusals: Default::default(),
+    };
     #[cfg(windows)]
     let event_log = event_log::windows_layer();
     #[cfg(not(windows))]

@@ -167,19 +167,17 @@ impl RotatingFile {
         if today <= self.day {
             return Ok(None);
         }
-        let mut rotation = Rotation::default();
         if let Some(mut file) = self.file.take() {
             file.flush()?;
         }
         let current = self.files.current();
         let empty = fs::metadata(&current).map(|m| m.len() == 0).unwrap_or(true);
-        let previous = self.day;
-        self.day = today;
-        if !empty {
-            rotation.archived = Some(archive(&self.files, previous)?);
-        }
+        let previous = std::mem::replace(&mut self.day, today);
+        let archived = (!empty)
+            .then(|| archive(&self.files, previous))
+            .transpose()?;
         self.file = Some(open_append(&current)?);
-        Ok(Some(rotation))
+        Ok(Some(Rotation { archived }))
     }
 
     /// Appends one line (newline included), rotating first for a later day.
