@@ -261,11 +261,9 @@ pub(crate) async fn stopping(stop: &mut watch::Receiver<bool>) {
 
 /// Moves `path` into `folder/sub/`, adding ` (2)`, ` (3)`... if the name is taken.
 pub(crate) fn move_into(path: &Path, sub: &str) -> std::io::Result<PathBuf> {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    let dir = parent.join(sub);
+    let dir = path.parent().unwrap_or(Path::new(".")).join(sub);
     std::fs::create_dir_all(&dir)?;
-    let name = path.file_name().unwrap_or_default();
-    let mut target = dir.join(name);
+    let mut target = dir.join(path.file_name().unwrap_or_default());
     let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     let ext = path
         .extension()

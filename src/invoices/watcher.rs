@@ -326,8 +326,7 @@ impl Scanner {
             rt.failures.rejected_files += 1;
             rt.journal_do(|j| j.record(entry));
         }
-        let moved = move_into(path, REJECTED_DIR);
-        match moved {
+        match move_into(path, REJECTED_DIR) {
             Ok(to) => op!(warn, "invoice.reject", "error";
                 "{}: {}, non imprimé, mis de côté dans {}", crate::logs::escape(&name),
                 content.describe(), crate::logs::escape(&to.display().to_string())),
@@ -346,9 +345,8 @@ fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTi
     }
     let known = rt.journal.as_ref().and_then(|j| j.get(&key)).cloned();
     let name = crate::logs::escape(&key.name);
-    match known.as_ref().map(|e| e.state) {
-        Some(JobState::Printed) => {
-            let printed_ms = known.as_ref().map_or(0, |e| e.time_ms);
+    match known.as_ref().map(|e| (e.state, e.time_ms)) {
+        Some((JobState::Printed, printed_ms)) => {
             drop(rt);
             let delay = if shared.config.purge_on_start {
                 Duration::ZERO
@@ -361,8 +359,8 @@ fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTi
             queue::schedule_removal(shared.clone(), key, path.to_path_buf(), delay);
             return;
         }
-        Some(JobState::Stale) => return,
-        Some(state) if state.unconfirmed() => {
+        Some((JobState::Stale, _)) => return,
+        Some((state, _)) if state.unconfirmed() => {
             op!(warn, "invoice.detect", "ok";
                 "{name}: impression non confirmée avant l'arrêt du service, nouvel essai");
         }
