@@ -279,10 +279,6 @@ async fn run(args: Vec<String>, timeout: Duration) -> Result<(), String> {
     if out.status.success() {
         return Ok(());
     }
-    let err = String::from_utf8_lossy(&out.stderr);
-    Err(format!(
-        "{program} a échoué ({}): {}",
-        out.status,
-        err.trim()
-    ))
+    let (status, err) = (out.status, String::from_utf8_lossy(&out.stderr));
+    Err(format!("{program} a échoué ({status}): {}", err.trim()))
 }

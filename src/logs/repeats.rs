@@ -25,11 +25,8 @@ struct Streak {
 impl Streak {
     /// `, 37 fois depuis 14:02`
     fn suffix(&self) -> String {
-        format!(
-            ", {} fois depuis {}",
-            self.count,
-            self.since.format("%H:%M")
-        )
+        let (count, since) = (self.count, self.since.format("%H:%M"));
+        format!(", {count} fois depuis {since}")
     }
 }
 

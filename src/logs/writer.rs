@@ -223,12 +223,8 @@ impl Worker {
         match result {
             Ok(Some(rotation)) => {
                 if let Some(name) = rotation.archived {
-                    self.own_line(
-                        Level::INFO,
-                        "logs.rotate",
-                        "ok",
-                        format!("journal de la veille archivé dans {name}"),
-                    );
+                    let message = format!("journal de la veille archivé dans {name}");
+                    self.own_line(Level::INFO, "logs.rotate", "ok", message);
                 }
                 self.retention();
             }
@@ -258,15 +254,11 @@ impl Worker {
             "journal: écriture rétablie dans {} ({lost} ligne(s) perdue(s))",
             path.display()
         );
-        self.own_line(
-            Level::WARN,
-            "logs.write",
-            "error",
-            format!(
-                "{lost} ligne(s) du journal perdue(s): écriture impossible dans {} (disque plein ou en lecture seule?), rétablie",
-                path.display()
-            ),
+        let message = format!(
+            "{lost} ligne(s) du journal perdue(s): écriture impossible dans {} (disque plein ou en lecture seule?), rétablie",
+            path.display()
         );
+        self.own_line(Level::WARN, "logs.write", "error", message);
     }
 
     /// Deletes the files older than `[logs] retention_days`.
@@ -275,22 +267,16 @@ impl Worker {
         let today = self.clock.today();
         match self.file.files().apply_retention(today, days) {
             Ok(deleted) if deleted.is_empty() => {}
-            Ok(deleted) => self.own_line(
-                Level::INFO,
-                "logs.retention",
-                "ok",
-                format!(
-                    "{} fichier(s) de plus de {days} jours supprimé(s): {}",
-                    deleted.len(),
-                    deleted.join(", ")
-                ),
-            ),
-            Err(e) => self.own_line(
-                Level::ERROR,
-                "logs.retention",
-                "error",
-                format!("suppression des anciens journaux impossible: {e}"),
-            ),
+            Ok(deleted) => {
+                let (n, names) = (deleted.len(), deleted.join(", "));
+                let message =
+                    format!("{n} fichier(s) de plus de {days} jours supprimé(s): {names}");
+                self.own_line(Level::INFO, "logs.retention", "ok", message);
+            }
+            Err(e) => {
+                let message = format!("suppression des anciens journaux impossible: {e}");
+                self.own_line(Level::ERROR, "logs.retention", "error", message);
+            }
         }
     }
 
