@@ -53,10 +53,8 @@ impl Document {
         self.file.seek(SeekFrom::Start(0))?;
         let (hex, read) = sha256_of((&self.file).take(self.size))?;
         if read != self.size {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                format!("{read} octets lus sur {}", self.size),
-            ));
+            let why = format!("{read} octets lus sur {}", self.size);
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, why));
         }
         Ok(hex)
     }

@@ -70,9 +70,8 @@ async fn exchange(
         .reader()
         .map_err(|e| format!("lecture de la facture: {e}"))?;
     let len = attributes.len() as u64 + doc.size;
-    let body = Upload(ReaderStream::new(
-        std::io::Cursor::new(attributes).chain(pdf),
-    ));
+    let stream = std::io::Cursor::new(attributes).chain(pdf);
+    let body = Upload(ReaderStream::new(stream));
     let (host, port) = (target.host.as_str(), target.port);
     let tcp = TcpStream::connect((host, port))
         .await
@@ -124,14 +123,12 @@ where
     } else {
         format!("{}:{}", target.host, target.port)
     };
+    let agent = format!("odoo-pos-cashdrawer/{}", crate::VERSION);
     let request = Request::post(target.path.as_str())
         .header(header::HOST, host)
         .header(header::CONTENT_TYPE, "application/ipp")
         .header(header::CONTENT_LENGTH, len)
-        .header(
-            header::USER_AGENT,
-            format!("odoo-pos-cashdrawer/{}", crate::VERSION),
-        )
+        .header(header::USER_AGENT, agent)
         .body(body)
         .map_err(|e| format!("requête IPP: {e}"))?;
     let (mut sender, mut conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))

@@ -179,11 +179,9 @@ impl Invoices {
         if !self.status().watching {
             return Err("la surveillance du dossier n'est pas active (voir le journal)".into());
         }
+        let shown = config.download_folder.display();
         if !config.download_folder.is_dir() {
-            return Err(format!(
-                "dossier de téléchargement introuvable: {}",
-                config.download_folder.display()
-            ));
+            return Err(format!("dossier de téléchargement introuvable: {shown}"));
         }
         let when = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
         let routes = self.shared.route_names().join(", ");
@@ -194,7 +192,7 @@ impl Invoices {
             &format!("Voies / routes: {routes}"),
         ]);
         test_page::drop_into(&config.download_folder, &pdf)
-            .map_err(|e| format!("écriture dans {}: {e}", config.download_folder.display()))
+            .map_err(|e| format!("écriture dans {shown}: {e}"))
     }
 
     pub fn status(&self) -> StatusSnapshot {

@@ -229,15 +229,13 @@ impl Scanner {
                     (!o.done && now - o.since >= stable).then_some(o.since)
                 }
                 _ => {
-                    self.seen.insert(
-                        path.clone(),
-                        Observation {
-                            size,
-                            mtime,
-                            since: now,
-                            done: false,
-                        },
-                    );
+                    let seen = Observation {
+                        size,
+                        mtime,
+                        since: now,
+                        done: false,
+                    };
+                    self.seen.insert(path.clone(), seen);
                     None
                 }
             };

@@ -81,17 +81,15 @@ impl Repeats {
             }
             verdict.summary_before = self.success(op);
         }
-        self.streaks.insert(
-            op.to_string(),
-            Streak {
-                message: message.to_string(),
-                fields: fields.to_vec(),
-                since: now,
-                count: 1,
-                unwritten: 0,
-                last_written: now,
-            },
-        );
+        let streak = Streak {
+            message: message.to_string(),
+            fields: fields.to_vec(),
+            since: now,
+            count: 1,
+            unwritten: 0,
+            last_written: now,
+        };
+        self.streaks.insert(op.to_string(), streak);
         verdict.write = Some(message.to_string());
         verdict
     }

@@ -232,10 +232,8 @@ impl Worker {
             Ok(None) => {}
             Err(e) => {
                 if !self.failed {
-                    eprintln!(
-                        "journal: écriture impossible dans {}: {e}",
-                        self.file.files().current().display()
-                    );
+                    let path = self.file.files().current();
+                    eprintln!("journal: écriture impossible dans {}: {e}", path.display());
                 }
                 self.failed = true;
             }
@@ -250,13 +248,10 @@ impl Worker {
         self.failed = false;
         let lost = std::mem::take(&mut self.lost);
         let path = self.file.files().current();
-        eprintln!(
-            "journal: écriture rétablie dans {} ({lost} ligne(s) perdue(s))",
-            path.display()
-        );
+        let shown = path.display();
+        eprintln!("journal: écriture rétablie dans {shown} ({lost} ligne(s) perdue(s))");
         let message = format!(
-            "{lost} ligne(s) du journal perdue(s): écriture impossible dans {} (disque plein ou en lecture seule?), rétablie",
-            path.display()
+            "{lost} ligne(s) du journal perdue(s): écriture impossible dans {shown} (disque plein ou en lecture seule?), rétablie"
         );
         self.own_line(Level::WARN, "logs.write", "error", message);
     }
