@@ -29,37 +29,28 @@ pub fn tail(path: &Path, count: usize, min_level: Level) -> io::Result<Vec<Strin
     let mut end = len;
     let mut carry: Vec<u8> = Vec::new();
     let mut found: Vec<String> = Vec::new();
-    let keep = |bytes: &[u8], found: &mut Vec<String>| {
-        let text = String::from_utf8_lossy(bytes);
-        let text = text.trim_end_matches('\r');
-        if !text.is_empty() && level_of(text).is_some_and(|l| l <= min_level) {
-            found.push(text.to_string());
-        }
-    };
     while end > 0 && found.len() < count && len - end < MAX_SCAN {
         let start = end.saturating_sub(CHUNK);
         let mut chunk = vec![0u8; (end - start) as usize];
         file.seek(SeekFrom::Start(start))?;
         file.read_exact(&mut chunk)?;
         chunk.extend_from_slice(&carry);
-        // The first piece may continue in the previous chunk.
+        // The first piece may continue in the previous chunk (none is left at the start).
         let mut pieces: Vec<&[u8]> = chunk.split(|b| *b == b'\n').collect();
-        let first = if start > 0 {
-            pieces.remove(0).to_vec()
-        } else {
-            Vec::new()
-        };
+        carry = (start > 0)
+            .then(|| pieces.remove(0).to_vec())
+            .unwrap_or_default();
         for piece in pieces.iter().rev() {
             if found.len() == count {
                 break;
             }
-            keep(piece, &mut found);
+            let text = String::from_utf8_lossy(piece);
+            let text = text.trim_end_matches('\r');
+            if !text.is_empty() && level_of(text).is_some_and(|l| l <= min_level) {
+                found.push(text.to_string());
+            }
         }
-        carry = first;
         end = start;
-    }
-    if end == 0 && found.len() < count && !carry.is_empty() {
-        keep(&carry, &mut found);
     }
     found.reverse();
     Ok(found)
