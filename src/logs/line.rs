@@ -227,15 +227,12 @@ impl<S: Subscriber> Layer<S> for LineLayer {
         let level = *event.metadata().level();
         let now = self.clock.now();
         if entry.outcome.as_deref() == Some("denied") && !entry.always {
-            let caller = entry.peer.clone().unwrap_or_default();
-            let decision = self
-                .refusals
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .refusal(&caller, now);
-            let Decision::Write(summary) = decision else {
+            let caller = entry.peer.as_deref().unwrap_or_default();
+            let mut refusals = self.refusals.lock().unwrap_or_else(|e| e.into_inner());
+            let Decision::Write(summary) = refusals.refusal(caller, now) else {
                 return;
             };
+            drop(refusals);
             if let Some(summary) = summary {
                 let line = Entry {
                     peer: entry.peer.clone(),
@@ -244,18 +241,10 @@ impl<S: Subscriber> Layer<S> for LineLayer {
                 self.emit(now, Level::WARN, &line);
             }
         }
-        let summarized = entry
-            .op
-            .as_deref()
-            .filter(|op| *op != "http.request")
-            .map(str::to_string);
+        let summarized = entry.op.clone().filter(|op| op != "http.request");
         if entry.op.as_deref() == Some("service.stop") {
-            let pending = self
-                .repeats
-                .lock()
-                .map(|mut r| r.drain())
-                .unwrap_or_default();
-            for (op, summary) in pending {
+            let pending = self.repeats.lock().map(|mut r| r.drain());
+            for (op, summary) in pending.unwrap_or_default() {
                 self.emit(now, Level::ERROR, &summary_entry(Some(op), summary));
             }
         }
