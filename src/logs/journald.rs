@@ -3,9 +3,6 @@
 //! hand: `tracing-journald` would be a second subscriber with its own field names. Sends
 //! never block: a full journal drops the line and counts it.
 
-#[cfg(unix)]
-use std::path::PathBuf;
-
 use tracing::Level;
 
 use super::line::Entry;
@@ -33,7 +30,10 @@ impl Journald {
             return None;
         }
         let socket = std::os::unix::net::UnixDatagram::unbound().ok()?;
-        socket.connect(socket_path()).ok()?;
+        let test = std::env::var_os(TEST_SOCKET_ENV).filter(|_| cfg!(debug_assertions));
+        socket
+            .connect(test.map_or(JOURNAL_SOCKET.into(), std::path::PathBuf::from))
+            .ok()?;
         socket.set_nonblocking(true).ok()?;
         Some(Journald { socket })
     }
@@ -56,15 +56,6 @@ impl Journald {
     pub fn send(&self, _level: Level, _entry: &Entry) -> bool {
         false
     }
-}
-
-#[cfg(unix)]
-fn socket_path() -> PathBuf {
-    #[cfg(debug_assertions)]
-    if let Some(path) = std::env::var_os(TEST_SOCKET_ENV) {
-        return PathBuf::from(path);
-    }
-    PathBuf::from(JOURNAL_SOCKET)
 }
 
 /// syslog priorities.
