@@ -23,8 +23,7 @@ pub fn sha256_file(path: &Path) -> io::Result<String> {
     sha256_of(File::open(path)?).map(|(hex, _)| hex)
 }
 
-/// An open invoice of a known size: every look and send uses this handle, so a file
-/// replaced in the folder meanwhile cannot slip in.
+/// Every look and send goes through this handle: a file replaced meanwhile cannot slip in.
 pub struct Document {
     file: File,
     pub size: u64,

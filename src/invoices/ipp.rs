@@ -85,8 +85,7 @@ async fn exchange(
     ipp_status(&answer)
 }
 
-/// The request body: the attributes, then the PDF streamed from its file. hyper fails the
-/// request if the file is shorter than the `Content-Length` announced.
+/// The attributes, then the PDF streamed from its file (hyper checks the length).
 pub struct Upload<R>(pub ReaderStream<R>);
 
 impl<R: AsyncRead + Unpin> http_body::Body for Upload<R> {
@@ -159,8 +158,7 @@ where
     answer
 }
 
-/// The answer's body, bounded. One framed by length or chunks must come whole; one with
-/// neither ends when the printer closes (often without TLS `close_notify`: no error).
+/// The answer's body, bounded; unframed, it ends when the printer closes (even unclean TLS).
 async fn read_answer(response: hyper::Response<hyper::body::Incoming>) -> Result<Vec<u8>, String> {
     use http_body_util::BodyExt;
     let headers = response.headers();

@@ -79,8 +79,7 @@ impl PinVerifier {
     }
 }
 
-/// TLS to the printer: with a pin, another certificate is an error naming both
-/// fingerprints; without, the one seen is logged.
+/// With a pin, another certificate is an error naming both; without, the one seen is logged.
 pub async fn connect(
     tcp: TcpStream,
     host: &str,

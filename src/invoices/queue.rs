@@ -45,8 +45,7 @@ async fn worker(shared: Arc<Shared>, mut jobs: mpsc::UnboundedReceiver<Job>) {
     }
 }
 
-/// Prints one job until it succeeds or runs out of attempts; `false` when stopping (the
-/// job stays unconfirmed, printed at next start).
+/// Prints one job, with retries; `false` when stopping (the job stays unconfirmed).
 async fn process(
     shared: &Arc<Shared>,
     job: Job,
@@ -179,8 +178,7 @@ fn fail(shared: &Shared, job: &Job, error: &str, attempts: u32) {
         crate::logs::escape(&job.key.name), crate::logs::escape(error));
 }
 
-/// After `delay`, removes a printed file (or moves it to `printed/`) and closes its entry;
-/// a stop before leaves it `printed`, finished at next start without a reprint.
+/// After `delay`, removes a printed file (or moves it to `printed/`) and closes its entry.
 pub(crate) fn schedule_removal(shared: Arc<Shared>, key: Key, path: PathBuf, delay: Duration) {
     if !shared.lock().removing.insert(key.clone()) {
         return;

@@ -37,8 +37,7 @@ impl std::fmt::Display for Route {
     }
 }
 
-/// `FACTURE`, or `FACTURE@192.168.1.50:9100` for a printer reached directly (the part
-/// before `@` stays the system queue name).
+/// `FACTURE`, or `FACTURE@192.168.1.50:9100` for a printer reached directly.
 pub fn split_name(name: &str) -> (String, Option<(String, Option<u16>)>) {
     match name.split_once('@') {
         None => (name.trim().to_string(), None),
@@ -86,8 +85,7 @@ pub fn routes(config: &InvoicePrinterConfig) -> Vec<Route> {
     out
 }
 
-/// Sends the document through one route; `Ok` when the printer (or the system queue)
-/// took all of it. Socket and IPP stream the open handle; the others get the path.
+/// `Ok` when the printer (or the system queue) took the whole document.
 pub(crate) async fn send(
     route: &Route,
     path: &Path,
@@ -115,9 +113,8 @@ pub(crate) async fn send(
     }
 }
 
-/// Sends the job, closes our side, then waits for the printer to close its side (as
-/// CUPS's socket backend does: that confirms the print). One still open after
-/// `eof_wait` is taken as having printed: TCP acknowledged every byte.
+/// Sends, closes our side, then waits for the printer to close its side, as CUPS does;
+/// still open after `eof_wait`, it is taken as printed (TCP acknowledged every byte).
 async fn send_socket(
     host: &str,
     port: u16,
@@ -148,8 +145,7 @@ async fn send_socket(
     }
 }
 
-/// Bytes the kernel may hold for the printer: if the service dies, they still reach it
-/// unconfirmed (and are sent again at restart), so this is kept small.
+/// Kept small: what the kernel holds still reaches the printer if the service dies.
 const SEND_BUFFER: u32 = 32 * 1024;
 
 async fn connect_small_buffer(host: &str, port: u16) -> std::io::Result<TcpStream> {
@@ -226,8 +222,7 @@ async fn system_print(_: &str, _: &Path, _: &str, _: Duration) -> Result<(), Str
     Err("pas d'impression système sur cette plate-forme".into())
 }
 
-/// Splits a command line on spaces, honouring double quotes, then replaces `{file}` and
-/// `{printer}` in each argument. Run directly, never through a shell.
+/// Splits on spaces, honouring double quotes; `{file}`, `{printer}` replaced. No shell.
 pub fn command_args(template: &str, file: &Path, printer: &str) -> Vec<String> {
     let mut args = Vec::new();
     let mut current = String::new();

@@ -1,12 +1,7 @@
-//! Finds complete invoices in the watched folder: notify events trigger a scan, and a
-//! rescan every `scan_frequency` catches what events miss (network shares). A file is
-//! offered to the queue once its size and mtime held for `stable_ms`, no other program
-//! has it open for writing, it fits `max_size_mb`, and it is a whole PDF.
-//!
-//! "Not open for writing" makes an incremental PDF update (a second `%%EOF` appended
-//! after a pause) print once, complete. Browsers rename into the final name, so this is
-//! for programs writing in place: Linux tells by the events (a write, then the close),
-//! Windows by the sharing mode.
+//! Finds complete invoices in the watched folder (notify events, and a rescan every
+//! `scan_frequency`): size and mtime stable for `stable_ms`, not open for writing, within
+//! `max_size_mb`, a whole PDF. "Not open for writing" (Linux: the events; Windows: the
+//! sharing mode) makes an incremental PDF update written in place print once, complete.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -25,8 +20,7 @@ use super::{file_name, move_into, queue, Activity, Shared, FAILED_DIR, REJECTED_
 /// A truncated PDF may be a slow writer: set aside only after this (or `stable_ms` x 4).
 const TRUNCATED_GRACE: Duration = Duration::from_secs(2);
 
-/// A file written and never closed (hung writer, lost close event) is judged by its
-/// content alone after this.
+/// A file written and never closed is judged by its content alone after this.
 const WRITER_PATIENCE: Duration = Duration::from_secs(60);
 
 /// Files written to and not closed yet, with the last write seen (Linux events).

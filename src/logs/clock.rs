@@ -6,8 +6,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 
-/// Debug builds only: the log clock starts at this RFC 3339 time (a process test crosses
-/// a midnight).
+/// Debug builds only: the log clock starts at this RFC 3339 time.
 pub const TEST_CLOCK_ENV: &str = "CASHDRAWER_TEST_CLOCK";
 
 pub trait Clock: Send + Sync + 'static {

@@ -93,8 +93,7 @@ pub fn encode(level: Level, entry: &Entry) -> Vec<u8> {
     out
 }
 
-/// Uppercase letters, digits and `_`, not starting with `_` (the journal's trusted
-/// fields) nor a digit.
+/// Uppercase, digits and `_`, not starting with `_` (trusted fields) nor a digit.
 pub fn field_name(key: &str) -> Option<String> {
     let name: String = key
         .chars()

@@ -36,8 +36,7 @@ pub struct Entry {
     pub always: bool,
 }
 
-/// Escapes what could end or disguise a line ([`needs_escape`]). Unlike
-/// [`super::escape`] it leaves backslashes alone: text escaped by the caller stays as is.
+/// Escapes what could end or disguise a line; backslashes stay (caller-escaped text).
 pub fn escape_controls(text: &str) -> String {
     if !text.chars().any(needs_escape) {
         return text.to_string();
@@ -45,8 +44,7 @@ pub fn escape_controls(text: &str) -> String {
     escaped(text, false)
 }
 
-/// `\n`, `\r`, `\t`, `\u{..}` for the other [`needs_escape`] characters, and `\\` when
-/// `backslashes`.
+/// `\n`, `\r`, `\t`, `\u{..}` for [`needs_escape`], `\\` too when `backslashes`.
 pub(crate) fn escaped(text: &str, backslashes: bool) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -64,8 +62,7 @@ pub(crate) fn escaped(text: &str, backslashes: bool) -> String {
     out
 }
 
-/// Controls, the Unicode line and paragraph separators, and the bidirectional controls,
-/// which reorder what a reader sees (`facture\u{202e}fdp.exe` shows as `factureexe.pdf`).
+/// Controls, Unicode line separators and bidi controls (`facture\u{202e}fdp.exe`).
 pub(crate) fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
@@ -92,8 +89,7 @@ impl LogFormat {
 /// Keys of a JSON line; an extra field of the same name is written `field_<name>`.
 const JSON_KEYS: [&str; 7] = ["time", "level", "op", "outcome", "peer", "ms", "message"];
 
-/// One JSON object and a newline: the columns (`null` when missing), then the other
-/// fields; U+2028/2029 escaped too, so a line-based reader never sees two lines.
+/// One JSON object and a newline; U+2028/2029 escaped, so it is always one line.
 pub fn format_json(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> String {
     let mut object = serde_json::json!({
         "time": time.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string(),
@@ -151,8 +147,7 @@ fn token(v: &str) -> String {
     escape_controls(v).replace(' ', "_")
 }
 
-/// Collects an event's fields. Numbers come through `record_debug` as their decimal
-/// text: `ms` parses it back (a negative one is no duration).
+/// Numbers come through `record_debug` as decimal text, which `ms` parses back.
 impl Visit for Entry {
     fn record_str(&mut self, field: &Field, value: &str) {
         self.set(field, value.to_string());

@@ -31,8 +31,7 @@ pub use writer::LogGuard;
 
 use crate::config::Config;
 
-/// Escapes controls and backslashes: text from a caller stays on one line and cannot
-/// imitate another entry (the formatter escapes controls again, as a second wall).
+/// Escapes controls and backslashes, so caller text cannot imitate another entry.
 pub fn escape(text: &str) -> String {
     line::escaped(text, true)
 }
@@ -47,13 +46,11 @@ struct Control {
     clock: SharedClock,
 }
 
-/// The running writer, held by the service state. The default one has no writer
-/// (in-process tests, one-shot commands): nothing to flush, nothing lost.
+/// The running writer; the default one has none (nothing to flush, nothing lost).
 #[derive(Clone, Default)]
 pub struct LogControl(Option<Arc<Control>>);
 
-/// Opens the log, starts the writer and installs the process-wide subscriber (a second
-/// call keeps the first). Dropping the guard writes what is queued and stops the thread.
+/// Opens the log, starts the writer, installs the subscriber (once). Keep the guard.
 pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, LogGuard)> {
     let clock = clock::process_clock();
     let files = log_files(data_dir, &config.logs);
@@ -114,8 +111,7 @@ impl LogControl {
     }
 }
 
-/// `section.key` of every key added, removed or changed; the password hash and salt are
-/// named `auth.password`.
+/// `section.key` of each key changed; the password hash and salt as `auth.password`.
 pub fn changed_keys(old: &Ini, new: &Ini) -> Vec<String> {
     let value =
         |ini: &Ini, s: Option<&str>, k: &str| ini.get_from(s, k).map(str::trim).map(str::to_string);

@@ -44,8 +44,7 @@ impl Summary {
     }
 }
 
-/// What to write for an error: maybe a summary first, then its text (none: a counted
-/// repeat).
+/// Maybe a summary first, then the error's text (none for a counted repeat).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Verdict {
     pub summary_before: Option<Summary>,

@@ -20,12 +20,10 @@ use crate::domain::LogFormat;
 /// Lines queued before new ones are counted instead.
 pub const CHANNEL_CAPACITY: usize = 16 * 1024;
 
-/// After a write the thread rests this long, so lines sent meanwhile queue without a
-/// wake-up each (a futex wake and a write() per line were much of a request's cost).
+/// A rest after each write: lines sent meanwhile queue without waking the thread.
 const COALESCE: Duration = Duration::from_millis(2);
 
-/// Longest idle sleep: the thread wakes at midnight to rotate, and at least this often
-/// to notice a clock change.
+/// Longest idle sleep (a clock change is noticed); midnight wakes it too.
 const MAX_IDLE: Duration = Duration::from_secs(60);
 
 fn until_midnight(clock: &dyn super::clock::Clock) -> Duration {
