@@ -152,8 +152,7 @@ where
             Ok(()) => exchange.await,
         },
     };
-    // hyper now closes the connection; the answer is in hand, so a printer slow to take
-    // the close must not turn a print into a failure (and a second copy).
+    // The answer is in hand: a printer slow to take the close must not cause a reprint.
     let _ = tokio::time::timeout(Duration::from_secs(1), conn).await;
     answer
 }

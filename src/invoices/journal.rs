@@ -36,8 +36,7 @@ impl JobState {
         matches!(self, JobState::Queued | JobState::Printing)
     }
 
-    /// The file left the folder: forgotten after a while (not `Stale`: its file may still be
-    /// there, and must never print).
+    /// The file left the folder: forgotten after a while (`Stale` must never print: kept).
     pub fn finished(self) -> bool {
         matches!(self, JobState::Done | JobState::Failed | JobState::Rejected)
     }
@@ -102,8 +101,7 @@ pub fn now_ms() -> i64 {
 }
 
 impl Journal {
-    /// An unreadable journal is renamed `.corrupt`, not emptied, and counts as existing (the
-    /// backlog rule must not make old files print).
+    /// An unreadable journal is renamed `.corrupt` and counts as existing (backlog rule).
     pub fn load(data_dir: &Path) -> Result<Journal> {
         let path = data_dir.join(JOURNAL_FILE);
         let (entries, first_start) = match std::fs::read(&path) {

@@ -143,8 +143,7 @@ impl Invoices {
         &self.shared.config
     }
 
-    /// Starts the watcher on the current tokio runtime, unless autoprint is off or the
-    /// journal is unusable. Returns at once.
+    /// Starts the watcher, unless autoprint is off or the journal unusable. Returns at once.
     pub fn start(&self) {
         let shared = self.shared.clone();
         {
@@ -161,8 +160,7 @@ impl Invoices {
         tokio::spawn(watcher::run(shared));
     }
 
-    /// Stops the watcher and the workers after their current step (an unconfirmed job is
-    /// printed at next start).
+    /// Stops the watcher and the workers after their current step.
     pub fn stop(&self) {
         self.shared.stop.send_replace(true);
         self.shared.lock().watching = false;
@@ -238,8 +236,7 @@ impl Shared {
 }
 
 impl Runtime {
-    /// Writes a journal change; a failure is logged and printing goes on (a lost journal
-    /// risks a reprint, stopping would lose invoices).
+    /// A failure is logged and printing goes on: a lost journal risks a reprint, no more.
     fn journal_do(&mut self, what: impl FnOnce(&mut Journal) -> anyhow::Result<()>) {
         if let Some(j) = self.journal.as_mut() {
             if let Err(e) = what(j) {

@@ -103,8 +103,7 @@ fn watch_events(
     tx: mpsc::UnboundedSender<()>,
     writers: Writers,
 ) -> Option<notify::RecommendedWatcher> {
-    // Access events are ignored, the scan's own reads would trigger the next scan;
-    // except a writer's close, which the scan never causes.
+    // Access events (the scan's own reads) are ignored, but for a writer's close.
     let close_write = AccessKind::Close(AccessMode::Write);
     let handler = move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {

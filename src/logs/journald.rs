@@ -21,8 +21,7 @@ pub struct Journald {
 
 #[cfg(unix)]
 impl Journald {
-    /// The journal when systemd started us (`JOURNAL_STREAM` or `INVOCATION_ID`) and its
-    /// socket answers.
+    /// The journal when systemd started us (`JOURNAL_STREAM`, `INVOCATION_ID`) and answers.
     pub fn detect() -> Option<Journald> {
         let under_systemd = std::env::var_os("JOURNAL_STREAM").is_some()
             || std::env::var_os("INVOCATION_ID").is_some();

@@ -31,8 +31,7 @@ pub struct Entry {
     pub extra: Vec<(&'static str, String)>,
     /// Written after the fields: `, 5 fois depuis 14:02` of a repeated error.
     pub suffix: String,
-    /// `always = true`: a refusal written whatever the `logs::flood` budget, for those
-    /// bounded where they happen (the login throttle). Not written as a field.
+    /// `always = true`: a refusal bounded where it happens, written past `logs::flood`.
     pub always: bool,
 }
 

@@ -90,8 +90,7 @@ impl LogFiles {
         Ok(deleted)
     }
 
-    /// Deletes every rotated file and empties the current one (the writer goes on at its
-    /// start).
+    /// Deletes every rotated file and empties the current one.
     pub fn purge(&self) -> io::Result<Vec<String>> {
         let deleted = self.remove_rotated(|_| true)?;
         if let Some(f) = unless_missing(OpenOptions::new().write(true).open(self.current()))? {
@@ -130,8 +129,7 @@ pub fn parse_day(text: &str) -> Option<NaiveDate> {
 /// The current file, opened for appending, and the day of its lines.
 pub struct RotatingFile {
     files: LogFiles,
-    /// `None` around a rename (Windows cannot rename an open file) or after a failed
-    /// reopen, retried on the next line.
+    /// `None` around a rename (Windows) or after a failed reopen, retried on the next line.
     file: Option<File>,
     day: NaiveDate,
 }
