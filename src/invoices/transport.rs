@@ -171,15 +171,11 @@ async fn connect_small_buffer(host: &str, port: u16) -> std::io::Result<TcpStrea
 pub fn pjl_head(title: &str) -> Vec<u8> {
     let safe: String = title
         .chars()
-        .filter(|c| c.is_ascii_graphic() || *c == ' ')
-        .filter(|c| *c != '"')
+        .filter(|c| (c.is_ascii_graphic() || *c == ' ') && *c != '"')
         .take(80)
         .collect();
-    let mut out = Vec::with_capacity(128);
-    out.extend_from_slice(b"\x1b%-12345X@PJL\r\n");
-    out.extend_from_slice(format!("@PJL JOB NAME=\"{safe}\"\r\n").as_bytes());
-    out.extend_from_slice(b"@PJL ENTER LANGUAGE=PDF\r\n");
-    out
+    format!("\x1b%-12345X@PJL\r\n@PJL JOB NAME=\"{safe}\"\r\n@PJL ENTER LANGUAGE=PDF\r\n")
+        .into_bytes()
 }
 
 pub const PJL_TAIL: &[u8] = b"\x1b%-12345X@PJL EOJ\r\n\x1b%-12345X";

@@ -60,20 +60,18 @@ pub(super) async fn run(shared: Arc<Shared>) {
     if !scanner.folder_error && folder.is_dir() {
         // A kill between removing a printed file and saving "done" left it "printed".
         let present: HashSet<String> = scanner.initial.iter().map(|p| file_name(p)).collect();
-        shared
-            .lock()
-            .journal_do(|j| j.finish_removed(|name| present.contains(name)));
+        let mut rt = shared.lock();
+        rt.journal_do(|j| j.finish_removed(|name| present.contains(name)));
     }
     loop {
         if watcher.is_none() && folder.is_dir() {
             watcher = watch_events(&folder, tx.clone(), scanner.writers.clone());
         }
-        scanner = match tokio::task::spawn_blocking(move || {
+        let scan = tokio::task::spawn_blocking(move || {
             scanner.scan();
             scanner
-        })
-        .await
-        {
+        });
+        scanner = match scan.await {
             Ok(s) => s,
             Err(e) => {
                 op!(error, "invoice.watch", "error"; "analyse du dossier interrompue: {e}");
