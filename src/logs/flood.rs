@@ -46,11 +46,8 @@ pub enum Decision {
 
 impl Refusals {
     pub fn refusal(&mut self, caller: &str, now: DateTime<FixedOffset>) -> Decision {
-        let key = if self.callers.contains_key(caller) || self.callers.len() < CALLERS {
-            caller
-        } else {
-            SHARED
-        };
+        let known = self.callers.contains_key(caller) || self.callers.len() < CALLERS;
+        let key = if known { caller } else { SHARED };
         let total = self.total.get_or_insert_with(|| Budget::new(now));
         if now - total.since >= WINDOW {
             *total = Budget::new(now);

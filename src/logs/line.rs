@@ -251,9 +251,7 @@ impl<S: Subscriber> Layer<S> for LineLayer {
                     if let Some(summary) = verdict.summary_before {
                         self.emit(now, level, &summary_entry(entry.op.clone(), summary));
                     }
-                    let Some(text) = verdict.write else {
-                        return;
-                    };
+                    let Some(text) = verdict.write else { return };
                     if let Some(count) = text.strip_prefix(entry.message.as_str()) {
                         entry.suffix = count.to_string();
                     }

@@ -136,10 +136,8 @@ pub fn spawn(
                     Ok(msg) => {
                         let mut stop = worker.handle(msg);
                         while !stop {
-                            match rx.try_recv() {
-                                Ok(msg) => stop = worker.handle(msg),
-                                Err(_) => break,
-                            }
+                            let Ok(msg) = rx.try_recv() else { break };
+                            stop = worker.handle(msg);
                         }
                         worker.flush();
                         if stop {
