@@ -79,7 +79,6 @@ pub(super) fn purge(shared: &Shared) -> PurgeReport {
                     .push(item(&format!("suppression impossible: {e}"))),
             },
         }
-        drop(rt);
     }
     op!(info, "invoice.purge", "ok"; "purge de {}: {} supprimé(s), {} conservé(s)", report.folder,
         report.removed.len(), report.kept.len());

@@ -35,11 +35,11 @@ pub fn tail(path: &Path, count: usize, min_level: Level) -> io::Result<Vec<Strin
         file.seek(SeekFrom::Start(start))?;
         file.read_exact(&mut chunk)?;
         chunk.extend_from_slice(&carry);
-        // The first piece may continue in the previous chunk (none is left at the start).
+        // The first piece may continue in the previous chunk.
         let mut pieces: Vec<&[u8]> = chunk.split(|b| *b == b'\n').collect();
-        carry = (start > 0)
-            .then(|| pieces.remove(0).to_vec())
-            .unwrap_or_default();
+        if start > 0 {
+            carry = pieces.remove(0).to_vec();
+        }
         for piece in pieces.iter().rev() {
             if found.len() == count {
                 break;
