@@ -107,12 +107,8 @@ pub fn format_json(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> 
         };
         object[key] = value.as_str().into();
     }
-    let mut line = object
-        .to_string()
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
-    line.push('\n');
-    line
+    let line = object.to_string().replace('\u{2028}', "\\u2028");
+    line.replace('\u{2029}', "\\u2029") + "\n"
 }
 
 /// The text line, newline included.
