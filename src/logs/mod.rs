@@ -76,10 +76,8 @@ pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, Log
     let event_log = event_log::windows_layer();
     #[cfg(not(windows))]
     let event_log: Option<tracing_subscriber::layer::Identity> = None;
-    let _ = tracing_subscriber::registry()
-        .with(layer)
-        .with(event_log)
-        .try_init();
+    let registry = tracing_subscriber::registry().with(layer);
+    let _ = registry.with(event_log).try_init();
     let control = LogControl(Some(Arc::new(Control { sink, clock })));
     if !echo_stderr {
         op!(info, "logs.journald", "ok";

@@ -209,12 +209,9 @@ fn open_append(path: &Path) -> io::Result<File> {
 
 /// The date of its first line, else its mtime's; `None` when absent or empty.
 fn day_of_existing(path: &Path) -> io::Result<Option<NaiveDate>> {
-    let Some(meta) = unless_missing(fs::metadata(path))? else {
+    let Some(meta) = unless_missing(fs::metadata(path))?.filter(|m| m.len() > 0) else {
         return Ok(None);
     };
-    if meta.len() == 0 {
-        return Ok(None);
-    }
     let mut head = [0u8; 10];
     if File::open(path)?.read_exact(&mut head).is_ok() {
         if let Some(day) = std::str::from_utf8(&head).ok().and_then(parse_day) {
