@@ -238,10 +238,8 @@ impl Shared {
 impl Runtime {
     /// A failure is logged and printing goes on: a lost journal risks a reprint, no more.
     fn journal_do(&mut self, what: impl FnOnce(&mut Journal) -> anyhow::Result<()>) {
-        if let Some(j) = self.journal.as_mut() {
-            if let Err(e) = what(j) {
-                op!(error, "invoice.journal", "error"; "écriture du journal des factures: {e:#}");
-            }
+        if let Some(Err(e)) = self.journal.as_mut().map(what) {
+            op!(error, "invoice.journal", "error"; "écriture du journal des factures: {e:#}");
         }
     }
 }
