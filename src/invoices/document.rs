@@ -58,11 +58,12 @@ impl Document {
         Ok(hex)
     }
 
-    /// An async reader of the whole document, for one send.
-    pub fn reader(&self) -> io::Result<tokio::io::Take<tokio::fs::File>> {
+    /// An async reader of the whole document, for one send; the error is the send's.
+    pub fn reader(&self) -> Result<tokio::io::Take<tokio::fs::File>, String> {
         use tokio::io::AsyncReadExt;
-        let mut file = self.file.try_clone()?;
-        file.seek(SeekFrom::Start(0))?;
+        let failed = |e: io::Error| format!("lecture de la facture: {e}");
+        let mut file = self.file.try_clone().map_err(failed)?;
+        file.seek(SeekFrom::Start(0)).map_err(failed)?;
         Ok(tokio::fs::File::from_std(file).take(self.size))
     }
 }

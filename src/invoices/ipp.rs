@@ -66,9 +66,7 @@ async fn exchange(
     doc: &Document,
 ) -> Result<(), String> {
     let attributes = print_job_attributes(&target.uri, job_name, 1);
-    let pdf = doc
-        .reader()
-        .map_err(|e| format!("lecture de la facture: {e}"))?;
+    let pdf = doc.reader()?;
     let len = attributes.len() as u64 + doc.size;
     let stream = std::io::Cursor::new(attributes).chain(pdf);
     let body = Upload(ReaderStream::new(stream));

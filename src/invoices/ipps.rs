@@ -100,9 +100,8 @@ pub async fn connect(
         .with_no_client_auth();
     let name = ServerName::try_from(host.to_string())
         .map_err(|_| format!("nom d'hôte {host:?} invalide pour TLS"))?;
-    let result = TlsConnector::from(Arc::new(config))
-        .connect(name, tcp)
-        .await;
+    let connector = TlsConnector::from(Arc::new(config));
+    let result = connector.connect(name, tcp).await;
     let seen = *verifier.seen.lock().unwrap_or_else(|p| p.into_inner());
     let stream = match (result, pin, seen) {
         (Err(_), Some(pin), Some(seen)) if pin != seen => {

@@ -97,9 +97,7 @@ pub(crate) async fn send(
         Route::Socket { host, port, pjl } => {
             let head = if *pjl { pjl_head(&title) } else { Vec::new() };
             let tail: &[u8] = if *pjl { PJL_TAIL } else { &[] };
-            let body = doc
-                .reader()
-                .map_err(|e| format!("lecture de la facture: {e}"))?;
+            let body = doc.reader()?;
             let job = head.chain(body).chain(tail);
             tokio::time::timeout(timeout, send_socket(host, *port, job, timeout / 2))
                 .await
