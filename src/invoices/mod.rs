@@ -55,7 +55,8 @@ pub(crate) struct Runtime {
     active: HashMap<Key, Activity>,
     /// Printed, waiting for `open_delay` before removal.
     removing: HashSet<Key>,
-    queues: HashMap<String, mpsc::UnboundedSender<queue::Job>>,
+    /// The printer's worker, started on first use.
+    queue: Option<mpsc::UnboundedSender<queue::Job>>,
     watching: bool,
     last_printed: Option<LastPrinted>,
     printed_count: u64,

@@ -21,10 +21,9 @@ pub(crate) struct Job {
     pub key: Key,
 }
 
-/// Hands the job to its printer's worker (known by its routes), started on first use.
+/// Hands the job to the printer's worker, started on first use.
 pub(crate) fn enqueue(shared: &Arc<Shared>, rt: &mut Runtime, path: PathBuf, key: Key) {
-    let printer = shared.route_names().join(" | ");
-    let tx = rt.queues.entry(printer).or_insert_with(|| {
+    let tx = rt.queue.get_or_insert_with(|| {
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::runtime::Handle::current().spawn(worker(shared.clone(), rx));
         tx

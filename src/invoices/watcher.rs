@@ -78,7 +78,7 @@ pub(super) async fn run(shared: Arc<Shared>) {
                 return;
             }
         };
-        let wait = if scanner.pending() {
+        let wait = if scanner.seen.values().any(|o| !o.done) {
             shared.config.stable_wait
         } else {
             shared.config.scan_frequency
@@ -169,10 +169,6 @@ fn open_for_writing_elsewhere(_path: &Path) -> bool {
 }
 
 impl Scanner {
-    fn pending(&self) -> bool {
-        self.seen.values().any(|o| !o.done)
-    }
-
     /// Candidate files, oldest first so a restart keeps the arrival order.
     fn list(&mut self) -> Vec<(PathBuf, u64, SystemTime)> {
         let config = &self.shared.config;
