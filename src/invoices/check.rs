@@ -1,5 +1,5 @@
-//! Is a file in the download folder an invoice we may print? Name rules (extension,
-//! browsers' partial downloads) and content rules (a whole PDF, not a truncated one).
+//! Is a file an invoice we may print? Name rules (extension, partial downloads) and
+//! content rules (a whole PDF).
 
 use std::path::Path;
 
@@ -8,11 +8,9 @@ const PARTIAL_SUFFIXES: &[&str] = &[".crdownload", ".part", ".tmp", ".download",
 
 /// How far from the end `%%EOF` may be: writers add a newline or a few bytes of padding.
 pub(crate) const EOF_WINDOW: usize = 1024;
-/// The bytes of the PDF signature looked at.
 pub(crate) const HEAD: usize = 5;
 
-/// Whether the file name alone makes it a candidate: one of `extensions` (compared
-/// without case, as Windows does), not a partial download, not hidden (`.~lock`, `.goutputstream`).
+/// One of `extensions` (without case, as Windows), not a partial download, not hidden.
 pub fn name_matches(path: &Path, extensions: &[String]) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
@@ -26,16 +24,14 @@ pub fn name_matches(path: &Path, extensions: &[String]) -> bool {
         .any(|ext| lower.ends_with(&ext.to_lowercase()) && lower.len() > ext.len())
 }
 
-/// What the content says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Content {
-    /// Starts with `%PDF-` and ends with `%%EOF`.
     CompletePdf,
     /// Empty: Firefox creates the final file empty before the download starts.
     Empty,
     /// A PDF header without its end: still being written, or cut short.
     Truncated,
-    /// Not a PDF at all (an HTML error page saved as .pdf, for instance).
+    /// Not a PDF (an HTML error page saved as .pdf).
     NotPdf,
 }
 
@@ -45,16 +41,13 @@ impl Content {
         Content::of_parts(head, &bytes[bytes.len().saturating_sub(EOF_WINDOW)..])
     }
 
-    /// The verdict from the first `HEAD` bytes and the last `EOF_WINDOW` bytes only
-    /// (both empty for an empty file), so that a file is judged without being read whole.
+    /// The verdict from the first `HEAD` and last `EOF_WINDOW` bytes only.
     pub fn of_parts(head: &[u8], tail: &[u8]) -> Content {
         if head.is_empty() {
-            return Content::Empty;
-        }
-        if !head.starts_with(b"%PDF-") {
-            return Content::NotPdf;
-        }
-        if tail.windows(5).any(|w| w == b"%%EOF") {
+            Content::Empty
+        } else if !head.starts_with(b"%PDF-") {
+            Content::NotPdf
+        } else if tail.windows(5).any(|w| w == b"%%EOF") {
             Content::CompletePdf
         } else {
             Content::Truncated

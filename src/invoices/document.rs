@@ -1,7 +1,5 @@
-//! An invoice file read in bounded pieces, never whole: its verdict from its first and
-//! last bytes, its SHA-256 through a fixed buffer, and the transports fed from an open
-//! handle. 1.0.0 read every file into memory twice (a 500 MB download took 1 GB), and
-//! `[invoice_printer] max_size_mb` now keeps larger files from being read at all.
+//! An invoice read in bounded pieces, never whole: its verdict from its first and last
+//! bytes, its SHA-256 through a fixed buffer, the transports fed from the open handle.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -11,27 +9,22 @@ use sha2::{Digest, Sha256};
 
 use super::check::{Content, EOF_WINDOW, HEAD};
 
-/// The buffer of every pass over a file.
-const CHUNK: usize = 64 * 1024;
+pub const CHUNK: usize = 64 * 1024;
 
-/// Hex SHA-256 of what `reader` yields, and how many bytes that was.
+/// Hex SHA-256 of what `reader` yields, and its length.
 pub(crate) fn sha256_of(reader: impl Read) -> io::Result<(String, u64)> {
     let mut hasher = Sha256::new();
-    let total = io::copy(
-        &mut io::BufReader::with_capacity(CHUNK, reader),
-        &mut hasher,
-    )?;
+    let mut reader = io::BufReader::with_capacity(CHUNK, reader);
+    let total = io::copy(&mut reader, &mut hasher)?;
     Ok((format!("{:x}", hasher.finalize()), total))
 }
 
-/// Hex SHA-256 of the file at `path`.
-pub(crate) fn sha256_file(path: &Path) -> io::Result<String> {
+pub fn sha256_file(path: &Path) -> io::Result<String> {
     sha256_of(File::open(path)?).map(|(hex, _)| hex)
 }
 
-/// An open invoice of a known size. Every look and every send goes through this one
-/// handle, so a file renamed or replaced in the folder meanwhile cannot slip in.
-pub(crate) struct Document {
+/// Every look and send goes through this handle: a file replaced meanwhile cannot slip in.
+pub struct Document {
     file: File,
     pub size: u64,
 }
@@ -43,7 +36,6 @@ impl Document {
         Ok(Document { file, size })
     }
 
-    /// The verdict on the content, from its first and last bytes.
     pub fn content(&mut self) -> io::Result<Content> {
         let mut head = vec![0u8; HEAD.min(self.size as usize)];
         self.file.seek(SeekFrom::Start(0))?;
@@ -55,73 +47,23 @@ impl Document {
         Ok(Content::of_parts(&head, &tail))
     }
 
-    /// Hex SHA-256 of the first `size` bytes (what was detected; bytes appended since
-    /// are not part of it and change nothing here).
+    /// Hex SHA-256 of the first `size` bytes (bytes appended since detection do not count).
     pub fn sha256(&mut self) -> io::Result<String> {
         self.file.seek(SeekFrom::Start(0))?;
         let (hex, read) = sha256_of((&self.file).take(self.size))?;
         if read != self.size {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                format!("{read} octets lus sur {}", self.size),
-            ));
+            let why = format!("{read} octets lus sur {}", self.size);
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, why));
         }
         Ok(hex)
     }
 
-    /// An async reader of the whole document from its first byte, for one send.
-    pub fn reader(&self) -> io::Result<tokio::io::Take<tokio::fs::File>> {
+    /// An async reader of the whole document, for one send; the error is the send's.
+    pub fn reader(&self) -> Result<tokio::io::Take<tokio::fs::File>, String> {
         use tokio::io::AsyncReadExt;
-        let mut file = self.file.try_clone()?;
-        file.seek(SeekFrom::Start(0))?;
+        let failed = |e: io::Error| format!("lecture de la facture: {e}");
+        let mut file = self.file.try_clone().map_err(failed)?;
+        file.seek(SeekFrom::Start(0)).map_err(failed)?;
         Ok(tokio::fs::File::from_std(file).take(self.size))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hashes_and_judges_without_reading_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.pdf");
-        let mut bytes = b"%PDF-1.4\n".to_vec();
-        bytes.extend(vec![b'x'; 3 * CHUNK + 17]);
-        bytes.extend_from_slice(b"\n%%EOF\n");
-        std::fs::write(&path, &bytes).unwrap();
-        let mut doc = Document::open(&path).unwrap();
-        assert_eq!(doc.size, bytes.len() as u64);
-        assert_eq!(doc.content().unwrap(), Content::CompletePdf);
-        let expected: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        assert_eq!(doc.sha256().unwrap(), expected);
-        assert_eq!(sha256_file(&path).unwrap(), expected);
-        // Appended after detection: the detected part keeps its hash.
-        let mut more = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .unwrap();
-        std::io::Write::write_all(&mut more, b"more").unwrap();
-        assert_eq!(doc.sha256().unwrap(), expected);
-    }
-
-    #[test]
-    fn short_files() {
-        let dir = tempfile::tempdir().unwrap();
-        for (bytes, verdict) in [
-            (&b""[..], Content::Empty),
-            (b"%PD", Content::NotPdf),
-            (b"%PDF-", Content::Truncated),
-            (b"%PDF-%%EOF", Content::CompletePdf),
-        ] {
-            let path = dir.path().join("s.pdf");
-            std::fs::write(&path, bytes).unwrap();
-            let mut doc = Document::open(&path).unwrap();
-            assert_eq!(doc.content().unwrap(), verdict, "{bytes:?}");
-            assert_eq!(Content::of(bytes), verdict, "{bytes:?}");
-        }
     }
 }

@@ -1,12 +1,7 @@
-//! The TLS side of IPPS (`ipps://`, `https://`) for [`super::ipp`].
-//!
-//! Network printers present self-signed certificates that no authority vouches for, so
-//! a chain check would refuse them all. Instead the printer's certificate is pinned by
-//! its SHA-256 fingerprint (`[invoice_printer] ipps_fingerprint`): set, only that
-//! certificate is accepted; empty, the link is encrypted but the printer is not
-//! authenticated (trust on first use, as CUPS does by default), and the fingerprint
-//! seen is logged so the admin can pin it. Either way the handshake signatures are
-//! verified, so the peer must hold the private key of the certificate it shows.
+//! The TLS side of IPPS for [`super::ipp`]. Printers show self-signed certificates, so the
+//! certificate is pinned by its SHA-256 (`[invoice_printer] ipps_fingerprint`); unpinned,
+//! the link is encrypted and the fingerprint seen is logged so the admin can pin it (trust
+//! on first use, as CUPS). Handshake signatures are verified either way.
 
 use std::sync::{Arc, Mutex};
 
@@ -27,8 +22,7 @@ impl Fingerprint {
     }
 }
 
-/// Accepts the pinned certificate only (or any, unpinned), and remembers the one seen
-/// so the caller can name it in its error or log.
+/// Accepts the pinned certificate (any, unpinned), and remembers the one seen.
 #[derive(Debug)]
 struct PinVerifier {
     pin: Option<Fingerprint>,
@@ -79,16 +73,13 @@ impl ServerCertVerifier for PinVerifier {
 }
 
 impl PinVerifier {
-    /// The provider's signature checks: a pinned certificate is still one whose
-    /// handshake signatures must verify.
+    /// A pinned certificate's handshake signatures must verify too.
     fn algorithms(&self) -> &rustls::crypto::WebPkiSupportedAlgorithms {
         &self.provider.signature_verification_algorithms
     }
 }
 
-/// TLS over `tcp` to the printer at `host:port`. With a pin, a printer showing another
-/// certificate is an error naming both fingerprints; without one, the fingerprint seen
-/// is logged (op `invoice.print`).
+/// With a pin, another certificate is an error naming both; without, the one seen is logged.
 pub async fn connect(
     tcp: TcpStream,
     host: &str,
@@ -109,9 +100,8 @@ pub async fn connect(
         .with_no_client_auth();
     let name = ServerName::try_from(host.to_string())
         .map_err(|_| format!("nom d'hôte {host:?} invalide pour TLS"))?;
-    let result = TlsConnector::from(Arc::new(config))
-        .connect(name, tcp)
-        .await;
+    let connector = TlsConnector::from(Arc::new(config));
+    let result = connector.connect(name, tcp).await;
     let seen = *verifier.seen.lock().unwrap_or_else(|p| p.into_inner());
     let stream = match (result, pin, seen) {
         (Err(_), Some(pin), Some(seen)) if pin != seen => {
@@ -126,13 +116,10 @@ pub async fn connect(
         (Ok(stream), _, _) => stream,
     };
     if let (None, Some(seen)) = (pin, seen) {
-        tracing::info!(
-            op = "invoice.print",
-            outcome = "ok",
+        op!(info, "invoice.print", "ok";
             "ipps {}:{port}: chiffré, certificat non vérifié (ipps_fingerprint vide); empreinte \
              SHA-256 vue: {seen}; pour l'épingler: [invoice_printer] ipps_fingerprint = {seen}",
-            crate::logs::escape(host)
-        );
+            crate::logs::escape(host));
     }
     Ok(stream)
 }

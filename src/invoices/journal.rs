@@ -1,47 +1,42 @@
-//! The print journal: one entry per invoice (file name, size, SHA-256, state, time),
-//! kept in the data folder and rewritten atomically at each change, so that after a
-//! crash or a restart a printed file is never printed again and a file whose print was
-//! never confirmed is printed.
+//! The print journal: one entry per invoice (name, size, SHA-256, state, time), rewritten
+//! atomically at each change, so that after a crash or a restart a printed file is never
+//! printed again and an unconfirmed one is.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-/// File name of the journal in the data folder.
 pub const JOURNAL_FILE: &str = "invoices-journal.json";
 
-/// Finished entries ([`JobState::finished`]) older than this are forgotten, so the
-/// file stays small.
+/// Finished entries ([`JobState::finished`]) older than this are forgotten.
 const KEEP_FINISHED_MS: i64 = 30 * 24 * 3600 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
-    /// Seen complete and queued; not printed yet.
     Queued,
-    /// Being sent to the printer: unconfirmed, so printed again after a crash.
+    /// Being sent: unconfirmed, so printed again after a crash.
     Printing,
-    /// The printer (or the system queue) took it; the file awaits removal.
+    /// The printer took it; the file awaits removal.
     Printed,
-    /// Printed and removed from the folder (or moved to `printed/`).
+    /// Printed and removed (or moved to `printed/`).
     Done,
-    /// Every attempt failed; moved to `failed/`.
+    /// Moved to `failed/`.
     Failed,
-    /// Not a printable PDF; moved to `rejected/`.
+    /// Moved to `rejected/`.
     Rejected,
-    /// Already old on the first start: left alone, never printed.
+    /// Old at the first start: never printed.
     Stale,
 }
 
 impl JobState {
-    /// States whose print is not confirmed: to print after a restart.
+    /// Not confirmed: to print after a restart.
     pub fn unconfirmed(self) -> bool {
         matches!(self, JobState::Queued | JobState::Printing)
     }
 
-    /// States whose file left the folder: forgotten after a while. `Stale` is kept: its
-    /// file may still be in the folder, and must never print.
+    /// The file left the folder: forgotten after a while (`Stale` must never print: kept).
     pub fn finished(self) -> bool {
         matches!(self, JobState::Done | JobState::Failed | JobState::Rejected)
     }
@@ -53,7 +48,7 @@ pub struct Entry {
     pub size: u64,
     pub sha256: String,
     pub state: JobState,
-    /// Unix time in milliseconds of the last change of state.
+    /// Unix ms of the last change of state.
     pub time_ms: i64,
     #[serde(default)]
     pub attempts: u32,
@@ -61,7 +56,7 @@ pub struct Entry {
     pub error: Option<String>,
 }
 
-/// Identifies one invoice: the same name with other content is another invoice.
+/// The same name with other content is another invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Key {
     pub name: String,
@@ -69,7 +64,7 @@ pub struct Key {
 }
 
 impl Entry {
-    /// A first entry for an invoice: stamped now, no attempt, no error.
+    /// Stamped now, no attempt, no error.
     pub fn new(name: String, size: u64, sha256: String, state: JobState) -> Entry {
         Entry {
             name,
@@ -97,7 +92,7 @@ impl Entry {
 pub struct Journal {
     path: PathBuf,
     entries: Vec<Entry>,
-    /// True when no journal existed: the service's first start on this data folder.
+    /// No journal existed: the first start on this data folder.
     pub first_start: bool,
 }
 
@@ -106,9 +101,7 @@ pub fn now_ms() -> i64 {
 }
 
 impl Journal {
-    /// Loads the journal of `data_dir`. An unreadable journal is kept aside (renamed
-    /// `.corrupt`) rather than silently emptied, and counts as an existing one, so the
-    /// backlog rule does not make old files print.
+    /// An unreadable journal is renamed `.corrupt` and counts as existing (backlog rule).
     pub fn load(data_dir: &Path) -> Result<Journal> {
         let path = data_dir.join(JOURNAL_FILE);
         let (entries, first_start) = match std::fs::read(&path) {
@@ -116,12 +109,9 @@ impl Journal {
                 Ok(entries) => (entries, false),
                 Err(e) => {
                     let aside = path.with_extension("json.corrupt");
-                    tracing::error!(
-                        op = "invoice.journal",
-                        outcome = "error",
+                    op!(error, "invoice.journal", "error";
                         "journal des factures illisible ({e}), mis de côté dans {}",
-                        aside.display()
-                    );
+                        aside.display());
                     std::fs::rename(&path, &aside).context("mise de côté du journal")?;
                     (Vec::new(), false)
                 }
@@ -136,8 +126,7 @@ impl Journal {
         })
     }
 
-    /// Writes the journal if it does not exist yet, so that the next start is not taken
-    /// for a first start (the backlog rule would then hide newer files).
+    /// Writes the journal if missing, so the next start is no first start.
     pub fn ensure_exists(&mut self) -> Result<()> {
         if self.path.exists() {
             return Ok(());
@@ -166,18 +155,13 @@ impl Journal {
         if let Some(e) = self.entries.iter_mut().rev().find(|e| e.is(key)) {
             e.state = state;
             e.time_ms = now_ms();
-            if state == JobState::Printing {
-                e.attempts += 1;
-            }
-            if error.is_some() {
-                e.error = error;
-            }
+            e.attempts += u32::from(state == JobState::Printing);
+            e.error = error.or(e.error.take());
         }
         self.save()
     }
 
-    /// Marks `done` each `printed` entry whose file is no longer in the folder; writes
-    /// the journal only when one changed.
+    /// Marks `done` each `printed` entry whose file is gone; writes only on a change.
     pub fn finish_removed(&mut self, present: impl Fn(&str) -> bool) -> Result<()> {
         let mut changed = false;
         for e in &mut self.entries {
@@ -193,8 +177,7 @@ impl Journal {
         Ok(())
     }
 
-    /// Replaces the journal through the shared atomic helper (temp file, fsync, rename):
-    /// a crash leaves either the old or the new journal, never half of one.
+    /// Atomic (temp file, fsync, rename): a crash leaves the old or the new journal.
     fn save(&mut self) -> Result<()> {
         let cutoff = now_ms() - KEEP_FINISHED_MS;
         self.entries

@@ -1,18 +1,11 @@
-//! Automatic invoice printing: PDFs the cashier downloads from Odoo into the watched
-//! folder come out of the invoice printer, once each, and the folder stays clean.
-//!
-//! Owns the watched folder (and its `failed/`, `rejected/`, `printed/` subfolders) and
-//! the print journal in the data folder. Parts: [`check`] (is a file complete),
-//! [`journal`] (what was printed, surviving restarts), `watcher` (events + safety
-//! rescan), `queue` (one worker per printer, retries), [`transport`], [`ipp`] and
-//! [`ipps`] (how bytes reach the printer). It never touches the drawer printer, and nothing here ever
-//! makes an HTTP request wait for a printer: handlers only read [`Invoices::status`].
-//!
-//! Layer 4: imports only `domain`, `escpos`, `atomic_file`, `config` and `platform`; never
-//! `drawer`, `odoo`, `http`, `state`, `app` or `cli`.
+//! Automatic invoice printing: PDFs downloaded into the watched folder are printed once
+//! each, then removed. Owns that folder (`failed/`, `rejected/`, `printed/`) and the
+//! print journal. No HTTP request ever waits for a printer: handlers read
+//! [`Invoices::status`]. Layer 4: imports only `domain`, `escpos`, `atomic_file`,
+//! `config`, `platform` and `logs`; never `drawer`, `odoo`, `http`, `state`, `app`, `cli`.
 
 pub mod check;
-mod document;
+pub mod document;
 pub mod ipp;
 pub mod ipps;
 pub mod journal;
@@ -40,7 +33,6 @@ pub const FAILED_DIR: &str = "failed";
 pub const REJECTED_DIR: &str = "rejected";
 pub const PRINTED_DIR: &str = "printed";
 
-/// The invoice printing service: cheap to clone.
 #[derive(Clone)]
 pub struct Invoices {
     shared: Arc<Shared>,
@@ -51,7 +43,7 @@ pub(crate) struct Shared {
     routes: Vec<Route>,
     runtime: Mutex<Runtime>,
     stop: watch::Sender<bool>,
-    /// Captured before the journal is first written: the backlog rule applies then only.
+    /// Before the journal is first written: the backlog rule applies then only.
     first_start: bool,
     started_at: SystemTime,
 }
@@ -60,11 +52,11 @@ pub(crate) struct Shared {
 #[derive(Default)]
 pub(crate) struct Runtime {
     journal: Option<Journal>,
-    /// Invoices queued or printing in this run, with their state.
     active: HashMap<Key, Activity>,
-    /// Printed invoices waiting for `open_delay` before removal.
+    /// Printed, waiting for `open_delay` before removal.
     removing: HashSet<Key>,
-    queues: HashMap<String, mpsc::UnboundedSender<queue::Job>>,
+    /// The printer's worker, started on first use.
+    queue: Option<mpsc::UnboundedSender<queue::Job>>,
     watching: bool,
     last_printed: Option<LastPrinted>,
     printed_count: u64,
@@ -124,19 +116,14 @@ pub(crate) fn now_text() -> String {
 }
 
 impl Invoices {
-    /// Loads the journal of `data_dir`; starts nothing (see [`Invoices::start`]).
+    /// Loads the journal; starts nothing (see [`Invoices::start`]).
     pub fn new(data_dir: &Path, config: InvoicePrinterConfig) -> Invoices {
-        let journal = match Journal::load(data_dir) {
-            Ok(j) => Some(j),
-            Err(e) => {
-                tracing::error!(
-                    op = "invoice.journal",
-                    outcome = "error",
-                    "journal des factures inutilisable, impression automatique arrêtée: {e:#}"
-                );
-                None
-            }
-        };
+        let journal = Journal::load(data_dir)
+            .map_err(|e| {
+                op!(error, "invoice.journal", "error";
+                    "journal des factures inutilisable, impression automatique arrêtée: {e:#}")
+            })
+            .ok();
         let first_start = journal.as_ref().is_some_and(|j| j.first_start);
         Invoices {
             shared: Arc::new(Shared {
@@ -157,8 +144,7 @@ impl Invoices {
         &self.shared.config
     }
 
-    /// Starts the watcher (and, on demand, the printer workers) on the current tokio
-    /// runtime, unless autoprint is off or the journal is unusable. Returns at once.
+    /// Starts the watcher, unless autoprint is off or the journal unusable. Returns at once.
     pub fn start(&self) {
         let shared = self.shared.clone();
         {
@@ -169,25 +155,19 @@ impl Invoices {
             rt.watching = true;
             rt.journal_do(|j| j.ensure_exists());
         }
-        tracing::info!(
-            op = "invoice.start",
-            outcome = "ok",
+        op!(info, "invoice.start", "ok";
             "impression automatique des factures: dossier {}, voies: {}",
-            shared.config.download_folder.display(),
-            shared.route_names().join(", ")
-        );
+            shared.config.download_folder.display(), shared.route_names().join(", "));
         tokio::spawn(watcher::run(shared));
     }
 
-    /// Stops the watcher and the workers after their current step. A job stopped
-    /// before its print was confirmed stays in the journal and is printed at next start.
+    /// Stops the watcher and the workers after their current step.
     pub fn stop(&self) {
         self.shared.stop.send_replace(true);
         self.shared.lock().watching = false;
     }
 
-    /// Drops a one-page test invoice into the watched folder (the admin page's "test
-    /// print" button): it is then detected and printed like a real download.
+    /// Drops a one-page test invoice into the watched folder, printed like a download.
     pub fn print_test_page(&self) -> Result<std::path::PathBuf, String> {
         let config = &self.shared.config;
         if !config.autoprint {
@@ -198,11 +178,9 @@ impl Invoices {
         if !self.status().watching {
             return Err("la surveillance du dossier n'est pas active (voir le journal)".into());
         }
+        let shown = config.download_folder.display();
         if !config.download_folder.is_dir() {
-            return Err(format!(
-                "dossier de téléchargement introuvable: {}",
-                config.download_folder.display()
-            ));
+            return Err(format!("dossier de téléchargement introuvable: {shown}"));
         }
         let when = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
         let routes = self.shared.route_names().join(", ");
@@ -213,7 +191,7 @@ impl Invoices {
             &format!("Voies / routes: {routes}"),
         ]);
         test_page::drop_into(&config.download_folder, &pdf)
-            .map_err(|e| format!("écriture dans {}: {e}", config.download_folder.display()))
+            .map_err(|e| format!("écriture dans {shown}: {e}"))
     }
 
     pub fn status(&self) -> StatusSnapshot {
@@ -231,8 +209,7 @@ impl Invoices {
         }
     }
 
-    /// Journal time (Unix ms) of the longest-waiting invoice of this run, queued or
-    /// printing; `None` when none waits. For the backlog metric (issue 16).
+    /// Journal time (Unix ms) of the longest-waiting invoice of this run, for the metrics.
     pub fn oldest_waiting_ms(&self) -> Option<i64> {
         let rt = self.shared.lock();
         let journal = rt.journal.as_ref()?;
@@ -243,8 +220,7 @@ impl Invoices {
             .min()
     }
 
-    /// Removes the printed files still in the folder; keeps everything else and says why.
-    /// Blocking (reads and hashes files): call it from `spawn_blocking`.
+    /// Removes the printed files still in the folder. Blocking: call from `spawn_blocking`.
     pub fn purge(&self) -> PurgeReport {
         purge::purge(&self.shared)
     }
@@ -258,33 +234,17 @@ impl Shared {
     fn route_names(&self) -> Vec<String> {
         self.routes.iter().map(ToString::to_string).collect()
     }
-
-    fn folder(&self) -> &Path {
-        &self.config.download_folder
-    }
-
-    fn stopped(&self) -> bool {
-        *self.stop.borrow()
-    }
 }
 
 impl Runtime {
-    /// Writes a journal change; a failure is logged (printing goes on: losing the
-    /// journal risks a reprint, stopping would lose invoices).
+    /// A failure is logged and printing goes on: a lost journal risks a reprint, no more.
     fn journal_do(&mut self, what: impl FnOnce(&mut Journal) -> anyhow::Result<()>) {
-        if let Some(j) = self.journal.as_mut() {
-            if let Err(e) = what(j) {
-                tracing::error!(
-                    op = "invoice.journal",
-                    outcome = "error",
-                    "écriture du journal des factures: {e:#}"
-                );
-            }
+        if let Some(Err(e)) = self.journal.as_mut().map(what) {
+            op!(error, "invoice.journal", "error"; "écriture du journal des factures: {e:#}");
         }
     }
 }
 
-/// Resolves once the service is stopping.
 pub(crate) async fn stopping(stop: &mut watch::Receiver<bool>) {
     while !*stop.borrow_and_update() {
         if stop.changed().await.is_err() {
@@ -295,16 +255,10 @@ pub(crate) async fn stopping(stop: &mut watch::Receiver<bool>) {
 
 /// Moves `path` into `folder/sub/`, adding ` (2)`, ` (3)`... if the name is taken.
 pub(crate) fn move_into(path: &Path, sub: &str) -> std::io::Result<PathBuf> {
-    let parent = path.parent().unwrap_or(Path::new("."));
-    let dir = parent.join(sub);
+    let dir = path.parent().unwrap_or(Path::new(".")).join(sub);
     std::fs::create_dir_all(&dir)?;
-    let name = path.file_name().unwrap_or_default();
-    let mut target = dir.join(name);
-    let stem = path
-        .file_stem()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .to_string();
+    let mut target = dir.join(path.file_name().unwrap_or_default());
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
     let ext = path
         .extension()
         .map(|e| format!(".{}", e.to_string_lossy()))

@@ -1,5 +1,5 @@
-//! `GET /invoice-printer/purge`: clears the watched folder of what was already printed,
-//! and never of an invoice that is queued, printing, or not printed yet.
+//! `GET /invoice-printer/purge`: clears the watched folder of what was printed, never of
+//! an invoice queued, printing or not printed yet.
 
 use serde::Serialize;
 
@@ -22,7 +22,7 @@ pub struct PurgeItem {
 }
 
 pub(super) fn purge(shared: &Shared) -> PurgeReport {
-    let folder = shared.folder();
+    let folder = &shared.config.download_folder;
     let mut report = PurgeReport {
         folder: folder.display().to_string(),
         removed: Vec::new(),
@@ -51,27 +51,24 @@ pub(super) fn purge(shared: &Shared) -> PurgeReport {
             name: file.clone(),
             sha256,
         };
-        // The lock is held while deciding and removing, so the queue cannot take the
-        // file in between.
+        // Locked while deciding and removing, so the queue cannot take the file between.
         let rt = shared.lock();
-        let reason = match rt.active.get(&key) {
-            Some(Activity::Queued) => Some("en file d'attente d'impression"),
-            Some(Activity::Printing) => Some("en cours d'impression"),
-            None => match rt
-                .journal
-                .as_ref()
-                .and_then(|j| j.get(&key))
-                .map(|e| e.state)
-            {
-                Some(JobState::Printed) => None,
-                Some(JobState::Stale) => Some(
-                    "jamais imprimé (ancien fichier du premier démarrage): à retirer à la main",
-                ),
-                Some(JobState::Queued) | Some(JobState::Printing) => {
-                    Some("impression non confirmée: sera imprimé")
-                }
-                _ => Some("pas encore imprimé"),
-            },
+        let state = rt
+            .journal
+            .as_ref()
+            .and_then(|j| j.get(&key))
+            .map(|e| e.state);
+        let reason = match (rt.active.get(&key), state) {
+            (Some(Activity::Queued), _) => Some("en file d'attente d'impression"),
+            (Some(Activity::Printing), _) => Some("en cours d'impression"),
+            (None, Some(JobState::Printed)) => None,
+            (None, Some(JobState::Stale)) => {
+                Some("jamais imprimé (ancien fichier du premier démarrage): à retirer à la main")
+            }
+            (None, Some(JobState::Queued | JobState::Printing)) => {
+                Some("impression non confirmée: sera imprimé")
+            }
+            (None, _) => Some("pas encore imprimé"),
         };
         match reason {
             Some(r) => report.kept.push(item(r)),
@@ -82,15 +79,8 @@ pub(super) fn purge(shared: &Shared) -> PurgeReport {
                     .push(item(&format!("suppression impossible: {e}"))),
             },
         }
-        drop(rt);
     }
-    tracing::info!(
-        op = "invoice.purge",
-        outcome = "ok",
-        "purge de {}: {} supprimé(s), {} conservé(s)",
-        report.folder,
-        report.removed.len(),
-        report.kept.len()
-    );
+    op!(info, "invoice.purge", "ok"; "purge de {}: {} supprimé(s), {} conservé(s)", report.folder,
+        report.removed.len(), report.kept.len());
     report
 }

@@ -1,6 +1,5 @@
-//! The print queue: one worker per printer (different printers print in parallel, one
-//! printer prints in arrival order), retries with growing delays, then `failed/`; a
-//! printed file is removed (or moved to `printed/`) after `open_delay`.
+//! The print queue: one worker per printer (arrival order), retries with growing delays,
+//! then `failed/`; a printed file is removed (or moved to `printed/`) after `open_delay`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,7 +13,6 @@ use super::{
     Shared, FAILED_DIR, PRINTED_DIR,
 };
 
-/// Longest wait between two attempts.
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone)]
@@ -23,17 +21,14 @@ pub(crate) struct Job {
     pub key: Key,
 }
 
-/// Hands `job` to its printer's worker, starting the worker on first use. A printer is
-/// known by its routes, so two configured printers never share a worker and one
-/// printer never has two.
-pub(crate) fn enqueue(shared: &Arc<Shared>, rt: &mut Runtime, job: Job) {
-    let printer = shared.route_names().join(" | ");
-    let tx = rt.queues.entry(printer).or_insert_with(|| {
+/// Hands the job to the printer's worker, started on first use.
+pub(crate) fn enqueue(shared: &Arc<Shared>, rt: &mut Runtime, path: PathBuf, key: Key) {
+    let tx = rt.queue.get_or_insert_with(|| {
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::runtime::Handle::current().spawn(worker(shared.clone(), rx));
         tx
     });
-    let _ = tx.send(job);
+    let _ = tx.send(Job { path, key });
 }
 
 async fn worker(shared: Arc<Shared>, mut jobs: mpsc::UnboundedReceiver<Job>) {
@@ -49,8 +44,7 @@ async fn worker(shared: Arc<Shared>, mut jobs: mpsc::UnboundedReceiver<Job>) {
     }
 }
 
-/// Prints one job until it succeeds or runs out of attempts. `false` when the service
-/// is stopping (the job stays unconfirmed in the journal, printed at next start).
+/// Prints one job, with retries; `false` when stopping (the job stays unconfirmed).
 async fn process(
     shared: &Arc<Shared>,
     job: Job,
@@ -63,7 +57,7 @@ async fn process(
         let doc = match open_unchanged(&job).await {
             Ok(doc) => doc,
             Err(why) => {
-                tracing::warn!(op = "invoice.print", outcome = "error", "{name}: {why}");
+                op!(warn, "invoice.print", "error"; "{name}: {why}");
                 let mut rt = shared.lock();
                 rt.active.remove(&job.key);
                 rt.journal_do(|j| j.set_state(&job.key, JobState::Done, Some(why)));
@@ -103,13 +97,8 @@ async fn process(
         }
         let ms = started.elapsed().as_millis() as u64;
         if let Some(route) = printed_by {
-            tracing::info!(
-                op = "invoice.print",
-                outcome = "ok",
-                ms,
-                bytes = size,
-                "{name}: imprimé via {route} ({size} octets, {ms} ms)"
-            );
+            op!(info, "invoice.print", "ok"; ms, bytes = size,
+                "{name}: imprimé via {route} ({size} octets, {ms} ms)");
             {
                 let mut rt = shared.lock();
                 rt.active.remove(&job.key);
@@ -138,15 +127,9 @@ async fn process(
             return true;
         }
         let delay = (config.retry_delay * 2u32.saturating_pow(attempt - 1)).min(MAX_RETRY_DELAY);
-        tracing::warn!(
-            op = "invoice.print",
-            outcome = "error",
-            ms,
-            "{name}: essai {attempt}/{} échoué, nouvel essai dans {} s: {}",
-            config.retries,
-            delay.as_secs(),
-            crate::logs::escape(&error)
-        );
+        op!(warn, "invoice.print", "error"; ms,
+            "{name}: essai {attempt}/{} échoué, nouvel essai dans {} s: {}", config.retries,
+            delay.as_secs(), crate::logs::escape(&error));
         {
             let mut rt = shared.lock();
             rt.active.insert(job.key.clone(), Activity::Queued);
@@ -159,8 +142,7 @@ async fn process(
     }
 }
 
-/// Opens the job's file and checks, through that one handle and a fixed buffer, that it
-/// is still what was detected; the error says what happened to it.
+/// Opens the job's file and checks through that handle that it is what was detected.
 async fn open_unchanged(job: &Job) -> Result<document::Document, String> {
     let (path, expected) = (job.path.clone(), job.key.sha256.clone());
     let opened = tokio::task::spawn_blocking(move || {
@@ -177,8 +159,7 @@ async fn open_unchanged(job: &Job) -> Result<document::Document, String> {
     }
 }
 
-/// Every attempt failed: the file goes to `failed/` (never deleted) and an error is logged.
-/// The journal says `failed` once the file is there, so whoever reads it finds the file.
+/// Every attempt failed: to `failed/`, then the journal says `failed` (the file is there).
 fn fail(shared: &Shared, job: &Job, error: &str, attempts: u32) {
     let moved = move_into(&job.path, FAILED_DIR);
     {
@@ -191,18 +172,12 @@ fn fail(shared: &Shared, job: &Job, error: &str, attempts: u32) {
         |e| format!("non déplacé: {e}"),
         |p| format!("déplacé dans {}", p.display()),
     );
-    tracing::error!(
-        op = "invoice.print",
-        outcome = "error",
+    op!(error, "invoice.print", "error";
         "{}: impression impossible après {attempts} essais, {to}: {}",
-        crate::logs::escape(&job.key.name),
-        crate::logs::escape(error)
-    );
+        crate::logs::escape(&job.key.name), crate::logs::escape(error));
 }
 
-/// After `delay`, removes a printed file (or moves it to `printed/`) and closes its
-/// journal entry. Stopping the service first leaves it `printed`: the next start
-/// finishes the removal without printing it again.
+/// After `delay`, removes a printed file (or moves it to `printed/`) and closes its entry.
 pub(crate) fn schedule_removal(shared: Arc<Shared>, key: Key, path: PathBuf, delay: Duration) {
     if !shared.lock().removing.insert(key.clone()) {
         return;
@@ -213,8 +188,7 @@ pub(crate) fn schedule_removal(shared: Arc<Shared>, key: Key, path: PathBuf, del
             _ = super::stopping(&mut stop) => return,
             _ = tokio::time::sleep(delay) => {}
         }
-        // The file may have been replaced meanwhile (same name, new download): only the
-        // printed content is removed; a new one is left for the watcher.
+        // Only the printed content is removed; a new download of that name is left.
         let same = document::sha256_file(&path).map(|sha256| sha256 == key.sha256);
         let result = match same {
             Ok(false) => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
@@ -240,11 +214,8 @@ pub(crate) fn schedule_removal(shared: Arc<Shared>, key: Key, path: PathBuf, del
             }
             Err(e) => {
                 drop(rt);
-                tracing::error!(
-                    op = "invoice.remove",
-                    outcome = "error",
-                    "{name}: imprimé mais impossible de le retirer du dossier: {e}"
-                );
+                op!(error, "invoice.remove", "error";
+                    "{name}: imprimé mais impossible de le retirer du dossier: {e}");
             }
         }
     });

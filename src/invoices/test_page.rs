@@ -1,23 +1,16 @@
-//! A one-page test invoice, made by the service itself, for the admin page's "test print"
-//! button. It is dropped into the watched folder like a browser download, so the test
-//! goes through the whole pipeline: detection, completeness checks, journal, printer.
+//! A one-page test invoice for the admin page's "test print", dropped into the watched
+//! folder like a download: the test goes through detection, journal and printer.
 
 use std::path::{Path, PathBuf};
 
-/// A minimal, valid PDF (one A4 page, Helvetica text) with a correct cross-reference
-/// table, so strict printers accept it too.
+/// A minimal valid PDF (one A4 page, Helvetica) with a correct xref, for strict printers.
 pub fn test_pdf(lines: &[&str]) -> Vec<u8> {
     let mut content = String::from("BT /F1 14 Tf 72 770 Td 18 TL\n");
     for line in lines {
         let safe: String = line
+            .replace(['(', ')', '\\'], "?")
             .chars()
-            .map(|c| {
-                if c.is_ascii() && !matches!(c, '(' | ')' | '\\') {
-                    c
-                } else {
-                    '?'
-                }
-            })
+            .map(|c| if c.is_ascii() { c } else { '?' })
             .collect();
         content.push_str(&format!("({safe}) Tj T*\n"));
     }
@@ -35,25 +28,18 @@ pub fn test_pdf(lines: &[&str]) -> Vec<u8> {
         offsets.push(pdf.len());
         pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
     }
-    let xref = pdf.len();
-    pdf.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
+    let (xref, count) = (pdf.len(), objects.len() + 1);
+    pdf.extend_from_slice(format!("xref\n0 {count}\n0000000000 65535 f \n").as_bytes());
     for off in offsets {
         pdf.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
     }
     pdf.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
+        format!("trailer\n<< /Size {count} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
     );
     pdf
 }
 
-/// Writes the test page into `folder` under a temporary name, then renames it, so the
-/// watcher sees it complete at once. Returns the final path.
+/// Written under a temporary name, then renamed: the watcher sees it whole. Returns the path.
 pub fn drop_into(folder: &Path, pdf: &[u8]) -> std::io::Result<PathBuf> {
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%3f");
     let name = format!("test-impression-{stamp}.pdf");

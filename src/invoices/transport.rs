@@ -1,12 +1,7 @@
-//! How an invoice reaches the printer, in the order they are tried:
-//! 1. a direct socket (`printer_ip:printer_port`, or `name@ip:port` as the original),
-//!    raw PDF, optionally wrapped in PJL;
-//! 2. IPP (`ipp_uri`), a Print-Job with `application/pdf`, over TLS for `ipps://`
-//!    (certificate pinned by `ipps_fingerprint`);
-//! 3. the system: CUPS `lp -d NAME` on Linux/macOS; on Windows the pages rendered by
-//!    WinRT `Windows.Data.Pdf` and printed through the spooler, else the shell's
-//!    `printto` verb of the PDF reader registered for `.pdf`;
-//! 4. an external command (`command`), for example SumatraPDF with `-print-to`.
+//! How an invoice reaches the printer, in the order tried: a direct socket (`printer_ip`
+//! or `name@ip:port`, raw PDF, optionally in PJL); IPP (`ipp_uri`, TLS for `ipps://`);
+//! the system (CUPS `lp`; on Windows WinRT `Windows.Data.Pdf`, else the PDF reader's
+//! `printto` verb); an external `command` (e.g. SumatraPDF `-print-to`).
 
 use std::path::Path;
 use std::time::Duration;
@@ -19,8 +14,7 @@ use super::ipp;
 use crate::config::InvoicePrinterConfig;
 use crate::domain::{Fingerprint, IppUri};
 
-/// `Ipp(uri, pin)`: `pin` is the certificate fingerprint required over TLS
-/// (`ipps_fingerprint`).
+/// `Ipp(uri, pin)`: `pin` is `ipps_fingerprint`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Socket { host: String, port: u16, pjl: bool },
@@ -33,11 +27,8 @@ impl std::fmt::Display for Route {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Route::Socket { host, port, pjl } => {
-                write!(
-                    f,
-                    "socket {host}:{port}{}",
-                    if *pjl { " (PJL)" } else { "" }
-                )
+                let pjl = if *pjl { " (PJL)" } else { "" };
+                write!(f, "socket {host}:{port}{pjl}")
             }
             Route::Ipp(u, _) => write!(f, "ipp {}", u.uri),
             Route::System { name } => write!(f, "système {name}"),
@@ -46,8 +37,7 @@ impl std::fmt::Display for Route {
     }
 }
 
-/// `name` as the original read it: `FACTURE`, or `FACTURE@192.168.1.50:9100` for a
-/// printer reached directly (the part before `@` stays the system queue name).
+/// `FACTURE`, or `FACTURE@192.168.1.50:9100` for a printer reached directly.
 pub fn split_name(name: &str) -> (String, Option<(String, Option<u16>)>) {
     match name.split_once('@') {
         None => (name.trim().to_string(), None),
@@ -62,7 +52,6 @@ pub fn split_name(name: &str) -> (String, Option<(String, Option<u16>)>) {
     }
 }
 
-/// The routes configured, in the order they are tried.
 pub fn routes(config: &InvoicePrinterConfig) -> Vec<Route> {
     let (queue, direct) = split_name(&config.name);
     let mut out = Vec::new();
@@ -83,22 +72,20 @@ pub fn routes(config: &InvoicePrinterConfig) -> Vec<Route> {
     if let Some(uri) = &config.ipp_uri {
         out.push(Route::Ipp(uri.clone(), config.ipps_fingerprint));
     }
+    if !queue.is_empty() && cfg!(any(unix, windows)) {
+        let name = queue.clone();
+        out.push(Route::System { name });
+    }
     if !config.command.is_empty() {
         out.push(Route::Command {
             template: config.command.clone(),
-            printer: queue.clone(),
+            printer: queue,
         });
-    }
-    if !queue.is_empty() && cfg!(any(unix, windows)) {
-        let at = out.len() - usize::from(!config.command.is_empty());
-        out.insert(at, Route::System { name: queue });
     }
     out
 }
 
-/// Sends the document through one route. `Ok` means the printer (or the system queue)
-/// accepted the whole document. The socket and IPP routes stream it from the open
-/// handle through a fixed buffer; the system and command routes hand the path over.
+/// `Ok` when the printer (or the system queue) took the whole document.
 pub(crate) async fn send(
     route: &Route,
     path: &Path,
@@ -108,15 +95,10 @@ pub(crate) async fn send(
     let title = super::file_name(path);
     match route {
         Route::Socket { host, port, pjl } => {
-            let (head, tail) = if *pjl {
-                (pjl_head(&title), PJL_TAIL.to_vec())
-            } else {
-                (Vec::new(), Vec::new())
-            };
-            let body = doc
-                .reader()
-                .map_err(|e| format!("lecture de la facture: {e}"))?;
-            let job = head.chain(body).chain(&tail[..]);
+            let head = if *pjl { pjl_head(&title) } else { Vec::new() };
+            let tail: &[u8] = if *pjl { PJL_TAIL } else { &[] };
+            let body = doc.reader()?;
+            let job = head.chain(body).chain(tail);
             tokio::time::timeout(timeout, send_socket(host, *port, job, timeout / 2))
                 .await
                 .map_err(|_| format!("délai de {} s dépassé", timeout.as_secs()))?
@@ -124,16 +106,13 @@ pub(crate) async fn send(
         Route::Ipp(uri, pin) => ipp::print(uri, *pin, &title, doc, timeout).await,
         Route::System { name } => system_print(name, path, &title, timeout).await,
         Route::Command { template, printer } => {
-            let args = command_args(template, path, printer);
-            run(args, timeout).await
+            run(command_args(template, path, printer), timeout).await
         }
     }
 }
 
-/// Sends the job, closes our side, then waits for the printer to close its side, as
-/// CUPS's socket backend does: a printer closes once it has taken the whole job, so the
-/// print is confirmed only then. A printer that keeps the connection open past
-/// `eof_wait` is taken as having printed (the bytes were all acknowledged by TCP).
+/// Sends, closes our side, then waits for the printer to close its side, as CUPS does;
+/// still open after `eof_wait`, it is taken as printed (TCP acknowledged every byte).
 async fn send_socket(
     host: &str,
     port: u16,
@@ -150,36 +129,21 @@ async fn send_socket(
         .shutdown()
         .await
         .map_err(|e| format!("fin d'envoi à {host}:{port}: {e}"))?;
-    let drain = async {
-        let mut buf = [0u8; 1024];
-        loop {
-            match stream.read(&mut buf).await {
-                Ok(0) => return Ok(()),
-                Ok(_) => continue,
-                Err(e) => {
-                    return Err(format!(
-                        "connexion coupée par {host}:{port} après l'envoi: {e}"
-                    ))
-                }
-            }
-        }
-    };
-    match tokio::time::timeout(eof_wait, drain).await {
-        Ok(result) => result,
+    let mut sink = tokio::io::sink();
+    match tokio::time::timeout(eof_wait, tokio::io::copy(&mut stream, &mut sink)).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(format!(
+            "connexion coupée par {host}:{port} après l'envoi: {e}"
+        )),
         Err(_) => {
-            tracing::warn!(
-                op = "invoice.print",
-                outcome = "ok",
-                "{host}:{port} garde la connexion ouverte après le travail; considéré comme imprimé"
-            );
+            op!(warn, "invoice.print", "ok";
+                "{host}:{port} garde la connexion ouverte après le travail; considéré comme imprimé");
             Ok(())
         }
     }
 }
 
-/// Bytes the kernel may hold for the printer. Kept small: if the service dies, what
-/// sits in kernel buffers still reaches the printer although the print was never
-/// confirmed (and is sent again at restart), so this bounds that window.
+/// Kept small: what the kernel holds still reaches the printer if the service dies.
 const SEND_BUFFER: u32 = 32 * 1024;
 
 async fn connect_small_buffer(host: &str, port: u16) -> std::io::Result<TcpStream> {
@@ -201,23 +165,17 @@ async fn connect_small_buffer(host: &str, port: u16) -> std::io::Result<TcpStrea
     }))
 }
 
-/// What precedes the PDF in a PJL job, for printers that need `ENTER LANGUAGE=PDF` to
-/// switch interpreter (the Universal Exit Language sequence resets them before and after).
+/// What precedes the PDF in a PJL job (`ENTER LANGUAGE=PDF`, after a UEL reset).
 pub fn pjl_head(title: &str) -> Vec<u8> {
     let safe: String = title
         .chars()
-        .filter(|c| c.is_ascii_graphic() || *c == ' ')
-        .filter(|c| *c != '"')
+        .filter(|c| (c.is_ascii_graphic() || *c == ' ') && *c != '"')
         .take(80)
         .collect();
-    let mut out = Vec::with_capacity(128);
-    out.extend_from_slice(b"\x1b%-12345X@PJL\r\n");
-    out.extend_from_slice(format!("@PJL JOB NAME=\"{safe}\"\r\n").as_bytes());
-    out.extend_from_slice(b"@PJL ENTER LANGUAGE=PDF\r\n");
-    out
+    format!("\x1b%-12345X@PJL\r\n@PJL JOB NAME=\"{safe}\"\r\n@PJL ENTER LANGUAGE=PDF\r\n")
+        .into_bytes()
 }
 
-/// What follows the PDF in a PJL job.
 pub const PJL_TAIL: &[u8] = b"\x1b%-12345X@PJL EOJ\r\n\x1b%-12345X";
 
 #[cfg(unix)]
@@ -240,8 +198,6 @@ async fn system_print(
     timeout: Duration,
 ) -> Result<(), String> {
     let (name, path) = (name.to_string(), path.to_path_buf());
-    // The platform's own renderer first (no extra software); the PDF reader's
-    // `printto` verb where WinRT PDF rendering is unavailable.
     let task = tokio::task::spawn_blocking(move || {
         use crate::platform::windows::{pdf_render, shell_print};
         pdf_render::print(&path, &name).or_else(|rendering| {
@@ -260,8 +216,7 @@ async fn system_print(_: &str, _: &Path, _: &str, _: Duration) -> Result<(), Str
     Err("pas d'impression système sur cette plate-forme".into())
 }
 
-/// Splits a command line on spaces, honouring double quotes, then replaces `{file}`
-/// and `{printer}` in each argument. The program is run directly, never through a shell.
+/// Splits on spaces, honouring double quotes; `{file}`, `{printer}` replaced. No shell.
 pub fn command_args(template: &str, file: &Path, printer: &str) -> Vec<String> {
     let mut args = Vec::new();
     let mut current = String::new();
@@ -298,13 +253,12 @@ async fn run(args: Vec<String>, timeout: Duration) -> Result<(), String> {
     let Some((program, rest)) = args.split_first() else {
         return Err("commande vide".into());
     };
-    let mut cmd = tokio::process::Command::new(program);
-    cmd.args(rest)
+    let child = tokio::process::Command::new(program)
+        .args(rest)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
-    let child = cmd
+        .kill_on_drop(true)
         .spawn()
         .map_err(|e| format!("{program} introuvable ou non exécutable: {e}"))?;
     let out = tokio::time::timeout(timeout, child.wait_with_output())
@@ -312,13 +266,8 @@ async fn run(args: Vec<String>, timeout: Duration) -> Result<(), String> {
         .map_err(|_| format!("{program}: délai de {} s dépassé", timeout.as_secs()))?
         .map_err(|e| format!("{program}: {e}"))?;
     if out.status.success() {
-        Ok(())
-    } else {
-        let err = String::from_utf8_lossy(&out.stderr);
-        Err(format!(
-            "{program} a échoué ({}): {}",
-            out.status,
-            err.trim()
-        ))
+        return Ok(());
     }
+    let (status, err) = (out.status, String::from_utf8_lossy(&out.stderr));
+    Err(format!("{program} a échoué ({status}): {}", err.trim()))
 }

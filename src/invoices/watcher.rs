@@ -1,22 +1,14 @@
-//! Finds complete invoices in the watched folder: file-system events (notify) make a
-//! scan happen at once, and a rescan every `scan_frequency` catches what events miss
-//! (network shares). A file is offered to the queue when its size and modification time
-//! are unchanged across two checks `stable_ms` apart, no other program holds it open for
-//! writing, it is not larger than `max_size_mb`, and its content is a whole PDF.
-//!
-//! "Not open for writing" is what makes an incremental PDF update (a second body and a
-//! second `%%EOF` appended after a pause) print once, complete: the first `%%EOF` looks
-//! like the end, and no pause length tells it from a finished file. Browsers never
-//! write under the final name (Chromium `.crdownload`, Firefox `.part`, then a rename),
-//! so only programs writing in place are concerned. Linux tells from the file system's
-//! events (a data write, then the writer's close); Windows from the sharing mode (a
-//! file open for writing elsewhere cannot be opened denying writers).
+//! Finds complete invoices in the watched folder (notify events, and a rescan every
+//! `scan_frequency`): size and mtime stable for `stable_ms`, not open for writing, within
+//! `max_size_mb`, a whole PDF. "Not open for writing" (Linux: the events; Windows: the
+//! sharing mode) makes an incremental PDF update written in place print once, complete.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use notify::event::{AccessKind, AccessMode};
 use notify::Watcher;
 use tokio::sync::mpsc;
 
@@ -25,39 +17,35 @@ use super::document::Document;
 use super::journal::{now_ms, Entry, JobState, Key};
 use super::{file_name, move_into, queue, Activity, Shared, FAILED_DIR, REJECTED_DIR};
 
-/// A truncated PDF may be a slow writer: it is set aside only after staying unchanged
-/// this long (or `stable_ms` x 4 if longer).
+/// A truncated PDF may be a slow writer: set aside only after this (or `stable_ms` x 4).
 const TRUNCATED_GRACE: Duration = Duration::from_secs(2);
 
-/// A file written and never closed (a writer that hung, or a close event lost) is judged
-/// by its content alone once unchanged this long.
+/// A file written and never closed is judged by its content alone after this.
 const WRITER_PATIENCE: Duration = Duration::from_secs(60);
 
-/// Files some program wrote to and has not closed yet, with the time of the last write
-/// seen: filled by the file-system events (Linux), read by the scanner.
+/// Files written to and not closed yet, with the last write seen (Linux events).
 type Writers = Arc<std::sync::Mutex<HashMap<PathBuf, Instant>>>;
 
 struct Observation {
     size: u64,
     mtime: SystemTime,
     since: Instant,
-    /// Decided (offered, set aside, ignored): not looked at again until it changes.
+    /// Decided: not looked at again until it changes.
     done: bool,
 }
 
 struct Scanner {
     shared: Arc<Shared>,
     seen: HashMap<PathBuf, Observation>,
-    /// Files present when the service started: the only ones the backlog rule covers.
+    /// Present at start: the only ones the backlog rule covers.
     initial: HashSet<PathBuf>,
     folder_error: bool,
     writers: Writers,
 }
 
 pub(super) async fn run(shared: Arc<Shared>) {
-    let folder = shared.folder().to_path_buf();
-    // A missing folder is not created: a wrong path must not leave stray folders
-    // behind. It is looked for again at each rescan (logged once by `list`).
+    let folder = shared.config.download_folder.clone();
+    // A missing folder is not created (a wrong path must leave no stray folder).
     let (tx, mut events) = mpsc::unbounded_channel::<()>();
     let mut watcher = None;
     let mut stop = shared.stop.subscribe();
@@ -70,34 +58,27 @@ pub(super) async fn run(shared: Arc<Shared>) {
     };
     scanner.initial = scanner.list().into_iter().map(|(p, _, _)| p).collect();
     if !scanner.folder_error && folder.is_dir() {
-        // A kill between removing a printed file and saving "done" leaves it "printed"
-        // with no file, which no scan would ever offer again.
+        // A kill between removing a printed file and saving "done" left it "printed".
         let present: HashSet<String> = scanner.initial.iter().map(|p| file_name(p)).collect();
-        shared
-            .lock()
-            .journal_do(|j| j.finish_removed(|name| present.contains(name)));
+        let mut rt = shared.lock();
+        rt.journal_do(|j| j.finish_removed(|name| present.contains(name)));
     }
     loop {
         if watcher.is_none() && folder.is_dir() {
             watcher = watch_events(&folder, tx.clone(), scanner.writers.clone());
         }
-        scanner = match tokio::task::spawn_blocking(move || {
+        let scan = tokio::task::spawn_blocking(move || {
             scanner.scan();
             scanner
-        })
-        .await
-        {
+        });
+        scanner = match scan.await {
             Ok(s) => s,
             Err(e) => {
-                tracing::error!(
-                    op = "invoice.watch",
-                    outcome = "error",
-                    "analyse du dossier interrompue: {e}"
-                );
+                op!(error, "invoice.watch", "error"; "analyse du dossier interrompue: {e}");
                 return;
             }
         };
-        let wait = if scanner.pending() {
+        let wait = if scanner.seen.values().any(|o| !o.done) {
             shared.config.stable_wait
         } else {
             shared.config.scan_frequency
@@ -106,7 +87,7 @@ pub(super) async fn run(shared: Arc<Shared>) {
             _ = super::stopping(&mut stop) => return,
             _ = tokio::time::sleep(wait) => {}
             Some(()) = events.recv() => {
-                // A burst of events (50 files at once) becomes one scan.
+                // A burst of events becomes one scan.
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 while events.try_recv().is_ok() {}
             }
@@ -120,46 +101,30 @@ fn watch_events(
     tx: mpsc::UnboundedSender<()>,
     writers: Writers,
 ) -> Option<notify::RecommendedWatcher> {
-    // Only changes matter. Access events must be ignored: the scan itself opens and
-    // reads the folder, and reacting to that made every scan trigger the next one (a
-    // busy loop at idle, found by the benchmark's idle-CPU measure). The one exception
-    // is a writer's close, which the scan never causes.
+    // Access events (the scan's own reads) are ignored, but for a writer's close.
+    let close_write = AccessKind::Close(AccessMode::Write);
     let handler = move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
             note_writers(&writers, &event);
-            if !matches!(event.kind, notify::EventKind::Access(_)) || is_close_write(&event.kind) {
+            if !matches!(event.kind, notify::EventKind::Access(k) if k != close_write) {
                 let _ = tx.send(());
             }
         }
     };
-    let result = notify::recommended_watcher(handler).and_then(|mut w| {
-        w.watch(folder, notify::RecursiveMode::NonRecursive)
-            .map(|_| w)
-    });
-    match result {
-        Ok(w) => Some(w),
-        Err(e) => {
-            tracing::warn!(
-                op = "invoice.watch",
-                outcome = "error",
+    notify::recommended_watcher(handler)
+        .and_then(|mut w| {
+            w.watch(folder, notify::RecursiveMode::NonRecursive)
+                .map(|_| w)
+        })
+        .map_err(|e| {
+            op!(warn, "invoice.watch", "error";
                 "événements du dossier {} indisponibles ({e}); analyse périodique seule",
-                folder.display()
-            );
-            None
-        }
-    }
+                folder.display())
+        })
+        .ok()
 }
 
-fn is_close_write(kind: &notify::EventKind) -> bool {
-    use notify::event::{AccessKind, AccessMode};
-    matches!(
-        kind,
-        notify::EventKind::Access(AccessKind::Close(AccessMode::Write))
-    )
-}
-
-/// Keeps [`Writers`] up to date: a data write marks the file as being written, its
-/// writer's close (or its removal or rename) clears it.
+/// A data write marks the file as being written; its close, removal or rename clears it.
 fn note_writers(writers: &Writers, event: &notify::Event) {
     use notify::event::{ModifyKind, RemoveKind};
     use notify::EventKind;
@@ -169,10 +134,9 @@ fn note_writers(writers: &Writers, event: &notify::Event) {
             EventKind::Modify(ModifyKind::Data(_)) => {
                 map.insert(path.clone(), Instant::now());
             }
-            EventKind::Modify(ModifyKind::Name(_)) | EventKind::Remove(RemoveKind::File) => {
-                map.remove(path);
-            }
-            ref kind if is_close_write(kind) => {
+            EventKind::Modify(ModifyKind::Name(_))
+            | EventKind::Remove(RemoveKind::File)
+            | EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
                 map.remove(path);
             }
             _ => {}
@@ -180,15 +144,13 @@ fn note_writers(writers: &Writers, event: &notify::Event) {
     }
 }
 
-/// Whether another program still holds `path` open for writing (see the module doc).
 fn being_written(writers: &Writers, path: &Path) -> bool {
     let mut map = writers.lock().unwrap_or_else(|e| e.into_inner());
     map.retain(|_, last| last.elapsed() < WRITER_PATIENCE);
     map.contains_key(path) || open_for_writing_elsewhere(path)
 }
 
-/// Windows: opening while denying other writers fails with a sharing violation as long
-/// as a writer's handle is open.
+/// Opening while denying writers fails while a writer's handle is open.
 #[cfg(windows)]
 fn open_for_writing_elsewhere(path: &Path) -> bool {
     use std::os::windows::fs::OpenOptionsExt;
@@ -201,50 +163,37 @@ fn open_for_writing_elsewhere(path: &Path) -> bool {
         .is_err_and(|e| e.raw_os_error() == Some(ERROR_SHARING_VIOLATION))
 }
 
-/// Elsewhere the file-system events ([`Writers`]) are the only source.
 #[cfg(not(windows))]
 fn open_for_writing_elsewhere(_path: &Path) -> bool {
     false
 }
 
 impl Scanner {
-    fn pending(&self) -> bool {
-        self.seen.values().any(|o| !o.done)
-    }
-
     /// Candidate files, oldest first so a restart keeps the arrival order.
     fn list(&mut self) -> Vec<(PathBuf, u64, SystemTime)> {
         let config = &self.shared.config;
         let dir = match std::fs::read_dir(&config.download_folder) {
-            Ok(d) => {
-                self.folder_error = false;
-                d
-            }
+            Ok(d) => d,
             Err(e) => {
                 if !self.folder_error {
-                    tracing::error!(
-                        op = "invoice.watch",
-                        outcome = "error",
-                        "lecture du dossier {}: {e}",
-                        config.download_folder.display()
-                    );
+                    op!(error, "invoice.watch", "error"; "lecture du dossier {}: {e}",
+                        config.download_folder.display());
                 }
                 self.folder_error = true;
                 return Vec::new();
             }
         };
+        self.folder_error = false;
         let mut out: Vec<_> = dir
             .flatten()
             .filter_map(|entry| {
                 let path = entry.path();
                 let meta = entry.metadata().ok()?;
-                if !meta.is_file() || !name_matches(&path, &config.file_extensions) {
-                    return None;
-                }
-                Some((
+                let mtime = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+                (meta.is_file() && name_matches(&path, &config.file_extensions)).then_some((
                     path,
                     meta.len(),
-                    meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                    mtime,
                 ))
             })
             .collect();
@@ -259,26 +208,25 @@ impl Scanner {
         let now = Instant::now();
         let stable = self.shared.config.stable_wait;
         for (path, size, mtime) in files {
-            if self.shared.stopped() {
+            if *self.shared.stop.borrow() {
                 return;
             }
-            let decide = match self.seen.get(&path) {
-                Some(o) if o.size == size && o.mtime == mtime => !o.done && now - o.since >= stable,
+            let ripe = match self.seen.get(&path) {
+                Some(o) if o.size == size && o.mtime == mtime => {
+                    (!o.done && now - o.since >= stable).then_some(o.since)
+                }
                 _ => {
-                    self.seen.insert(
-                        path.clone(),
-                        Observation {
-                            size,
-                            mtime,
-                            since: now,
-                            done: false,
-                        },
-                    );
-                    false
+                    let seen = Observation {
+                        size,
+                        mtime,
+                        since: now,
+                        done: false,
+                    };
+                    self.seen.insert(path.clone(), seen);
+                    None
                 }
             };
-            if decide {
-                let since = self.seen[&path].since;
+            if let Some(since) = ripe {
                 let done = self.decide(&path, size, mtime, since);
                 if let Some(o) = self.seen.get_mut(&path) {
                     o.done = done;
@@ -287,36 +235,26 @@ impl Scanner {
         }
     }
 
-    /// Looks at the content of a stable file; `true` when nothing more is to be done
-    /// with it until it changes. The file is read through one handle, in bounded pieces.
+    /// Judges a stable file through one handle; `true` when done with it until it changes.
     fn decide(&mut self, path: &Path, size: u64, mtime: SystemTime, since: Instant) -> bool {
         if being_written(&self.writers, path) {
             return false;
         }
-        let Ok(mut doc) = Document::open(path) else {
+        let Some(mut doc) = Document::open(path).ok().filter(|d| d.size == size) else {
             return false;
         };
-        if doc.size != size {
-            return false;
-        }
         let limit = self.shared.config.max_size;
         if size > limit {
             self.too_large(path, size, limit);
             return true;
         }
-        let Ok(content) = doc.content() else {
-            return false;
+        let grace = TRUNCATED_GRACE.max(self.shared.config.stable_wait * 4);
+        let content = match doc.content() {
+            Ok(Content::Empty) => return true,
+            Ok(Content::Truncated) if since.elapsed() < grace => return false,
+            Ok(content) => content,
+            Err(_) => return false,
         };
-        if content == Content::Empty {
-            return true;
-        }
-        if content == Content::Truncated {
-            let grace = TRUNCATED_GRACE.max(self.shared.config.stable_wait * 4);
-            if since.elapsed() < grace {
-                return false;
-            }
-        }
-        // The journal identity is the whole file as judged, hashed from the same handle.
         let Ok(sha256) = doc.sha256() else {
             return false;
         };
@@ -334,15 +272,13 @@ impl Scanner {
         true
     }
 
-    /// Over `max_size_mb`: never read (nor hashed), moved to `failed/` at once, so the
-    /// files behind it print.
+    /// Over `max_size_mb`: never read nor hashed, moved to `failed/` at once.
     fn too_large(&self, path: &Path, size: u64, limit: u64) {
         let name = file_name(path);
         let why = format!(
             "{size} octets, plus que la limite de {} Mo ([invoice_printer] max_size_mb)",
             limit / (1024 * 1024)
         );
-        // The hash is not computed: reading the file is what the limit prevents.
         let entry = Entry {
             error: Some(why.clone()),
             ..Entry::new(name.clone(), size, String::new(), JobState::Failed)
@@ -355,19 +291,12 @@ impl Scanner {
             rt.journal_do(|j| j.record(entry));
         }
         match moved {
-            Ok(to) => tracing::error!(
-                op = "invoice.reject",
-                outcome = "error",
-                "{}: {why}; non imprimé, déplacé dans {}",
-                crate::logs::escape(&name),
-                crate::logs::escape(&to.display().to_string())
-            ),
-            Err(e) => tracing::error!(
-                op = "invoice.reject",
-                outcome = "error",
+            Ok(to) => op!(error, "invoice.reject", "error";
+                "{}: {why}; non imprimé, déplacé dans {}", crate::logs::escape(&name),
+                crate::logs::escape(&to.display().to_string())),
+            Err(e) => op!(error, "invoice.reject", "error";
                 "{}: {why}; non imprimé, impossible de le déplacer dans {FAILED_DIR}/: {e}",
-                crate::logs::escape(&name)
-            ),
+                crate::logs::escape(&name)),
         }
     }
 
@@ -382,29 +311,18 @@ impl Scanner {
             rt.failures.rejected_files += 1;
             rt.journal_do(|j| j.record(entry));
         }
-        let moved = move_into(path, REJECTED_DIR);
-        match moved {
-            Ok(to) => tracing::warn!(
-                op = "invoice.reject",
-                outcome = "error",
-                "{}: {}, non imprimé, mis de côté dans {}",
-                crate::logs::escape(&name),
-                content.describe(),
-                crate::logs::escape(&to.display().to_string())
-            ),
-            Err(e) => tracing::error!(
-                op = "invoice.reject",
-                outcome = "error",
+        match move_into(path, REJECTED_DIR) {
+            Ok(to) => op!(warn, "invoice.reject", "error";
+                "{}: {}, non imprimé, mis de côté dans {}", crate::logs::escape(&name),
+                content.describe(), crate::logs::escape(&to.display().to_string())),
+            Err(e) => op!(error, "invoice.reject", "error";
                 "{}: {}, non imprimé; impossible de le mettre de côté: {e}",
-                crate::logs::escape(&name),
-                content.describe()
-            ),
+                crate::logs::escape(&name), content.describe()),
         }
     }
 }
 
-/// Decides what a complete PDF needs, from the journal: print it, finish removing it
-/// (printed before a restart), or leave it (stale backlog, already in the queue).
+/// From the journal: print a complete PDF, finish removing it, or leave it.
 fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTime, initial: bool) {
     let mut rt = shared.lock();
     if rt.active.contains_key(&key) || rt.removing.contains(&key) {
@@ -412,9 +330,8 @@ fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTi
     }
     let known = rt.journal.as_ref().and_then(|j| j.get(&key)).cloned();
     let name = crate::logs::escape(&key.name);
-    match known.as_ref().map(|e| e.state) {
-        Some(JobState::Printed) => {
-            let printed_ms = known.as_ref().map_or(0, |e| e.time_ms);
+    match known.as_ref().map(|e| (e.state, e.time_ms)) {
+        Some((JobState::Printed, printed_ms)) => {
             drop(rt);
             let delay = if shared.config.purge_on_start {
                 Duration::ZERO
@@ -422,21 +339,15 @@ fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTi
                 let elapsed = Duration::from_millis((now_ms() - printed_ms).max(0) as u64);
                 shared.config.open_delay.saturating_sub(elapsed)
             };
-            tracing::info!(
-                op = "invoice.detect",
-                outcome = "ok",
-                "{name}: déjà imprimé (journal), pas de réimpression; retrait"
-            );
+            op!(info, "invoice.detect", "ok";
+                "{name}: déjà imprimé (journal), pas de réimpression; retrait");
             queue::schedule_removal(shared.clone(), key, path.to_path_buf(), delay);
             return;
         }
-        Some(JobState::Stale) => return,
-        Some(state) if state.unconfirmed() => {
-            tracing::warn!(
-                op = "invoice.detect",
-                outcome = "ok",
-                "{name}: impression non confirmée avant l'arrêt du service, nouvel essai"
-            );
+        Some((JobState::Stale, _)) => return,
+        Some((state, _)) if state.unconfirmed() => {
+            op!(warn, "invoice.detect", "ok";
+                "{name}: impression non confirmée avant l'arrêt du service, nouvel essai");
         }
         _ if initial && is_stale(shared, mtime) => {
             let entry = Entry::new(key.name.clone(), size, key.sha256.clone(), JobState::Stale);
@@ -445,20 +356,17 @@ fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTi
             let age = shared.config.stale_age.as_secs() / 60;
             if shared.config.purge_on_start {
                 let removed = std::fs::remove_file(path);
-                tracing::info!(op = "invoice.stale", outcome = if removed.is_ok() { "ok" } else { "error" },
+                op!(info, "invoice.stale", if removed.is_ok() { "ok" } else { "error" };
                     "{name}: plus ancien que {age} min au premier démarrage, jamais imprimé; supprimé (purge_on_start): {removed:?}");
             } else {
-                tracing::info!(op = "invoice.stale", outcome = "ok",
+                op!(info, "invoice.stale", "ok";
                     "{name}: plus ancien que {age} min au premier démarrage, laissé tel quel et jamais imprimé");
             }
             return;
         }
         _ => {
-            tracing::info!(
-                op = "invoice.detect",
-                outcome = "ok",
-                "{name}: facture complète ({size} octets), mise en file"
-            );
+            op!(info, "invoice.detect", "ok";
+                "{name}: facture complète ({size} octets), mise en file");
         }
     }
     let entry = Entry {
@@ -470,18 +378,10 @@ fn offer(shared: &Arc<Shared>, path: &Path, key: Key, size: u64, mtime: SystemTi
     };
     rt.active.insert(key.clone(), Activity::Queued);
     rt.journal_do(|j| j.record(entry));
-    queue::enqueue(
-        shared,
-        &mut rt,
-        queue::Job {
-            path: path.to_path_buf(),
-            key,
-        },
-    );
+    queue::enqueue(shared, &mut rt, path.to_path_buf(), key);
 }
 
-/// The backlog rule: only on the first start, only files there at start, only if older
-/// than `stale_age` (0 turns the rule off).
+/// The backlog rule: first start, files there at start, older than `stale_age` (0: off).
 fn is_stale(shared: &Shared, mtime: SystemTime) -> bool {
     let age = shared.config.stale_age;
     shared.first_start

@@ -1,13 +1,12 @@
-//! The log's clock: the time stamped on every line and the one that decides when the
-//! day changes. Injectable so tests travel to 23:59:59 instead of waiting for midnight.
+//! The log's clock: the time on every line, and when the day changes. Injectable, so
+//! tests travel to 23:59:59 instead of waiting for midnight.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 
-/// Debug builds only: start the log clock at this RFC 3339 time (it then runs at the
-/// normal speed). Lets a process test cross a midnight; ignored by release builds.
+/// Debug builds only: the log clock starts at this RFC 3339 time.
 pub const TEST_CLOCK_ENV: &str = "CASHDRAWER_TEST_CLOCK";
 
 pub trait Clock: Send + Sync + 'static {
@@ -30,20 +29,10 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock started at a chosen time, then running at the real speed, in the offset of
-/// the chosen time.
+/// Started at a chosen time (and its offset), then running at the real speed.
 pub struct ShiftedClock {
     start: DateTime<FixedOffset>,
     since: Instant,
-}
-
-impl ShiftedClock {
-    pub fn starting_at(start: DateTime<FixedOffset>) -> ShiftedClock {
-        ShiftedClock {
-            start,
-            since: Instant::now(),
-        }
-    }
 }
 
 impl Clock for ShiftedClock {
@@ -52,38 +41,14 @@ impl Clock for ShiftedClock {
     }
 }
 
-/// The clock of this process: the system's, or in debug builds the one named by
-/// [`TEST_CLOCK_ENV`].
+/// The system's clock, or in debug builds the one [`TEST_CLOCK_ENV`] names.
 pub fn process_clock() -> SharedClock {
     #[cfg(debug_assertions)]
     if let Ok(text) = std::env::var(TEST_CLOCK_ENV) {
         if let Ok(start) = DateTime::parse_from_rfc3339(text.trim()) {
-            return Arc::new(ShiftedClock::starting_at(start));
+            let since = Instant::now();
+            return Arc::new(ShiftedClock { start, since });
         }
     }
     Arc::new(SystemClock)
-}
-
-/// A clock that only moves when told to: for unit tests.
-#[cfg(test)]
-pub struct ManualClock(pub std::sync::Mutex<DateTime<FixedOffset>>);
-
-#[cfg(test)]
-impl ManualClock {
-    pub fn at(rfc3339: &str) -> Arc<ManualClock> {
-        Arc::new(ManualClock(std::sync::Mutex::new(
-            DateTime::parse_from_rfc3339(rfc3339).unwrap(),
-        )))
-    }
-
-    pub fn set(&self, rfc3339: &str) {
-        *self.0.lock().unwrap() = DateTime::parse_from_rfc3339(rfc3339).unwrap();
-    }
-}
-
-#[cfg(test)]
-impl Clock for ManualClock {
-    fn now(&self) -> DateTime<FixedOffset> {
-        *self.0.lock().unwrap()
-    }
 }

@@ -1,30 +1,19 @@
-//! Windows Event Log forwarding (issue 16): which events also go to the Application
-//! log, under the event source the installer registers, and with what text. Admins
-//! collect that log (Event Viewer, forwarding, SIEM agents) rather than our files.
-//!
-//! Forwarded: service start and stop (`op = service.start` / `service.stop`,
-//! Information), every ERROR event (Error), and the security events: refused callers
-//! (`op = access.denied`) and refused or throttled logins (`op = auth.login` with
-//! outcome `denied` or `throttled`), as Warning. Nothing else: the Event Log is not a
-//! second copy of the operations log.
-//!
-//! The choice and the text are platform-independent (and tested everywhere); the
-//! Win32 calls are in `crate::platform::windows::event_log`, which this module calls
-//! through its [`EventSink`] implementation (the platform never imports the log).
+//! Windows Event Log forwarding: service start/stop (Information), every ERROR (Error),
+//! refused callers and refused or throttled logins (Warning) go to the Application log,
+//! nothing else. The choice and the text are platform-independent; the Win32 calls are the
+//! platform's, reached through [`EventSink`] (the platform never imports the log).
 
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 
 use super::line::{escape_controls, wanted, Entry};
 
-/// The event source name, as registered by the installer under
-/// `HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application`.
+/// The event source the installer registers.
 pub const SOURCE: &str = "OdooPOS Cashdrawer";
 
 /// Longest text sent (ReportEvent takes at most 31 839 characters per string).
-const MAX_CHARS: usize = 8000;
+pub const MAX_CHARS: usize = 8000;
 
-/// The Event Log's event types we use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EventKind {
     Error,
@@ -32,8 +21,7 @@ pub enum EventKind {
     Information,
 }
 
-/// One event for the Event Log. The ids are in 1..=1000: EventCreate.exe, the message
-/// file the installer registers, has a `%1` message for each of them.
+/// The ids are in 1..=1000: the installer's message file (EventCreate.exe) has them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Forwarded {
     pub kind: EventKind,
@@ -47,14 +35,12 @@ pub const ID_ERROR: u32 = 200;
 pub const ID_ACCESS_DENIED: u32 = 300;
 pub const ID_LOGIN_DENIED: u32 = 301;
 
-/// What goes to the Event Log for one event, `None` when it stays in our log only.
+/// What goes to the Event Log for one event, if anything.
 pub fn forward(level: Level, entry: &Entry) -> Option<Forwarded> {
-    let op = entry.op.as_deref();
-    let outcome = entry.outcome.as_deref();
     let (kind, id) = if level == Level::ERROR {
         (EventKind::Error, ID_ERROR)
     } else {
-        match (op, outcome) {
+        match (entry.op.as_deref(), entry.outcome.as_deref()) {
             (Some("service.start" | "service.stop"), _) => (EventKind::Information, ID_SERVICE),
             (Some("access.denied"), _) => (EventKind::Warning, ID_ACCESS_DENIED),
             (Some("auth.login"), Some("denied" | "throttled")) => {
@@ -70,8 +56,7 @@ pub fn forward(level: Level, entry: &Entry) -> Option<Forwarded> {
     })
 }
 
-/// The message, then `op`, `outcome` and `peer` on their own lines (CRLF, as the Event
-/// Viewer shows them), control characters escaped.
+/// The message, then `op`, `outcome` and `peer` on CRLF lines, controls escaped.
 pub fn text(entry: &Entry) -> String {
     let mut out = escape_controls(&entry.message);
     let fields = [
@@ -91,13 +76,11 @@ pub fn text(entry: &Entry) -> String {
     out
 }
 
-/// Where forwarded events are written: the Windows Event Log, or a test double.
+/// The Windows Event Log, or a test double.
 pub trait EventSink: Send + Sync + 'static {
     fn report(&self, event: &Forwarded);
 }
 
-/// On Windows, forwarded events go to the Application log through the platform's
-/// Win32 wrapper.
 #[cfg(windows)]
 impl EventSink for crate::platform::windows::event_log::EventLog {
     fn report(&self, event: &Forwarded) {
@@ -111,21 +94,18 @@ impl EventSink for crate::platform::windows::event_log::EventLog {
     }
 }
 
-/// The tracing layer for the Windows Event Log; `None` (after one line on stderr) when
-/// the source cannot be registered, so logging goes on without it.
+/// `None` (said on stderr) when the source cannot be registered: logging goes on.
 #[cfg(windows)]
 pub fn windows_layer() -> Option<EventLogLayer<crate::platform::windows::event_log::EventLog>> {
-    match crate::platform::windows::event_log::EventLog::register(SOURCE) {
-        Ok(log) => Some(EventLogLayer::new(log)),
-        Err(e) => {
-            eprintln!("journal d'événements Windows indisponible (source \"{SOURCE}\"): {e}");
-            None
-        }
-    }
+    crate::platform::windows::event_log::EventLog::register(SOURCE)
+        .map(EventLogLayer::new)
+        .map_err(|e| {
+            eprintln!("journal d'événements Windows indisponible (source \"{SOURCE}\"): {e}")
+        })
+        .ok()
 }
 
-/// The tracing layer: forwards the events [`forward`] picks to its sink, which it owns
-/// (no global handle).
+/// The tracing layer: sends the events [`forward`] picks to its own sink.
 pub struct EventLogLayer<T: EventSink> {
     sink: T,
 }
@@ -150,120 +130,5 @@ impl<S: Subscriber, T: EventSink> Layer<S> for EventLogLayer<T> {
         if let Some(forwarded) = forward(*event.metadata().level(), &entry) {
             self.sink.report(&forwarded);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::{Arc, Mutex};
-
-    use tracing_subscriber::layer::SubscriberExt;
-
-    use super::*;
-
-    #[derive(Clone, Default)]
-    struct Recorder(Arc<Mutex<Vec<Forwarded>>>);
-
-    impl EventSink for Recorder {
-        fn report(&self, event: &Forwarded) {
-            self.0.lock().unwrap().push(event.clone());
-        }
-    }
-
-    #[test]
-    fn forwards_start_stop_errors_and_security_events_only() {
-        let recorder = Recorder::default();
-        let subscriber = tracing_subscriber::registry().with(EventLogLayer::new(recorder.clone()));
-        tracing::subscriber::with_default(subscriber, || {
-            tracing::info!(op = "service.start", outcome = "ok", "à l'écoute");
-            tracing::info!(
-                op = "http.request",
-                outcome = "ok",
-                peer = "10.0.0.2",
-                "GET /status -> 200"
-            );
-            tracing::info!(op = "drawer.open", outcome = "ok", "tiroir ouvert");
-            tracing::warn!(op = "drawer.open", outcome = "error", "imprimante lente");
-            tracing::error!(op = "drawer.open", outcome = "error", "imprimante absente");
-            tracing::warn!(
-                op = "access.denied",
-                outcome = "denied",
-                peer = "10.0.0.9",
-                "accès refusé (réseau) à /config\nfaux"
-            );
-            tracing::info!(
-                op = "auth.login",
-                outcome = "ok",
-                peer = "10.0.0.3",
-                "connexion administrateur"
-            );
-            tracing::warn!(
-                op = "auth.login",
-                outcome = "denied",
-                peer = "10.0.0.4",
-                "échec de connexion"
-            );
-            tracing::warn!(
-                op = "auth.login",
-                outcome = "throttled",
-                peer = "10.0.0.4",
-                "trop d'essais"
-            );
-            tracing::debug!(op = "service.stop", "debug: not wanted");
-            tracing::info!(op = "service.stop", outcome = "ok", "service arrêté");
-        });
-        let got = recorder.0.lock().unwrap().clone();
-        let summary: Vec<(EventKind, u32)> = got.iter().map(|f| (f.kind, f.id)).collect();
-        assert_eq!(
-            summary,
-            [
-                (EventKind::Information, ID_SERVICE),
-                (EventKind::Error, ID_ERROR),
-                (EventKind::Warning, ID_ACCESS_DENIED),
-                (EventKind::Warning, ID_LOGIN_DENIED),
-                (EventKind::Warning, ID_LOGIN_DENIED),
-                (EventKind::Information, ID_SERVICE),
-            ]
-        );
-        assert_eq!(
-            got[0].text,
-            "à l'écoute\r\nop: service.start\r\noutcome: ok"
-        );
-        assert_eq!(
-            got[1].text,
-            "imprimante absente\r\nop: drawer.open\r\noutcome: error"
-        );
-        assert_eq!(
-            got[2].text,
-            "accès refusé (réseau) à /config\\nfaux\r\nop: access.denied\r\noutcome: denied\r\npeer: 10.0.0.9",
-            "caller text stays on one line"
-        );
-        assert_eq!(
-            got[3].text,
-            "échec de connexion\r\nop: auth.login\r\noutcome: denied\r\npeer: 10.0.0.4"
-        );
-    }
-
-    #[test]
-    fn other_crates_errors_are_forwarded_their_warnings_not() {
-        let entry = Entry {
-            message: "hyper: connection reset".into(),
-            ..Entry::default()
-        };
-        assert_eq!(
-            forward(Level::ERROR, &entry).map(|f| f.text),
-            Some("hyper: connection reset".to_string())
-        );
-        assert_eq!(forward(Level::WARN, &entry), None);
-    }
-
-    #[test]
-    fn long_text_is_cut() {
-        let entry = Entry {
-            message: "x".repeat(MAX_CHARS + 50),
-            ..Entry::default()
-        };
-        let text = forward(Level::ERROR, &entry).unwrap().text;
-        assert_eq!(text.chars().count(), MAX_CHARS + 3);
     }
 }

@@ -1,30 +1,19 @@
-//! journald, when the service runs under systemd: each event goes to the journal's
-//! native socket with `op`, `outcome`, `peer` and `ms` as journal fields (`OP`,
-//! `OUTCOME`, `PEER`, `MS`), so `journalctl OP=drawer.open OUTCOME=error` works.
-//!
-//! Written by hand on std's `UnixDatagram` (the journal's datagram protocol is a few
-//! lines: `KEY=value\n`, or `KEY\n<len u64 LE><value>\n` for values with newlines)
-//! rather than with `tracing-journald`: our events are already collected into an
-//! [`Entry`] by the log layer, and that crate would be a second subscriber with its own
-//! field names. Sends never block: a full journal drops the line and counts it.
-
-#[cfg(unix)]
-use std::path::PathBuf;
+//! journald under systemd: each event goes to the journal's socket with `OP`, `OUTCOME`,
+//! `PEER`, `MS` fields (`journalctl OP=drawer.open`). The datagram protocol is written by
+//! hand: `tracing-journald` would be a second subscriber with its own field names. Sends
+//! never block: a full journal drops the line and counts it.
 
 use tracing::Level;
 
 use super::line::Entry;
 
-/// Where systemd's journal listens.
 pub const JOURNAL_SOCKET: &str = "/run/systemd/journal/socket";
 
-/// Debug builds only: use this socket instead of [`JOURNAL_SOCKET`] (tests stand in
-/// for journald); ignored by release builds.
+/// Debug builds only: this socket instead of [`JOURNAL_SOCKET`] (tests stand in).
 pub const TEST_SOCKET_ENV: &str = "CASHDRAWER_TEST_JOURNAL_SOCKET";
 
 const IDENTIFIER: &str = "odoo-pos-cashdrawer";
 
-/// A connection to the journal.
 #[cfg(unix)]
 pub struct Journald {
     socket: std::os::unix::net::UnixDatagram,
@@ -32,8 +21,7 @@ pub struct Journald {
 
 #[cfg(unix)]
 impl Journald {
-    /// The journal when systemd started us (`JOURNAL_STREAM` or `INVOCATION_ID` set) and
-    /// its socket answers; `None` otherwise (stderr is used, as before).
+    /// The journal when systemd started us (`JOURNAL_STREAM`, `INVOCATION_ID`) and answers.
     pub fn detect() -> Option<Journald> {
         let under_systemd = std::env::var_os("JOURNAL_STREAM").is_some()
             || std::env::var_os("INVOCATION_ID").is_some();
@@ -41,18 +29,20 @@ impl Journald {
             return None;
         }
         let socket = std::os::unix::net::UnixDatagram::unbound().ok()?;
-        socket.connect(socket_path()).ok()?;
+        let test = std::env::var_os(TEST_SOCKET_ENV).filter(|_| cfg!(debug_assertions));
+        socket
+            .connect(test.map_or(JOURNAL_SOCKET.into(), std::path::PathBuf::from))
+            .ok()?;
         socket.set_nonblocking(true).ok()?;
         Some(Journald { socket })
     }
 
-    /// Sends one event; false when the journal did not take it.
+    /// False when the journal did not take it.
     pub fn send(&self, level: Level, entry: &Entry) -> bool {
         self.socket.send(&encode(level, entry)).is_ok()
     }
 }
 
-/// Elsewhere there is no journald.
 #[cfg(not(unix))]
 pub struct Journald;
 
@@ -67,16 +57,7 @@ impl Journald {
     }
 }
 
-#[cfg(unix)]
-fn socket_path() -> PathBuf {
-    #[cfg(debug_assertions)]
-    if let Some(path) = std::env::var_os(TEST_SOCKET_ENV) {
-        return PathBuf::from(path);
-    }
-    PathBuf::from(JOURNAL_SOCKET)
-}
-
-/// syslog priorities, as journald reads them.
+/// syslog priorities.
 fn priority(level: Level) -> &'static str {
     match level {
         Level::ERROR => "3",
@@ -86,14 +67,10 @@ fn priority(level: Level) -> &'static str {
     }
 }
 
-/// The datagram of one event.
 pub fn encode(level: Level, entry: &Entry) -> Vec<u8> {
     let mut out = Vec::with_capacity(128 + entry.message.len());
-    field(
-        &mut out,
-        "MESSAGE",
-        &format!("{}{}", entry.message, entry.suffix),
-    );
+    let message = format!("{}{}", entry.message, entry.suffix);
+    field(&mut out, "MESSAGE", &message);
     field(&mut out, "PRIORITY", priority(level));
     field(&mut out, "SYSLOG_IDENTIFIER", IDENTIFIER);
     let named = [
@@ -115,9 +92,8 @@ pub fn encode(level: Level, entry: &Entry) -> Vec<u8> {
     out
 }
 
-/// A journal field name: uppercase letters, digits and `_`, not starting with `_`
-/// (those are the journal's own trusted fields) nor a digit; `None` when nothing is left.
-fn field_name(key: &str) -> Option<String> {
+/// Uppercase, digits and `_`, not starting with `_` (trusted fields) nor a digit.
+pub fn field_name(key: &str) -> Option<String> {
     let name: String = key
         .chars()
         .map(|c| match c {
@@ -141,36 +117,4 @@ fn field(out: &mut Vec<u8>, key: &str, value: &str) {
         out.extend_from_slice(value.as_bytes());
     }
     out.push(b'\n');
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fields_follow_the_journal_protocol() {
-        let entry = Entry {
-            op: Some("drawer.open".into()),
-            outcome: Some("error".into()),
-            ms: Some(41),
-            peer: Some("192.168.1.20".into()),
-            message: "deux\nlignes".into(),
-            extra: vec![("bytes", "12".into()), ("_PID", "1".into())],
-            suffix: String::new(),
-            always: false,
-        };
-        let d = encode(Level::ERROR, &entry);
-        let mut expected = b"MESSAGE\n".to_vec();
-        expected.extend_from_slice(&11u64.to_le_bytes());
-        expected.extend_from_slice(b"deux\nlignes\n");
-        expected.extend_from_slice(
-            b"PRIORITY=3\nSYSLOG_IDENTIFIER=odoo-pos-cashdrawer\nOP=drawer.open\nOUTCOME=error\n\
-              PEER=192.168.1.20\nMS=41\nCASHDRAWER_BYTES=12\nCASHDRAWER_PID=1\n",
-        );
-        assert_eq!(
-            String::from_utf8_lossy(&d),
-            String::from_utf8_lossy(&expected)
-        );
-        assert_eq!(field_name("_"), None);
-    }
 }

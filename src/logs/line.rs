@@ -1,13 +1,11 @@
-//! One event, one line: the format of the operations log and the tracing layer that
-//! produces it.
+//! One event, one line: the log's format and the tracing layer that writes it.
 //!
 //! ```text
 //! 2026-11-26T14:32:05.118+01:00 INFO  drawer.open ok 41ms 192.168.1.20 tiroir-caisse ouvert via TICKET
 //! ```
-//! Columns, separated by spaces: time with its UTC offset (local time), level, `op`,
-//! `outcome`, `ms`, `peer`, then the message and any other field as `key=value`. A
-//! missing column is `-`. Every value is passed through [`escape_controls`], so a line
-//! always ends where the event ends, whatever text a caller managed to put in it.
+//! Columns: local time with offset, level, `op`, `outcome`, `ms`, `peer` (`-` when
+//! missing), the message, other fields as `key=value`. Every value goes through
+//! [`escape_controls`], so a line ends where the event ends.
 
 use std::fmt::{self, Write as _};
 use std::sync::Mutex;
@@ -18,11 +16,11 @@ use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer};
 
 use super::clock::SharedClock;
+use super::flood::{Decision, Refusals};
 use super::repeats::Repeats;
 use super::writer::Sink;
 use crate::domain::LogFormat;
 
-/// The parts of a line.
 #[derive(Debug, Clone, Default)]
 pub struct Entry {
     pub op: Option<String>,
@@ -31,29 +29,29 @@ pub struct Entry {
     pub peer: Option<String>,
     pub message: String,
     pub extra: Vec<(&'static str, String)>,
-    /// Written after the fields (`, 5 fois depuis 14:02` of a repeated error), so the line
-    /// reads as the first one did with the count after it.
+    /// Written after the fields: `, 5 fois depuis 14:02` of a repeated error.
     pub suffix: String,
-    /// `always = true` on the event: a refusal written whatever the refusal budget
-    /// (`logs::flood`), for refusals already bounded where they happen (a wrong
-    /// password: the login throttle allows a few an hour). Not written as a field.
+    /// `always = true`: a refusal bounded where it happens, written past `logs::flood`.
     pub always: bool,
 }
 
-/// Escapes what could end or disguise a line: control characters (newlines, escape
-/// sequences) and the Unicode line/paragraph separators. Unlike [`super::escape`], it
-/// leaves backslashes alone, so text already escaped by the caller is not escaped
-/// twice; a backslash cannot start a new line.
+/// Escapes what could end or disguise a line; backslashes stay (caller-escaped text).
 pub fn escape_controls(text: &str) -> String {
     if !text.chars().any(needs_escape) {
         return text.to_string();
     }
+    escaped(text, false)
+}
+
+/// `\n`, `\r`, `\t`, `\u{..}` for [`needs_escape`], `\\` too when `backslashes`.
+pub(crate) fn escaped(text: &str, backslashes: bool) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '\\' if backslashes => out.push_str("\\\\"),
             c if needs_escape(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
@@ -63,10 +61,7 @@ pub fn escape_controls(text: &str) -> String {
     out
 }
 
-/// Characters shown as `\u{..}` in the log: controls, the Unicode line and paragraph
-/// separators, and the bidirectional controls (embeddings, overrides, isolates, marks),
-/// which reorder what a reader sees: `facture\u{202e}fdp.exe` displays as
-/// `factureexe.pdf`. Shared with [`super::escape`].
+/// Controls, Unicode line separators and bidi controls (`facture\u{202e}fdp.exe`).
 pub(crate) fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
@@ -82,7 +77,6 @@ pub(crate) fn needs_escape(c: char) -> bool {
 }
 
 impl LogFormat {
-    /// One line in this format, newline included.
     pub fn line(self, time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> String {
         match self {
             LogFormat::Text => format_line(time, level, entry),
@@ -94,10 +88,7 @@ impl LogFormat {
 /// Keys of a JSON line; an extra field of the same name is written `field_<name>`.
 const JSON_KEYS: [&str; 7] = ["time", "level", "op", "outcome", "peer", "ms", "message"];
 
-/// One JSON object, newline included: the text line's columns under their names
-/// (`null` when missing), then the other fields. serde_json escapes control
-/// characters; the Unicode line separators are escaped too, as in the text format,
-/// so a line-based reader never sees two lines.
+/// One JSON object and a newline; U+2028/2029 escaped, so it is always one line.
 pub fn format_json(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> String {
     let mut object = serde_json::json!({
         "time": time.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string(),
@@ -116,15 +107,11 @@ pub fn format_json(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> 
         };
         object[key] = value.as_str().into();
     }
-    let mut line = object
-        .to_string()
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
-    line.push('\n');
-    line
+    let line = object.to_string().replace('\u{2028}', "\\u2028");
+    line.replace('\u{2029}', "\\u2029") + "\n"
 }
 
-/// Formats one line, newline included.
+/// The text line, newline included.
 pub fn format_line(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> String {
     let mut line = String::with_capacity(128 + entry.message.len());
     let dash = |v: &Option<String>| v.as_deref().map_or("-".to_string(), token);
@@ -147,8 +134,7 @@ pub fn format_line(time: DateTime<FixedOffset>, level: Level, entry: &Entry) -> 
     line
 }
 
-/// A column value: escaped, and never empty nor containing a space (so columns stay
-/// columns).
+/// A column value: escaped, never empty, no space.
 fn token(v: &str) -> String {
     if v.is_empty() {
         return "-".to_string();
@@ -156,9 +142,7 @@ fn token(v: &str) -> String {
     escape_controls(v).replace(' ', "_")
 }
 
-/// Collects an event's fields into an [`Entry`]. Numbers come through `record_debug`
-/// (tracing's default), whose text is their decimal: `ms` parses it back, and a
-/// negative `ms` is no duration.
+/// Numbers come through `record_debug` as decimal text, which `ms` parses back.
 impl Visit for Entry {
     fn record_str(&mut self, field: &Field, value: &str) {
         self.set(field, value.to_string());
@@ -170,7 +154,7 @@ impl Visit for Entry {
 }
 
 impl Entry {
-    /// A line the log writes about itself (no peer, no duration).
+    /// A line the log writes about itself.
     pub fn own(op: &str, outcome: &str, message: String) -> Entry {
         Entry {
             op: Some(op.to_string()),
@@ -193,37 +177,18 @@ impl Entry {
     }
 }
 
-/// The tracing layer: formats each wanted event and hands the line to the writer
-/// thread. Never waits for the disk.
+/// The tracing layer: formats each wanted event for the writer thread.
 pub struct LineLayer {
-    clock: SharedClock,
-    sink: Sink,
-    format: LogFormat,
-    /// journald under systemd (then stderr is not echoed: systemd would log it twice).
-    journal: Option<super::journald::Journald>,
-    repeats: Mutex<Repeats>,
-    /// Refusal lines bounded per caller and in all (a refused caller's loop must not fill
-    /// the disk).
-    refusals: Mutex<super::flood::Refusals>,
+    pub(super) clock: SharedClock,
+    pub(super) sink: Sink,
+    pub(super) format: LogFormat,
+    /// journald under systemd (then stderr is not echoed).
+    pub(super) journal: Option<super::journald::Journald>,
+    pub(super) repeats: Mutex<Repeats>,
+    pub(super) refusals: Mutex<Refusals>,
 }
 
 impl LineLayer {
-    pub fn new(
-        clock: SharedClock,
-        sink: Sink,
-        format: LogFormat,
-        journal: Option<super::journald::Journald>,
-    ) -> LineLayer {
-        LineLayer {
-            clock,
-            sink,
-            format,
-            journal,
-            repeats: Mutex::new(Repeats::default()),
-            refusals: Mutex::new(super::flood::Refusals::default()),
-        }
-    }
-
     fn emit(&self, time: DateTime<FixedOffset>, level: Level, entry: &Entry) {
         if let Some(journal) = &self.journal {
             if !journal.send(level, entry) {
@@ -252,41 +217,25 @@ impl<S: Subscriber> Layer<S> for LineLayer {
         let level = *event.metadata().level();
         let now = self.clock.now();
         if entry.outcome.as_deref() == Some("denied") && !entry.always {
-            let caller = entry.peer.clone().unwrap_or_default();
-            let decision = self
-                .refusals
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .refusal(&caller, now);
-            match decision {
-                super::flood::Decision::Skip => return,
-                super::flood::Decision::Write(Some(summary)) => {
-                    let line = Entry {
-                        peer: entry.peer.clone(),
-                        ..Entry::own("log.refusals", "denied", summary)
-                    };
-                    self.emit(now, Level::WARN, &line);
-                }
-                super::flood::Decision::Write(None) => {}
+            let caller = entry.peer.as_deref().unwrap_or_default();
+            let mut refusals = self.refusals.lock().unwrap_or_else(|e| e.into_inner());
+            let Decision::Write(summary) = refusals.refusal(caller, now) else {
+                return;
+            };
+            drop(refusals);
+            if let Some(summary) = summary {
+                let line = Entry {
+                    peer: entry.peer.clone(),
+                    ..Entry::own("log.refusals", "denied", summary)
+                };
+                self.emit(now, Level::WARN, &line);
             }
         }
-        let summarized = entry
-            .op
-            .as_deref()
-            .filter(|op| *op != "http.request")
-            .map(str::to_string);
+        let summarized = entry.op.clone().filter(|op| op != "http.request");
         if entry.op.as_deref() == Some("service.stop") {
-            let pending = self
-                .repeats
-                .lock()
-                .map(|mut r| r.drain())
-                .unwrap_or_default();
-            for (op, summary) in pending {
-                let streak = Entry {
-                    op: Some(op),
-                    ..Entry::default()
-                };
-                self.emit(now, Level::ERROR, &summary_entry(&streak, summary));
+            let pending = self.repeats.lock().map(|mut r| r.drain());
+            for (op, summary) in pending.unwrap_or_default() {
+                self.emit(now, Level::ERROR, &summary_entry(Some(op), summary));
             }
         }
         if let Some(op) = summarized {
@@ -296,21 +245,18 @@ impl<S: Subscriber> Layer<S> for LineLayer {
                     let verdict = repeats.error(&op, &entry.message, &entry.extra, now);
                     drop(repeats);
                     if let Some(summary) = verdict.summary_before {
-                        self.emit(now, level, &summary_entry(&entry, summary));
+                        self.emit(now, level, &summary_entry(entry.op.clone(), summary));
                     }
-                    match verdict.write {
-                        Some(text) => {
-                            if let Some(count) = text.strip_prefix(entry.message.as_str()) {
-                                entry.suffix = count.to_string();
-                            }
-                        }
-                        None => return,
+                    let Some(text) = verdict.write else { return };
+                    if let Some(count) = text.strip_prefix(entry.message.as_str()) {
+                        entry.suffix = count.to_string();
                     }
                 }
                 Some("ok") => {
                     if let Some(summary) = repeats.success(&op) {
                         drop(repeats);
-                        self.emit(now, Level::ERROR, &summary_entry(&entry, summary));
+                        let line = summary_entry(entry.op.clone(), summary);
+                        self.emit(now, Level::ERROR, &line);
                     }
                 }
                 _ => {}
@@ -320,11 +266,10 @@ impl<S: Subscriber> Layer<S> for LineLayer {
     }
 }
 
-/// The line summarizing counted errors, with the operation of the event that ended
-/// the streak and the fields of the errors counted.
-fn summary_entry(event: &Entry, summary: super::repeats::Summary) -> Entry {
+/// The line summarizing counted errors, under `op` and with the errors' fields.
+fn summary_entry(op: Option<String>, summary: super::repeats::Summary) -> Entry {
     Entry {
-        op: event.op.clone(),
+        op,
         outcome: Some("error".to_string()),
         message: summary.message,
         suffix: summary.suffix,

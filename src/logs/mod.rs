@@ -1,29 +1,18 @@
-//! The operations log: one line per event (see [`line`](mod@line) for the format) in
-//! `<data dir>/<[logs] folder>/<[logs] filename>`, echoed to stderr, written by a
-//! background thread so a request never waits for the disk, rotated at local midnight
-//! into `<filename>.YYYY-MM-DD`, and pruned after `[logs] retention_days`.
-//!
-//! Under systemd the events also go to journald with their fields ([`journald`]),
-//! instead of being echoed to stderr. On Windows, service start/stop, errors and
-//! security events also go to the Windows Event Log ([`event_log`]).
-//!
-//! Other modules only emit `tracing` events with the fields `op` (drawer.open,
-//! status, ...), `outcome` (ok/error/denied), `ms`, `peer`; text from callers goes
-//! through [`escape`]. This module owns the format, the files and their lifetime, and
-//! the [`LogControl`] of the running writer, which [`init`] returns and the service
-//! state holds (no global of its own: only the tracing subscriber is process-wide).
-//! It must not import the layers above it (no HTTP, no service state): the routes that
-//! read the files and the per-request line are the HTTP layer's.
+//! The operations log: one line per event ([`line`](mod@line)), written by a background
+//! thread, rotated at local midnight, pruned after `[logs] retention_days`; also to
+//! journald ([`journald`]) or stderr, and on Windows the Event Log ([`event_log`]). Other
+//! modules only emit `tracing` events (`op`, `outcome`, `ms`, `peer`; caller text through
+//! [`escape`]). Must not import the layers above (no HTTP, no service state).
 
 pub mod clock;
 pub mod event_log;
-mod flood;
+pub mod flood;
 pub mod journald;
 pub mod line;
-mod repeats;
+pub mod repeats;
 pub mod rotate;
 pub mod tail;
-mod writer;
+pub mod writer;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -42,22 +31,9 @@ pub use writer::LogGuard;
 
 use crate::config::Config;
 
-/// Escapes control characters (newlines included) and backslashes, so that text from a
-/// caller stays on one line and cannot imitate another entry. (The line formatter
-/// escapes control characters again in everything, as a second wall.)
+/// Escapes controls and backslashes, so caller text cannot imitate another entry.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\\' => out.push_str("\\\\"),
-            c if line::needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
+    line::escaped(text, true)
 }
 
 /// The log files of a data folder (`[logs] folder` is relative to it unless absolute).
@@ -65,23 +41,16 @@ pub fn log_files(data_dir: &Path, logs: &crate::config::LogsConfig) -> LogFiles 
     LogFiles::new(data_dir.join(&logs.folder), logs.filename.clone())
 }
 
-/// What the running writer shares with the rest of the process.
 struct Control {
     sink: writer::Sink,
     clock: SharedClock,
 }
 
-/// The handle on the running log writer that [`init`] returns: the service state holds
-/// it, so the log routes can flush and the metrics count lost lines. The default one
-/// has no writer (in-process tests, one-shot commands): nothing to flush, nothing lost,
-/// today is the local date.
+/// The running writer; the default one has none (nothing to flush, nothing lost).
 #[derive(Clone, Default)]
 pub struct LogControl(Option<Arc<Control>>);
 
-/// Opens the log (rotating a file left from an earlier day, applying retention), starts
-/// the writer thread and installs the process-wide subscriber (once per process: a
-/// second call keeps the first subscriber). Keep the guard alive: dropping it writes
-/// what is queued and stops the thread.
+/// Opens the log, starts the writer, installs the subscriber (once). Keep the guard.
 pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, LogGuard)> {
     let clock = clock::process_clock();
     let files = log_files(data_dir, &config.logs);
@@ -90,37 +59,33 @@ pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, Log
         .with_context(|| format!("ouverture du journal {}", current.display()))?;
     let retention_days = Arc::new(AtomicU32::new(config.logs.retention_days));
     let format = config.logs.format;
-    // Under systemd, events go to journald with their fields; stderr would only repeat
-    // them in the journal as plain text.
+    // Under systemd, stderr would only repeat the journal's events as plain text.
     let journal = journald::Journald::detect();
     let echo_stderr = journal.is_none();
-    let with_journal = journal.is_some();
     let (sink, guard) = writer::spawn(file, clock.clone(), retention_days, echo_stderr, format)
         .context("démarrage du fil d'écriture du journal")?;
-    let layer = line::LineLayer::new(clock.clone(), sink.clone(), format, journal);
-    // Windows: start/stop, errors and security events also go to the Event Log.
+    let layer = line::LineLayer {
+        clock: clock.clone(),
+        sink: sink.clone(),
+        format,
+        journal,
+        repeats: Default::default(),
+        refusals: Default::default(),
+    };
     #[cfg(windows)]
     let event_log = event_log::windows_layer();
     #[cfg(not(windows))]
     let event_log: Option<tracing_subscriber::layer::Identity> = None;
-    let _ = tracing_subscriber::registry()
-        .with(layer)
-        .with(event_log)
-        .try_init();
+    let registry = tracing_subscriber::registry().with(layer);
+    let _ = registry.with(event_log).try_init();
     let control = LogControl(Some(Arc::new(Control { sink, clock })));
-    if with_journal {
-        tracing::info!(
-            op = "logs.journald",
-            outcome = "ok",
-            "événements envoyés au journal de systemd (journald), champs OP, OUTCOME, PEER, MS"
-        );
+    if !echo_stderr {
+        op!(info, "logs.journald", "ok";
+            "événements envoyés au journal de systemd (journald), champs OP, OUTCOME, PEER, MS");
     }
     if let Some(name) = rotation.archived {
-        tracing::info!(
-            op = "logs.rotate",
-            outcome = "ok",
-            "journal d'un jour précédent archivé au démarrage dans {name}"
-        );
+        op!(info, "logs.rotate", "ok";
+            "journal d'un jour précédent archivé au démarrage dans {name}");
     }
     Ok((control, guard))
 }
@@ -128,27 +93,23 @@ pub fn init(data_dir: &Path, config: &Config) -> anyhow::Result<(LogControl, Log
 impl LogControl {
     /// Today for the log: the writer's clock when it runs, the local date otherwise.
     pub fn today(&self) -> chrono::NaiveDate {
-        match &self.0 {
-            Some(c) => c.clock.today(),
-            None => clock::SystemClock.today(),
-        }
+        self.0
+            .as_ref()
+            .map_or_else(|| clock::SystemClock.today(), |c| c.clock.today())
     }
 
-    /// Waits (at most `within`) until the lines logged so far are in the file, so a
-    /// download includes the request that asked for it. False when no writer runs.
+    /// Waits (at most `within`) until the lines logged so far are in the file.
     pub fn flush(&self, within: Duration) -> bool {
         self.0.as_ref().is_some_and(|c| c.sink.flush(within))
     }
 
-    /// Log lines lost since the start (write errors, stalled writer): the
-    /// `cashdrawer_log_write_failures_total` metric. 0 when no writer runs.
+    /// Lines lost since the start (`cashdrawer_log_write_failures_total`).
     pub fn write_failures(&self) -> u64 {
         self.0.as_ref().map_or(0, |c| c.sink.failures())
     }
 }
 
-/// `section.key` of every key added, removed or changed between two files; the
-/// password hash and its salt are named only as `auth.password`.
+/// `section.key` of each key changed; the password hash and salt as `auth.password`.
 pub fn changed_keys(old: &Ini, new: &Ini) -> Vec<String> {
     let value =
         |ini: &Ini, s: Option<&str>, k: &str| ini.get_from(s, k).map(str::trim).map(str::to_string);
@@ -158,11 +119,10 @@ pub fn changed_keys(old: &Ini, new: &Ini) -> Vec<String> {
             for (key, _) in props.iter() {
                 if value(a, section, key) != value(b, section, key) {
                     let section = section.unwrap_or("");
-                    let name = match (section, key) {
+                    names.insert(match (section, key) {
                         ("auth", "password_hash" | "salt") => "auth.password".to_string(),
                         _ => format!("{}.{}", escape(section), escape(key)),
-                    };
-                    names.insert(name);
+                    });
                 }
             }
         }

@@ -1,12 +1,7 @@
-//! Repeated identical errors (a printer unplugged for an hour while the POS polls it):
-//! written once, then summarized ("..., 37 fois depuis 14:02") instead of flooding the
-//! file or being dropped forever as the original did.
-//!
-//! The first error is written; identical ones for the same operation within
-//! [`WINDOW`] are counted, not written; the next one after the window is written with
-//! the count, and when the operation succeeds again (or fails differently) a summary of
-//! the counted ones is written first (also when the service stops). Each HTTP request
-//! keeps its own line regardless.
+//! Repeated identical errors (a printer unplugged while the POS polls it): the first is
+//! written, the same ones for that op within [`WINDOW`] counted, the next after it written
+//! with the count ("..., 37 fois depuis 14:02"); a success, another error or the stop
+//! writes a summary of the counted ones. HTTP request lines are never summarized.
 
 use std::collections::HashMap;
 
@@ -15,8 +10,7 @@ use chrono::{DateTime, FixedOffset};
 /// How long identical errors are counted before one is written again.
 pub const WINDOW: chrono::Duration = chrono::Duration::seconds(60);
 
-/// The fields of an event besides its message (`printer=kitchen`): a summary line carries
-/// those of the errors it counts.
+/// An event's fields besides its message (`printer=kitchen`).
 pub type Fields = Vec<(&'static str, String)>;
 
 struct Streak {
@@ -29,27 +23,14 @@ struct Streak {
 }
 
 impl Streak {
-    fn text(&self) -> String {
-        format!(
-            "{}, {} fois depuis {}",
-            self.message,
-            self.count,
-            self.since.format("%H:%M")
-        )
-    }
-
-    fn summary(&self) -> Summary {
-        let text = self.text();
-        Summary {
-            suffix: text[self.message.len()..].to_string(),
-            message: self.message.clone(),
-            fields: self.fields.clone(),
-        }
+    /// `, 37 fois depuis 14:02`
+    fn suffix(&self) -> String {
+        let (count, since) = (self.count, self.since.format("%H:%M"));
+        format!(", {count} fois depuis {since}")
     }
 }
 
-/// A line that summarizes counted errors: the errors' message and fields, and the count
-/// written after them (`, 5 fois depuis 14:02`).
+/// The errors' message and fields, and the count after them (`, 5 fois depuis 14:02`).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Summary {
     pub message: String,
@@ -58,14 +39,12 @@ pub struct Summary {
 }
 
 impl Summary {
-    #[cfg(test)]
     pub fn text(&self) -> String {
         format!("{}{}", self.message, self.suffix)
     }
 }
 
-/// What to write for an error event: maybe a summary of an earlier streak first, then
-/// the event's own text, or nothing when it is an counted repeat.
+/// Maybe a summary first, then the error's text (none for a counted repeat).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Verdict {
     pub summary_before: Option<Summary>,
@@ -78,8 +57,7 @@ pub struct Repeats {
 }
 
 impl Repeats {
-    /// An error of `op` with text `message` and `fields` at `now`; the same text with
-    /// other fields (another printer) is another error.
+    /// The same text with other fields (another printer) is another error.
     pub fn error(
         &mut self,
         op: &str,
@@ -96,132 +74,41 @@ impl Repeats {
                 } else {
                     streak.unwritten = 0;
                     streak.last_written = now;
-                    verdict.write = Some(streak.text());
+                    verdict.write = Some(format!("{}{}", streak.message, streak.suffix()));
                 }
                 return verdict;
             }
-            verdict.summary_before = self.end(op);
+            verdict.summary_before = self.success(op);
         }
-        self.streaks.insert(
-            op.to_string(),
-            Streak {
-                message: message.to_string(),
-                fields: fields.to_vec(),
-                since: now,
-                count: 1,
-                unwritten: 0,
-                last_written: now,
-            },
-        );
+        let streak = Streak {
+            message: message.to_string(),
+            fields: fields.to_vec(),
+            since: now,
+            count: 1,
+            unwritten: 0,
+            last_written: now,
+        };
+        self.streaks.insert(op.to_string(), streak);
         verdict.write = Some(message.to_string());
         verdict
     }
 
-    /// A success of `op`: ends its streak; returns the summary to write when some
-    /// repeats were counted and not written.
+    /// Ends the streak of `op`: the summary to write, if repeats were counted.
     pub fn success(&mut self, op: &str) -> Option<Summary> {
-        self.end(op)
+        let streak = self.streaks.remove(op)?;
+        (streak.unwritten > 0).then(|| Summary {
+            suffix: streak.suffix(),
+            message: streak.message,
+            fields: streak.fields,
+        })
     }
 
-    /// Ends every streak (the service stops): the summaries still to write, by op.
+    /// Ends every streak (the service stops): the summaries to write, by op.
     pub fn drain(&mut self) -> Vec<(String, Summary)> {
         let mut ops: Vec<String> = self.streaks.keys().cloned().collect();
         ops.sort();
         ops.into_iter()
-            .filter_map(|op| self.end(&op).map(|s| (op, s)))
+            .filter_map(|op| self.success(&op).map(|s| (op, s)))
             .collect()
-    }
-
-    fn end(&mut self, op: &str) -> Option<Summary> {
-        let streak = self.streaks.remove(op)?;
-        (streak.unwritten > 0).then(|| streak.summary())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(t: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(&format!("2026-11-26T{t}+01:00")).unwrap()
-    }
-
-    #[test]
-    fn repeats_are_counted_then_summarized_never_lost() {
-        let mut r = Repeats::default();
-        let e = "imprimante injoignable";
-        assert_eq!(
-            r.error("drawer.open", e, &[], at("14:02:00"))
-                .write
-                .as_deref(),
-            Some(e)
-        );
-        for s in 1..=35 {
-            let v = r.error("drawer.open", e, &[], at(&format!("14:02:{s:02}")));
-            assert_eq!(v, Verdict::default(), "repeat {s} is counted, not written");
-        }
-        let v = r.error("drawer.open", e, &[], at("14:03:05"));
-        assert_eq!(
-            v.write.as_deref(),
-            Some("imprimante injoignable, 37 fois depuis 14:02")
-        );
-        r.error("drawer.open", e, &[], at("14:03:06"));
-        assert_eq!(
-            r.success("drawer.open").map(|s| s.text()).as_deref(),
-            Some("imprimante injoignable, 38 fois depuis 14:02")
-        );
-        assert_eq!(r.success("drawer.open"), None, "streak ended");
-        r.error("drawer.open", e, &[], at("15:00:00"));
-        r.error("drawer.open", e, &[], at("15:00:01"));
-        r.error("status", e, &[], at("15:00:02"));
-        assert_eq!(
-            r.drain()
-                .into_iter()
-                .map(|(op, s)| (op, s.text()))
-                .collect::<Vec<_>>(),
-            [(
-                "drawer.open".to_string(),
-                format!("{e}, 2 fois depuis 15:00")
-            )]
-        );
-        assert!(r.drain().is_empty());
-    }
-
-    #[test]
-    fn a_different_error_or_operation_is_written_at_once() {
-        let mut r = Repeats::default();
-        r.error("drawer.open", "A", &[], at("10:00:00"));
-        r.error("drawer.open", "A", &[], at("10:00:01"));
-        let v = r.error("drawer.open", "B", &[], at("10:00:02"));
-        assert_eq!(
-            v.summary_before.map(|s| s.text()).as_deref(),
-            Some("A, 2 fois depuis 10:00")
-        );
-        assert_eq!(v.write.as_deref(), Some("B"));
-        assert_eq!(
-            r.error("status", "B", &[], at("10:00:03")).write.as_deref(),
-            Some("B")
-        );
-        assert_eq!(
-            r.success("status"),
-            None,
-            "single error: nothing to summarize"
-        );
-    }
-
-    /// The summary of a named printer's errors names that printer, as its first line did;
-    /// the same text from another printer is another error.
-    #[test]
-    fn a_summary_keeps_the_fields_of_the_errors_it_counts() {
-        let mut r = Repeats::default();
-        let kitchen = vec![("printer", "kitchen".to_string())];
-        let bar = vec![("printer", "bar".to_string())];
-        r.error("print", "injoignable", &kitchen, at("10:00:00"));
-        r.error("print", "injoignable", &kitchen, at("10:00:01"));
-        let v = r.error("print", "injoignable", &bar, at("10:00:02"));
-        assert_eq!(v.write.as_deref(), Some("injoignable"));
-        let before = v.summary_before.expect("the kitchen streak ends");
-        assert_eq!(before.fields, kitchen);
-        assert_eq!(before.text(), "injoignable, 2 fois depuis 10:00");
     }
 }

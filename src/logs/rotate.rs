@@ -1,8 +1,6 @@
-//! The log files on disk: `cashdrawer.log` for today, `cashdrawer.log.YYYY-MM-DD` for
-//! past days, rotation when the day changes and retention of `[logs] retention_days`.
-//!
-//! Only ever touches files whose name is the configured name, optionally followed by
-//! `.` and a valid date: nothing else in the folder is read, renamed or deleted.
+//! The log files: `cashdrawer.log` for today, `cashdrawer.log.YYYY-MM-DD` for past days,
+//! rotation and `[logs] retention_days`. Touches only files named the configured name,
+//! optionally followed by `.` and a valid date: nothing else in the folder.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -10,14 +8,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Local, NaiveDate};
 
-/// The folder and base name of the log (`logs/`, `cashdrawer.log`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogFiles {
     pub dir: PathBuf,
     pub name: String,
 }
 
-/// One file of the log, current or rotated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogFile {
     pub name: String,
@@ -39,14 +35,12 @@ impl LogFiles {
         self.dir.join(&self.name)
     }
 
-    /// The rotated file of `date`. The name is built from a parsed date, never from
-    /// caller text, so it cannot leave the folder.
+    /// The rotated file of `date` (built from a date, never from caller text).
     pub fn dated(&self, date: NaiveDate) -> PathBuf {
         self.dir
             .join(format!("{}.{}", self.name, date.format("%Y-%m-%d")))
     }
 
-    /// The date of a rotated file name, `None` for any other name.
     pub fn date_of(&self, file_name: &str) -> Option<NaiveDate> {
         let rest = file_name.strip_prefix(&self.name)?.strip_prefix('.')?;
         parse_day(rest)
@@ -80,13 +74,15 @@ impl LogFiles {
         Ok(out)
     }
 
-    /// Deletes the rotated files more than `days` days older than `today` (a file dated
-    /// exactly `days` days ago is kept). Returns the deleted names.
+    /// Deletes the rotated files more than `days` days older than `today`.
     pub fn apply_retention(&self, today: NaiveDate, days: u32) -> io::Result<Vec<String>> {
+        self.remove_rotated(|date| (today - date).num_days() > i64::from(days))
+    }
+
+    fn remove_rotated(&self, pick: impl Fn(NaiveDate) -> bool) -> io::Result<Vec<String>> {
         let mut deleted = Vec::new();
         for file in self.rotated()? {
-            let date = file.date.expect("rotated files have a date");
-            if (today - date).num_days() > i64::from(days) {
+            if pick(file.date.expect("rotated files have a date")) {
                 fs::remove_file(&file.path)?;
                 deleted.push(file.name);
             }
@@ -94,14 +90,9 @@ impl LogFiles {
         Ok(deleted)
     }
 
-    /// Deletes every rotated file and empties the current one (the writer appends to
-    /// it, so it goes on at the start). Returns the deleted names.
+    /// Deletes every rotated file and empties the current one.
     pub fn purge(&self) -> io::Result<Vec<String>> {
-        let mut deleted = Vec::new();
-        for file in self.rotated()? {
-            fs::remove_file(&file.path)?;
-            deleted.push(file.name);
-        }
+        let deleted = self.remove_rotated(|_| true)?;
         if let Some(f) = unless_missing(OpenOptions::new().write(true).open(self.current()))? {
             f.set_len(0)?;
         }
@@ -135,71 +126,59 @@ pub fn parse_day(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
-/// The current file, opened for appending, and the day its lines belong to.
+/// The current file, opened for appending, and the day of its lines.
 pub struct RotatingFile {
     files: LogFiles,
-    /// `None` only between closing and reopening around a rename (Windows cannot
-    /// rename an open file), or after a failed reopen, retried on the next line.
+    /// `None` around a rename (Windows) or after a failed reopen, retried on the next line.
     file: Option<File>,
     day: NaiveDate,
 }
 
-/// What a rotation did, for the line the writer logs about it.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Rotation {
     pub archived: Option<String>,
 }
 
 impl RotatingFile {
-    /// Opens the current file for `today`. A current file left from an earlier day (the
-    /// service was stopped over midnight) is rotated first under its own date.
+    /// A current file left from an earlier day is rotated first under its own date.
     pub fn open(files: LogFiles, today: NaiveDate) -> io::Result<(RotatingFile, Rotation)> {
         fs::create_dir_all(&files.dir)?;
         let current = files.current();
         let mut rotation = Rotation::default();
-        if let Some(day) = day_of_existing(&current)? {
-            if day < today {
-                rotation.archived = Some(archive(&files, day)?);
-            }
+        if let Some(day) = day_of_existing(&current)?.filter(|day| *day < today) {
+            rotation.archived = Some(archive(&files, day)?);
         }
-        let file = open_append(&current)?;
-        Ok((
-            RotatingFile {
-                files,
-                file: Some(file),
-                day: today,
-            },
-            rotation,
-        ))
+        let file = RotatingFile {
+            file: Some(open_append(&current)?),
+            files,
+            day: today,
+        };
+        Ok((file, rotation))
     }
 
     pub fn files(&self) -> &LogFiles {
         &self.files
     }
 
-    /// Moves to `today` if the day changed: the current file becomes the dated file
-    /// of its day, a new current file is started.
+    /// Moves to `today` if the day changed: the current file becomes the dated one.
     pub fn roll_to(&mut self, today: NaiveDate) -> io::Result<Option<Rotation>> {
         if today <= self.day {
             return Ok(None);
         }
-        let mut rotation = Rotation::default();
         if let Some(mut file) = self.file.take() {
             file.flush()?;
         }
         let current = self.files.current();
         let empty = fs::metadata(&current).map(|m| m.len() == 0).unwrap_or(true);
-        let previous = self.day;
-        self.day = today;
-        if !empty {
-            rotation.archived = Some(archive(&self.files, previous)?);
-        }
+        let previous = std::mem::replace(&mut self.day, today);
+        let archived = (!empty)
+            .then(|| archive(&self.files, previous))
+            .transpose()?;
         self.file = Some(open_append(&current)?);
-        Ok(Some(rotation))
+        Ok(Some(Rotation { archived }))
     }
 
-    /// Appends one line (the caller includes the newline), rotating first when the
-    /// line belongs to a later day.
+    /// Appends one line (newline included), rotating first for a later day.
     pub fn write_line(&mut self, day: NaiveDate, line: &[u8]) -> io::Result<Option<Rotation>> {
         let rotation = self.roll_to(day)?;
         let file = match &mut self.file {
@@ -211,16 +190,12 @@ impl RotatingFile {
     }
 
     pub fn flush(&mut self) -> io::Result<()> {
-        match &mut self.file {
-            Some(f) => f.flush(),
-            None => Ok(()),
-        }
+        self.file.as_mut().map_or(Ok(()), |f| f.flush())
     }
 }
 
-/// `Ok(None)` for a file or folder that is not there: the normal case before the first
-/// line, not an error.
-fn unless_missing<T>(result: io::Result<T>) -> io::Result<Option<T>> {
+/// `Ok(None)` for a file or folder that is not there (before the first line).
+pub(super) fn unless_missing<T>(result: io::Result<T>) -> io::Result<Option<T>> {
     match result {
         Ok(value) => Ok(Some(value)),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
@@ -232,15 +207,11 @@ fn open_append(path: &Path) -> io::Result<File> {
     OpenOptions::new().create(true).append(true).open(path)
 }
 
-/// The day an existing current file belongs to: the date of its first line, or its
-/// modification day; `None` when it is absent or empty.
+/// The date of its first line, else its mtime's; `None` when absent or empty.
 fn day_of_existing(path: &Path) -> io::Result<Option<NaiveDate>> {
-    let Some(meta) = unless_missing(fs::metadata(path))? else {
+    let Some(meta) = unless_missing(fs::metadata(path))?.filter(|m| m.len() > 0) else {
         return Ok(None);
     };
-    if meta.len() == 0 {
-        return Ok(None);
-    }
     let mut head = [0u8; 10];
     if File::open(path)?.read_exact(&mut head).is_ok() {
         if let Some(day) = std::str::from_utf8(&head).ok().and_then(parse_day) {
@@ -251,8 +222,7 @@ fn day_of_existing(path: &Path) -> io::Result<Option<NaiveDate>> {
     Ok(Some(modified.date_naive()))
 }
 
-/// Renames the current file to the dated file of `day`; appends to that file instead
-/// when it already exists (a clock set back), so no line is ever overwritten.
+/// To the dated file of `day`, appended to if it exists (a clock set back).
 fn archive(files: &LogFiles, day: NaiveDate) -> io::Result<String> {
     let current = files.current();
     let dated = files.dated(day);

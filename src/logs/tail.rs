@@ -1,5 +1,5 @@
-//! The last lines of the log, for the admin page: read backwards from the end, so a
-//! large file costs only what is shown.
+//! The last lines of the log, read backwards from the end (a large file costs only what
+//! is shown).
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -11,8 +11,7 @@ use tracing::Level;
 const MAX_SCAN: u64 = 16 * 1024 * 1024;
 const CHUNK: u64 = 64 * 1024;
 
-/// The level of a line (its column, or the `level` key of a JSON line written with
-/// `[logs] format = json`), `None` for a line not in our formats.
+/// The level of a text or JSON line, `None` for any other line.
 pub fn level_of(line: &str) -> Option<Level> {
     if line.starts_with('{') {
         let value: serde_json::Value = serde_json::from_str(line).ok()?;
@@ -21,50 +20,37 @@ pub fn level_of(line: &str) -> Option<Level> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// The last `count` lines of `path` whose level is `min_level` or more severe, oldest
-/// first. A missing file has no lines.
+/// The last `count` lines of at least `min_level`, oldest first; none for a missing file.
 pub fn tail(path: &Path, count: usize, min_level: Level) -> io::Result<Vec<String>> {
-    let mut file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e),
+    let Some(mut file) = super::rotate::unless_missing(File::open(path))? else {
+        return Ok(Vec::new());
     };
     let len = file.metadata()?.len();
     let mut end = len;
     let mut carry: Vec<u8> = Vec::new();
     let mut found: Vec<String> = Vec::new();
-    let keep = |bytes: &[u8], found: &mut Vec<String>| {
-        let text = String::from_utf8_lossy(bytes);
-        let text = text.trim_end_matches('\r');
-        if !text.is_empty() && level_of(text).is_some_and(|l| l <= min_level) {
-            found.push(text.to_string());
-        }
-    };
     while end > 0 && found.len() < count && len - end < MAX_SCAN {
         let start = end.saturating_sub(CHUNK);
         let mut chunk = vec![0u8; (end - start) as usize];
         file.seek(SeekFrom::Start(start))?;
         file.read_exact(&mut chunk)?;
         chunk.extend_from_slice(&carry);
-        // Everything after the first newline is complete lines (the first piece may
-        // continue in the previous chunk).
+        // The first piece may continue in the previous chunk.
         let mut pieces: Vec<&[u8]> = chunk.split(|b| *b == b'\n').collect();
-        let first = if start > 0 {
-            pieces.remove(0).to_vec()
-        } else {
-            Vec::new()
-        };
+        if start > 0 {
+            carry = pieces.remove(0).to_vec();
+        }
         for piece in pieces.iter().rev() {
             if found.len() == count {
                 break;
             }
-            keep(piece, &mut found);
+            let text = String::from_utf8_lossy(piece);
+            let text = text.trim_end_matches('\r');
+            if !text.is_empty() && level_of(text).is_some_and(|l| l <= min_level) {
+                found.push(text.to_string());
+            }
         }
-        carry = first;
         end = start;
-    }
-    if end == 0 && found.len() < count && !carry.is_empty() {
-        keep(&carry, &mut found);
     }
     found.reverse();
     Ok(found)

@@ -1,13 +1,10 @@
-//! The writer thread: lines arrive through a bounded channel and are appended to the
-//! file (and echoed to stderr) by one background thread, so a request never waits for
-//! the disk, and lines never interleave.
-//!
-//! When the channel is full (the disk hangs), lines are counted and the count is
-//! written as soon as there is room again: the request still does not wait.
+//! The writer thread: lines come through a bounded channel and one thread appends them
+//! (and echoes them to stderr), so a request never waits for the disk and lines never
+//! interleave. A full channel (a hung disk) counts lines, and says so once there is room.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::mpsc::{self, RecvTimeoutError, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -20,31 +17,22 @@ use super::line::Entry;
 use super::rotate::{RotatingFile, Rotation};
 use crate::domain::LogFormat;
 
-/// Lines waiting for the disk before new ones are counted instead of queued.
+/// Lines queued before new ones are counted instead.
 pub const CHANNEL_CAPACITY: usize = 16 * 1024;
 
-/// After writing what was waiting, the thread rests this long before it waits for the
-/// channel again. Without it, every request woke the thread (a futex wake, a context
-/// switch and a write() per line): on one keep-alive connection that was a large part
-/// of each request's cost. Lines sent meanwhile simply queue (no wake-up), and are
-/// written together. When traffic stops, the thread goes back to waiting on the
-/// channel: no polling when idle.
+/// A rest after each write: lines sent meanwhile queue without waking the thread.
 const COALESCE: Duration = Duration::from_millis(2);
 
-/// Longest sleep of the writer thread with nothing to write: it wakes up at the next
-/// local midnight to rotate even without traffic, and at least this often so that a
-/// clock change (DST, an admin fixing the time) is noticed. No busy polling when idle.
+/// Longest idle sleep (a clock change is noticed); midnight wakes it too.
 const MAX_IDLE: Duration = Duration::from_secs(60);
 
-/// Time until the clock's next midnight, within [10 ms, MAX_IDLE].
 fn until_midnight(clock: &dyn super::clock::Clock) -> Duration {
     let now = clock.now();
     let next = now
         .date_naive()
         .succ_opt()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t - now.naive_local());
-    next.and_then(|d| d.to_std().ok())
+        .and_then(|d| d.and_hms_opt(0, 0, 0));
+    next.and_then(|t| (t - now.naive_local()).to_std().ok())
         .map(|d| d + Duration::from_millis(10))
         .unwrap_or(MAX_IDLE)
         .clamp(Duration::from_millis(10), MAX_IDLE)
@@ -56,20 +44,18 @@ pub enum Msg {
     Stop,
 }
 
-/// The sending side, held by the tracing layer.
 #[derive(Clone)]
 pub struct Sink {
-    tx: SyncSender<Msg>,
-    dropped: Arc<AtomicU64>,
-    /// Lines lost since the start, to the full channel or to write errors (the
-    /// `cashdrawer_log_write_failures_total` metric); shared with the worker.
-    failures: Arc<AtomicU64>,
+    pub tx: SyncSender<Msg>,
+    pub dropped: Arc<AtomicU64>,
+    /// Lines lost since the start (`cashdrawer_log_write_failures_total`).
+    pub failures: Arc<AtomicU64>,
     /// `[logs] format`, for the lines the writer writes itself.
-    format: LogFormat,
+    pub format: LogFormat,
 }
 
 impl Sink {
-    /// Queues a line without ever blocking.
+    /// Never blocks.
     pub fn send(&self, time: DateTime<FixedOffset>, text: String) {
         let day = time.date_naive();
         let lost = self.dropped.swap(0, Ordering::Relaxed);
@@ -81,12 +67,9 @@ impl Sink {
                 self.dropped.fetch_add(lost, Ordering::Relaxed);
             }
         }
-        match self.tx.try_send(Msg::Line { day, text }) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
-                self.dropped.fetch_add(1, Ordering::Relaxed);
-                self.failures.fetch_add(1, Ordering::Relaxed);
-            }
+        if self.tx.try_send(Msg::Line { day, text }).is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+            self.failures.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -95,7 +78,6 @@ impl Sink {
         self.failures.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Lines lost since the start (channel full, or the file could not be written).
     pub fn failures(&self) -> u64 {
         self.failures.load(Ordering::Relaxed)
     }
@@ -110,7 +92,7 @@ impl Sink {
     }
 }
 
-/// Stops the thread when dropped, after it wrote every queued line.
+/// Dropped: the thread writes what is queued, then stops.
 pub struct LogGuard {
     tx: SyncSender<Msg>,
     thread: Option<JoinHandle<()>>,
@@ -125,7 +107,6 @@ impl Drop for LogGuard {
     }
 }
 
-/// Starts the writer thread on an opened file.
 pub fn spawn(
     file: RotatingFile,
     clock: SharedClock,
@@ -154,13 +135,9 @@ pub fn spawn(
                     Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => break,
                     Ok(msg) => {
                         let mut stop = worker.handle(msg);
-                        // Drain what else is waiting, then flush once.
                         while !stop {
-                            match rx.try_recv() {
-                                Ok(Msg::Stop) => stop = true,
-                                Ok(msg) => stop = worker.handle(msg),
-                                Err(_) => break,
-                            }
+                            let Ok(msg) = rx.try_recv() else { break };
+                            stop = worker.handle(msg);
                         }
                         worker.flush();
                         if stop {
@@ -168,12 +145,7 @@ pub fn spawn(
                         }
                         std::thread::sleep(COALESCE);
                     }
-                    Err(RecvTimeoutError::Timeout) => {
-                        let today = worker.clock.today();
-                        let rolled = worker.file.roll_to(today);
-                        worker.after_write(rolled);
-                        worker.flush();
-                    }
+                    Err(RecvTimeoutError::Timeout) => worker.roll(),
                 }
             }
             worker.flush();
@@ -184,13 +156,11 @@ pub fn spawn(
         failures,
         format,
     };
-    Ok((
-        sink,
-        LogGuard {
-            tx,
-            thread: Some(thread),
-        },
-    ))
+    let guard = LogGuard {
+        tx,
+        thread: Some(thread),
+    };
+    Ok((sink, guard))
 }
 
 struct Worker {
@@ -198,24 +168,20 @@ struct Worker {
     clock: SharedClock,
     retention_days: Arc<AtomicU32>,
     echo_stderr: bool,
-    /// A write error was reported on stderr; reported again only after a line was
-    /// written again.
+    /// A write error was reported; reported again only after a line was written.
     failed: bool,
-    /// Lines not written since the failure (said in the log once writing works again).
+    /// Lines not written since the failure.
     lost: u64,
-    /// Every line not written since the start (see [`Sink::failures`]).
     failures: Arc<AtomicU64>,
     format: LogFormat,
 }
 
 impl Worker {
-    /// Returns true when the thread must stop.
+    /// True when the thread must stop.
     fn handle(&mut self, msg: Msg) -> bool {
         match msg {
             Msg::Line { day, text } => {
-                if self.echo_stderr {
-                    let _ = std::io::stderr().lock().write_all(text.as_bytes());
-                }
+                self.echo(&text);
                 let written = self.file.write_line(day, text.as_bytes());
                 let ok = written.is_ok();
                 self.after_write(written);
@@ -228,9 +194,7 @@ impl Worker {
                 false
             }
             Msg::Flush(ack) => {
-                let rolled = self.file.roll_to(self.clock.today());
-                self.after_write(rolled);
-                self.flush();
+                self.roll();
                 let _ = ack.send(());
                 false
             }
@@ -238,36 +202,41 @@ impl Worker {
         }
     }
 
+    /// Rotates if the day changed, then flushes.
+    fn roll(&mut self) {
+        let rolled = self.file.roll_to(self.clock.today());
+        self.after_write(rolled);
+        self.flush();
+    }
+
+    fn echo(&self, text: &str) {
+        if self.echo_stderr {
+            let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        }
+    }
+
     fn after_write(&mut self, result: std::io::Result<Option<Rotation>>) {
         match result {
             Ok(Some(rotation)) => {
                 if let Some(name) = rotation.archived {
-                    self.own_line(
-                        Level::INFO,
-                        "logs.rotate",
-                        "ok",
-                        format!("journal de la veille archivé dans {name}"),
-                    );
+                    let message = format!("journal de la veille archivé dans {name}");
+                    self.own_line(Level::INFO, "logs.rotate", "ok", message);
                 }
                 self.retention();
             }
-            // Nothing was written: a tick or a flush must not clear `failed`, or a
-            // full disk would be reported again every half second.
+            // A tick or a flush must not clear `failed` (a full disk reported each tick).
             Ok(None) => {}
             Err(e) => {
                 if !self.failed {
-                    eprintln!(
-                        "journal: écriture impossible dans {}: {e}",
-                        self.file.files().current().display()
-                    );
+                    let path = self.file.files().current();
+                    eprintln!("journal: écriture impossible dans {}: {e}", path.display());
                 }
                 self.failed = true;
             }
         }
     }
 
-    /// A line was written after a failure: says so on stderr and in the log, with the
-    /// number of lines lost meanwhile, so a reader knows the log has a hole and why.
+    /// Writing works again: says so, with the lines lost, so a reader knows of the hole.
     fn recovered(&mut self) {
         if !self.failed {
             return;
@@ -275,43 +244,30 @@ impl Worker {
         self.failed = false;
         let lost = std::mem::take(&mut self.lost);
         let path = self.file.files().current();
-        eprintln!(
-            "journal: écriture rétablie dans {} ({lost} ligne(s) perdue(s))",
-            path.display()
+        let shown = path.display();
+        eprintln!("journal: écriture rétablie dans {shown} ({lost} ligne(s) perdue(s))");
+        let message = format!(
+            "{lost} ligne(s) du journal perdue(s): écriture impossible dans {shown} (disque plein ou en lecture seule?), rétablie"
         );
-        self.own_line(
-            Level::WARN,
-            "logs.write",
-            "error",
-            format!(
-                "{lost} ligne(s) du journal perdue(s): écriture impossible dans {} (disque plein ou en lecture seule?), rétablie",
-                path.display()
-            ),
-        );
+        self.own_line(Level::WARN, "logs.write", "error", message);
     }
 
-    /// Deletes the files older than `[logs] retention_days` and says so in the log.
+    /// Deletes the files older than `[logs] retention_days`.
     fn retention(&mut self) {
         let days = self.retention_days.load(Ordering::Relaxed);
         let today = self.clock.today();
         match self.file.files().apply_retention(today, days) {
             Ok(deleted) if deleted.is_empty() => {}
-            Ok(deleted) => self.own_line(
-                Level::INFO,
-                "logs.retention",
-                "ok",
-                format!(
-                    "{} fichier(s) de plus de {days} jours supprimé(s): {}",
-                    deleted.len(),
-                    deleted.join(", ")
-                ),
-            ),
-            Err(e) => self.own_line(
-                Level::ERROR,
-                "logs.retention",
-                "error",
-                format!("suppression des anciens journaux impossible: {e}"),
-            ),
+            Ok(deleted) => {
+                let (n, names) = (deleted.len(), deleted.join(", "));
+                let message =
+                    format!("{n} fichier(s) de plus de {days} jours supprimé(s): {names}");
+                self.own_line(Level::INFO, "logs.retention", "ok", message);
+            }
+            Err(e) => {
+                let message = format!("suppression des anciens journaux impossible: {e}");
+                self.own_line(Level::ERROR, "logs.retention", "error", message);
+            }
         }
     }
 
@@ -320,9 +276,7 @@ impl Worker {
         let text = self
             .format
             .line(now, level, &Entry::own(op, outcome, message));
-        if self.echo_stderr {
-            let _ = std::io::stderr().lock().write_all(text.as_bytes());
-        }
+        self.echo(&text);
         if let Err(e) = self.file.write_line(now.date_naive(), text.as_bytes()) {
             eprintln!("journal: écriture impossible: {e}");
         }
@@ -330,96 +284,5 @@ impl Worker {
 
     fn flush(&mut self) {
         let _ = self.file.flush();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::clock::{Clock, ManualClock};
-    use super::super::rotate::{parse_day, LogFiles};
-    use super::*;
-
-    fn line(clock: &ManualClock, text: &str) -> (DateTime<FixedOffset>, String) {
-        let now = clock.now();
-        let entry = Entry {
-            message: text.to_string(),
-            ..Entry::default()
-        };
-        (now, LogFormat::Text.line(now, Level::INFO, &entry))
-    }
-
-    #[test]
-    fn the_thread_rotates_at_local_midnight_and_applies_retention() {
-        let dir = tempfile::tempdir().unwrap();
-        let files = LogFiles::new(dir.path(), "cashdrawer.log");
-        std::fs::write(files.dated(parse_day("2026-10-25").unwrap()), "old\n").unwrap();
-        std::fs::write(files.dated(parse_day("2026-10-26").unwrap()), "kept\n").unwrap();
-        let clock = ManualClock::at("2026-11-25T23:59:59.500+01:00");
-        let (file, _) = RotatingFile::open(files.clone(), clock.today()).unwrap();
-        let retention = Arc::new(AtomicU32::new(30));
-        let (sink, guard) = spawn(
-            file,
-            clock.clone(),
-            retention.clone(),
-            false,
-            LogFormat::Text,
-        )
-        .unwrap();
-        let (t, l) = line(&clock, "avant minuit");
-        sink.send(t, l);
-        assert!(sink.flush(Duration::from_secs(5)));
-        // 2026-10-26 is 30 days before 2026-11-25: kept; 2026-10-25 is 31: deleted.
-        assert!(!files.dated(parse_day("2026-10-25").unwrap()).exists());
-        assert!(files.dated(parse_day("2026-10-26").unwrap()).exists());
-
-        // Midnight passes with no traffic: the thread rotates on its own.
-        clock.set("2026-11-26T00:00:00.200+01:00");
-        assert!(sink.flush(Duration::from_secs(5)));
-        let archived =
-            std::fs::read_to_string(files.dated(parse_day("2026-11-25").unwrap())).unwrap();
-        assert!(archived.contains("avant minuit"), "{archived}");
-        assert!(!archived.contains("logs.rotate"));
-        let (t, l) = line(&clock, "après minuit");
-        sink.send(t, l);
-        drop(guard);
-        let current = std::fs::read_to_string(files.current()).unwrap();
-        let lines: Vec<_> = current.lines().collect();
-        assert!(lines[0].starts_with("2026-11-26T00:00:00.200+01:00 INFO  logs.rotate ok"));
-        assert!(
-            lines[1].contains("logs.retention ok")
-                && lines[1].contains("cashdrawer.log.2026-10-26"),
-            "{current}"
-        );
-        assert!(lines[2].ends_with("après minuit"));
-    }
-
-    #[test]
-    fn a_full_channel_counts_lines_instead_of_blocking() {
-        let (tx, rx) = mpsc::sync_channel(2);
-        let sink = Sink {
-            tx,
-            dropped: Arc::default(),
-            failures: Arc::default(),
-            format: LogFormat::Text,
-        };
-        let clock = ManualClock::at("2026-11-26T10:00:00+01:00");
-        for i in 0..5 {
-            let (t, l) = line(&clock, &format!("l{i}"));
-            sink.send(t, l);
-        }
-        assert_eq!(sink.dropped.load(Ordering::Relaxed), 3);
-        assert_eq!(sink.failures(), 3, "counted for the metrics too");
-        while rx.try_recv().is_ok() {}
-        let (t, l) = line(&clock, "l5");
-        sink.send(t, l);
-        let texts: Vec<String> = rx
-            .try_iter()
-            .map(|m| match m {
-                Msg::Line { text, .. } => text,
-                _ => String::new(),
-            })
-            .collect();
-        assert!(texts[0].contains("logs.write error") && texts[0].contains("3 ligne(s)"));
-        assert!(texts[1].ends_with("l5\n"));
     }
 }
