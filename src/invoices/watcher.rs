@@ -59,9 +59,10 @@ pub(super) async fn run(shared: Arc<Shared>) {
     scanner.initial = scanner.list().into_iter().map(|(p, _, _)| p).collect();
     if !scanner.folder_error && folder.is_dir() {
         // A kill between removing a printed file and saving "done" left it "printed".
-        let present: HashSet<String> = scanner.initial.iter().map(|p| file_name(p)).collect();
+        // Whether the file is there, not whether the listing keeps it: one left out by
+        // `file_extensions` today is still printed, and must not print again tomorrow.
         let mut rt = shared.lock();
-        rt.journal_do(|j| j.finish_removed(|name| present.contains(name)));
+        rt.journal_do(|j| j.finish_removed(|name| folder.join(name).exists()));
     }
     loop {
         if watcher.is_none() && folder.is_dir() {

@@ -124,3 +124,41 @@ fn a_printed_entry_whose_file_is_gone_is_done_after_a_restart() {
     );
     assert!(printer.jobs().is_empty(), "nothing printed");
 }
+
+/// The start-up clean-up asks whether the file is in the folder, not whether today's
+/// `file_extensions` lists it: a printed file it leaves out keeps its "printed" entry.
+#[test]
+fn a_printed_entry_whose_file_is_there_but_not_listed_stays_printed() {
+    let data = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let printer = RawPrinter::start();
+    std::fs::write(
+        data.path().join("config.ini"),
+        invoice_ini(folder.path(), Some(printer.addr), &[]),
+    )
+    .unwrap();
+    drop_file(
+        folder.path(),
+        "FAC-kept.txt",
+        b"printed before a change of extensions",
+    );
+    let journal = serde_json::json!([
+        {"name": "FAC-kept.txt", "size": 37, "sha256": "00", "state": "printed", "time_ms": 1},
+        {"name": "FAC-gone.pdf", "size": 10, "sha256": "00", "state": "printed", "time_ms": 1},
+    ]);
+    std::fs::write(
+        data.path().join("invoices-journal.json"),
+        serde_json::to_vec(&journal).unwrap(),
+    )
+    .unwrap();
+    let mut service = Binary::start(data.path(), &[]);
+    let settled = wait_until(Duration::from_secs(20), || {
+        journal_state(data.path(), "FAC-gone.pdf").as_deref() == Some("done")
+    });
+    service.kill();
+    assert!(settled, "the start-up clean-up ran");
+    assert_eq!(
+        journal_state(data.path(), "FAC-kept.txt").as_deref(),
+        Some("printed")
+    );
+}
